@@ -1,0 +1,17 @@
+#pragma once
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace tunebench {
+
+// Folder holding the running executable (resolved through /proc/self/exe).
+std::filesystem::path executableDirectory();
+
+// Per-user data folder: $XDG_DATA_HOME/tunebench or ~/.local/share/tunebench.
+std::filesystem::path userDataDirectory();
+
+// Splits a PATH-like list on ':' and drops empty entries.
+std::vector<std::filesystem::path> splitPathList(const std::string& list);
+
+}  // namespace tunebench

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds core + CLI (no Qt) against the LibTorch inside a pip torch installation, for NVIDIA GPU
+# machines. Prerequisites there: python3 with torch, cmake, ninja, g++, sentencepiece headers and
+# libraries; header-only libraries and sqlite3.h come from deps/cuda (packaging/cuda/fetch-headers.sh).
+# Usage: packaging/cuda/build.sh [build-folder]; then run <build-folder>/bin/tunebench-cli info.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build=${1:-$root/build-cuda}
+torch_prefix=$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')
+torch_lib=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))')
+deps="$root/deps/cuda/usr"
+
+extra=()
+if [ -d "$deps" ]; then
+  extra+=("-DCMAKE_PREFIX_PATH=$torch_prefix;$deps;$deps/share/cmake;$deps/lib/x86_64-linux-gnu/cmake")
+  extra+=("-Dnlohmann_json_DIR=$deps/share/cmake/nlohmann_json" "-DCLI11_DIR=$deps/share/cmake/CLI11")
+  extra+=("-DSQLite3_INCLUDE_DIR=$deps/include")
+  sqlite_lib=$(ldconfig -p | awk '/libsqlite3\.so\.0 .*x86-64/ {print $NF; exit}')
+  [ -n "$sqlite_lib" ] && extra+=("-DSQLite3_LIBRARY=$sqlite_lib")
+else
+  extra+=("-DCMAKE_PREFIX_PATH=$torch_prefix")
+fi
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTUNEBENCH_CORE_ONLY=ON \
+  -DCMAKE_BUILD_RPATH="$torch_lib" "${extra[@]}"
+cmake --build "$build"
+echo "built: $build/bin/tunebench-cli (LibTorch from $torch_lib)"

@@ -1,0 +1,18 @@
+#pragma once
+#include <QString>
+#include <vector>
+
+namespace tunebench::ui {
+
+// The seven stages of fine-tuning, in the order the navigator shows them.
+enum class Stage { Data, Model, Setup, Train, Evaluate, Export, Monitor };
+
+struct StageDescription {
+  Stage stage;
+  QString title;
+  QString summary;  // what the stage is for, one sentence
+};
+
+const std::vector<StageDescription>& allStages();
+
+}  // namespace tunebench::ui
