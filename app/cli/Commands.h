@@ -17,5 +17,9 @@ struct Command {
 
 Command addInfoCommand(CLI::App& app);
 Command addPluginsCommand(CLI::App& app);
+Command addMakeModelCommand(CLI::App& app);
+Command addInspectCommand(CLI::App& app);
+Command addGenerateCommand(CLI::App& app);
+Command addBenchCommand(CLI::App& app);
 
 }  // namespace tunebench::cli

@@ -1,0 +1,199 @@
+// The two model classes and what all models share.
+#include "model/CausalLM.h"
+
+#include "common/Error.h"
+#include "common/TorchPch.h"
+#include "model/DecoderBlocks.h"
+
+namespace tunebench {
+
+namespace {
+
+bool endsWith(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+torch::Tensor projectToVocabulary(const torch::Tensor& hidden, const torch::Tensor& weight,
+                                  bool lastPositionOnly) {
+  const auto selected = lastPositionOnly ? hidden.narrow(1, hidden.size(1) - 1, 1) : hidden;
+  return torch::nn::functional::linear(selected, weight).to(torch::kFloat32);
+}
+
+class LlamaBodyImpl : public torch::nn::Module {
+ public:
+  explicit LlamaBodyImpl(const ModelConfig& config) {
+    embed_tokens = register_module("embed_tokens", Embedding(config.vocabSize, config.hiddenSize));
+    layers = register_module("layers", torch::nn::ModuleList());
+    for (int64_t i = 0; i < config.numLayers; ++i) layers->push_back(LlamaLayer(config));
+    norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps));
+    rotary_emb = register_module(
+        "rotary_emb", RotaryEmbedding(config.headDim, config.ropeTheta, config.ropeScaling));
+  }
+  Embedding embed_tokens{nullptr};
+  torch::nn::ModuleList layers{nullptr};
+  RMSNorm norm{nullptr};
+  RotaryEmbedding rotary_emb{nullptr};
+};
+TORCH_MODULE(LlamaBody);
+
+class LlamaCausalLM : public CausalLMImpl {
+ public:
+  explicit LlamaCausalLM(const ModelConfig& config) : CausalLMImpl(config) {
+    model = register_module("model", LlamaBody(config));
+    if (!config.tieWordEmbeddings)
+      lm_head = register_module("lm_head", Linear(config.hiddenSize, config.vocabSize, false));
+  }
+
+  torch::Tensor forward(const ForwardInput& input) override {
+    const auto& ids = input.inputIds;
+    const int64_t batch = ids.size(0), length = ids.size(1);
+    const int64_t past = input.cache ? input.cache->length : 0;
+    const auto positions = positionsFor(input, past);
+    const auto [cos, sin] = model->rotary_emb(positions);
+    const auto plan = planAttention(batch, length, past, input.paddingMask, config_.slidingWindow,
+                                    ids.device());
+    auto hidden = model->embed_tokens(ids);
+    for (size_t i = 0; i < model->layers->size(); ++i) {
+      LayerContext context{plan, cos, sin, input.cache, static_cast<int64_t>(i), past};
+      hidden = model->layers[i]->as<LlamaLayerImpl>()->forward(hidden, context);
+    }
+    if (input.cache) input.cache->length = past + length;
+    hidden = model->norm(hidden);
+    const auto& head = lm_head ? lm_head->weight : model->embed_tokens->weight;
+    return projectToVocabulary(hidden, head, input.lastPositionOnly);
+  }
+
+  bool isIgnoredFileTensor(const std::string& name) const override {
+    return endsWith(name, "rotary_emb.inv_freq") ||
+           (config_.tieWordEmbeddings && name == "lm_head.weight") ||
+           CausalLMImpl::isIgnoredFileTensor(name);
+  }
+
+  LlamaBody model{nullptr};
+  Linear lm_head{nullptr};
+};
+
+class Gpt2BodyImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2BodyImpl(const ModelConfig& config) {
+    wte = register_module("wte", Embedding(config.vocabSize, config.hiddenSize));
+    wpe = register_module("wpe", Embedding(config.maxPositions, config.hiddenSize));
+    h = register_module("h", torch::nn::ModuleList());
+    for (int64_t i = 0; i < config.numLayers; ++i) h->push_back(Gpt2Layer(config));
+    ln_f = register_module("ln_f", LayerNorm(config.hiddenSize, config.normEps));
+  }
+  Embedding wte{nullptr}, wpe{nullptr};
+  torch::nn::ModuleList h{nullptr};
+  LayerNorm ln_f{nullptr};
+};
+TORCH_MODULE(Gpt2Body);
+
+class Gpt2CausalLM : public CausalLMImpl {
+ public:
+  explicit Gpt2CausalLM(const ModelConfig& config) : CausalLMImpl(config) {
+    transformer = register_module("transformer", Gpt2Body(config));
+    if (!config.tieWordEmbeddings)
+      lm_head = register_module("lm_head", Linear(config.hiddenSize, config.vocabSize, false));
+  }
+
+  torch::Tensor forward(const ForwardInput& input) override {
+    const auto& ids = input.inputIds;
+    const int64_t batch = ids.size(0), length = ids.size(1);
+    const int64_t past = input.cache ? input.cache->length : 0;
+    const auto positions = positionsFor(input, past);
+    if (past + length > config_.maxPositions)
+      throw Error("sequence of " + std::to_string(past + length) +
+                  " tokens exceeds the model's n_positions (" +
+                  std::to_string(config_.maxPositions) + ")");
+    const auto plan = planAttention(batch, length, past, input.paddingMask, std::nullopt, ids.device());
+    const torch::Tensor none;
+    auto hidden = transformer->wte(ids) + transformer->wpe(positions);
+    for (size_t i = 0; i < transformer->h->size(); ++i) {
+      LayerContext context{plan, none, none, input.cache, static_cast<int64_t>(i), past};
+      hidden = transformer->h[i]->as<Gpt2LayerImpl>()->forward(hidden, context);
+    }
+    if (input.cache) input.cache->length = past + length;
+    hidden = transformer->ln_f(hidden);
+    const auto& head = lm_head ? lm_head->weight : transformer->wte->weight;
+    return projectToVocabulary(hidden, head, input.lastPositionOnly);
+  }
+
+  // The original GPT-2 checkpoints name weights without the "transformer." prefix.
+  std::vector<std::string> fileNamesFor(const std::string& parameter) const override {
+    const std::string prefix = "transformer.";
+    if (parameter.rfind(prefix, 0) == 0) return {parameter, parameter.substr(prefix.size())};
+    return {parameter};
+  }
+
+  // Conv1D layers keep weights as [in, out].
+  bool storedTransposed(const std::string& parameter) const override {
+    for (const char* layer : {".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight",
+                              ".mlp.c_proj.weight"})
+      if (endsWith(parameter, layer)) return true;
+    return false;
+  }
+
+  bool isIgnoredFileTensor(const std::string& name) const override {
+    return endsWith(name, ".attn.bias") || endsWith(name, ".attn.masked_bias") ||
+           (config_.tieWordEmbeddings && name == "lm_head.weight") ||
+           CausalLMImpl::isIgnoredFileTensor(name);
+  }
+
+  Gpt2Body transformer{nullptr};
+  Linear lm_head{nullptr};
+};
+
+}  // namespace
+
+bool CausalLMImpl::isIgnoredFileTensor(const std::string&) const { return false; }
+
+torch::Tensor CausalLMImpl::positionsFor(const ForwardInput& input, int64_t past) const {
+  if (input.positionIds.defined()) return input.positionIds;
+  const int64_t batch = input.inputIds.size(0), length = input.inputIds.size(1);
+  if (input.paddingMask.defined()) {
+    // Left padding: a sequence's first real token is position 0.
+    const auto positions = (input.paddingMask.to(torch::kInt64).cumsum(-1) - 1).clamp_min(0);
+    return positions.narrow(1, positions.size(1) - length, length).to(input.inputIds.device());
+  }
+  return torch::arange(past, past + length,
+                       torch::TensorOptions().dtype(torch::kInt64).device(input.inputIds.device()))
+      .unsqueeze(0)
+      .expand({batch, length});
+}
+
+KVCache CausalLMImpl::makeCache(int64_t batch, int64_t capacity) const {
+  KVCache cache;
+  const auto reference = parameters().front();
+  const auto options = reference.options().requires_grad(false);
+  for (int64_t i = 0; i < config_.numLayers; ++i) {
+    cache.keys.push_back(torch::zeros({batch, config_.numKeyValueHeads, capacity, config_.headDim}, options));
+    cache.values.push_back(torch::zeros({batch, config_.numKeyValueHeads, capacity, config_.headDim}, options));
+  }
+  return cache;
+}
+
+CausalLM buildCausalLM(const ModelConfig& config) {
+  if (config.family == ModelFamily::Gpt2) return std::make_shared<Gpt2CausalLM>(config);
+  return std::make_shared<LlamaCausalLM>(config);
+}
+
+void initializeWeights(CausalLMImpl& model, uint64_t seed) {
+  torch::NoGradGuard noGrad;
+  auto generator = at::detail::createCPUGenerator(seed);
+  for (auto& item : model.named_parameters()) {
+    auto& parameter = item.value();
+    const auto& name = item.key();
+    auto values = torch::empty(parameter.sizes(), torch::kFloat32);
+    if (endsWith(name, "bias")) {
+      values.zero_();
+    } else if (parameter.dim() == 1) {
+      values.fill_(1.0);  // norm scales
+    } else {
+      values.normal_(0.0, 0.02, generator);
+    }
+    parameter.copy_(values);
+  }
+}
+
+}  // namespace tunebench

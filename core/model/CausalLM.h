@@ -1,0 +1,62 @@
+#pragma once
+// A decoder-only language model, whatever its architecture. Parameter names are the Hugging Face
+// names of the weights (the few exceptions are answered by fileNamesFor / storedTransposed).
+#include <memory>
+#include <string>
+#include <vector>
+#include <torch/nn/module.h>
+#include <torch/types.h>
+
+#include "model/ModelConfig.h"
+
+namespace tunebench {
+
+// Keys and values of every layer for the tokens seen so far, preallocated to a capacity.
+struct KVCache {
+  std::vector<torch::Tensor> keys;    // per layer [B, Hkv, capacity, D]
+  std::vector<torch::Tensor> values;
+  int64_t length = 0;                 // positions filled
+  int64_t capacity() const { return keys.empty() ? 0 : keys.front().size(2); }
+};
+
+struct ForwardInput {
+  torch::Tensor inputIds;       // [B, T] int64
+  torch::Tensor paddingMask;    // optional [B, past + T], 1 = real token, 0 = padding
+  torch::Tensor positionIds;    // optional [B, T]; derived from the padding mask when absent
+  KVCache* cache = nullptr;     // read and extended when given
+  bool lastPositionOnly = false;  // logits for the last position only (generation)
+};
+
+class CausalLMImpl : public torch::nn::Module {
+ public:
+  explicit CausalLMImpl(ModelConfig config) : config_(std::move(config)) {}
+  const ModelConfig& config() const { return config_; }
+
+  // Logits [B, T, V] (or [B, 1, V] with lastPositionOnly), fp32.
+  virtual torch::Tensor forward(const ForwardInput& input) = 0;
+  KVCache makeCache(int64_t batch, int64_t capacity) const;
+
+  // The tensor names a checkpoint may use for a parameter, preferred first.
+  virtual std::vector<std::string> fileNamesFor(const std::string& parameter) const {
+    return {parameter};
+  }
+  // Whether the checkpoint stores this parameter transposed (GPT-2's Conv1D layers).
+  virtual bool storedTransposed(const std::string&) const { return false; }
+  // Checkpoint tensors that are derived state, not weights (e.g. cached causal masks).
+  virtual bool isIgnoredFileTensor(const std::string& name) const;
+
+ protected:
+  // Positions [B, T] for the current tokens: from the padding mask when given, else past + t.
+  torch::Tensor positionsFor(const ForwardInput& input, int64_t past) const;
+  ModelConfig config_;
+};
+
+using CausalLM = std::shared_ptr<CausalLMImpl>;
+
+// Builds the module for a parsed config (uninitialised weights).
+CausalLM buildCausalLM(const ModelConfig& config);
+
+// Normal(0, 0.02) for matrices and embeddings, zeros for biases, ones for norm scales.
+void initializeWeights(CausalLMImpl& model, uint64_t seed);
+
+}  // namespace tunebench

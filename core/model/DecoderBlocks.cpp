@@ -1,0 +1,100 @@
+#include "model/DecoderBlocks.h"
+
+#include "common/TorchPch.h"
+
+namespace tunebench {
+
+std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k, const torch::Tensor& v,
+                                                      const LayerContext& context) {
+  if (!context.cache) return {k, v};
+  auto& keys = context.cache->keys[context.layer];
+  auto& values = context.cache->values[context.layer];
+  const int64_t length = k.size(2);
+  keys.narrow(2, context.past, length).copy_(k);
+  values.narrow(2, context.past, length).copy_(v);
+  return {keys.narrow(2, 0, context.past + length), values.narrow(2, 0, context.past + length)};
+}
+
+LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
+    : heads(config.numHeads), kvHeads(config.numKeyValueHeads), headDim(config.headDim) {
+  const int64_t h = config.hiddenSize;
+  q_proj = register_module("q_proj", Linear(h, heads * headDim, config.attentionBias));
+  k_proj = register_module("k_proj", Linear(h, kvHeads * headDim, config.attentionBias));
+  v_proj = register_module("v_proj", Linear(h, kvHeads * headDim, config.attentionBias));
+  o_proj = register_module("o_proj", Linear(heads * headDim, h, config.outputProjectionBias));
+}
+
+torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerContext& context) {
+  const int64_t batch = x.size(0), length = x.size(1);
+  auto q = q_proj(x).view({batch, length, heads, headDim}).transpose(1, 2);
+  auto k = k_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
+  auto v = v_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
+  q = applyRotary(q, context.cos, context.sin);
+  k = applyRotary(k, context.cos, context.sin);
+  const auto [keys, values] = appendToCache(k, v, context);
+  const auto out = attention(q, keys, values, context.plan);
+  return o_proj(out.transpose(1, 2).reshape({batch, length, heads * headDim}));
+}
+
+LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
+  const int64_t h = config.hiddenSize, inner = config.intermediateSize;
+  gate_proj = register_module("gate_proj", Linear(h, inner, config.mlpBias));
+  up_proj = register_module("up_proj", Linear(h, inner, config.mlpBias));
+  down_proj = register_module("down_proj", Linear(inner, h, config.mlpBias));
+}
+
+torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
+  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+}
+
+LlamaLayerImpl::LlamaLayerImpl(const ModelConfig& config) {
+  self_attn = register_module("self_attn", LlamaAttention(config));
+  mlp = register_module("mlp", LlamaMlp(config));
+  input_layernorm = register_module("input_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+  post_attention_layernorm =
+      register_module("post_attention_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+}
+
+torch::Tensor LlamaLayerImpl::forward(const torch::Tensor& x, const LayerContext& context) {
+  auto h = x + self_attn->forward(input_layernorm(x), context);
+  return h + mlp(post_attention_layernorm(h));
+}
+
+Gpt2AttentionImpl::Gpt2AttentionImpl(const ModelConfig& config)
+    : heads(config.numHeads), headDim(config.headDim) {
+  const int64_t h = config.hiddenSize;
+  c_attn = register_module("c_attn", Linear(h, 3 * heads * headDim, true));
+  c_proj = register_module("c_proj", Linear(heads * headDim, h, true));
+}
+
+torch::Tensor Gpt2AttentionImpl::forward(const torch::Tensor& x, const LayerContext& context) {
+  const int64_t batch = x.size(0), length = x.size(1);
+  const auto qkv = c_attn(x).view({batch, length, 3, heads, headDim}).permute({2, 0, 3, 1, 4});
+  const auto [keys, values] = appendToCache(qkv[1], qkv[2], context);
+  const auto out = attention(qkv[0], keys, values, context.plan);
+  return c_proj(out.transpose(1, 2).reshape({batch, length, heads * headDim}));
+}
+
+Gpt2MlpImpl::Gpt2MlpImpl(const ModelConfig& config) : exactGelu(config.hiddenAct == "gelu") {
+  c_fc = register_module("c_fc", Linear(config.hiddenSize, config.intermediateSize, true));
+  c_proj = register_module("c_proj", Linear(config.intermediateSize, config.hiddenSize, true));
+}
+
+torch::Tensor Gpt2MlpImpl::forward(const torch::Tensor& x) {
+  const auto hidden = c_fc(x);
+  return c_proj(exactGelu ? torch::gelu(hidden) : torch::gelu(hidden, "tanh"));
+}
+
+Gpt2LayerImpl::Gpt2LayerImpl(const ModelConfig& config) {
+  ln_1 = register_module("ln_1", LayerNorm(config.hiddenSize, config.normEps));
+  attn = register_module("attn", Gpt2Attention(config));
+  ln_2 = register_module("ln_2", LayerNorm(config.hiddenSize, config.normEps));
+  mlp = register_module("mlp", Gpt2Mlp(config));
+}
+
+torch::Tensor Gpt2LayerImpl::forward(const torch::Tensor& x, const LayerContext& context) {
+  auto h = x + attn->forward(ln_1(x), context);
+  return h + mlp(ln_2(h));
+}
+
+}  // namespace tunebench

@@ -1,0 +1,77 @@
+#pragma once
+// The two decoder shapes: Llama-style (RMSNorm, RoPE, grouped-query attention, SwiGLU; also
+// Mistral and Qwen2) and GPT-2 (LayerNorm, learned positions, fused QKV, GELU).
+#include "model/CausalLM.h"
+#include "model/Layers.h"
+
+namespace tunebench {
+
+struct LayerContext {
+  const AttentionPlan& plan;
+  const torch::Tensor& cos;  // rotary tables, undefined for GPT-2
+  const torch::Tensor& sin;
+  KVCache* cache;
+  int64_t layer;
+  int64_t past;
+};
+
+// Stores new keys/values into the cache (when present) and returns the keys/values to attend.
+std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k, const torch::Tensor& v,
+                                                      const LayerContext& context);
+
+class LlamaAttentionImpl : public torch::nn::Module {
+ public:
+  explicit LlamaAttentionImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
+  Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  int64_t heads, kvHeads, headDim;
+};
+TORCH_MODULE(LlamaAttention);
+
+class LlamaMlpImpl : public torch::nn::Module {
+ public:
+  explicit LlamaMlpImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x);
+  Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+};
+TORCH_MODULE(LlamaMlp);
+
+class LlamaLayerImpl : public torch::nn::Module {
+ public:
+  explicit LlamaLayerImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
+  RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+  LlamaAttention self_attn{nullptr};
+  LlamaMlp mlp{nullptr};
+};
+TORCH_MODULE(LlamaLayer);
+
+class Gpt2AttentionImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2AttentionImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
+  Linear c_attn{nullptr}, c_proj{nullptr};
+  int64_t heads, headDim;
+};
+TORCH_MODULE(Gpt2Attention);
+
+class Gpt2MlpImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2MlpImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x);
+  Linear c_fc{nullptr}, c_proj{nullptr};
+  bool exactGelu;
+};
+TORCH_MODULE(Gpt2Mlp);
+
+class Gpt2LayerImpl : public torch::nn::Module {
+ public:
+  explicit Gpt2LayerImpl(const ModelConfig& config);
+  torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
+  LayerNorm ln_1{nullptr}, ln_2{nullptr};
+  Gpt2Attention attn{nullptr};
+  Gpt2Mlp mlp{nullptr};
+};
+TORCH_MODULE(Gpt2Layer);
+
+}  // namespace tunebench

@@ -1,0 +1,133 @@
+#include "model/Layers.h"
+
+#include <cmath>
+
+#include "common/TorchPch.h"
+
+namespace tunebench {
+
+LinearImpl::LinearImpl(int64_t inFeatures, int64_t outFeatures, bool hasBias) {
+  weight = register_parameter("weight", torch::empty({outFeatures, inFeatures}));
+  if (hasBias) bias = register_parameter("bias", torch::empty({outFeatures}));
+}
+
+torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
+  return torch::nn::functional::linear(x, weight, bias);
+}
+
+EmbeddingImpl::EmbeddingImpl(int64_t count, int64_t dimension) {
+  weight = register_parameter("weight", torch::empty({count, dimension}));
+}
+
+torch::Tensor EmbeddingImpl::forward(const torch::Tensor& ids) {
+  return torch::embedding(weight, ids);
+}
+
+RMSNormImpl::RMSNormImpl(int64_t dimension, double epsilon) : eps(epsilon) {
+  weight = register_parameter("weight", torch::ones({dimension}));
+}
+
+torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
+  // Statistics in fp32 whatever the activation dtype, as the reference implementation does.
+  const auto x32 = x.to(torch::kFloat32);
+  const auto normed = x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + eps);
+  return weight * normed.to(x.scalar_type());
+}
+
+LayerNormImpl::LayerNormImpl(int64_t dimension, double epsilon) : eps(epsilon) {
+  weight = register_parameter("weight", torch::ones({dimension}));
+  bias = register_parameter("bias", torch::zeros({dimension}));
+}
+
+torch::Tensor LayerNormImpl::forward(const torch::Tensor& x) {
+  return torch::layer_norm(x, {x.size(-1)}, weight, bias, eps);
+}
+
+RotaryEmbeddingImpl::RotaryEmbeddingImpl(int64_t headDim, double theta, const RopeScaling& scaling) {
+  auto inv = 1.0 / torch::pow(theta, torch::arange(0, headDim, 2, torch::kFloat64) / headDim);
+  if (scaling.type == RopeScaling::Type::Linear) {
+    inv = inv / scaling.factor;
+  } else if (scaling.type == RopeScaling::Type::Llama3) {
+    // Long wavelengths are slowed by `factor`, short ones kept, the band between blended.
+    const double lowWavelength = scaling.originalMaxPositions / scaling.lowFreqFactor;
+    const double highWavelength = scaling.originalMaxPositions / scaling.highFreqFactor;
+    auto accessor = inv.accessor<double, 1>();
+    for (int64_t i = 0; i < inv.size(0); ++i) {
+      const double frequency = accessor[i];
+      const double wavelength = 2 * M_PI / frequency;
+      if (wavelength < highWavelength) continue;
+      if (wavelength > lowWavelength) {
+        accessor[i] = frequency / scaling.factor;
+        continue;
+      }
+      const double smooth = (scaling.originalMaxPositions / wavelength - scaling.lowFreqFactor) /
+                            (scaling.highFreqFactor - scaling.lowFreqFactor);
+      accessor[i] = (1 - smooth) * frequency / scaling.factor + smooth * frequency;
+    }
+  }
+  invFreq = register_buffer("inv_freq", inv.to(torch::kFloat32));
+}
+
+std::pair<torch::Tensor, torch::Tensor> RotaryEmbeddingImpl::forward(const torch::Tensor& positions) {
+  const auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * invFreq;  // [B, T, D/2]
+  const auto full = torch::cat({angles, angles}, -1).unsqueeze(1);           // [B, 1, T, D]
+  return {full.cos(), full.sin()};
+}
+
+torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+  const int64_t half = x.size(-1) / 2;
+  const auto rotated = torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+  return x * cos.to(x.scalar_type()) + rotated * sin.to(x.scalar_type());
+}
+
+AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
+                            const torch::Tensor& paddingMask, std::optional<int64_t> window,
+                            const torch::Device& device) {
+  const int64_t total = past + length;
+  const bool windowBites = window && *window < total;
+  if (!paddingMask.defined() && past == 0 && !windowBites) return {};
+  auto options = torch::TensorOptions().dtype(torch::kInt64).device(device);
+  const auto queryPos = torch::arange(past, total, options).unsqueeze(1);  // [T, 1]
+  const auto keyPos = torch::arange(0, total, options).unsqueeze(0);       // [1, Tk]
+  auto allowed = keyPos <= queryPos;
+  if (windowBites) allowed = allowed & ((queryPos - keyPos) < *window);
+  auto mask = allowed.unsqueeze(0).unsqueeze(0).expand({batch, 1, length, total});
+  if (paddingMask.defined()) {
+    mask = mask & paddingMask.to(device).to(torch::kBool).view({batch, 1, 1, total});
+    // A padding query sees nothing else; letting it see itself keeps its softmax finite so no
+    // NaN reaches the values other rows read.
+    mask = mask | (keyPos == queryPos).unsqueeze(0).unsqueeze(0);
+  }
+  return {mask, false};
+}
+
+torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                        const AttentionPlan& plan) {
+  auto keys = k;
+  auto values = v;
+  const int64_t groups = q.size(1) / k.size(1);
+  if (groups > 1) {
+    keys = k.repeat_interleave(groups, 1);
+    values = v.repeat_interleave(groups, 1);
+  }
+#if TORCH_VERSION_MAJOR >= 2
+  c10::optional<torch::Tensor> mask;
+  if (plan.mask.defined()) mask = plan.mask;
+  return at::scaled_dot_product_attention(q, keys, values, mask, 0.0,
+                                          plan.isCausal && !plan.mask.defined());
+#else
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  auto scores = torch::matmul(q, keys.transpose(-2, -1)) * scale;
+  if (plan.mask.defined()) {
+    scores = scores.masked_fill(plan.mask.logical_not(), -std::numeric_limits<float>::infinity());
+  } else if (plan.isCausal) {
+    const int64_t tq = q.size(2), tk = keys.size(2);
+    const auto causal = torch::ones({tq, tk}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
+                            .triu(tk - tq + 1);
+    scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
+  }
+  return torch::matmul(torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type()), values);
+#endif
+}
+
+}  // namespace tunebench

@@ -1,0 +1,79 @@
+#pragma once
+// Building blocks of decoder language models, in LibTorch's TORCH_MODULE style. Parameters are
+// created uninitialised: weights come from a checkpoint or from initializeWeights().
+#include <optional>
+#include <torch/nn/module.h>
+#include <torch/nn/pimpl.h>
+#include <torch/types.h>
+
+#include "model/ModelConfig.h"
+
+namespace tunebench {
+
+class LinearImpl : public torch::nn::Module {
+ public:
+  LinearImpl(int64_t inFeatures, int64_t outFeatures, bool bias);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;  // [out, in]
+  torch::Tensor bias;    // undefined when absent
+};
+TORCH_MODULE(Linear);
+
+class EmbeddingImpl : public torch::nn::Module {
+ public:
+  EmbeddingImpl(int64_t count, int64_t dimension);
+  torch::Tensor forward(const torch::Tensor& ids);
+  torch::Tensor weight;
+};
+TORCH_MODULE(Embedding);
+
+class RMSNormImpl : public torch::nn::Module {
+ public:
+  RMSNormImpl(int64_t dimension, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+  double eps;
+};
+TORCH_MODULE(RMSNorm);
+
+class LayerNormImpl : public torch::nn::Module {
+ public:
+  LayerNormImpl(int64_t dimension, double eps);
+  torch::Tensor forward(const torch::Tensor& x);
+  torch::Tensor weight;
+  torch::Tensor bias;
+  double eps;
+};
+TORCH_MODULE(LayerNorm);
+
+// Rotary position embedding with HF's rotate-half layout and rope_scaling (linear, llama3).
+class RotaryEmbeddingImpl : public torch::nn::Module {
+ public:
+  RotaryEmbeddingImpl(int64_t headDim, double theta, const RopeScaling& scaling);
+  // cos and sin for positions [B, T], each [B, 1, T, headDim].
+  std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& positions);
+  torch::Tensor invFreq;
+};
+TORCH_MODULE(RotaryEmbedding);
+
+torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+
+// Which keys each query may see. `mask` (bool [B, 1, Tq, Tk], true = attend) is undefined when
+// plain causal attention over the current tokens is meant (the fast path).
+struct AttentionPlan {
+  torch::Tensor mask;
+  bool isCausal = true;
+};
+
+// Causal attention of queries at cache positions [past, past + T) over keys [0, past + T), with
+// optional padding mask [B, past + T] (1 = real token) and sliding window.
+AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
+                            const torch::Tensor& paddingMask, std::optional<int64_t> window,
+                            const torch::Device& device);
+
+// softmax(q kᵀ / √d + mask) v for q [B, H, Tq, D], k/v [B, Hkv, Tk, D] (grouped-query heads are
+// repeated). SDPA on LibTorch 2, the equivalent math on 1.13.
+torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
+                        const AttentionPlan& plan);
+
+}  // namespace tunebench

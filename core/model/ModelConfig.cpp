@@ -1,0 +1,239 @@
+#include "model/ModelConfig.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "common/Error.h"
+
+namespace tunebench {
+
+namespace {
+
+struct ArchitectureName {
+  const char* architecture;
+  const char* modelType;
+  ModelFamily family;
+};
+
+// Adding an architecture: one row here plus, if its shape is new, one model class.
+constexpr ArchitectureName kArchitectures[] = {
+    {"LlamaForCausalLM", "llama", ModelFamily::Llama},
+    {"MistralForCausalLM", "mistral", ModelFamily::Llama},
+    {"Qwen2ForCausalLM", "qwen2", ModelFamily::Llama},
+    {"GPT2LMHeadModel", "gpt2", ModelFamily::Gpt2},
+};
+
+class Reader {
+ public:
+  Reader(const nlohmann::json& json, const std::string& fileName) : json_(json), file_(fileName) {}
+
+  bool has(const char* key) const { return json_.contains(key) && !json_[key].is_null(); }
+
+  int64_t positive(const char* key) const {
+    if (!has(key)) throw Error(file_ + ": missing required field '" + key + "'");
+    return positiveValue(json_[key], key);
+  }
+  int64_t positiveOr(const char* key, int64_t fallback) const {
+    return has(key) ? positiveValue(json_[key], key) : fallback;
+  }
+  double numberOr(const char* key, double fallback) const {
+    if (!has(key)) return fallback;
+    if (!json_[key].is_number()) throw Error(file_ + ": '" + key + "' must be a number");
+    return json_[key].get<double>();
+  }
+  bool boolOr(const char* key, bool fallback) const {
+    if (!has(key)) return fallback;
+    if (!json_[key].is_boolean()) throw Error(file_ + ": '" + key + "' must be true or false");
+    return json_[key].get<bool>();
+  }
+  std::string stringOr(const char* key, const std::string& fallback) const {
+    if (!has(key)) return fallback;
+    if (!json_[key].is_string()) throw Error(file_ + ": '" + key + "' must be a string");
+    return json_[key].get<std::string>();
+  }
+  std::optional<int64_t> optionalId(const char* key) const {
+    if (!has(key)) return std::nullopt;
+    if (!json_[key].is_number_integer() || json_[key].get<int64_t>() < 0)
+      throw Error(file_ + ": '" + key + "' must be a non-negative integer");
+    return json_[key].get<int64_t>();
+  }
+  std::vector<int64_t> idList(const char* key) const {
+    if (!has(key)) return {};
+    if (json_[key].is_array()) {
+      std::vector<int64_t> ids;
+      for (const auto& id : json_[key]) {
+        if (!id.is_number_integer() || id.get<int64_t>() < 0)
+          throw Error(file_ + ": '" + key + "' must hold non-negative integers");
+        ids.push_back(id.get<int64_t>());
+      }
+      return ids;
+    }
+    return {*optionalId(key)};
+  }
+  const std::string& file() const { return file_; }
+
+ private:
+  int64_t positiveValue(const nlohmann::json& value, const char* key) const {
+    if (!value.is_number_integer() || value.get<int64_t>() <= 0)
+      throw Error(file_ + ": '" + key + "' must be a positive integer");
+    return value.get<int64_t>();
+  }
+  const nlohmann::json& json_;
+  std::string file_;
+};
+
+void readRopeScaling(const nlohmann::json& json, const std::string& file, RopeScaling& scaling) {
+  if (!json.contains("rope_scaling") || json["rope_scaling"].is_null()) return;
+  const auto& rope = json["rope_scaling"];
+  if (!rope.is_object()) throw Error(file + ": 'rope_scaling' must be an object or null");
+  std::string type = rope.value("rope_type", rope.value("type", std::string("default")));
+  Reader reader(rope, file + ": rope_scaling");
+  if (type == "default") return;
+  scaling.factor = reader.numberOr("factor", 1.0);
+  if (scaling.factor <= 0) throw Error(file + ": rope_scaling.factor must be positive");
+  if (type == "linear") {
+    scaling.type = RopeScaling::Type::Linear;
+  } else if (type == "llama3") {
+    scaling.type = RopeScaling::Type::Llama3;
+    scaling.lowFreqFactor = reader.numberOr("low_freq_factor", 1.0);
+    scaling.highFreqFactor = reader.numberOr("high_freq_factor", 4.0);
+    scaling.originalMaxPositions = reader.positiveOr("original_max_position_embeddings", 8192);
+    if (scaling.highFreqFactor <= scaling.lowFreqFactor)
+      throw Error(file + ": rope_scaling high_freq_factor must exceed low_freq_factor");
+  } else {
+    throw Error(file + ": rope_scaling type '" + type +
+                "' is not supported (supported: linear, llama3)");
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& supportedArchitectures() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> list;
+    for (const auto& entry : kArchitectures) list.emplace_back(entry.architecture);
+    return list;
+  }();
+  return names;
+}
+
+ModelConfig parseModelConfig(const std::string& text, const std::string& fileName) {
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fileName + ": not valid JSON: " + e.what());
+  }
+  if (!json.is_object()) throw Error(fileName + ": expected a JSON object");
+  ModelConfig config;
+  config.raw = json;
+
+  std::string supported;
+  for (const auto& name : supportedArchitectures()) supported += (supported.empty() ? "" : ", ") + name;
+  if (!json.contains("architectures") || !json["architectures"].is_array() ||
+      json["architectures"].empty() || !json["architectures"][0].is_string())
+    throw Error(fileName + ": 'architectures' must list the model class (supported: " + supported + ")");
+  config.architecture = json["architectures"][0].get<std::string>();
+  const ArchitectureName* known = nullptr;
+  for (const auto& entry : kArchitectures)
+    if (config.architecture == entry.architecture) known = &entry;
+  if (!known)
+    throw Error(fileName + ": architecture '" + config.architecture +
+                "' is not supported (supported: " + supported + ")");
+  config.family = known->family;
+  Reader reader(json, fileName);
+  config.modelType = reader.stringOr("model_type", known->modelType);
+
+  if (config.family == ModelFamily::Gpt2) {
+    config.vocabSize = reader.positive("vocab_size");
+    config.hiddenSize = reader.positive("n_embd");
+    config.numLayers = reader.positive("n_layer");
+    config.numHeads = reader.positive("n_head");
+    config.numKeyValueHeads = config.numHeads;
+    config.maxPositions = reader.positive("n_positions");
+    config.intermediateSize = reader.positiveOr("n_inner", 4 * config.hiddenSize);
+    config.normEps = reader.numberOr("layer_norm_epsilon", 1e-5);
+    config.hiddenAct = reader.stringOr("activation_function", "gelu_new");
+    config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", true);
+    config.attentionBias = config.outputProjectionBias = config.mlpBias = true;
+    if (config.hiddenAct != "gelu_new" && config.hiddenAct != "gelu" &&
+        config.hiddenAct != "gelu_pytorch_tanh")
+      throw Error(fileName + ": activation_function '" + config.hiddenAct +
+                  "' is not supported (gelu_new, gelu, gelu_pytorch_tanh)");
+  } else {
+    config.vocabSize = reader.positive("vocab_size");
+    config.hiddenSize = reader.positive("hidden_size");
+    config.intermediateSize = reader.positive("intermediate_size");
+    config.numLayers = reader.positive("num_hidden_layers");
+    config.numHeads = reader.positive("num_attention_heads");
+    config.numKeyValueHeads = reader.positiveOr("num_key_value_heads", config.numHeads);
+    config.maxPositions = reader.positiveOr("max_position_embeddings", 2048);
+    config.normEps = reader.numberOr("rms_norm_eps", 1e-6);
+    config.ropeTheta = reader.numberOr("rope_theta", 10000.0);
+    config.hiddenAct = reader.stringOr("hidden_act", "silu");
+    config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", false);
+    const bool qwen2 = config.architecture == "Qwen2ForCausalLM";
+    config.attentionBias = qwen2 || reader.boolOr("attention_bias", false);
+    config.outputProjectionBias = !qwen2 && reader.boolOr("attention_bias", false);
+    config.mlpBias = reader.boolOr("mlp_bias", false);
+    if (config.hiddenAct != "silu")
+      throw Error(fileName + ": hidden_act '" + config.hiddenAct + "' is not supported (silu)");
+    readRopeScaling(json, fileName, config.ropeScaling);
+    const bool windowApplies = config.architecture == "MistralForCausalLM" ||
+                               (qwen2 && reader.boolOr("use_sliding_window", false));
+    if (windowApplies && reader.has("sliding_window"))
+      config.slidingWindow = reader.positive("sliding_window");
+  }
+  config.headDim = reader.positiveOr("head_dim", 0);
+  if (config.headDim == 0) {
+    if (config.hiddenSize % config.numHeads != 0)
+      throw Error(fileName + ": num_attention_heads (" + std::to_string(config.numHeads) +
+                  ") does not divide hidden_size (" + std::to_string(config.hiddenSize) + ")");
+    config.headDim = config.hiddenSize / config.numHeads;
+  }
+  if (config.headDim % 2 != 0)
+    throw Error(fileName + ": head dimension " + std::to_string(config.headDim) + " must be even");
+  if (config.numHeads % config.numKeyValueHeads != 0)
+    throw Error(fileName + ": num_key_value_heads (" + std::to_string(config.numKeyValueHeads) +
+                ") does not divide num_attention_heads (" + std::to_string(config.numHeads) + ")");
+  config.bosTokenId = reader.optionalId("bos_token_id");
+  config.eosTokenIds = reader.idList("eos_token_id");
+  config.padTokenId = reader.optionalId("pad_token_id");
+  config.torchDtype = reader.stringOr("torch_dtype", reader.stringOr("dtype", "float32"));
+  if (config.torchDtype != "float32" && config.torchDtype != "bfloat16" &&
+      config.torchDtype != "float16")
+    throw Error(fileName + ": torch_dtype '" + config.torchDtype +
+                "' is not supported (float32, bfloat16, float16)");
+  return config;
+}
+
+ModelConfig loadModelConfig(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error("cannot open " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return parseModelConfig(text.str(), path);
+}
+
+int64_t ModelConfig::parameterCount() const {
+  const int64_t h = hiddenSize, d = headDim, kv = numKeyValueHeads, heads = numHeads;
+  int64_t attention = h * heads * d + 2 * h * kv * d + heads * d * h;
+  if (attentionBias) attention += heads * d + 2 * kv * d;
+  if (outputProjectionBias) attention += h;
+  int64_t perLayer = attention;
+  if (family == ModelFamily::Gpt2) {
+    perLayer += 2 * h * intermediateSize + intermediateSize + h;  // c_fc, c_proj with biases
+    perLayer += 4 * h;                                            // two LayerNorms
+  } else {
+    perLayer += 3 * h * intermediateSize + (mlpBias ? 2 * intermediateSize + h : 0);
+    perLayer += 2 * h;  // two RMSNorms
+  }
+  int64_t total = numLayers * perLayer + vocabSize * h;
+  total += family == ModelFamily::Gpt2 ? maxPositions * h + 2 * h : h;  // wpe + ln_f, or norm
+  if (!tieWordEmbeddings) total += vocabSize * h;
+  return total;
+}
+
+nlohmann::json ModelConfig::toJson() const { return raw; }
+
+}  // namespace tunebench

@@ -1,0 +1,131 @@
+#include "model/ModelFactory.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/Error.h"
+#include "common/TorchPch.h"
+#include "data/SyntheticCorpus.h"
+#include "model/ModelFolder.h"
+#include "tokenizer/SentencePieceModule.h"
+#include "tokenizer/SentencePieceProcessor.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct PresetShape {
+  int64_t hidden, intermediate, layers, heads, kvHeads, positions, vocab;  // vocab 0: tokenizer's
+  int64_t tokenizerVocab;
+};
+
+PresetShape presetShape(const std::string& architecture, const std::string& preset) {
+  const bool gpt2 = architecture == "gpt2";
+  if (preset == "tiny") return {64, gpt2 ? 256 : 176, 2, 4, gpt2 ? 4 : 2, 256, 0, 320};
+  if (preset == "small") return {256, gpt2 ? 1024 : 688, 4, 8, gpt2 ? 8 : 4, 512, 0, 1000};
+  if (preset == "135m") {
+    if (gpt2) return {768, 3072, 12, 12, 12, 1024, 50257, 1000};  // GPT-2 small
+    return {576, 1536, 30, 9, 3, 2048, 49152, 1000};                // SmolLM-135M shape
+  }
+  throw Error("unknown model preset '" + preset + "' (tiny, small, 135m)");
+}
+
+void writeText(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  if (!out) throw Error("cannot write " + path.string());
+}
+
+// Trains a sentencepiece tokenizer (Llama-style ids: <unk>=0, <s>=1, </s>=2) on generated text.
+int64_t writeSentencePieceTokenizer(const fs::path& folder, int64_t vocab, uint64_t seed,
+                                    int64_t maxPositions) {
+  const fs::path corpus = folder / "tokenizer-corpus.txt.partial";
+  writeText(corpus, generateSyntheticCorpus(seed, 300000));
+  const fs::path prefix = folder / "tokenizer";
+  trainSentencePiece("--input=" + corpus.string() + " --model_prefix=" + prefix.string() +
+                     " --vocab_size=" + std::to_string(vocab) +
+                     " --model_type=bpe --character_coverage=1.0 --byte_fallback=true"
+                     " --split_digits=true --num_threads=1 --minloglevel=2"
+                     " --unk_id=0 --bos_id=1 --eos_id=2 --pad_id=-1");
+  fs::remove(corpus);
+  fs::remove(folder / "tokenizer.vocab");
+  const auto tokenizer = SentencePieceProcessor::fromFile((folder / "tokenizer.model").string());
+  const nlohmann::json config{{"tokenizer_class", "LlamaTokenizer"},
+                              {"add_bos_token", true},
+                              {"add_eos_token", false},
+                              {"bos_token", "<s>"},
+                              {"eos_token", "</s>"},
+                              {"unk_token", "<unk>"},
+                              {"pad_token", nullptr},
+                              {"model_max_length", maxPositions},
+                              {"legacy", false}};
+  writeText(folder / "tokenizer_config.json", config.dump(2) + "\n");
+  return tokenizer.vocabSize();
+}
+
+}  // namespace
+
+const std::vector<std::string>& makeModelArchitectures() {
+  static const std::vector<std::string> names = {"llama", "mistral", "qwen2", "gpt2"};
+  return names;
+}
+
+const std::vector<std::string>& makeModelPresets() {
+  static const std::vector<std::string> names = {"tiny", "small", "135m"};
+  return names;
+}
+
+nlohmann::json presetConfig(const std::string& architecture, const std::string& preset,
+                            int64_t tokenizerVocab) {
+  const auto shape = presetShape(architecture, preset);
+  const int64_t vocab = shape.vocab ? shape.vocab : tokenizerVocab;
+  if (architecture == "gpt2")
+    return {{"architectures", {"GPT2LMHeadModel"}}, {"model_type", "gpt2"},
+            {"vocab_size", vocab}, {"n_embd", shape.hidden}, {"n_layer", shape.layers},
+            {"n_head", shape.heads}, {"n_positions", shape.positions}, {"n_inner", shape.intermediate},
+            {"activation_function", "gelu_new"}, {"layer_norm_epsilon", 1e-5},
+            {"bos_token_id", 1}, {"eos_token_id", 2}, {"tie_word_embeddings", true},
+            {"torch_dtype", "float32"}};
+  nlohmann::json config{{"vocab_size", vocab}, {"hidden_size", shape.hidden},
+                        {"intermediate_size", shape.intermediate},
+                        {"num_hidden_layers", shape.layers}, {"num_attention_heads", shape.heads},
+                        {"num_key_value_heads", shape.kvHeads},
+                        {"max_position_embeddings", shape.positions}, {"rms_norm_eps", 1e-5},
+                        {"rope_theta", 10000.0}, {"hidden_act", "silu"},
+                        {"tie_word_embeddings", preset == "135m"}, {"bos_token_id", 1},
+                        {"eos_token_id", 2}, {"torch_dtype", "float32"}};
+  if (architecture == "llama") {
+    config["architectures"] = {"LlamaForCausalLM"};
+    config["model_type"] = "llama";
+  } else if (architecture == "mistral") {
+    config["architectures"] = {"MistralForCausalLM"};
+    config["model_type"] = "mistral";
+    config["sliding_window"] = shape.positions / 4;
+  } else if (architecture == "qwen2") {
+    config["architectures"] = {"Qwen2ForCausalLM"};
+    config["model_type"] = "qwen2";
+    config["use_sliding_window"] = false;
+  } else {
+    throw Error("unknown architecture '" + architecture + "' (llama, mistral, qwen2, gpt2)");
+  }
+  return config;
+}
+
+void makeRandomModel(const MakeModelOptions& options) {
+  if (options.folder.empty()) throw Error("make-model needs an output folder");
+  const auto shape = presetShape(options.architecture, options.preset);
+  presetConfig(options.architecture, options.preset, 1);  // validates the architecture name
+  const fs::path folder(options.folder);
+  fs::create_directories(folder);
+  const int64_t tokenizerVocab =
+      writeSentencePieceTokenizer(folder, shape.tokenizerVocab, options.seed, shape.positions);
+  const auto configJson = presetConfig(options.architecture, options.preset, tokenizerVocab);
+  const auto config = parseModelConfig(configJson.dump(), (folder / "config.json").string());
+  auto model = buildCausalLM(config);
+  initializeWeights(*model, options.seed);
+  saveModelFolder(*model, folder.string());
+}
+
+}  // namespace tunebench

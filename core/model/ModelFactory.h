@@ -1,0 +1,29 @@
+#pragma once
+// Random-initialised model folders in Hugging Face layout, with a tokenizer Tunebench trains
+// itself: the fixtures of tests and benchmarks (`tunebench-cli make-model`).
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tunebench {
+
+struct MakeModelOptions {
+  std::string architecture = "llama";  // llama | mistral | qwen2 | gpt2
+  std::string preset = "tiny";         // tiny | small | 135m
+  std::string folder;
+  uint64_t seed = 0;
+};
+
+const std::vector<std::string>& makeModelArchitectures();
+const std::vector<std::string>& makeModelPresets();
+
+// The config.json a preset produces (vocab size set to the tokenizer's for tiny and small).
+nlohmann::json presetConfig(const std::string& architecture, const std::string& preset,
+                            int64_t tokenizerVocab);
+
+// Writes config.json, model.safetensors, generation_config.json, tokenizer files.
+void makeRandomModel(const MakeModelOptions& options);
+
+}  // namespace tunebench

@@ -1,0 +1,114 @@
+// Reader and writer of .safetensors files (one translation unit: both need LibTorch).
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "common/Error.h"
+#include "common/TorchPch.h"
+#include "model/SafetensorsReader.h"
+#include "model/SafetensorsWriter.h"
+
+namespace tunebench {
+
+torch::Dtype toTorchDtype(SafetensorsDType dtype) {
+  switch (dtype) {
+    case SafetensorsDType::Bool: return torch::kBool;
+    case SafetensorsDType::U8: return torch::kUInt8;
+    case SafetensorsDType::I8: return torch::kInt8;
+    case SafetensorsDType::I16: return torch::kInt16;
+    case SafetensorsDType::I32: return torch::kInt32;
+    case SafetensorsDType::I64: return torch::kInt64;
+    case SafetensorsDType::F16: return torch::kFloat16;
+    case SafetensorsDType::BF16: return torch::kBFloat16;
+    case SafetensorsDType::F32: return torch::kFloat32;
+    case SafetensorsDType::F64: return torch::kFloat64;
+  }
+  return torch::kFloat32;
+}
+
+SafetensorsDType fromTorchDtype(torch::Dtype dtype) {
+  switch (dtype) {
+    case torch::kBool: return SafetensorsDType::Bool;
+    case torch::kUInt8: return SafetensorsDType::U8;
+    case torch::kInt8: return SafetensorsDType::I8;
+    case torch::kInt16: return SafetensorsDType::I16;
+    case torch::kInt32: return SafetensorsDType::I32;
+    case torch::kInt64: return SafetensorsDType::I64;
+    case torch::kFloat16: return SafetensorsDType::F16;
+    case torch::kBFloat16: return SafetensorsDType::BF16;
+    case torch::kFloat32: return SafetensorsDType::F32;
+    case torch::kFloat64: return SafetensorsDType::F64;
+    default: throw Error(std::string("safetensors cannot store dtype ") + c10::toString(dtype));
+  }
+}
+
+SafetensorsReader::SafetensorsReader(const std::string& path) : file_(MappedFile::open(path)) {
+  header_ = parseSafetensorsHeader(file_->view(), file_->size(), path);
+}
+
+torch::Tensor SafetensorsReader::tensor(const std::string& name) const {
+  const auto* entry = header_.find(name);
+  if (!entry) throw Error(path() + ": no tensor named '" + name + "'");
+  const auto dtype = toTorchDtype(entry->dtype);
+  if (entry->elementCount() == 0) return torch::empty(entry->shape, torch::TensorOptions(dtype));
+  auto* address = const_cast<char*>(file_->data() + header_.dataStart + entry->begin);
+  auto keepAlive = file_;
+  return torch::from_blob(address, entry->shape, [keepAlive](void*) {},
+                          torch::TensorOptions(dtype));
+}
+
+void writeSafetensors(const std::string& path,
+                      const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                      const std::map<std::string, std::string>& metadata) {
+  nlohmann::ordered_json header;
+  if (!metadata.empty()) header["__metadata__"] = metadata;
+  std::vector<torch::Tensor> cpuTensors;
+  std::set<std::string> names;
+  uint64_t offset = 0;
+  for (const auto& [name, tensor] : tensors) {
+    if (!names.insert(name).second) throw Error("writing " + path + ": tensor '" + name + "' given twice");
+    auto cpu = tensor.detach().to(torch::kCPU).contiguous();
+    const uint64_t bytes = static_cast<uint64_t>(cpu.numel()) * cpu.element_size();
+    header[name] = {{"dtype", dtypeName(fromTorchDtype(cpu.scalar_type()))},
+                    {"shape", cpu.sizes().vec()},
+                    {"data_offsets", {offset, offset + bytes}}};
+    offset += bytes;
+    cpuTensors.push_back(std::move(cpu));
+  }
+  std::string headerText = header.dump();
+  // Padding with spaces keeps the data section 8-byte aligned for zero-copy readers.
+  headerText.append((8 - headerText.size() % 8) % 8, ' ');
+
+  const std::filesystem::path target(path);
+  const std::filesystem::path temporary = target.string() + ".partial";
+  {
+    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error("cannot write " + temporary.string());
+    uint64_t length = headerText.size();
+    char lengthBytes[8];
+    for (int i = 0; i < 8; ++i) lengthBytes[i] = static_cast<char>((length >> (8 * i)) & 0xff);
+    out.write(lengthBytes, 8);
+    out.write(headerText.data(), static_cast<std::streamsize>(headerText.size()));
+    for (const auto& tensor : cpuTensors)
+      out.write(static_cast<const char*>(tensor.data_ptr()),
+                static_cast<std::streamsize>(tensor.numel() * tensor.element_size()));
+    out.flush();
+    if (!out) throw Error("writing " + temporary.string() + " failed (disk full?)");
+  }
+  const int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, target, ec);
+  if (ec) throw Error("cannot rename " + temporary.string() + " to " + path + ": " + ec.message());
+}
+
+}  // namespace tunebench
