@@ -64,6 +64,27 @@ class CliTest : public QObject {
     QVERIFY2(r.out.contains("dataset importers: 2"), qPrintable(r.out));
   }
 
+  // make-model trains a sentencepiece tokenizer inside the CLI process, which also prints with
+  // iostreams: the case that crashes when the module and the executable disagree on std::cerr.
+  void makeModelInspectAndGenerate() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath("tiny");
+    auto r = runCli({"make-model", "--arch", "llama", "--preset", "tiny", "--out", folder});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(QFile::exists(folder + "/tokenizer.model"));
+    r = runCli({"inspect", "--model", folder});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("architecture: LlamaForCausalLM"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("tokenizer: tokenizer.model (sentencepiece)"), qPrintable(r.out));
+    r = runCli({"generate", "--model", folder, "--prompt", "The cat", "--max-new-tokens", "5"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY(r.out.startsWith("The cat"));
+    QVERIFY2(r.err.contains("5 tokens in"), qPrintable(r.err));
+    r = runCli({"inspect", "--model", dir.filePath("missing")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY(r.err.contains("missing"));
+  }
+
   void pluginsReportsAFolderOfBrokenPlugins() {
     QTemporaryDir dir;
     QFile bad(dir.filePath("broken.so"));

@@ -1,0 +1,108 @@
+#include <QtTest>
+
+#include "common/Error.h"
+#include "model/ModelConfig.h"
+
+using namespace tunebench;
+
+class ModelConfigTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void llamaWithGqaAndLlama3Rope() {
+    const auto config = parseModelConfig(
+        "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":128256,\"hidden_size\":2048,"
+        "\"intermediate_size\":8192,\"num_hidden_layers\":16,\"num_attention_heads\":32,"
+        "\"num_key_value_heads\":8,\"rms_norm_eps\":1e-5,\"rope_theta\":500000.0,"
+        "\"rope_scaling\":{\"factor\":32.0,\"high_freq_factor\":4.0,\"low_freq_factor\":1.0,"
+        "\"original_max_position_embeddings\":8192,\"rope_type\":\"llama3\"},"
+        "\"tie_word_embeddings\":true,\"bos_token_id\":128000,\"eos_token_id\":[128001,128008],"
+        "\"torch_dtype\":\"bfloat16\",\"max_position_embeddings\":131072}",
+        "config.json");
+    QCOMPARE(config.family, ModelFamily::Llama);
+    QCOMPARE(config.headDim, int64_t(64));
+    QCOMPARE(config.numKeyValueHeads, int64_t(8));
+    QCOMPARE(config.ropeScaling.type, RopeScaling::Type::Llama3);
+    QCOMPARE(config.ropeScaling.factor, 32.0);
+    QCOMPARE(config.eosTokenIds, (std::vector<int64_t>{128001, 128008}));
+    QVERIFY(config.tieWordEmbeddings);
+    QCOMPARE(config.torchDtype, std::string("bfloat16"));
+    // Llama-3.2-1B has 1,235,814,400 parameters.
+    QCOMPARE(config.parameterCount(), int64_t(1235814400));
+  }
+
+  void qwen2HasQkvBiasAndOptionalWindow() {
+    const auto config = parseModelConfig(
+        "{\"architectures\":[\"Qwen2ForCausalLM\"],\"vocab_size\":151936,\"hidden_size\":896,"
+        "\"intermediate_size\":4864,\"num_hidden_layers\":24,\"num_attention_heads\":14,"
+        "\"num_key_value_heads\":2,\"sliding_window\":32768,\"use_sliding_window\":false,"
+        "\"tie_word_embeddings\":true,\"rope_theta\":1000000.0}",
+        "config.json");
+    QVERIFY(config.attentionBias);
+    QVERIFY(!config.outputProjectionBias);
+    QVERIFY(!config.slidingWindow);
+    // Qwen2-0.5B has 494,032,768 parameters.
+    QCOMPARE(config.parameterCount(), int64_t(494032768));
+  }
+
+  void mistralWindowAndGpt2Names() {
+    const auto mistral = parseModelConfig(
+        "{\"architectures\":[\"MistralForCausalLM\"],\"vocab_size\":32000,\"hidden_size\":4096,"
+        "\"intermediate_size\":14336,\"num_hidden_layers\":32,\"num_attention_heads\":32,"
+        "\"num_key_value_heads\":8,\"sliding_window\":4096}",
+        "config.json");
+    QCOMPARE(*mistral.slidingWindow, int64_t(4096));
+    QCOMPARE(mistral.parameterCount(), int64_t(7241732096));  // Mistral-7B-v0.1
+    const auto gpt2 = parseModelConfig(
+        "{\"architectures\":[\"GPT2LMHeadModel\"],\"vocab_size\":50257,\"n_embd\":768,"
+        "\"n_layer\":12,\"n_head\":12,\"n_positions\":1024,\"n_inner\":null,"
+        "\"activation_function\":\"gelu_new\",\"bos_token_id\":50256,\"eos_token_id\":50256}",
+        "config.json");
+    QCOMPARE(gpt2.family, ModelFamily::Gpt2);
+    QCOMPARE(gpt2.intermediateSize, int64_t(3072));
+    QCOMPARE(gpt2.parameterCount(), int64_t(124439808));  // GPT-2 small
+  }
+
+  void errors_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("expected");
+    const QString base = "\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":8,"
+                         "\"num_hidden_layers\":1,\"num_attention_heads\":2";
+    QTest::newRow("not json") << "{" << "not valid JSON";
+    QTest::newRow("array") << "[]" << "expected a JSON object";
+    QTest::newRow("no architectures") << "{" + base + "}" << "'architectures' must list";
+    QTest::newRow("unsupported") << "{\"architectures\":[\"BertModel\"]}"
+                                 << "architecture 'BertModel' is not supported (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel)";
+    QTest::newRow("missing field") << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10}"
+                                   << "missing required field 'hidden_size'";
+    QTest::newRow("negative size") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"num_key_value_heads\":-2}"
+                                   << "'num_key_value_heads' must be a positive integer";
+    QTest::newRow("heads do not divide") << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10,\"hidden_size\":10,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":3}"
+                                         << "num_attention_heads (3) does not divide hidden_size (10)";
+    QTest::newRow("kv heads do not divide") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"num_key_value_heads\":3}"
+                                            << "num_key_value_heads (3) does not divide num_attention_heads (2)";
+    QTest::newRow("rope type") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"rope_scaling\":{\"type\":\"yarn\",\"factor\":2}}"
+                               << "rope_scaling type 'yarn' is not supported";
+    QTest::newRow("activation") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"hidden_act\":\"relu\"}"
+                                << "hidden_act 'relu' is not supported";
+    QTest::newRow("dtype") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"torch_dtype\":\"int8\"}"
+                           << "torch_dtype 'int8' is not supported";
+    QTest::newRow("bool as string") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"tie_word_embeddings\":\"yes\"}"
+                                    << "'tie_word_embeddings' must be true or false";
+    QTest::newRow("eos list") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"eos_token_id\":[1,\"x\"]}"
+                              << "'eos_token_id' must hold non-negative integers";
+  }
+  void errors() {
+    QFETCH(QString, json);
+    QFETCH(QString, expected);
+    try {
+      parseModelConfig(json.toStdString(), "folder/config.json");
+      QFAIL("must throw");
+    } catch (const Error& e) {
+      QVERIFY2(QString::fromUtf8(e.what()).startsWith("folder/config.json: "), e.what());
+      QVERIFY2(QString::fromUtf8(e.what()).contains(expected), e.what());
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(ModelConfigTest)
+#include "tst_model_config.moc"
