@@ -1,0 +1,92 @@
+// Logits against an independent reference: tests/reference/decoder_reference.py computes them
+// from the model definitions with plain PyTorch (Debian's python3-torch).
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include "ModelFixtures.h"
+#include "common/TorchPch.h"
+#include "model/ModelFolder.h"
+
+using namespace tunebench;
+
+namespace {
+
+const QString kPython = QStringLiteral("/usr/bin/python3");
+const QString kScript = QStringLiteral(TUNEBENCH_SOURCE_DIR "/tests/reference/decoder_reference.py");
+
+bool referenceAvailable() {
+  QProcess probe;
+  probe.start(kPython, {"-c", "import torch, numpy"});
+  return probe.waitForFinished(60000) && probe.exitStatus() == QProcess::NormalExit &&
+         probe.exitCode() == 0;
+}
+
+}  // namespace
+
+class ReferenceLogitsTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+
+ private slots:
+  void initTestCase() {
+    if (!referenceAvailable())
+      QSKIP("python3-torch is not installed (packaging/install-deps.sh installs it)");
+  }
+
+  void matchesReference_data() {
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<QString>("ropeScaling");
+    QTest::newRow("llama") << "llama" << "";
+    QTest::newRow("llama, linear rope") << "llama" << "{\"type\":\"linear\",\"factor\":2.0}";
+    QTest::newRow("llama, llama3 rope")
+        << "llama" << "{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
+                      "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":16}";
+    QTest::newRow("mistral, window 6") << "mistral" << "";
+    QTest::newRow("qwen2") << "qwen2" << "";
+    QTest::newRow("gpt2") << "gpt2" << "";
+  }
+  void matchesReference() {
+    QFETCH(QString, architecture);
+    QFETCH(QString, ropeScaling);
+    auto config = tinyConfigJson(architecture.toStdString());
+    if (!ropeScaling.isEmpty()) config["rope_scaling"] = nlohmann::json::parse(ropeScaling.toStdString());
+    if (architecture == "llama") config["rope_theta"] = 500.0;  // makes every frequency band matter
+    auto model = buildCausalLM(parseModelConfig(config.dump(), "config.json"));
+    {
+      torch::NoGradGuard noGrad;
+      auto generator = at::detail::createCPUGenerator(21);
+      for (auto& parameter : model->parameters())
+        parameter.copy_(torch::randn(parameter.sizes(), generator) * 0.3 +
+                        (parameter.dim() == 1 ? 1.0 : 0.0));
+    }
+    const auto folder = dir_.filePath(QTest::currentDataTag()).toStdString();
+    saveModelFolder(*model, folder);
+
+    const std::vector<int64_t> ids = {3, 50, 7, 7, 91, 12, 0, 44, 65, 23, 5, 80};
+    QStringList arguments{kScript, QString::fromStdString(folder)};
+    for (auto id : ids) arguments << QString::number(id);
+    QProcess python;
+    python.start(kPython, arguments);
+    QVERIFY(python.waitForFinished(120000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const auto expectedJson = nlohmann::json::parse(python.readAllStandardOutput().toStdString());
+
+    torch::NoGradGuard noGrad;
+    ForwardInput input;
+    input.inputIds = torch::tensor(ids, torch::kInt64).unsqueeze(0);
+    const auto logits = model->forward(input)[0];
+    QCOMPARE(logits.size(0), int64_t(ids.size()));
+    std::vector<std::vector<float>> rows = expectedJson.get<std::vector<std::vector<float>>>();
+    torch::Tensor reference = torch::empty({int64_t(rows.size()), int64_t(rows[0].size())});
+    for (size_t i = 0; i < rows.size(); ++i) reference[int64_t(i)] = torch::tensor(rows[i]);
+    const double difference = (logits - reference).abs().max().item<double>();
+    QVERIFY2(difference < 1e-3, qPrintable(QString("max |difference| %1").arg(difference)));
+  }
+};
+
+QTEST_GUILESS_MAIN(ReferenceLogitsTest)
+#include "tst_reference_logits.moc"

@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""Reference logits for a Hugging Face decoder folder, written from the model definitions
+(Llama/Mistral/Qwen2 and GPT-2) with plain PyTorch, independently of Tunebench's C++ code.
+
+Usage: decoder_reference.py MODEL_DIR ID ID ...   -> prints the logits of one sequence as JSON
+"""
+import json
+import math
+import struct
+import sys
+
+import numpy as np
+import torch
+
+DTYPES = {"F32": np.float32, "F16": np.float16, "F64": np.float64, "I64": np.int64}
+
+
+def read_safetensors(path):
+    with open(path, "rb") as f:
+        blob = f.read()
+    (length,) = struct.unpack("<Q", blob[:8])
+    header = json.loads(blob[8 : 8 + length])
+    data = blob[8 + length :]
+    tensors = {}
+    for name, info in header.items():
+        if name == "__metadata__":
+            continue
+        begin, end = info["data_offsets"]
+        array = np.frombuffer(data[begin:end], dtype=DTYPES[info["dtype"]]).reshape(info["shape"])
+        tensors[name] = torch.from_numpy(array.astype(np.float32))
+    return tensors
+
+
+def rope_inverse_frequencies(config, head_dim):
+    theta = config.get("rope_theta", 10000.0)
+    inv = [1.0 / theta ** (2 * i / head_dim) for i in range(head_dim // 2)]
+    scaling = config.get("rope_scaling") or {}
+    kind = scaling.get("rope_type", scaling.get("type", "default"))
+    if kind == "linear":
+        inv = [f / scaling["factor"] for f in inv]
+    elif kind == "llama3":
+        factor, low, high = scaling["factor"], scaling["low_freq_factor"], scaling["high_freq_factor"]
+        original = scaling["original_max_position_embeddings"]
+        scaled = []
+        for f in inv:
+            wavelength = 2 * math.pi / f
+            if wavelength < original / high:
+                scaled.append(f)
+            elif wavelength > original / low:
+                scaled.append(f / factor)
+            else:
+                smooth = (original / wavelength - low) / (high - low)
+                scaled.append((1 - smooth) * f / factor + smooth * f)
+        inv = scaled
+    return torch.tensor(inv, dtype=torch.float64)
+
+
+def rotate(x, cos, sin):
+    half = x.shape[-1] // 2
+    rotated = torch.cat([-x[..., half:], x[..., :half]], dim=-1)
+    return x * cos + rotated * sin
+
+
+def attend(q, k, v, window=None):
+    # q: [heads, T, d], k/v: [heads, T, d]
+    t = q.shape[1]
+    scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
+    allowed = torch.ones(t, t).tril().bool()
+    if window is not None:
+        for i in range(t):
+            for j in range(t):
+                if i - j >= window:
+                    allowed[i, j] = False
+    scores = scores.masked_fill(~allowed, float("-inf"))
+    return torch.softmax(scores, dim=-1) @ v
+
+
+def rms_norm(x, weight, eps):
+    return weight * (x / torch.sqrt((x * x).mean(-1, keepdim=True) + eps))
+
+
+def llama_logits(config, w, ids):
+    hidden = config["hidden_size"]
+    heads = config["num_attention_heads"]
+    kv_heads = config.get("num_key_value_heads", heads)
+    head_dim = config.get("head_dim") or hidden // heads
+    eps = config.get("rms_norm_eps", 1e-6)
+    arch = config["architectures"][0]
+    window = None
+    if arch == "MistralForCausalLM" or (arch == "Qwen2ForCausalLM" and config.get("use_sliding_window")):
+        window = config.get("sliding_window")
+    inv = rope_inverse_frequencies(config, head_dim).float()
+    positions = torch.arange(len(ids)).float()
+    angles = positions[:, None] * inv[None, :]
+    cos = torch.cat([angles, angles], -1).cos()
+    sin = torch.cat([angles, angles], -1).sin()
+
+    def linear(x, name):
+        y = x @ w[name + ".weight"].T
+        return y + w[name + ".bias"] if name + ".bias" in w else y
+
+    x = w["model.embed_tokens.weight"][torch.tensor(ids)]
+    for layer in range(config["num_hidden_layers"]):
+        p = f"model.layers.{layer}."
+        h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
+        q = linear(h, p + "self_attn.q_proj").view(-1, heads, head_dim).transpose(0, 1)
+        k = linear(h, p + "self_attn.k_proj").view(-1, kv_heads, head_dim).transpose(0, 1)
+        v = linear(h, p + "self_attn.v_proj").view(-1, kv_heads, head_dim).transpose(0, 1)
+        q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        group = heads // kv_heads
+        k = torch.stack([k[i // group] for i in range(heads)])
+        v = torch.stack([v[i // group] for i in range(heads)])
+        out = attend(q, k, v, window).transpose(0, 1).reshape(len(ids), heads * head_dim)
+        x = x + linear(out, p + "self_attn.o_proj")
+        h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
+        gate = linear(h, p + "mlp.gate_proj")
+        x = x + linear(gate * torch.sigmoid(gate) * linear(h, p + "mlp.up_proj"), p + "mlp.down_proj")
+    x = rms_norm(x, w["model.norm.weight"], eps)
+    head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
+    return x @ head.T
+
+
+def gpt2_logits(config, w, ids):
+    heads = config["n_head"]
+    eps = config.get("layer_norm_epsilon", 1e-5)
+    w = {k[len("transformer.") :] if k.startswith("transformer.") else k: v for k, v in w.items()}
+
+    def conv1d(x, name):
+        return x @ w[name + ".weight"] + w[name + ".bias"]
+
+    def layer_norm(x, name):
+        return torch.nn.functional.layer_norm(x, (x.shape[-1],), w[name + ".weight"], w[name + ".bias"], eps)
+
+    def gelu_new(x):
+        return 0.5 * x * (1 + torch.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+
+    t = len(ids)
+    x = w["wte.weight"][torch.tensor(ids)] + w["wpe.weight"][:t]
+    for layer in range(config["n_layer"]):
+        p = f"h.{layer}."
+        qkv = conv1d(layer_norm(x, p + "ln_1"), p + "attn.c_attn")
+        q, k, v = (part.view(t, heads, -1).transpose(0, 1) for part in qkv.split(qkv.shape[-1] // 3, -1))
+        out = attend(q, k, v).transpose(0, 1).reshape(t, -1)
+        x = x + conv1d(out, p + "attn.c_proj")
+        x = x + conv1d(gelu_new(conv1d(layer_norm(x, p + "ln_2"), p + "mlp.c_fc")), p + "mlp.c_proj")
+    x = layer_norm(x, "ln_f")
+    return x @ w.get("lm_head.weight", w["wte.weight"]).T
+
+
+def main():
+    folder, ids = sys.argv[1], [int(i) for i in sys.argv[2:]]
+    with open(folder + "/config.json") as f:
+        config = json.load(f)
+    weights = read_safetensors(folder + "/model.safetensors")
+    with torch.no_grad():
+        if config["architectures"][0] == "GPT2LMHeadModel":
+            logits = gpt2_logits(config, weights, ids)
+        else:
+            logits = llama_logits(config, weights, ids)
+    json.dump(logits.tolist(), sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
