@@ -17,5 +17,7 @@ struct Command {
 
 Command addInfoCommand(CLI::App& app);
 Command addPluginsCommand(CLI::App& app);
+Command addProjectCommand(CLI::App& app);
+Command addBenchCommand(CLI::App& app);
 
 }  // namespace tunebench::cli

@@ -9,7 +9,7 @@ namespace tunebench::store {
 namespace {
 
 CheckpointRecord readCheckpoint(const Statement& row) {
-  return {row.int64(0), row.int64(1), row.int64(2), row.text(3),
+  return {row.int64(0), row.int64(1),      row.int64(2), row.text(3),
           row.text(4),  row.int64(5) != 0, row.real(6)};
 }
 
@@ -22,8 +22,9 @@ int64_t CheckpointRepository::add(int64_t runId, int64_t step, const std::filesy
                                   const std::string& sha256, bool complete) {
   auto& db = store_.db();
   Transaction transaction(db, Transaction::Durability::Full);
-  db.prepare("INSERT INTO checkpoint (run_id, step, path, sha256, complete, created_at) "
-             "VALUES (?, ?, ?, ?, ?, ?)")
+  db.prepare(
+        "INSERT INTO checkpoint (run_id, step, path, sha256, complete, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)")
       .bindAll(runId, step, store_.toProjectPath(path), sha256, complete ? 1 : 0, unixTimeNow())
       .run();
   const int64_t id = db.lastInsertId();
@@ -44,8 +45,8 @@ void CheckpointRepository::remove(int64_t id) {
 }
 
 std::vector<CheckpointRecord> CheckpointRepository::forRun(int64_t runId) {
-  auto select = store_.db().prepare(std::string(kCheckpointColumns) +
-                                    "WHERE run_id = ? ORDER BY step");
+  auto select =
+      store_.db().prepare(std::string(kCheckpointColumns) + "WHERE run_id = ? ORDER BY step");
   select.bind(1, runId);
   std::vector<CheckpointRecord> checkpoints;
   while (select.step()) checkpoints.push_back(readCheckpoint(select));
@@ -65,8 +66,9 @@ int64_t ExportRepository::add(std::optional<int64_t> runId, std::optional<int64_
                               const std::string& sha256) {
   auto& db = store_.db();
   Transaction transaction(db, Transaction::Durability::Full);
-  db.prepare("INSERT INTO export (run_id, checkpoint_id, format, path, sha256, created_at) "
-             "VALUES (?, ?, ?, ?, ?, ?)")
+  db.prepare(
+        "INSERT INTO export (run_id, checkpoint_id, format, path, sha256, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)")
       .bindAll(runId, checkpointId, format, store_.toProjectPath(path), sha256, unixTimeNow())
       .run();
   const int64_t id = db.lastInsertId();
@@ -88,8 +90,9 @@ int64_t ModelRepository::add(const std::string& name, const std::filesystem::pat
                              const std::string& architecture, const std::string& sha256) {
   auto& db = store_.db();
   Transaction transaction(db, Transaction::Durability::Full);
-  db.prepare("INSERT INTO model (name, folder, architecture, sha256, created_at) "
-             "VALUES (?, ?, ?, ?, ?)")
+  db.prepare(
+        "INSERT INTO model (name, folder, architecture, sha256, created_at) "
+        "VALUES (?, ?, ?, ?, ?)")
       .bindAll(name, store_.toProjectPath(folder), architecture, sha256, unixTimeNow())
       .run();
   const int64_t id = db.lastInsertId();

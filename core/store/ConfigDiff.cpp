@@ -42,8 +42,8 @@ std::vector<ConfigDifference> diffConfigs(const std::vector<std::string>& config
     bool differs = false;
     for (const auto& config : flat) {
       auto found = config.find(key);
-      difference.values.push_back(found == config.end() ? std::nullopt
-                                                        : std::optional<std::string>(found->second));
+      difference.values.push_back(
+          found == config.end() ? std::nullopt : std::optional<std::string>(found->second));
       if (difference.values.back() != difference.values.front()) differs = true;
     }
     if (differs) differences.push_back(std::move(difference));

@@ -13,8 +13,8 @@ constexpr const char* kVersionColumns =
     "FROM dataset_version ";
 
 DatasetVersionRecord readVersion(const Statement& row) {
-  return {row.int64(0),         row.int64(1), row.int64(2), row.optionalInt64(3),
-          row.int64(4),         row.int64(5), row.real(6)};
+  return {row.int64(0), row.int64(1), row.int64(2), row.optionalInt64(3),
+          row.int64(4), row.int64(5), row.real(6)};
 }
 
 constexpr const char* kDatasetColumns =
@@ -30,8 +30,9 @@ DatasetRecord readDataset(const Statement& row) {
 
 int64_t DatasetRepository::createDataset(const NewDataset& dataset) {
   auto& db = store_.db();
-  db.prepare("INSERT INTO dataset (name, source_path, source_sha256, import_options, "
-             "detected_schema, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+  db.prepare(
+        "INSERT INTO dataset (name, source_path, source_sha256, import_options, "
+        "detected_schema, created_at) VALUES (?, ?, ?, ?, ?, ?)")
       .bindAll(dataset.name, store_.toProjectPath(dataset.sourcePath), dataset.sourceSha256,
                dataset.importOptions, dataset.detectedSchema, unixTimeNow())
       .run();
@@ -57,9 +58,10 @@ int64_t DatasetRepository::createVersion(int64_t datasetId, std::optional<int64_
   auto& db = store_.db();
   std::optional<Transaction> transaction;
   if (!db.inTransaction()) transaction.emplace(db);
-  db.prepare("INSERT INTO dataset_version (dataset_id, number, parent_version_id, created_at) "
-             "VALUES (?1, (SELECT coalesce(MAX(number), 0) + 1 FROM dataset_version "
-             "WHERE dataset_id = ?1), ?2, ?3)")
+  db.prepare(
+        "INSERT INTO dataset_version (dataset_id, number, parent_version_id, created_at) "
+        "VALUES (?1, (SELECT coalesce(MAX(number), 0) + 1 FROM dataset_version "
+        "WHERE dataset_id = ?1), ?2, ?3)")
       .bindAll(datasetId, parentVersionId, unixTimeNow())
       .run();
   const int64_t id = db.lastInsertId();
@@ -125,12 +127,13 @@ void DatasetRepository::appendRejects(int64_t versionId,
   auto& db = store_.db();
   std::optional<Transaction> transaction;
   if (!db.inTransaction()) transaction.emplace(db);
-  auto insert = db.prepare(
-      "INSERT INTO dataset_reject (version_id, line, reason, raw) VALUES (?, ?, ?, ?)");
+  auto insert =
+      db.prepare("INSERT INTO dataset_reject (version_id, line, reason, raw) VALUES (?, ?, ?, ?)");
   for (const auto& reject : rejects)
     insert.bindAll(versionId, reject.line, reject.reason, reject.raw).run();
-  db.prepare("UPDATE dataset_version SET reject_count = (SELECT COUNT(*) FROM dataset_reject "
-             "WHERE version_id = ?1) WHERE id = ?1")
+  db.prepare(
+        "UPDATE dataset_version SET reject_count = (SELECT COUNT(*) FROM dataset_reject "
+        "WHERE version_id = ?1) WHERE id = ?1")
       .bind(1, versionId)
       .run();
   if (transaction) transaction->commit();
@@ -139,8 +142,9 @@ void DatasetRepository::appendRejects(int64_t versionId,
 void DatasetRepository::assignSplit(int64_t versionId, int64_t first, int64_t count,
                                     const std::string& split) {
   store_.db()
-      .prepare("UPDATE dataset_record SET split = ? WHERE version_id = ? "
-               "AND row_index >= ? AND row_index < ?")
+      .prepare(
+          "UPDATE dataset_record SET split = ? WHERE version_id = ? "
+          "AND row_index >= ? AND row_index < ?")
       .bindAll(split, versionId, first, first + count)
       .run();
 }

@@ -13,8 +13,9 @@ int64_t EvaluationRepository::create(std::optional<int64_t> runId,
   if (!runId && !checkpointId)
     throw Error("evaluation of suite '" + suite + "' needs a run or a checkpoint");
   auto& db = store_.db();
-  db.prepare("INSERT INTO evaluation (run_id, checkpoint_id, suite, created_at) "
-             "VALUES (?, ?, ?, ?)")
+  db.prepare(
+        "INSERT INTO evaluation (run_id, checkpoint_id, suite, created_at) "
+        "VALUES (?, ?, ?, ?)")
       .bindAll(runId, checkpointId, suite, unixTimeNow())
       .run();
   return db.lastInsertId();
@@ -42,8 +43,9 @@ void EvaluationRepository::addItems(int64_t evaluationId,
       "INSERT INTO evaluation_item (evaluation_id, item_index, input, expected, output, score, "
       "details) VALUES (?, ?, ?, ?, ?, ?, ?)");
   for (const auto& item : items)
-    insert.bindAll(evaluationId, item.index, item.input, item.expected, item.output, item.score,
-                   item.details)
+    insert
+        .bindAll(evaluationId, item.index, item.input, item.expected, item.output, item.score,
+                 item.details)
         .run();
   if (transaction) transaction->commit();
 }

@@ -19,8 +19,9 @@ LogLevel parseLevel(const std::string& name) {
 int64_t EventRepository::add(std::optional<int64_t> runId, LogLevel level, const std::string& kind,
                              const std::string& message, const std::string& details) {
   auto& db = store_.db();
-  db.prepare("INSERT INTO event (run_id, time, level, kind, message, details) "
-             "VALUES (?, ?, ?, ?, ?, ?)")
+  db.prepare(
+        "INSERT INTO event (run_id, time, level, kind, message, details) "
+        "VALUES (?, ?, ?, ?, ?, ?)")
       .bindAll(runId, unixTimeNow(), logLevelName(level), kind, message, details)
       .run();
   return db.lastInsertId();

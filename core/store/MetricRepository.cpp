@@ -17,7 +17,9 @@ namespace {
 constexpr int kLevels = 4;
 constexpr int kShift = 4;  // 16 children per block
 
-int64_t blockSize(int level) { return int64_t(1) << (kShift * level); }
+int64_t blockSize(int level) {
+  return int64_t(1) << (kShift * level);
+}
 
 // Accumulates blocks or points (always arriving in step order) into fixed-width buckets.
 class BucketSink {
@@ -134,7 +136,8 @@ std::vector<MetricValue> MetricRepository::points(int64_t runId, const std::stri
       "AND step BETWEEN ? AND ? ORDER BY step");
   select.bindAll(runId, *id, range.from, range.to);
   while (select.step())
-    values.push_back({select.int64(0), decodeStoredDouble(static_cast<int>(select.int64(2)), select.real(1)),
+    values.push_back({select.int64(0),
+                      decodeStoredDouble(static_cast<int>(select.int64(2)), select.real(1)),
                       select.real(3)});
   return values;
 }
@@ -165,7 +168,8 @@ std::vector<MetricSeries> MetricRepository::downsample(const std::vector<int64_t
   ReadTransaction snapshot(db);
   std::vector<MetricSeries> result;
   auto first = db.prepare(
-      "SELECT step FROM metric WHERE run_id = ? AND key_id = ? AND step >= ? ORDER BY step LIMIT 1");
+      "SELECT step FROM metric WHERE run_id = ? AND key_id = ? AND step >= ? ORDER BY step LIMIT "
+      "1");
   auto last = db.prepare(
       "SELECT step FROM metric WHERE run_id = ? AND key_id = ? AND step <= ? "
       "ORDER BY step DESC LIMIT 1");

@@ -7,7 +7,11 @@
 namespace tunebench::store {
 
 MetricWriter::MetricWriter(ProjectStore& store, int64_t runId, std::chrono::milliseconds interval)
-    : store_(store), metrics_(store), runId_(runId), interval_(interval), lastFlush_(Clock::now()) {}
+    : store_(store),
+      metrics_(store),
+      runId_(runId),
+      interval_(interval),
+      lastFlush_(Clock::now()) {}
 
 MetricWriter::~MetricWriter() {
   try {

@@ -5,7 +5,9 @@
 
 namespace tunebench::store {
 
-int latestSchemaVersion() { return shippedMigrations().back().version; }
+int latestSchemaVersion() {
+  return shippedMigrations().back().version;
+}
 
 int migrate(Connection& connection, int target) {
   const int latest = latestSchemaVersion();

@@ -1,5 +1,7 @@
 #include "store/ProjectStore.h"
 
+#include <sqlite3.h>
+
 #include <cstdio>
 #include <sstream>
 
@@ -83,6 +85,12 @@ ProjectStore ProjectStore::open(const fs::path& file, const OpenOptions& options
     // Reading the schema touches the first pages; a damaged header or schema fails here.
     connection->queryInt64("SELECT count(*) FROM sqlite_schema");
   } catch (const Error& e) {
+    const int code = connection->lastErrorCode();
+    if (code == SQLITE_NOTADB)
+      throw Error(file.string() + ": not a Tunebench project (the file is not an SQLite database)");
+    if (code == SQLITE_CORRUPT)
+      throw Error(file.string() + ": the project file is corrupt (" +
+                  sqlite3_errstr(SQLITE_CORRUPT) + "); restore it from a backup");
     throw Error(std::string("opening project: ") + e.what());
   }
   if (applicationId != kProjectApplicationId)
@@ -134,8 +142,9 @@ std::optional<std::string> ProjectStore::setting(const std::string& key) {
 }
 
 void ProjectStore::setSetting(const std::string& key, const std::string& value) {
-  db().prepare("INSERT INTO project_setting (key, value) VALUES (?, ?) "
-               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+  db().prepare(
+          "INSERT INTO project_setting (key, value) VALUES (?, ?) "
+          "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
       .bindAll(key, value)
       .run();
 }

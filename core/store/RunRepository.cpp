@@ -12,8 +12,8 @@ namespace tunebench::store {
 
 namespace {
 
-constexpr const char* kStatusNames[] = {"queued",    "running", "paused",     "completed",
-                                        "failed",    "stopped", "interrupted"};
+constexpr const char* kStatusNames[] = {"queued", "running", "paused",     "completed",
+                                        "failed", "stopped", "interrupted"};
 
 bool processExists(int64_t pid) {
   if (pid <= 0) return false;
@@ -88,10 +88,11 @@ int64_t RunRepository::ensureStudy(const std::string& name) {
 int64_t RunRepository::create(const NewRun& run) {
   auto& db = store_.db();
   Transaction transaction(db, Transaction::Durability::Full);
-  db.prepare("INSERT INTO run (name, study_id, model_id, dataset_version_id, config, status, "
-             "created_at, environment, notes) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)")
-      .bindAll(run.name, run.studyId, run.modelId, run.datasetVersionId, run.config,
-               unixTimeNow(), run.environment, run.notes)
+  db.prepare(
+        "INSERT INTO run (name, study_id, model_id, dataset_version_id, config, status, "
+        "created_at, environment, notes) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)")
+      .bindAll(run.name, run.studyId, run.modelId, run.datasetVersionId, run.config, unixTimeNow(),
+               run.environment, run.notes)
       .run();
   const int64_t id = db.lastInsertId();
   for (const auto& tag : run.tags) addTag(id, tag);
@@ -142,8 +143,9 @@ void RunRepository::markRunning(int64_t id, int64_t ownerPid) {
   auto& db = store_.db();
   Transaction transaction(db, Transaction::Durability::Full);
   const double now = unixTimeNow();
-  db.prepare("UPDATE run SET status = 'running', started_at = coalesce(started_at, ?), "
-             "finished_at = NULL, heartbeat_at = ?, owner_pid = ? WHERE id = ?")
+  db.prepare(
+        "UPDATE run SET status = 'running', started_at = coalesce(started_at, ?), "
+        "finished_at = NULL, heartbeat_at = ?, owner_pid = ? WHERE id = ?")
       .bindAll(now, now, ownerPid, id)
       .run();
   requireOneChange(db, id);
@@ -215,8 +217,7 @@ std::vector<ConfigDifference> RunRepository::configDiff(const std::vector<int64_
   for (int64_t id : runIds) {
     auto select = store_.db().prepare("SELECT config FROM run WHERE id = ?");
     select.bind(1, id);
-    if (!select.step())
-      throw Error(store_.db().path() + ": no run with id " + std::to_string(id));
+    if (!select.step()) throw Error(store_.db().path() + ": no run with id " + std::to_string(id));
     configs.push_back(select.text(0));
   }
   return diffConfigs(configs);

@@ -96,9 +96,13 @@ bool Statement::isNull(int column) const {
   return sqlite3_column_type(statement_, column) == SQLITE_NULL;
 }
 
-int64_t Statement::int64(int column) const { return sqlite3_column_int64(statement_, column); }
+int64_t Statement::int64(int column) const {
+  return sqlite3_column_int64(statement_, column);
+}
 
-double Statement::real(int column) const { return sqlite3_column_double(statement_, column); }
+double Statement::real(int column) const {
+  return sqlite3_column_double(statement_, column);
+}
 
 std::string Statement::text(int column) const {
   const auto* data = sqlite3_column_text(statement_, column);
@@ -177,11 +181,21 @@ void Connection::release(sqlite3_stmt* statement, const std::string& sql) {
   idle_[sql].push_back(statement);
 }
 
-int64_t Connection::lastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+int Connection::lastErrorCode() const {
+  return sqlite3_errcode(db_) & 0xff;
+}
 
-int Connection::changes() const { return sqlite3_changes(db_); }
+int64_t Connection::lastInsertId() const {
+  return sqlite3_last_insert_rowid(db_);
+}
 
-bool Connection::inTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+int Connection::changes() const {
+  return sqlite3_changes(db_);
+}
+
+bool Connection::inTransaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
 
 int64_t Connection::queryInt64(const std::string& sql) {
   auto statement = prepare(sql);

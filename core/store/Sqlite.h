@@ -89,6 +89,9 @@ class Connection {
   int64_t queryInt64(const std::string& sql);
   std::string queryText(const std::string& sql);
 
+  // The primary sqlite result code of the last failed call (SQLITE_CORRUPT, SQLITE_NOTADB, ...).
+  int lastErrorCode() const;
+
   // Throws tunebench::Error describing an sqlite failure on this connection.
   [[noreturn]] void fail(int code, const std::string& doing) const;
 

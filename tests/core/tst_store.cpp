@@ -48,8 +48,7 @@ class StoreTest : public QObject {
   void shippedMigrationsAreContiguous() {
     const auto& migrations = shippedMigrations();
     QVERIFY(!migrations.empty());
-    for (size_t i = 0; i < migrations.size(); ++i)
-      QCOMPARE(migrations[i].version, int(i + 1));
+    for (size_t i = 0; i < migrations.size(); ++i) QCOMPARE(migrations[i].version, int(i + 1));
   }
 
   void migratesFromEveryShippedVersion_data() {
@@ -68,14 +67,16 @@ class StoreTest : public QObject {
       old.exec("PRAGMA journal_mode = WAL; PRAGMA application_id = " +
                std::to_string(kProjectApplicationId));
       QCOMPARE(migrate(old, from), from);
-      old.exec("INSERT INTO run (id, name, config, created_at) VALUES (1, 'old', '{\"lr\":1}', 0);"
-               "INSERT INTO metric_key (id, name) VALUES (1, 'loss');");
+      old.exec(
+          "INSERT INTO run (id, name, config, created_at) VALUES (1, 'old', '{\"lr\":1}', 0);"
+          "INSERT INTO metric_key (id, name) VALUES (1, 'loss');");
       // From schema 3 on, metric rows come with rollups that only MetricRepository writes.
       if (from < 3)
-        old.exec("WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 999) "
-                 "INSERT INTO metric (run_id, key_id, step, value, kind, wall_time) "
-                 "SELECT 1, 1, n, CASE WHEN n = 500 THEN NULL ELSE n % 97 END, "
-                 "CASE WHEN n = 500 THEN 1 ELSE 0 END, 0 FROM s");
+        old.exec(
+            "WITH RECURSIVE s(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM s WHERE n < 999) "
+            "INSERT INTO metric (run_id, key_id, step, value, kind, wall_time) "
+            "SELECT 1, 1, n, CASE WHEN n = 500 THEN NULL ELSE n % 97 END, "
+            "CASE WHEN n = 500 THEN 1 ELSE 0 END, 0 FROM s");
     }
     if (from >= 3) {
       auto store = ProjectStore::open(file);
@@ -117,8 +118,8 @@ class StoreTest : public QObject {
       RunRepository(store).create({"kept"});
     }
     const int future = latestSchemaVersion() + 1;
-    storetest::rawExec(file, "CREATE TABLE added_later (x); PRAGMA user_version = " +
-                                 std::to_string(future));
+    storetest::rawExec(
+        file, "CREATE TABLE added_later (x); PRAGMA user_version = " + std::to_string(future));
 
     auto store = ProjectStore::open(file);
     QVERIFY(store.isReadOnly());
@@ -147,13 +148,20 @@ class StoreTest : public QObject {
   void refusesFilesThatAreNotProjects_data() {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("missing") << "missing" << "no such project file";
-    QTest::newRow("folder") << "folder" << "is a folder";
-    QTest::newRow("empty") << "empty" << "not a Tunebench project (empty file)";
-    QTest::newRow("text") << "text" << "not a Tunebench project (the file is not an SQLite";
-    QTest::newRow("other sqlite") << "other sqlite" << "not a Tunebench project (SQLite application_id 0x00000000";
-    QTest::newRow("damaged header") << "damaged header" << "not a Tunebench project (the file is not an SQLite";
-    QTest::newRow("damaged schema page") << "damaged schema page" << "corrupt";
+    QTest::newRow("missing") << "missing"
+                             << "no such project file";
+    QTest::newRow("folder") << "folder"
+                            << "is a folder";
+    QTest::newRow("empty") << "empty"
+                           << "not a Tunebench project (empty file)";
+    QTest::newRow("text") << "text"
+                          << "not a Tunebench project (the file is not an SQLite";
+    QTest::newRow("other sqlite") << "other sqlite"
+                                  << "not a Tunebench project (SQLite application_id 0x00000000";
+    QTest::newRow("damaged header") << "damaged header"
+                                    << "not a Tunebench project (the file is not an SQLite";
+    QTest::newRow("damaged schema page") << "damaged schema page"
+                                         << "corrupt";
   }
 
   void refusesFilesThatAreNotProjects() {
@@ -186,7 +194,8 @@ class StoreTest : public QObject {
     {
       auto store = ProjectStore::create(file);
       std::vector<MetricPoint> points;
-      for (int step = 0; step < 20000; ++step) points.push_back({0, "loss", step, 1.0 / (step + 1), 0});
+      for (int step = 0; step < 20000; ++step)
+        points.push_back({0, "loss", step, 1.0 / (step + 1), 0});
       const auto run = RunRepository(store).create({"big"});
       for (auto& point : points) point.runId = run;
       MetricRepository(store).append(points);
@@ -242,13 +251,20 @@ class StoreTest : public QObject {
     QTest::addColumn<int>("heartbeatAgeSeconds");
     QTest::addColumn<QString>("owner");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("running, old beat, owner gone") << "running" << 60 << "dead" << "interrupted";
-    QTest::newRow("running, old beat, no owner") << "running" << 60 << "none" << "interrupted";
-    QTest::newRow("paused, old beat, owner gone") << "paused" << 60 << "dead" << "interrupted";
-    QTest::newRow("running, old beat, owner alive") << "running" << 60 << "alive" << "running";
-    QTest::newRow("running, fresh beat, owner gone") << "running" << 5 << "dead" << "running";
-    QTest::newRow("completed, old beat, owner gone") << "completed" << 60 << "dead" << "completed";
-    QTest::newRow("queued, old beat, no owner") << "queued" << 60 << "none" << "queued";
+    QTest::newRow("running, old beat, owner gone") << "running" << 60 << "dead"
+                                                   << "interrupted";
+    QTest::newRow("running, old beat, no owner") << "running" << 60 << "none"
+                                                 << "interrupted";
+    QTest::newRow("paused, old beat, owner gone") << "paused" << 60 << "dead"
+                                                  << "interrupted";
+    QTest::newRow("running, old beat, owner alive") << "running" << 60 << "alive"
+                                                    << "running";
+    QTest::newRow("running, fresh beat, owner gone") << "running" << 5 << "dead"
+                                                     << "running";
+    QTest::newRow("completed, old beat, owner gone") << "completed" << 60 << "dead"
+                                                     << "completed";
+    QTest::newRow("queued, old beat, no owner") << "queued" << 60 << "none"
+                                                << "queued";
   }
 
   void recoversStaleRuns() {
@@ -287,8 +303,9 @@ class StoreTest : public QObject {
       id = runs.create({"r"});
       runs.markRunning(id, storetest::deadPid());
     }
-    QCOMPARE(RunRepository(*std::make_unique<ProjectStore>(ProjectStore::open(file))).find(id)->status,
-             RunStatus::Running);
+    QCOMPARE(
+        RunRepository(*std::make_unique<ProjectStore>(ProjectStore::open(file))).find(id)->status,
+        RunStatus::Running);
     OpenOptions options;
     options.staleRunAfter = std::chrono::milliseconds(0);
     auto store = ProjectStore::open(file, options);

@@ -50,9 +50,9 @@ class StoreCrashTest : public QObject {
         run = RunRepository(store).create({"crash " + std::to_string(iteration)});
       }
       QProcess writer;
-      writer.start(QStringLiteral(TUNEBENCH_BINARY_DIR "/bin/tb_store_crash_writer"),
-                   {QString::fromStdString(file.string()), QString::number(run),
-                    QString::number(random())});
+      writer.start(
+          QStringLiteral(TUNEBENCH_BINARY_DIR "/bin/tb_store_crash_writer"),
+          {QString::fromStdString(file.string()), QString::number(run), QString::number(random())});
       QVERIFY(writer.waitForStarted(10000));
       QString output;
       while (!output.contains("started\n")) {
@@ -60,7 +60,7 @@ class StoreCrashTest : public QObject {
         output += QString::fromUtf8(writer.readAllStandardOutput());
       }
       QThread::usleep(random() % 60000);  // a random moment while it writes
-      writer.kill();                        // SIGKILL
+      writer.kill();                      // SIGKILL
       QVERIFY(writer.waitForFinished(10000));
       output += QString::fromUtf8(writer.readAllStandardOutput());
       QCOMPARE(writer.exitStatus(), QProcess::CrashExit);
@@ -75,8 +75,8 @@ class StoreCrashTest : public QObject {
       QCOMPARE(store.recoveredRuns(), std::vector<int64_t>{run});
       QCOMPARE(RunRepository(store).find(run)->status, RunStatus::Interrupted);
       MetricRepository metrics(store);
-      const int64_t present = int64_t(metrics.points(run, "loss").size() +
-                                      metrics.points(run, "lr").size());
+      const int64_t present =
+          int64_t(metrics.points(run, "loss").size() + metrics.points(run, "lr").size());
       QVERIFY2(present == report.committed || present == report.pending,
                qPrintable(QString("iteration %1: %2 rows present, writer reported %3 committed "
                                   "(%4 pending)")

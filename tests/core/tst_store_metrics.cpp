@@ -165,9 +165,11 @@ class StoreMetricsTest : public QObject {
     for (size_t i = 0; i < want.size(); ++i) {
       const auto& a = got.buckets[i];
       const auto& b = want[i];
-      QVERIFY2(a.firstStep == b.firstStep && a.lastStep == b.lastStep && a.count == b.count &&
-                   a.nonFinite == b.nonFinite && a.min == b.min && a.max == b.max,
-               qPrintable(QString("bucket %1 differs (steps %2..%3)").arg(i).arg(b.firstStep).arg(b.lastStep)));
+      QVERIFY2(
+          a.firstStep == b.firstStep && a.lastStep == b.lastStep && a.count == b.count &&
+              a.nonFinite == b.nonFinite && a.min == b.min && a.max == b.max,
+          qPrintable(
+              QString("bucket %1 differs (steps %2..%3)").arg(i).arg(b.firstStep).arg(b.lastStep)));
     }
   }
 
@@ -201,8 +203,11 @@ class StoreMetricsTest : public QObject {
     auto store = ProjectStore::create(storetest::projectPath(dir));
     const auto run = RunRepository(store).create({"r"});
     MetricRepository metrics(store);
-    storetest::expectError([&] { metrics.append({{run, "loss", 0, 1, 0}, {run, "loss", -1, 1, 0}}); },
-                           {"negative"});
+    storetest::expectError(
+        [&] {
+          metrics.append({{run, "loss", 0, 1, 0}, {run, "loss", -1, 1, 0}});
+        },
+        {"negative"});
     QCOMPARE(metrics.count(run), int64_t(0));  // all or nothing
     metrics.append({{run, "loss", 0, 1, 0}});  // key cache still valid after the rollback
     QCOMPARE(metrics.count(run), int64_t(1));

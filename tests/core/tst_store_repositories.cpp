@@ -39,14 +39,22 @@ class StoreRepositoriesTest : public QObject {
   void listsRunsWithFiltersAndSorting_data() {
     QTest::addColumn<QString>("filterName");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("all, newest first") << "all" << "delta,Charlie,bravo,alpha";
-    QTest::newRow("by name ascending") << "name asc" << "alpha,bravo,Charlie,delta";
-    QTest::newRow("status running or failed") << "status" << "Charlie,alpha";
-    QTest::newRow("study") << "study" << "bravo,alpha";
-    QTest::newRow("tag") << "tag" << "delta,alpha";
-    QTest::newRow("name contains, any case") << "contains" << "Charlie,alpha";
-    QTest::newRow("page of two") << "page" << "Charlie,bravo";
-    QTest::newRow("finished first") << "finished" << "bravo,delta,Charlie,alpha";
+    QTest::newRow("all, newest first") << "all"
+                                       << "delta,Charlie,bravo,alpha";
+    QTest::newRow("by name ascending") << "name asc"
+                                       << "alpha,bravo,Charlie,delta";
+    QTest::newRow("status running or failed") << "status"
+                                              << "Charlie,alpha";
+    QTest::newRow("study") << "study"
+                           << "bravo,alpha";
+    QTest::newRow("tag") << "tag"
+                         << "delta,alpha";
+    QTest::newRow("name contains, any case") << "contains"
+                                             << "Charlie,alpha";
+    QTest::newRow("page of two") << "page"
+                                 << "Charlie,bravo";
+    QTest::newRow("finished first") << "finished"
+                                    << "bravo,delta,Charlie,alpha";
   }
 
   void listsRunsWithFiltersAndSorting() {
@@ -154,7 +162,8 @@ class StoreRepositoriesTest : public QObject {
     QCOMPARE(datasets.findDataset(id)->sourcePath, std::string("chat.jsonl"));
     const auto v1 = datasets.createVersion(id, std::nullopt);
     std::vector<DatasetRow> rows;
-    for (int i = 0; i < 3000; ++i) rows.push_back({0, std::nullopt, "{\"i\":" + std::to_string(i) + "}"});
+    for (int i = 0; i < 3000; ++i)
+      rows.push_back({0, std::nullopt, "{\"i\":" + std::to_string(i) + "}"});
     {
       Transaction import(store_->db());  // a whole import is all-or-nothing
       datasets.appendRows(v1, {rows.begin(), rows.begin() + 1000});
@@ -221,7 +230,8 @@ class StoreRepositoriesTest : public QObject {
     const auto evaluation = evaluations.create(std::nullopt, partial, "mmlu-tiny");
     evaluations.setMetric(evaluation, "accuracy", 0.5);
     evaluations.setMetric(evaluation, "perplexity", std::numeric_limits<double>::infinity());
-    evaluations.addItems(evaluation, {{0, "q0", "a", "a", 1.0, "{}"}, {1, "q1", "b", "c", 0.0, "{}"}});
+    evaluations.addItems(evaluation,
+                         {{0, "q0", "a", "a", 1.0, "{}"}, {1, "q1", "b", "c", 0.0, "{}"}});
     QCOMPARE(evaluations.forRun(run).size(), size_t(1));
     const auto metrics = evaluations.metrics(evaluation);
     QCOMPARE(metrics.at(0).second, 0.5);
