@@ -21,7 +21,7 @@ constexpr const char* kCheckpointColumns =
 int64_t CheckpointRepository::add(int64_t runId, int64_t step, const std::filesystem::path& path,
                                   const std::string& sha256, bool complete) {
   auto& db = store_.db();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   db.prepare(
         "INSERT INTO checkpoint (run_id, step, path, sha256, complete, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)")
@@ -34,7 +34,7 @@ int64_t CheckpointRepository::add(int64_t runId, int64_t step, const std::filesy
 
 void CheckpointRepository::markComplete(int64_t id) {
   auto& db = store_.db();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   db.prepare("UPDATE checkpoint SET complete = 1 WHERE id = ?").bind(1, id).run();
   if (db.changes() != 1) throw Error(db.path() + ": no checkpoint with id " + std::to_string(id));
   transaction.commit();
@@ -65,7 +65,7 @@ int64_t ExportRepository::add(std::optional<int64_t> runId, std::optional<int64_
                               const std::string& format, const std::filesystem::path& path,
                               const std::string& sha256) {
   auto& db = store_.db();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   db.prepare(
         "INSERT INTO export (run_id, checkpoint_id, format, path, sha256, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)")
@@ -89,7 +89,7 @@ std::vector<ExportRecord> ExportRepository::list() {
 int64_t ModelRepository::add(const std::string& name, const std::filesystem::path& folder,
                              const std::string& architecture, const std::string& sha256) {
   auto& db = store_.db();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   db.prepare(
         "INSERT INTO model (name, folder, architecture, sha256, created_at) "
         "VALUES (?, ?, ?, ?, ?)")

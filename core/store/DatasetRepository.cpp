@@ -56,8 +56,7 @@ std::vector<DatasetRecord> DatasetRepository::datasets() {
 int64_t DatasetRepository::createVersion(int64_t datasetId, std::optional<int64_t> parentVersionId,
                                          const std::vector<RecipeStep>& recipe) {
   auto& db = store_.db();
-  std::optional<Transaction> transaction;
-  if (!db.inTransaction()) transaction.emplace(db);
+  Transaction transaction(db);
   db.prepare(
         "INSERT INTO dataset_version (dataset_id, number, parent_version_id, created_at) "
         "VALUES (?1, (SELECT coalesce(MAX(number), 0) + 1 FROM dataset_version "
@@ -70,7 +69,7 @@ int64_t DatasetRepository::createVersion(int64_t datasetId, std::optional<int64_
       "VALUES (?, ?, ?, ?)");
   for (size_t i = 0; i < recipe.size(); ++i)
     insert.bindAll(id, static_cast<int64_t>(i), recipe[i].operation, recipe[i].params).run();
-  if (transaction) transaction->commit();
+  transaction.commit();
   return id;
 }
 
@@ -101,8 +100,7 @@ std::vector<RecipeStep> DatasetRepository::recipe(int64_t versionId) {
 
 void DatasetRepository::appendRows(int64_t versionId, const std::vector<DatasetRow>& rows) {
   auto& db = store_.db();
-  std::optional<Transaction> transaction;
-  if (!db.inTransaction()) transaction.emplace(db);
+  Transaction transaction(db);
   const auto version = findVersion(versionId);
   if (!version) throw Error(db.path() + ": no dataset version " + std::to_string(versionId));
   auto insert = db.prepare(
@@ -119,14 +117,13 @@ void DatasetRepository::appendRows(int64_t versionId, const std::vector<DatasetR
   db.prepare("UPDATE dataset_version SET record_count = ? WHERE id = ?")
       .bindAll(index, versionId)
       .run();
-  if (transaction) transaction->commit();
+  transaction.commit();
 }
 
 void DatasetRepository::appendRejects(int64_t versionId,
                                       const std::vector<DatasetReject>& rejects) {
   auto& db = store_.db();
-  std::optional<Transaction> transaction;
-  if (!db.inTransaction()) transaction.emplace(db);
+  Transaction transaction(db);
   auto insert =
       db.prepare("INSERT INTO dataset_reject (version_id, line, reason, raw) VALUES (?, ?, ?, ?)");
   for (const auto& reject : rejects)
@@ -136,7 +133,7 @@ void DatasetRepository::appendRejects(int64_t versionId,
         "WHERE version_id = ?1) WHERE id = ?1")
       .bind(1, versionId)
       .run();
-  if (transaction) transaction->commit();
+  transaction.commit();
 }
 
 void DatasetRepository::assignSplit(int64_t versionId, int64_t first, int64_t count,

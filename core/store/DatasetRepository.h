@@ -71,8 +71,8 @@ class DatasetRepository {
   std::vector<DatasetVersionRecord> versions(int64_t datasetId);
   std::vector<RecipeStep> recipe(int64_t versionId);
 
-  // Appends records numbered after the existing ones (their index fields are ignored). Runs in
-  // the caller's transaction when there is one, so a whole import can be all-or-nothing.
+  // Appends records numbered after the existing ones (their index fields are ignored). Joins the
+  // caller's transaction when there is one, so a whole import can be all-or-nothing.
   void appendRows(int64_t versionId, const std::vector<DatasetRow>& rows);
   void appendRejects(int64_t versionId, const std::vector<DatasetReject>& rejects);
   // Sets the split of rows [first, first + count).

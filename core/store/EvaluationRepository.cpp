@@ -37,8 +37,7 @@ void EvaluationRepository::setMetric(int64_t evaluationId, const std::string& na
 void EvaluationRepository::addItems(int64_t evaluationId,
                                     const std::vector<EvaluationItem>& items) {
   auto& db = store_.db();
-  std::optional<Transaction> transaction;
-  if (!db.inTransaction()) transaction.emplace(db);
+  Transaction transaction(db);
   auto insert = db.prepare(
       "INSERT INTO evaluation_item (evaluation_id, item_index, input, expected, output, score, "
       "details) VALUES (?, ?, ?, ?, ?, ?, ?)");
@@ -47,7 +46,7 @@ void EvaluationRepository::addItems(int64_t evaluationId,
         .bindAll(evaluationId, item.index, item.input, item.expected, item.output, item.score,
                  item.details)
         .run();
-  if (transaction) transaction->commit();
+  transaction.commit();
 }
 
 std::vector<EvaluationRecord> EvaluationRepository::forRun(int64_t runId) {

@@ -36,7 +36,7 @@ class EvaluationRepository {
   int64_t create(std::optional<int64_t> runId, std::optional<int64_t> checkpointId,
                  const std::string& suite);
   void setMetric(int64_t evaluationId, const std::string& name, double value);
-  // Items keep their index; runs in the caller's transaction when there is one.
+  // Items keep their index; joins the caller's transaction when there is one.
   void addItems(int64_t evaluationId, const std::vector<EvaluationItem>& items);
 
   std::vector<EvaluationRecord> forRun(int64_t runId);

@@ -72,8 +72,7 @@ int64_t MetricRepository::keyId(const std::string& name) {
 void MetricRepository::append(const std::vector<MetricPoint>& points) {
   if (points.empty()) return;
   auto& db = store_.db();
-  std::optional<Transaction> transaction;
-  if (!db.inTransaction()) transaction.emplace(db);
+  Transaction transaction(db, Transaction::Durability::Relaxed);
   try {
     // (run, key, block) of every level-1 block touched.
     std::set<std::tuple<int64_t, int64_t, int64_t>> touched;
@@ -118,7 +117,7 @@ void MetricRepository::append(const std::vector<MetricPoint>& points) {
       }
       touched = std::move(parents);
     }
-    if (transaction) transaction->commit();
+    transaction.commit();
   } catch (...) {
     // Key ids made in a rolled-back transaction are gone.
     keyIds_.clear();

@@ -55,8 +55,8 @@ class MetricRepository {
  public:
   explicit MetricRepository(ProjectStore& store) : store_(store) {}
 
-  // Writes the points and keeps their rollups exact. A point at an existing (run, key, step)
-  // replaces it. Uses one transaction unless the caller already holds one.
+  // Writes the points and keeps their rollups exact, in one Relaxed transaction (or as part of
+  // the caller's). A point at an existing (run, key, step) replaces it.
   void append(const std::vector<MetricPoint>& points);
 
   std::vector<MetricValue> points(int64_t runId, const std::string& key, StepRange range = {});
@@ -65,6 +65,8 @@ class MetricRepository {
 
   // Each (run, key) reduced to at most pixelBudget buckets of whole rollup blocks, keeping every
   // bucket's min and max so that spikes survive. Series with no points in range are omitted.
+  // One read snapshot for all series. Tens of milliseconds at a million rows: call it from a
+  // worker, not the GUI thread.
   std::vector<MetricSeries> downsample(const std::vector<int64_t>& runIds,
                                        const std::vector<std::string>& keys, int pixelBudget,
                                        StepRange range = {});

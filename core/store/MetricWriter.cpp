@@ -34,7 +34,7 @@ void MetricWriter::flush() {
   lastFlush_ = Clock::now();
   if (buffer_.empty()) return;
   auto& db = store_.db();
-  Transaction transaction(db);
+  Transaction transaction(db, Transaction::Durability::Relaxed);
   metrics_.append(buffer_);
   RunRepository(store_).heartbeat(runId_);
   transaction.commit();

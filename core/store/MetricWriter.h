@@ -1,7 +1,8 @@
 #pragma once
 // The training thread's metric sink: buffers points and writes them in one transaction per flush,
-// at most one flush per interval, together with the run's heartbeat. Use one per run, on the
-// thread that owns the ProjectStore it was given.
+// at most one flush per interval, together with the run's heartbeat. Flushes commit Relaxed
+// (synchronous=NORMAL): a kill loses nothing committed, a power cut at most the last flushes. Use
+// one per run, on the thread that owns the ProjectStore it was given.
 #include <chrono>
 #include <cstdint>
 #include <string>

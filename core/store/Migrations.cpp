@@ -19,7 +19,7 @@ int migrate(Connection& connection, int target) {
   for (const auto& migration : shippedMigrations()) {
     if (migration.version <= version || migration.version > target) continue;
     try {
-      Transaction transaction(connection, Transaction::Durability::Full);
+      Transaction transaction(connection);
       connection.exec(migration.sql);
       connection.exec("PRAGMA user_version = " + std::to_string(migration.version));
       transaction.commit();

@@ -41,11 +41,11 @@ void ProjectStore::configureConnection(const OpenOptions& options) {
   db.exec("PRAGMA busy_timeout = " + std::to_string(options.busyTimeout.count()));
   db.exec("PRAGMA foreign_keys = ON");
   if (!readOnly_) {
-    // WAL lets the GUI read while a training thread writes; NORMAL is crash-safe in WAL mode and
-    // durable commits ask for FULL explicitly (see Transaction).
+    // WAL lets the GUI read while a training thread writes. Commits are durable (FULL) unless a
+    // transaction asks for Relaxed (see Transaction).
     if (db.queryText("PRAGMA journal_mode = WAL") != "wal")
       throw Error(file_.string() + ": cannot switch the project to WAL journal mode");
-    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA synchronous = FULL");
   }
 }
 
@@ -109,6 +109,8 @@ ProjectStore ProjectStore::open(const fs::path& file, const OpenOptions& options
     }
   } else if (options.readOnly) {
     reason = "opened read-only on request";
+  } else if (connection->isReadOnly()) {
+    reason = "the file is write-protected; opened read-only";
   }
 
   ProjectStore store(fs::absolute(file), std::move(connection));

@@ -87,7 +87,7 @@ int64_t RunRepository::ensureStudy(const std::string& name) {
 
 int64_t RunRepository::create(const NewRun& run) {
   auto& db = store_.db();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   db.prepare(
         "INSERT INTO run (name, study_id, model_id, dataset_version_id, config, status, "
         "created_at, environment, notes) VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)")
@@ -141,7 +141,7 @@ std::vector<RunRecord> RunRepository::list(const RunFilter& filter) {
 
 void RunRepository::markRunning(int64_t id, int64_t ownerPid) {
   auto& db = store_.db();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   const double now = unixTimeNow();
   db.prepare(
         "UPDATE run SET status = 'running', started_at = coalesce(started_at, ?), "
@@ -154,7 +154,7 @@ void RunRepository::markRunning(int64_t id, int64_t ownerPid) {
 
 void RunRepository::setStatus(int64_t id, RunStatus status) {
   auto& db = store_.db();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   auto update = db.prepare("UPDATE run SET status = ?, finished_at = ? WHERE id = ?");
   update.bind(1, runStatusName(status));
   update.bind(2, isFinished(status) ? std::optional<double>(unixTimeNow()) : std::nullopt);
@@ -193,7 +193,7 @@ std::vector<int64_t> RunRepository::recoverStaleRuns(std::chrono::milliseconds s
   auto& db = store_.db();
   const double now = unixTimeNow();
   const double cutoff = now - std::chrono::duration<double>(staleAfter).count();
-  Transaction transaction(db, Transaction::Durability::Full);
+  Transaction transaction(db);
   std::vector<int64_t> stale;
   {
     auto select = db.prepare(

@@ -193,6 +193,10 @@ int Connection::changes() const {
   return sqlite3_changes(db_);
 }
 
+bool Connection::isReadOnly() const {
+  return sqlite3_db_readonly(db_, "main") == 1;
+}
+
 bool Connection::inTransaction() const {
   return sqlite3_get_autocommit(db_) == 0;
 }
@@ -214,24 +218,31 @@ void Connection::fail(int code, const std::string& doing) const {
 }
 
 Transaction::Transaction(Connection& connection, Durability durability)
-    : connection_(connection), durability_(durability) {
-  if (durability_ == Durability::Full) connection_.exec("PRAGMA synchronous = FULL");
+    : connection_(connection), durability_(durability), nested_(connection.inTransaction()) {
+  if (nested_) {
+    connection_.exec("SAVEPOINT tb_nested");
+    return;
+  }
+  if (durability_ == Durability::Relaxed) connection_.exec("PRAGMA synchronous = NORMAL");
   try {
     connection_.exec("BEGIN IMMEDIATE");
   } catch (...) {
-    if (durability_ == Durability::Full) connection_.exec("PRAGMA synchronous = NORMAL");
+    if (durability_ == Durability::Relaxed) connection_.exec("PRAGMA synchronous = FULL");
     throw;
   }
 }
 
 Transaction::~Transaction() {
-  if (open_) sqlite3_exec(connection_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-  if (durability_ == Durability::Full)
-    sqlite3_exec(connection_.handle(), "PRAGMA synchronous = NORMAL", nullptr, nullptr, nullptr);
+  auto* db = connection_.handle();
+  if (open_)
+    sqlite3_exec(db, nested_ ? "ROLLBACK TO tb_nested; RELEASE tb_nested" : "ROLLBACK", nullptr,
+                 nullptr, nullptr);
+  if (!nested_ && durability_ == Durability::Relaxed)
+    sqlite3_exec(db, "PRAGMA synchronous = FULL", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {
-  connection_.exec("COMMIT");
+  connection_.exec(nested_ ? "RELEASE tb_nested" : "COMMIT");
   open_ = false;
 }
 

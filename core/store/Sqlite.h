@@ -84,6 +84,8 @@ class Connection {
   int64_t lastInsertId() const;
   int changes() const;
   bool inTransaction() const;
+  // True when opened read-only, or when SQLite fell back to read-only (a write-protected file).
+  bool isReadOnly() const;
 
   // Single-value helpers for PRAGMAs and counts.
   int64_t queryInt64(const std::string& sql);
@@ -105,13 +107,16 @@ class Connection {
 };
 
 // BEGIN IMMEDIATE takes the write lock up front, so a writer waits (busy_timeout) at BEGIN
-// instead of failing half-way. Durable commits switch to synchronous=FULL for that commit so that
-// status changes and artifact registrations survive a power cut, while metric flushes keep the
-// cheaper synchronous=NORMAL (WAL keeps the file consistent either way).
+// instead of failing half-way. Inside another transaction it is a SAVEPOINT, so repository calls
+// join a caller's transaction (an import, a run with its tags) and the outermost one decides.
+// Connections commit with synchronous=FULL (durable across power cuts: run status, artifact
+// registrations); Relaxed uses NORMAL for frequent writes such as metric flushes, which WAL still
+// keeps consistent but may lose the last of after a power cut. SQLite allows changing this only
+// between transactions, so a nested transaction takes its outer one's durability.
 class Transaction {
  public:
-  enum class Durability { Normal, Full };
-  explicit Transaction(Connection& connection, Durability durability = Durability::Normal);
+  enum class Durability { Full, Relaxed };
+  explicit Transaction(Connection& connection, Durability durability = Durability::Full);
   ~Transaction();
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
@@ -121,6 +126,7 @@ class Transaction {
  private:
   Connection& connection_;
   Durability durability_;
+  bool nested_ = false;
   bool open_ = true;
 };
 

@@ -145,6 +145,18 @@ class StoreTest : public QObject {
     expectError([&] { store.setSetting("a", "b"); }, {"read-only"});
   }
 
+  void opensAWriteProtectedFileReadOnly() {
+    if (geteuid() == 0) QSKIP("root may write to write-protected files");
+    QTemporaryDir dir;
+    const auto file = projectPath(dir);
+    ProjectStore::create(file);
+    fs::permissions(file, fs::perms::owner_read | fs::perms::group_read);
+    auto store = ProjectStore::open(file);
+    QVERIFY(store.isReadOnly());
+    QVERIFY2(store.readOnlyReason().find("write-protected") != std::string::npos,
+             store.readOnlyReason().c_str());
+  }
+
   void refusesFilesThatAreNotProjects_data() {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expected");

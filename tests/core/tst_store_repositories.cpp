@@ -206,6 +206,32 @@ class StoreRepositoriesTest : public QObject {
     QVERIFY(datasets.page(v1, 0, 10).empty());
   }
 
+  void repositoryWritesJoinTheCallersTransaction() {
+    RunRepository runs(*store_);
+    CheckpointRepository checkpoints(*store_);
+    {
+      Transaction outer(store_->db());
+      const auto run = runs.create({"abandoned"});
+      checkpoints.add(run, 1, "checkpoints/a", "00");
+      QCOMPARE(runs.list().size(), size_t(1));  // visible inside the transaction
+    }                                           // rolled back
+    QVERIFY(runs.list().empty());
+    int64_t kept = 0;
+    {
+      Transaction outer(store_->db());
+      kept = runs.create({"kept"});
+      try {
+        Transaction inner(store_->db());
+        checkpoints.add(kept, 1, "checkpoints/k", "00");
+        throw std::runtime_error("the checkpoint write failed");
+      } catch (const std::runtime_error&) {
+      }
+      outer.commit();
+    }
+    QCOMPARE(names(runs.list()), QString("kept"));
+    QVERIFY(checkpoints.forRun(kept).empty());
+  }
+
   void tracksCheckpointsEventsEvaluationsAndExports() {
     RunRepository runs(*store_);
     const auto run = runs.create({"r"});
