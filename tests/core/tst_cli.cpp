@@ -91,9 +91,10 @@ class CliTest : public QObject {
 
     r = runCli({"project", "info", file});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-    QVERIFY2(r.out.contains(QRegularExpression("^schema version: \\d+ \\(this build writes \\d+\\)$",
-                                                QRegularExpression::MultilineOption)),
-             qPrintable(r.out));
+    QVERIFY2(
+        r.out.contains(QRegularExpression("^schema version: \\d+ \\(this build writes \\d+\\)$",
+                                          QRegularExpression::MultilineOption)),
+        qPrintable(r.out));
     QVERIFY2(r.out.contains("journal mode: wal"), qPrintable(r.out));
     QVERIFY2(r.out.contains("runs: 0"), qPrintable(r.out));
 
@@ -130,8 +131,8 @@ class CliTest : public QObject {
     const auto r = runCli({"bench", "store", "--dir", dir.path(), "--metric-rows", "5000",
                            "--dataset-rows", "2000", "--logging-seconds", "1"});
     QVERIFY2(r.exitCode == 0 || r.exitCode == 1, qPrintable(r.err));
-    for (const char* figure : {"added to training step wall time", "downsampled query",
-                               "dataset page of 100 rows"})
+    for (const char* figure :
+         {"added to training step wall time", "downsampled query", "dataset page of 100 rows"})
       QVERIFY2(r.out.contains(QRegularExpression(QString("=> %1[^:]*: [0-9.]+ ").arg(figure))),
                qPrintable(r.out));
     QVERIFY(QFile::exists(dir.filePath("bench.tbproj")));

@@ -10,8 +10,11 @@
 #include <thread>
 
 #include "StoreTestSupport.h"
+#include "jobs/BasicJobContext.h"
+#include "store/EventRepository.h"
 #include "store/MetricRepository.h"
 #include "store/MetricWriter.h"
+#include "store/RunJobContext.h"
 #include "store/RunRepository.h"
 
 using namespace tunebench::store;
@@ -239,6 +242,39 @@ class StoreMetricsTest : public QObject {
     eager.add(100, "loss", 0.5);
     QCOMPARE(eager.pending(), size_t(0));
     QCOMPARE(readerMetrics.count(run), int64_t(101));
+  }
+
+  void runJobContextRecordsMetricsAndWarnings() {
+    QTemporaryDir dir;
+    auto store = ProjectStore::create(storetest::projectPath(dir));
+    const auto run = RunRepository(store).create({"r"});
+    tunebench::BasicJobContext inner;
+    int innerMetrics = 0;
+    int innerLogs = 0;
+    inner.onMetric = [&](int64_t, const std::string&, double) { ++innerMetrics; };
+    inner.onLog = [&](tunebench::LogLevel, const std::string&) { ++innerLogs; };
+    MetricRepository metrics(store);
+    {
+      RunJobContext context(inner, store, run, std::chrono::hours(1));
+      for (int step = 0; step < 10; ++step) {
+        context.waitIfPaused();
+        context.metric(step, "loss", 1.0 / (step + 1));
+      }
+      context.log(tunebench::LogLevel::Info, "step 10");
+      context.log(tunebench::LogLevel::Warning, "loss is NaN at step 11");
+      QCOMPARE(context.writer().pending(), size_t(10));
+      QCOMPARE(metrics.count(run), int64_t(0));
+      QVERIFY(!context.isCanceled());
+      inner.cancel();
+      QVERIFY(context.isCanceled());
+    }  // the writer flushes what is left
+    QCOMPARE(metrics.count(run), int64_t(10));
+    QCOMPARE(innerMetrics, 10);
+    QCOMPARE(innerLogs, 2);
+    const auto events = EventRepository(store).list(run);
+    QCOMPARE(events.size(), size_t(1));
+    QCOMPARE(events[0].message, std::string("loss is NaN at step 11"));
+    QCOMPARE(events[0].level, tunebench::LogLevel::Warning);
   }
 
   void readerSeesConsistentDataWhileAWriterWrites() {
