@@ -49,7 +49,9 @@ class ProjectStore {
   // Runs that this open found stale and marked interrupted.
   const std::vector<int64_t>& recoveredRuns() const { return recoveredRuns_; }
 
-  // Paths are stored relative to the project folder so that the folder can be moved.
+  // Paths are stored relative to the project folder so that the folder can be moved. A relative
+  // path given here is taken as relative to the project folder already (not to the working
+  // folder); paths outside the folder are stored with "../".
   std::string toProjectPath(const std::filesystem::path& path) const;
   std::filesystem::path resolve(const std::string& projectPath) const;
 

@@ -51,6 +51,21 @@ class StoreTest : public QObject {
     for (size_t i = 0; i < migrations.size(); ++i) QCOMPARE(migrations[i].version, int(i + 1));
   }
 
+  void embeddedMigrationsAreTheSqlFiles() {
+    const fs::path folder = fs::path(TUNEBENCH_SOURCE_DIR) / "resources/store/migrations";
+    std::vector<fs::path> files;
+    for (const auto& entry : fs::directory_iterator(folder))
+      if (entry.path().extension() == ".sql") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    const auto& migrations = shippedMigrations();
+    QCOMPARE(migrations.size(), files.size());
+    for (size_t i = 0; i < files.size(); ++i) {
+      QCOMPARE(std::string(migrations[i].name), files[i].stem().string());
+      QVERIFY2(std::string(migrations[i].sql) == storetest::readBytes(files[i]),
+               qPrintable(QString::fromStdString(files[i].string())));
+    }
+  }
+
   void migratesFromEveryShippedVersion_data() {
     QTest::addColumn<int>("from");
     for (int version = 1; version <= latestSchemaVersion(); ++version)
