@@ -20,6 +20,11 @@ Command addPluginsCommand(CLI::App& app);
 Command addMakeModelCommand(CLI::App& app);
 Command addInspectCommand(CLI::App& app);
 Command addGenerateCommand(CLI::App& app);
+Command addProjectCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
+
+// The benchmarks under `tunebench-cli bench`, one adder per area.
+std::vector<Command> addModelBenchmarks(CLI::App& bench);
+std::vector<Command> addStoreBenchmarks(CLI::App& bench);
 
 }  // namespace tunebench::cli

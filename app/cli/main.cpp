@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
       tunebench::cli::addMakeModelCommand(app),
       tunebench::cli::addInspectCommand(app),
       tunebench::cli::addGenerateCommand(app),
+      tunebench::cli::addProjectCommand(app),
       tunebench::cli::addBenchCommand(app),
   };
 

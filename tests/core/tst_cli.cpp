@@ -55,6 +55,8 @@ class CliTest : public QObject {
     QCOMPARE(r.exitCode, 0);
     QVERIFY(r.out.contains("info"));
     QVERIFY(r.out.contains("plugins"));
+    QVERIFY(r.out.contains("project"));
+    QVERIFY(r.out.contains("bench"));
   }
 
   void pluginsListsTheBuiltins() {
@@ -95,6 +97,66 @@ class CliTest : public QObject {
     QCOMPARE(r.exitCode, 0);
     QVERIFY2(r.out.contains("Plugins that could not be loaded:"), qPrintable(r.out));
     QVERIFY(r.out.contains("broken.so: cannot load"));
+  }
+
+  void projectCreateInfoAndCheck() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath("p.tbproj");
+    auto r = runCli({"project", "create", file});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(r.out.contains("created ") && r.out.contains("schema version"), qPrintable(r.out));
+
+    r = runCli({"project", "create", file});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("file exists"), qPrintable(r.err));
+
+    r = runCli({"project", "info", file});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    QVERIFY2(
+        r.out.contains(QRegularExpression("^schema version: \\d+ \\(this build writes \\d+\\)$",
+                                          QRegularExpression::MultilineOption)),
+        qPrintable(r.out));
+    QVERIFY2(r.out.contains("journal mode: wal"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("runs: 0"), qPrintable(r.out));
+
+    QDir(dir.path()).mkpath("checkpoints");
+    QFile orphan(dir.filePath("checkpoints/forgotten.bin"));
+    QVERIFY(orphan.open(QIODevice::WriteOnly));
+    orphan.close();
+    r = runCli({"project", "check", file});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.out + r.err));
+    QVERIFY2(r.out.contains("integrity: ok"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("orphaned files: 1\n  checkpoints/forgotten.bin"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("check: ok"), qPrintable(r.out));
+  }
+
+  void projectCommandsRefuseOtherFiles() {
+    QTemporaryDir dir;
+    QFile text(dir.filePath("notes.tbproj"));
+    QVERIFY(text.open(QIODevice::WriteOnly));
+    text.write(QByteArray(4096, 'x'));
+    text.close();
+    for (const char* sub : {"info", "check"}) {
+      const auto r = runCli({"project", sub, text.fileName()});
+      QCOMPARE(r.exitCode, 1);
+      QVERIFY2(r.err.contains("notes.tbproj") && r.err.contains("not a Tunebench project"),
+               qPrintable(r.err));
+    }
+    const auto r = runCli({"project", "create", dir.filePath("wrong.db")});
+    QCOMPARE(r.exitCode, 1);
+    QVERIFY2(r.err.contains("ends in .tbproj"), qPrintable(r.err));
+  }
+
+  void benchStorePrintsTheThreeFigures() {
+    QTemporaryDir dir;
+    const auto r = runCli({"bench", "store", "--dir", dir.path(), "--metric-rows", "5000",
+                           "--dataset-rows", "2000", "--logging-seconds", "1"});
+    QVERIFY2(r.exitCode == 0 || r.exitCode == 1, qPrintable(r.err));
+    for (const char* figure :
+         {"added to training step wall time", "downsampled query", "dataset page of 100 rows"})
+      QVERIFY2(r.out.contains(QRegularExpression(QString("=> %1[^:]*: [0-9.]+ ").arg(figure))),
+               qPrintable(r.out));
+    QVERIFY(QFile::exists(dir.filePath("bench.tbproj")));
   }
 };
 

@@ -1,0 +1,19 @@
+#pragma once
+// Differences between run configurations (JSON objects), keyed by dotted path ("optim.lr").
+// Arrays and scalars are leaves compared by value; a key missing from a run is a difference too.
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace tunebench::store {
+
+struct ConfigDifference {
+  std::string key;
+  // One entry per compared config, in order: the value as compact JSON, or nullopt when absent.
+  std::vector<std::optional<std::string>> values;
+};
+
+// Throws tunebench::Error when a config is not valid JSON; sorted by key.
+std::vector<ConfigDifference> diffConfigs(const std::vector<std::string>& configs);
+
+}  // namespace tunebench::store
