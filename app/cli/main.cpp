@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
       tunebench::cli::addInspectCommand(app),
       tunebench::cli::addGenerateCommand(app),
       tunebench::cli::addProjectCommand(app),
+      tunebench::cli::addTrainCommand(app),
       tunebench::cli::addBenchCommand(app),
   };
 

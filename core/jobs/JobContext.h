@@ -21,6 +21,12 @@ class JobContext {
   virtual void progress(int64_t done, int64_t total, const std::string& text) = 0;
   virtual void metric(int64_t step, const std::string& key, double value) = 0;
   virtual void log(LogLevel level, const std::string& text) = 0;
+  // A finding about a range of steps (training diagnosis, a skipped step); charts mark the range.
+  virtual void event(const std::string& kind, int64_t fromStep, int64_t toStep,
+                     const std::string& message) {
+    log(LogLevel::Warning, kind + " (steps " + std::to_string(fromStep) + "–" +
+                               std::to_string(toStep) + "): " + message);
+  }
 };
 
 // A unit of long work run off the GUI thread. run() throws tunebench::Error on failure and

@@ -51,8 +51,8 @@ class LlamaCausalLM : public CausalLMImpl {
     const int64_t past = input.cache ? input.cache->length : 0;
     const auto positions = positionsFor(input, past);
     const auto [cos, sin] = model->rotary_emb(positions);
-    const auto plan = planAttention(batch, length, past, input.paddingMask, config_.slidingWindow,
-                                    ids.device());
+    const auto plan = planAttention(batch, length, past, input.paddingMask, input.segmentIds,
+                                    config_.slidingWindow, ids.device());
     auto hidden = model->embed_tokens(ids);
     for (size_t i = 0; i < model->layers->size(); ++i) {
       LayerContext context{plan, cos, sin, input.cache, static_cast<int64_t>(i), past};
@@ -106,7 +106,8 @@ class Gpt2CausalLM : public CausalLMImpl {
       throw Error("sequence of " + std::to_string(past + length) +
                   " tokens exceeds the model's n_positions (" +
                   std::to_string(config_.maxPositions) + ")");
-    const auto plan = planAttention(batch, length, past, input.paddingMask, std::nullopt, ids.device());
+    const auto plan = planAttention(batch, length, past, input.paddingMask, input.segmentIds,
+                                    std::nullopt, ids.device());
     const torch::Tensor none;
     auto hidden = transformer->wte(ids) + transformer->wpe(positions);
     for (size_t i = 0; i < transformer->h->size(); ++i) {

@@ -23,6 +23,7 @@ struct ForwardInput {
   torch::Tensor inputIds;       // [B, T] int64
   torch::Tensor paddingMask;    // optional [B, past + T], 1 = real token, 0 = padding
   torch::Tensor positionIds;    // optional [B, T]; derived from the padding mask when absent
+  torch::Tensor segmentIds;     // optional [B, T] (packed rows): attention stays within a segment
   KVCache* cache = nullptr;     // read and extended when given
   bool lastPositionOnly = false;  // logits for the last position only (generation)
 };

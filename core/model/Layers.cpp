@@ -81,17 +81,21 @@ torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, cons
 }
 
 AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
-                            const torch::Tensor& paddingMask, std::optional<int64_t> window,
-                            const torch::Device& device) {
+                            const torch::Tensor& paddingMask, const torch::Tensor& segmentIds,
+                            std::optional<int64_t> window, const torch::Device& device) {
   const int64_t total = past + length;
   const bool windowBites = window && *window < total;
-  if (!paddingMask.defined() && past == 0 && !windowBites) return {};
+  if (!paddingMask.defined() && !segmentIds.defined() && past == 0 && !windowBites) return {};
   auto options = torch::TensorOptions().dtype(torch::kInt64).device(device);
   const auto queryPos = torch::arange(past, total, options).unsqueeze(1);  // [T, 1]
   const auto keyPos = torch::arange(0, total, options).unsqueeze(0);       // [1, Tk]
   auto allowed = keyPos <= queryPos;
   if (windowBites) allowed = allowed & ((queryPos - keyPos) < *window);
   auto mask = allowed.unsqueeze(0).unsqueeze(0).expand({batch, 1, length, total});
+  if (segmentIds.defined()) {
+    const auto segments = segmentIds.to(device);
+    mask = mask & (segments.unsqueeze(2) == segments.unsqueeze(1)).unsqueeze(1);
+  }
   if (paddingMask.defined()) {
     mask = mask & paddingMask.to(device).to(torch::kBool).view({batch, 1, 1, total});
     // A padding query sees nothing else; letting it see itself keeps its softmax finite so no

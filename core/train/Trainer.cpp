@@ -1,0 +1,306 @@
+#include "train/Trainer.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <numeric>
+#include <random>
+
+#include "common/Error.h"
+#include "common/Sha256.h"
+#include "common/TorchPch.h"
+#include "common/Version.h"
+#include "model/CheckpointFolder.h"
+#include "model/ModelFolder.h"
+#include "system/SystemInfo.h"
+#include "train/Checkpoint.h"
+#include "train/Diagnosis.h"
+#include "train/LearningRateSchedule.h"
+#include "train/Optimizers.h"
+#include "train/TrainingBatches.h"
+#include "train/TrainingData.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double residentMegabytes() {
+  std::ifstream statm("/proc/self/statm");
+  long pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+bool startsWith(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+void applyFreezing(CausalLMImpl& model, const TrainingConfig& config) {
+  const bool gpt2 = model.config().family == ModelFamily::Gpt2;
+  for (auto& item : model.named_parameters()) {
+    const auto& name = item.key();
+    bool frozen = false;
+    if (config.freezeEmbeddings)
+      frozen = startsWith(name, gpt2 ? "transformer.wte." : "model.embed_tokens.") ||
+               startsWith(name, "transformer.wpe.");
+    for (int64_t layer = 0; layer < config.freezeLayers && !frozen; ++layer)
+      frozen = startsWith(name, (gpt2 ? "transformer.h." : "model.layers.") + std::to_string(layer) + ".");
+    item.value().set_requires_grad(!frozen);
+  }
+}
+
+// The order in which an epoch visits the examples: the same for a seed and epoch in every run.
+std::vector<size_t> epochOrder(size_t count, uint64_t seed, int64_t epoch) {
+  std::vector<size_t> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 random(seed * 1000003ull + static_cast<uint64_t>(epoch));
+  for (size_t i = count; i > 1; --i) std::swap(order[i - 1], order[random() % i]);
+  return order;
+}
+
+std::string formatSeconds(double seconds) {
+  const long total = static_cast<long>(seconds + 0.5);
+  char text[32];
+  std::snprintf(text, sizeof text, "%ld:%02ld:%02ld", total / 3600, total / 60 % 60, total % 60);
+  return text;
+}
+
+void recordEnvironment(const TrainingConfig& config, const std::string& path) {
+  const auto info = collectSystemInfo(false);
+  nlohmann::json environment{{"tunebench", kVersion},
+                             {"libtorch", info.torchVersion},
+                             {"threads", info.intraOpThreads},
+                             {"blas", info.blas.library + " " + info.blas.detail},
+                             {"cuda", info.cudaAvailable},
+                             {"device", "cpu"},
+                             {"config", config.raw}};
+  std::ofstream(path) << environment.dump(2) << "\n";
+}
+
+}  // namespace
+
+std::string modelFolderFingerprint(const std::string& folder) {
+  Sha256 hash;
+  std::vector<std::string> files = {(fs::path(folder) / "config.json").string()};
+  const CheckpointFolder checkpoint(folder);
+  for (const auto& file : checkpoint.files()) files.push_back(file);
+  for (const auto& file : files) hash.update(fs::path(file).filename().string() + ":" + sha256OfFile(file) + "\n");
+  return hash.hexDigest();
+}
+
+Trainer::Trainer(TrainingConfig config, bool resume) : config_(std::move(config)), resume_(resume) {}
+
+void Trainer::run(JobContext& context) {
+  const auto& c = config_;
+  setIntraOpThreads(c.threads);
+  torch::manual_seed(c.seed);
+  const fs::path output(c.outputFolder);
+  const std::string checkpoints = (output / "checkpoints").string();
+  const auto existing = latestCheckpoint(checkpoints);
+  if (!resume_ && existing)
+    throw Error(c.outputFolder + " already holds checkpoints of a run; resume it, or choose "
+                                 "another output folder");
+  if (resume_ && !existing)
+    throw Error(c.outputFolder + " has no complete checkpoint to resume from");
+  fs::create_directories(output);
+
+  context.progress(0, 0, "loading " + c.modelFolder);
+  auto loaded = loadModelFolder(c.modelFolder);
+  auto& model = *loaded.model;
+  model.train();
+  applyFreezing(model, c);
+  const auto encoder = encoderForModelFolder(c.modelFolder);
+  context.progress(0, 0, "tokenising " + c.data.trainPath);
+  const auto train = loadTrainingDataset(c.data.trainPath, c.data, c.objective, encoder);
+  TrainingDataset validation;
+  if (!c.data.validationPath.empty())
+    validation = loadTrainingDataset(c.data.validationPath, c.data, c.objective, encoder);
+  if (train.truncated > 0)
+    context.log(LogLevel::Warning, std::to_string(train.truncated) + " training examples were cut at " +
+                                       std::to_string(c.data.maxLength) + " tokens");
+  const std::string baseFingerprint = modelFolderFingerprint(c.modelFolder);
+
+  auto optimizer = makeOptimizer(c.optimizer, model);
+  std::vector<torch::Tensor> trainable;
+  int64_t trainableCount = 0, totalCount = 0;
+  for (const auto& parameter : model.parameters()) {
+    totalCount += parameter.numel();
+    if (parameter.requires_grad()) {
+      trainable.push_back(parameter);
+      trainableCount += parameter.numel();
+    }
+  }
+  context.log(LogLevel::Info, "trainable parameters: " + std::to_string(trainableCount) + " of " +
+                                  std::to_string(totalCount));
+
+  const int64_t examples = static_cast<int64_t>(train.examples.size());
+  const int64_t batchSize = c.fullBatch ? examples : c.batchSize;
+  const int64_t accumulation = c.fullBatch ? 1 : c.gradientAccumulation;
+  const int64_t perStep = batchSize * accumulation;
+  const int64_t stepsPerEpoch = (examples + perStep - 1) / perStep;
+  const int64_t totalSteps = c.maxSteps > 0 ? c.maxSteps : c.epochs * stepsPerEpoch;
+
+  TrainerState state;
+  TrainingDiagnosis diagnosis;
+  if (resume_) {
+    state = readCheckpoint(*existing, model, *optimizer);
+    if (state.datasetFingerprint != train.fingerprint)
+      throw Error("cannot resume from " + *existing + ": the training data or its settings changed "
+                  "since the run started (dataset fingerprint differs)");
+    if (state.baseModelFingerprint != baseFingerprint)
+      throw Error("cannot resume from " + *existing + ": the base model in " + c.modelFolder +
+                  " changed since the run started");
+    diagnosis.restore(state.diagnosis);
+    context.log(LogLevel::Info, "resuming at step " + std::to_string(state.step));
+  } else {
+    state.datasetFingerprint = train.fingerprint;
+    state.baseModelFingerprint = baseFingerprint;
+    recordEnvironment(c, (output / "run.json").string());
+  }
+
+  auto saveCheckpoint = [&] {
+    state.diagnosis = diagnosis.save();
+    result_.lastCheckpoint = writeCheckpoint(checkpoints, model, *optimizer, state, c.raw);
+    rotateCheckpoints(checkpoints, c.keepCheckpoints, state.bestStep);
+  };
+  int64_t lastCheckpointStep = resume_ ? state.step : -1;
+  auto report = [&](const std::vector<DiagnosisEvent>& events) {
+    for (const auto& event : events)
+      context.event(event.kind, event.fromStep, event.toStep, event.message + "; " + event.suggestion);
+  };
+  // Returns true when early stopping ends the run.
+  auto validate = [&]() -> bool {
+    if (validation.examples.empty()) return false;
+    model.eval();
+    const double loss = evaluateLoss(model, validation.examples, std::max<int64_t>(1, c.batchSize));
+    model.train();
+    context.metric(state.step, "val_loss", loss);
+    context.metric(state.step, "val_perplexity", std::exp(loss));
+    report(diagnosis.addValidationLoss(state.step, loss));
+    if (loss < state.bestValidationLoss - c.earlyStoppingMinDelta) {
+      state.bestValidationLoss = loss;
+      state.bestStep = state.step;
+      state.evaluationsWithoutImprovement = 0;
+      saveCheckpoint();  // the best checkpoint is kept through rotation
+      lastCheckpointStep = state.step;
+    } else {
+      ++state.evaluationsWithoutImprovement;
+    }
+    return c.earlyStoppingPatience > 0 && state.evaluationsWithoutImprovement >= c.earlyStoppingPatience;
+  };
+
+  const auto started = Clock::now();
+  const int64_t firstStep = state.step;
+  result_.stopReason = "completed";
+  auto order = epochOrder(train.examples.size(), c.seed, state.epoch);
+  while (state.step < totalSteps) {
+    context.waitIfPaused();
+    if (context.isCanceled()) {
+      result_.stopReason = "stopped";
+      break;
+    }
+    const auto stepStart = Clock::now();
+    const int64_t take = std::min(perStep, examples - state.position);
+    std::vector<const TokenizedExample*> stepExamples;
+    for (int64_t i = 0; i < take; ++i)
+      stepExamples.push_back(&train.examples[order[static_cast<size_t>(state.position + i)]]);
+
+    // Micro-batches first, so that the loss is normalised by the step's target tokens.
+    std::vector<TrainingBatch> batches;
+    int64_t targetTokens = 0, tokens = 0;
+    for (int64_t start = 0; start < take; start += batchSize) {
+      std::vector<const TokenizedExample*> chunk(
+          stepExamples.begin() + start, stepExamples.begin() + std::min(take, start + batchSize));
+      batches.push_back(collate(chunk, torch::kCPU));
+      targetTokens += batches.back().targetTokens;
+      tokens += batches.back().tokens;
+    }
+    optimizer->zero_grad();
+    double loss = 0;
+    for (const auto& batch : batches) {
+      const auto summed = summedTokenLoss(forwardBatch(model, batch), batch.labels);
+      const auto scaled = summed / static_cast<double>(std::max<int64_t>(1, targetTokens));
+      scaled.backward();
+      loss += scaled.item<double>();
+    }
+    if (afterBackward) afterBackward(state.step, model);
+    const double gradNorm = torch::nn::utils::clip_grad_norm_(
+        trainable, c.maxGradNorm > 0 ? c.maxGradNorm : std::numeric_limits<double>::infinity());
+    if (!std::isfinite(loss) || !std::isfinite(gradNorm)) {
+      // Nothing of this step reaches the weights; the last checkpoint stays the last good one.
+      optimizer->zero_grad();
+      context.event("non-finite", state.step + 1, state.step + 1,
+                    std::string(std::isfinite(loss) ? "gradient norm" : "loss") +
+                        " is not finite; the step was not applied and training paused. Lower the "
+                        "learning rate or check the data, then resume from the last checkpoint.");
+      context.log(LogLevel::Error, "training paused at step " + std::to_string(state.step + 1) +
+                                       ": non-finite " + (std::isfinite(loss) ? "gradient" : "loss"));
+      result_.stopReason = "non-finite loss";
+      result_.steps = state.step;
+      return;
+    }
+    const double learningRate = learningRateAt(c.schedule, c.optimizer.learningRate, state.step, totalSteps);
+    setLearningRate(*optimizer, learningRate);
+    optimizer->step();
+    ++state.step;
+    state.position += take;
+    result_.lastLoss = loss;
+
+    const double stepSeconds = std::chrono::duration<double>(Clock::now() - stepStart).count();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
+    const double eta = elapsed / static_cast<double>(state.step - firstStep) * static_cast<double>(totalSteps - state.step);
+    context.metric(state.step, "loss", loss);
+    context.metric(state.step, "lr", learningRate);
+    context.metric(state.step, "grad_norm", gradNorm);
+    context.metric(state.step, "tokens_per_second", static_cast<double>(tokens) / stepSeconds);
+    context.metric(state.step, "samples_per_second", static_cast<double>(take) / stepSeconds);
+    context.metric(state.step, "elapsed_seconds", elapsed);
+    context.metric(state.step, "eta_seconds", eta);
+    context.metric(state.step, "rss_mb", residentMegabytes());
+    context.metric(state.step, "epoch", static_cast<double>(state.epoch) +
+                                            static_cast<double>(state.position) / static_cast<double>(examples));
+    char text[160];
+    std::snprintf(text, sizeof text, "step %lld/%lld, loss %.4f, lr %.3g, ETA %s",
+                  static_cast<long long>(state.step), static_cast<long long>(totalSteps), loss,
+                  learningRate, formatSeconds(eta).c_str());
+    context.progress(state.step, totalSteps, text);
+    report(diagnosis.addTrainingLoss(state.step, loss));
+
+    bool stop = false;
+    const bool epochEnded = state.position >= examples;
+    if (epochEnded) {
+      ++state.epoch;
+      state.position = 0;
+      order = epochOrder(train.examples.size(), c.seed, state.epoch);
+    }
+    if (epochEnded || (c.evalEvery > 0 && state.step % c.evalEvery == 0)) stop = validate();
+    if (c.checkpointEvery > 0 && state.step % c.checkpointEvery == 0 && lastCheckpointStep != state.step) {
+      saveCheckpoint();
+      lastCheckpointStep = state.step;
+    }
+    if (stop) {
+      result_.stopReason = "early stopping";
+      break;
+    }
+  }
+  if (lastCheckpointStep != state.step) saveCheckpoint();
+  result_.steps = state.step;
+  result_.bestValidationLoss = std::isfinite(state.bestValidationLoss) ? state.bestValidationLoss : std::nan("");
+  if (result_.stopReason != "stopped") {
+    model.eval();
+    result_.finalModelFolder = (output / "final").string();
+    SaveOptions save;
+    save.tokenizerSourceFolder = c.modelFolder;
+    saveModelFolder(model, result_.finalModelFolder, save);
+  }
+  context.progress(state.step, totalSteps, "training " + result_.stopReason);
+}
+
+}  // namespace tunebench

@@ -1,0 +1,83 @@
+#include "train/TrainingBatches.h"
+
+#include "common/TorchPch.h"
+
+namespace tunebench {
+
+TrainingBatch collate(const std::vector<const TokenizedExample*>& examples, const torch::Device& device) {
+  size_t longest = 0;
+  bool packed = false;
+  for (const auto* example : examples) {
+    longest = std::max(longest, example->ids.size());
+    packed = packed || !example->segments.empty();
+  }
+  const int64_t batch = static_cast<int64_t>(examples.size()), length = static_cast<int64_t>(longest);
+  auto ids = torch::zeros({batch, length}, torch::kInt64);
+  auto labels = torch::full({batch, length}, kIgnoredLabel, torch::kInt64);
+  auto segments = torch::full({batch, length}, -1, torch::kInt64);
+  auto positions = torch::zeros({batch, length}, torch::kInt64);
+  auto idAccess = ids.accessor<int64_t, 2>();
+  auto labelAccess = labels.accessor<int64_t, 2>();
+  auto segmentAccess = segments.accessor<int64_t, 2>();
+  auto positionAccess = positions.accessor<int64_t, 2>();
+  TrainingBatch result;
+  for (int64_t b = 0; b < batch; ++b) {
+    const auto& example = *examples[static_cast<size_t>(b)];
+    int64_t position = 0;
+    for (size_t t = 0; t < example.ids.size(); ++t) {
+      idAccess[b][t] = example.ids[t];
+      labelAccess[b][t] = example.labels[t];
+      if (packed) {
+        const int64_t segment = example.segments.empty() ? 0 : example.segments[t];
+        if (t > 0 && segment != segmentAccess[b][t - 1]) position = 0;
+        segmentAccess[b][t] = segment;
+        positionAccess[b][t] = position++;
+      }
+      if (t > 0 && example.labels[t] != kIgnoredLabel) ++result.targetTokens;
+    }
+    result.tokens += static_cast<int64_t>(example.ids.size());
+  }
+  result.inputIds = ids.to(device);
+  result.labels = labels.to(device);
+  if (packed) {
+    result.segmentIds = segments.to(device);
+    result.positionIds = positions.to(device);
+  }
+  return result;
+}
+
+torch::Tensor summedTokenLoss(const torch::Tensor& logits, const torch::Tensor& labels) {
+  const int64_t length = logits.size(1);
+  const auto predictions = logits.narrow(1, 0, length - 1).reshape({-1, logits.size(-1)});
+  const auto targets = labels.narrow(1, 1, length - 1).reshape({-1});
+  return torch::nn::functional::cross_entropy(
+      predictions, targets,
+      torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoredLabel).reduction(torch::kSum));
+}
+
+torch::Tensor forwardBatch(CausalLMImpl& model, const TrainingBatch& batch) {
+  ForwardInput input;
+  input.inputIds = batch.inputIds;
+  input.segmentIds = batch.segmentIds;
+  input.positionIds = batch.positionIds;
+  return model.forward(input);
+}
+
+double evaluateLoss(CausalLMImpl& model, const std::vector<TokenizedExample>& examples,
+                    int64_t batchSize) {
+  torch::NoGradGuard noGrad;
+  const auto device = model.parameters().front().device();
+  double total = 0;
+  int64_t tokens = 0;
+  for (size_t start = 0; start < examples.size(); start += static_cast<size_t>(batchSize)) {
+    std::vector<const TokenizedExample*> chunk;
+    for (size_t i = start; i < std::min(examples.size(), start + static_cast<size_t>(batchSize)); ++i)
+      chunk.push_back(&examples[i]);
+    const auto batch = collate(chunk, device);
+    total += summedTokenLoss(forwardBatch(model, batch), batch.labels).item<double>();
+    tokens += batch.targetTokens;
+  }
+  return tokens > 0 ? total / static_cast<double>(tokens) : 0.0;
+}
+
+}  // namespace tunebench

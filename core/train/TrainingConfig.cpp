@@ -1,0 +1,225 @@
+#include "train/TrainingConfig.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/Error.h"
+
+namespace tunebench {
+
+namespace {
+
+// Reads fields of one JSON object, refusing unknown ones so that typos do not pass silently.
+class Fields {
+ public:
+  Fields(const nlohmann::json& json, std::string where, const std::string& source)
+      : json_(json), where_(std::move(where)), source_(source) {
+    if (!json_.is_object()) fail("", "must be an object");
+  }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    const std::string name = where_.empty() ? key : (key.empty() ? where_ : where_ + "." + key);
+    throw Error(source_ + ": " + name + " " + problem);
+  }
+
+  bool has(const std::string& key) {
+    seen_.insert(key);
+    return json_.contains(key) && !json_[key].is_null();
+  }
+  const nlohmann::json& at(const std::string& key) { return json_[key]; }
+
+  std::string text(const std::string& key, const std::string& fallback) {
+    if (!has(key)) return fallback;
+    if (!json_[key].is_string()) fail(key, "must be a string");
+    return json_[key].get<std::string>();
+  }
+  double number(const std::string& key, double fallback, double low, double high) {
+    if (!has(key)) return fallback;
+    if (!json_[key].is_number()) fail(key, "must be a number");
+    const double value = json_[key].get<double>();
+    if (!(value >= low && value <= high))
+      fail(key, "must be between " + show(low) + " and " + show(high) + " (got " + show(value) + ")");
+    return value;
+  }
+  int64_t integer(const std::string& key, int64_t fallback, int64_t low, int64_t high) {
+    if (!has(key)) return fallback;
+    if (!json_[key].is_number_integer()) fail(key, "must be a whole number");
+    const int64_t value = json_[key].get<int64_t>();
+    if (value < low || value > high)
+      fail(key, "must be between " + std::to_string(low) + " and " + std::to_string(high) +
+                    " (got " + std::to_string(value) + ")");
+    return value;
+  }
+  bool flag(const std::string& key, bool fallback) {
+    if (!has(key)) return fallback;
+    if (!json_[key].is_boolean()) fail(key, "must be true or false");
+    return json_[key].get<bool>();
+  }
+  template <typename Enum>
+  Enum choice(const std::string& key, Enum fallback,
+              const std::vector<std::pair<const char*, Enum>>& options) {
+    if (!has(key)) return fallback;
+    const auto value = text(key, "");
+    std::string names;
+    for (const auto& [name, item] : options) {
+      if (value == name) return item;
+      names += (names.empty() ? "" : ", ") + std::string(name);
+    }
+    fail(key, "must be one of " + names + " (got \"" + value + "\")");
+  }
+  void rejectUnknown() const {
+    for (const auto& [key, value] : json_.items()) {
+      (void)value;
+      if (!seen_.count(key)) fail(key, "is not a known setting");
+    }
+  }
+
+ private:
+  static std::string show(double value) {
+    std::ostringstream text;
+    text << value;
+    return text.str();
+  }
+  const nlohmann::json& json_;
+  std::string where_;
+  const std::string& source_;
+  std::set<std::string> seen_;
+};
+
+std::string resolvePath(const std::string& path, const std::string& base) {
+  if (path.empty() || base.empty() || std::filesystem::path(path).is_absolute()) return path;
+  return (std::filesystem::path(base) / path).lexically_normal().string();
+}
+
+}  // namespace
+
+const char* optimizerName(OptimizerKind kind) {
+  switch (kind) {
+    case OptimizerKind::Sgd: return "sgd";
+    case OptimizerKind::Adagrad: return "adagrad";
+    case OptimizerKind::RmsProp: return "rmsprop";
+    case OptimizerKind::AdaDelta: return "adadelta";
+    case OptimizerKind::Adam: return "adam";
+    case OptimizerKind::AdamW: return "adamw";
+  }
+  return "?";
+}
+
+TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string& source,
+                                   const std::string& baseFolder) {
+  TrainingConfig config;
+  config.raw = json;
+  Fields top(json, "", source);
+  constexpr int64_t kMany = int64_t(1) << 40;
+
+  if (!top.has("model")) top.fail("model", "is required (a Hugging Face model folder)");
+  config.modelFolder = resolvePath(top.text("model", ""), baseFolder);
+  if (!top.has("output")) top.fail("output", "is required (the folder for checkpoints)");
+  config.outputFolder = resolvePath(top.text("output", ""), baseFolder);
+  config.objective = top.choice<Objective>(
+      "objective", Objective::CausalLm, {{"causal_lm", Objective::CausalLm}, {"sft", Objective::Sft}});
+
+  if (!top.has("data")) top.fail("data", "is required");
+  {
+    Fields data(top.at("data"), "data", source);
+    if (!data.has("train")) data.fail("train", "is required (a JSON Lines file)");
+    config.data.trainPath = resolvePath(data.text("train", ""), baseFolder);
+    config.data.validationPath = resolvePath(data.text("validation", ""), baseFolder);
+    config.data.textField = data.text("text_field", "text");
+    config.data.promptField = data.text("prompt_field", "prompt");
+    config.data.responseField = data.text("response_field", "response");
+    config.data.maxLength = data.integer("max_length", 256, 2, 1 << 20);
+    config.data.packing = data.flag("packing", false);
+    data.rejectUnknown();
+  }
+
+  if (top.has("optimizer")) {
+    Fields optimizer(top.at("optimizer"), "optimizer", source);
+    auto& o = config.optimizer;
+    o.kind = optimizer.choice<OptimizerKind>(
+        "name", OptimizerKind::AdamW,
+        {{"sgd", OptimizerKind::Sgd}, {"adagrad", OptimizerKind::Adagrad},
+         {"rmsprop", OptimizerKind::RmsProp}, {"adadelta", OptimizerKind::AdaDelta},
+         {"adam", OptimizerKind::Adam}, {"adamw", OptimizerKind::AdamW}});
+    o.learningRate = optimizer.number("lr", o.kind == OptimizerKind::AdaDelta ? 1.0 : 1e-4, 1e-12, 100);
+    o.weightDecay = optimizer.number("weight_decay", 0.0, 0.0, 10.0);
+    o.decayNormsAndBiases = optimizer.flag("decay_norms_and_biases", false);
+    if (optimizer.has("betas")) {
+      const auto& betas = optimizer.at("betas");
+      if (!betas.is_array() || betas.size() != 2 || !betas[0].is_number() || !betas[1].is_number() ||
+          betas[0].get<double>() < 0 || betas[0].get<double>() >= 1 || betas[1].get<double>() < 0 ||
+          betas[1].get<double>() >= 1)
+        optimizer.fail("betas", "must be two numbers in [0, 1)");
+      o.beta1 = betas[0].get<double>();
+      o.beta2 = betas[1].get<double>();
+    }
+    o.eps = optimizer.number("eps", o.kind == OptimizerKind::AdaDelta ? 1e-6 : 1e-8, 1e-20, 1.0);
+    o.momentum = optimizer.number("momentum", 0.0, 0.0, 0.9999);
+    o.nesterov = optimizer.flag("nesterov", false);
+    if (o.nesterov && o.momentum == 0.0)
+      optimizer.fail("nesterov", "needs momentum > 0");
+    o.alpha = optimizer.number("alpha", 0.99, 0.0, 0.9999);
+    o.rho = optimizer.number("rho", 0.9, 0.0, 0.9999);
+    optimizer.rejectUnknown();
+  }
+
+  if (top.has("schedule")) {
+    Fields schedule(top.at("schedule"), "schedule", source);
+    auto& s = config.schedule;
+    s.kind = schedule.choice<ScheduleKind>(
+        "name", ScheduleKind::Linear,
+        {{"constant", ScheduleKind::Constant}, {"linear", ScheduleKind::Linear},
+         {"cosine", ScheduleKind::Cosine}, {"step", ScheduleKind::Step}});
+    s.warmupSteps = schedule.integer("warmup_steps", 0, 0, kMany);
+    s.minLearningRateRatio = schedule.number("min_lr_ratio", 0.0, 0.0, 1.0);
+    s.stepSize = schedule.integer("step_size", 100, 1, kMany);
+    s.gamma = schedule.number("gamma", 0.5, 0.0, 1.0);
+    schedule.rejectUnknown();
+  }
+
+  config.batchSize = top.integer("batch_size", 4, 1, 1 << 20);
+  config.fullBatch = top.flag("full_batch", false);
+  config.gradientAccumulation = top.integer("gradient_accumulation", 1, 1, 1 << 20);
+  config.epochs = top.integer("epochs", 1, 1, 1 << 20);
+  config.maxSteps = top.integer("max_steps", 0, 0, kMany);
+  config.maxGradNorm = top.number("max_grad_norm", 1.0, 0.0, 1e6);
+  config.seed = static_cast<uint64_t>(top.integer("seed", 0, 0, kMany));
+  config.threads = static_cast<int>(top.integer("threads", 0, 0, 1024));
+  config.evalEvery = top.integer("eval_every", 0, 0, kMany);
+  config.checkpointEvery = top.integer("checkpoint_every", 0, 0, kMany);
+  config.keepCheckpoints = top.integer("keep_checkpoints", 2, 1, 1000);
+  if (top.has("early_stopping")) {
+    Fields early(top.at("early_stopping"), "early_stopping", source);
+    config.earlyStoppingPatience = early.integer("patience", 3, 1, 1 << 20);
+    config.earlyStoppingMinDelta = early.number("min_delta", 0.0, 0.0, 1e6);
+    early.rejectUnknown();
+    if (config.data.validationPath.empty())
+      top.fail("early_stopping", "needs data.validation");
+  }
+  if (top.has("freeze")) {
+    Fields freeze(top.at("freeze"), "freeze", source);
+    config.freezeLayers = freeze.integer("layers", 0, 0, 1 << 20);
+    config.freezeEmbeddings = freeze.flag("embeddings", false);
+    freeze.rejectUnknown();
+  }
+  top.rejectUnknown();
+  return config;
+}
+
+TrainingConfig loadTrainingConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw Error("cannot open training config " + path);
+  std::stringstream text;
+  text << in.rdbuf();
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path + ": not valid JSON: " + e.what());
+  }
+  return parseTrainingConfig(json, path, std::filesystem::path(path).parent_path().string());
+}
+
+}  // namespace tunebench

@@ -1,0 +1,80 @@
+#pragma once
+// A training run's configuration (the run.json of `tunebench-cli train`), validated field by
+// field. docs/training-config.md documents every field.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace tunebench {
+
+enum class Objective { CausalLm, Sft };
+enum class OptimizerKind { Sgd, Adagrad, RmsProp, AdaDelta, Adam, AdamW };
+enum class ScheduleKind { Constant, Linear, Cosine, Step };
+
+struct DataConfig {
+  std::string trainPath;       // JSON Lines
+  std::string validationPath;  // optional
+  std::string textField = "text";
+  std::string promptField = "prompt";
+  std::string responseField = "response";
+  int64_t maxLength = 256;
+  bool packing = false;
+};
+
+struct OptimizerConfig {
+  OptimizerKind kind = OptimizerKind::AdamW;
+  double learningRate = 1e-4;
+  double weightDecay = 0.0;
+  bool decayNormsAndBiases = false;
+  double beta1 = 0.9, beta2 = 0.999, eps = 1e-8;
+  double momentum = 0.0;
+  bool nesterov = false;
+  double alpha = 0.99;  // RMSprop smoothing
+  double rho = 0.9;     // AdaDelta
+};
+
+struct ScheduleConfig {
+  ScheduleKind kind = ScheduleKind::Linear;
+  int64_t warmupSteps = 0;
+  double minLearningRateRatio = 0.0;  // floor of linear/cosine decay, as a share of the peak
+  int64_t stepSize = 100;             // step decay: every stepSize steps ...
+  double gamma = 0.5;                 // ... multiply by gamma
+};
+
+struct TrainingConfig {
+  std::string modelFolder;
+  std::string outputFolder;
+  Objective objective = Objective::CausalLm;
+  DataConfig data;
+  OptimizerConfig optimizer;
+  ScheduleConfig schedule;
+  int64_t batchSize = 4;
+  bool fullBatch = false;  // one optimiser step per epoch over the whole training set
+  int64_t gradientAccumulation = 1;
+  int64_t epochs = 1;
+  int64_t maxSteps = 0;  // > 0 overrides epochs
+  double maxGradNorm = 1.0;  // 0 = no clipping
+  uint64_t seed = 0;
+  int threads = 0;
+  int64_t evalEvery = 0;        // 0 = at epoch ends only
+  int64_t checkpointEvery = 0;  // 0 = at the end only
+  int64_t keepCheckpoints = 2;
+  int64_t earlyStoppingPatience = 0;  // 0 = off
+  double earlyStoppingMinDelta = 0.0;
+  int64_t freezeLayers = 0;
+  bool freezeEmbeddings = false;
+  nlohmann::json raw;  // as given, recorded with the run
+};
+
+// Throws tunebench::Error naming `source` and the field: "run.json: optimizer.lr must be > 0".
+// Relative paths are resolved against `baseFolder`.
+TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string& source,
+                                   const std::string& baseFolder = {});
+TrainingConfig loadTrainingConfig(const std::string& path);
+
+const char* optimizerName(OptimizerKind kind);
+
+}  // namespace tunebench

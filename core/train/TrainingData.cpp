@@ -1,0 +1,118 @@
+#include "train/TrainingData.h"
+
+#include <filesystem>
+
+#include <nlohmann/json.hpp>
+
+#include "common/Error.h"
+#include "common/Sha256.h"
+#include "data/LineReader.h"
+#include "tokenizer/SentencePieceProcessor.h"
+
+namespace tunebench {
+
+namespace {
+
+std::string requiredText(const nlohmann::json& record, const std::string& field,
+                         const std::string& where) {
+  if (!record.contains(field)) throw Error(where + ": field '" + field + "' is missing");
+  if (!record[field].is_string()) throw Error(where + ": field '" + field + "' is not a string");
+  return record[field].get<std::string>();
+}
+
+}  // namespace
+
+TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
+                                    Objective objective, const TextEncoder& encoder) {
+  TrainingDataset dataset;
+  Sha256 fingerprint;
+  fingerprint.update(encoder.fingerprint);
+  fingerprint.update(std::to_string(static_cast<int>(objective)) + "|" + data.textField + "|" +
+                     data.promptField + "|" + data.responseField + "|" +
+                     std::to_string(data.maxLength) + "|" + (data.packing ? "packed" : "rows") + "\n");
+  LineReader reader(path, 64u << 20);
+  std::string line;
+  while (reader.next(line)) {
+    fingerprint.update(line);
+    fingerprint.update("\n");
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    const std::string where = path + ": line " + std::to_string(reader.lineNumber());
+    nlohmann::json record;
+    try {
+      record = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(where + ": bad JSON: " + e.what());
+    }
+    if (!record.is_object()) throw Error(where + ": expected a JSON object");
+
+    TokenizedExample example;
+    if (encoder.bosId >= 0) example.ids.push_back(encoder.bosId);
+    size_t promptEnd = example.ids.size();
+    if (objective == Objective::Sft) {
+      for (int64_t id : encoder.encode(requiredText(record, data.promptField, where)))
+        example.ids.push_back(id);
+      promptEnd = example.ids.size();
+      for (int64_t id : encoder.encode(requiredText(record, data.responseField, where)))
+        example.ids.push_back(id);
+    } else {
+      for (int64_t id : encoder.encode(requiredText(record, data.textField, where)))
+        example.ids.push_back(id);
+    }
+    if (encoder.eosId >= 0) example.ids.push_back(encoder.eosId);
+    if (static_cast<int64_t>(example.ids.size()) > data.maxLength) {
+      example.ids.resize(static_cast<size_t>(data.maxLength));
+      ++dataset.truncated;
+    }
+    example.labels = example.ids;
+    // No loss on the prompt: SFT learns the response only.
+    for (size_t i = 0; i < std::min(promptEnd, example.labels.size()); ++i)
+      example.labels[i] = kIgnoredLabel;
+    if (example.ids.size() < 2) continue;  // nothing to predict
+    dataset.examples.push_back(std::move(example));
+  }
+  if (dataset.examples.empty()) throw Error(path + " has no usable examples");
+  if (data.packing) dataset.examples = packExamples(dataset.examples, data.maxLength);
+  dataset.fingerprint = fingerprint.hexDigest();
+  return dataset;
+}
+
+std::vector<TokenizedExample> packExamples(const std::vector<TokenizedExample>& examples,
+                                           int64_t maxLength) {
+  std::vector<TokenizedExample> rows;
+  TokenizedExample row;
+  int64_t segment = 0;
+  for (const auto& example : examples) {
+    for (size_t i = 0; i < example.ids.size(); ++i) {
+      if (static_cast<int64_t>(row.ids.size()) == maxLength) {
+        rows.push_back(std::move(row));
+        row = {};
+      }
+      row.ids.push_back(example.ids[i]);
+      // A segment's first token is never a target: it must not be predicted from the example
+      // before it in the row.
+      row.labels.push_back(i == 0 ? kIgnoredLabel : example.labels[i]);
+      row.segments.push_back(segment);
+    }
+    ++segment;
+  }
+  if (!row.ids.empty()) rows.push_back(std::move(row));
+  return rows;
+}
+
+TextEncoder encoderForModelFolder(const std::string& folder) {
+  const auto path = (std::filesystem::path(folder) / "tokenizer.model").string();
+  if (!std::filesystem::exists(path))
+    throw Error(folder + " has no tokenizer.model; training reads sentencepiece tokenizers");
+  auto tokenizer = std::make_shared<SentencePieceProcessor>(SentencePieceProcessor::fromFile(path));
+  TextEncoder encoder;
+  encoder.encode = [tokenizer](const std::string& text) {
+    const auto ids = tokenizer->encode(text);
+    return std::vector<int64_t>(ids.begin(), ids.end());
+  };
+  encoder.bosId = tokenizer->bosId();
+  encoder.eosId = tokenizer->eosId();
+  encoder.fingerprint = sha256Hex(tokenizer->serialize());
+  return encoder;
+}
+
+}  // namespace tunebench

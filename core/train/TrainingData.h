@@ -1,0 +1,46 @@
+#pragma once
+// Training examples as token ids with labels (kIgnoredLabel where no loss is taken), read from
+// JSON Lines for causal-LM and SFT objectives, optionally packed into full-length rows.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "train/TrainingConfig.h"
+
+namespace tunebench {
+
+inline constexpr int64_t kIgnoredLabel = -100;
+
+struct TokenizedExample {
+  std::vector<int64_t> ids;
+  std::vector<int64_t> labels;    // same length; the label of a position is the token itself
+  std::vector<int64_t> segments;  // empty, or per position the packed example it came from
+};
+
+struct TextEncoder {
+  std::function<std::vector<int64_t>(const std::string&)> encode;
+  int64_t bosId = -1;  // -1: none
+  int64_t eosId = -1;
+  std::string fingerprint;  // changes when the tokenizer changes
+};
+
+struct TrainingDataset {
+  std::vector<TokenizedExample> examples;
+  std::string fingerprint;  // SHA-256 over the file, the tokenizer and the data settings
+  int64_t truncated = 0;    // examples cut at max_length
+};
+
+// Reads a JSON Lines file; errors name the file, line and field.
+TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
+                                    Objective objective, const TextEncoder& encoder);
+
+// Concatenates examples in order into rows of exactly maxLength tokens (the last may be shorter);
+// each row remembers which example every position came from, so attention stays within it.
+std::vector<TokenizedExample> packExamples(const std::vector<TokenizedExample>& examples,
+                                           int64_t maxLength);
+
+// The encoder of a model folder's tokenizer.
+TextEncoder encoderForModelFolder(const std::string& folder);
+
+}  // namespace tunebench

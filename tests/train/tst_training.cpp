@@ -1,0 +1,312 @@
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/Error.h"
+#include "common/TorchPch.h"
+#include "jobs/BasicJobContext.h"
+#include "model/ModelFactory.h"
+#include "model/ModelFolder.h"
+#include "train/AdaDelta.h"
+#include "train/Checkpoint.h"
+#include "train/LearningRateSchedule.h"
+#include "train/Trainer.h"
+#include "train/TrainingBatches.h"
+
+using namespace tunebench;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Recorder {
+  BasicJobContext context;
+  std::map<int64_t, double> losses;
+  std::vector<std::string> events;
+  int64_t cancelAfter = -1;
+  Recorder() {
+    context.onMetric = [this](int64_t step, const std::string& key, double value) {
+      if (key != "loss") return;
+      losses[step] = value;
+      if (step == cancelAfter) context.cancel();
+    };
+    context.onLog = [this](LogLevel level, const std::string& text) {
+      if (level >= LogLevel::Warning) events.push_back(text);
+    };
+  }
+};
+
+}  // namespace
+
+class TrainingTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  std::string model_;
+  std::string data_;
+
+  nlohmann::json baseConfig(const QString& output) {
+    return {{"model", model_},
+            {"output", dir_.filePath(output).toStdString()},
+            {"objective", "causal_lm"},
+            {"data", {{"train", data_ + "/train.jsonl"}, {"validation", data_ + "/val.jsonl"}, {"max_length", 48}}},
+            {"optimizer", {{"name", "adamw"}, {"lr", 0.003}}},
+            {"batch_size", 4},
+            {"epochs", 1},
+            {"threads", 1},
+            {"seed", 5}};
+  }
+  TrainingResult train(const nlohmann::json& json, Recorder& recorder, bool resume = false) {
+    Trainer trainer(parseTrainingConfig(json, "run.json"), resume);
+    trainer.run(recorder.context);
+    return trainer.result();
+  }
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    model_ = dir_.filePath("model").toStdString();
+    makeRandomModel({"llama", "tiny", model_, 3});
+    data_ = dir_.path().toStdString();
+    std::ofstream train(data_ + "/train.jsonl"), val(data_ + "/val.jsonl");
+    const char* animals[] = {"cat", "dog", "owl", "fox"};
+    for (int i = 0; i < 40; ++i) {
+      const int a = i % 10, b = (i * 7) % 10;
+      const std::string text = "The " + std::string(animals[i % 4]) + " has " + std::to_string(a) + " and " + std::to_string(b) + ".";
+      nlohmann::json record{{"text", text}, {"prompt", "What is " + std::to_string(a) + " plus " + std::to_string(b) + "?"}, {"response", " " + std::to_string(a + b)}};
+      (i < 32 ? train : val) << record.dump() << "\n";
+    }
+  }
+
+  void lossDecreasesForEveryOptimizer_data() {
+    QTest::addColumn<QString>("optimizer");
+    QTest::addColumn<double>("lr");
+    QTest::newRow("sgd mini-batch") << "{\"name\":\"sgd\"}" << 0.2;
+    QTest::newRow("sgd momentum") << "{\"name\":\"sgd\",\"momentum\":0.9}" << 0.1;
+    QTest::newRow("sgd nesterov") << "{\"name\":\"sgd\",\"momentum\":0.9,\"nesterov\":true}" << 0.1;
+    QTest::newRow("adagrad") << "{\"name\":\"adagrad\"}" << 0.05;
+    QTest::newRow("rmsprop") << "{\"name\":\"rmsprop\"}" << 0.003;
+    QTest::newRow("adadelta") << "{\"name\":\"adadelta\"}" << 30.0;
+    QTest::newRow("adam") << "{\"name\":\"adam\"}" << 0.005;
+    QTest::newRow("adamw") << "{\"name\":\"adamw\",\"weight_decay\":0.1}" << 0.005;
+  }
+  void lossDecreasesForEveryOptimizer() {
+    QFETCH(QString, optimizer);
+    QFETCH(double, lr);
+    auto json = baseConfig(QString("opt-") + QTest::currentDataTag());
+    json["optimizer"] = nlohmann::json::parse(optimizer.toStdString());
+    json["optimizer"]["lr"] = lr;
+    json["schedule"] = {{"name", "constant"}};
+    json["epochs"] = 3;
+    json["data"].erase("validation");
+    Recorder recorder;
+    const auto result = train(json, recorder);
+    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.steps, int64_t(24));
+    const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
+    QVERIFY2(last < 0.8 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
+    QVERIFY(fs::exists(result.finalModelFolder + "/model.safetensors"));
+  }
+
+  void fullBatchSgdTakesOneStepPerEpoch() {
+    auto json = baseConfig("full-batch");
+    json["optimizer"] = {{"name", "sgd"}, {"lr", 0.5}};
+    json["full_batch"] = true;
+    json["epochs"] = 4;
+    Recorder recorder;
+    QCOMPARE(train(json, recorder).steps, int64_t(4));
+  }
+
+  void sftLearnsOnlyResponses() {
+    const auto encoder = encoderForModelFolder(model_);
+    DataConfig data;
+    data.maxLength = 64;
+    const auto dataset = loadTrainingDataset(data_ + "/train.jsonl", data, Objective::Sft, encoder);
+    const auto& example = dataset.examples.front();
+    const auto promptLength = 1 + encoder.encode("What is 0 plus 0?").size();
+    for (size_t i = 0; i < example.ids.size(); ++i)
+      QCOMPARE(example.labels[i], i < promptLength ? kIgnoredLabel : example.ids[i]);
+    QCOMPARE(example.ids.back(), encoder.eosId);
+  }
+
+  void packedRowsMatchSeparateSequences() {
+    auto loaded = loadModelFolder(model_);
+    TokenizedExample a{{1, 40, 41, 42, 2}, {1, 40, 41, 42, 2}, {}};
+    TokenizedExample b{{1, 50, 51, 2}, {1, 50, 51, 2}, {}};
+    const auto rows = packExamples({a, b}, 16);
+    QCOMPARE(rows.size(), size_t(1));
+    QCOMPARE(rows[0].segments, (std::vector<int64_t>{0, 0, 0, 0, 0, 1, 1, 1, 1}));
+    QCOMPARE(rows[0].labels[5], kIgnoredLabel);  // not predicted across the boundary
+    torch::NoGradGuard noGrad;
+    const auto packed = forwardBatch(*loaded.model, collate({&rows[0]}, torch::kCPU))[0];
+    const auto alone = forwardBatch(*loaded.model, collate({&b}, torch::kCPU))[0];
+    QVERIFY(torch::allclose(packed.narrow(0, 5, 4), alone, 1e-4, 1e-5));
+  }
+
+  void adaDeltaFollowsItsUpdateRule() {
+    auto parameter = torch::tensor({1.0, -2.0}, torch::dtype(torch::kFloat64).requires_grad(true));
+    AdaDelta optimizer({torch::optim::OptimizerParamGroup({parameter})}, AdaDeltaOptions(1.0).rho(0.9).eps(1e-6));
+    parameter.mutable_grad() = torch::tensor({0.5, -1.0}, torch::kFloat64);
+    optimizer.step();
+    // By hand: v = 0.1 g²; Δ = √(0 + ε)/√(v + ε) · g; θ = θ − Δ.
+    const double eps = 1e-6;
+    for (int i = 0; i < 2; ++i) {
+      const double g = i == 0 ? 0.5 : -1.0, theta = i == 0 ? 1.0 : -2.0;
+      const double v = 0.1 * g * g, delta = std::sqrt(eps) / std::sqrt(v + eps) * g;
+      QVERIFY(std::abs(parameter[i].item<double>() - (theta - delta)) < 1e-9);
+    }
+    // Second step uses the accumulated Δ².
+    const double g0 = 0.5, v1 = 0.1 * g0 * g0, d1 = std::sqrt(eps) / std::sqrt(v1 + eps) * g0;
+    const double u1 = 0.1 * d1 * d1, g1 = 0.25, v2 = 0.9 * v1 + 0.1 * g1 * g1;
+    const double d2 = std::sqrt(u1 + eps) / std::sqrt(v2 + eps) * g1;
+    const double before = parameter[0].item<double>();
+    parameter.mutable_grad() = torch::tensor({0.25, 0.0}, torch::kFloat64);
+    optimizer.step();
+    QVERIFY(std::abs(parameter[0].item<double>() - (before - d2)) < 1e-9);
+  }
+
+  void resumeContinuesBitForBit_data() {
+    QTest::addColumn<int>("stopAfter");
+    QTest::addColumn<int>("accumulation");
+    QTest::newRow("mid-epoch") << 5 << 1;
+    QTest::newRow("epoch boundary") << 8 << 1;
+    QTest::newRow("with accumulation") << 3 << 2;
+  }
+  void resumeContinuesBitForBit() {
+    QFETCH(int, stopAfter);
+    QFETCH(int, accumulation);
+    const QString tag = QString("resume-%1-%2").arg(stopAfter).arg(accumulation);
+    auto json = baseConfig(tag + "-whole");
+    json["epochs"] = 2;
+    json["gradient_accumulation"] = accumulation;
+    json["eval_every"] = 4;
+    json["schedule"] = {{"name", "cosine"}, {"warmup_steps", 2}};
+    Recorder whole;
+    const auto uninterrupted = train(json, whole);
+
+    json["output"] = dir_.filePath(tag + "-split").toStdString();
+    Recorder first;
+    first.cancelAfter = stopAfter;
+    QCOMPARE(train(json, first).stopReason, std::string("stopped"));
+    Recorder second;
+    const auto resumed = train(json, second, true);
+    QCOMPARE(resumed.steps, uninterrupted.steps);
+    QCOMPARE(second.losses.begin()->first, int64_t(stopAfter + 1));
+    for (const auto& [step, loss] : second.losses)
+      QVERIFY2(loss == whole.losses.at(step), qPrintable(QString("step %1").arg(step)));
+    auto a = loadModelFolder(uninterrupted.finalModelFolder), b = loadModelFolder(resumed.finalModelFolder);
+    for (size_t i = 0; i < a.model->parameters().size(); ++i)
+      QVERIFY(torch::equal(a.model->parameters()[i], b.model->parameters()[i]));
+  }
+
+  void halfWrittenCheckpointsAreIgnored() {
+    auto json = baseConfig("half-written");
+    json["checkpoint_every"] = 2;
+    json["max_steps"] = 4;
+    Recorder recorder;
+    train(json, recorder);
+    const fs::path root = dir_.filePath("half-written/checkpoints").toStdString();
+    fs::create_directories(root / "step-00000009.partial");
+    fs::create_directories(root / "step-00000008");  // no DONE: the write was interrupted
+    QCOMPARE(fs::path(*latestCheckpoint(root.string())).filename().string(), std::string("step-00000004"));
+  }
+
+  void nonFiniteGradientPausesWithNothingApplied() {
+    auto json = baseConfig("nan");
+    json["checkpoint_every"] = 2;
+    Trainer trainer(parseTrainingConfig(json, "run.json"), false);
+    std::vector<torch::Tensor> before;
+    trainer.afterBackward = [&](int64_t step, CausalLMImpl& model) {
+      if (step != 3) return;
+      for (const auto& parameter : model.parameters()) before.push_back(parameter.detach().clone());
+      model.parameters().front().mutable_grad().fill_(std::nan(""));
+    };
+    Recorder recorder;
+    trainer.run(recorder.context);
+    QCOMPARE(trainer.result().stopReason, std::string("non-finite loss"));
+    QCOMPARE(trainer.result().steps, int64_t(3));
+    QVERIFY(!recorder.events.empty());
+    // The checkpoint of step 2 is the newest and intact; resuming from it works.
+    QCOMPARE(fs::path(*latestCheckpoint(json["output"].get<std::string>() + "/checkpoints")).filename().string(),
+             std::string("step-00000002"));
+    Recorder resumed;
+    QCOMPARE(train(json, resumed, true).stopReason, std::string("completed"));
+  }
+
+  void resumeRefusesChangedData() {
+    auto json = baseConfig("changed");
+    json["max_steps"] = 2;
+    json["data"]["train"] = data_ + "/changed.jsonl";
+    fs::copy_file(data_ + "/train.jsonl", data_ + "/changed.jsonl");
+    Recorder recorder;
+    train(json, recorder);
+    std::ofstream(data_ + "/changed.jsonl", std::ios::app) << "{\"text\": \"one more line\"}\n";
+    json["max_steps"] = 4;
+    try {
+      Recorder again;
+      train(json, again, true);
+      QFAIL("resume must refuse changed data");
+    } catch (const Error& e) {
+      QVERIFY2(QString(e.what()).contains("training data or its settings changed"), e.what());
+    }
+  }
+
+  void earlyStoppingKeepsTheBestCheckpoint() {
+    auto json = baseConfig("early");
+    json["optimizer"]["lr"] = 0.05;  // overshoots, so validation stops improving
+    json["epochs"] = 30;
+    json["eval_every"] = 1;
+    json["keep_checkpoints"] = 1;
+    json["early_stopping"] = {{"patience", 2}};
+    Recorder recorder;
+    const auto result = train(json, recorder);
+    QCOMPARE(result.stopReason, std::string("early stopping"));
+    const auto kept = completeCheckpoints(json["output"].get<std::string>() + "/checkpoints");
+    QVERIFY(std::any_of(kept.begin(), kept.end(), [&](const auto& item) {
+      return item.first == result.steps - 2;  // the best: two evaluations before the stop
+    }));
+  }
+
+  void schedules() {
+    ScheduleConfig linear{ScheduleKind::Linear, 10, 0.0, 100, 0.5};
+    QCOMPARE(learningRateAt(linear, 1.0, 0, 110), 0.1);
+    QCOMPARE(learningRateAt(linear, 1.0, 9, 110), 1.0);
+    QCOMPARE(learningRateAt(linear, 1.0, 60, 110), 0.5);
+    ScheduleConfig cosine{ScheduleKind::Cosine, 0, 0.1, 100, 0.5};
+    QVERIFY(std::abs(learningRateAt(cosine, 1.0, 50, 100) - 0.55) < 1e-12);
+    QVERIFY(std::abs(learningRateAt(cosine, 1.0, 100, 100) - 0.1) < 1e-12);
+    ScheduleConfig step{ScheduleKind::Step, 0, 0.0, 10, 0.5};
+    QCOMPARE(learningRateAt(step, 1.0, 25, 100), 0.25);
+    ScheduleConfig constant{ScheduleKind::Constant, 0, 0.0, 10, 0.5};
+    QCOMPARE(learningRateAt(constant, 2.0, 99, 100), 2.0);
+  }
+
+  void configErrorsNameTheField_data() {
+    QTest::addColumn<QString>("patch");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("lr") << "{\"optimizer\":{\"lr\":-1}}" << "optimizer.lr must be between";
+    QTest::newRow("optimizer name") << "{\"optimizer\":{\"name\":\"lion\"}}" << "optimizer.name must be one of sgd, adagrad";
+    QTest::newRow("unknown") << "{\"batchsize\":4}" << "batchsize is not a known setting";
+    QTest::newRow("batch type") << "{\"batch_size\":\"4\"}" << "batch_size must be a whole number";
+    QTest::newRow("nesterov") << "{\"optimizer\":{\"nesterov\":true}}" << "optimizer.nesterov needs momentum > 0";
+    QTest::newRow("schedule") << "{\"schedule\":{\"name\":\"cyclic\"}}" << "schedule.name must be one of";
+    QTest::newRow("data field") << "{\"data\":{\"train\":\"x\",\"maxlen\":3}}" << "data.maxlen is not a known setting";
+    QTest::newRow("early stopping") << "{\"data\":{\"validation\":null},\"early_stopping\":{\"patience\":2}}" << "early_stopping needs data.validation";
+  }
+  void configErrorsNameTheField() {
+    QFETCH(QString, patch);
+    QFETCH(QString, expected);
+    auto json = baseConfig("errors");
+    json.merge_patch(nlohmann::json::parse(patch.toStdString()));
+    try {
+      parseTrainingConfig(json, "run.json");
+      QFAIL("must throw");
+    } catch (const Error& e) {
+      QVERIFY2(QString(e.what()).startsWith("run.json: ") && QString(e.what()).contains(expected), e.what());
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TrainingTest)
+#include "tst_training.moc"
