@@ -57,9 +57,9 @@ class BuiltinImportersTest : public QObject {
   void jsonLinesErrors_data() {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("bad json") << QByteArray("{\"t\":1}\n{\"t\": }\n") << "line 2 (byte offset 8): bad JSON";
-    QTest::newRow("not an object") << QByteArray("{\"t\":1}\n[1,2]\n") << "line 2 (byte offset 8): expected a JSON object, found array";
-    QTest::newRow("invalid utf-8") << QByteArray("{\"t\":\"\xC3\x28\"}\n") << "line 1 (byte offset 0): invalid UTF-8 at column 7";
+    QTest::newRow("bad json") << QByteArray("{\"t\":1}\n{\"t\": }\n") << "line 2, column 7 (byte offset 14): bad JSON";
+    QTest::newRow("not an object") << QByteArray("{\"t\":1}\n[1,2]\n") << "line 2, column 1 (byte offset 8): expected a JSON object, found array";
+    QTest::newRow("invalid utf-8") << QByteArray("{\"t\":\"\xC3\x28\"}\n") << "line 1, column 7 (byte offset 6): invalid UTF-8";
   }
   void jsonLinesErrors() {
     QFETCH(QByteArray, content);
