@@ -65,7 +65,7 @@ LshBanding chooseBanding(double threshold, int permutations) {
       if (s < threshold) falsePositive += p / steps;
       else falseNegative += (1 - p) / steps;
     }
-    const double cost = 0.2 * falsePositive + 0.8 * falseNegative;
+    const double cost = 0.1 * falsePositive + 0.9 * falseNegative;
     if (cost < bestCost) {
       bestCost = cost;
       best = {bands, rows};

@@ -25,8 +25,8 @@ struct LshBanding {
   int rows = 0;
 };
 
-// The bands × rows split of the signature that best trades missed pairs (weighted 0.8) against
-// extra candidates (0.2) for the threshold.
+// The bands × rows split of the signature that best trades missed pairs (weighted 0.9) against
+// extra candidates (0.1) for the threshold.
 LshBanding chooseBanding(double threshold, int permutations);
 
 // Sorted, unique 64-bit hashes of the text's word shingles.
