@@ -17,5 +17,6 @@ struct Command {
 
 Command addInfoCommand(CLI::App& app);
 Command addPluginsCommand(CLI::App& app);
+Command addBenchCommand(CLI::App& app);
 
 }  // namespace tunebench::cli

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   const std::vector<tunebench::cli::Command> commands = {
       tunebench::cli::addInfoCommand(app),
       tunebench::cli::addPluginsCommand(app),
+      tunebench::cli::addBenchCommand(app),
   };
 
   if (argc > 1 && argv[1][0] != '-') {

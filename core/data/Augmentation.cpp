@@ -14,8 +14,12 @@ namespace {
 
 // Uniform in [0, n) without relying on the library's distribution implementations, so that
 // augmented copies are the same with every standard library.
-size_t pick(std::mt19937_64& random, size_t n) { return size_t(random() % n); }
-double chance(std::mt19937_64& random) { return double(random() >> 11) / 9007199254740992.0; }
+size_t pick(std::mt19937_64& random, size_t n) {
+  return size_t(random() % n);
+}
+double chance(std::mt19937_64& random) {
+  return double(random() >> 11) / 9007199254740992.0;
+}
 
 std::map<std::string, std::vector<std::string>> loadSynonyms(const AugmentOptions& options) {
   auto synonyms = parseSynonymList(shippedSynonymList());
@@ -60,7 +64,8 @@ std::string EdaAugmenter::augment(const std::string& text, std::mt19937_64& rand
       if (const auto* list = synonymOf(w)) sources.push_back(list);
     if (sources.empty()) break;
     const auto& list = *sources[pick(random, sources.size())];
-    words.insert(words.begin() + long(pick(random, words.size() + 1)), list[pick(random, list.size())]);
+    words.insert(words.begin() + long(pick(random, words.size() + 1)),
+                 list[pick(random, list.size())]);
   }
   // Random swap.
   if (words.size() > 1)
@@ -85,8 +90,8 @@ std::string EdaAugmenter::augment(const std::string& text, std::mt19937_64& rand
 AugmentStep::AugmentStep(AugmentOptions options)
     : options_(options), augmenter_(loadSynonyms(options), options) {
   if (options_.copies < 1) throw Error("cleaning setting \"copies\" must be at least 1");
-  for (double rate : {options_.synonymRate, options_.insertRate, options_.swapRate,
-                      options_.deleteRate})
+  for (double rate :
+       {options_.synonymRate, options_.insertRate, options_.swapRate, options_.deleteRate})
     if (rate < 0 || rate > 1) throw Error("augmentation rates must be between 0 and 1");
 }
 
@@ -103,9 +108,12 @@ std::unique_ptr<CleaningStep> AugmentStep::fromSettings(const nlohmann::json& s)
 }
 
 nlohmann::json AugmentStep::settings() const {
-  nlohmann::json s = {{"seed", options_.seed},           {"copies", options_.copies},
-                      {"synonymRate", options_.synonymRate}, {"insertRate", options_.insertRate},
-                      {"swapRate", options_.swapRate},   {"deleteRate", options_.deleteRate}};
+  nlohmann::json s = {{"seed", options_.seed},
+                      {"copies", options_.copies},
+                      {"synonymRate", options_.synonymRate},
+                      {"insertRate", options_.insertRate},
+                      {"swapRate", options_.swapRate},
+                      {"deleteRate", options_.deleteRate}};
   if (!options_.synonymsFile.empty()) s["synonymsFile"] = options_.synonymsFile;
   return s;
 }
@@ -121,7 +129,8 @@ void AugmentStep::apply(std::vector<Example>& examples, DatasetKind kind, StepRe
       if (context.isCanceled()) return;
     }
     // Seeded per example, so that a copy does not change when other examples are filtered.
-    std::mt19937_64 random(options_.seed ^ (uint64_t(examples[i].sourceIndex + 1) * 0x9E3779B97F4A7C15ULL));
+    std::mt19937_64 random(options_.seed ^
+                           (uint64_t(examples[i].sourceIndex + 1) * 0x9E3779B97F4A7C15ULL));
     for (int c = 0; c < options_.copies; ++c) {
       Example copy = examples[i];
       for (std::string* text : promptTextsOf(copy, kind)) *text = augmenter_.augment(*text, random);

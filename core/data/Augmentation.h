@@ -13,12 +13,12 @@ namespace tunebench {
 
 struct AugmentOptions {
   uint64_t seed = 42;
-  int copies = 1;               // augmented copies added per example
-  double synonymRate = 0.1;     // share of words replaced by a synonym
-  double insertRate = 0.1;      // share of words inserted (synonyms of words present)
-  double swapRate = 0.1;        // share of word pairs swapped
-  double deleteRate = 0.1;      // probability of deleting each word
-  std::string synonymsFile;     // added to the shipped list when set
+  int copies = 1;            // augmented copies added per example
+  double synonymRate = 0.1;  // share of words replaced by a synonym
+  double insertRate = 0.1;   // share of words inserted (synonyms of words present)
+  double swapRate = 0.1;     // share of word pairs swapped
+  double deleteRate = 0.1;   // probability of deleting each word
+  std::string synonymsFile;  // added to the shipped list when set
 };
 
 class EdaAugmenter {

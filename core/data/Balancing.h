@@ -22,7 +22,7 @@ std::map<std::string, double> balancedClassWeights(const std::vector<std::string
 struct LossBalancing {
   enum class Loss { CrossEntropy, Focal };
   Loss loss = Loss::CrossEntropy;
-  double focalGamma = 2.0;                    // focal loss (1 - p)^gamma factor
+  double focalGamma = 2.0;                     // focal loss (1 - p)^gamma factor
   std::map<std::string, double> classWeights;  // empty: unweighted
   nlohmann::json toJson() const;
   static LossBalancing fromJson(const nlohmann::json& json);

@@ -23,8 +23,7 @@ double numberSetting(const nlohmann::json& settings, const char* name, double fa
 
 std::unique_ptr<re2::RE2> compileRegex(const std::string& pattern) {
   auto regex = std::make_unique<re2::RE2>(pattern, re2::RE2::Quiet);
-  if (!regex->ok())
-    throw Error("regular expression \"" + pattern + "\": " + regex->error());
+  if (!regex->ok()) throw Error("regular expression \"" + pattern + "\": " + regex->error());
   return regex;
 }
 
@@ -84,8 +83,8 @@ PerExampleStep::Outcome DropEmptyStep::process(Example& e, DatasetKind kind) {
       break;
     case DatasetKind::Chat:
     case DatasetKind::Preference:
-      empty = e.messages.empty() || (kind == DatasetKind::Preference &&
-                                     (e.chosen.empty() || e.rejected.empty()));
+      empty = e.messages.empty() ||
+              (kind == DatasetKind::Preference && (e.chosen.empty() || e.rejected.empty()));
       for (const auto* list : {&e.messages, &e.chosen, &e.rejected})
         for (const auto& m : *list) empty = empty || isBlank(m.content);
       break;
@@ -102,8 +101,9 @@ PerExampleStep::Outcome DropEmptyStep::process(Example& e, DatasetKind kind) {
 LengthFilterStep::LengthFilterStep(bool tokens, size_t min, size_t max, TokenCounter counter)
     : tokens_(tokens), min_(min), max_(max), counter_(std::move(counter)) {
   if (tokens_ && !counter_)
-    throw Error("a token length filter needs a model tokenizer: choose the model first, or "
-                "filter by characters");
+    throw Error(
+        "a token length filter needs a model tokenizer: choose the model first, or "
+        "filter by characters");
   if (max_ != 0 && max_ < min_)
     throw Error("cleaning setting \"max\" (" + std::to_string(max_) +
                 ") is smaller than \"min\" (" + std::to_string(min_) + ")");

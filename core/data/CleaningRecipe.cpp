@@ -19,19 +19,24 @@ using StepFactory =
 
 const std::vector<std::pair<std::string, StepFactory>>& factories() {
   static const std::vector<std::pair<std::string, StepFactory>> list = {
-      {"unicode", [](const auto& s, const auto&) { return UnicodeNormalizationStep::fromSettings(s); }},
-      {"whitespace", [](const auto&, const auto&) { return std::make_unique<WhitespaceCleanupStep>(); }},
+      {"unicode",
+       [](const auto& s, const auto&) { return UnicodeNormalizationStep::fromSettings(s); }},
+      {"whitespace",
+       [](const auto&, const auto&) { return std::make_unique<WhitespaceCleanupStep>(); }},
       {"drop-empty", [](const auto&, const auto&) { return std::make_unique<DropEmptyStep>(); }},
-      {"length", [](const auto& s, const auto& services) {
+      {"length",
+       [](const auto& s, const auto& services) {
          return LengthFilterStep::fromSettings(s, services.countTokens);
        }},
       {"exact-dedup", [](const auto&, const auto&) { return std::make_unique<ExactDedupStep>(); }},
       {"near-dedup", [](const auto& s, const auto&) { return NearDedupStep::fromSettings(s); }},
       {"pii", [](const auto& s, const auto&) { return PiiRedactionStep::fromSettings(s); }},
-      {"profanity", [](const auto& s, const auto&) { return ProfanityFilterStep::fromSettings(s); }},
+      {"profanity",
+       [](const auto& s, const auto&) { return ProfanityFilterStep::fromSettings(s); }},
       {"script", [](const auto& s, const auto&) { return ScriptFilterStep::fromSettings(s); }},
       {"regex-filter", [](const auto& s, const auto&) { return RegexFilterStep::fromSettings(s); }},
-      {"regex-replace", [](const auto& s, const auto&) { return RegexReplaceStep::fromSettings(s); }},
+      {"regex-replace",
+       [](const auto& s, const auto&) { return RegexReplaceStep::fromSettings(s); }},
       {"augment", [](const auto& s, const auto&) { return AugmentStep::fromSettings(s); }},
   };
   return list;
@@ -74,7 +79,9 @@ void CleaningRecipe::move(size_t from, size_t to) {
   entries_.insert(entries_.begin() + long(to), std::move(entry));
 }
 
-void CleaningRecipe::setEnabled(size_t index, bool enabled) { entries_.at(index).enabled = enabled; }
+void CleaningRecipe::setEnabled(size_t index, bool enabled) {
+  entries_.at(index).enabled = enabled;
+}
 
 RecipeResult CleaningRecipe::apply(const Dataset& raw, JobContext& context) const {
   RecipeResult result;
@@ -100,7 +107,8 @@ RecipeResult CleaningRecipe::apply(const Dataset& raw, JobContext& context) cons
 nlohmann::json CleaningRecipe::toJson() const {
   nlohmann::json steps = nlohmann::json::array();
   for (const auto& e : entries_)
-    steps.push_back({{"id", e.step->id()}, {"enabled", e.enabled}, {"settings", e.step->settings()}});
+    steps.push_back(
+        {{"id", e.step->id()}, {"enabled", e.enabled}, {"settings", e.step->settings()}});
   return {{"steps", steps}};
 }
 

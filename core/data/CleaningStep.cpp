@@ -9,8 +9,12 @@ nlohmann::json StepReport::toJson() const {
       array.push_back({{"sourceIndex", s.sourceIndex}, {"before", s.before}, {"after", s.after}});
     return array;
   };
-  return {{"step", stepId},       {"before", before},   {"kept", kept},
-          {"removed", removed},   {"changed", changed}, {"added", added},
+  return {{"step", stepId},
+          {"before", before},
+          {"kept", kept},
+          {"removed", removed},
+          {"changed", changed},
+          {"added", added},
           {"changedSamples", samples(changedSamples)},
           {"removedSamples", samples(removedSamples)}};
 }
@@ -57,7 +61,8 @@ void removeFlagged(std::vector<Example>& examples, DatasetKind kind,
     if (remove[i]) {
       ++report.removed;
       if (report.removedSamples.size() < CleaningStep::kSamplesPerReport)
-        report.removedSamples.push_back({examples[i].sourceIndex, joinedText(examples[i], kind), ""});
+        report.removedSamples.push_back(
+            {examples[i].sourceIndex, joinedText(examples[i], kind), ""});
       continue;
     }
     if (out != i) examples[out] = std::move(examples[i]);

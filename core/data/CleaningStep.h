@@ -25,11 +25,11 @@ struct StepSample {
 
 struct StepReport {
   std::string stepId;
-  size_t before = 0;   // examples going in
-  size_t kept = 0;     // examples coming out unchanged or changed
+  size_t before = 0;  // examples going in
+  size_t kept = 0;    // examples coming out unchanged or changed
   size_t removed = 0;
   size_t changed = 0;
-  size_t added = 0;    // examples a step created (augmentation)
+  size_t added = 0;  // examples a step created (augmentation)
   std::vector<StepSample> changedSamples;
   std::vector<StepSample> removedSamples;
   nlohmann::json toJson() const;

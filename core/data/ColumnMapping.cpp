@@ -21,8 +21,8 @@ const std::map<std::string, std::vector<std::string>> kAliases = {
 };
 
 const std::map<std::string, std::string> kShareGptRoles = {
-    {"system", "system"}, {"human", "user"}, {"user", "user"},
-    {"gpt", "assistant"}, {"assistant", "assistant"}, {"bing", "assistant"},
+    {"system", "system"},    {"human", "user"},          {"user", "user"},
+    {"gpt", "assistant"},    {"assistant", "assistant"}, {"bing", "assistant"},
     {"chatgpt", "assistant"}};
 
 // How many sample records have `field` with a value of which `accept` approves.
@@ -39,7 +39,9 @@ bool isMessageList(const nlohmann::json& v, const char* roleKey, const char* con
          });
 }
 
-bool isText(const nlohmann::json& v) { return v.is_string(); }
+bool isText(const nlohmann::json& v) {
+  return v.is_string();
+}
 bool isTextOrMessages(const nlohmann::json& v) {
   return v.is_string() || isMessageList(v, "role", "content");
 }
@@ -51,11 +53,16 @@ bool isLabel(const nlohmann::json& v) {
 
 std::vector<std::string> ColumnMapping::requiredSlots(DatasetKind kind) {
   switch (kind) {
-    case DatasetKind::Instruction: return {"instruction", "output"};
-    case DatasetKind::Chat: return {"messages"};
-    case DatasetKind::Preference: return {"prompt", "chosen", "rejected"};
-    case DatasetKind::RawText: return {"text"};
-    case DatasetKind::Classification: return {"text", "label"};
+    case DatasetKind::Instruction:
+      return {"instruction", "output"};
+    case DatasetKind::Chat:
+      return {"messages"};
+    case DatasetKind::Preference:
+      return {"prompt", "chosen", "rejected"};
+    case DatasetKind::RawText:
+      return {"text"};
+    case DatasetKind::Classification:
+      return {"text", "label"};
   }
   return {};
 }
@@ -66,8 +73,11 @@ std::vector<std::string> ColumnMapping::optionalSlots(DatasetKind kind) {
 }
 
 nlohmann::json ColumnMapping::toJson() const {
-  return {{"kind", datasetKindName(kind)}, {"columns", columns},  {"roleKey", roleKey},
-          {"contentKey", contentKey},      {"roleNames", roleNames}};
+  return {{"kind", datasetKindName(kind)},
+          {"columns", columns},
+          {"roleKey", roleKey},
+          {"contentKey", contentKey},
+          {"roleNames", roleNames}};
 }
 
 ColumnMapping ColumnMapping::fromJson(const nlohmann::json& json) {
@@ -87,8 +97,8 @@ ColumnMapping ColumnMapping::fromJson(const nlohmann::json& json) {
       const auto optional = optionalSlots(m.kind);
       if (std::find(required.begin(), required.end(), slot) == required.end() &&
           std::find(optional.begin(), optional.end(), slot) == optional.end())
-        throw Error(std::string("the ") + datasetKindName(m.kind) + " kind has no slot \"" +
-                    slot + "\"");
+        throw Error(std::string("the ") + datasetKindName(m.kind) + " kind has no slot \"" + slot +
+                    "\"");
     }
     return m;
   });
@@ -180,8 +190,9 @@ SchemaGuess detectSchema(const std::vector<nlohmann::json>& sample) {
     guess.reason = "field \"" + text + "\" holds plain text";
     return guess;
   }
-  guess.reason = "no known shape (instruction, chat, preference, text, classification) fits the "
-                 "fields; map the columns by hand";
+  guess.reason =
+      "no known shape (instruction, chat, preference, text, classification) fits the "
+      "fields; map the columns by hand";
   return guess;
 }
 

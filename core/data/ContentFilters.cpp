@@ -18,21 +18,23 @@ struct ScriptRange {
 
 // Blocks of the Unicode standard that hold the letters of each script.
 const ScriptRange kScripts[] = {
-    {0x0041, 0x005A, "Latin"},      {0x0061, 0x007A, "Latin"},      {0x00C0, 0x024F, "Latin"},
-    {0x1E00, 0x1EFF, "Latin"},      {0x0370, 0x03FF, "Greek"},      {0x1F00, 0x1FFF, "Greek"},
-    {0x0400, 0x052F, "Cyrillic"},   {0x0530, 0x058F, "Armenian"},   {0x0590, 0x05FF, "Hebrew"},
-    {0x0600, 0x06FF, "Arabic"},     {0x0750, 0x077F, "Arabic"},     {0x0900, 0x097F, "Devanagari"},
-    {0x0980, 0x09FF, "Bengali"},    {0x0E00, 0x0E7F, "Thai"},       {0x10A0, 0x10FF, "Georgian"},
-    {0x1100, 0x11FF, "Hangul"},     {0x3130, 0x318F, "Hangul"},     {0xAC00, 0xD7AF, "Hangul"},
-    {0x3040, 0x309F, "Hiragana"},   {0x30A0, 0x30FF, "Katakana"},   {0x3400, 0x4DBF, "Han"},
-    {0x4E00, 0x9FFF, "Han"},        {0x20000, 0x2A6DF, "Han"}};
+    {0x0041, 0x005A, "Latin"},    {0x0061, 0x007A, "Latin"},    {0x00C0, 0x024F, "Latin"},
+    {0x1E00, 0x1EFF, "Latin"},    {0x0370, 0x03FF, "Greek"},    {0x1F00, 0x1FFF, "Greek"},
+    {0x0400, 0x052F, "Cyrillic"}, {0x0530, 0x058F, "Armenian"}, {0x0590, 0x05FF, "Hebrew"},
+    {0x0600, 0x06FF, "Arabic"},   {0x0750, 0x077F, "Arabic"},   {0x0900, 0x097F, "Devanagari"},
+    {0x0980, 0x09FF, "Bengali"},  {0x0E00, 0x0E7F, "Thai"},     {0x10A0, 0x10FF, "Georgian"},
+    {0x1100, 0x11FF, "Hangul"},   {0x3130, 0x318F, "Hangul"},   {0xAC00, 0xD7AF, "Hangul"},
+    {0x3040, 0x309F, "Hiragana"}, {0x30A0, 0x30FF, "Katakana"}, {0x3400, 0x4DBF, "Han"},
+    {0x4E00, 0x9FFF, "Han"},      {0x20000, 0x2A6DF, "Han"}};
 
 bool isLetter(char32_t c) {
   const auto category = utf8proc_category(static_cast<utf8proc_int32_t>(c));
   return category >= UTF8PROC_CATEGORY_LU && category <= UTF8PROC_CATEGORY_LO;
 }
 
-bool isWordCharacter(char32_t c) { return isLetter(c) || c == '\'' || (c >= '0' && c <= '9'); }
+bool isWordCharacter(char32_t c) {
+  return isLetter(c) || c == '\'' || (c >= '0' && c <= '9');
+}
 
 }  // namespace
 

@@ -20,8 +20,7 @@ std::string describeByte(int c) {
 
 CsvReader::CsvReader(const std::string& path, const CsvOptions& options)
     : cursor_(path, options.bufferBytes), options_(options) {
-  if (options.delimiter == options.quote || options.delimiter == '\n' ||
-      options.delimiter == '\r')
+  if (options.delimiter == options.quote || options.delimiter == '\n' || options.delimiter == '\r')
     throw Error("CSV delimiter and quote character must differ and must not be a line end");
 }
 

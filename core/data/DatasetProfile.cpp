@@ -78,9 +78,11 @@ LengthStats lengthStats(std::vector<size_t> values, int bins) {
 }
 
 nlohmann::json LengthStats::toJson() const {
-  return {{"count", count}, {"min", min}, {"max", max}, {"mean", mean}, {"p50", p50},
-          {"p90", p90}, {"p99", p99},
-          {"histogram", {{"edges", histogram.edges}, {"counts", histogram.counts}}}};
+  return {
+      {"count", count}, {"min", min},
+      {"max", max},     {"mean", mean},
+      {"p50", p50},     {"p90", p90},
+      {"p99", p99},     {"histogram", {{"edges", histogram.edges}, {"counts", histogram.counts}}}};
 }
 
 nlohmann::json DatasetProfile::toJson() const {
@@ -88,10 +90,14 @@ nlohmann::json DatasetProfile::toJson() const {
   for (const auto& [field, stats] : characters) chars[field] = stats.toJson();
   nlohmann::json toks = nlohmann::json::object();
   for (const auto& [field, stats] : tokens) toks[field] = stats.toJson();
-  return {{"kind", datasetKindName(kind)}, {"examples", examples},
-          {"characters", chars},           {"tokens", toks},
-          {"truncatedShare", truncatedShare}, {"labels", labels},
-          {"imbalanceRatio", imbalanceRatio}, {"exactDuplicates", exactDuplicates},
+  return {{"kind", datasetKindName(kind)},
+          {"examples", examples},
+          {"characters", chars},
+          {"tokens", toks},
+          {"truncatedShare", truncatedShare},
+          {"labels", labels},
+          {"imbalanceRatio", imbalanceRatio},
+          {"exactDuplicates", exactDuplicates},
           {"emptyFields", emptyFields}};
 }
 
@@ -118,8 +124,10 @@ DatasetProfile profileDataset(const Dataset& dataset, const ProfileOptions& opti
     if (!seen.insert(duplicateKey(joined)).second) ++p.exactDuplicates;
     if (dataset.kind == DatasetKind::Classification) ++p.labels[e.label];
   }
-  for (auto& [field, values] : chars) p.characters[field] = lengthStats(std::move(values), options.bins);
-  for (auto& [field, values] : tokens) p.tokens[field] = lengthStats(std::move(values), options.bins);
+  for (auto& [field, values] : chars)
+    p.characters[field] = lengthStats(std::move(values), options.bins);
+  for (auto& [field, values] : tokens)
+    p.tokens[field] = lengthStats(std::move(values), options.bins);
   if (p.examples > 0) p.truncatedShare = double(truncated) / double(p.examples);
   if (!p.labels.empty()) {
     size_t most = 0, least = SIZE_MAX;

@@ -43,7 +43,7 @@ struct DatasetProfile {
   std::map<std::string, LengthStats> tokens;      // the same with a token counter
   double truncatedShare = 0;                      // of joined texts over maxTokens
   std::map<std::string, size_t> labels;
-  double imbalanceRatio = 0;  // largest class / smallest class; 0 without labels
+  double imbalanceRatio = 0;   // largest class / smallest class; 0 without labels
   size_t exactDuplicates = 0;  // examples whose duplicateKey() was seen before
   size_t emptyFields = 0;      // blank texts, counted over all fields
   nlohmann::json toJson() const;

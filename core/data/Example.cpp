@@ -64,9 +64,8 @@ DatasetKind datasetKindFromName(const std::string& name) {
 
 bool Example::operator==(const Example& o) const {
   return instruction == o.instruction && input == o.input && output == o.output &&
-         messages == o.messages && chosen == o.chosen && rejected == o.rejected &&
-         text == o.text && label == o.label && sourceIndex == o.sourceIndex &&
-         sourceLine == o.sourceLine;
+         messages == o.messages && chosen == o.chosen && rejected == o.rejected && text == o.text &&
+         label == o.label && sourceIndex == o.sourceIndex && sourceLine == o.sourceLine;
 }
 
 std::vector<std::string*> textsOf(Example& example, DatasetKind kind) {

@@ -6,7 +6,9 @@ namespace tunebench {
 
 namespace {
 
-bool isSpace(int c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool isSpace(int c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 std::string describe(int c) {
   if (c == -1) return "the end of the file";
@@ -66,8 +68,8 @@ bool JsonValueScanner::capture(std::string& text, std::optional<ScanProblem>& pr
   int depth = 0;
   bool inString = false;
   auto tooLong = [&] {
-    problem = ScanProblem{start, "value longer than the limit of " +
-                                     std::to_string(maxValueBytes_) + " bytes", true};
+    problem = ScanProblem{
+        start, "value longer than the limit of " + std::to_string(maxValueBytes_) + " bytes", true};
     return false;
   };
   while (true) {
@@ -77,8 +79,8 @@ bool JsonValueScanner::capture(std::string& text, std::optional<ScanProblem>& pr
       return false;
     }
     if (!inString && depth == 0 && !text.empty() &&
-        (c == ',' || c == ']' || c == '}' || isSpace(c)) &&
-        text.front() != '{' && text.front() != '[' && text.front() != '"')
+        (c == ',' || c == ']' || c == '}' || isSpace(c)) && text.front() != '{' &&
+        text.front() != '[' && text.front() != '"')
       return true;  // end of a number, literal or other bare token
     cursor_.get();
     text.push_back(static_cast<char>(c));
@@ -159,9 +161,9 @@ bool JsonValueScanner::next(ScannedValue& value, std::optional<ScanProblem>& pro
     last_ = after == ']';
     return true;
   }
-  problem = ScanProblem{cursor_.position(),
-                          "expected ',' or ']' after an array element, found " + describe(after),
-                          true};
+  problem =
+      ScanProblem{cursor_.position(),
+                  "expected ',' or ']' after an array element, found " + describe(after), true};
   done_ = true;
   return true;
 }

@@ -24,8 +24,8 @@ class LineReader {
   bool next(std::string_view& line);
   bool next(std::string& line);
 
-  int64_t lineNumber() const { return lineNumber_; }          // of the line last read, 1-based
-  int64_t lineOffset() const { return lineOffset_; }          // its byte offset
+  int64_t lineNumber() const { return lineNumber_; }  // of the line last read, 1-based
+  int64_t lineOffset() const { return lineOffset_; }  // its byte offset
   int64_t bytesRead() const { return offset_; }
   int64_t fileSize() const { return fileSize_; }
   const std::string& path() const { return path_; }
@@ -39,11 +39,11 @@ class LineReader {
   std::vector<char> buffer_;
   size_t pos_ = 0;
   size_t end_ = 0;
-  std::string carry_;       // a line that spans buffer refills
-  bool skipLf_ = false;     // the previous line ended with CR: a following LF belongs to it
+  std::string carry_;    // a line that spans buffer refills
+  bool skipLf_ = false;  // the previous line ended with CR: a following LF belongs to it
   int64_t lineNumber_ = 0;
   int64_t lineOffset_ = 0;
-  int64_t offset_ = 0;      // of the next unread byte
+  int64_t offset_ = 0;  // of the next unread byte
   int64_t fileSize_ = 0;
 };
 

@@ -62,8 +62,10 @@ LshBanding chooseBanding(double threshold, int permutations) {
     for (int i = 0; i < steps; ++i) {
       const double s = (i + 0.5) / steps;
       const double p = collisionProbability(s, bands, rows);
-      if (s < threshold) falsePositive += p / steps;
-      else falseNegative += (1 - p) / steps;
+      if (s < threshold)
+        falsePositive += p / steps;
+      else
+        falseNegative += (1 - p) / steps;
     }
     const double cost = 0.1 * falsePositive + 0.9 * falseNegative;
     if (cost < bestCost) {
@@ -113,9 +115,9 @@ double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b) {
   return double(common) / double(a.size() + b.size() - common);
 }
 
-std::vector<std::pair<size_t, size_t>> findNearDuplicatePairs(
-    const std::vector<std::string>& texts, const NearDuplicateOptions& options,
-    JobContext* context) {
+std::vector<std::pair<size_t, size_t>> findNearDuplicatePairs(const std::vector<std::string>& texts,
+                                                              const NearDuplicateOptions& options,
+                                                              JobContext* context) {
   if (options.threshold <= 0 || options.threshold > 1)
     throw Error("near-duplicate threshold must be in (0, 1]");
   if (options.permutations < 1) throw Error("near-duplicate permutations must be at least 1");

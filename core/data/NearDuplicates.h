@@ -13,9 +13,9 @@
 namespace tunebench {
 
 struct NearDuplicateOptions {
-  double threshold = 0.8;   // Jaccard similarity at or above which two texts are near-duplicates
-  int shingleWords = 3;     // words per shingle
-  int permutations = 128;   // MinHash signature length
+  double threshold = 0.8;  // Jaccard similarity at or above which two texts are near-duplicates
+  int shingleWords = 3;    // words per shingle
+  int permutations = 128;  // MinHash signature length
   uint64_t seed = 1;
   int threads = 2;
 };
@@ -35,13 +35,13 @@ double jaccard(const std::vector<uint64_t>& a, const std::vector<uint64_t>& b);
 
 // All pairs (i < j) with Jaccard >= threshold that LSH found. Returns early (with what it has)
 // when the job is canceled.
-std::vector<std::pair<size_t, size_t>> findNearDuplicatePairs(
-    const std::vector<std::string>& texts, const NearDuplicateOptions& options,
-    JobContext* context = nullptr);
+std::vector<std::pair<size_t, size_t>> findNearDuplicatePairs(const std::vector<std::string>& texts,
+                                                              const NearDuplicateOptions& options,
+                                                              JobContext* context = nullptr);
 
 // For each text, the index of the earliest text of its near-duplicate cluster (itself when it
 // is the first): a text is removed when its representative is not itself.
-std::vector<size_t> nearDuplicateRepresentatives(size_t count,
-                                                 const std::vector<std::pair<size_t, size_t>>& pairs);
+std::vector<size_t> nearDuplicateRepresentatives(
+    size_t count, const std::vector<std::pair<size_t, size_t>>& pairs);
 
 }  // namespace tunebench

@@ -50,12 +50,18 @@ const char* piiKindName(PiiKind kind) {
 
 const char* piiPlaceholder(PiiKind kind) {
   switch (kind) {
-    case PiiKind::Email: return "[EMAIL]";
-    case PiiKind::Iban: return "[IBAN]";
-    case PiiKind::Card: return "[CARD]";
-    case PiiKind::Ipv6: return "[IPV6]";
-    case PiiKind::Ipv4: return "[IPV4]";
-    case PiiKind::Phone: return "[PHONE]";
+    case PiiKind::Email:
+      return "[EMAIL]";
+    case PiiKind::Iban:
+      return "[IBAN]";
+    case PiiKind::Card:
+      return "[CARD]";
+    case PiiKind::Ipv6:
+      return "[IPV6]";
+    case PiiKind::Ipv4:
+      return "[IPV4]";
+    case PiiKind::Phone:
+      return "[PHONE]";
   }
   return "";
 }
@@ -115,8 +121,8 @@ struct PiiRedactor::Pattern {
       case PiiKind::Ipv6: {
         if ((begin > 0 && (std::isxdigit(static_cast<unsigned char>(text[begin - 1])) ||
                            text[begin - 1] == ':')) ||
-            (end < text.size() && (std::isxdigit(static_cast<unsigned char>(text[end])) ||
-                                   text[end] == ':')))
+            (end < text.size() &&
+             (std::isxdigit(static_cast<unsigned char>(text[end])) || text[end] == ':')))
           return false;
         in6_addr address;
         return inet_pton(AF_INET6, std::string(match).c_str(), &address) == 1;

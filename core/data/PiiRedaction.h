@@ -17,10 +17,10 @@ namespace tunebench {
 
 enum class PiiKind { Email, Iban, Card, Ipv6, Ipv4, Phone };
 
-const char* piiKindName(PiiKind kind);       // "email", "iban", ...
-const char* piiPlaceholder(PiiKind kind);    // "[EMAIL]", ...
-bool luhnValid(std::string_view digits);     // digits only
-bool ibanValid(std::string_view iban);       // letters and digits, no spaces
+const char* piiKindName(PiiKind kind);     // "email", "iban", ...
+const char* piiPlaceholder(PiiKind kind);  // "[EMAIL]", ...
+bool luhnValid(std::string_view digits);   // digits only
+bool ibanValid(std::string_view iban);     // letters and digits, no spaces
 
 class PiiRedactor {
  public:

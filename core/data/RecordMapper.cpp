@@ -46,7 +46,8 @@ std::vector<Message> messages(const nlohmann::json& value, const std::string& na
     if (!item.is_object())
       throw FieldError("field \"" + where + "\": expected a message object, found " +
                        item.type_name());
-    std::string role = text(field(item, m.roleKey, where + "." + m.roleKey), where + "." + m.roleKey);
+    std::string role =
+        text(field(item, m.roleKey, where + "." + m.roleKey), where + "." + m.roleKey);
     if (!m.roleNames.empty()) {
       const auto known = m.roleNames.find(role);
       if (known == m.roleNames.end())
@@ -55,7 +56,7 @@ std::vector<Message> messages(const nlohmann::json& value, const std::string& na
       role = known->second;
     }
     list.push_back({role, text(field(item, m.contentKey, where + "." + m.contentKey),
-                                where + "." + m.contentKey)});
+                               where + "." + m.contentKey)});
   }
   return list;
 }
@@ -98,8 +99,7 @@ Example mapRecord(const ImportedRecord& record, const ColumnMapping& m) {
   }
 }
 
-MappingSink::MappingSink(ColumnMapping mapping, std::string path, bool skipBadRows,
-                         RecordSink* raw)
+MappingSink::MappingSink(ColumnMapping mapping, std::string path, bool skipBadRows, RecordSink* raw)
     : mapping_(std::move(mapping)), path_(std::move(path)), skipBadRows_(skipBadRows), raw_(raw) {
   dataset_.kind = mapping_.kind;
 }
@@ -112,7 +112,8 @@ void MappingSink::record(ImportedRecord&& record) {
     dataset_.examples.push_back(std::move(e));
   } catch (const Error& e) {
     if (!skipBadRows_) throw Error(path_ + ": " + e.what());
-    rejects_.push_back({record.line, record.byteOffset, e.what(), record.fields.dump().substr(0, 200)});
+    rejects_.push_back(
+        {record.line, record.byteOffset, e.what(), record.fields.dump().substr(0, 200)});
   }
   if (raw_) raw_->record(std::move(record));
 }

@@ -16,8 +16,7 @@ Example mapRecord(const ImportedRecord& record, const ColumnMapping& mapping);
 // kept. Forwards raw records to `raw` when given (to persist the import as read).
 class MappingSink : public RecordSink {
  public:
-  MappingSink(ColumnMapping mapping, std::string path, bool skipBadRows,
-              RecordSink* raw = nullptr);
+  MappingSink(ColumnMapping mapping, std::string path, bool skipBadRows, RecordSink* raw = nullptr);
 
   void record(ImportedRecord&& record) override;
   void reject(ImportReject&& reject) override;

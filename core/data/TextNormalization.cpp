@@ -21,8 +21,8 @@ std::string mapWithUtf8proc(std::string_view text, int options) {
 }
 
 bool isUnicodeSpace(char32_t c) {
-  return c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0x0B || c == 0x0C;
+  return c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000 || c == 0x0B || c == 0x0C;
 }
 
 bool isDropped(char32_t c) {
@@ -120,9 +120,9 @@ std::vector<std::string_view> splitWords(std::string_view text) {
 }
 
 std::string duplicateKey(std::string_view text) {
-  const std::string folded = mapWithUtf8proc(
-      text, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
-                UTF8PROC_IGNORE);
+  const std::string folded =
+      mapWithUtf8proc(text, UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
   std::string key;
   key.reserve(folded.size());
   for (const auto word : splitWords(folded)) {

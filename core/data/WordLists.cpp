@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "common/Error.h"
 #include <cstdlib>
+#include "common/Error.h"
 
 #include <utf8proc.h>
 
@@ -37,10 +37,10 @@ void forEachLine(std::string_view text, F f) {
 
 std::string foldCase(std::string_view word) {
   utf8proc_uint8_t* folded = nullptr;
-  const auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
-                              static_cast<utf8proc_ssize_t>(word.size()), &folded,
-                              static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-                                                             UTF8PROC_CASEFOLD));
+  const auto n = utf8proc_map(
+      reinterpret_cast<const utf8proc_uint8_t*>(word.data()),
+      static_cast<utf8proc_ssize_t>(word.size()), &folded,
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD));
   if (n < 0) return std::string(word);
   std::string result(reinterpret_cast<char*>(folded), static_cast<size_t>(n));
   std::free(folded);

@@ -18,8 +18,9 @@ char delimiterSetting(const ImportOptions& options, bool tabs) {
   }
   if (value == "auto") return sniffCsvDelimiter(options.path);
   if (value.size() != 1 || value == "\"" || value == "\n" || value == "\r")
-    throw Error("import setting delimiter must be one character (not a quote or line end) or "
-                "\"auto\"");
+    throw Error(
+        "import setting delimiter must be one character (not a quote or line end) or "
+        "\"auto\"");
   return value[0];
 }
 
@@ -45,8 +46,7 @@ std::string joinFields(const CsvRow& row, char delimiter) {
 
 }  // namespace
 
-void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink,
-                             JobContext& context) {
+void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink, JobContext& context) {
   CsvOptions csv;
   csv.delimiter = delimiterSetting(options, tabs_);
   csv.maxFieldBytes = sizeSetting(options, "maxFieldBytes", kDefaultMaxLineBytes);
@@ -62,8 +62,8 @@ void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink,
     if (problem) {
       // A header that cannot be read leaves nothing to map the rows to.
       if (names.empty() && header)
-        throw Error(options.path + ": " + describePosition(problem->at) + ": " +
-                    problem->problem + " (in the header)");
+        throw Error(options.path + ": " + describePosition(problem->at) + ": " + problem->problem +
+                    " (in the header)");
       reportProblem(options, sink, problem->at, problem->start, problem->problem, "");
       continue;
     }
@@ -76,8 +76,8 @@ void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink,
         std::set<std::string> seen;
         for (size_t i = 0; i < row.fields.size(); ++i) {
           const std::string where = options.path + ": " + describePosition(row.fieldStarts[i]);
-          if (row.fields[i].empty()) throw Error(where + ": header column " +
-                                                 std::to_string(i + 1) + " has no name");
+          if (row.fields[i].empty())
+            throw Error(where + ": header column " + std::to_string(i + 1) + " has no name");
           if (!seen.insert(row.fields[i]).second)
             throw Error(where + ": header name \"" + row.fields[i] + "\" appears twice");
         }

@@ -37,8 +37,7 @@ void emitColumns(const ImportOptions& options, const nlohmann::json& object,
 
 }  // namespace
 
-void JsonImporter::importFile(const ImportOptions& options, RecordSink& sink,
-                              JobContext& context) {
+void JsonImporter::importFile(const ImportOptions& options, RecordSink& sink, JobContext& context) {
   const size_t maxRecord = sizeSetting(options, "maxRecordBytes", kDefaultMaxLineBytes);
   const size_t maxDocument = sizeSetting(options, "maxDocumentBytes", size_t(256) << 20);
   JsonValueScanner scanner(options.path, readBufferSetting(options), maxRecord);
@@ -52,8 +51,7 @@ void JsonImporter::importFile(const ImportOptions& options, RecordSink& sink,
   while (scanner.next(value, problem) && keepGoing(++records, scanner.cursor(), context)) {
     if (problem) {
       if (problem->fatal || columns)
-        throw Error(options.path + ": " + describePosition(problem->at) + ": " +
-                    problem->problem);
+        throw Error(options.path + ": " + describePosition(problem->at) + ": " + problem->problem);
       reportProblem(options, sink, problem->at, value.start, problem->problem, value.text);
       continue;
     }
@@ -69,10 +67,10 @@ void JsonImporter::importFile(const ImportOptions& options, RecordSink& sink,
       continue;
     }
     if (!parsed.is_object()) {
-      reportProblem(options, sink, value.start, value.start,
-                    std::string("expected a JSON object as array element, found ") +
-                        parsed.type_name(),
-                    value.text);
+      reportProblem(
+          options, sink, value.start, value.start,
+          std::string("expected a JSON object as array element, found ") + parsed.type_name(),
+          value.text);
       continue;
     }
     sink.record({std::move(parsed), value.start.line, value.start.offset});

@@ -48,8 +48,7 @@ std::string problemText(const std::string& what) {
 
 }  // namespace
 
-std::optional<JsonTextProblem> JsonTextParser::parse(std::string_view text,
-                                                     nlohmann::json& value) {
+std::optional<JsonTextProblem> JsonTextParser::parse(std::string_view text, nlohmann::json& value) {
   if (scratch_.size() < text.size() + simdjson::SIMDJSON_PADDING)
     scratch_.resize(text.size() + simdjson::SIMDJSON_PADDING);
   std::memcpy(scratch_.data(), text.data(), text.size());

@@ -46,8 +46,8 @@ void PlainTextImporter::importFile(const ImportOptions& options, RecordSink& sin
       continue;
     }
     if (unit == "line") {
-      if (!isBlank(line)) sink.record({nlohmann::json{{"text", line}}, reader.lineNumber(),
-                                       reader.lineOffset()});
+      if (!isBlank(line))
+        sink.record({nlohmann::json{{"text", line}}, reader.lineNumber(), reader.lineOffset()});
       continue;
     }
     if (unit == "block" && isBlank(line)) {

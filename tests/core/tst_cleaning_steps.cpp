@@ -71,9 +71,14 @@ class CleaningStepsTest : public QObject {
     QTest::addColumn<QByteArray>("out");
     QTest::newRow("runs and trims") << QByteArray("  a \t  b  ") << QByteArray("a b");
     QTest::newRow("line ends") << QByteArray("a\r\nb\rc  \n\n\n\nd") << QByteArray("a\nb\nc\n\nd");
-    QTest::newRow("controls and zero width")
-        << QByteArray("a\x01\x7F" "b\xE2\x80\x8B" "c\xC2\xA0" "d") << QByteArray("abc d");
-    QTest::newRow("indentation kept") << QByteArray("if x:\n    y = 1") << QByteArray("if x:\n    y = 1");
+    QTest::newRow("controls and zero width") << QByteArray(
+                                                    "a\x01\x7F"
+                                                    "b\xE2\x80\x8B"
+                                                    "c\xC2\xA0"
+                                                    "d")
+                                             << QByteArray("abc d");
+    QTest::newRow("indentation kept")
+        << QByteArray("if x:\n    y = 1") << QByteArray("if x:\n    y = 1");
   }
   void whitespace() {
     QFETCH(QByteArray, in);
@@ -104,8 +109,8 @@ class CleaningStepsTest : public QObject {
     QCOMPARE(chars.texts.size(), size_t(2));  // "ab" and four é (4 characters, 8 bytes)
     tunebench::StepServices services;
     services.countTokens = [](std::string_view t) { return tunebench::splitWords(t).size(); };
-    auto tokens = runStep("length", {{"unit", "tokens"}, {"max", 2}}, {"one two", "one two three"},
-                          services);
+    auto tokens =
+        runStep("length", {{"unit", "tokens"}, {"max", 2}}, {"one two", "one two three"}, services);
     QCOMPARE(tokens.texts, std::vector<std::string>{"one two"});
     // Without a tokenizer, a token filter is refused with a message.
     QVERIFY_THROWS_EXCEPTION(tunebench::Error, runStep("length", {{"unit", "tokens"}}, {}));
@@ -113,16 +118,19 @@ class CleaningStepsTest : public QObject {
   }
 
   void exactDedup() {
-    auto run = runStep("exact-dedup", {}, {"Hello  World", "hello world", "HELLO\nWORLD!", "x",
-                                           "\xEF\xBC\xA8" "ello world"});
+    auto run = runStep("exact-dedup", {},
+                       {"Hello  World", "hello world", "HELLO\nWORLD!", "x",
+                        "\xEF\xBC\xA8"
+                        "ello world"});
     // Fullwidth H folds to h under NFKC; punctuation still counts.
     QCOMPARE(run.texts, (std::vector<std::string>{"Hello  World", "HELLO\nWORLD!", "x"}));
     QCOMPARE(run.report.removed, size_t(2));
   }
 
   void nearDedup() {
-    const std::string base = "the quick brown fox jumps over the lazy dog while the cat sleeps on "
-                             "the warm mat near the old red barn";
+    const std::string base =
+        "the quick brown fox jumps over the lazy dog while the cat sleeps on "
+        "the warm mat near the old red barn";
     std::string edited = base;
     edited.replace(edited.find("lazy"), 4, "idle");
     auto run = runStep("near-dedup", {{"threshold", 0.5}},
@@ -138,19 +146,20 @@ class CleaningStepsTest : public QObject {
                            << QByteArray("mail [EMAIL] now");
     QTest::newRow("phone") << QByteArray("call +1 (555) 123-4567 or 555-123-4567")
                            << QByteArray("call [PHONE] or [PHONE]");
-    QTest::newRow("dates are not phones") << QByteArray("on 2023-01-15 at 10") << QByteArray("on 2023-01-15 at 10");
+    QTest::newRow("dates are not phones")
+        << QByteArray("on 2023-01-15 at 10") << QByteArray("on 2023-01-15 at 10");
     QTest::newRow("ipv4") << QByteArray("host 192.168.1.10, not 256.1.1.1 or 1.2.3.4.5")
                           << QByteArray("host [IPV4], not 256.1.1.1 or 1.2.3.4.5");
     QTest::newRow("ipv6") << QByteArray("at 2001:db8::ff00:42:8329 and ::1; time 12:30:45")
                           << QByteArray("at [IPV6] and [IPV6]; time 12:30:45");
     QTest::newRow("luhn card") << QByteArray("card 4111 1111 1111 1111 ok")
                                << QByteArray("card [CARD] ok");
-    QTest::newRow("non-luhn number") << QByteArray("order 4111 1111 1111 1112")
-                                     << QByteArray("order 4111 1111 1111 1112");
+    QTest::newRow("non-luhn number")
+        << QByteArray("order 4111 1111 1111 1112") << QByteArray("order 4111 1111 1111 1112");
     QTest::newRow("iban") << QByteArray("pay GB82 WEST 1234 5698 7654 32 today")
                           << QByteArray("pay [IBAN] today");
-    QTest::newRow("iban bad checksum") << QByteArray("ref GB83WEST12345698765432")
-                                       << QByteArray("ref GB83WEST12345698765432");
+    QTest::newRow("iban bad checksum")
+        << QByteArray("ref GB83WEST12345698765432") << QByteArray("ref GB83WEST12345698765432");
   }
   void pii() {
     QFETCH(QByteArray, in);
@@ -197,28 +206,29 @@ class CleaningStepsTest : public QObject {
     QCOMPARE(filter.texts, std::vector<std::string>{"Sure"});
     auto keep = runStep("regex-filter", {{"pattern", "[0-9]"}, {"keep", "matching"}}, {"a1", "b"});
     QCOMPARE(keep.texts, std::vector<std::string>{"a1"});
-    auto replace = runStep("regex-replace", {{"pattern", "(\\w+)@"}, {"replacement", "<\\1>"}},
-                           {"x@ y@"});
+    auto replace =
+        runStep("regex-replace", {{"pattern", "(\\w+)@"}, {"replacement", "<\\1>"}}, {"x@ y@"});
     QCOMPARE(replace.texts[0], std::string("<x> <y>"));
     try {
       runStep("regex-filter", {{"pattern", "(unclosed"}}, {});
       QFAIL("must throw");
     } catch (const tunebench::Error& e) {
       QVERIFY2(QString(e.what()).contains("cleaning step \"regex-filter\": regular expression "
-                                          "\"(unclosed\": missing )"), e.what());
+                                          "\"(unclosed\": missing )"),
+               e.what());
     }
   }
 
   void augment() {
-    const json settings = {{"seed", 7}, {"copies", 2}, {"synonymRate", 0.3}, {"deleteRate", 0.0},
-                           {"insertRate", 0.0}, {"swapRate", 0.0}};
+    const json settings = {{"seed", 7},         {"copies", 2},       {"synonymRate", 0.3},
+                           {"deleteRate", 0.0}, {"insertRate", 0.0}, {"swapRate", 0.0}};
     const std::vector<std::string> input = {"a big happy dog made a fast car", "plain words only"};
     auto first = runStep("augment", settings, input);
     auto second = runStep("augment", settings, input);
     QCOMPARE(first.texts, second.texts);  // seeded
     QCOMPARE(first.texts.size(), size_t(6));
     QCOMPARE(first.report.added, size_t(4));
-    QCOMPARE(first.texts[0], input[0]);  // originals stay
+    QCOMPARE(first.texts[0], input[0]);   // originals stay
     QVERIFY(first.texts[2] != input[0]);  // synonyms replaced
     QCOMPARE(tunebench::splitWords(first.texts[2]).size(), size_t(8));
     QCOMPARE(first.texts[4], input[1]);  // nothing to replace, nothing else enabled
@@ -252,8 +262,9 @@ class CleaningStepsTest : public QObject {
     QCOMPARE(result.reports[0].removed, size_t(1));
     QCOMPARE(result.reports[2].removed, size_t(1));
 
-    QVERIFY_THROWS_EXCEPTION(tunebench::Error, tunebench::CleaningRecipe::fromJson(
-                                                   json::parse("{\"steps\":[{\"id\":\"sparkle\"}]}")));
+    QVERIFY_THROWS_EXCEPTION(
+        tunebench::Error,
+        tunebench::CleaningRecipe::fromJson(json::parse("{\"steps\":[{\"id\":\"sparkle\"}]}")));
   }
 
   void everyStepSurvivesJson() {

@@ -11,8 +11,8 @@ class DatasetProfileTest : public QObject {
     tunebench::Dataset d;
     d.kind = tunebench::DatasetKind::Classification;
     const std::vector<std::pair<std::string, std::string>> rows = {
-        {"good film", "pos"}, {"Good  film", "pos"}, {"bad", "neg"}, {"", "pos"},
-        {"\xC3\xA9t\xC3\xA9", "pos"}, {"fine enough to watch", "neg"}};
+        {"good film", "pos"}, {"Good  film", "pos"},        {"bad", "neg"},
+        {"", "pos"},          {"\xC3\xA9t\xC3\xA9", "pos"}, {"fine enough to watch", "neg"}};
     for (const auto& [text, label] : rows) {
       tunebench::Example e;
       e.text = text;
@@ -33,7 +33,7 @@ class DatasetProfileTest : public QObject {
     const auto& chars = p.characters.at("text");
     QCOMPARE(chars.min, size_t(0));
     QCOMPARE(chars.max, size_t(20));
-    QCOMPARE(chars.p50, size_t(3));  // sorted: 0 3 3 9 10 20
+    QCOMPARE(chars.p50, size_t(3));                                       // sorted: 0 3 3 9 10 20
     QCOMPARE(chars.histogram.counts, (std::vector<size_t>{3, 1, 1, 1}));  // bins of width 5
     QCOMPARE(chars.histogram.edges.front(), 0.0);
     QCOMPARE(chars.histogram.edges.back(), 20.0);
@@ -53,7 +53,7 @@ class DatasetProfileTest : public QObject {
     QCOMPARE(p.characters.at("instruction").mean, 3.0);
     QCOMPARE(p.characters.at("output").max, size_t(2));
     QCOMPARE(p.characters.at("all").max, size_t(6));  // joined with a line feed
-    QCOMPARE(p.emptyFields, size_t(2));                // the empty inputs
+    QCOMPARE(p.emptyFields, size_t(2));               // the empty inputs
     QCOMPARE(p.imbalanceRatio, 0.0);
     QVERIFY(p.tokens.empty());
   }

@@ -64,7 +64,9 @@ class ImportErrorsTest : public QObject {
            at(1, 3, 2, "header name \"a\" appears twice"), "{}", false);
     addRow("csv empty header name", "csv", "a,,c\n1,2,3\n",
            at(1, 3, 2, "header column 2 has no name"), "{}", false);
-    addRow("csv header with bom", "csv", "\xEF\xBB\xBF" "a,a\n",
+    addRow("csv header with bom", "csv",
+           "\xEF\xBB\xBF"
+           "a,a\n",
            at(1, 3, 5, "header name \"a\" appears twice"), "{}", false);
     addRow("csv unterminated header", "csv", "\"a,b\n",
            at(1, 1, 0, std::string(kUnterminated) + " (in the header)"), "{}", false);
@@ -73,11 +75,16 @@ class ImportErrorsTest : public QObject {
     addRow("csv field spanning lines", "csv", "a,b\n\"x\ny\",2,3\n",
            at(3, 6, 12, "expected 2 fields, found 3"));
     addRow("csv multibyte column", "csv", "a,b\n\xC3\xA9,x\"y\n", at(2, 4, 8, kQuoteInside));
-    addRow("csv bom shifts offsets", "csv", "\xEF\xBB\xBF" "a,b\n1,2,3\n",
+    addRow("csv bom shifts offsets", "csv",
+           "\xEF\xBB\xBF"
+           "a,b\n1,2,3\n",
            at(2, 5, 11, "expected 2 fields, found 3"));
-    addRow("csv doubled quotes then junk", "csv", "a,b\n\"x\"\"y\"z,1\n", at(2, 7, 10, afterQuote('z')));
-    addRow("tsv too many fields", "tsv", "a\tb\n1\t2\t3\n", at(2, 5, 8, "expected 2 fields, found 3"));
-    addRow("csv sniffed semicolons", "csv", "a;b\n1;2\n3;4;5\n", at(3, 5, 12, "expected 2 fields, found 3"));
+    addRow("csv doubled quotes then junk", "csv", "a,b\n\"x\"\"y\"z,1\n",
+           at(2, 7, 10, afterQuote('z')));
+    addRow("tsv too many fields", "tsv", "a\tb\n1\t2\t3\n",
+           at(2, 5, 8, "expected 2 fields, found 3"));
+    addRow("csv sniffed semicolons", "csv", "a;b\n1;2\n3;4;5\n",
+           at(3, 5, 12, "expected 2 fields, found 3"));
     addRow("csv explicit pipe", "csv", "a|b\n1|2|3\n", at(2, 5, 8, "expected 2 fields, found 3"),
            R"({"delimiter":"|"})");
     addRow("csv no header short row", "csv", "1,2\n3\n", at(2, 2, 5, "expected 2 fields, found 1"),
@@ -92,12 +99,11 @@ class ImportErrorsTest : public QObject {
       int column;
       std::string problem;
     };
-    const std::vector<Bad> bads = {
-        {"unterminated", "1,\"x", 3, kUnterminated},
-        {"after quote", "1,\"x\"y", 6, afterQuote('y')},
-        {"quote inside", "1,x\"y", 4, kQuoteInside},
-        {"too many", "1,2,3", 5, "expected 2 fields, found 3"},
-        {"too few", "1", 2, "expected 2 fields, found 1"}};
+    const std::vector<Bad> bads = {{"unterminated", "1,\"x", 3, kUnterminated},
+                                   {"after quote", "1,\"x\"y", 6, afterQuote('y')},
+                                   {"quote inside", "1,x\"y", 4, kQuoteInside},
+                                   {"too many", "1,2,3", 5, "expected 2 fields, found 3"},
+                                   {"too few", "1", 2, "expected 2 fields, found 1"}};
     for (const auto& [endName, end] : ends) {
       for (int goodRows : {0, 3}) {
         for (const auto& bad : bads) {
@@ -121,8 +127,7 @@ class ImportErrorsTest : public QObject {
     addRow("jsonl bad value cr", "jsonl", "{\"t\":1}\r{\"t\": }\r", at(2, 7, 14, badValue));
     addRow("jsonl bad value crlf", "jsonl", "{\"t\":1}\r\n{\"t\": }\r\n", at(2, 7, 15, badValue));
     addRow("jsonl bad value after bom", "jsonl", "\xEF\xBB\xBF{\"t\": }\n", at(1, 7, 9, badValue));
-    addRow("jsonl bad value after multibyte", "jsonl", "{\"\xC3\xA9\": }\n",
-           at(1, 7, 7, badValue));
+    addRow("jsonl bad value after multibyte", "jsonl", "{\"\xC3\xA9\": }\n", at(1, 7, 7, badValue));
     addRow("jsonl array", "jsonl", "{\"t\":1}\n[1,2]\n",
            at(2, 1, 8, "expected a JSON object, found array"));
     addRow("jsonl number", "jsonl", "  42\n", at(1, 3, 2, "expected a JSON object, found number"));
@@ -130,32 +135,40 @@ class ImportErrorsTest : public QObject {
     addRow("jsonl invalid utf-8 after multibyte", "jsonl", "{\"t\":\"\xC3\xA9\xFF\"}\n",
            at(1, 8, 8, "invalid UTF-8"));
     addRow("jsonl trailing comma", "jsonl", "{\"t\":1,}\n",
-           at(1, 8, 7, "bad JSON: syntax error while parsing object key - unexpected '}'; "
-                       "expected string literal"));
+           at(1, 8, 7,
+              "bad JSON: syntax error while parsing object key - unexpected '}'; "
+              "expected string literal"));
     addRow("jsonl missing closing quote", "jsonl", "{\"t\":\"abc}\n",
-           at(1, 11, 10, "bad JSON: syntax error while parsing value - invalid string: missing "
-                         "closing quote; last read: '\"abc}'"));
-    addRow("jsonl line over limit", "jsonl", "{\"t\":1}\n{\"t\":\"" + std::string(60, 'x') + "\"}\n",
+           at(1, 11, 10,
+              "bad JSON: syntax error while parsing value - invalid string: missing "
+              "closing quote; last read: '\"abc}'"));
+    addRow("jsonl line over limit", "jsonl",
+           "{\"t\":1}\n{\"t\":\"" + std::string(60, 'x') + "\"}\n",
            at(2, 1, 8, "line longer than the limit of 50 bytes"), R"({"maxLineBytes":50})", false);
 
     // JSON documents.
     addRow("json scalar document", "json", "\"x\"",
-           at(1, 1, 0, "expected '[' (an array of records) or '{' (an object of columns), found "
-                       "'\"'"), "{}", false);
+           at(1, 1, 0,
+              "expected '[' (an array of records) or '{' (an object of columns), found "
+              "'\"'"),
+           "{}", false);
     addRow("json element not object", "json", "[{\"a\":1}, 2]",
            at(1, 11, 10, "expected a JSON object as array element, found number"));
     addRow("json bad element", "json", "[{\"a\":1},\n {\"a\": tru}]",
-           at(2, 11, 20, "bad JSON: syntax error while parsing value - invalid literal; last read: "
-                         "'\"a\": tru}'"));
+           at(2, 11, 20,
+              "bad JSON: syntax error while parsing value - invalid literal; last read: "
+              "'\"a\": tru}'"));
     addRow("json bad element over lines", "json", "[\n{\"a\":\n  x}]",
-           at(3, 3, 10, "bad JSON: syntax error while parsing value - invalid literal; last read: "
-                        "'\"a\":<U+000A>  x'"));
+           at(3, 3, 10,
+              "bad JSON: syntax error while parsing value - invalid literal; last read: "
+              "'\"a\":<U+000A>  x'"));
     addRow("json trailing comma", "json", "[{\"a\":1},]",
            at(1, 10, 9, "expected a value, found ']'"), "{}", false);
     addRow("json missing comma", "json", "[{\"a\":1} {\"a\":2}]",
            at(1, 10, 9, "expected ',' or ']' after an array element, found '{'"), "{}", false);
-    addRow("json unterminated element", "json", "[{\"a\":1}, {\"a\":",
-           at(1, 11, 10, "value is never closed (the file ends inside it)"), "{}", false);
+    addRow("json unterminated element", "json",
+           "[{\"a\":1}, {\"a\":", at(1, 11, 10, "value is never closed (the file ends inside it)"),
+           "{}", false);
     addRow("json unterminated array", "json", "[{\"a\":1}",
            at(1, 9, 8, "expected ',' or ']' after an array element, found the end of the file"),
            "{}", false);
@@ -167,8 +180,10 @@ class ImportErrorsTest : public QObject {
     addRow("json columns of unequal length", "json", "{\"text\":[\"a\",\"b\"],\"label\":[\"x\"]}",
            at(1, 1, 0, "column \"text\" has 2 values but column \"label\" has 1"), "{}", false);
     addRow("json column not an array", "json", "{\"text\":\"a\"}",
-           at(1, 1, 0, "column \"text\" is string, expected an array (an object of columns holds "
-                       "one array per field)"), "{}", false);
+           at(1, 1, 0,
+              "column \"text\" is string, expected an array (an object of columns holds "
+              "one array per field)"),
+           "{}", false);
 
     // Plain text.
     addRow("text invalid utf-8", "text", "ok\nb\xC3(\n", at(2, 2, 4, "invalid UTF-8"));
@@ -182,8 +197,8 @@ class ImportErrorsTest : public QObject {
     QFETCH(bool, skippable);
     auto plugin = tbtest::importer(importer.toStdString());
     QVERIFY(plugin);
-    const std::string path = tbtest::writeFile(dir_, "bad." + importer.toStdString(),
-                                               content.toStdString());
+    const std::string path =
+        tbtest::writeFile(dir_, "bad." + importer.toStdString(), content.toStdString());
     tunebench::BasicJobContext context;
     for (const size_t buffer : kBufferSizes) {
       auto json = nlohmann::json::parse(settings.toStdString());

@@ -59,9 +59,14 @@ class NearDuplicatesTest : public QObject {
         for (int e = 0; e < edits; ++e) {
           const size_t at = random() % copy.size();
           switch (random() % 3) {
-            case 0: copy[at] = vocabulary[random() % vocabulary.size()]; break;
-            case 1: if (copy.size() > 10) copy.erase(copy.begin() + long(at)); break;
-            default: copy.insert(copy.begin() + long(at), vocabulary[random() % vocabulary.size()]);
+            case 0:
+              copy[at] = vocabulary[random() % vocabulary.size()];
+              break;
+            case 1:
+              if (copy.size() > 10) copy.erase(copy.begin() + long(at));
+              break;
+            default:
+              copy.insert(copy.begin() + long(at), vocabulary[random() % vocabulary.size()]);
           }
         }
         docs.push_back(copy);

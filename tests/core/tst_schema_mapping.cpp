@@ -18,25 +18,30 @@ class SchemaMappingTest : public QObject {
     QTest::addColumn<bool>("detected");
     QTest::addColumn<DatasetKind>("kind");
     QTest::addColumn<QByteArray>("columns");  // expected slot -> field, as JSON
-    QTest::newRow("alpaca") << QByteArray("[{\"instruction\":\"a\",\"input\":\"\",\"output\":\"b\"}]")
-                            << true << DatasetKind::Instruction
-                            << QByteArray("{\"input\":\"input\",\"instruction\":\"instruction\",\"output\":\"output\"}");
-    QTest::newRow("question/answer") << QByteArray("[{\"question\":\"a\",\"answer\":\"b\"}]") << true
-                                     << DatasetKind::Instruction
-                                     << QByteArray("{\"instruction\":\"question\",\"output\":\"answer\"}");
-    QTest::newRow("messages")
-        << QByteArray("[{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}]") << true
-        << DatasetKind::Chat << QByteArray("{\"messages\":\"messages\"}");
-    QTest::newRow("sharegpt")
-        << QByteArray("[{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"},{\"from\":\"gpt\",\"value\":\"yo\"}]}]")
-        << true << DatasetKind::Chat << QByteArray("{\"messages\":\"conversations\"}");
+    QTest::newRow("alpaca")
+        << QByteArray("[{\"instruction\":\"a\",\"input\":\"\",\"output\":\"b\"}]") << true
+        << DatasetKind::Instruction
+        << QByteArray(
+               "{\"input\":\"input\",\"instruction\":\"instruction\",\"output\":\"output\"}");
+    QTest::newRow("question/answer")
+        << QByteArray("[{\"question\":\"a\",\"answer\":\"b\"}]") << true << DatasetKind::Instruction
+        << QByteArray("{\"instruction\":\"question\",\"output\":\"answer\"}");
+    QTest::newRow("messages") << QByteArray(
+                                     "[{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}]")
+                              << true << DatasetKind::Chat
+                              << QByteArray("{\"messages\":\"messages\"}");
+    QTest::newRow("sharegpt") << QByteArray(
+                                     "[{\"conversations\":[{\"from\":\"human\",\"value\":\"hi\"},{"
+                                     "\"from\":\"gpt\",\"value\":\"yo\"}]}]")
+                              << true << DatasetKind::Chat
+                              << QByteArray("{\"messages\":\"conversations\"}");
     QTest::newRow("preference plain")
         << QByteArray("[{\"prompt\":\"p\",\"chosen\":\"c\",\"rejected\":\"r\"}]") << true
         << DatasetKind::Preference
         << QByteArray("{\"chosen\":\"chosen\",\"prompt\":\"prompt\",\"rejected\":\"rejected\"}");
-    QTest::newRow("classification") << QByteArray("[{\"sentence\":\"s\",\"label\":1},{\"sentence\":\"t\",\"label\":0}]")
-                                    << true << DatasetKind::Classification
-                                    << QByteArray("{\"label\":\"label\",\"text\":\"sentence\"}");
+    QTest::newRow("classification")
+        << QByteArray("[{\"sentence\":\"s\",\"label\":1},{\"sentence\":\"t\",\"label\":0}]") << true
+        << DatasetKind::Classification << QByteArray("{\"label\":\"label\",\"text\":\"sentence\"}");
     QTest::newRow("raw text") << QByteArray("[{\"text\":\"s\"}]") << true << DatasetKind::RawText
                               << QByteArray("{\"text\":\"text\"}");
     QTest::newRow("unknown") << QByteArray("[{\"foo\":1,\"bar\":\"x\"}]") << false
@@ -63,7 +68,8 @@ class SchemaMappingTest : public QObject {
 
   void shareGptRolesAreTranslated() {
     const json record = json::parse(
-        "{\"conversations\":[{\"from\":\"system\",\"value\":\"s\"},{\"from\":\"human\",\"value\":\"q\"},"
+        "{\"conversations\":[{\"from\":\"system\",\"value\":\"s\"},{\"from\":\"human\",\"value\":"
+        "\"q\"},"
         "{\"from\":\"gpt\",\"value\":\"a\"}]}");
     const auto mapping = *tunebench::detectSchema({record}).mapping;
     const auto e = tunebench::mapRecord({record, 1, 0}, mapping);
@@ -102,20 +108,24 @@ class SchemaMappingTest : public QObject {
         "{\"kind\":\"instruction\",\"columns\":{\"instruction\":\"q\",\"output\":\"a\"}}";
     QTest::newRow("missing field") << instruction << QByteArray("{\"q\":\"x\"}")
                                    << "line 7 (byte offset 99): field \"a\": missing";
-    QTest::newRow("wrong type") << instruction << QByteArray("{\"q\":\"x\",\"a\":3}")
-                                << "line 7 (byte offset 99): field \"a\": expected a string, found number";
-    QTest::newRow("bad message") << QByteArray("{\"kind\":\"chat\",\"columns\":{\"messages\":\"m\"}}")
+    QTest::newRow("wrong type")
+        << instruction << QByteArray("{\"q\":\"x\",\"a\":3}")
+        << "line 7 (byte offset 99): field \"a\": expected a string, found number";
+    QTest::newRow("bad message") << QByteArray(
+                                        "{\"kind\":\"chat\",\"columns\":{\"messages\":\"m\"}}")
                                  << QByteArray("{\"m\":[{\"role\":\"user\"}]}")
                                  << "line 7 (byte offset 99): field \"m[0].content\": missing";
     QTest::newRow("unknown role")
-        << QByteArray("{\"kind\":\"chat\",\"columns\":{\"messages\":\"c\"},\"roleKey\":\"from\","
-                      "\"contentKey\":\"value\",\"roleNames\":{\"human\":\"user\"}}")
+        << QByteArray(
+               "{\"kind\":\"chat\",\"columns\":{\"messages\":\"c\"},\"roleKey\":\"from\","
+               "\"contentKey\":\"value\",\"roleNames\":{\"human\":\"user\"}}")
         << QByteArray("{\"c\":[{\"from\":\"robot\",\"value\":\"x\"}]}")
         << "line 7 (byte offset 99): field \"c[0].from\": unknown role \"robot\"";
     QTest::newRow("label of wrong type")
         << QByteArray("{\"kind\":\"classification\",\"columns\":{\"text\":\"t\",\"label\":\"l\"}}")
         << QByteArray("{\"t\":\"x\",\"l\":[1]}")
-        << "line 7 (byte offset 99): field \"l\": expected a string, integer or boolean label, found array";
+        << "line 7 (byte offset 99): field \"l\": expected a string, integer or boolean label, "
+           "found array";
   }
   void mappingErrors() {
     QFETCH(QByteArray, mapping);
@@ -131,17 +141,20 @@ class SchemaMappingTest : public QObject {
   }
 
   void invalidMappings() {
-    QVERIFY_THROWS_EXCEPTION(tunebench::Error, ColumnMapping::fromJson(json::parse(
-        "{\"kind\":\"instruction\",\"columns\":{\"instruction\":\"q\"}}")));
-    QVERIFY_THROWS_EXCEPTION(tunebench::Error, ColumnMapping::fromJson(json::parse(
-        "{\"kind\":\"text\",\"columns\":{\"text\":\"t\",\"label\":\"l\"}}")));
-    QVERIFY_THROWS_EXCEPTION(tunebench::Error, ColumnMapping::fromJson(json::parse(
-        "{\"kind\":\"poetry\",\"columns\":{}}")));
+    QVERIFY_THROWS_EXCEPTION(
+        tunebench::Error, ColumnMapping::fromJson(json::parse(
+                              "{\"kind\":\"instruction\",\"columns\":{\"instruction\":\"q\"}}")));
+    QVERIFY_THROWS_EXCEPTION(
+        tunebench::Error, ColumnMapping::fromJson(json::parse(
+                              "{\"kind\":\"text\",\"columns\":{\"text\":\"t\",\"label\":\"l\"}}")));
+    QVERIFY_THROWS_EXCEPTION(
+        tunebench::Error,
+        ColumnMapping::fromJson(json::parse("{\"kind\":\"poetry\",\"columns\":{}}")));
   }
 
   void sinkRejectsOrAborts() {
-    const auto mapping = ColumnMapping::fromJson(
-        json::parse("{\"kind\":\"text\",\"columns\":{\"text\":\"t\"}}"));
+    const auto mapping =
+        ColumnMapping::fromJson(json::parse("{\"kind\":\"text\",\"columns\":{\"text\":\"t\"}}"));
     tunebench::MappingSink lenient(mapping, "d.jsonl", true);
     lenient.record({json{{"t", "a"}}, 1, 0});
     lenient.record({json{{"x", "b"}}, 2, 8});
@@ -166,7 +179,11 @@ class SchemaMappingTest : public QObject {
       tunebench::Dataset d;
       d.kind = kind;
       tunebench::Example e;
-      e.instruction = "i"; e.input = "n"; e.output = "o"; e.text = "t"; e.label = "l";
+      e.instruction = "i";
+      e.input = "n";
+      e.output = "o";
+      e.text = "t";
+      e.label = "l";
       e.messages = {{"user", "u"}};
       e.chosen = {{"assistant", "c"}};
       e.rejected = {{"assistant", "r"}};

@@ -73,8 +73,11 @@ class SplitsTest : public QObject {
         "  y=np.concatenate([np.full(n,c) for c,n in enumerate(sizes)])\n"
         "  seen=set()\n"
         "  for rs in range(8):\n"
-        "    tr,te=next(StratifiedShuffleSplit(n_splits=1,test_size=test,random_state=rs).split(np.zeros(len(y)),y))\n"
-        "    seen.add((tuple(int(v) for v in np.bincount(y[tr],minlength=len(sizes))),tuple(int(v) for v in np.bincount(y[te],minlength=len(sizes)))))\n"
+        "    "
+        "tr,te=next(StratifiedShuffleSplit(n_splits=1,test_size=test,random_state=rs).split(np."
+        "zeros(len(y)),y))\n"
+        "    seen.add((tuple(int(v) for v in np.bincount(y[tr],minlength=len(sizes))),tuple(int(v) "
+        "for v in np.bincount(y[te],minlength=len(sizes)))))\n"
         "  out.append(sorted(seen))\n"
         "print(json.dumps(out))\n";
     nlohmann::json input = nlohmann::json::array();
@@ -96,7 +99,8 @@ class SplitsTest : public QObject {
         // One outcome when scikit-learn has no ties to break; ours must be one of its outcomes.
         for (const auto& outcome : reference[k]) matched = matched || outcome == ours;
         QVERIFY2(matched, qPrintable(QString("case %1 seed %2: ours %3, scikit-learn %4")
-                                         .arg(k).arg(seed)
+                                         .arg(k)
+                                         .arg(seed)
                                          .arg(QString::fromStdString(ours.dump()))
                                          .arg(QString::fromStdString(reference[k].dump()))));
       }

@@ -35,10 +35,14 @@ class TableImportersTest : public QObject {
     QTest::newRow("embedded line ends kept as written")
         << QByteArray("csv") << QByteArray("a,b\r\n\"one\r\ntwo\",\"3\n4\"\r\n")
         << QByteArray("[{\"a\":\"one\\r\\ntwo\",\"b\":\"3\\n4\"}]");
-    QTest::newRow("lone CR line ends") << QByteArray("csv") << QByteArray("a,b\r1,2\r3,4")
-                                       << QByteArray("[{\"a\":\"1\",\"b\":\"2\"},{\"a\":\"3\",\"b\":\"4\"}]");
+    QTest::newRow("lone CR line ends")
+        << QByteArray("csv") << QByteArray("a,b\r1,2\r3,4")
+        << QByteArray("[{\"a\":\"1\",\"b\":\"2\"},{\"a\":\"3\",\"b\":\"4\"}]");
     QTest::newRow("bom, blank lines, empty fields")
-        << QByteArray("csv") << QByteArray("\xEF\xBB\xBF" "a,b\n\n,\n\"\",x\n\n")
+        << QByteArray("csv")
+        << QByteArray(
+               "\xEF\xBB\xBF"
+               "a,b\n\n,\n\"\",x\n\n")
         << QByteArray("[{\"a\":\"\",\"b\":\"\"},{\"a\":\"\",\"b\":\"x\"}]");
     QTest::newRow("sniffed tab") << QByteArray("csv") << QByteArray("a\tb\n1,5\t2\n")
                                  << QByteArray("[{\"a\":\"1,5\",\"b\":\"2\"}]");
@@ -50,21 +54,22 @@ class TableImportersTest : public QObject {
     QTest::newRow("json array") << QByteArray("json")
                                 << QByteArray(" [ {\"a\": [1, {\"b\": \"]}\"}]} ,\n{\"a\":null} ] ")
                                 << QByteArray("[{\"a\":[1,{\"b\":\"]}\"}]},{\"a\":null}]");
-    QTest::newRow("json empty array") << QByteArray("json") << QByteArray("[]\n") << QByteArray("[]");
-    QTest::newRow("json escaped quotes") << QByteArray("json")
-                                         << QByteArray("[{\"a\":\"x\\\"}\\\\\"}]")
-                                         << QByteArray("[{\"a\":\"x\\\"}\\\\\"}]");
-    QTest::newRow("json columns") << QByteArray("json")
-                                  << QByteArray("{\"text\":[\"a\",\"b\"],\"label\":[0,1]}")
-                                  << QByteArray("[{\"label\":0,\"text\":\"a\"},{\"label\":1,\"text\":\"b\"}]");
+    QTest::newRow("json empty array")
+        << QByteArray("json") << QByteArray("[]\n") << QByteArray("[]");
+    QTest::newRow("json escaped quotes")
+        << QByteArray("json") << QByteArray("[{\"a\":\"x\\\"}\\\\\"}]")
+        << QByteArray("[{\"a\":\"x\\\"}\\\\\"}]");
+    QTest::newRow("json columns")
+        << QByteArray("json") << QByteArray("{\"text\":[\"a\",\"b\"],\"label\":[0,1]}")
+        << QByteArray("[{\"label\":0,\"text\":\"a\"},{\"label\":1,\"text\":\"b\"}]");
   }
   void csv() {
     QFETCH(QByteArray, importer);
     QFETCH(QByteArray, content);
     QFETCH(QByteArray, expected);
     for (size_t buffer : {size_t(1), size_t(7), size_t(4096), size_t(1) << 20}) {
-      const auto sink = run(importer.toStdString(), content.toStdString(),
-                            {{"readBufferBytes", buffer}});
+      const auto sink =
+          run(importer.toStdString(), content.toStdString(), {{"readBufferBytes", buffer}});
       nlohmann::json got = nlohmann::json::array();
       for (const auto& r : sink.records) got.push_back(r.fields);
       QCOMPARE(QByteArray::fromStdString(got.dump()), expected);
@@ -82,7 +87,8 @@ class TableImportersTest : public QObject {
   }
 
   void skipBadRowsKeepsTheRest() {
-    const auto sink = run("csv", "a,b\n1,2\n3\n4,5\n6,\"x\"y\n7,8\n", nlohmann::json::object(), true);
+    const auto sink =
+        run("csv", "a,b\n1,2\n3\n4,5\n6,\"x\"y\n7,8\n", nlohmann::json::object(), true);
     QCOMPARE(sink.records.size(), size_t(3));
     QCOMPARE(sink.rejects.size(), size_t(2));
     QCOMPARE(sink.rejects[0].line, int64_t(3));
@@ -94,8 +100,8 @@ class TableImportersTest : public QObject {
   // every importer must give the same records, and CSV must round-trip what was written.
   void bufferSizeNeverChangesResults() {
     std::mt19937 random(7);
-    const std::vector<std::string> pieces = {"a", ",", "\"", "\n", "\r\n", "\r", "é", "€", " ", "x",
-                                             "\t", "\xF0\x9F\x98\x80"};
+    const std::vector<std::string> pieces = {"a", ",", "\"", "\n", "\r\n", "\r",
+                                             "é", "€", " ",  "x",  "\t",   "\xF0\x9F\x98\x80"};
     std::string csv = "text,label\n";
     std::string jsonl;
     nlohmann::json array = nlohmann::json::array();
@@ -113,7 +119,7 @@ class TableImportersTest : public QObject {
       array.push_back(record);
     }
     for (const auto& [id, content] : std::vector<std::pair<std::string, std::string>>{
-                    {"csv", csv}, {"jsonl", jsonl}, {"json", array.dump(1)}}) {
+             {"csv", csv}, {"jsonl", jsonl}, {"json", array.dump(1)}}) {
       std::string reference;
       for (size_t buffer : {size_t(1), size_t(7), size_t(4096), size_t(1) << 20}) {
         const auto sink = run(id, content, {{"readBufferBytes", buffer}, {"delimiter", ","}});
