@@ -2,6 +2,7 @@
 // data, so that figures are comparable between machines.
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "common/Error.h"
 #include "data/NearDuplicates.h"
 #include "jobs/BasicJobContext.h"
+#include "tokenizer/SentencePieceProcessor.h"
 
 namespace tunebench::cli {
 
@@ -124,6 +126,38 @@ void benchNearDuplicates(size_t count, int threads, double threshold, Words& wor
               threshold, size_t(threads), pairs.size(), elapsed);
 }
 
+// Trains a small sentencepiece model on generated text, then encodes `megabytes` of it.
+void benchTokenization(const std::string& stem, size_t megabytes, Words& words) {
+  const std::string corpus = stem + ".corpus.txt";
+  {
+    std::ofstream out(corpus, std::ios::binary);
+    for (int i = 0; i < 20000; ++i) out << words.sentence(20) << "\n";
+  }
+  // The trainer runs as Debian's spm_train: trained inside this process, sentencepiece's
+  // logging reaches std::cerr through the module's deep binding, which this executable's copy
+  // of std::cerr defeats.
+  const std::string command = "spm_train --input='" + corpus + "' --model_prefix='" + stem +
+                              ".spm' --vocab_size=4000 --model_type=unigram "
+                              "--character_coverage=1.0 --minloglevel=2 > /dev/null 2>&1";
+  if (std::system(command.c_str()) != 0)
+    throw Error("spm_train failed or is missing (Debian package sentencepiece): " + command);
+  const auto tokenizer = SentencePieceProcessor::fromFile(stem + ".spm.model");
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  while (bytes < megabytes << 20) {
+    texts.push_back(words.sentence(60));
+    bytes += texts.back().size();
+  }
+  size_t tokens = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& text : texts) tokens += tokenizer.encode(text).size();
+  const double elapsed = seconds(start);
+  std::printf(
+      "tokenize   %8.1f MiB  %9zu tokens   %6.2f s  %7.0f tokens/s (sentencepiece "
+      "unigram, 4000 pieces, 1 thread)\n",
+      double(bytes) / (1 << 20), tokens, elapsed, double(tokens) / elapsed);
+}
+
 }  // namespace
 
 Command addBenchCommand(CLI::App& app) {
@@ -132,12 +166,14 @@ Command addBenchCommand(CLI::App& app) {
     size_t records = 100000;
     int threads = 2;
     double threshold = 0.8;
+    size_t tokenizeMegabytes = 16;
     std::string folder;
   };
   auto options = std::make_shared<Options>();
   auto* bench = app.add_subcommand("bench", "Benchmarks");
   bench->require_subcommand(1);
-  auto* data = bench->add_subcommand("data", "Import throughput and near-duplicate detection time");
+  auto* data = bench->add_subcommand(
+      "data", "Import throughput, near-duplicate detection time, tokenisation throughput");
   data->add_option("--megabytes", options->megabytes, "Size of the generated JSON Lines file")
       ->check(CLI::PositiveNumber);
   data->add_option("--records", options->records, "Records for near-duplicate detection")
@@ -146,6 +182,9 @@ Command addBenchCommand(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   data->add_option("--threshold", options->threshold, "Jaccard threshold")
       ->check(CLI::Range(0.01, 1.0));
+  data->add_option("--tokenize-megabytes", options->tokenizeMegabytes,
+                   "Text to tokenise with a small trained sentencepiece model")
+      ->check(CLI::PositiveNumber);
   data->add_option("--dir", options->folder, "Folder for the generated files (default: temp)");
 
   return {bench, [options] {
@@ -155,7 +194,9 @@ Command addBenchCommand(CLI::App& app) {
             const std::string stem =
                 (folder / ("tunebench-bench-" + std::to_string(::getpid()))).string();
             auto cleanUp = [&] {
-              for (const char* ext : {".jsonl", ".json", ".csv"}) fs::remove(stem + ext);
+              for (const char* ext :
+                   {".jsonl", ".json", ".csv", ".corpus.txt", ".spm.model", ".spm.vocab"})
+                fs::remove(stem + ext);
             };
             Words words(2024);
             try {
@@ -164,6 +205,7 @@ Command addBenchCommand(CLI::App& app) {
               benchImport("json", stem + ".json", nlohmann::json::object());
               benchImport("csv", stem + ".csv", nlohmann::json::object());
               benchNearDuplicates(options->records, options->threads, options->threshold, words);
+              benchTokenization(stem, options->tokenizeMegabytes, words);
             } catch (...) {
               cleanUp();
               throw;

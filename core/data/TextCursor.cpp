@@ -44,12 +44,7 @@ bool TextCursor::refill() {
   return end_ > 0;
 }
 
-int TextCursor::get() {
-  if (pos_ == end_ && !refill()) {
-    reachedEnd();
-    return -1;
-  }
-  const auto byte = static_cast<unsigned char>(buffer_[pos_++]);
+int TextCursor::track(unsigned char byte) {
   checkUtf8(byte);
   if (byte == '\n') {
     if (!afterCr_) ++position_.line;

@@ -32,7 +32,21 @@ class TextCursor {
     return static_cast<unsigned char>(buffer_[pos_]);
   }
   // Consumes and returns the next byte, or -1 at the end of the file.
-  int get();
+  int get() {
+    if (pos_ == end_ && !refill()) {
+      reachedEnd();
+      return -1;
+    }
+    const auto byte = static_cast<unsigned char>(buffer_[pos_++]);
+    // Plain ASCII outside a multi-byte sequence is most of any file: keep it inline.
+    if (byte >= 0x20 && byte < 0x80 && pending_ == 0) {
+      ++position_.column;
+      ++position_.offset;
+      afterCr_ = false;
+      return byte;
+    }
+    return track(byte);
+  }
 
   // Where the next byte is.
   const TextPosition& position() const { return position_; }
@@ -48,6 +62,7 @@ class TextCursor {
  private:
   bool refill();
   void reachedEnd();
+  int track(unsigned char byte);
   void skipSmallBufferBom();
   void checkUtf8(unsigned char byte);
 
