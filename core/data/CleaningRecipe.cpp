@@ -1,5 +1,6 @@
 #include "data/CleaningRecipe.h"
 
+#include <algorithm>
 #include <functional>
 #include <map>
 
@@ -83,9 +84,21 @@ void CleaningRecipe::setEnabled(size_t index, bool enabled) {
   entries_.at(index).enabled = enabled;
 }
 
+RecipeResult CleaningRecipe::preview(const Dataset& raw, size_t limit, JobContext& context) const {
+  Dataset sample;
+  sample.kind = raw.kind;
+  sample.examples.assign(raw.examples.begin(),
+                         raw.examples.begin() + long(std::min(limit, raw.examples.size())));
+  return run(std::move(sample), context);
+}
+
 RecipeResult CleaningRecipe::apply(const Dataset& raw, JobContext& context) const {
+  return run(raw, context);
+}
+
+RecipeResult CleaningRecipe::run(Dataset working, JobContext& context) const {
   RecipeResult result;
-  result.dataset = raw;
+  result.dataset = std::move(working);
   for (const auto& entry : entries_) {
     if (!entry.enabled) continue;
     StepReport report;

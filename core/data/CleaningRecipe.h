@@ -45,11 +45,14 @@ class CleaningRecipe {
 
   // Runs the enabled steps on a copy of `raw`, which is left as it was.
   RecipeResult apply(const Dataset& raw, JobContext& context) const;
+  // The same on the first `limit` examples only: a quick preview while editing the recipe.
+  RecipeResult preview(const Dataset& raw, size_t limit, JobContext& context) const;
 
   nlohmann::json toJson() const;
   static CleaningRecipe fromJson(const nlohmann::json& json, const StepServices& services = {});
 
  private:
+  RecipeResult run(Dataset working, JobContext& context) const;
   std::vector<Entry> entries_;
 };
 

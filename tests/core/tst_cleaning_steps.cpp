@@ -267,6 +267,18 @@ class CleaningStepsTest : public QObject {
         tunebench::CleaningRecipe::fromJson(json::parse("{\"steps\":[{\"id\":\"sparkle\"}]}")));
   }
 
+  void previewRunsOnTheFirstExamples() {
+    tunebench::CleaningRecipe recipe;
+    recipe.add(tunebench::makeCleaningStep("exact-dedup", {}));
+    tunebench::BasicJobContext context;
+    const auto raw = texts({"a", "b", "a", "a"});
+    const auto preview = recipe.preview(raw, 3, context);
+    QCOMPARE(preview.reports[0].before, size_t(3));
+    QCOMPARE(preview.reports[0].removed, size_t(1));
+    QCOMPARE(textsOf(preview.dataset), (std::vector<std::string>{"a", "b"}));
+    QCOMPARE(recipe.apply(raw, context).reports[0].removed, size_t(2));
+  }
+
   void everyStepSurvivesJson() {
     tunebench::StepServices services;
     services.countTokens = [](std::string_view t) { return t.size(); };
