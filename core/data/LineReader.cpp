@@ -25,11 +25,15 @@ bool LineReader::refill() {
   return end_ > 0;
 }
 
-void LineReader::checkLength(size_t length) const {
-  if (length > maxLineBytes_)
-    throw Error(path_ + ": line " + std::to_string(lineNumber_) + ", column 1 (byte offset " +
-                std::to_string(lineOffset_) + "): line longer than the limit of " +
-                std::to_string(maxLineBytes_) + " bytes");
+void LineReader::keep(const char* bytes, size_t size) {
+  // Past the limit the rest of the line is read and dropped, so that reading can go on.
+  if (tooLong_) return;
+  if (carry_.size() + size > maxLineBytes_) {
+    tooLong_ = true;
+    carry_.clear();
+    return;
+  }
+  carry_.append(bytes, size);
 }
 
 bool LineReader::next(std::string_view& line) {
@@ -45,6 +49,7 @@ bool LineReader::next(std::string_view& line) {
   lineOffset_ = offset_;
   ++lineNumber_;
   carry_.clear();
+  tooLong_ = false;
   bool carrying = false;
   while (true) {
     const char* begin = buffer_.data() + pos_;
@@ -59,17 +64,15 @@ bool LineReader::next(std::string_view& line) {
       offset_ += static_cast<int64_t>(stop) + 1;
       if (cr) skipLf_ = true;
       if (carrying) {
-        checkLength(carry_.size() + stop);
-        carry_.append(begin, stop);
+        keep(begin, stop);
         line = carry_;
       } else {
-        checkLength(stop);
-        line = std::string_view(begin, stop);
+        tooLong_ = stop > maxLineBytes_;
+        line = tooLong_ ? std::string_view() : std::string_view(begin, stop);
       }
       return true;
     }
-    checkLength(carry_.size() + available);
-    carry_.append(begin, available);
+    keep(begin, available);
     carrying = true;
     pos_ = end_;
     offset_ += static_cast<int64_t>(available);

@@ -7,7 +7,8 @@ namespace tunebench::builtin {
 size_t sizeSetting(const ImportOptions& options, const char* name, size_t fallback) {
   if (options.settings.is_object() && options.settings.contains(name)) {
     const auto& value = options.settings[name];
-    if (!value.is_number_unsigned() || value.get<uint64_t>() == 0)
+    // A JSON literal like 50 parses as a signed integer: accept any integer above zero.
+    if (!value.is_number_integer() || value.get<int64_t>() <= 0)
       throw Error(std::string("import setting ") + name + " must be a positive integer");
     return value.get<size_t>();
   }
@@ -43,6 +44,14 @@ void reportBadRow(const ImportOptions& options, const LineReader& reader, Record
   const TextPosition at{reader.lineNumber(), column, reader.lineOffset() + columnOffset};
   const TextPosition start{reader.lineNumber(), 1, reader.lineOffset()};
   reportProblem(options, sink, at, start, problem, std::string(rawText.substr(0, 200)));
+}
+
+bool rejectLongLine(const ImportOptions& options, const LineReader& reader, RecordSink& sink) {
+  if (!reader.lineTooLong()) return false;
+  reportBadRow(options, reader, sink, 1, 0,
+               "line longer than the limit of " + std::to_string(reader.maxLineBytes()) + " bytes",
+               "");
+  return true;
 }
 
 int64_t characterCount(std::string_view text, size_t bytes) {

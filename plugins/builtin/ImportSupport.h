@@ -30,6 +30,9 @@ void reportBadRow(const ImportOptions& options, const LineReader& reader, Record
                   int64_t column, int64_t columnOffset, const std::string& problem,
                   std::string_view rawText);
 
+// Reports a line the reader flagged as over the limit; true when it did.
+bool rejectLongLine(const ImportOptions& options, const LineReader& reader, RecordSink& sink);
+
 // Number of UTF-8 characters in text[0, bytes): turns a byte index into a column.
 int64_t characterCount(std::string_view text, size_t bytes);
 

@@ -12,6 +12,7 @@ void JsonLinesImporter::importFile(const ImportOptions& options, RecordSink& sin
   JsonTextParser parser;
   std::string_view line;
   while (reader.next(line) && keepGoing(reader, context)) {
+    if (rejectLongLine(options, reader, sink)) continue;
     std::string_view text = line;
     if (reader.lineNumber() == 1) text = stripUtf8Bom(text);
     const size_t skipped = line.size() - text.size();

@@ -34,6 +34,7 @@ void PlainTextImporter::importFile(const ImportOptions& options, RecordSink& sin
   };
 
   while (reader.next(line) && keepGoing(reader, context)) {
+    if (rejectLongLine(options, reader, sink)) continue;
     size_t skipped = 0;
     if (reader.lineNumber() == 1) {
       const size_t size = line.size();

@@ -144,7 +144,7 @@ class ImportErrorsTest : public QObject {
               "closing quote; last read: '\"abc}'"));
     addRow("jsonl line over limit", "jsonl",
            "{\"t\":1}\n{\"t\":\"" + std::string(60, 'x') + "\"}\n",
-           at(2, 1, 8, "line longer than the limit of 50 bytes"), R"({"maxLineBytes":50})", false);
+           at(2, 1, 8, "line longer than the limit of 50 bytes"), R"({"maxLineBytes":50})");
 
     // JSON documents.
     addRow("json scalar document", "json", "\"x\"",
@@ -187,6 +187,8 @@ class ImportErrorsTest : public QObject {
 
     // Plain text.
     addRow("text invalid utf-8", "text", "ok\nb\xC3(\n", at(2, 2, 4, "invalid UTF-8"));
+    addRow("text line over limit", "text", "ok\r\n" + std::string(30, 'x') + "\r\nfine\n",
+           at(2, 1, 4, "line longer than the limit of 20 bytes"), R"({"maxLineBytes":20})");
   }
 
   void malformed() {
