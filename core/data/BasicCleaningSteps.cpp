@@ -83,8 +83,9 @@ PerExampleStep::Outcome DropEmptyStep::process(Example& e, DatasetKind kind) {
       break;
     case DatasetKind::Chat:
     case DatasetKind::Preference:
-      empty = e.messages.empty() ||
-              (kind == DatasetKind::Preference && (e.chosen.empty() || e.rejected.empty()));
+      // A preference pair may carry its prompt inside the answers; the answers must be there.
+      empty =
+          kind == DatasetKind::Chat ? e.messages.empty() : e.chosen.empty() || e.rejected.empty();
       for (const auto* list : {&e.messages, &e.chosen, &e.rejected})
         for (const auto& m : *list) empty = empty || isBlank(m.content);
       break;

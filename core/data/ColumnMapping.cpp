@@ -58,7 +58,7 @@ std::vector<std::string> ColumnMapping::requiredSlots(DatasetKind kind) {
     case DatasetKind::Chat:
       return {"messages"};
     case DatasetKind::Preference:
-      return {"prompt", "chosen", "rejected"};
+      return {"chosen", "rejected"};
     case DatasetKind::RawText:
       return {"text"};
     case DatasetKind::Classification:
@@ -69,6 +69,8 @@ std::vector<std::string> ColumnMapping::requiredSlots(DatasetKind kind) {
 
 std::vector<std::string> ColumnMapping::optionalSlots(DatasetKind kind) {
   if (kind == DatasetKind::Instruction) return {"input"};
+  // Some preference sets (Anthropic HH) hold whole conversations in chosen and rejected.
+  if (kind == DatasetKind::Preference) return {"prompt"};
   return {};
 }
 
@@ -148,16 +150,16 @@ SchemaGuess detectSchema(const std::vector<nlohmann::json>& sample) {
   const std::string chosen = find("chosen", isTextOrMessages);
   const std::string rejected = find("rejected", isTextOrMessages);
   if (!chosen.empty() && !rejected.empty()) {
-    const std::string prompt = find("prompt", isTextOrMessages);
-    if (!prompt.empty()) {
-      ColumnMapping m;
-      m.kind = DatasetKind::Preference;
-      m.columns = {{"prompt", prompt}, {"chosen", chosen}, {"rejected", rejected}};
-      guess.mapping = m;
-      guess.reason = "fields \"" + prompt + "\", \"" + chosen + "\" and \"" + rejected +
-                     "\" form preference pairs";
-      return guess;
+    ColumnMapping m;
+    m.kind = DatasetKind::Preference;
+    m.columns = {{"chosen", chosen}, {"rejected", rejected}};
+    guess.reason = "fields \"" + chosen + "\" and \"" + rejected + "\" form preference pairs";
+    if (const std::string prompt = find("prompt", isTextOrMessages); !prompt.empty()) {
+      m.columns["prompt"] = prompt;
+      guess.reason += " for the prompts in \"" + prompt + "\"";
     }
+    guess.mapping = m;
+    return guess;
   }
 
   const std::string output = find("output", isText);

@@ -3,7 +3,8 @@
 // from a sample of records. Slots per kind:
 //   instruction:    instruction, input (optional), output
 //   chat:           messages (+ role and content keys inside each message)
-//   preference:     prompt, chosen, rejected (strings, or message lists with the role/content keys)
+//   preference:     prompt (optional), chosen, rejected (strings, or message lists with the
+//                   role/content keys)
 //   text:           text
 //   classification: text, label
 #include <map>

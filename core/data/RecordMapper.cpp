@@ -80,7 +80,8 @@ Example mapRecord(const ImportedRecord& record, const ColumnMapping& m) {
         e.messages = messages(field(r, slot("messages")), slot("messages"), m, nullptr);
         break;
       case DatasetKind::Preference:
-        e.messages = messages(field(r, slot("prompt")), slot("prompt"), m, "user");
+        if (m.columns.count("prompt"))
+          e.messages = messages(field(r, slot("prompt")), slot("prompt"), m, "user");
         e.chosen = messages(field(r, slot("chosen")), slot("chosen"), m, "assistant");
         e.rejected = messages(field(r, slot("rejected")), slot("rejected"), m, "assistant");
         break;

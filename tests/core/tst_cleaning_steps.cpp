@@ -101,6 +101,16 @@ class CleaningStepsTest : public QObject {
     recipe.add(tunebench::makeCleaningStep("drop-empty", {}));
     tunebench::BasicJobContext context;
     QCOMPARE(recipe.apply(chat, context).dataset.examples.size(), size_t(1));
+
+    tunebench::Dataset preference;
+    preference.kind = DatasetKind::Preference;
+    preference.examples.resize(3);
+    preference.examples[0].chosen = {{"assistant", "Human: q Assistant: a"}};
+    preference.examples[0].rejected = {{"assistant", "Human: q Assistant: b"}};
+    preference.examples[1].chosen = preference.examples[0].chosen;  // no rejected answer
+    preference.examples[2] = preference.examples[0];
+    preference.examples[2].messages = {{"user", " "}};  // a blank prompt
+    QCOMPARE(recipe.apply(preference, context).dataset.examples.size(), size_t(1));
   }
 
   void lengthFilters() {

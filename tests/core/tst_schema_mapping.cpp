@@ -39,6 +39,11 @@ class SchemaMappingTest : public QObject {
         << QByteArray("[{\"prompt\":\"p\",\"chosen\":\"c\",\"rejected\":\"r\"}]") << true
         << DatasetKind::Preference
         << QByteArray("{\"chosen\":\"chosen\",\"prompt\":\"prompt\",\"rejected\":\"rejected\"}");
+    QTest::newRow("preference without prompt (HH)")
+        << QByteArray(
+               "[{\"chosen\":\"Human: q Assistant: a\",\"rejected\":\"Human: q Assistant: b\"}]")
+        << true << DatasetKind::Preference
+        << QByteArray("{\"chosen\":\"chosen\",\"rejected\":\"rejected\"}");
     QTest::newRow("classification")
         << QByteArray("[{\"sentence\":\"s\",\"label\":1},{\"sentence\":\"t\",\"label\":0}]") << true
         << DatasetKind::Classification << QByteArray("{\"label\":\"label\",\"text\":\"sentence\"}");
