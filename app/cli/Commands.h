@@ -27,5 +27,6 @@ Command addBenchCommand(CLI::App& app);
 // The benchmarks under `tunebench-cli bench`, one adder per area.
 std::vector<Command> addModelBenchmarks(CLI::App& bench);
 std::vector<Command> addStoreBenchmarks(CLI::App& bench);
+std::vector<Command> addDataBenchmarks(CLI::App& bench);
 
 }  // namespace tunebench::cli

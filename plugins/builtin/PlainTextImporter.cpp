@@ -22,7 +22,7 @@ void PlainTextImporter::importFile(const ImportOptions& options, RecordSink& sin
   if (unit != "line" && unit != "block" && unit != "file")
     throw Error("import setting unit must be \"line\", \"block\" or \"file\"");
 
-  LineReader reader(options.path, maxLineBytesSetting(options));
+  LineReader reader(options.path, maxLineBytesSetting(options), readBufferSetting(options));
   std::string line;
   std::string document;
   int64_t documentLine = 0;
@@ -34,15 +34,21 @@ void PlainTextImporter::importFile(const ImportOptions& options, RecordSink& sin
   };
 
   while (reader.next(line) && keepGoing(reader, context)) {
-    if (reader.lineNumber() == 1) line = std::string(stripUtf8Bom(line));
+    if (rejectLongLine(options, reader, sink)) continue;
+    size_t skipped = 0;
+    if (reader.lineNumber() == 1) {
+      const size_t size = line.size();
+      line = std::string(stripUtf8Bom(line));
+      skipped = size - line.size();
+    }
     if (const size_t bad = findInvalidUtf8(line); bad != std::string::npos) {
-      reportBadRow(options, reader, sink, "invalid UTF-8 at column " + std::to_string(bad + 1),
-                   line);
+      reportBadRow(options, reader, sink, characterCount(line, bad) + 1,
+                   static_cast<int64_t>(skipped + bad), "invalid UTF-8", line);
       continue;
     }
     if (unit == "line") {
-      if (!isBlank(line)) sink.record({nlohmann::json{{"text", line}}, reader.lineNumber(),
-                                       reader.lineOffset()});
+      if (!isBlank(line))
+        sink.record({nlohmann::json{{"text", line}}, reader.lineNumber(), reader.lineOffset()});
       continue;
     }
     if (unit == "block" && isBlank(line)) {

@@ -1,7 +1,7 @@
 #pragma once
 // Plain text for continued pretraining. Settings: {"unit": "line" | "block" | "file"} — one
 // record per non-empty line, per blank-line-separated block, or for the whole file; each record
-// has one field, "text".
+// has one field, "text". "readBufferBytes" sets the read size.
 #include "plugins/PluginApi.h"
 
 namespace tunebench::builtin {

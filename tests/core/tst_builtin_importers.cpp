@@ -36,7 +36,8 @@ class BuiltinImportersTest : public QObject {
     QTest::addColumn<int>("records");
     QTest::addColumn<QString>("lastText");
     QTest::newRow("lf") << QByteArray("{\"t\":\"a\"}\n{\"t\":\"b\"}\n") << 2 << "b";
-    QTest::newRow("crlf, no final newline") << QByteArray("{\"t\":\"a\"}\r\n{\"t\":\"b\"}") << 2 << "b";
+    QTest::newRow("crlf, no final newline")
+        << QByteArray("{\"t\":\"a\"}\r\n{\"t\":\"b\"}") << 2 << "b";
     QTest::newRow("bom and blank lines")
         << QByteArray("\xEF\xBB\xBF{\"t\":\"a\"}\n\n   \n{\"t\":\"é\"}\n") << 2 << "é";
     QTest::newRow("empty file") << QByteArray() << 0 << "";
@@ -51,15 +52,20 @@ class BuiltinImportersTest : public QObject {
     importer.importFile({write("ok.jsonl", content), false, {}}, sink, context);
     QCOMPARE(int(sink.records.size()), records);
     if (records)
-      QCOMPARE(QString::fromStdString(sink.records.back().fields["t"].get<std::string>()), lastText);
+      QCOMPARE(QString::fromStdString(sink.records.back().fields["t"].get<std::string>()),
+               lastText);
   }
 
   void jsonLinesErrors_data() {
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("bad json") << QByteArray("{\"t\":1}\n{\"t\": }\n") << "line 2 (byte offset 8): bad JSON";
-    QTest::newRow("not an object") << QByteArray("{\"t\":1}\n[1,2]\n") << "line 2 (byte offset 8): expected a JSON object, found array";
-    QTest::newRow("invalid utf-8") << QByteArray("{\"t\":\"\xC3\x28\"}\n") << "line 1 (byte offset 0): invalid UTF-8 at column 7";
+    QTest::newRow("bad json") << QByteArray("{\"t\":1}\n{\"t\": }\n")
+                              << "line 2, column 7 (byte offset 14): bad JSON";
+    QTest::newRow("not an object")
+        << QByteArray("{\"t\":1}\n[1,2]\n")
+        << "line 2, column 1 (byte offset 8): expected a JSON object, found array";
+    QTest::newRow("invalid utf-8") << QByteArray("{\"t\":\"\xC3\x28\"}\n")
+                                   << "line 1, column 7 (byte offset 6): invalid UTF-8";
   }
   void jsonLinesErrors() {
     QFETCH(QByteArray, content);
@@ -81,12 +87,33 @@ class BuiltinImportersTest : public QObject {
   }
 
   void lineLimitIsEnforced() {
-    const std::string path = write("long.jsonl", QByteArray("{\"t\":\"") + QByteArray(100, 'x') + "\"}\n");
+    const std::string path = write(
+        "long.jsonl", QByteArray("{\"t\":\"") + QByteArray(100, 'x') + "\"}\n{\"t\":\"ok\"}\n");
     tunebench::builtin::JsonLinesImporter importer;
     tunebench::BasicJobContext context;
     CollectingSink sink;
-    QVERIFY_THROWS_EXCEPTION(tunebench::Error,
-                             importer.importFile({path, false, {{"maxLineBytes", 50}}}, sink, context));
+    try {
+      importer.importFile({path, false, {{"maxLineBytes", 50}}}, sink, context);
+      QFAIL("a line over the limit must abort the import");
+    } catch (const tunebench::Error& e) {
+      QVERIFY2(QString(e.what()).contains(": line 1, column 1 (byte offset 0): line longer than "
+                                          "the limit of 50 bytes"),
+               e.what());
+    }
+    for (const auto& bad : {nlohmann::json(0), nlohmann::json(-3), nlohmann::json("50")})
+      QVERIFY_THROWS_EXCEPTION(
+          tunebench::Error,
+          importer.importFile({path, false, {{"maxLineBytes", bad}}}, sink, context));
+    // Skipping bad rows, the long line is a reject and reading goes on after it.
+    for (const size_t buffer : {size_t(1), size_t(7), size_t(4096)}) {
+      CollectingSink lenient;
+      importer.importFile({path, true, {{"maxLineBytes", 50}, {"readBufferBytes", buffer}}},
+                          lenient, context);
+      QCOMPARE(lenient.rejects.size(), size_t(1));
+      QCOMPARE(lenient.records.size(), size_t(1));
+      QCOMPARE(lenient.records[0].line, int64_t(2));
+      QCOMPARE(lenient.records[0].byteOffset, int64_t(109));
+    }
   }
 
   void plainText_data() {
@@ -105,7 +132,8 @@ class BuiltinImportersTest : public QObject {
     tunebench::builtin::PlainTextImporter importer;
     importer.importFile({path, false, {{"unit", unit.toStdString()}}}, sink, context);
     QStringList got;
-    for (const auto& r : sink.records) got << QString::fromStdString(r.fields["text"].get<std::string>());
+    for (const auto& r : sink.records)
+      got << QString::fromStdString(r.fields["text"].get<std::string>());
     QCOMPARE(got, texts);
     QCOMPARE(sink.records.front().line, int64_t(1));
   }

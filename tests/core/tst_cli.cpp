@@ -29,9 +29,10 @@ class CliTest : public QObject {
     const auto r = runCli({"info", "--threads", "2"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains(QRegularExpression("^Tunebench: \\d+\\.\\d+\\.\\d+$",
-                                                QRegularExpression::MultilineOption)),
+                                               QRegularExpression::MultilineOption)),
              qPrintable(r.out));
-    QVERIFY2(r.out.contains(QRegularExpression("^LibTorch: \\d+\\.\\d+", QRegularExpression::MultilineOption)),
+    QVERIFY2(r.out.contains(
+                 QRegularExpression("^LibTorch: \\d+\\.\\d+", QRegularExpression::MultilineOption)),
              qPrintable(r.out));
     QVERIFY2(r.out.contains("Intra-op threads: 2"), qPrintable(r.out));
     QVERIFY2(r.out.contains("BLAS: OpenBLAS"), qPrintable(r.out));
@@ -63,7 +64,31 @@ class CliTest : public QObject {
     const auto r = runCli({"plugins"});
     QVERIFY2(r.exitCode == 0, qPrintable(r.err));
     QVERIFY2(r.out.contains("dataset importer: jsonl (JSON Lines)"), qPrintable(r.out));
-    QVERIFY2(r.out.contains("dataset importers: 2"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("dataset importer: csv (Comma-separated values)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("dataset importer: tsv (Tab-separated values)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("dataset importer: json (JSON)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("dataset importers: 5"), qPrintable(r.out));
+  }
+
+  void benchDataReportsFigures() {
+    QTemporaryDir dir;
+    const auto r = runCli({"bench", "data", "--megabytes", "1", "--records", "2000",
+                           "--tokenize-megabytes", "1", "--dir", dir.path()});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+    for (const char* format : {"jsonl", "json ", "csv  "}) {
+      const auto line = QRegularExpression(QString("import %1 +([0-9.]+) MiB +([0-9]+) records .* "
+                                                   "([0-9.]+) MiB/s")
+                                               .arg(format))
+                            .match(r.out);
+      QVERIFY2(line.hasMatch(), qPrintable(r.out));
+      QVERIFY(line.captured(2).toInt() > 1000);
+      QVERIFY(line.captured(3).toDouble() > 0);
+    }
+    QVERIFY2(r.out.contains(QRegularExpression("near-dup +2000 records .* [0-9]+ pairs")),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains(QRegularExpression("tokenize .* [0-9]+ tokens .* [0-9]+ tokens/s")),
+             qPrintable(r.out));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 0);  // generated files removed
   }
 
   // make-model trains a sentencepiece tokenizer inside the CLI process, which also prints with

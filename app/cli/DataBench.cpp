@@ -1,0 +1,212 @@
+// tunebench-cli bench data: import throughput and near-duplicate detection time on generated
+// data, so that figures are comparable between machines.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <random>
+
+#include <unistd.h>
+
+#include "Commands.h"
+#include "builtin/BuiltinPlugins.h"
+#include "common/Error.h"
+#include "data/NearDuplicates.h"
+#include "jobs/BasicJobContext.h"
+#include "tokenizer/SentencePieceModule.h"
+#include "tokenizer/SentencePieceProcessor.h"
+
+namespace tunebench::cli {
+
+namespace {
+
+struct CountingSink : RecordSink {
+  size_t records = 0, rejects = 0, fields = 0;
+  void record(ImportedRecord&& r) override {
+    ++records;
+    fields += r.fields.size();
+  }
+  void reject(ImportReject&&) override { ++rejects; }
+};
+
+class Words {
+ public:
+  explicit Words(uint64_t seed) : random_(seed) {
+    for (int i = 0; i < 20000; ++i) {
+      std::string w;
+      const int length = 2 + int(random_() % 9);
+      for (int k = 0; k < length; ++k) w.push_back(char('a' + random_() % 26));
+      vocabulary_.push_back(w);
+    }
+  }
+  std::string sentence(size_t words) {
+    std::string s;
+    for (size_t i = 0; i < words; ++i) s += (i ? " " : "") + next();
+    return s;
+  }
+  const std::string& next() { return vocabulary_[random_() % vocabulary_.size()]; }
+  std::mt19937_64& random() { return random_; }
+
+ private:
+  std::mt19937_64 random_;
+  std::vector<std::string> vocabulary_;
+};
+
+double seconds(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The same alpaca-style records (about 400 bytes each) as JSON Lines, a JSON array and CSV.
+void writeFiles(const std::string& stem, size_t megabytes, Words& words) {
+  std::ofstream jsonl(stem + ".jsonl", std::ios::binary);
+  std::ofstream json(stem + ".json", std::ios::binary);
+  std::ofstream csv(stem + ".csv", std::ios::binary);
+  json << "[\n";
+  csv << "instruction,input,output\n";
+  size_t written = 0;
+  for (size_t n = 0; written < megabytes << 20; ++n) {
+    const std::string instruction = words.sentence(12) + ", \"quoted\"";
+    const std::string input = words.sentence(words.random()() % 20);
+    const std::string output = words.sentence(20) + "\n" + words.sentence(20);
+    const std::string line =
+        nlohmann::json{{"instruction", instruction}, {"input", input}, {"output", output}}.dump();
+    jsonl << line << "\n";
+    json << (n ? ",\n" : "") << line;
+    auto quote = [](const std::string& field) {
+      std::string q = "\"";
+      for (char c : field) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+      return q + "\"";
+    };
+    csv << quote(instruction) << ',' << quote(input) << ',' << quote(output) << "\r\n";
+    written += line.size() + 1;
+  }
+  json << "\n]\n";
+}
+
+void benchImport(const std::string& importerId, const std::string& path, nlohmann::json settings) {
+  auto registry = std::make_unique<PluginRegistry>();
+  builtin::registerBuiltinPlugins(*registry);
+  for (const auto& importer : registry->datasetImporters()) {
+    if (importer->id() != importerId) continue;
+    CountingSink sink;
+    BasicJobContext context;
+    const auto start = std::chrono::steady_clock::now();
+    importer->importFile({path, false, settings}, sink, context);
+    const double elapsed = seconds(start);
+    const double mb = double(std::filesystem::file_size(path)) / (1 << 20);
+    std::printf("import %-5s %8.1f MiB  %9zu records  %6.2f s  %7.1f MiB/s\n", importerId.c_str(),
+                mb, sink.records, elapsed, mb / elapsed);
+    return;
+  }
+  throw Error("no importer " + importerId);
+}
+
+void benchNearDuplicates(size_t count, int threads, double threshold, Words& words) {
+  std::vector<std::string> texts;
+  texts.reserve(count);
+  // One in ten texts is an edited copy of an earlier one.
+  for (size_t i = 0; i < count; ++i) {
+    if (i > 0 && words.random()() % 10 == 0) {
+      std::string copy = texts[words.random()() % i];
+      copy += " " + words.next();
+      texts.push_back(copy);
+    } else {
+      texts.push_back(words.sentence(30 + words.random()() % 40));
+    }
+  }
+  NearDuplicateOptions options;
+  options.threshold = threshold;
+  options.threads = threads;
+  const auto start = std::chrono::steady_clock::now();
+  const auto pairs = findNearDuplicatePairs(texts, options);
+  const double elapsed = seconds(start);
+  std::printf("near-dup   %9zu records  threshold %.2f  %zu threads  %zu pairs  %6.2f s\n", count,
+              threshold, size_t(threads), pairs.size(), elapsed);
+}
+
+// Trains a small sentencepiece model on generated text, then encodes `megabytes` of it.
+void benchTokenization(const std::string& stem, size_t megabytes, Words& words) {
+  const std::string corpus = stem + ".corpus.txt";
+  {
+    std::ofstream out(corpus, std::ios::binary);
+    for (int i = 0; i < 20000; ++i) out << words.sentence(20) << "\n";
+  }
+  trainSentencePiece("--input=" + corpus + " --model_prefix=" + stem +
+                     ".spm --vocab_size=4000 --model_type=unigram --character_coverage=1.0"
+                     " --minloglevel=2 --num_threads=1");
+  const auto tokenizer = SentencePieceProcessor::fromFile(stem + ".spm.model");
+  std::vector<std::string> texts;
+  size_t bytes = 0;
+  while (bytes < megabytes << 20) {
+    texts.push_back(words.sentence(60));
+    bytes += texts.back().size();
+  }
+  size_t tokens = 0;
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& text : texts) tokens += tokenizer.encode(text).size();
+  const double elapsed = seconds(start);
+  std::printf(
+      "tokenize   %8.1f MiB  %9zu tokens   %6.2f s  %7.0f tokens/s (sentencepiece "
+      "unigram, 4000 pieces, 1 thread)\n",
+      double(bytes) / (1 << 20), tokens, elapsed, double(tokens) / elapsed);
+}
+
+}  // namespace
+
+std::vector<Command> addDataBenchmarks(CLI::App& bench) {
+  struct Options {
+    size_t megabytes = 256;
+    size_t records = 100000;
+    int threads = 2;
+    double threshold = 0.8;
+    size_t tokenizeMegabytes = 16;
+    std::string folder;
+  };
+  auto options = std::make_shared<Options>();
+  auto* data = bench.add_subcommand(
+      "data", "Import throughput, near-duplicate detection time, tokenisation throughput");
+  data->add_option("--megabytes", options->megabytes, "Size of the generated JSON Lines file")
+      ->check(CLI::PositiveNumber);
+  data->add_option("--records", options->records, "Records for near-duplicate detection")
+      ->check(CLI::PositiveNumber);
+  data->add_option("--threads", options->threads, "Threads for near-duplicate detection")
+      ->check(CLI::PositiveNumber);
+  data->add_option("--threshold", options->threshold, "Jaccard threshold")
+      ->check(CLI::Range(0.01, 1.0));
+  data->add_option("--tokenize-megabytes", options->tokenizeMegabytes,
+                   "Text to tokenise with a small trained sentencepiece model")
+      ->check(CLI::PositiveNumber);
+  data->add_option("--dir", options->folder, "Folder for the generated files (default: temp)");
+
+  return {{data, [options] {
+            namespace fs = std::filesystem;
+            const fs::path folder =
+                options->folder.empty() ? fs::temp_directory_path() : fs::path(options->folder);
+            const std::string stem =
+                (folder / ("tunebench-bench-" + std::to_string(::getpid()))).string();
+            auto cleanUp = [&] {
+              for (const char* ext :
+                   {".jsonl", ".json", ".csv", ".corpus.txt", ".spm.model", ".spm.vocab"})
+                fs::remove(stem + ext);
+            };
+            Words words(2024);
+            try {
+              writeFiles(stem, options->megabytes, words);
+              benchImport("jsonl", stem + ".jsonl", nlohmann::json::object());
+              benchImport("json", stem + ".json", nlohmann::json::object());
+              benchImport("csv", stem + ".csv", nlohmann::json::object());
+              benchNearDuplicates(options->records, options->threads, options->threshold, words);
+              benchTokenization(stem, options->tokenizeMegabytes, words);
+            } catch (...) {
+              cleanUp();
+              throw;
+            }
+            cleanUp();
+            return 0;
+          }}};
+}
+
+}  // namespace tunebench::cli

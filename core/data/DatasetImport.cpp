@@ -1,0 +1,77 @@
+#include "data/DatasetImport.h"
+
+#include "common/Error.h"
+
+namespace tunebench {
+
+namespace {
+
+// Stops the import once enough records arrived: importers check for cancellation per record.
+class SamplingContext : public JobContext, public RecordSink {
+ public:
+  explicit SamplingContext(size_t wanted) : wanted_(wanted) {}
+  bool isCanceled() const override { return records.size() >= wanted_; }
+  void waitIfPaused() override {}
+  void progress(int64_t, int64_t, const std::string&) override {}
+  void metric(int64_t, const std::string&, double) override {}
+  void log(LogLevel, const std::string&) override {}
+  void record(ImportedRecord&& r) override {
+    if (records.size() < wanted_) records.push_back(std::move(r.fields));
+  }
+  void reject(ImportReject&&) override {}
+  std::vector<nlohmann::json> records;
+
+ private:
+  size_t wanted_;
+};
+
+}  // namespace
+
+std::vector<nlohmann::json> sampleRecords(DatasetImporter& importer, const ImportOptions& options,
+                                          size_t count) {
+  SamplingContext sampler(count);
+  ImportOptions lenient = options;
+  lenient.skipBadRows = true;
+  importer.importFile(lenient, sampler, sampler);
+  return std::move(sampler.records);
+}
+
+ColumnMapping detectFileSchema(DatasetImporter& importer, const ImportOptions& options,
+                               size_t sampleSize) {
+  const auto guess = detectSchema(sampleRecords(importer, options, sampleSize));
+  if (guess.mapping) return *guess.mapping;
+  std::string fields;
+  for (const auto& f : guess.fields) fields += (fields.empty() ? "" : ", ") + f;
+  throw Error(options.path + ": " + guess.reason +
+              " (fields: " + (fields.empty() ? "none" : fields) + ")");
+}
+
+DatasetImportJob::DatasetImportJob(std::shared_ptr<DatasetImporter> importer, ImportOptions options,
+                                   std::optional<ColumnMapping> mapping, RecordSink* rawSink)
+    : importer_(std::move(importer)),
+      options_(std::move(options)),
+      mapping_(std::move(mapping)),
+      rawSink_(rawSink) {}
+
+std::string DatasetImportJob::name() const {
+  return "import " + options_.path + " (" + importer_->displayName() + ")";
+}
+
+void DatasetImportJob::run(JobContext& context) {
+  result_ = {};
+  result_.mapping = mapping_ ? *mapping_ : detectFileSchema(*importer_, options_);
+  context.log(LogLevel::Info, std::string("importing as ") + datasetKindName(result_.mapping.kind) +
+                                  " with mapping " + result_.mapping.toJson().dump());
+  MappingSink sink(result_.mapping, options_.path, options_.skipBadRows, rawSink_);
+  importer_->importFile(options_, sink, context);
+  result_.canceled = context.isCanceled();
+  // All-or-nothing: a canceled import leaves no partial dataset behind.
+  if (!result_.canceled) result_.dataset = std::move(sink.dataset());
+  result_.dataset.kind = result_.mapping.kind;
+  result_.rejects = sink.rejects();
+  context.log(LogLevel::Info, "imported " + std::to_string(result_.dataset.examples.size()) +
+                                  " examples, " + std::to_string(result_.rejects.size()) +
+                                  " rejected rows");
+}
+
+}  // namespace tunebench

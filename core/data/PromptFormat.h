@@ -1,0 +1,37 @@
+#pragma once
+// Renders typed examples into training text with preset formats, keeping which spans are prompt
+// (no loss) and which are response (loss), so that label masks can follow. Chat templates from a
+// model's tokenizer_config.json are rendered elsewhere and produce the same segments.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "data/Example.h"
+
+namespace tunebench {
+
+struct TextSegment {
+  std::string text;
+  bool trainable = false;  // the model learns to produce this span
+  bool operator==(const TextSegment& o) const { return text == o.text && trainable == o.trainable; }
+};
+
+enum class PromptPreset {
+  Alpaca,  // "### Instruction: ... ### Input: ... ### Response:" (Stanford Alpaca's wording)
+  ChatML,  // <|im_start|>role\ncontent<|im_end|>\n
+};
+
+const char* promptPresetName(PromptPreset preset);  // "alpaca", "chatml"
+// Throws tunebench::Error for an unknown name.
+PromptPreset promptPresetFromName(const std::string& name);
+
+// One training sequence. Raw text is all trainable; classification renders the text as prompt
+// and the label as the response. Preference examples render the chosen answer (see below).
+std::vector<TextSegment> renderExample(const Example& example, DatasetKind kind,
+                                       PromptPreset preset);
+
+// A preference example as (prompt + chosen, prompt + rejected).
+std::pair<std::vector<TextSegment>, std::vector<TextSegment>> renderPreferencePair(
+    const Example& example, PromptPreset preset);
+
+}  // namespace tunebench
