@@ -1,8 +1,11 @@
 // The Model panel driven as a user would: a starter model made through the panel, its description
 // and memory table, registration in the project and reopening, broken folders, cancel, and the
 // jobs area's batching. Also measures how long the event loop stalls while a model job runs.
+#include <QComboBox>
+#include <QDialogButtonBox>
 #include <QElapsedTimer>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
 #include <QTableWidget>
@@ -16,6 +19,7 @@
 #include "jobs/JobsArea.h"
 #include "model/ModelDescriptionView.h"
 #include "model/ModelPanel.h"
+#include "model/StarterModelDialog.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
 
@@ -306,6 +310,38 @@ class ModelPanelTest : public QObject {
     QTRY_COMPARE(finished.count(), 1);
     QCOMPARE(runner.outcome(), JobRunner::Outcome::Failed);
     QVERIFY(runner.errorText().contains("line 3, column 7"));
+  }
+
+  void starterDialogOffersEveryArchitectureAndSize() {
+    StarterModelDialog dialog(QStringLiteral("/tmp/project/models/starter"));
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto* architecture = dialog.findChild<QComboBox*>(QStringLiteral("starterArchitecture"));
+    auto* preset = dialog.findChild<QComboBox*>(QStringLiteral("starterPreset"));
+    auto* folder = dialog.findChild<QLineEdit*>(QStringLiteral("starterFolder"));
+    QCOMPARE(architecture->count(), 4);
+    QCOMPARE(preset->count(), 3);
+    QCOMPARE(dialog.folder(), QStringLiteral("/tmp/project/models/starter"));
+    // Keyboard: Alt+A focuses the architecture, Down picks the next one.
+    QTest::keyClick(&dialog, Qt::Key_A, Qt::AltModifier);
+    QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(architecture));
+    QTest::keyClick(architecture, Qt::Key_Down);
+    QCOMPARE(dialog.architecture(), QStringLiteral("mistral"));
+    preset->setCurrentIndex(2);
+    QCOMPARE(dialog.preset(), QStringLiteral("135m"));
+    QVERIFY(dialog.grab().save(screenshotPath(QStringLiteral("starter-model-dialog.png"))));
+    // No folder, no Create.
+    folder->clear();
+    auto* buttons = dialog.findChild<QDialogButtonBox*>();
+    QPushButton* create = nullptr;
+    for (auto* button : buttons->buttons())
+      if (buttons->buttonRole(button) == QDialogButtonBox::AcceptRole)
+        create = qobject_cast<QPushButton*>(button);
+    QVERIFY(create);
+    QVERIFY(!create->isEnabled());
+    QTest::keyClicks(folder, QStringLiteral("/tmp/elsewhere"));
+    QVERIFY(create->isEnabled());
+    QCOMPARE(dialog.folder(), QStringLiteral("/tmp/elsewhere"));
   }
 
   void etaIsFormattedForPeople() {
