@@ -2,47 +2,74 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPixmap>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
 
 #include "AboutDialog.h"
+#include "NoProjectPanel.h"
 #include "Stage.h"
 #include "UnbuiltStagePanel.h"
+#include "jobs/JobRunner.h"
+#include "jobs/JobsArea.h"
+#include "model/ModelPanel.h"
 #include "plugins/PluginRegistry.h"
+#include "project/ProjectSession.h"
 
 namespace tunebench::ui {
 
 MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
-    : QMainWindow(parent), plugins_(plugins) {
+    : QMainWindow(parent), plugins_(plugins), session_(new ProjectSession(this)) {
   setWindowTitle(tr("Tunebench"));
   auto* splitter = new QSplitter(this);
   splitter->setObjectName(QStringLiteral("mainSplitter"));
   navigator_ = new QListWidget(splitter);
   navigator_->setObjectName(QStringLiteral("stageNavigator"));
   navigator_->setAccessibleName(tr("Stages"));
-  panels_ = new QStackedWidget(splitter);
+  workArea_ = new QStackedWidget(splitter);
+  workArea_->setObjectName(QStringLiteral("workArea"));
+  noProject_ = new NoProjectPanel(workArea_);
+  panels_ = new QStackedWidget(workArea_);
   panels_->setObjectName(QStringLiteral("stagePanels"));
+  workArea_->addWidget(noProject_);
+  workArea_->addWidget(panels_);
 
+  modelPanel_ = new ModelPanel(panels_);
   int index = 0;
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(stage.summary).arg(index + 1));
-    panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
+    if (stage.stage == Stage::Model)
+      panels_->addWidget(modelPanel_);
+    else
+      panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
     ++index;
   }
-  navigator_->setMaximumWidth(220);
+  navigator_->setMaximumWidth(240);
   splitter->setStretchFactor(1, 1);
   setCentralWidget(splitter);
   connect(navigator_, &QListWidget::currentRowChanged, this, &MainWindow::showStage);
   navigator_->setCurrentRow(0);
 
+  jobsArea_ = new JobsArea(this);
+  readOnlyNotice_ = new QLabel(this);
+  readOnlyNotice_->setObjectName(QStringLiteral("readOnlyNotice"));
+  readOnlyNotice_->setVisible(false);
+  statusBar()->addPermanentWidget(readOnlyNotice_);
+  statusBar()->addPermanentWidget(jobsArea_);
+
   buildMenus();
+  connectSession();
+  connectModelPanel();
   restoreLayout();
+  projectChanged();
 
   if (!plugins_.failures().empty()) {
     statusBar()->showMessage(
@@ -53,18 +80,19 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   }
 }
 
+MainWindow::~MainWindow() {
+  // Jobs reference the model panel; let them end before the widgets go.
+  modelPanel_->clear();
+}
+
+QWidget* MainWindow::currentPage() const {
+  return workArea_->currentWidget() == panels_ ? panels_->currentWidget()
+                                               : workArea_->currentWidget();
+}
+
 void MainWindow::buildMenus() {
   auto* file = menuBar()->addMenu(tr("&File"));
-  // Projects arrive with the project store; until then these say so rather than pretend.
-  for (const auto& [text, key] : {std::pair{tr("&New Project…"), QKeySequence::New},
-                                  std::pair{tr("&Open Project…"), QKeySequence::Open}}) {
-    auto* action = file->addAction(text);
-    action->setShortcut(key);
-    action->setEnabled(false);
-    action->setStatusTip(tr("Projects are not available yet in this version"));
-  }
-  auto* recent = file->addMenu(tr("Open &Recent"));
-  recent->setEnabled(false);
+  buildProjectMenu(file);
   file->addSeparator();
   auto* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
@@ -77,15 +105,103 @@ void MainWindow::buildMenus() {
     ++index;
   }
 
+  auto* model = menuBar()->addMenu(tr("&Model"));
+  model->addAction(modelPanel_->openAction());
+  model->addAction(modelPanel_->createAction());
+  // Menu actions with shortcuts work wherever the focus is in the window.
+  addAction(modelPanel_->openAction());
+  addAction(modelPanel_->createAction());
+
+  auto* jobs = menuBar()->addMenu(tr("&Jobs"));
+  cancelJobAction_ = jobs->addAction(tr("&Cancel Running Job"), jobsArea_, &JobsArea::cancelShown);
+  cancelJobAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+  cancelJobAction_->setEnabled(false);
+
   auto* help = menuBar()->addMenu(tr("&Help"));
   help->addAction(tr("&Plugins…"), this, &MainWindow::showPluginReport);
   help->addAction(tr("&About Tunebench"), this, &MainWindow::showAbout);
+}
+
+void MainWindow::connectModelPanel() {
+  connect(modelPanel_, &ModelPanel::jobStarted, this, &MainWindow::trackJob);
+  connect(modelPanel_, &ModelPanel::stateChanged, this, &MainWindow::updateStageStates);
+  connect(modelPanel_, &ModelPanel::jobFailed, this,
+          [this](const QString& what, const QString& why) { showError(what, why); });
+  connect(modelPanel_, &ModelPanel::modelChosen, this,
+          [this](const QString& folder, const QString& architecture, const QString& sha256) {
+            if (!session_->isOpen()) return;
+            if (session_->snapshot().readOnly) {
+              statusBar()->showMessage(
+                  tr("The project is read-only: the model is shown but not registered."));
+              return;
+            }
+            shownModelFolder_ = folder;
+            session_->registerModel(folder, architecture, sha256);
+          });
+}
+
+void MainWindow::trackJob(JobRunner* runner) {
+  jobsArea_->track(runner);
+  cancelJobAction_->setEnabled(true);
+  connect(runner, &JobRunner::finished, this,
+          [this] { cancelJobAction_->setEnabled(jobsArea_->runningCount() > 0); });
+}
+
+StageState MainWindow::stageState(Stage stage) const {
+  if (!session_->isOpen()) return StageState::NotYet;
+  if (stage == Stage::Model) {
+    const auto* model = session_->snapshot().currentModel();
+    if (!model) return StageState::NotYet;
+    if (!model->folderExists || modelPanel_->needsAttention()) return StageState::NeedsAttention;
+    return StageState::Done;
+  }
+  return StageState::NotYet;
+}
+
+void MainWindow::updateStageStates() {
+  const auto* style = QApplication::style();
+  for (int i = 0; i < navigator_->count(); ++i) {
+    const auto& stage = allStages()[static_cast<size_t>(i)];
+    const StageState state = stageState(stage.stage);
+    auto* item = navigator_->item(i);
+    item->setData(Qt::UserRole, static_cast<int>(state));
+    const QString stateText = stageStateText(state);
+    item->setData(Qt::AccessibleDescriptionRole, stateText);
+    item->setToolTip(
+        tr("%1: %2. %3 (Ctrl+%4)").arg(stage.title, stateText, stage.summary).arg(i + 1));
+    switch (state) {
+      case StageState::Done:
+        item->setIcon(style->standardIcon(QStyle::SP_DialogApplyButton));
+        break;
+      case StageState::NeedsAttention:
+        item->setIcon(style->standardIcon(QStyle::SP_MessageBoxWarning));
+        break;
+      case StageState::NotYet: {
+        // A blank icon keeps the titles aligned with those that have one.
+        QPixmap blank(style->pixelMetric(QStyle::PM_ListViewIconSize),
+                      style->pixelMetric(QStyle::PM_ListViewIconSize));
+        blank.fill(Qt::transparent);
+        item->setIcon(QIcon(blank));
+        break;
+      }
+    }
+  }
 }
 
 void MainWindow::showStage(int index) {
   if (index < 0 || index >= panels_->count()) return;
   panels_->setCurrentIndex(index);
   if (navigator_->currentRow() != index) navigator_->setCurrentRow(index);
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+  lastError_ = message;
+  statusBar()->showMessage(title + QStringLiteral(": ") + message, 10000);
+  // Window-modal but not blocking: jobs and the event loop go on while it is shown.
+  auto* box = new QMessageBox(QMessageBox::Warning, title, message, QMessageBox::Ok, this);
+  box->setAttribute(Qt::WA_DeleteOnClose);
+  box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  box->open();
 }
 
 void MainWindow::showAbout() {
@@ -121,6 +237,8 @@ void MainWindow::restoreLayout() {
   if (!restoreGeometry(settings.value(QStringLiteral("mainWindow/geometry")).toByteArray()))
     resize(1100, 720);
   restoreState(settings.value(QStringLiteral("mainWindow/state")).toByteArray());
+  if (auto* splitter = findChild<QSplitter*>(QStringLiteral("mainSplitter")))
+    splitter->restoreState(settings.value(QStringLiteral("mainWindow/splitter")).toByteArray());
   showStage(settings.value(QStringLiteral("mainWindow/stage"), 0).toInt());
 }
 
@@ -128,6 +246,8 @@ void MainWindow::closeEvent(QCloseEvent* event) {
   QSettings settings;
   settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("mainWindow/state"), saveState());
+  if (auto* splitter = findChild<QSplitter*>(QStringLiteral("mainSplitter")))
+    settings.setValue(QStringLiteral("mainWindow/splitter"), splitter->saveState());
   settings.setValue(QStringLiteral("mainWindow/stage"), panels_->currentIndex());
   event->accept();
 }

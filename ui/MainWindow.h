@@ -1,7 +1,12 @@
 #pragma once
 #include <QMainWindow>
 
+#include "Stage.h"
+
+class QAction;
+class QLabel;
 class QListWidget;
+class QMenu;
 class QStackedWidget;
 
 namespace tunebench {
@@ -10,30 +15,78 @@ class PluginRegistry;
 
 namespace tunebench::ui {
 
-// The workbench window: a navigator over the seven stages and the panel of the chosen stage.
+class JobRunner;
+class JobsArea;
+class ModelPanel;
+class NoProjectPanel;
+class ProjectSession;
+
+// The workbench window: a navigator over the seven stages and the panel of the chosen stage,
+// the open project, and the jobs area in the status bar.
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
   explicit MainWindow(const PluginRegistry& plugins, QWidget* parent = nullptr);
+  ~MainWindow() override;
 
   QListWidget* navigator() const { return navigator_; }
   QStackedWidget* panels() const { return panels_; }
+  // The no-project page or the stage panels.
+  QWidget* currentPage() const;
+  ProjectSession* session() const { return session_; }
+  ModelPanel* modelPanel() const { return modelPanel_; }
+  JobsArea* jobsArea() const { return jobsArea_; }
+  QMenu* recentMenu() const { return recentMenu_; }
+  StageState stageState(Stage stage) const;
+  // The last error shown in a dialog (also kept for the status bar).
+  QString lastError() const { return lastError_; }
+
+  // What the File menu's dialogs call once a file is chosen (tests call them directly).
+  void newProjectAt(const QString& file);
+  void openProjectAt(const QString& file);
+  void saveProjectAsAt(const QString& file);
+  // Opens a recent project; a file that is gone is removed from the list with a message.
+  void openRecent(const QString& file);
 
  public slots:
   void showStage(int index);
   void showAbout();
   void showPluginReport();
+  void newProject();
+  void openProject();
+  void saveProjectAs();
+  void closeProject();
 
  protected:
   void closeEvent(QCloseEvent* event) override;
 
  private:
   void buildMenus();
+  void buildProjectMenu(QMenu* file);
   void restoreLayout();
+  void connectSession();
+  void connectModelPanel();
+  void trackJob(JobRunner* runner);
+  void projectChanged();
+  void rebuildRecentMenu();
+  void updateStageStates();
+  void showError(const QString& title, const QString& message);
 
   const PluginRegistry& plugins_;
+  ProjectSession* session_;
   QListWidget* navigator_;
+  QStackedWidget* workArea_;
+  NoProjectPanel* noProject_;
   QStackedWidget* panels_;
+  ModelPanel* modelPanel_;
+  JobsArea* jobsArea_;
+  QLabel* readOnlyNotice_;
+  QMenu* recentMenu_ = nullptr;
+  QAction* closeAction_ = nullptr;
+  QAction* saveAsAction_ = nullptr;
+  QAction* cancelJobAction_ = nullptr;
+  QString lastError_;
+  QString shownModelFolder_;
 };
 
 }  // namespace tunebench::ui

@@ -24,4 +24,16 @@ const std::vector<StageDescription>& allStages() {
   return stages;
 }
 
+QString stageStateText(StageState state) {
+  switch (state) {
+    case StageState::Done:
+      return QObject::tr("done");
+    case StageState::NeedsAttention:
+      return QObject::tr("needs attention");
+    case StageState::NotYet:
+      break;
+  }
+  return QObject::tr("not yet");
+}
+
 }  // namespace tunebench::ui

@@ -15,4 +15,9 @@ struct StageDescription {
 
 const std::vector<StageDescription>& allStages();
 
+// How far a project is with a stage, as the navigator shows it.
+enum class StageState { NotYet, NeedsAttention, Done };
+
+QString stageStateText(StageState state);
+
 }  // namespace tunebench::ui

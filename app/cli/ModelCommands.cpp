@@ -6,27 +6,15 @@
 
 #include "Commands.h"
 #include "common/Error.h"
-#include "model/CheckpointFolder.h"
 #include "model/Generation.h"
+#include "model/MemoryEstimate.h"
+#include "model/ModelDescription.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
 #include "system/SystemInfo.h"
 #include "tokenizer/SentencePieceProcessor.h"
 
 namespace tunebench::cli {
-
-namespace {
-
-std::string gibibytes(double bytes) {
-  char text[32];
-  if (bytes >= 1024.0 * 1024.0 * 1024.0)
-    std::snprintf(text, sizeof text, "%.2f GiB", bytes / (1024.0 * 1024.0 * 1024.0));
-  else
-    std::snprintf(text, sizeof text, "%.2f MiB", bytes / (1024.0 * 1024.0));
-  return text;
-}
-
-}  // namespace
 
 Command addMakeModelCommand(CLI::App& app) {
   auto options = std::make_shared<MakeModelOptions>();
@@ -51,43 +39,41 @@ Command addInspectCommand(CLI::App& app) {
   auto* command = app.add_subcommand("inspect", "Describe a Hugging Face model folder");
   command->add_option("--model", *folder, "Model folder")->required();
   return {command, [folder] {
-            const auto config = loadModelConfig(*folder + "/config.json");
-            const CheckpointFolder checkpoint(*folder);
-            std::map<std::string, uint64_t> dtypes;
-            uint64_t fileBytes = 0;
-            for (const auto& name : checkpoint.tensorNames()) {
-              const auto& entry = checkpoint.entry(name);
-              dtypes[dtypeName(entry.dtype)] += entry.elementCount();
-              fileBytes += entry.end - entry.begin;
+            const auto d = describeModelFolder(*folder);
+            if (!d.usable()) {
+              std::string problems = *folder + " cannot be used:";
+              for (const auto& problem : d.problems) problems += "\n  - " + problem;
+              throw Error(problems);
             }
-            const double parameters = static_cast<double>(config.parameterCount());
-            // NF4 keeps 4-bit codes plus double-quantised block scales for the layer matrices;
-            // embeddings and norms stay in bf16.
-            const double embeddingParameters =
-                static_cast<double>(config.vocabSize * config.hiddenSize) *
-                (config.tieWordEmbeddings ? 1 : 2);
-            const double nf4 = (parameters - embeddingParameters) * (4.0 + 8.0 / 64 + 32.0 / (64 * 256)) / 8 +
-                               embeddingParameters * 2;
+            const auto& config = *d.config;
+            const auto memory = estimateMemory(config);
             std::cout << "architecture: " << config.architecture << "\n"
                       << "layers: " << config.numLayers << ", hidden " << config.hiddenSize
                       << ", intermediate " << config.intermediateSize << ", heads "
                       << config.numHeads << " (key/value heads " << config.numKeyValueHeads
                       << ", head dim " << config.headDim << ")\n"
                       << "vocabulary: " << config.vocabSize << ", max positions "
-                      << config.maxPositions << (config.tieWordEmbeddings ? ", tied embeddings" : "")
-                      << "\n"
-                      << "parameters: " << config.parameterCount() << "\n"
-                      << "checkpoint: " << checkpoint.files().size() << " file(s), "
-                      << gibibytes(static_cast<double>(fileBytes)) << ", dtypes:";
-            for (const auto& [dtype, count] : dtypes) std::cout << " " << dtype << " (" << count << ")";
+                      << config.maxPositions
+                      << (config.tieWordEmbeddings ? ", tied embeddings" : "") << "\n"
+                      << "parameters: " << memory.parameters << "\n"
+                      << "checkpoint: " << d.checkpointFiles << " file(s), "
+                      << formatBytes(static_cast<double>(d.checkpointBytes)) << ", dtypes:";
+            for (const auto& [dtype, count] : d.dtypeElements)
+              std::cout << " " << dtype << " (" << count << ")";
             std::cout << "\nconfig torch_dtype: " << config.torchDtype << "\n"
-                      << "weights in memory: fp32 " << gibibytes(parameters * 4) << ", bf16 "
-                      << gibibytes(parameters * 2) << ", NF4 " << gibibytes(nf4) << "\n";
-            namespace fs = std::filesystem;
-            std::string tokenizer = "none found";
-            if (fs::exists(*folder + "/tokenizer.json")) tokenizer = "tokenizer.json";
-            else if (fs::exists(*folder + "/tokenizer.model")) tokenizer = "tokenizer.model (sentencepiece)";
-            std::cout << "tokenizer: " << tokenizer << "\n";
+                      << "weights in memory: fp32 " << formatBytes(memory.fp32Bytes) << ", bf16 "
+                      << formatBytes(memory.bf16Bytes) << ", NF4 " << formatBytes(memory.nf4Bytes)
+                      << "\n"
+                      << "tokenizer: " << d.tokenizerType << "\n";
+            for (const auto& token : d.specialTokens)
+              std::cout << "special token " << token.role << ": "
+                        << (token.text.empty() ? "-" : token.text) << " (id "
+                        << (token.id ? std::to_string(*token.id) : "unknown") << ")\n";
+            std::cout << "training memory (weights + gradients + AdamW, without activations):\n";
+            for (const auto& method : memory.training)
+              std::cout << "  " << method.method << ": " << formatBytes(method.totalBytes()) << " ("
+                        << method.trainableParameters << " trainable; " << method.assumptions
+                        << ")\n";
             return 0;
           }};
 }

@@ -6,6 +6,7 @@
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "data/SyntheticCorpus.h"
+#include "jobs/JobContext.h"
 #include "model/ModelFolder.h"
 #include "tokenizer/SentencePieceModule.h"
 #include "tokenizer/SentencePieceProcessor.h"
@@ -47,7 +48,7 @@ int64_t writeSentencePieceTokenizer(const fs::path& folder, int64_t vocab, uint6
   trainSentencePiece("--input=" + corpus.string() + " --model_prefix=" + prefix.string() +
                      " --vocab_size=" + std::to_string(vocab) +
                      " --model_type=bpe --character_coverage=1.0 --byte_fallback=true"
-                     " --split_digits=true --num_threads=1 --minloglevel=2"
+                     " --split_digits=true --num_threads=1 --minloglevel=2 --hard_vocab_limit=false"
                      " --unk_id=0 --bos_id=1 --eos_id=2 --pad_id=-1");
   fs::remove(corpus);
   fs::remove(folder / "tokenizer.vocab");
@@ -113,19 +114,44 @@ nlohmann::json presetConfig(const std::string& architecture, const std::string& 
   return config;
 }
 
-void makeRandomModel(const MakeModelOptions& options) {
+void makeRandomModel(const MakeModelOptions& options, JobContext* context) {
   if (options.folder.empty()) throw Error("make-model needs an output folder");
   const auto shape = presetShape(options.architecture, options.preset);
   presetConfig(options.architecture, options.preset, 1);  // validates the architecture name
   const fs::path folder(options.folder);
+  const bool madeFolder = !fs::exists(folder);
   fs::create_directories(folder);
+  constexpr int64_t kPhases = 4;
+  // True (after cleaning up) when the job was canceled: the trainer cannot be interrupted, so
+  // cancellation is honoured between phases.
+  auto canceledAt = [&](int64_t phase, const std::string& text) {
+    if (!context) return false;
+    if (context->isCanceled()) {
+      std::error_code ignored;
+      if (madeFolder) {
+        fs::remove_all(folder, ignored);
+      } else {
+        for (const char* name : {"tokenizer.model", "tokenizer_config.json",
+                                 "tokenizer-corpus.txt.partial", "tokenizer.vocab"})
+          fs::remove(folder / name, ignored);
+      }
+      return true;
+    }
+    context->progress(phase, kPhases, text);
+    return false;
+  };
+  if (canceledAt(0, "Training the tokenizer")) return;
   const int64_t tokenizerVocab =
       writeSentencePieceTokenizer(folder, shape.tokenizerVocab, options.seed, shape.positions);
+  if (canceledAt(1, "Building the model")) return;
   const auto configJson = presetConfig(options.architecture, options.preset, tokenizerVocab);
   const auto config = parseModelConfig(configJson.dump(), (folder / "config.json").string());
   auto model = buildCausalLM(config);
+  if (canceledAt(2, "Initialising the weights")) return;
   initializeWeights(*model, options.seed);
+  if (canceledAt(3, "Writing the model folder")) return;
   saveModelFolder(*model, folder.string());
+  if (context) context->progress(kPhases, kPhases, "Model written");
 }
 
 }  // namespace tunebench

@@ -9,6 +9,8 @@
 
 namespace tunebench {
 
+class JobContext;
+
 struct MakeModelOptions {
   std::string architecture = "llama";  // llama | mistral | qwen2 | gpt2
   std::string preset = "tiny";         // tiny | small | 135m
@@ -23,7 +25,9 @@ const std::vector<std::string>& makeModelPresets();
 nlohmann::json presetConfig(const std::string& architecture, const std::string& preset,
                             int64_t tokenizerVocab);
 
-// Writes config.json, model.safetensors, generation_config.json, tokenizer files.
-void makeRandomModel(const MakeModelOptions& options);
+// Writes config.json, model.safetensors, generation_config.json, tokenizer files. Reports its
+// phases to `context` when given; when canceled between phases it removes what it wrote and
+// returns.
+void makeRandomModel(const MakeModelOptions& options, JobContext* context = nullptr);
 
 }  // namespace tunebench

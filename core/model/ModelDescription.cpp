@@ -1,0 +1,181 @@
+#include "model/ModelDescription.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/Error.h"
+#include "common/Sha256.h"
+#include "jobs/JobContext.h"
+#include "model/CheckpointFolder.h"
+#include "tokenizer/SentencePieceProcessor.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string tokenText(const nlohmann::json& value) {
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_object() && value.contains("content") && value["content"].is_string())
+    return value["content"].get<std::string>();
+  return {};
+}
+
+// Reads tokenizer_config.json when present; problems in it are reported, not thrown.
+nlohmann::json readTokenizerConfig(const fs::path& folder, std::vector<std::string>& problems) {
+  const fs::path file = folder / "tokenizer_config.json";
+  if (!fs::exists(file)) return nlohmann::json::object();
+  std::ifstream in(file);
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    auto json = nlohmann::json::parse(text.str());
+    if (json.is_object()) return json;
+    problems.push_back(file.string() + ": is not a JSON object");
+  } catch (const nlohmann::json::exception& e) {
+    problems.push_back(file.string() + ": not valid JSON: " + e.what());
+  }
+  return nlohmann::json::object();
+}
+
+std::optional<int64_t> idOfText(const nlohmann::json& tokenizerConfig, const std::string& text) {
+  if (text.empty() || !tokenizerConfig.contains("added_tokens_decoder")) return std::nullopt;
+  const auto& decoder = tokenizerConfig["added_tokens_decoder"];
+  if (!decoder.is_object()) return std::nullopt;
+  for (const auto& [id, token] : decoder.items())
+    if (tokenText(token) == text) {
+      try {
+        return std::stoll(id);
+      } catch (const std::exception&) {
+        return std::nullopt;
+      }
+    }
+  return std::nullopt;
+}
+
+std::vector<SpecialToken> specialTokens(const fs::path& folder,
+                                        const std::optional<ModelConfig>& config,
+                                        const nlohmann::json& tokenizerConfig) {
+  // A sentencepiece model knows the ids of its own pieces; the problem list already says when
+  // the tokenizer is missing, so failing to load it here only leaves ids unknown.
+  std::optional<SentencePieceProcessor> pieces;
+  if (fs::exists(folder / "tokenizer.model")) {
+    try {
+      pieces = SentencePieceProcessor::fromFile((folder / "tokenizer.model").string());
+    } catch (const std::exception&) {
+    }
+  }
+  std::vector<SpecialToken> tokens;
+  for (const std::string role : {"bos", "eos", "pad", "unk"}) {
+    SpecialToken token{role, {}, std::nullopt};
+    const std::string key = role + "_token";
+    if (tokenizerConfig.contains(key)) token.text = tokenText(tokenizerConfig[key]);
+    if (config) {
+      if (role == "bos") token.id = config->bosTokenId;
+      if (role == "eos" && !config->eosTokenIds.empty()) token.id = config->eosTokenIds.front();
+      if (role == "pad") token.id = config->padTokenId;
+    }
+    if (!token.id) token.id = idOfText(tokenizerConfig, token.text);
+    if (!token.id && pieces && !token.text.empty()) {
+      const int id = pieces->pieceToId(token.text);
+      // sentencepiece answers unknown pieces with the unk id; only the unk token itself may.
+      if (id >= 0 && (id != pieces->unkId() || role == "unk")) token.id = id;
+    }
+    if (!token.text.empty() || token.id) tokens.push_back(token);
+  }
+  return tokens;
+}
+
+std::string fingerprint(const fs::path& folder, const std::vector<std::string>& weightFiles,
+                        JobContext* context) {
+  std::vector<fs::path> files{folder / "config.json"};
+  for (const auto& file : weightFiles) files.emplace_back(file);
+  uint64_t total = 0;
+  for (const auto& file : files) total += fs::file_size(file);
+  Sha256 hash;
+  std::vector<char> buffer(4 << 20);
+  uint64_t done = 0;
+  for (const auto& file : files) {
+    // The name is part of the fingerprint so that renaming a shard changes it.
+    hash.update(file.filename().string());
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error("cannot read " + file.string());
+    while (in) {
+      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      const auto got = static_cast<size_t>(in.gcount());
+      hash.update(buffer.data(), got);
+      done += got;
+      if (context) {
+        if (context->isCanceled()) return {};
+        context->progress(static_cast<int64_t>(done), static_cast<int64_t>(total),
+                          "Fingerprinting " + file.filename().string());
+      }
+    }
+  }
+  return hash.hexDigest();
+}
+
+}  // namespace
+
+ModelDescription describeModelFolder(const std::string& folderPath, const DescribeOptions& options,
+                                     JobContext* context) {
+  ModelDescription d;
+  d.folder = folderPath;
+  const fs::path folder(folderPath);
+  if (!fs::is_directory(folder)) {
+    d.problems.push_back(folderPath + " is not a folder");
+    return d;
+  }
+  if (context) context->progress(0, 0, "Reading config.json");
+  const fs::path configFile = folder / "config.json";
+  if (!fs::exists(configFile)) {
+    d.problems.push_back(configFile.string() +
+                         " is missing: a Hugging Face model folder needs one");
+  } else {
+    try {
+      d.config = loadModelConfig(configFile.string());
+    } catch (const std::exception& e) {
+      d.problems.push_back(e.what());
+    }
+  }
+
+  if (context) context->progress(0, 0, "Checking the weights");
+  std::vector<std::string> weightFiles;
+  try {
+    const CheckpointFolder checkpoint(folderPath);
+    weightFiles = checkpoint.files();
+    d.checkpointFiles = weightFiles.size();
+    for (const auto& name : checkpoint.tensorNames()) {
+      const auto& entry = checkpoint.entry(name);
+      d.dtypeElements[dtypeName(entry.dtype)] += entry.elementCount();
+      d.checkpointBytes += entry.end - entry.begin;
+    }
+  } catch (const std::exception& e) {
+    d.problems.push_back(e.what());
+  }
+
+  if (fs::exists(folder / "tokenizer.json"))
+    d.tokenizerType = "tokenizer.json (Hugging Face tokenizers)";
+  else if (fs::exists(folder / "tokenizer.model"))
+    d.tokenizerType = "tokenizer.model (sentencepiece)";
+  else
+    d.problems.push_back(folderPath +
+                         " has no tokenizer: add tokenizer.model or tokenizer.json from the "
+                         "model's original folder");
+  const auto tokenizerConfig = readTokenizerConfig(folder, d.problems);
+  d.specialTokens = specialTokens(folder, d.config, tokenizerConfig);
+  d.hasChatTemplate = tokenizerConfig.contains("chat_template");
+
+  if (options.fingerprint && d.usable()) {
+    try {
+      d.sha256 = fingerprint(folder, weightFiles, context);
+    } catch (const std::exception& e) {
+      d.problems.push_back(e.what());
+    }
+  }
+  return d;
+}
+
+}  // namespace tunebench

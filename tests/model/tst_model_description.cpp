@@ -1,0 +1,202 @@
+// Model descriptions, memory estimates, SHA-256 fingerprints and the model jobs the GUI runs.
+#include <QCryptographicHash>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/Error.h"
+#include "common/Sha256.h"
+#include "jobs/BasicJobContext.h"
+#include "model/MemoryEstimate.h"
+#include "model/ModelDescription.h"
+#include "model/ModelJobs.h"
+
+using namespace tunebench;
+namespace fs = std::filesystem;
+
+namespace {
+
+ModelConfig llama32OneB() {
+  return parseModelConfig(
+      "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":128256,\"hidden_size\":2048,"
+      "\"intermediate_size\":8192,\"num_hidden_layers\":16,\"num_attention_heads\":32,"
+      "\"num_key_value_heads\":8,\"tie_word_embeddings\":true,\"max_position_embeddings\":131072}",
+      "config.json");
+}
+
+void writeFile(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+}  // namespace
+
+class ModelDescriptionTest : public QObject {
+  Q_OBJECT
+ private slots:
+  void sha256KnownVectors_data() {
+    QTest::addColumn<QByteArray>("input");
+    QTest::addColumn<QString>("digest");
+    QTest::newRow("empty") << QByteArray()
+                           << "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+    QTest::newRow("abc") << QByteArray("abc")
+                         << "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
+    QTest::newRow("two blocks")
+        << QByteArray("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
+        << "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
+  }
+
+  void sha256KnownVectors() {
+    QFETCH(QByteArray, input);
+    QFETCH(QString, digest);
+    Sha256 hash;
+    hash.update(input.constData(), static_cast<size_t>(input.size()));
+    QCOMPARE(QString::fromStdString(hash.hexDigest()), digest);
+  }
+
+  void sha256InChunksMatchesQt() {
+    QByteArray data(1 << 20, Qt::Uninitialized);
+    QRandomGenerator random(7);
+    for (auto& byte : data) byte = static_cast<char>(random.bounded(256));
+    Sha256 hash;
+    for (qsizetype at = 0; at < data.size();) {
+      const qsizetype take = std::min<qsizetype>(random.bounded(1, 200), data.size() - at);
+      hash.update(data.constData() + at, static_cast<size_t>(take));
+      at += take;
+    }
+    QCOMPARE(
+        QString::fromStdString(hash.hexDigest()),
+        QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
+  }
+
+  void memoryEstimateOfLlama32OneB() {
+    const auto config = llama32OneB();
+    // PEFT reports these trainable counts for r=16 on all linear layers (LoRA and DoRA).
+    QCOMPARE(loraParameterCount(config, 16), int64_t(11272192));
+    QCOMPARE(loraParameterCount(config, 16) + doraMagnitudeCount(config), int64_t(11649024));
+    const auto estimate = estimateMemory(config, 16);
+    QCOMPARE(estimate.parameters, int64_t(1235814400));
+    QCOMPARE(estimate.fp32Bytes, 1235814400.0 * 4);
+    QCOMPARE(estimate.bf16Bytes, 1235814400.0 * 2);
+    // Tied 128256 × 2048 embedding stays bf16; the rest at 4.127 bits per weight.
+    const double embedding = 128256.0 * 2048;
+    QCOMPARE(estimate.nf4Bytes,
+             (1235814400.0 - embedding) * (4.0 + 0.125 + 32.0 / 16384) / 8 + embedding * 2);
+    QCOMPARE(estimate.training.size(), size_t(4));
+    const auto& full = estimate.training[0];
+    QCOMPARE(full.totalBytes(), 1235814400.0 * 16);
+    const auto& lora = estimate.training[1];
+    QCOMPARE(lora.method, std::string("LoRA"));
+    QCOMPARE(lora.totalBytes(), 1235814400.0 * 2 + 11272192.0 * 16);
+    const auto& qlora = estimate.training[2];
+    QCOMPARE(qlora.totalBytes(), estimate.nf4Bytes + 11272192.0 * 16);
+    QVERIFY(qlora.totalBytes() < lora.totalBytes());
+    QVERIFY(lora.totalBytes() < estimate.training[3].totalBytes());
+    QVERIFY(estimate.training[3].totalBytes() < full.totalBytes());
+  }
+
+  void gpt2LoraCountsItsFusedAttention() {
+    const auto config = parseModelConfig(
+        "{\"architectures\":[\"GPT2LMHeadModel\"],\"vocab_size\":50257,\"n_embd\":768,"
+        "\"n_layer\":12,\"n_head\":12,\"n_positions\":1024}",
+        "config.json");
+    // c_attn 768→2304, c_proj 768→768, c_fc 768→3072, c_proj 3072→768; rank 8.
+    QCOMPARE(loraParameterCount(config, 8), int64_t(12 * 8 * (3072 + 1536 + 3840 + 3840)));
+  }
+
+  void formatsBytes() {
+    QCOMPARE(formatBytes(512), std::string("512 B"));
+    QCOMPARE(formatBytes(3 * 1024 * 1024), std::string("3.00 MiB"));
+    QCOMPARE(formatBytes(1.5 * 1024 * 1024 * 1024), std::string("1.50 GiB"));
+  }
+
+  void starterModelIsDescribedAndFingerprinted() {
+    QTemporaryDir dir;
+    const std::string folder = dir.filePath("tiny").toStdString();
+    BasicJobContext context;
+    int64_t lastDone = -1, lastTotal = 0;
+    context.onProgress = [&](int64_t done, int64_t total, const std::string&) {
+      lastDone = done;
+      lastTotal = total;
+    };
+    MakeModelJob job({"llama", "tiny", folder, 3});
+    job.run(context);
+    QVERIFY(job.completed());
+    QVERIFY(lastTotal > 0);
+    QCOMPARE(lastDone, lastTotal);
+    const auto& d = job.result();
+    QVERIFY2(d.usable(), d.problems.empty() ? "" : d.problems.front().c_str());
+    QCOMPARE(d.config->architecture, std::string("LlamaForCausalLM"));
+    QCOMPARE(d.tokenizerType, std::string("tokenizer.model (sentencepiece)"));
+    QCOMPARE(d.checkpointFiles, size_t(1));
+    QCOMPARE(d.dtypeElements.at("F32"), uint64_t(d.config->parameterCount()));
+    QCOMPARE(d.sha256.size(), size_t(64));
+    QCOMPARE(d.specialTokens.at(0).role, std::string("bos"));
+    QCOMPARE(d.specialTokens.at(0).text, std::string("<s>"));
+    QCOMPARE(d.specialTokens.at(0).id.value_or(-1), int64_t(1));
+    QCOMPARE(d.specialTokens.at(1).text, std::string("</s>"));
+    QCOMPARE(d.specialTokens.at(1).id.value_or(-1), int64_t(2));
+    // The unk id comes from the sentencepiece model itself (config.json does not name it).
+    QCOMPARE(d.specialTokens.at(2).role, std::string("unk"));
+    QCOMPARE(d.specialTokens.at(2).id.value_or(-1), int64_t(0));
+
+    // Describing without a fingerprint reads no weights; with one, the same folder hashes alike,
+    // and any change to config.json changes it.
+    QVERIFY(describeModelFolder(folder).sha256.empty());
+    QCOMPARE(describeModelFolder(folder, {true}).sha256, d.sha256);
+    std::ofstream(fs::path(folder) / "config.json", std::ios::app) << "\n";
+    QVERIFY(describeModelFolder(folder, {true}).sha256 != d.sha256);
+
+    // A starter model never overwrites files.
+    MakeModelJob again({"llama", "tiny", folder, 3});
+    try {
+      again.run(context);
+      QFAIL("a non-empty folder was accepted");
+    } catch (const Error& e) {
+      QVERIFY(std::string(e.what()).find("not empty") != std::string::npos);
+    }
+  }
+
+  void canceledStarterModelLeavesNothing() {
+    QTemporaryDir dir;
+    const std::string folder = dir.filePath("canceled").toStdString();
+    BasicJobContext context;
+    context.cancel();
+    MakeModelJob job({"gpt2", "tiny", folder, 1});
+    job.run(context);
+    QVERIFY(!job.completed());
+    QVERIFY(!fs::exists(folder));
+  }
+
+  void brokenFoldersListEveryProblem() {
+    QTemporaryDir dir;
+    const fs::path empty(dir.filePath("empty").toStdString());
+    fs::create_directories(empty);
+    auto d = describeModelFolder(empty.string());
+    QVERIFY(!d.usable());
+    QCOMPARE(d.problems.size(), size_t(3));
+    QVERIFY(d.problems[0].find("config.json is missing") != std::string::npos);
+    QVERIFY(d.problems[1].find("model.safetensors") != std::string::npos);
+    QVERIFY(d.problems[2].find("no tokenizer") != std::string::npos);
+
+    const fs::path pickle(dir.filePath("pickle").toStdString());
+    fs::create_directories(pickle);
+    writeFile(pickle / "config.json", "{\"architectures\":[\"BertModel\"]}");
+    writeFile(pickle / "pytorch_model.bin", "not unpickled");
+    writeFile(pickle / "tokenizer.json", "{}");
+    d = describeModelFolder(pickle.string());
+    QCOMPARE(d.problems.size(), size_t(2));
+    QVERIFY2(d.problems[0].find("LlamaForCausalLM") != std::string::npos, d.problems[0].c_str());
+    QVERIFY2(d.problems[1].find("pickle") != std::string::npos, d.problems[1].c_str());
+
+    d = describeModelFolder(dir.filePath("missing").toStdString());
+    QCOMPARE(d.problems.size(), size_t(1));
+    QVERIFY(d.problems[0].find("is not a folder") != std::string::npos);
+  }
+};
+
+QTEST_GUILESS_MAIN(ModelDescriptionTest)
+#include "tst_model_description.moc"

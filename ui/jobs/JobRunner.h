@@ -1,0 +1,72 @@
+#pragma once
+// Runs one core Job on its own QThread. The job reports through a thread-safe JobContext; the GUI
+// side picks up the latest report from a timer (at most 25 times a second), so a job that reports
+// every millisecond never floods the event loop with repaints.
+#include <QElapsedTimer>
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <memory>
+#include <mutex>
+
+#include "jobs/BasicJobContext.h"
+
+class QThread;
+
+namespace tunebench::ui {
+
+class JobRunner : public QObject {
+  Q_OBJECT
+ public:
+  enum class Outcome { Running, Succeeded, Failed, Canceled };
+  struct Progress {
+    qint64 done = 0;
+    qint64 total = 0;  // <= 0: unknown amount of work
+    QString text;
+  };
+  static constexpr int kRefreshIntervalMs = 40;
+  static constexpr int kJobNiceness = 10;
+
+  explicit JobRunner(std::unique_ptr<Job> job, QObject* parent = nullptr);
+  // Cancels a running job and waits for it: the job may reference objects about to go.
+  ~JobRunner() override;
+
+  void start();
+  QString name() const { return name_; }
+  Job& job() { return *job_; }
+  Outcome outcome() const { return outcome_; }
+  bool isRunning() const { return outcome_ == Outcome::Running && thread_ != nullptr; }
+  QString errorText() const { return error_; }
+  Progress progress() const;
+  // Seconds left, extrapolated from the rate so far; negative when it cannot be told yet.
+  double etaSeconds() const;
+
+ public slots:
+  void cancel();
+
+ signals:
+  void progressChanged();
+  void finished();
+
+ private:
+  void refresh();
+  void onThreadFinished();
+
+  std::unique_ptr<Job> job_;
+  QString name_;
+  BasicJobContext context_;
+  QThread* thread_ = nullptr;
+  QTimer refreshTimer_;
+  QElapsedTimer elapsed_;
+  Outcome outcome_ = Outcome::Running;
+  QString error_;
+
+  mutable std::mutex mutex_;  // guards the fields below, written by the job's thread
+  Progress latest_;
+  bool dirty_ = false;
+  std::string failure_;
+};
+
+QString formatEta(double seconds);
+
+}  // namespace tunebench::ui
