@@ -6,6 +6,7 @@
 #include "common/Error.h"
 #include "data/BasicCleaningSteps.h"
 #include "data/TextNormalization.h"
+#include "common/JsonFile.h"
 #include "data/WordLists.h"
 
 namespace tunebench {

@@ -71,12 +71,4 @@ std::map<std::string, std::vector<std::string>> parseSynonymList(std::string_vie
   return synonyms;
 }
 
-std::string readTextFile(const std::string& path) {
-  std::ifstream stream(path, std::ios::binary);
-  if (!stream) throw Error("cannot open word list " + path);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
-
 }  // namespace tunebench

@@ -13,8 +13,6 @@ namespace tunebench {
 std::set<std::string> parseWordList(std::string_view text);
 // Lines "word: synonym, synonym"; returns word -> synonyms (both directions are not implied).
 std::map<std::string, std::vector<std::string>> parseSynonymList(std::string_view text);
-// Reads a word list file; throws tunebench::Error naming the file when it cannot be read.
-std::string readTextFile(const std::string& path);
 
 std::string_view shippedProfanityList();
 std::string_view shippedSynonymList();

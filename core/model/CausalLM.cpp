@@ -20,6 +20,33 @@ torch::Tensor projectToVocabulary(const torch::Tensor& hidden, const torch::Tens
   return torch::nn::functional::linear(selected, weight).to(torch::kFloat32);
 }
 
+// What every forward pass works out before the layers run.
+struct ForwardSetup {
+  int64_t past;
+  torch::Tensor positions;
+  AttentionPlan plan;
+};
+
+ForwardSetup prepareForward(const ForwardInput& input, const torch::Tensor& positions, int64_t past,
+                            std::optional<int64_t> window) {
+  const auto& ids = input.inputIds;
+  return {past, positions,
+          planAttention(ids.size(0), ids.size(1), past, input.paddingMask, input.segmentIds, window,
+                        ids.device())};
+}
+
+// Runs a stack of decoder layers and records the new cache length.
+template <typename LayerImpl>
+torch::Tensor runLayers(torch::nn::ModuleList& layers, torch::Tensor hidden, const ForwardSetup& setup,
+                        const torch::Tensor& cos, const torch::Tensor& sin, const ForwardInput& input) {
+  for (size_t i = 0; i < layers->size(); ++i) {
+    LayerContext context{setup.plan, cos, sin, input.cache, static_cast<int64_t>(i), setup.past};
+    hidden = layers[i]->as<LayerImpl>()->forward(hidden, context);
+  }
+  if (input.cache) input.cache->length = setup.past + input.inputIds.size(1);
+  return hidden;
+}
+
 class LlamaBodyImpl : public torch::nn::Module {
  public:
   explicit LlamaBodyImpl(const ModelConfig& config) {
@@ -46,19 +73,11 @@ class LlamaCausalLM : public CausalLMImpl {
   }
 
   torch::Tensor forward(const ForwardInput& input) override {
-    const auto& ids = input.inputIds;
-    const int64_t batch = ids.size(0), length = ids.size(1);
     const int64_t past = input.cache ? input.cache->length : 0;
-    const auto positions = positionsFor(input, past);
-    const auto [cos, sin] = model->rotary_emb(positions);
-    const auto plan = planAttention(batch, length, past, input.paddingMask, input.segmentIds,
-                                    config_.slidingWindow, ids.device());
-    auto hidden = model->embed_tokens(ids);
-    for (size_t i = 0; i < model->layers->size(); ++i) {
-      LayerContext context{plan, cos, sin, input.cache, static_cast<int64_t>(i), past};
-      hidden = model->layers[i]->as<LlamaLayerImpl>()->forward(hidden, context);
-    }
-    if (input.cache) input.cache->length = past + length;
+    const auto setup = prepareForward(input, positionsFor(input, past), past, config_.slidingWindow);
+    const auto [cos, sin] = model->rotary_emb(setup.positions);
+    auto hidden = runLayers<LlamaLayerImpl>(model->layers, model->embed_tokens(input.inputIds), setup,
+                                            cos, sin, input);
     hidden = model->norm(hidden);
     const auto& head = lm_head ? lm_head->weight : model->embed_tokens->weight;
     return projectToVocabulary(hidden, head, input.lastPositionOnly);
@@ -98,23 +117,16 @@ class Gpt2CausalLM : public CausalLMImpl {
   }
 
   torch::Tensor forward(const ForwardInput& input) override {
-    const auto& ids = input.inputIds;
-    const int64_t batch = ids.size(0), length = ids.size(1);
     const int64_t past = input.cache ? input.cache->length : 0;
-    const auto positions = positionsFor(input, past);
-    if (past + length > config_.maxPositions)
-      throw Error("sequence of " + std::to_string(past + length) +
-                  " tokens exceeds the model's n_positions (" +
+    const int64_t end = past + input.inputIds.size(1);
+    if (end > config_.maxPositions)
+      throw Error("sequence of " + std::to_string(end) + " tokens exceeds the model's n_positions (" +
                   std::to_string(config_.maxPositions) + ")");
-    const auto plan = planAttention(batch, length, past, input.paddingMask, input.segmentIds,
-                                    std::nullopt, ids.device());
+    const auto setup = prepareForward(input, positionsFor(input, past), past, std::nullopt);
     const torch::Tensor none;
-    auto hidden = transformer->wte(ids) + transformer->wpe(positions);
-    for (size_t i = 0; i < transformer->h->size(); ++i) {
-      LayerContext context{plan, none, none, input.cache, static_cast<int64_t>(i), past};
-      hidden = transformer->h[i]->as<Gpt2LayerImpl>()->forward(hidden, context);
-    }
-    if (input.cache) input.cache->length = past + length;
+    auto hidden = runLayers<Gpt2LayerImpl>(
+        transformer->h, transformer->wte(input.inputIds) + transformer->wpe(setup.positions), setup,
+        none, none, input);
     hidden = transformer->ln_f(hidden);
     const auto& head = lm_head ? lm_head->weight : transformer->wte->weight;
     return projectToVocabulary(hidden, head, input.lastPositionOnly);

@@ -2,13 +2,12 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/TorchPch.h"
 
 namespace tunebench {
@@ -44,15 +43,7 @@ CheckpointFolder::CheckpointFolder(const std::string& folderPath) {
   if (fs::exists(single)) {
     files_.push_back(single.string());
   } else if (fs::exists(index)) {
-    std::ifstream in(index);
-    std::stringstream text;
-    text << in.rdbuf();
-    nlohmann::json json;
-    try {
-      json = nlohmann::json::parse(text.str());
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(index.string() + ": not valid JSON: " + e.what());
-    }
+    const auto json = readJsonFile(index.string());
     if (!json.is_object() || !json.contains("weight_map") || !json["weight_map"].is_object())
       throw Error(index.string() + ": needs a \"weight_map\" object");
     std::set<std::string> shards;

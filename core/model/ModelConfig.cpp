@@ -1,9 +1,7 @@
 #include "model/ModelConfig.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "common/Error.h"
+#include "common/JsonFile.h"
 
 namespace tunebench {
 
@@ -208,11 +206,7 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
 }
 
 ModelConfig loadModelConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return parseModelConfig(text.str(), path);
+  return parseModelConfig(readTextFile(path), path);
 }
 
 int64_t ModelConfig::parameterCount() const {

@@ -5,9 +5,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
@@ -32,14 +32,6 @@ void writeTextFile(const fs::path& path, const std::string& text) {
   out << text;
   out.flush();
   if (!out) throw Error("cannot write " + path.string());
-}
-
-std::string readTextFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read " + path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 double jsonDouble(const nlohmann::json& value) {
@@ -175,12 +167,7 @@ TrainerState readCheckpoint(const std::string& folder, torch::nn::Module& model,
     optimizer.load(archive);
   });
   const auto statePath = (path / "state.json").string();
-  nlohmann::json state;
-  try {
-    state = nlohmann::json::parse(readTextFile(statePath));
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(statePath + ": " + e.what());
-  }
+  const auto state = readJsonFile(statePath);
   return TrainerState::fromJson(state, statePath);
 }
 

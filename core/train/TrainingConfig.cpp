@@ -1,11 +1,11 @@
 #include "train/TrainingConfig.h"
 
 #include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 
 namespace tunebench {
 
@@ -209,17 +209,8 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
 }
 
 TrainingConfig loadTrainingConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open training config " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path + ": not valid JSON: " + e.what());
-  }
-  return parseTrainingConfig(json, path, std::filesystem::path(path).parent_path().string());
+  return parseTrainingConfig(readJsonFile(path), path,
+                             std::filesystem::path(path).parent_path().string());
 }
 
 }  // namespace tunebench
