@@ -1,0 +1,29 @@
+#pragma once
+// Cuts text around added tokens before normalization and BPE see it, honouring their
+// lstrip/rstrip/single_word flags. Among tokens starting at the same place the longest wins.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tokenizer/Tokenizer.h"
+
+namespace tunebench {
+
+struct TextSegment {
+  std::string text;     // when tokenId < 0: plain text for the model
+  int tokenId = -1;     // the added token matched here
+  size_t offset = 0;    // byte offset of the segment in the input
+};
+
+class AddedTokenSplitter {
+ public:
+  // Only tokens whose `normalized` flag equals matchNormalized take part.
+  AddedTokenSplitter(const std::vector<AddedToken>& tokens, bool matchNormalized);
+  std::vector<TextSegment> split(std::string_view text, size_t baseOffset = 0) const;
+  bool empty() const { return tokens_.empty(); }
+
+ private:
+  std::vector<AddedToken> tokens_;  // longest first
+};
+
+}  // namespace tunebench
