@@ -32,7 +32,8 @@ std::unique_ptr<BpeModel> readBpeModel(const JsonNode& model) {
       merges.emplace_back(text.substr(0, space), text.substr(space + 1));
     } else if (merge.isArray()) {
       if (merge.size() != 2) merge.fail("expected a pair [left, right]");
-      merges.emplace_back(merge.at(0).str(), merge.at(1).str());
+      std::string left = merge.at(0).str();  // checked first, so errors name [0] before [1]
+      merges.emplace_back(std::move(left), merge.at(1).str());
     } else {
       merge.fail("expected a string \"left right\" or a pair [left, right]");
     }
