@@ -87,7 +87,9 @@ const std::map<std::string, std::string>& presets() {
 
 }  // namespace
 
-std::vector<std::string> chatPresetNames() { return {"chatml", "llama-2", "llama-3", "alpaca", "human-assistant"}; }
+std::vector<std::string> chatPresetNames() {
+  return {"chatml", "llama-2", "llama-3", "alpaca", "human-assistant"};
+}
 
 std::string chatPresetSource(const std::string& name) {
   const auto it = presets().find(name);

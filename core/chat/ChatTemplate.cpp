@@ -8,12 +8,14 @@ namespace tunebench {
 
 namespace {
 
-jinja::ValueDict makeContext(const nlohmann::ordered_json& messages, const ChatRenderOptions& options) {
+jinja::ValueDict makeContext(const nlohmann::ordered_json& messages,
+                             const ChatRenderOptions& options) {
   if (!messages.is_array()) throw Error("rendering chat: messages must be a JSON array");
   for (size_t i = 0; i < messages.size(); ++i)
     if (!messages[i].is_object() || !messages[i].contains("role"))
       throw Error("rendering chat: messages[" + std::to_string(i) + "] has no \"role\"");
-  if (!options.extraContext.is_object()) throw Error("rendering chat: extra context must be a JSON object");
+  if (!options.extraContext.is_object())
+    throw Error("rendering chat: extra context must be a JSON object");
   jinja::ValueDict context;
   context.set("bos_token", jinja::Value(options.bosToken));
   context.set("eos_token", jinja::Value(options.eosToken));
@@ -39,9 +41,13 @@ nlohmann::ordered_json toJsonMessages(const std::vector<ChatMessage>& messages) 
 ChatTemplate::ChatTemplate(const std::string& source)
     : template_(std::make_shared<const jinja::Template>(source)) {}
 
-std::vector<std::string> ChatTemplate::presetNames() { return chatPresetNames(); }
+std::vector<std::string> ChatTemplate::presetNames() {
+  return chatPresetNames();
+}
 
-ChatTemplate ChatTemplate::preset(const std::string& name) { return ChatTemplate(chatPresetSource(name)); }
+ChatTemplate ChatTemplate::preset(const std::string& name) {
+  return ChatTemplate(chatPresetSource(name));
+}
 
 ChatTemplate ChatTemplate::forConfig(const TokenizerConfig& config, const std::string& fallback,
                                      const std::string& name) {
@@ -55,13 +61,17 @@ ChatTemplate ChatTemplate::forConfig(const TokenizerConfig& config, const std::s
   return preset(fallback);
 }
 
-const std::string& ChatTemplate::source() const { return template_->source(); }
+const std::string& ChatTemplate::source() const {
+  return template_->source();
+}
 
-std::string ChatTemplate::render(const nlohmann::ordered_json& messages, const ChatRenderOptions& options) const {
+std::string ChatTemplate::render(const nlohmann::ordered_json& messages,
+                                 const ChatRenderOptions& options) const {
   return template_->render(makeContext(messages, options));
 }
 
-std::string ChatTemplate::render(const std::vector<ChatMessage>& messages, const ChatRenderOptions& options) const {
+std::string ChatTemplate::render(const std::vector<ChatMessage>& messages,
+                                 const ChatRenderOptions& options) const {
   return render(toJsonMessages(messages), options);
 }
 
@@ -70,14 +80,16 @@ RenderedChat ChatTemplate::renderWithSpans(const nlohmann::ordered_json& message
   RenderedChat result;
   std::vector<size_t> assistants;
   for (size_t i = 0; i < messages.size(); ++i)
-    if (messages[i].is_object() && messages[i].value("role", "") == "assistant") assistants.push_back(i);
+    if (messages[i].is_object() && messages[i].value("role", "") == "assistant")
+      assistants.push_back(i);
 
   if (template_->hasGenerationBlocks()) {
     std::vector<std::pair<size_t, size_t>> spans;
     result.text = template_->render(makeContext(messages, options), &spans);
     if (spans.size() != assistants.size())
       throw Error("rendering chat: the template wrote " + std::to_string(spans.size()) +
-                  " {% generation %} blocks for " + std::to_string(assistants.size()) + " assistant messages");
+                  " {% generation %} blocks for " + std::to_string(assistants.size()) +
+                  " assistant messages");
     for (size_t k = 0; k < spans.size(); ++k)
       result.assistantSpans.push_back({assistants[k], spans[k].first, spans[k].second});
     return result;
@@ -95,9 +107,10 @@ RenderedChat ChatTemplate::renderWithSpans(const nlohmann::ordered_json& message
     const std::string prefix = render(before, prompt);
     const std::string upTo = render(through, turn);
     if (!startsWith(upTo, prefix) || !startsWith(result.text, upTo))
-      throw Error("rendering chat: the template does not render messages[" + std::to_string(index) +
-                  "] as a continuation of the earlier messages, so its assistant span cannot be located "
-                  "(add {% generation %} blocks to the template)");
+      throw Error(
+          "rendering chat: the template does not render messages[" + std::to_string(index) +
+          "] as a continuation of the earlier messages, so its assistant span cannot be located "
+          "(add {% generation %} blocks to the template)");
     result.assistantSpans.push_back({index, prefix.size(), upTo.size()});
   }
   return result;

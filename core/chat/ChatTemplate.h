@@ -51,20 +51,25 @@ class ChatTemplate {
   static std::vector<std::string> presetNames();
   static ChatTemplate preset(const std::string& name);
   // The config's template (named `name`, else its default), else the preset `fallback`.
-  static ChatTemplate forConfig(const TokenizerConfig& config, const std::string& fallback = "chatml",
+  static ChatTemplate forConfig(const TokenizerConfig& config,
+                                const std::string& fallback = "chatml",
                                 const std::string& name = "default");
 
   // messages: a JSON array of objects with at least "role" and "content".
-  std::string render(const nlohmann::ordered_json& messages, const ChatRenderOptions& options) const;
-  std::string render(const std::vector<ChatMessage>& messages, const ChatRenderOptions& options) const;
+  std::string render(const nlohmann::ordered_json& messages,
+                     const ChatRenderOptions& options) const;
+  std::string render(const std::vector<ChatMessage>& messages,
+                     const ChatRenderOptions& options) const;
 
   // The text and its assistant spans. With {% generation %} blocks in the template, the spans
   // are what those blocks wrote (in assistant message order). Otherwise, for assistant message i
   // the span runs from the end of messages[0..i) rendered with the generation prompt to the end
   // of messages[0..i] rendered without it; when the template does not render conversations as
   // prefixes of each other this throws tunebench::Error naming the message.
-  RenderedChat renderWithSpans(const nlohmann::ordered_json& messages, const ChatRenderOptions& options) const;
-  RenderedChat renderWithSpans(const std::vector<ChatMessage>& messages, const ChatRenderOptions& options) const;
+  RenderedChat renderWithSpans(const nlohmann::ordered_json& messages,
+                               const ChatRenderOptions& options) const;
+  RenderedChat renderWithSpans(const std::vector<ChatMessage>& messages,
+                               const ChatRenderOptions& options) const;
 
   const std::string& source() const;
 

@@ -28,8 +28,8 @@ struct Expr {
     Not,
     Negate,
     Plus,
-    Binary,     // name is the operator: + - * / // % ** ~
-    Compare,    // args[0] op[0] args[1] op[1] args[2] ...
+    Binary,   // name is the operator: + - * / // % ** ~
+    Compare,  // args[0] op[0] args[1] op[1] args[2] ...
     And,
     Or,
     Conditional,  // args: value, condition, otherwise (may be null)
@@ -52,14 +52,14 @@ struct Node {
   enum class Kind { Text, Output, If, For, Set, SetBlock, Break, Continue, Macro, Generation };
   Kind kind;
   size_t offset = 0;
-  std::string text;                                   // Text
-  ExprPtr expr;                                       // Output, Set value, For iterable
-  std::vector<std::pair<ExprPtr, Body>> branches;     // If: condition and body, in order
-  Body body;                                          // For, SetBlock, Macro, Generation
-  Body elseBody;                                      // If, For
-  std::vector<std::string> targets;                   // For/Set: names; Set may be "ns.attr"
-  ExprPtr condition;                                  // For ... if condition
-  std::string name;                                   // Macro
+  std::string text;                                     // Text
+  ExprPtr expr;                                         // Output, Set value, For iterable
+  std::vector<std::pair<ExprPtr, Body>> branches;       // If: condition and body, in order
+  Body body;                                            // For, SetBlock, Macro, Generation
+  Body elseBody;                                        // If, For
+  std::vector<std::string> targets;                     // For/Set: names; Set may be "ns.attr"
+  ExprPtr condition;                                    // For ... if condition
+  std::string name;                                     // Macro
   std::vector<std::pair<std::string, ExprPtr>> params;  // Macro parameters and defaults
 };
 

@@ -1,9 +1,9 @@
 // Filters, tests and global functions.
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
-#include <cerrno>
 #include <optional>
 
 #include "chat/JinjaBuiltins.h"
@@ -18,7 +18,8 @@ const char* const kRaisedPrefix = "raise_exception: ";
 namespace {
 
 // Positional argument `index` or keyword `name`, else the fallback.
-Value arg(const ValueList& args, const KeywordArgs& kwargs, size_t index, const char* name, Value fallback = Value()) {
+Value arg(const ValueList& args, const KeywordArgs& kwargs, size_t index, const char* name,
+          Value fallback = Value()) {
   if (index < args.size()) return args[index];
   for (const auto& [key, value] : kwargs)
     if (key == name) return value;
@@ -27,11 +28,16 @@ Value arg(const ValueList& args, const KeywordArgs& kwargs, size_t index, const 
 
 Value length(const Value& v) {
   switch (v.type()) {
-    case Value::Type::Undefined: return Value(static_cast<int64_t>(0));
-    case Value::Type::String: return Value(static_cast<int64_t>(utf8ToCodePoints(v.asString()).size()));
-    case Value::Type::List: return Value(static_cast<int64_t>(v.items().size()));
-    case Value::Type::Dict: return Value(static_cast<int64_t>(v.asDict().entries.size()));
-    default: throw Error("object of type '" + v.typeName() + "' has no len()");
+    case Value::Type::Undefined:
+      return Value(static_cast<int64_t>(0));
+    case Value::Type::String:
+      return Value(static_cast<int64_t>(utf8ToCodePoints(v.asString()).size()));
+    case Value::Type::List:
+      return Value(static_cast<int64_t>(v.items().size()));
+    case Value::Type::Dict:
+      return Value(static_cast<int64_t>(v.asDict().entries.size()));
+    default:
+      throw Error("object of type '" + v.typeName() + "' has no len()");
   }
 }
 
@@ -56,7 +62,8 @@ std::optional<double> parseFloat(const std::string& raw) {
 }
 
 Value toInt(const Value& v, const Value& fallback, int base) {
-  if (v.isNumber()) return Value(v.isFloat() ? static_cast<int64_t>(std::trunc(v.asDouble())) : v.asInt());
+  if (v.isNumber())
+    return Value(v.isFloat() ? static_cast<int64_t>(std::trunc(v.asDouble())) : v.asInt());
   if (v.isString()) {
     if (auto i = parseInteger(v.asString(), base)) return Value(*i);
     if (auto d = parseFloat(v.asString())) return Value(static_cast<int64_t>(std::trunc(*d)));
@@ -69,10 +76,12 @@ Value attributePath(const Value& item, const std::string& path) {
   size_t start = 0;
   while (true) {
     const size_t dot = path.find('.', start);
-    const std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    const std::string part =
+        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
     const bool numeric = !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit);
-    current = numeric && current.isList() ? getItem(current, Value(static_cast<int64_t>(std::stoll(part))))
-                                          : getItem(current, Value(part));
+    current = numeric && current.isList()
+                  ? getItem(current, Value(static_cast<int64_t>(std::stoll(part))))
+                  : getItem(current, Value(part));
     if (dot == std::string::npos) return current;
     start = dot + 1;
   }
@@ -82,12 +91,23 @@ std::string htmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&#34;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&#34;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -98,7 +118,8 @@ Value selectItems(const Value& input, const ValueList& args, bool byAttribute, b
   size_t next = 0;
   std::string attribute;
   if (byAttribute) {
-    if (args.empty() || !args[0].isString()) throw Error("selectattr/rejectattr need an attribute name");
+    if (args.empty() || !args[0].isString())
+      throw Error("selectattr/rejectattr need an attribute name");
     attribute = args[next++].asString();
   }
   std::string test;
@@ -130,7 +151,8 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
     const Value sortKeys = arg(args, kwargs, 3, "sort_keys", Value(false));
     if (!indent.isUndefined() && !indent.isNone() && (!indent.isNumber() || indent.isFloat()))
       throw Error("tojson: indent must be an integer");
-    return Value(input.toJson(indent.isNumber() ? static_cast<int>(indent.asInt()) : -1, sortKeys.truthy()));
+    return Value(
+        input.toJson(indent.isNumber() ? static_cast<int>(indent.asInt()) : -1, sortKeys.truthy()));
   }
   if (name == "upper") return Value(toUpper(input.str()));
   if (name == "lower") return Value(toLower(input.str()));
@@ -152,26 +174,30 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
     std::string out;
     size_t i = 0;
     for (const Value& item : iterate(input)) {
-      out += (i++ ? separator : "") + (attribute.isString() ? attributePath(item, attribute.asString()) : item).str();
+      out += (i++ ? separator : "") +
+             (attribute.isString() ? attributePath(item, attribute.asString()) : item).str();
     }
     return Value(out);
   }
   if (name == "replace") {
     const Value from = arg(args, kwargs, 0, "old"), to = arg(args, kwargs, 1, "new");
     const Value count = arg(args, kwargs, 2, "count");
-    return Value(pythonReplace(input.str(), from.str(), to.str(), count.isNumber() ? count.asInt() : -1));
+    return Value(
+        pythonReplace(input.str(), from.str(), to.str(), count.isNumber() ? count.asInt() : -1));
   }
   if (name == "items") {
     if (input.isUndefined()) return Value::list({});
     if (!input.isDict()) throw Error("Can only get item pairs from a mapping.");
     ValueList out;
-    for (const auto& [key, value] : input.asDict().entries) out.push_back(Value::list({Value(key), value}, true));
+    for (const auto& [key, value] : input.asDict().entries)
+      out.push_back(Value::list({Value(key), value}, true));
     return Value::list(std::move(out));
   }
   if (name == "string") return Value(input.str());
   if (name == "int") {
     const Value base = arg(args, kwargs, 1, "base", Value(static_cast<int64_t>(10)));
-    return toInt(input, arg(args, kwargs, 0, "default", Value(static_cast<int64_t>(0))), static_cast<int>(base.asInt()));
+    return toInt(input, arg(args, kwargs, 0, "default", Value(static_cast<int64_t>(0))),
+                 static_cast<int>(base.asInt()));
   }
   if (name == "float") {
     const Value fallback = arg(args, kwargs, 0, "default", Value(0.0));
@@ -193,14 +219,18 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   }
   if (name == "abs") {
     if (!input.isNumber()) throw Error("bad operand type for abs(): '" + input.typeName() + "'");
-    return input.isFloat() ? Value(std::fabs(input.asDouble())) : Value(static_cast<int64_t>(std::llabs(input.asInt())));
+    return input.isFloat() ? Value(std::fabs(input.asDouble()))
+                           : Value(static_cast<int64_t>(std::llabs(input.asInt())));
   }
   if (name == "round") {
-    const int64_t precision = arg(args, kwargs, 0, "precision", Value(static_cast<int64_t>(0))).asInt();
+    const int64_t precision =
+        arg(args, kwargs, 0, "precision", Value(static_cast<int64_t>(0))).asInt();
     const std::string method = arg(args, kwargs, 1, "method", Value("common")).str();
     const double scale = std::pow(10.0, static_cast<double>(precision));
     const double x = input.asDouble() * scale;
-    const double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::nearbyint(x);
+    const double r = method == "ceil"    ? std::ceil(x)
+                     : method == "floor" ? std::floor(x)
+                                         : std::nearbyint(x);
     return Value(r / scale);
   }
   if (name == "map") {
@@ -212,8 +242,10 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
         if (v.isUndefined()) v = arg({}, kwargs, 99, "default", v);
         out.push_back(v);
       } else {
-        if (args.empty() || !args[0].isString()) throw Error("map: expected a filter name or attribute=");
-        out.push_back(applyFilter(args[0].asString(), item, ValueList(args.begin() + 1, args.end()), {}));
+        if (args.empty() || !args[0].isString())
+          throw Error("map: expected a filter name or attribute=");
+        out.push_back(
+            applyFilter(args[0].asString(), item, ValueList(args.begin() + 1, args.end()), {}));
       }
     }
     return Value::list(std::move(out));
@@ -227,14 +259,17 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   if (name == "unique") {
     ValueList out;
     for (const Value& item : iterate(input))
-      if (std::none_of(out.begin(), out.end(), [&](const Value& v) { return valuesEqual(v, item); })) out.push_back(item);
+      if (std::none_of(out.begin(), out.end(),
+                       [&](const Value& v) { return valuesEqual(v, item); }))
+        out.push_back(item);
     return Value::list(std::move(out));
   }
   if (name == "sum") {
     Value total = arg(args, kwargs, 1, "start", Value(static_cast<int64_t>(0)));
     const Value attribute = arg(args, kwargs, 0, "attribute");
     for (const Value& item : iterate(input))
-      total = binaryOperation("+", total, attribute.isString() ? attributePath(item, attribute.asString()) : item);
+      total = binaryOperation(
+          "+", total, attribute.isString() ? attributePath(item, attribute.asString()) : item);
     return total;
   }
   if (name == "min" || name == "max") {
@@ -293,12 +328,14 @@ bool applyTest(const std::string& name, const Value& v, const ValueList& args) {
   if (name == "ne" || name == "!=") return !valuesEqual(v, argument(0));
   if (name == "lt" || name == "lessthan" || name == "<") return compareValues(v, argument(0)) < 0;
   if (name == "le" || name == "<=") return compareValues(v, argument(0)) <= 0;
-  if (name == "gt" || name == "greaterthan" || name == ">") return compareValues(v, argument(0)) > 0;
+  if (name == "gt" || name == "greaterthan" || name == ">")
+    return compareValues(v, argument(0)) > 0;
   if (name == "ge" || name == ">=") return compareValues(v, argument(0)) >= 0;
   if (name == "in") return containsValue(argument(0), v);
   if (name == "sameas") {
     const Value& other = argument(0);
-    if (v.isNone() || v.isBool() || v.isUndefined()) return v.type() == other.type() && valuesEqual(v, other);
+    if (v.isNone() || v.isBool() || v.isUndefined())
+      return v.type() == other.type() && valuesEqual(v, other);
     return valuesEqual(v, other) && v.type() == other.type();
   }
   if (name == "lower") return v.isString() && toLower(v.asString()) == v.asString();
@@ -309,26 +346,28 @@ bool applyTest(const std::string& name, const Value& v, const ValueList& args) {
 ValueDict builtinGlobals() {
   ValueDict globals;
   globals.set("range", Value::function("range", [](ValueList& args, KeywordArgs&) {
-    for (const Value& a : args)
-      if (!a.isNumber() || a.isFloat()) throw Error("range() arguments must be integers, not " + a.typeName());
-    if (args.empty() || args.size() > 3) throw Error("range expected 1 to 3 arguments");
-    const int64_t start = args.size() == 1 ? 0 : args[0].asInt();
-    const int64_t stop = args.size() == 1 ? args[0].asInt() : args[1].asInt();
-    const int64_t step = args.size() == 3 ? args[2].asInt() : 1;
-    if (step == 0) throw Error("range() arg 3 must not be zero");
-    ValueList out;
-    for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
-      // The same ceiling as Jinja's sandbox.
-      if (out.size() >= 100000) throw Error("range too big, maximum is 100000");
-      out.emplace_back(i);
-    }
-    return Value::list(std::move(out));
-  }));
+                for (const Value& a : args)
+                  if (!a.isNumber() || a.isFloat())
+                    throw Error("range() arguments must be integers, not " + a.typeName());
+                if (args.empty() || args.size() > 3) throw Error("range expected 1 to 3 arguments");
+                const int64_t start = args.size() == 1 ? 0 : args[0].asInt();
+                const int64_t stop = args.size() == 1 ? args[0].asInt() : args[1].asInt();
+                const int64_t step = args.size() == 3 ? args[2].asInt() : 1;
+                if (step == 0) throw Error("range() arg 3 must not be zero");
+                ValueList out;
+                for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+                  // The same ceiling as Jinja's sandbox.
+                  if (out.size() >= 100000) throw Error("range too big, maximum is 100000");
+                  out.emplace_back(i);
+                }
+                return Value::list(std::move(out));
+              }));
   auto makeDict = [](bool isNamespace) {
     return [isNamespace](ValueList& args, KeywordArgs& kwargs) {
       ValueDict d;
       if (!args.empty()) {
-        if (args.size() > 1 || !args[0].isDict()) throw Error("expected at most one mapping argument");
+        if (args.size() > 1 || !args[0].isDict())
+          throw Error("expected at most one mapping argument");
         d = args[0].asDict();
       }
       for (auto& [key, value] : kwargs) d.set(key, value);
@@ -337,18 +376,21 @@ ValueDict builtinGlobals() {
   };
   globals.set("dict", Value::function("dict", makeDict(false)));
   globals.set("namespace", Value::function("namespace", makeDict(true)));
-  globals.set("raise_exception", Value::function("raise_exception", [](ValueList& args, KeywordArgs&) -> Value {
-    throw Error(kRaisedPrefix + (args.empty() ? std::string() : args[0].str()));
-  }));
+  globals.set("raise_exception",
+              Value::function("raise_exception", [](ValueList& args, KeywordArgs&) -> Value {
+                throw Error(kRaisedPrefix + (args.empty() ? std::string() : args[0].str()));
+              }));
   globals.set("strftime_now", Value::function("strftime_now", [](ValueList& args, KeywordArgs&) {
-    if (args.empty() || !args[0].isString()) throw Error("strftime_now expects a format string");
-    const std::time_t now = std::time(nullptr);
-    std::tm local{};
-    localtime_r(&now, &local);
-    char buffer[256];
-    const size_t n = std::strftime(buffer, sizeof buffer, args[0].asString().c_str(), &local);
-    return Value(std::string(buffer, n));
-  }));
+                if (args.empty() || !args[0].isString())
+                  throw Error("strftime_now expects a format string");
+                const std::time_t now = std::time(nullptr);
+                std::tm local{};
+                localtime_r(&now, &local);
+                char buffer[256];
+                const size_t n =
+                    std::strftime(buffer, sizeof buffer, args[0].asString().c_str(), &local);
+                return Value(std::string(buffer, n));
+              }));
   return globals;
 }
 

@@ -38,9 +38,10 @@ class Lexer {
     while (pos < end) {
       const size_t open = findTagOpen(pos, end);
       std::string text = src_.substr(pos, (open == std::string::npos ? end : open) - pos);
-      if (stripNextText) text.erase(0, text.find_first_not_of(" \t\r\n\f\v") == std::string::npos
-                                           ? text.size()
-                                           : text.find_first_not_of(" \t\r\n\f\v"));
+      if (stripNextText)
+        text.erase(0, text.find_first_not_of(" \t\r\n\f\v") == std::string::npos
+                          ? text.size()
+                          : text.find_first_not_of(" \t\r\n\f\v"));
       stripNextText = false;
       if (open == std::string::npos) {
         pushText(text, pos);
@@ -59,8 +60,10 @@ class Lexer {
         // Only spaces and tabs between the start of the line and a block or comment tag.
         const size_t lineStart = text.rfind('\n');
         const size_t from = lineStart == std::string::npos ? 0 : lineStart + 1;
-        const bool atLineStart = lineStart != std::string::npos || pos == 0 || src_[pos - 1] == '\n';
-        if (atLineStart && text.find_first_not_of(" \t", from) == std::string::npos) text.erase(from);
+        const bool atLineStart =
+            lineStart != std::string::npos || pos == 0 || src_[pos - 1] == '\n';
+        if (atLineStart && text.find_first_not_of(" \t", from) == std::string::npos)
+          text.erase(from);
       }
       pushText(text, pos);
       if (kind == '#') {
@@ -72,7 +75,8 @@ class Lexer {
         afterBlockEnd(pos, minus, plus, stripNextText);
         continue;
       }
-      tokens_.push_back({kind == '{' ? Token::Kind::VarBegin : Token::Kind::BlockBegin, {}, 0, 0.0, open});
+      tokens_.push_back(
+          {kind == '{' ? Token::Kind::VarBegin : Token::Kind::BlockBegin, {}, 0, 0.0, open});
       pos = lexTag(inner, end, kind == '{' ? '}' : '%', stripNextText);
     }
     tokens_.push_back({Token::Kind::Eof, {}, 0, 0.0, end});
@@ -86,7 +90,8 @@ class Lexer {
 
   size_t findTagOpen(size_t pos, size_t end) const {
     for (size_t i = pos; i + 1 < end; ++i)
-      if (src_[i] == '{' && (src_[i + 1] == '{' || src_[i + 1] == '%' || src_[i + 1] == '#')) return i;
+      if (src_[i] == '{' && (src_[i + 1] == '{' || src_[i + 1] == '%' || src_[i + 1] == '#'))
+        return i;
     return std::string::npos;
   }
 
@@ -99,7 +104,8 @@ class Lexer {
       stripNextText = true;
     } else if (!plus && options_.trimBlocks && pos < src_.size() && src_[pos] == '\n') {
       ++pos;
-    } else if (!plus && options_.trimBlocks && pos + 1 < src_.size() && src_[pos] == '\r' && src_[pos + 1] == '\n') {
+    } else if (!plus && options_.trimBlocks && pos + 1 < src_.size() && src_[pos] == '\r' &&
+               src_[pos + 1] == '\n') {
       pos += 2;
     }
   }
@@ -112,10 +118,12 @@ class Lexer {
       if (pos >= end) fail(pos, std::string("missing '") + closer + "}' to close the tag");
       const char c = src_[pos];
       if (depth == 0) {
-        const bool minus = c == '-' && pos + 2 < end + 1 && src_.compare(pos + 1, 2, std::string(1, closer) + "}") == 0;
+        const bool minus = c == '-' && pos + 2 < end + 1 &&
+                           src_.compare(pos + 1, 2, std::string(1, closer) + "}") == 0;
         const bool plus = c == '+' && closer == '%' && src_.compare(pos + 1, 2, "%}") == 0;
         if (minus || plus || (c == closer && pos + 1 < end && src_[pos + 1] == '}')) {
-          tokens_.push_back({closer == '}' ? Token::Kind::VarEnd : Token::Kind::BlockEnd, {}, 0, 0.0, pos});
+          tokens_.push_back(
+              {closer == '}' ? Token::Kind::VarEnd : Token::Kind::BlockEnd, {}, 0, 0.0, pos});
           pos += (minus || plus) ? 3 : 2;
           if (closer == '%') {
             afterBlockEnd(pos, minus, plus, stripNextText);
@@ -127,7 +135,8 @@ class Lexer {
       }
       if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
         size_t e = pos;
-        while (e < end && (std::isalnum(static_cast<unsigned char>(src_[e])) || src_[e] == '_')) ++e;
+        while (e < end && (std::isalnum(static_cast<unsigned char>(src_[e])) || src_[e] == '_'))
+          ++e;
         tokens_.push_back({Token::Kind::Name, src_.substr(pos, e - pos), 0, 0.0, pos});
         pos = e;
       } else if (std::isdigit(static_cast<unsigned char>(c))) {
@@ -135,9 +144,9 @@ class Lexer {
       } else if (c == '\'' || c == '"') {
         pos = lexString(pos, end);
       } else {
-        static const char* const ops[] = {"**", "//", "==", "!=", "<=", ">=", "+", "-", "*", "/", "%",
-                                           "~",  "<",  ">",  "=",  ".",  ",",  ":", "|", "(", ")", "[",
-                                           "]",  "{",  "}"};
+        static const char* const ops[] = {"**", "//", "==", "!=", "<=", ">=", "+", "-", "*",
+                                          "/",  "%",  "~",  "<",  ">",  "=",  ".", ",", ":",
+                                          "|",  "(",  ")",  "[",  "]",  "{",  "}"};
         const char* found = nullptr;
         for (const char* op : ops)
           if (src_.compare(pos, std::strlen(op), op) == 0) {
@@ -207,17 +216,38 @@ class Lexer {
       const char e = src_[i + 1];
       i += 2;
       switch (e) {
-        case 'n': value += '\n'; break;
-        case 't': value += '\t'; break;
-        case 'r': value += '\r'; break;
-        case '0': value += '\0'; break;
-        case 'b': value += '\b'; break;
-        case 'f': value += '\f'; break;
-        case 'v': value += '\v'; break;
-        case '\\': value += '\\'; break;
-        case '\'': value += '\''; break;
-        case '"': value += '"'; break;
-        case '\n': break;
+        case 'n':
+          value += '\n';
+          break;
+        case 't':
+          value += '\t';
+          break;
+        case 'r':
+          value += '\r';
+          break;
+        case '0':
+          value += '\0';
+          break;
+        case 'b':
+          value += '\b';
+          break;
+        case 'f':
+          value += '\f';
+          break;
+        case 'v':
+          value += '\v';
+          break;
+        case '\\':
+          value += '\\';
+          break;
+        case '\'':
+          value += '\'';
+          break;
+        case '"':
+          value += '"';
+          break;
+        case '\n':
+          break;
         case 'x':
         case 'u':
         case 'U': {

@@ -8,7 +8,19 @@
 namespace tunebench::jinja {
 
 struct Token {
-  enum class Kind { Text, VarBegin, VarEnd, BlockBegin, BlockEnd, Name, String, Int, Float, Op, Eof };
+  enum class Kind {
+    Text,
+    VarBegin,
+    VarEnd,
+    BlockBegin,
+    BlockEnd,
+    Name,
+    String,
+    Int,
+    Float,
+    Op,
+    Eof
+  };
   Kind kind;
   std::string text;  // Text, Name, String (decoded), Op
   int64_t intValue = 0;

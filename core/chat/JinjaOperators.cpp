@@ -15,13 +15,15 @@ namespace tunebench::jinja {
 namespace {
 
 [[noreturn]] void undefinedError(const Value& v) {
-  throw Error(v.asString().empty() ? std::string("undefined value used") : "'" + v.asString() + "' is undefined");
+  throw Error(v.asString().empty() ? std::string("undefined value used")
+                                   : "'" + v.asString() + "' is undefined");
 }
 
 [[noreturn]] void operandError(const std::string& op, const Value& a, const Value& b) {
   if (a.isUndefined()) undefinedError(a);
   if (b.isUndefined()) undefinedError(b);
-  throw Error("unsupported operand type(s) for " + op + ": '" + a.typeName() + "' and '" + b.typeName() + "'");
+  throw Error("unsupported operand type(s) for " + op + ": '" + a.typeName() + "' and '" +
+              b.typeName() + "'");
 }
 
 int64_t floorDiv(int64_t a, int64_t b) {
@@ -33,7 +35,8 @@ int64_t floorDiv(int64_t a, int64_t b) {
 Value repeat(const Value& seq, int64_t times) {
   if (times < 0) times = 0;
   if (seq.isString()) {
-    if (seq.asString().size() * static_cast<size_t>(times) > 10'000'000) throw Error("string repetition too large");
+    if (seq.asString().size() * static_cast<size_t>(times) > 10'000'000)
+      throw Error("string repetition too large");
     std::string out;
     for (int64_t i = 0; i < times; ++i) out += seq.asString();
     return Value(out);
@@ -45,17 +48,19 @@ Value repeat(const Value& seq, int64_t times) {
 }
 
 // The arguments of a method: positional, then by keyword.
-const Value* argument(const ValueList& args, const KeywordArgs& kwargs, size_t index, const char* name) {
+const Value* argument(const ValueList& args, const KeywordArgs& kwargs, size_t index,
+                      const char* name) {
   if (index < args.size()) return &args[index];
   for (const auto& [key, value] : kwargs)
     if (key == name) return &value;
   return nullptr;
 }
 
-std::string stringArgument(const ValueList& args, const KeywordArgs& kwargs, size_t index, const char* name,
-                           const std::string& method) {
+std::string stringArgument(const ValueList& args, const KeywordArgs& kwargs, size_t index,
+                           const char* name, const std::string& method) {
   const Value* v = argument(args, kwargs, index, name);
-  if (!v || !v->isString()) throw Error(method + "() argument " + std::to_string(index + 1) + " must be str");
+  if (!v || !v->isString())
+    throw Error(method + "() argument " + std::to_string(index + 1) + " must be str");
   return v->asString();
 }
 
@@ -69,7 +74,8 @@ Value stringMethod(const std::string& s, const std::string& name) {
       const Value* chars = argument(args, kwargs, 0, "chars");
       const bool useChars = chars && !chars->isNone();
       if (useChars && !chars->isString()) throw Error(name + " arg must be None or str");
-      return Value(pythonStrip(s, useChars ? &chars->asString() : nullptr, name != "rstrip", name != "lstrip"));
+      return Value(pythonStrip(s, useChars ? &chars->asString() : nullptr, name != "rstrip",
+                               name != "lstrip"));
     });
   }
   if (name == "startswith" || name == "endswith") {
@@ -89,7 +95,8 @@ Value stringMethod(const std::string& s, const std::string& name) {
       }
       for (const auto& o : options) {
         if (o.size() > s.size()) continue;
-        if (name == "startswith" ? s.compare(0, o.size(), o) == 0 : s.compare(s.size() - o.size(), o.size(), o) == 0)
+        if (name == "startswith" ? s.compare(0, o.size(), o) == 0
+                                 : s.compare(s.size() - o.size(), o.size(), o) == 0)
           return Value(true);
       }
       return Value(false);
@@ -99,16 +106,19 @@ Value stringMethod(const std::string& s, const std::string& name) {
     return boundMethod(name, [s, name](ValueList& args, KeywordArgs& kwargs) {
       const Value* sep = argument(args, kwargs, 0, "sep");
       const Value* max = argument(args, kwargs, 1, "maxsplit");
-      if (sep && !sep->isNone() && !sep->isString()) throw Error("must be str or None, not " + sep->typeName());
+      if (sep && !sep->isNone() && !sep->isString())
+        throw Error("must be str or None, not " + sep->typeName());
       if (sep && sep->isString() && sep->asString().empty()) throw Error("empty separator");
       const int64_t maxSplit = max && max->isNumber() ? max->asInt() : -1;
       ValueList out;
-      for (auto& part : pythonSplit(s, sep && sep->isString() ? &sep->asString() : nullptr, maxSplit, name == "rsplit"))
+      for (auto& part : pythonSplit(s, sep && sep->isString() ? &sep->asString() : nullptr,
+                                    maxSplit, name == "rsplit"))
         out.emplace_back(part);
       return Value::list(std::move(out));
     });
   }
-  if (name == "upper" || name == "lower" || name == "title" || name == "capitalize" || name == "swapcase") {
+  if (name == "upper" || name == "lower" || name == "title" || name == "capitalize" ||
+      name == "swapcase") {
     return boundMethod(name, [s, name](ValueList&, KeywordArgs&) {
       if (name == "upper") return Value(toUpper(s));
       if (name == "lower") return Value(toLower(s));
@@ -145,7 +155,8 @@ Value stringMethod(const std::string& s, const std::string& name) {
       size_t i = 0;
       for (const Value& item : iterate(*items)) {
         if (!item.isString())
-          throw Error("sequence item " + std::to_string(i) + ": expected str instance, " + item.typeName() + " found");
+          throw Error("sequence item " + std::to_string(i) + ": expected str instance, " +
+                      item.typeName() + " found");
         out += (i++ ? s : "") + item.asString();
       }
       return Value(out);
@@ -158,8 +169,10 @@ Value stringMethod(const std::string& s, const std::string& name) {
       return Value::list(std::move(out));
     });
   }
-  if (name == "isdigit" || name == "isspace" || name == "isalpha" || name == "isupper" || name == "islower") {
-    return boundMethod(name, [s, name](ValueList&, KeywordArgs&) { return Value(characterTest(s, name)); });
+  if (name == "isdigit" || name == "isspace" || name == "isalpha" || name == "isupper" ||
+      name == "islower") {
+    return boundMethod(
+        name, [s, name](ValueList&, KeywordArgs&) { return Value(characterTest(s, name)); });
   }
   return Value::undefined("str object has no attribute " + name);
 }
@@ -169,9 +182,12 @@ Value dictMethod(const Value& dict, const std::string& name) {
     return boundMethod(name, [dict, name](ValueList&, KeywordArgs&) {
       ValueList out;
       for (const auto& [key, value] : dict.asDict().entries) {
-        if (name == "items") out.push_back(Value::list({Value(key), value}, true));
-        else if (name == "keys") out.emplace_back(key);
-        else out.push_back(value);
+        if (name == "items")
+          out.push_back(Value::list({Value(key), value}, true));
+        else if (name == "keys")
+          out.emplace_back(key);
+        else
+          out.push_back(value);
       }
       return Value::list(std::move(out));
     });
@@ -220,7 +236,8 @@ Value binaryOperation(const std::string& op, const Value& a, const Value& b) {
     return Value(a.asDouble() / b.asDouble());
   }
   if (op == "//" || op == "%") {
-    if (b.asDouble() == 0.0) throw Error(op == "//" ? "integer division or modulo by zero" : "modulo by zero");
+    if (b.asDouble() == 0.0)
+      throw Error(op == "//" ? "integer division or modulo by zero" : "modulo by zero");
     if (!floats) {
       const int64_t q = floorDiv(a.asInt(), b.asInt());
       return op == "//" ? Value(q) : Value(a.asInt() - q * b.asInt());
@@ -230,7 +247,8 @@ Value binaryOperation(const std::string& op, const Value& a, const Value& b) {
   }
   if (op == "**") {
     if (!floats && b.asInt() >= 0) {
-      const double approx = std::pow(static_cast<double>(a.asInt()), static_cast<double>(b.asInt()));
+      const double approx =
+          std::pow(static_cast<double>(a.asInt()), static_cast<double>(b.asInt()));
       if (std::fabs(approx) < 9e18) {
         int64_t result = 1;
         for (int64_t i = 0; i < b.asInt(); ++i) result *= a.asInt();
@@ -245,7 +263,8 @@ Value binaryOperation(const std::string& op, const Value& a, const Value& b) {
 
 bool containsValue(const Value& container, const Value& item) {
   if (container.isString()) {
-    if (!item.isString()) throw Error("'in <string>' requires string as left operand, not " + item.typeName());
+    if (!item.isString())
+      throw Error("'in <string>' requires string as left operand, not " + item.typeName());
     return container.asString().find(item.asString()) != std::string::npos;
   }
   if (container.isList()) {
@@ -253,7 +272,8 @@ bool containsValue(const Value& container, const Value& item) {
       if (valuesEqual(v, item)) return true;
     return false;
   }
-  if (container.isDict()) return item.isString() && container.asDict().find(item.asString()) != nullptr;
+  if (container.isDict())
+    return item.isString() && container.asDict().find(item.asString()) != nullptr;
   if (container.isUndefined()) return false;
   throw Error("argument of type '" + container.typeName() + "' is not iterable");
 }
@@ -303,22 +323,28 @@ Value getItem(const Value& object, const Value& key) {
 }
 
 Value sliceValue(const Value& object, const Value& startV, const Value& stopV, const Value& stepV) {
-  if (!object.isList() && !object.isString()) throw Error("'" + object.typeName() + "' object is not subscriptable");
+  if (!object.isList() && !object.isString())
+    throw Error("'" + object.typeName() + "' object is not subscriptable");
   auto bound = [](const Value& v, const char* what) -> std::optional<int64_t> {
     if (v.isUndefined() || v.isNone()) return std::nullopt;
-    if (!v.isNumber() || v.isFloat()) throw Error(std::string("slice ") + what + " must be an integer or None");
+    if (!v.isNumber() || v.isFloat())
+      throw Error(std::string("slice ") + what + " must be an integer or None");
     return v.asInt();
   };
-  const auto start = bound(startV, "start"), stop = bound(stopV, "stop"), stepOpt = bound(stepV, "step");
+  const auto start = bound(startV, "start"), stop = bound(stopV, "stop"),
+             stepOpt = bound(stepV, "step");
   const int64_t step = stepOpt.value_or(1);
   if (step == 0) throw Error("slice step cannot be zero");
-  const std::u32string cps = object.isString() ? utf8ToCodePoints(object.asString()) : std::u32string();
+  const std::u32string cps =
+      object.isString() ? utf8ToCodePoints(object.asString()) : std::u32string();
   const auto length = static_cast<int64_t>(object.isString() ? cps.size() : object.items().size());
   auto adjust = [&](std::optional<int64_t> v, int64_t fallback) {
     if (!v) return fallback;
     int64_t x = *v;
-    if (x < 0) x = std::max<int64_t>(x + length, step < 0 ? -1 : 0);
-    else x = std::min<int64_t>(x, step < 0 ? length - 1 : length);
+    if (x < 0)
+      x = std::max<int64_t>(x + length, step < 0 ? -1 : 0);
+    else
+      x = std::min<int64_t>(x, step < 0 ? length - 1 : length);
     return x;
   };
   const int64_t from = adjust(start, step < 0 ? length - 1 : 0);
@@ -348,7 +374,8 @@ ValueList iterate(const Value& value) {
     }
     case Value::Type::String: {
       ValueList chars;
-      for (char32_t c : utf8ToCodePoints(value.asString())) chars.emplace_back(codePointsToUtf8(std::u32string(1, c)));
+      for (char32_t c : utf8ToCodePoints(value.asString()))
+        chars.emplace_back(codePointsToUtf8(std::u32string(1, c)));
       return chars;
     }
     default:

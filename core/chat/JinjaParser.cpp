@@ -12,7 +12,8 @@ constexpr int kMaxDepth = 200;
 
 class Parser {
  public:
-  Parser(const std::string& source, std::vector<Token> tokens) : src_(source), tokens_(std::move(tokens)) {}
+  Parser(const std::string& source, std::vector<Token> tokens)
+      : src_(source), tokens_(std::move(tokens)) {}
 
   Body parseAll() {
     std::string endedBy;
@@ -21,7 +22,9 @@ class Parser {
 
  private:
   // --- token helpers
-  const Token& peek(size_t ahead = 0) const { return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)]; }
+  const Token& peek(size_t ahead = 0) const {
+    return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
+  }
   const Token& next() { return tokens_[std::min(pos_++, tokens_.size() - 1)]; }
   bool isOp(const char* op, size_t ahead = 0) const {
     return peek(ahead).kind == Token::Kind::Op && peek(ahead).text == op;
@@ -44,22 +47,30 @@ class Parser {
   }
   static std::string describe(const Token& t) {
     switch (t.kind) {
-      case Token::Kind::Eof: return "end of template";
-      case Token::Kind::VarEnd: return "'}}'";
-      case Token::Kind::BlockEnd: return "'%}'";
-      case Token::Kind::Text: return "text";
-      default: return "'" + t.text + "'";
+      case Token::Kind::Eof:
+        return "end of template";
+      case Token::Kind::VarEnd:
+        return "'}}'";
+      case Token::Kind::BlockEnd:
+        return "'%}'";
+      case Token::Kind::Text:
+        return "text";
+      default:
+        return "'" + t.text + "'";
     }
   }
   void expectOp(const char* op) {
-    if (!acceptOp(op)) fail(peek(), std::string("expected '") + op + "', found " + describe(peek()));
+    if (!acceptOp(op))
+      fail(peek(), std::string("expected '") + op + "', found " + describe(peek()));
   }
   std::string expectName() {
-    if (peek().kind != Token::Kind::Name) fail(peek(), "expected a name, found " + describe(peek()));
+    if (peek().kind != Token::Kind::Name)
+      fail(peek(), "expected a name, found " + describe(peek()));
     return next().text;
   }
   void expectBlockEnd() {
-    if (peek().kind != Token::Kind::BlockEnd) fail(peek(), "expected '%}', found " + describe(peek()));
+    if (peek().kind != Token::Kind::BlockEnd)
+      fail(peek(), "expected '%}', found " + describe(peek()));
     ++pos_;
   }
   ExprPtr make(Expr::Kind kind, size_t offset) {
@@ -83,7 +94,8 @@ class Parser {
     while (true) {
       const Token& t = peek();
       if (t.kind == Token::Kind::Eof) {
-        if (!enders.empty()) fail(t, "unexpected end of template, expected {% " + enders.back() + " %}");
+        if (!enders.empty())
+          fail(t, "unexpected end of template, expected {% " + enders.back() + " %}");
         return body;
       }
       if (t.kind == Token::Kind::Text) {
@@ -99,7 +111,8 @@ class Parser {
         node->kind = Node::Kind::Output;
         node->offset = t.offset;
         node->expr = parseTuple(true);
-        if (peek().kind != Token::Kind::VarEnd) fail(peek(), "expected '}}', found " + describe(peek()));
+        if (peek().kind != Token::Kind::VarEnd)
+          fail(peek(), "expected '}}', found " + describe(peek()));
         ++pos_;
         body.push_back(node);
       } else if (t.kind == Token::Kind::BlockBegin) {
@@ -206,7 +219,9 @@ class Parser {
     auto tuple = make(Expr::Kind::Tuple, start.offset);
     tuple->args.push_back(first);
     while (acceptOp(",")) {
-      if (peek().kind == Token::Kind::VarEnd || peek().kind == Token::Kind::BlockEnd || isName("if")) break;
+      if (peek().kind == Token::Kind::VarEnd || peek().kind == Token::Kind::BlockEnd ||
+          isName("if"))
+        break;
       tuple->args.push_back(parseExpression(withConditional));
     }
     return tuple;
@@ -348,9 +363,12 @@ class Parser {
       case Token::Kind::Name: {
         ++pos_;
         auto node = make(Expr::Kind::Literal, t.offset);
-        if (t.text == "true" || t.text == "True") node->value = Value(true);
-        else if (t.text == "false" || t.text == "False") node->value = Value(false);
-        else if (t.text == "none" || t.text == "None") node->value = Value::none();
+        if (t.text == "true" || t.text == "True")
+          node->value = Value(true);
+        else if (t.text == "false" || t.text == "False")
+          node->value = Value(false);
+        else if (t.text == "none" || t.text == "None")
+          node->value = Value::none();
         else {
           node->kind = Expr::Kind::Name;
           node->name = t.text;
@@ -510,7 +528,8 @@ class Parser {
 
   bool startsArgument() const {
     const Token& t = peek();
-    if (t.kind == Token::Kind::String || t.kind == Token::Kind::Int || t.kind == Token::Kind::Float) return true;
+    if (t.kind == Token::Kind::String || t.kind == Token::Kind::Int || t.kind == Token::Kind::Float)
+      return true;
     if (t.kind != Token::Kind::Name) return false;
     static const char* const stops[] = {"and", "or", "else", "if", "is", "in", "not"};
     for (const char* s : stops)

@@ -8,13 +8,19 @@ namespace tunebench::jinja {
 
 namespace {
 
-utf8proc_category_t category(char32_t c) { return utf8proc_category(static_cast<utf8proc_int32_t>(c)); }
+utf8proc_category_t category(char32_t c) {
+  return utf8proc_category(static_cast<utf8proc_int32_t>(c));
+}
 bool isCased(char32_t c) {
   const auto k = category(c);
   return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT;
 }
-char32_t upper(char32_t c) { return static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(c))); }
-char32_t lower(char32_t c) { return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c))); }
+char32_t upper(char32_t c) {
+  return static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(c)));
+}
+char32_t lower(char32_t c) {
+  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+}
 
 template <typename F>
 std::string mapCodePoints(const std::string& s, F f) {
@@ -25,19 +31,26 @@ std::string mapCodePoints(const std::string& s, F f) {
 
 }  // namespace
 
-bool isPythonSpace(char32_t c) { return isUnicodeWhitespace(c) || (c >= 0x1C && c <= 0x1F); }
+bool isPythonSpace(char32_t c) {
+  return isUnicodeWhitespace(c) || (c >= 0x1C && c <= 0x1F);
+}
 
 std::string pythonStrip(const std::string& s, const std::string* chars, bool left, bool right) {
   const std::u32string cps = utf8ToCodePoints(s);
   const std::u32string set = chars ? utf8ToCodePoints(*chars) : std::u32string();
-  auto strip = [&](char32_t c) { return chars ? set.find(c) != std::u32string::npos : isPythonSpace(c); };
+  auto strip = [&](char32_t c) {
+    return chars ? set.find(c) != std::u32string::npos : isPythonSpace(c);
+  };
   size_t b = 0, e = cps.size();
-  if (left) while (b < e && strip(cps[b])) ++b;
-  if (right) while (e > b && strip(cps[e - 1])) --e;
+  if (left)
+    while (b < e && strip(cps[b])) ++b;
+  if (right)
+    while (e > b && strip(cps[e - 1])) --e;
   return codePointsToUtf8(cps.substr(b, e - b));
 }
 
-std::vector<std::string> pythonSplit(const std::string& s, const std::string* sep, int64_t maxSplit, bool fromRight) {
+std::vector<std::string> pythonSplit(const std::string& s, const std::string* sep, int64_t maxSplit,
+                                     bool fromRight) {
   std::vector<std::string> out;
   if (sep) {
     if (!fromRight) {
@@ -84,7 +97,8 @@ std::vector<std::string> pythonSplit(const std::string& s, const std::string* se
       words.emplace_back(restStart, restEnd);
     } else {
       const size_t keep = static_cast<size_t>(maxSplit);
-      std::vector<std::pair<size_t, size_t>> tail(words.end() - static_cast<long>(keep), words.end());
+      std::vector<std::pair<size_t, size_t>> tail(words.end() - static_cast<long>(keep),
+                                                  words.end());
       size_t headStart = 0;
       while (headStart < cps.size() && isPythonSpace(cps[headStart])) ++headStart;
       words.assign(1, {headStart, words[words.size() - keep - 1].second});
@@ -113,14 +127,19 @@ std::string toUpper(const std::string& s) {
   // Python uses the full case mapping, where the sharp s becomes "SS".
   std::u32string out;
   for (char32_t c : utf8ToCodePoints(s)) {
-    if (c == 0xDF) out += U"SS";
-    else out += upper(c);
+    if (c == 0xDF)
+      out += U"SS";
+    else
+      out += upper(c);
   }
   return codePointsToUtf8(out);
 }
-std::string toLower(const std::string& s) { return mapCodePoints(s, lower); }
+std::string toLower(const std::string& s) {
+  return mapCodePoints(s, lower);
+}
 std::string swapCase(const std::string& s) {
-  return mapCodePoints(s, [](char32_t c) { return category(c) == UTF8PROC_CATEGORY_LU ? lower(c) : upper(c); });
+  return mapCodePoints(
+      s, [](char32_t c) { return category(c) == UTF8PROC_CATEGORY_LU ? lower(c) : upper(c); });
 }
 
 std::string pythonTitle(const std::string& s) {
@@ -145,7 +164,8 @@ std::string jinjaTitle(const std::string& s) {
   std::u32string cps = utf8ToCodePoints(s);
   bool wordStart = true;
   for (auto& c : cps) {
-    const bool separator = c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || isPythonSpace(c);
+    const bool separator =
+        c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || isPythonSpace(c);
     if (separator) {
       wordStart = true;
       continue;
@@ -156,7 +176,8 @@ std::string jinjaTitle(const std::string& s) {
   return codePointsToUtf8(cps);
 }
 
-std::string pythonReplace(const std::string& s, const std::string& from, const std::string& to, int64_t count) {
+std::string pythonReplace(const std::string& s, const std::string& from, const std::string& to,
+                          int64_t count) {
   std::string out;
   if (from.empty()) {
     // Python inserts the replacement between every character and at both ends.
@@ -201,7 +222,8 @@ bool characterTest(const std::string& s, const std::string& test) {
     const auto k = category(c);
     if (test == "isdigit" && k != UTF8PROC_CATEGORY_ND) return false;
     if (test == "isspace" && !isPythonSpace(c)) return false;
-    if (test == "isalpha" && !(k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO)) return false;
+    if (test == "isalpha" && !(k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO))
+      return false;
     if (test == "isupper" && (k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT)) return false;
     if (test == "islower" && (k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LT)) return false;
     anyCased = anyCased || isCased(c);

@@ -28,10 +28,13 @@ bool containsGeneration(const Body& body) {
 
 constexpr size_t kMaxOutput = 64u << 20;
 constexpr int kMaxCallDepth = 100;
+// Bounds the work a (possibly hostile) template can ask for, like the output size above.
+constexpr int64_t kMaxLoopIterations = 10'000'000;
 
 class Interpreter {
  public:
-  Interpreter(const std::string& source, std::string* out, std::vector<std::pair<size_t, size_t>>* spans)
+  Interpreter(const std::string& source, std::string* out,
+              std::vector<std::pair<size_t, size_t>>* spans)
       : src_(source), out_(out), root_(out), spans_(spans) {}
 
   enum class Flow { Normal, Break, Continue };
@@ -92,7 +95,8 @@ class Interpreter {
       return;
     }
     if (!value.isList() || value.items().size() != targets.size())
-      fail(offset, "cannot unpack " + value.typeName() + " into " + std::to_string(targets.size()) + " names");
+      fail(offset, "cannot unpack " + value.typeName() + " into " + std::to_string(targets.size()) +
+                       " names");
     for (size_t i = 0; i < targets.size(); ++i) frames_.back()[targets[i]] = value.items()[i];
   }
 
@@ -161,8 +165,10 @@ class Interpreter {
         return;
       }
       if (!item.isList() || item.items().size() != node.targets.size())
-        fail(node.offset, "cannot unpack " + item.typeName() + " into " + std::to_string(node.targets.size()) + " names");
-      for (size_t k = 0; k < node.targets.size(); ++k) frames_.back()[node.targets[k]] = item.items()[k];
+        fail(node.offset, "cannot unpack " + item.typeName() + " into " +
+                              std::to_string(node.targets.size()) + " names");
+      for (size_t k = 0; k < node.targets.size(); ++k)
+        frames_.back()[node.targets[k]] = item.items()[k];
     };
     if (node.condition) {
       ValueList kept;
@@ -179,6 +185,10 @@ class Interpreter {
     ++loopDepth_;
     const auto n = static_cast<int64_t>(items.size());
     for (int64_t i = 0; i < n; ++i) {
+      if (++iterations_ > kMaxLoopIterations) {
+        --loopDepth_;
+        fail(node.offset, "the template runs more than 10 million loop iterations");
+      }
       ValueDict loop;
       loop.set("index", Value(i + 1));
       loop.set("index0", Value(i));
@@ -187,12 +197,14 @@ class Interpreter {
       loop.set("first", Value(i == 0));
       loop.set("last", Value(i == n - 1));
       loop.set("length", Value(n));
-      loop.set("previtem", i > 0 ? items[static_cast<size_t>(i - 1)] : Value::undefined("previtem"));
-      loop.set("nextitem", i + 1 < n ? items[static_cast<size_t>(i + 1)] : Value::undefined("nextitem"));
+      loop.set("previtem",
+               i > 0 ? items[static_cast<size_t>(i - 1)] : Value::undefined("previtem"));
+      loop.set("nextitem",
+               i + 1 < n ? items[static_cast<size_t>(i + 1)] : Value::undefined("nextitem"));
       loop.set("cycle", Value::function("cycle", [i](ValueList& args, KeywordArgs&) {
-        if (args.empty()) throw Error("no items for cycling given");
-        return args[static_cast<size_t>(i) % args.size()];
-      }));
+                 if (args.empty()) throw Error("no items for cycling given");
+                 return args[static_cast<size_t>(i) % args.size()];
+               }));
       // Each iteration gets a fresh scope: a set inside the body does not outlive it.
       frames_.emplace_back();
       frames_.back()["loop"] = Value::dict(std::move(loop));
@@ -221,7 +233,8 @@ class Interpreter {
       }
       if (args.size() > macro->params.size()) {
         --callDepth_;
-        throw Error("macro '" + macro->name + "' takes " + std::to_string(macro->params.size()) + " arguments");
+        throw Error("macro '" + macro->name + "' takes " + std::to_string(macro->params.size()) +
+                    " arguments");
       }
       frames_.emplace_back();
       const int savedLoops = loopDepth_;
@@ -271,7 +284,8 @@ class Interpreter {
         ValueDict d;
         for (size_t i = 0; i + 1 < e.args.size(); i += 2) {
           const Value key = eval(*e.args[i]);
-          if (!key.isString()) fail(e.args[i]->offset, "only string keys are supported in dict literals");
+          if (!key.isString())
+            fail(e.args[i]->offset, "only string keys are supported in dict literals");
           d.set(key.asString(), eval(*e.args[i + 1]));
         }
         return Value::dict(std::move(d));
@@ -297,7 +311,8 @@ class Interpreter {
       case Expr::Kind::Call: {
         const Value callee = eval(*e.args[0]);
         if (callee.isUndefined()) fail(e.offset, "'" + callee.asString() + "' is undefined");
-        if (!callee.isFunction()) fail(e.offset, "'" + callee.typeName() + "' object is not callable");
+        if (!callee.isFunction())
+          fail(e.offset, "'" + callee.typeName() + "' object is not callable");
         ValueList args;
         KeywordArgs kwargs;
         evalArguments(e, 1, args, kwargs);
@@ -308,7 +323,9 @@ class Interpreter {
         ValueList args;
         KeywordArgs kwargs;
         evalArguments(e, 1, args, kwargs);
-        return guarded(e.offset, [&] { return applyFilter(e.name, input, std::move(args), std::move(kwargs)); });
+        return guarded(e.offset, [&] {
+          return applyFilter(e.name, input, std::move(args), std::move(kwargs));
+        });
       }
       case Expr::Kind::Test: {
         const Value subject = eval(*e.args[0]);
@@ -323,7 +340,10 @@ class Interpreter {
       case Expr::Kind::Negate:
       case Expr::Kind::Plus: {
         const Value v = eval(*e.args[0]);
-        if (!v.isNumber()) fail(e.offset, "bad operand type for unary " + std::string(e.kind == Expr::Kind::Negate ? "-" : "+") + ": '" + v.typeName() + "'");
+        if (!v.isNumber())
+          fail(e.offset, "bad operand type for unary " +
+                             std::string(e.kind == Expr::Kind::Negate ? "-" : "+") + ": '" +
+                             v.typeName() + "'");
         if (e.kind == Expr::Kind::Plus) return v.isFloat() ? Value(v.asDouble()) : Value(v.asInt());
         return v.isFloat() ? Value(-v.asDouble()) : Value(-v.asInt());
       }
@@ -372,6 +392,7 @@ class Interpreter {
   std::vector<std::unordered_map<std::string, Value>> frames_;
   int loopDepth_ = 0;
   int callDepth_ = 0;
+  int64_t iterations_ = 0;
 };
 
 }  // namespace
@@ -381,7 +402,8 @@ Template::Template(std::string source, const LexOptions& options) : source_(std:
   hasGeneration_ = containsGeneration(body_);
 }
 
-std::string Template::render(const ValueDict& context, std::vector<std::pair<size_t, size_t>>* generationSpans) const {
+std::string Template::render(const ValueDict& context,
+                             std::vector<std::pair<size_t, size_t>>* generationSpans) const {
   std::string out;
   Interpreter interpreter(source_, &out, generationSpans);
   interpreter.pushFrame(builtinGlobals());

@@ -86,7 +86,8 @@ Value Value::fromJson(const nlohmann::ordered_json& json) {
     }
     case nlohmann::ordered_json::value_t::object: {
       ValueDict d;
-      for (auto it = json.begin(); it != json.end(); ++it) d.entries.emplace_back(it.key(), fromJson(it.value()));
+      for (auto it = json.begin(); it != json.end(); ++it)
+        d.entries.emplace_back(it.key(), fromJson(it.value()));
       return dict(std::move(d));
     }
     default:
@@ -119,15 +120,24 @@ bool Value::truthy() const {
 
 std::string Value::typeName() const {
   switch (type_) {
-    case Type::Undefined: return "Undefined";
-    case Type::None: return "NoneType";
-    case Type::Bool: return "bool";
-    case Type::Int: return "int";
-    case Type::Float: return "float";
-    case Type::String: return "str";
-    case Type::List: return tuple_ ? "tuple" : "list";
-    case Type::Dict: return namespace_ ? "Namespace" : "dict";
-    case Type::Function: return "function";
+    case Type::Undefined:
+      return "Undefined";
+    case Type::None:
+      return "NoneType";
+    case Type::Bool:
+      return "bool";
+    case Type::Int:
+      return "int";
+    case Type::Float:
+      return "float";
+    case Type::String:
+      return "str";
+    case Type::List:
+      return tuple_ ? "tuple" : "list";
+    case Type::Dict:
+      return namespace_ ? "Namespace" : "dict";
+    case Type::Function:
+      return "function";
   }
   return "object";
 }
@@ -166,7 +176,8 @@ std::string formatPythonFloat(double d) {
   } else if (static_cast<int>(digits.size()) <= exponent + 1) {
     out = digits + std::string(static_cast<size_t>(exponent + 1) - digits.size(), '0') + ".0";
   } else {
-    out = digits.substr(0, static_cast<size_t>(exponent + 1)) + "." + digits.substr(static_cast<size_t>(exponent + 1));
+    out = digits.substr(0, static_cast<size_t>(exponent + 1)) + "." +
+          digits.substr(static_cast<size_t>(exponent + 1));
   }
   return negative ? "-" + out : out;
 }
@@ -199,20 +210,29 @@ std::string pythonStringRepr(const std::string& s) {
 
 std::string Value::str() const {
   switch (type_) {
-    case Type::Undefined: return "";
-    case Type::String: return s_;
-    default: return repr();
+    case Type::Undefined:
+      return "";
+    case Type::String:
+      return s_;
+    default:
+      return repr();
   }
 }
 
 std::string Value::repr() const {
   switch (type_) {
-    case Type::Undefined: return "";
-    case Type::None: return "None";
-    case Type::Bool: return b_ ? "True" : "False";
-    case Type::Int: return std::to_string(i_);
-    case Type::Float: return formatPythonFloat(d_);
-    case Type::String: return pythonStringRepr(s_);
+    case Type::Undefined:
+      return "";
+    case Type::None:
+      return "None";
+    case Type::Bool:
+      return b_ ? "True" : "False";
+    case Type::Int:
+      return std::to_string(i_);
+    case Type::Float:
+      return formatPythonFloat(d_);
+    case Type::String:
+      return pythonStringRepr(s_);
     case Type::List: {
       std::string out = tuple_ ? "(" : "[";
       for (size_t i = 0; i < list_->size(); ++i) out += (i ? ", " : "") + (*list_)[i].repr();
@@ -222,10 +242,12 @@ std::string Value::repr() const {
     case Type::Dict: {
       std::string out = namespace_ ? "<Namespace {" : "{";
       for (size_t i = 0; i < dict_->entries.size(); ++i)
-        out += (i ? ", " : "") + pythonStringRepr(dict_->entries[i].first) + ": " + dict_->entries[i].second.repr();
+        out += (i ? ", " : "") + pythonStringRepr(dict_->entries[i].first) + ": " +
+               dict_->entries[i].second.repr();
       return out + (namespace_ ? "}>" : "}");
     }
-    case Type::Function: return "<function " + s_ + ">";
+    case Type::Function:
+      return "<function " + s_ + ">";
   }
   return "";
 }
@@ -236,13 +258,27 @@ void writeJsonString(std::string& out, const std::string& s) {
   out += '"';
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         if (c < 0x20) {
           char hex[8];
@@ -274,13 +310,23 @@ void Value::writeJson(std::string& out, int indent, int depth, bool sortKeys) co
       throw Error("Object of type Undefined is not JSON serializable");
     case Type::Function:
       throw Error("Object of type function is not JSON serializable");
-    case Type::None: out += "null"; return;
-    case Type::Bool: out += b_ ? "true" : "false"; return;
-    case Type::Int: out += std::to_string(i_); return;
-    case Type::Float:
-      out += std::isnan(d_) ? "NaN" : std::isinf(d_) ? (d_ > 0 ? "Infinity" : "-Infinity") : formatPythonFloat(d_);
+    case Type::None:
+      out += "null";
       return;
-    case Type::String: writeJsonString(out, s_); return;
+    case Type::Bool:
+      out += b_ ? "true" : "false";
+      return;
+    case Type::Int:
+      out += std::to_string(i_);
+      return;
+    case Type::Float:
+      out += std::isnan(d_)   ? "NaN"
+             : std::isinf(d_) ? (d_ > 0 ? "Infinity" : "-Infinity")
+                              : formatPythonFloat(d_);
+      return;
+    case Type::String:
+      writeJsonString(out, s_);
+      return;
     case Type::List:
       if (list_->empty()) {
         out += "[]";
@@ -303,7 +349,8 @@ void Value::writeJson(std::string& out, int indent, int depth, bool sortKeys) co
       std::vector<const std::pair<std::string, Value>*> entries;
       for (const auto& entry : dict_->entries) entries.push_back(&entry);
       if (sortKeys)
-        std::stable_sort(entries.begin(), entries.end(), [](auto* a, auto* b) { return a->first < b->first; });
+        std::stable_sort(entries.begin(), entries.end(),
+                         [](auto* a, auto* b) { return a->first < b->first; });
       out += '{';
       for (size_t i = 0; i < entries.size(); ++i) {
         if (i) out += itemSeparator;
@@ -355,10 +402,12 @@ bool valuesEqual(const Value& a, const Value& b) {
 
 int compareValues(const Value& a, const Value& b) {
   if (a.isNumber() && b.isNumber()) {
-    if (a.isFloat() || b.isFloat()) return a.asDouble() < b.asDouble() ? -1 : a.asDouble() > b.asDouble() ? 1 : 0;
+    if (a.isFloat() || b.isFloat())
+      return a.asDouble() < b.asDouble() ? -1 : a.asDouble() > b.asDouble() ? 1 : 0;
     return a.asInt() < b.asInt() ? -1 : a.asInt() > b.asInt() ? 1 : 0;
   }
-  if (a.isString() && b.isString()) return a.asString() < b.asString() ? -1 : a.asString() > b.asString() ? 1 : 0;
+  if (a.isString() && b.isString())
+    return a.asString() < b.asString() ? -1 : a.asString() > b.asString() ? 1 : 0;
   if (a.isList() && b.isList()) {
     const size_t n = std::min(a.items().size(), b.items().size());
     for (size_t i = 0; i < n; ++i) {
@@ -367,7 +416,8 @@ int compareValues(const Value& a, const Value& b) {
     }
     return a.items().size() < b.items().size() ? -1 : a.items().size() > b.items().size() ? 1 : 0;
   }
-  throw Error("'<' not supported between instances of '" + a.typeName() + "' and '" + b.typeName() + "'");
+  throw Error("'<' not supported between instances of '" + a.typeName() + "' and '" + b.typeName() +
+              "'");
 }
 
 }  // namespace tunebench::jinja

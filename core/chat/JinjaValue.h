@@ -48,7 +48,9 @@ class Value {
   bool isBool() const { return type_ == Type::Bool; }
   bool isInt() const { return type_ == Type::Int; }
   bool isFloat() const { return type_ == Type::Float; }
-  bool isNumber() const { return type_ == Type::Int || type_ == Type::Float || type_ == Type::Bool; }
+  bool isNumber() const {
+    return type_ == Type::Int || type_ == Type::Float || type_ == Type::Bool;
+  }
   bool isString() const { return type_ == Type::String; }
   bool isList() const { return type_ == Type::List; }
   bool isTuple() const { return type_ == Type::List && tuple_; }
@@ -67,9 +69,9 @@ class Value {
   const NativeFunction& asFunction() const { return *fn_; }
 
   bool truthy() const;
-  std::string typeName() const;      // Python's name: 'str', 'int', 'list', ...
-  std::string str() const;           // Python str()
-  std::string repr() const;          // Python repr()
+  std::string typeName() const;  // Python's name: 'str', 'int', 'list', ...
+  std::string str() const;       // Python str()
+  std::string repr() const;      // Python repr()
   // JSON text as Python's json.dumps(ensure_ascii=False) writes it; indent < 0: one line.
   std::string toJson(int indent = -1, bool sortKeys = false) const;
 

@@ -21,7 +21,8 @@ char32_t codePointBefore(std::string_view text, size_t pos) {
 
 char32_t codePointAt(std::string_view text, size_t pos) {
   if (pos >= text.size()) return 0;
-  const auto cps = utf8ToCodePoints(text.substr(pos, utf8SequenceLength(static_cast<unsigned char>(text[pos]))));
+  const auto cps =
+      utf8ToCodePoints(text.substr(pos, utf8SequenceLength(static_cast<unsigned char>(text[pos]))));
   return cps.empty() ? 0 : cps[0];
 }
 
@@ -36,12 +37,15 @@ bool isWordChar(char32_t c) {
 
 }  // namespace
 
-AddedTokenSplitter::AddedTokenSplitter(const std::vector<AddedToken>& tokens, bool matchNormalized) {
+AddedTokenSplitter::AddedTokenSplitter(const std::vector<AddedToken>& tokens,
+                                       bool matchNormalized) {
   for (const auto& token : tokens)
     if (token.normalized == matchNormalized && !token.content.empty()) tokens_.push_back(token);
   std::stable_sort(tokens_.begin(), tokens_.end(), [](const AddedToken& a, const AddedToken& b) {
     return a.content.size() > b.content.size();
   });
+  for (size_t i = 0; i < tokens_.size(); ++i)
+    byFirstByte_[static_cast<unsigned char>(tokens_[i].content[0])].push_back(i);
 }
 
 std::vector<TextSegment> AddedTokenSplitter::split(std::string_view text, size_t baseOffset) const {
@@ -49,11 +53,13 @@ std::vector<TextSegment> AddedTokenSplitter::split(std::string_view text, size_t
   size_t plainStart = 0, pos = 0;
   auto emitPlain = [&](size_t end) {
     if (end > plainStart)
-      out.push_back({std::string(text.substr(plainStart, end - plainStart)), -1, baseOffset + plainStart});
+      out.push_back(
+          {std::string(text.substr(plainStart, end - plainStart)), -1, baseOffset + plainStart});
   };
   while (pos < text.size()) {
     const AddedToken* hit = nullptr;
-    for (const auto& token : tokens_) {
+    for (size_t index : byFirstByte_[static_cast<unsigned char>(text[pos])]) {
+      const AddedToken& token = tokens_[index];
       if (text.compare(pos, token.content.size(), token.content) != 0) continue;
       if (token.singleWord && (isWordChar(codePointBefore(text, pos)) ||
                                isWordChar(codePointAt(text, pos + token.content.size()))))

@@ -1,6 +1,7 @@
 #pragma once
 // Cuts text around added tokens before normalization and BPE see it, honouring their
 // lstrip/rstrip/single_word flags. Among tokens starting at the same place the longest wins.
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,9 +11,9 @@
 namespace tunebench {
 
 struct TextSegment {
-  std::string text;     // when tokenId < 0: plain text for the model
-  int tokenId = -1;     // the added token matched here
-  size_t offset = 0;    // byte offset of the segment in the input
+  std::string text;   // when tokenId < 0: plain text for the model
+  int tokenId = -1;   // the added token matched here
+  size_t offset = 0;  // byte offset of the segment in the input
 };
 
 class AddedTokenSplitter {
@@ -24,6 +25,8 @@ class AddedTokenSplitter {
 
  private:
   std::vector<AddedToken> tokens_;  // longest first
+  // Indices into tokens_ by first byte, so that most positions are rejected with one lookup.
+  std::array<std::vector<size_t>, 256> byFirstByte_;
 };
 
 }  // namespace tunebench

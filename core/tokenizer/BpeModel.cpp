@@ -8,9 +8,17 @@
 
 namespace tunebench {
 
+namespace {
+
+uint64_t pairKey(int left, int right) {
+  return (static_cast<uint64_t>(static_cast<uint32_t>(left)) << 32) | static_cast<uint32_t>(right);
+}
+
+}  // namespace
+
 BpeModel::BpeModel(std::unordered_map<std::string, int> vocab, const std::vector<Merge>& merges,
                    BpeOptions options)
-    : vocab_(std::move(vocab)), options_(std::move(options)) {
+    : vocab_(std::move(vocab)), merges_(merges), options_(std::move(options)) {
   for (const auto& [token, id] : vocab_) {
     if (id < 0) throw Error("vocab[\"" + token + "\"]: negative id " + std::to_string(id));
     if (!idToToken_.emplace(id, token).second)
@@ -31,8 +39,10 @@ BpeModel::BpeModel(std::unordered_map<std::string, int> vocab, const std::vector
             : right;
     const int merged = tokenToId(left + rightPart);
     if (merged < 0)
-      throw Error(where + ": the merged token \"" + left + rightPart + "\" is not in the vocabulary");
-    ranks_.emplace(std::make_pair(a, b), std::make_pair(static_cast<int>(rank), merged));
+      throw Error(where + ": the merged token \"" + left + rightPart +
+                  "\" is not in the vocabulary");
+    // A repeated merge keeps its first (best) rank.
+    ranks_.emplace(pairKey(a, b), std::make_pair(static_cast<int>(rank), merged));
   }
   if (options_.unkToken && tokenToId(*options_.unkToken) < 0)
     throw Error("unk_token \"" + *options_.unkToken + "\" is not in the vocabulary");
@@ -46,13 +56,6 @@ int BpeModel::tokenToId(const std::string& token) const {
 const std::string* BpeModel::idToToken(int id) const {
   const auto it = idToToken_.find(id);
   return it == idToToken_.end() ? nullptr : &it->second;
-}
-
-std::vector<BpeModel::Merge> BpeModel::merges() const {
-  std::vector<Merge> out(ranks_.size());
-  for (const auto& [pair, value] : ranks_)
-    out[value.first] = {idToToken_.at(pair.first), idToToken_.at(pair.second)};
-  return out;
 }
 
 std::vector<int> BpeModel::encodeWord(const std::string& word) const {
@@ -81,7 +84,8 @@ std::vector<int> BpeModel::mergeWord(const std::string& word) const {
   bool lastWasUnk = false;
   size_t pos = 0;
   while (pos < word.size()) {
-    const size_t n = std::min(utf8SequenceLength(static_cast<unsigned char>(word[pos])), word.size() - pos);
+    const size_t n =
+        std::min(utf8SequenceLength(static_cast<unsigned char>(word[pos])), word.size() - pos);
     std::string piece = word.substr(pos, n);
     if (pos > 0) piece = options_.continuingSubwordPrefix + piece;
     if (pos + n == word.size()) piece += options_.endOfWordSuffix;
@@ -114,7 +118,7 @@ std::vector<int> BpeModel::mergeWord(const std::string& word) const {
   for (;;) {
     int bestRank = INT_MAX, bestAt = -1, bestId = -1;
     for (size_t i = 0; i + 1 < symbols.size(); ++i) {
-      const auto it = ranks_.find({symbols[i], symbols[i + 1]});
+      const auto it = ranks_.find(pairKey(symbols[i], symbols[i + 1]));
       if (it != ranks_.end() && it->second.first < bestRank) {
         bestRank = it->second.first;
         bestAt = static_cast<int>(i);

@@ -1,6 +1,6 @@
 #pragma once
 // The BPE model of tokenizer.json: a vocabulary and ranked merges applied to one pre-token.
-#include <map>
+#include <cstdint>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -37,14 +37,16 @@ class BpeModel {
   int maxId() const { return maxId_; }
   const BpeOptions& options() const { return options_; }
   const std::unordered_map<std::string, int>& vocab() const { return vocab_; }
-  std::vector<Merge> merges() const;  // in rank order
+  const std::vector<Merge>& merges() const { return merges_; }  // in rank order
 
  private:
   std::vector<int> mergeWord(const std::string& word) const;
 
   std::unordered_map<std::string, int> vocab_;
   std::unordered_map<int, std::string> idToToken_;
-  std::map<std::pair<int, int>, std::pair<int, int>> ranks_;  // (left id, right id) -> (rank, merged id)
+  // (left id << 32 | right id) -> (rank, merged id)
+  std::unordered_map<uint64_t, std::pair<int, int>> ranks_;
+  std::vector<Merge> merges_;
   BpeOptions options_;
   int maxId_ = -1;
   mutable std::mutex cacheMutex_;

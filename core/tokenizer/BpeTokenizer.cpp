@@ -80,7 +80,8 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromJson(const nlohmann::json& doc,
       const long long id = entry.at("id").integer();
       if (id < 0) entry.at("id").fail("token ids cannot be negative");
       token.id = static_cast<int>(id);
-      if (t->addedById_.count(token.id)) entry.at("id").fail("id " + std::to_string(id) + " is used twice");
+      if (t->addedById_.count(token.id))
+        entry.at("id").fail("id " + std::to_string(id) + " is used twice");
       t->addedById_[token.id] = t->added_.size();
       t->addedByContent_[token.content] = token.id;
       t->added_.push_back(token);
@@ -102,8 +103,9 @@ void BpeTokenizer::readPostProcessor(const JsonNode& node) {
     return;
   }
   if (type != "TemplateProcessing")
-    node.at("type").fail("post-processor \"" + type +
-                         "\" is not supported (supported: TemplateProcessing, ByteLevel, Sequence)");
+    node.at("type").fail(
+        "post-processor \"" + type +
+        "\" is not supported (supported: TemplateProcessing, ByteLevel, Sequence)");
   std::vector<int> prefix, suffix;
   bool seenSequence = false;
   const JsonNode specials = node.at("special_tokens");
@@ -113,7 +115,8 @@ void BpeTokenizer::readPostProcessor(const JsonNode& node) {
       seenSequence = true;
       continue;
     }
-    if (!piece.has("SpecialToken")) piece.fail("expected {\"SpecialToken\": ...} or {\"Sequence\": ...}");
+    if (!piece.has("SpecialToken"))
+      piece.fail("expected {\"SpecialToken\": ...} or {\"Sequence\": ...}");
     const std::string name = piece.at("SpecialToken").at("id").str();
     const auto entry = specials.find(name);
     if (!entry) piece.fail("special token \"" + name + "\" is not listed in special_tokens");
@@ -140,24 +143,28 @@ void BpeTokenizer::applyConfig(const TokenizerConfig& config) {
   auto roleId = [&](const std::optional<std::string>& token, const char* key) {
     if (!token) return -1;
     const int id = tokenToId(*token);
-    if (id < 0) throw Error("tokenizer_config.json: " + std::string(key) + ": \"" + *token +
-                            "\" is not a token of tokenizer.json");
+    if (id < 0)
+      throw Error("tokenizer_config.json: " + std::string(key) + ": \"" + *token +
+                  "\" is not a token of tokenizer.json");
     return id;
   };
   if (config.bosToken) special_.bos = roleId(config.bosToken, "bos_token");
   if (config.eosToken) special_.eos = roleId(config.eosToken, "eos_token");
   if (config.padToken) special_.pad = roleId(config.padToken, "pad_token");
   if (config.unkToken) special_.unk = roleId(config.unkToken, "unk_token");
-  // An explicit add_bos_token/add_eos_token rebuilds the template, as the Llama fast tokenizer does.
+  // An explicit add_bos_token/add_eos_token rebuilds the template, as the Llama fast tokenizer
+  // does.
   if (config.addBosToken || config.addEosToken) {
     prefix_.clear();
     suffix_.clear();
     if (config.addBosToken.value_or(false)) {
-      if (special_.bos < 0) throw Error("tokenizer_config.json: add_bos_token is true but there is no bos_token");
+      if (special_.bos < 0)
+        throw Error("tokenizer_config.json: add_bos_token is true but there is no bos_token");
       prefix_.push_back(special_.bos);
     }
     if (config.addEosToken.value_or(false)) {
-      if (special_.eos < 0) throw Error("tokenizer_config.json: add_eos_token is true but there is no eos_token");
+      if (special_.eos < 0)
+        throw Error("tokenizer_config.json: add_eos_token is true but there is no eos_token");
       suffix_.push_back(special_.eos);
     }
   }
@@ -165,7 +172,8 @@ void BpeTokenizer::applyConfig(const TokenizerConfig& config) {
 
 std::vector<TextSegment> BpeTokenizer::segments(const std::string& text) const {
   const size_t bad = findInvalidUtf8(text);
-  if (bad != std::string::npos) throw Error("encoding text: invalid UTF-8 at byte " + std::to_string(bad));
+  if (bad != std::string::npos)
+    throw Error("encoding text: invalid UTF-8 at byte " + std::to_string(bad));
   std::vector<TextSegment> out;
   for (const TextSegment& raw : rawSplitter_->split(text)) {
     if (raw.tokenId >= 0) {

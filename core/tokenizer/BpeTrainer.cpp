@@ -45,18 +45,20 @@ void mergePair(std::vector<int>& symbols, int a, int b, int merged) {
 
 ordered_json preTokenizerJson(BpeTrainerOptions::Style style) {
   if (style == BpeTrainerOptions::Style::Gpt2)
-    return {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", true}};
+    return {{"type", "ByteLevel"},
+            {"add_prefix_space", false},
+            {"trim_offsets", true},
+            {"use_regex", true}};
   return {{"type", "Sequence"},
           {"pretokenizers",
-           ordered_json::array(
-               {ordered_json{{"type", "Split"},
-                             {"pattern", {{"Regex", kQwen2SplitPattern}}},
-                             {"behavior", "Isolated"},
-                             {"invert", false}},
-                ordered_json{{"type", "ByteLevel"},
-                             {"add_prefix_space", false},
-                             {"trim_offsets", false},
-                             {"use_regex", false}}})}};
+           ordered_json::array({ordered_json{{"type", "Split"},
+                                             {"pattern", {{"Regex", kQwen2SplitPattern}}},
+                                             {"behavior", "Isolated"},
+                                             {"invert", false}},
+                                ordered_json{{"type", "ByteLevel"},
+                                             {"add_prefix_space", false},
+                                             {"trim_offsets", false},
+                                             {"use_regex", false}}})}};
 }
 
 }  // namespace
@@ -68,13 +70,15 @@ TrainedTokenizerFiles trainByteLevelBpe(const std::vector<std::string>& texts,
     if (std::find(specials.begin(), specials.end(), s) == specials.end()) specials.push_back(s);
   for (const std::string* role : {&options.bosToken, &options.eosToken, &options.padToken})
     if (!role->empty() && std::find(specials.begin(), specials.end(), *role) == specials.end())
-      throw Error("training BPE: \"" + *role + "\" has a role but is not one of the special tokens");
+      throw Error("training BPE: \"" + *role +
+                  "\" has a role but is not one of the special tokens");
   if (options.addBosToken && options.bosToken.empty())
     throw Error("training BPE: addBosToken needs a bosToken");
   const int budget = options.vocabSize - static_cast<int>(specials.size());
   if (budget < 256)
     throw Error("training BPE: a vocabulary of " + std::to_string(options.vocabSize) +
-                " cannot hold the 256 bytes and " + std::to_string(specials.size()) + " special tokens");
+                " cannot hold the 256 bytes and " + std::to_string(specials.size()) +
+                " special tokens");
 
   // Count the pre-tokens of the corpus, the way encoding will cut the text.
   const std::vector<NormalizerStep> nfc{{NormalizerStep::Kind::Nfc, {}, {}, nullptr, false, false}};
@@ -82,7 +86,8 @@ TrainedTokenizerFiles trainByteLevelBpe(const std::vector<std::string>& texts,
                                                                          : kQwen2SplitPattern);
   std::map<std::string, long long> counts;
   for (const std::string& raw : texts) {
-    const std::string text = options.style == BpeTrainerOptions::Style::Qwen2 ? normalize(nfc, raw) : raw;
+    const std::string text =
+        options.style == BpeTrainerOptions::Style::Qwen2 ? normalize(nfc, raw) : raw;
     for (const auto& [b, e] : split.isolated(text)) ++counts[text.substr(b, e - b)];
   }
   // Symbols: the 256 bytes first, then merges in order; special tokens last.
@@ -103,14 +108,16 @@ TrainedTokenizerFiles trainByteLevelBpe(const std::vector<std::string>& texts,
   while (static_cast<int>(tokens.size()) < budget) {
     std::map<std::pair<int, int>, long long> pairs;
     for (const Word& w : words)
-      for (size_t i = 0; i + 1 < w.symbols.size(); ++i) pairs[{w.symbols[i], w.symbols[i + 1]}] += w.count;
+      for (size_t i = 0; i + 1 < w.symbols.size(); ++i)
+        pairs[{w.symbols[i], w.symbols[i + 1]}] += w.count;
     // Most frequent pair; ties go to the smallest pair of strings, so runs are reproducible.
     const std::pair<int, int>* best = nullptr;
     long long bestCount = 0;
     for (const auto& [pair, count] : pairs) {
       if (count < bestCount || count < options.minFrequency) continue;
       if (best && count == bestCount &&
-          std::tie(tokens[best->first], tokens[best->second]) <= std::tie(tokens[pair.first], tokens[pair.second]))
+          std::tie(tokens[best->first], tokens[best->second]) <=
+              std::tie(tokens[pair.first], tokens[pair.second]))
         continue;
       best = &pair;
       bestCount = count;
@@ -134,44 +141,62 @@ TrainedTokenizerFiles trainByteLevelBpe(const std::vector<std::string>& texts,
   ordered_json vocab = ordered_json::object();
   for (size_t id = 0; id < tokens.size(); ++id) vocab[tokens[id]] = id;
   ordered_json mergeList = ordered_json::array();
-  for (const auto& [a, b] : merges) mergeList.push_back(ordered_json::array({tokens[a], tokens[b]}));
+  for (const auto& [a, b] : merges)
+    mergeList.push_back(ordered_json::array({tokens[a], tokens[b]}));
   ordered_json added = ordered_json::array();
   ordered_json addedDecoder = ordered_json::object();
   std::map<std::string, int> specialIds;
   for (const std::string& s : specials) {
     const int id = static_cast<int>(tokens.size() + specialIds.size());
     specialIds[s] = id;
-    ordered_json token{{"id", id},          {"content", s},        {"single_word", false},
-                       {"lstrip", false},   {"rstrip", false},     {"normalized", false},
+    ordered_json token{{"id", id},        {"content", s},    {"single_word", false},
+                       {"lstrip", false}, {"rstrip", false}, {"normalized", false},
                        {"special", true}};
     added.push_back(token);
     token.erase("id");
     addedDecoder[std::to_string(id)] = token;
   }
-  ordered_json postProcessor = {{"type", "ByteLevel"}, {"add_prefix_space", false},
-                                {"trim_offsets", false}, {"use_regex", false}};
+  ordered_json postProcessor = {{"type", "ByteLevel"},
+                                {"add_prefix_space", false},
+                                {"trim_offsets", false},
+                                {"use_regex", false}};
   if (options.addBosToken) {
     const int bos = specialIds.at(options.bosToken);
     postProcessor = {
         {"type", "TemplateProcessing"},
-        {"single", ordered_json::array({ordered_json{{"SpecialToken", {{"id", options.bosToken}, {"type_id", 0}}}},
-                                        ordered_json{{"Sequence", {{"id", "A"}, {"type_id", 0}}}}})},
-        {"pair", ordered_json::array({ordered_json{{"SpecialToken", {{"id", options.bosToken}, {"type_id", 0}}}},
-                                      ordered_json{{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
-                                      ordered_json{{"SpecialToken", {{"id", options.bosToken}, {"type_id", 1}}}},
-                                      ordered_json{{"Sequence", {{"id", "B"}, {"type_id", 1}}}}})},
+        {"single", ordered_json::array(
+                       {ordered_json{{"SpecialToken", {{"id", options.bosToken}, {"type_id", 0}}}},
+                        ordered_json{{"Sequence", {{"id", "A"}, {"type_id", 0}}}}})},
+        {"pair", ordered_json::array(
+                     {ordered_json{{"SpecialToken", {{"id", options.bosToken}, {"type_id", 0}}}},
+                      ordered_json{{"Sequence", {{"id", "A"}, {"type_id", 0}}}},
+                      ordered_json{{"SpecialToken", {{"id", options.bosToken}, {"type_id", 1}}}},
+                      ordered_json{{"Sequence", {{"id", "B"}, {"type_id", 1}}}}})},
         {"special_tokens",
-         {{options.bosToken, {{"id", options.bosToken}, {"ids", {bos}}, {"tokens", {options.bosToken}}}}}}};
+         {{options.bosToken,
+           {{"id", options.bosToken}, {"ids", {bos}}, {"tokens", {options.bosToken}}}}}}};
   }
-  ordered_json doc{{"version", "1.0"}, {"truncation", nullptr}, {"padding", nullptr}, {"added_tokens", added}};
-  doc["normalizer"] = options.style == BpeTrainerOptions::Style::Qwen2 ? ordered_json{{"type", "NFC"}} : ordered_json();
+  ordered_json doc{
+      {"version", "1.0"}, {"truncation", nullptr}, {"padding", nullptr}, {"added_tokens", added}};
+  doc["normalizer"] = options.style == BpeTrainerOptions::Style::Qwen2
+                          ? ordered_json{{"type", "NFC"}}
+                          : ordered_json();
   doc["pre_tokenizer"] = preTokenizerJson(options.style);
   doc["post_processor"] = postProcessor;
-  doc["decoder"] = {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", false}, {"use_regex", false}};
-  doc["model"] = {{"type", "BPE"},          {"dropout", nullptr},      {"unk_token", nullptr},
-                  {"continuing_subword_prefix", nullptr},              {"end_of_word_suffix", nullptr},
-                  {"fuse_unk", false},       {"byte_fallback", false},  {"ignore_merges", false},
-                  {"vocab", vocab},          {"merges", mergeList}};
+  doc["decoder"] = {{"type", "ByteLevel"},
+                    {"add_prefix_space", false},
+                    {"trim_offsets", false},
+                    {"use_regex", false}};
+  doc["model"] = {{"type", "BPE"},
+                  {"dropout", nullptr},
+                  {"unk_token", nullptr},
+                  {"continuing_subword_prefix", nullptr},
+                  {"end_of_word_suffix", nullptr},
+                  {"fuse_unk", false},
+                  {"byte_fallback", false},
+                  {"ignore_merges", false},
+                  {"vocab", vocab},
+                  {"merges", mergeList}};
 
   ordered_json config{{"tokenizer_class", "PreTrainedTokenizerFast"},
                       {"model_max_length", options.modelMaxLength},
@@ -194,9 +219,11 @@ void writeTokenizerFiles(const TrainedTokenizerFiles& files, const std::filesyst
   namespace fs = std::filesystem;
   std::error_code ec;
   fs::create_directories(folder, ec);
-  if (ec) throw Error("writing tokenizer files: cannot create " + folder.string() + ": " + ec.message());
-  for (const auto& [name, text] : {std::make_pair("tokenizer.json", &files.tokenizerJson),
-                                   std::make_pair("tokenizer_config.json", &files.tokenizerConfigJson)}) {
+  if (ec)
+    throw Error("writing tokenizer files: cannot create " + folder.string() + ": " + ec.message());
+  for (const auto& [name, text] :
+       {std::make_pair("tokenizer.json", &files.tokenizerJson),
+        std::make_pair("tokenizer_config.json", &files.tokenizerConfigJson)}) {
     // Written next to the target and renamed, so that a failed write leaves the old file intact.
     const fs::path target = folder / name;
     const fs::path temp = folder / (std::string(name) + ".tmp");

@@ -14,10 +14,10 @@ struct BpeTrainerOptions {
     Qwen2,  // NFC + Split(Qwen2 pattern) + ByteLevel without regex
   };
   Style style = Style::Qwen2;
-  int vocabSize = 512;       // bytes + merges + special tokens
-  int minFrequency = 2;      // a pair seen less often is not merged
+  int vocabSize = 512;   // bytes + merges + special tokens
+  int minFrequency = 2;  // a pair seen less often is not merged
   std::vector<std::string> specialTokens{"<|endoftext|>"};
-  std::string bosToken;      // empty: none
+  std::string bosToken;  // empty: none
   std::string eosToken = "<|endoftext|>";
   std::string padToken;
   bool addBosToken = false;  // written as a TemplateProcessing post-processor

@@ -16,7 +16,8 @@ struct Table {
     // byte order.
     char32_t next = 256;
     for (int b = 0; b < 256; ++b) {
-      const bool printable = (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
+      const bool printable =
+          (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255);
       toUnicode[b] = printable ? static_cast<char32_t>(b) : next++;
       appendUtf8(toUtf8[b], toUnicode[b]);
     }
@@ -30,7 +31,9 @@ const Table& table() {
 
 }  // namespace
 
-char32_t byteToUnicode(unsigned char byte) { return table().toUnicode[byte]; }
+char32_t byteToUnicode(unsigned char byte) {
+  return table().toUnicode[byte];
+}
 
 int unicodeToByte(char32_t cp) {
   if (cp < 256) {

@@ -74,7 +74,8 @@ bool JsonNode::boolean() const {
 long long JsonNode::integer() const {
   if (value_->is_number_unsigned()) {
     const auto v = value_->get<unsigned long long>();
-    if (v > static_cast<unsigned long long>(INT32_MAX)) fail("integer " + std::to_string(v) + " is too large");
+    if (v > static_cast<unsigned long long>(INT32_MAX))
+      fail("integer " + std::to_string(v) + " is too large");
     return static_cast<long long>(v);
   }
   if (!value_->is_number_integer()) fail(std::string("expected an integer, found ") + typeName());
@@ -114,6 +115,8 @@ void JsonNode::fail(const std::string& problem) const {
   throw Error(file_ + ": " + (path_.empty() ? std::string("top level") : path_) + ": " + problem);
 }
 
-const char* JsonNode::typeName() const { return value_->type_name(); }
+const char* JsonNode::typeName() const {
+  return value_->type_name();
+}
 
 }  // namespace tunebench

@@ -27,7 +27,7 @@ class JsonNode {
   bool isString() const { return value_->is_string(); }
   bool has(const std::string& key) const;  // present and not null
 
-  JsonNode at(const std::string& key) const;  // required member
+  JsonNode at(const std::string& key) const;                   // required member
   std::optional<JsonNode> find(const std::string& key) const;  // absent or null -> nullopt
   JsonNode at(size_t index) const;
   size_t size() const;  // of an array or object
@@ -35,7 +35,7 @@ class JsonNode {
   std::string str() const;
   bool boolean() const;
   long long integer() const;
-  std::vector<JsonNode> items() const;  // array elements
+  std::vector<JsonNode> items() const;                            // array elements
   std::vector<std::pair<std::string, JsonNode>> members() const;  // object members (in key order)
 
   std::string strOr(const std::string& key, const std::string& fallback) const;

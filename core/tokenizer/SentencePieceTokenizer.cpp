@@ -39,8 +39,9 @@ SentencePieceTokenizer::SentencePieceTokenizer(SentencePieceProcessor processor,
     auto roleId = [&](const std::optional<std::string>& token, const char* key, int fallback) {
       if (!token) return fallback;
       const int id = tokenToId(*token);
-      if (id < 0) throw Error("tokenizer_config.json: " + std::string(key) + ": \"" + *token +
-                              "\" is not a piece of tokenizer.model");
+      if (id < 0)
+        throw Error("tokenizer_config.json: " + std::string(key) + ": \"" + *token +
+                    "\" is not a piece of tokenizer.model");
       return id;
     };
     special_.bos = roleId(config->bosToken, "bos_token", special_.bos);
@@ -63,7 +64,8 @@ std::unique_ptr<SentencePieceTokenizer> SentencePieceTokenizer::fromFile(
 
 std::vector<int> SentencePieceTokenizer::encode(const std::string& text, bool addSpecial) const {
   const size_t bad = findInvalidUtf8(text);
-  if (bad != std::string::npos) throw Error("encoding text: invalid UTF-8 at byte " + std::to_string(bad));
+  if (bad != std::string::npos)
+    throw Error("encoding text: invalid UTF-8 at byte " + std::to_string(bad));
   std::vector<int> ids;
   if (addSpecial && addBos_ && special_.bos >= 0) ids.push_back(special_.bos);
   for (const TextSegment& segment : splitter_->split(text)) {

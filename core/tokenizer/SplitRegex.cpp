@@ -87,7 +87,8 @@ std::string SplitRegex::translate(const std::string& pattern) {
       } else if (e == 'W' && !inClass) {
         out += std::string("[^") + kWordInClass + "]";
       } else if ((e == 'S' || e == 'W') && inClass) {
-        throw Error(std::string("split pattern: \\") + e + " inside a character class is not supported");
+        throw Error(std::string("split pattern: \\") + e +
+                    " inside a character class is not supported");
       } else {
         out += '\\';
         out += e;
@@ -132,7 +133,8 @@ SplitRegex& SplitRegex::operator=(SplitRegex&&) noexcept = default;
 size_t SplitRegex::matchAt(std::string_view text, size_t pos) const {
   re2::StringPiece whole(text.data(), text.size());
   re2::StringPiece m;
-  if (before_ && before_->Match(whole, pos, text.size(), re2::RE2::ANCHOR_START, &m, 1) && !m.empty())
+  if (before_ && before_->Match(whole, pos, text.size(), re2::RE2::ANCHOR_START, &m, 1) &&
+      !m.empty())
     return m.size();
   if (hasLookahead_) {
     // \s+(?!\S): the longest whitespace run from pos whose next character is not a non-space,
@@ -148,7 +150,8 @@ size_t SplitRegex::matchAt(std::string_view text, size_t pos) const {
     }
     if (count > 0 && end == text.size()) return end - pos;
     if (count > 1) return lastStart - pos;
-    if (after_ && after_->Match(whole, pos, text.size(), re2::RE2::ANCHOR_START, &m, 1) && !m.empty())
+    if (after_ && after_->Match(whole, pos, text.size(), re2::RE2::ANCHOR_START, &m, 1) &&
+        !m.empty())
       return m.size();
   }
   return 0;

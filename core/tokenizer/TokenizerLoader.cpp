@@ -8,7 +8,8 @@ namespace tunebench {
 
 LoadedTokenizer loadTokenizer(const std::filesystem::path& folder) {
   namespace fs = std::filesystem;
-  if (!fs::is_directory(folder)) throw Error("loading tokenizer: " + folder.string() + " is not a folder");
+  if (!fs::is_directory(folder))
+    throw Error("loading tokenizer: " + folder.string() + " is not a folder");
   LoadedTokenizer loaded;
   const fs::path configPath = folder / "tokenizer_config.json";
   const bool hasConfig = fs::exists(configPath);

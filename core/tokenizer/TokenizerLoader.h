@@ -10,8 +10,8 @@ namespace tunebench {
 
 struct LoadedTokenizer {
   std::shared_ptr<Tokenizer> tokenizer;
-  TokenizerConfig config;          // empty when the folder has no tokenizer_config.json
-  std::filesystem::path file;      // tokenizer.json or tokenizer.model
+  TokenizerConfig config;      // empty when the folder has no tokenizer_config.json
+  std::filesystem::path file;  // tokenizer.json or tokenizer.model
 };
 
 // Uses tokenizer.json when present, else tokenizer.model; tokenizer_config.json supplies special

@@ -77,7 +77,8 @@ std::vector<NormalizerStep> parseNormalizer(const JsonNode& node) {
       step.content = item.at("content").str();
       if (isRegex) {
         step.regex = std::make_shared<re2::RE2>(SplitRegex::translate(pattern), re2::RE2::Quiet);
-        if (!step.regex->ok()) item.at("pattern").fail("regex not supported: " + step.regex->error());
+        if (!step.regex->ok())
+          item.at("pattern").fail("regex not supported: " + step.regex->error());
       }
     } else if (type == "Strip") {
       step.kind = NormalizerStep::Kind::Strip;
@@ -113,20 +114,23 @@ std::vector<PreTokenizerStep> parsePreTokenizer(const JsonNode& node) {
       if (behavior == "Removed") {
         step.removeMatches = true;
       } else if (behavior != "Isolated") {
-        item.at("behavior").fail("split behavior \"" + behavior +
-                                 "\" is not supported (supported: Isolated, Removed)");
+        item.at("behavior")
+            .fail("split behavior \"" + behavior +
+                  "\" is not supported (supported: Isolated, Removed)");
       }
       if (item.boolOr("invert", false)) item.at("invert").fail("inverted splits are not supported");
     } else if (type == "ByteLevel") {
       step.kind = PreTokenizerStep::Kind::ByteLevel;
       step.addPrefixSpace = item.boolOr("add_prefix_space", false);
-      if (item.boolOr("use_regex", true)) step.regex = std::make_shared<SplitRegex>(kGpt2SplitPattern);
+      if (item.boolOr("use_regex", true))
+        step.regex = std::make_shared<SplitRegex>(kGpt2SplitPattern);
     } else if (type == "Metaspace") {
       step.kind = PreTokenizerStep::Kind::Metaspace;
       step.replacement = item.strOr("replacement", "\xE2\x96\x81");
       if (item.has("prepend_scheme")) {
         step.prependScheme = item.at("prepend_scheme").str();
-        if (step.prependScheme != "always" && step.prependScheme != "first" && step.prependScheme != "never")
+        if (step.prependScheme != "always" && step.prependScheme != "first" &&
+            step.prependScheme != "never")
           item.at("prepend_scheme").fail("expected always, first or never");
       } else {
         step.prependScheme = item.boolOr("add_prefix_space", true) ? "always" : "never";
@@ -135,8 +139,9 @@ std::vector<PreTokenizerStep> parsePreTokenizer(const JsonNode& node) {
     } else if (type == "Sequence") {
       item.fail("nested pre-tokenizer sequences are not supported");
     } else {
-      item.at("type").fail("pre-tokenizer \"" + type +
-                           "\" is not supported (supported: Split, ByteLevel, Metaspace, Sequence)");
+      item.at("type").fail(
+          "pre-tokenizer \"" + type +
+          "\" is not supported (supported: Split, ByteLevel, Metaspace, Sequence)");
     }
     steps.push_back(std::move(step));
   }
@@ -153,7 +158,8 @@ std::vector<DecoderStep> parseDecoder(const JsonNode& node) {
     } else if (type == "Replace") {
       step.kind = DecoderStep::Kind::Replace;
       const auto [pattern, isRegex] = readPattern(item);
-      if (isRegex) item.at("pattern").fail("regex patterns in the Replace decoder are not supported");
+      if (isRegex)
+        item.at("pattern").fail("regex patterns in the Replace decoder are not supported");
       step.pattern = pattern;
       step.content = item.at("content").str();
     } else if (type == "ByteFallback") {
@@ -174,9 +180,10 @@ std::vector<DecoderStep> parseDecoder(const JsonNode& node) {
     } else if (type == "Sequence") {
       item.fail("nested decoder sequences are not supported");
     } else {
-      item.at("type").fail("decoder \"" + type +
-                           "\" is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, "
-                           "Strip, Metaspace, Sequence)");
+      item.at("type").fail(
+          "decoder \"" + type +
+          "\" is not supported (supported: ByteLevel, Replace, ByteFallback, Fuse, "
+          "Strip, Metaspace, Sequence)");
     }
     steps.push_back(std::move(step));
   }
@@ -193,14 +200,17 @@ std::string normalize(const std::vector<NormalizerStep>& steps, std::string text
         text = unicodeNormalize(text, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE));
         break;
       case NormalizerStep::Kind::Nfkc:
-        text = unicodeNormalize(text, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
+        text = unicodeNormalize(text,
+                                static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE | UTF8PROC_COMPAT));
         break;
       case NormalizerStep::Kind::Nfkd:
-        text = unicodeNormalize(text, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT));
+        text = unicodeNormalize(
+            text, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT));
         break;
       case NormalizerStep::Kind::Lowercase: {
         std::u32string cps = utf8ToCodePoints(text);
-        for (auto& c : cps) c = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+        for (auto& c : cps)
+          c = static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
         text = codePointsToUtf8(cps);
         break;
       }
@@ -208,21 +218,21 @@ std::string normalize(const std::vector<NormalizerStep>& steps, std::string text
         if (!text.empty()) text = step.text + text;
         break;
       case NormalizerStep::Kind::Replace:
-        if (step.regex)
-        {
+        if (step.regex) {
           // In an RE2 rewrite only backslashes are special.
           std::string rewrite = step.content;
           replaceAll(rewrite, "\\", "\\\\");
           re2::RE2::GlobalReplace(&text, *step.regex, rewrite);
-        }
-        else
+        } else
           replaceAll(text, step.text, step.content);
         break;
       case NormalizerStep::Kind::Strip: {
         auto cps = utf8ToCodePoints(text);
         size_t b = 0, e = cps.size();
-        if (step.left) while (b < e && isUnicodeWhitespace(cps[b])) ++b;
-        if (step.right) while (e > b && isUnicodeWhitespace(cps[e - 1])) --e;
+        if (step.left)
+          while (b < e && isUnicodeWhitespace(cps[b])) ++b;
+        if (step.right)
+          while (e > b && isUnicodeWhitespace(cps[e - 1])) --e;
         text = codePointsToUtf8(cps.substr(b, e - b));
         break;
       }
@@ -239,7 +249,8 @@ std::vector<PreToken> preTokenize(const std::vector<PreTokenizerStep>& steps,
       std::string text = std::move(piece.text);
       if (step.kind == PreTokenizerStep::Kind::Metaspace) {
         replaceAll(text, " ", step.replacement);
-        const bool prepend = step.prependScheme == "always" || (step.prependScheme == "first" && piece.first);
+        const bool prepend =
+            step.prependScheme == "always" || (step.prependScheme == "first" && piece.first);
         if (prepend && text.compare(0, step.replacement.size(), step.replacement) != 0)
           text = step.replacement + text;
         if (!step.splitOnReplacement) {

@@ -17,10 +17,10 @@ namespace tunebench {
 struct NormalizerStep {
   enum class Kind { Nfc, Nfd, Nfkc, Nfkd, Lowercase, Prepend, Replace, Strip };
   Kind kind;
-  std::string text;                   // Prepend: what; Replace: the literal pattern
-  std::string content;                // Replace: the replacement
-  std::shared_ptr<re2::RE2> regex;    // Replace with a Regex pattern
-  bool left = false, right = false;   // Strip
+  std::string text;                  // Prepend: what; Replace: the literal pattern
+  std::string content;               // Replace: the replacement
+  std::shared_ptr<re2::RE2> regex;   // Replace with a Regex pattern
+  bool left = false, right = false;  // Strip
 };
 
 struct PreTokenizerStep {

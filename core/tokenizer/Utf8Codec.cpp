@@ -19,13 +19,15 @@ std::u32string utf8ToCodePoints(std::string_view text) {
   while (i < text.size()) {
     const auto lead = static_cast<unsigned char>(text[i]);
     const size_t n = utf8SequenceLength(lead);
-    if (n == 1 || i + n > text.size() || findInvalidUtf8(text.substr(i, n)) != std::string_view::npos) {
+    if (n == 1 || i + n > text.size() ||
+        findInvalidUtf8(text.substr(i, n)) != std::string_view::npos) {
       out.push_back(lead);
       ++i;
       continue;
     }
     char32_t cp = lead & (0xFF >> (n + 1));
-    for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+    for (size_t k = 1; k < n; ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
     out.push_back(cp);
     i += n;
   }
@@ -70,7 +72,8 @@ std::string toValidUtf8Lossy(std::string_view bytes) {
     out.append("\xEF\xBF\xBD");
     // Skip the lead byte and the continuation bytes that belonged to the broken sequence.
     size_t skip = 1;
-    while (bad + skip < bytes.size() && skip < utf8SequenceLength(static_cast<unsigned char>(bytes[bad])) &&
+    while (bad + skip < bytes.size() &&
+           skip < utf8SequenceLength(static_cast<unsigned char>(bytes[bad])) &&
            (static_cast<unsigned char>(bytes[bad + skip]) & 0xC0) == 0x80)
       ++skip;
     bytes.remove_prefix(bad + skip);

@@ -32,7 +32,9 @@ json handMade() {
   })");
 }
 
-std::unique_ptr<BpeTokenizer> load(const json& doc) { return BpeTokenizer::fromJson(doc, "tokenizer.json"); }
+std::unique_ptr<BpeTokenizer> load(const json& doc) {
+  return BpeTokenizer::fromJson(doc, "tokenizer.json");
+}
 
 QString ids(const std::vector<int>& v) {
   QStringList parts;
@@ -42,8 +44,10 @@ QString ids(const std::vector<int>& v) {
 
 std::vector<std::string> corpus() {
   std::vector<std::string> texts;
-  const char* lines[] = {"The quick brown fox jumps over the lazy dog.", "Hello, world! Hello again, world.",
-                         "Fine-tuning adapts a pre-trained model to a task.", "1234 5678 3.14159 2+2=4",
+  const char* lines[] = {"The quick brown fox jumps over the lazy dog.",
+                         "Hello, world! Hello again, world.",
+                         "Fine-tuning adapts a pre-trained model to a task.",
+                         "1234 5678 3.14159 2+2=4",
                          "naïve café, Grüße, 中文字符, 日本語, emoji 😀👍",
                          "def train(model):\n    return model.fit(data)\n"};
   for (int i = 0; i < 30; ++i)
@@ -53,9 +57,9 @@ std::vector<std::string> corpus() {
 
 // Random valid UTF-8 from several scripts, whitespace and symbols.
 std::string randomText(std::mt19937& rng) {
-  const std::pair<char32_t, char32_t> ranges[] = {{0x20, 0x7E}, {0x09, 0x0D}, {0xA0, 0x24F}, {0x370, 0x3FF},
-                                                  {0x400, 0x4FF}, {0x4E00, 0x4FFF}, {0x1F300, 0x1F64F},
-                                                  {0x3000, 0x303F}, {0x2000, 0x206F}, {0xE000, 0xE0FF}};
+  const std::pair<char32_t, char32_t> ranges[] = {
+      {0x20, 0x7E},     {0x09, 0x0D},       {0xA0, 0x24F},    {0x370, 0x3FF},   {0x400, 0x4FF},
+      {0x4E00, 0x4FFF}, {0x1F300, 0x1F64F}, {0x3000, 0x303F}, {0x2000, 0x206F}, {0xE000, 0xE0FF}};
   std::string out;
   const int n = std::uniform_int_distribution<int>(0, 40)(rng);
   for (int i = 0; i < n; ++i) {
@@ -73,14 +77,22 @@ class BpeTokenizerTest : public QObject {
   void encodesHandMadeFile_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("merges by rank") << "hello hello" << "8,4,8";
-    QTest::newRow("special token split out") << "hello<|end|>" << "8,11";
-    QTest::newRow("space before special") << "hello <|end|>" << "8,4,11";
-    QTest::newRow("lstrip and rstrip") << "hello  <tool>  hello" << "8,12,8";
-    QTest::newRow("single word alone") << "hey hello" << "13,4,8";
-    QTest::newRow("single word inside a word") << "heyo" << "5,3";
-    QTest::newRow("unknown characters dropped") << "hexo" << "5,3";
-    QTest::newRow("empty") << "" << "";
+    QTest::newRow("merges by rank") << "hello hello"
+                                    << "8,4,8";
+    QTest::newRow("special token split out") << "hello<|end|>"
+                                             << "8,11";
+    QTest::newRow("space before special") << "hello <|end|>"
+                                          << "8,4,11";
+    QTest::newRow("lstrip and rstrip") << "hello  <tool>  hello"
+                                       << "8,12,8";
+    QTest::newRow("single word alone") << "hey hello"
+                                       << "13,4,8";
+    QTest::newRow("single word inside a word") << "heyo"
+                                               << "5,3";
+    QTest::newRow("unknown characters dropped") << "hexo"
+                                                << "5,3";
+    QTest::newRow("empty") << ""
+                           << "";
   }
 
   void encodesHandMadeFile() {
@@ -92,9 +104,11 @@ class BpeTokenizerTest : public QObject {
   void decodesHandMadeFile() {
     const auto t = load(handMade());
     QCOMPARE(QString::fromStdString(t->decode({8, 4, 8})), QStringLiteral("hello hello"));
-    QCOMPARE(QString::fromStdString(t->decode({8, 11, 4, 8})), QStringLiteral("hello<|end|> hello"));
+    QCOMPARE(QString::fromStdString(t->decode({8, 11, 4, 8})),
+             QStringLiteral("hello<|end|> hello"));
     QCOMPARE(QString::fromStdString(t->decode({8, 11, 4, 8}, true)), QStringLiteral("hello hello"));
-    QCOMPARE(QString::fromStdString(t->decode({8, 12, 8}, true)), QStringLiteral("hello<tool>hello"));
+    QCOMPARE(QString::fromStdString(t->decode({8, 12, 8}, true)),
+             QStringLiteral("hello<tool>hello"));
     QCOMPARE(QString::fromStdString(t->idToToken(4)), QStringLiteral("\u0120"));
     QCOMPARE(t->tokenToId("<|end|>"), 11);
     QCOMPARE(t->tokenToId("nope"), -1);
@@ -109,7 +123,8 @@ class BpeTokenizerTest : public QObject {
   void mergeFormsAreEquivalent() {
     json pairs = handMade();
     json strings = handMade();
-    pairs["model"]["merges"] = json::parse(R"([["h","e"],["l","l"],["he","ll"],["hell","o"],["\u0120","h"]])");
+    pairs["model"]["merges"] =
+        json::parse(R"([["h","e"],["l","l"],["he","ll"],["hell","o"],["\u0120","h"]])");
     strings["model"]["merges"] = json::parse(R"(["h e","l l","he ll","hell o","\u0120 h"])");
     const std::string text = "hello hell ohello  hello";
     QCOMPARE(ids(load(pairs)->encode(text)), ids(load(strings)->encode(text)));
@@ -147,7 +162,8 @@ class BpeTokenizerTest : public QObject {
     const auto t = load(doc);
     QCOMPARE(ids(t->encode("hi \xC3\xA9")), QStringLiteral("1,9,3,7,8"));
     QCOMPARE(ids(t->encode("hi", false)), QStringLiteral("9"));
-    QCOMPARE(QString::fromStdString(t->decode(t->encode("hi \xC3\xA9 hi"), true)), QStringLiteral("hi é hi"));
+    QCOMPARE(QString::fromStdString(t->decode(t->encode("hi \xC3\xA9 hi"), true)),
+             QStringLiteral("hi é hi"));
     // A cut multi-byte character decodes to U+FFFD instead of invalid UTF-8.
     QCOMPARE(QString::fromStdString(t->decode({9, 3, 7})), QStringLiteral("hi \uFFFD"));
     QCOMPARE(t->specialIds().bos, 1);
@@ -190,7 +206,8 @@ class BpeTokenizerTest : public QObject {
       for (size_t i = 0; i < std::size(texts); ++i) {
         // The Qwen2 style normalizes to NFC, which changes decomposed text on purpose.
         if (style == 1 && i == 10) continue;
-        QTest::addRow("%s/%zu", style == 0 ? "gpt2" : "qwen2", i) << style << QString::fromUtf8(texts[i]);
+        QTest::addRow("%s/%zu", style == 0 ? "gpt2" : "qwen2", i)
+            << style << QString::fromUtf8(texts[i]);
       }
   }
 
@@ -198,7 +215,8 @@ class BpeTokenizerTest : public QObject {
     QFETCH(int, style);
     QFETCH(QString, text);
     tunebench::BpeTrainerOptions options;
-    options.style = style == 0 ? tunebench::BpeTrainerOptions::Style::Gpt2 : tunebench::BpeTrainerOptions::Style::Qwen2;
+    options.style = style == 0 ? tunebench::BpeTrainerOptions::Style::Gpt2
+                               : tunebench::BpeTrainerOptions::Style::Qwen2;
     options.vocabSize = 400;
     const auto files = tunebench::trainByteLevelBpe(corpus(), options);
     const auto t = BpeTokenizer::fromJson(json::parse(files.tokenizerJson), "tokenizer.json");
@@ -208,7 +226,9 @@ class BpeTokenizerTest : public QObject {
     const int special = t->tokenToId("<|endoftext|>");
     const size_t occurrences = std::count(encoded.begin(), encoded.end(), special);
     size_t expected = 0;
-    for (size_t at = input.find("<|endoftext|>"); at != std::string::npos; at = input.find("<|endoftext|>", at + 1)) ++expected;
+    for (size_t at = input.find("<|endoftext|>"); at != std::string::npos;
+         at = input.find("<|endoftext|>", at + 1))
+      ++expected;
     QCOMPARE(occurrences, expected);
   }
 
@@ -216,8 +236,9 @@ class BpeTokenizerTest : public QObject {
     tunebench::BpeTrainerOptions options;
     options.style = tunebench::BpeTrainerOptions::Style::Gpt2;
     options.vocabSize = 400;
-    const auto t = BpeTokenizer::fromJson(json::parse(tunebench::trainByteLevelBpe(corpus(), options).tokenizerJson),
-                                          "tokenizer.json");
+    const auto t = BpeTokenizer::fromJson(
+        json::parse(tunebench::trainByteLevelBpe(corpus(), options).tokenizerJson),
+        "tokenizer.json");
     std::mt19937 rng(1234);
     for (int i = 0; i < 300; ++i) {
       const std::string text = randomText(rng);
@@ -242,13 +263,15 @@ class BpeTokenizerTest : public QObject {
     QCOMPARE(withSpecial.front(), bos);
     QCOMPARE(t->encode("Hello", false).size() + 1, withSpecial.size());
     QCOMPARE(QString::fromStdString(t->decode(withSpecial, true)), QStringLiteral("Hello"));
-    QCOMPARE(QString::fromStdString(t->decode(withSpecial)), QStringLiteral("<|begin_of_text|>Hello"));
+    QCOMPARE(QString::fromStdString(t->decode(withSpecial)),
+             QStringLiteral("<|begin_of_text|>Hello"));
     // The config's explicit rule replaces the post-processor's (as Llama's fast tokenizer does).
     auto config = tunebench::TokenizerConfig::fromJson(
         tunebench::JsonNode(json::parse(R"({"add_bos_token": false, "add_eos_token": true,
                                            "eos_token": "<|end_of_text|>", "pad_token": "<|end_of_text|>"})"),
                             "tokenizer_config.json"));
-    const auto configured = BpeTokenizer::fromJson(json::parse(files.tokenizerJson), "tokenizer.json", &config);
+    const auto configured =
+        BpeTokenizer::fromJson(json::parse(files.tokenizerJson), "tokenizer.json", &config);
     const auto ids = configured->encode("Hello");
     QCOMPARE(ids.back(), configured->tokenToId("<|end_of_text|>"));
     QVERIFY(ids.front() != bos);
@@ -257,11 +280,14 @@ class BpeTokenizerTest : public QObject {
 
   void llama3StylePreTokens() {
     json doc = handMade();
-    doc["pre_tokenizer"] = {{"type", "Sequence"},
-                            {"pretokenizers",
-                             {{{"type", "Split"}, {"pattern", {{"Regex", tunebench::kLlama3SplitPattern}}},
-                               {"behavior", "Isolated"}, {"invert", false}},
-                              {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
+    doc["pre_tokenizer"] = {
+        {"type", "Sequence"},
+        {"pretokenizers",
+         {{{"type", "Split"},
+           {"pattern", {{"Regex", tunebench::kLlama3SplitPattern}}},
+           {"behavior", "Isolated"},
+           {"invert", false}},
+          {{"type", "ByteLevel"}, {"add_prefix_space", false}, {"use_regex", false}}}}};
     const auto t = load(doc);
     // Digits in groups of three, the space before a word stays with it, the lookahead rule.
     const auto pieces = t->preTokens("x 1234567  hello");

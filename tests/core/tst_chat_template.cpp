@@ -26,7 +26,8 @@ struct Case {
 
 std::vector<Case> allCases() {
   std::vector<std::pair<std::string, std::string>> sources;
-  for (const auto& name : tunebench::chatPresetNames()) sources.emplace_back("preset_" + name, tunebench::chatPresetSource(name));
+  for (const auto& name : tunebench::chatPresetNames())
+    sources.emplace_back("preset_" + name, tunebench::chatPresetSource(name));
   for (const auto& [name, source] : chat_cases::templates()) sources.emplace_back(name, source);
   const ordered_json contexts = ordered_json::parse(chat_cases::contextsJson());
   std::vector<Case> cases;
@@ -40,12 +41,14 @@ std::vector<ordered_json> renderWithJinja2(const std::vector<Case>& cases) {
   ordered_json jobs = ordered_json::array();
   for (const auto& c : cases) jobs.push_back({{"template", c.source}, {"context", c.context}});
   QProcess python;
-  python.start("python3", {QStringLiteral(TUNEBENCH_SOURCE_DIR "/tests/tools/render_chat_template.py")});
+  python.start("python3",
+               {QStringLiteral(TUNEBENCH_SOURCE_DIR "/tests/tools/render_chat_template.py")});
   python.write(QByteArray::fromStdString(jobs.dump()));
   python.closeWriteChannel();
   if (!python.waitForFinished(120000) || python.exitCode() != 0)
     qFatal("Jinja2 reference failed: %s", python.readAllStandardError().constData());
-  return ordered_json::parse(python.readAllStandardOutput().toStdString()).get<std::vector<ordered_json>>();
+  return ordered_json::parse(python.readAllStandardOutput().toStdString())
+      .get<std::vector<ordered_json>>();
 }
 
 std::string renderOurs(const Case& c, bool* failed, std::string* error) {
@@ -88,7 +91,8 @@ class ChatTemplateTest : public QObject {
     QTest::addColumn<int>("index");
     const auto cases = allCases();
     for (size_t i = 0; i < cases.size(); ++i)
-      QTest::addRow("%s/context%zu", cases[i].templateName.c_str(), cases[i].contextIndex) << static_cast<int>(i);
+      QTest::addRow("%s/context%zu", cases[i].templateName.c_str(), cases[i].contextIndex)
+          << static_cast<int>(i);
   }
 
   void matchesJinja2() {
@@ -99,11 +103,14 @@ class ChatTemplateTest : public QObject {
     std::string error;
     const std::string ours = renderOurs(c, &failed, &error);
     if (expected.contains("error")) {
-      QVERIFY2(failed, ("Jinja2 failed (" + expected["error"].get<std::string>() + ") but we rendered:\n" + ours).c_str());
+      QVERIFY2(failed, ("Jinja2 failed (" + expected["error"].get<std::string>() +
+                        ") but we rendered:\n" + ours)
+                           .c_str());
       return;
     }
     QVERIFY2(!failed, ("we failed: " + error).c_str());
-    QCOMPARE(QString::fromStdString(ours), QString::fromStdString(expected["text"].get<std::string>()));
+    QCOMPARE(QString::fromStdString(ours),
+             QString::fromStdString(expected["text"].get<std::string>()));
   }
 
   void everyTemplateRendersSomeContext() {
@@ -117,19 +124,31 @@ class ChatTemplateTest : public QObject {
   void errorsNameLineAndColumn_data() {
     QTest::addColumn<QString>("source");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("unclosed if") << "line one\n{% if x %}\nyes" << "expected {% endif %}";
-    QTest::newRow("bad expression") << "a\nb {{ 1 + }}" << "line 2, column 10: expected an expression";
-    QTest::newRow("unknown tag") << "\n\n  {% include 'x' %}" << "line 3, column 6: unknown or unsupported tag 'include'";
-    QTest::newRow("unknown filter") << "{{ 'x' | nope }}" << "line 1, column 8: no filter named 'nope'";
-    QTest::newRow("unterminated string") << "{{ 'abc }}" << "unterminated string literal";
-    QTest::newRow("unclosed tag") << "{{ x " << "missing '}}'";
-    QTest::newRow("undefined attribute") << "ok\n{{ missing.field }}" << "line 2, column 11: 'missing' is undefined";
-    QTest::newRow("division by zero") << "{{ 1 // 0 }}" << "line 1, column 6";
-    QTest::newRow("raise_exception") << "{% if true %}\n  {{ raise_exception('Roles must alternate') }}{% endif %}"
-                                     << "line 2, column 21: raise_exception: Roles must alternate";
-    QTest::newRow("set on non-namespace") << "{% set x = 1 %}{% set x.y = 2 %}" << "non-namespace";
-    QTest::newRow("stray endfor") << "{% endfor %}" << "unknown or unsupported tag 'endfor'";
-    QTest::newRow("deep nesting") << QString("{{ ") + QString("(").repeated(300) + "1" + QString(")").repeated(300) + " }}"
+    QTest::newRow("unclosed if") << "line one\n{% if x %}\nyes"
+                                 << "expected {% endif %}";
+    QTest::newRow("bad expression") << "a\nb {{ 1 + }}"
+                                    << "line 2, column 10: expected an expression";
+    QTest::newRow("unknown tag") << "\n\n  {% include 'x' %}"
+                                 << "line 3, column 6: unknown or unsupported tag 'include'";
+    QTest::newRow("unknown filter") << "{{ 'x' | nope }}"
+                                    << "line 1, column 8: no filter named 'nope'";
+    QTest::newRow("unterminated string") << "{{ 'abc }}"
+                                         << "unterminated string literal";
+    QTest::newRow("unclosed tag") << "{{ x "
+                                  << "missing '}}'";
+    QTest::newRow("undefined attribute") << "ok\n{{ missing.field }}"
+                                         << "line 2, column 11: 'missing' is undefined";
+    QTest::newRow("division by zero") << "{{ 1 // 0 }}"
+                                      << "line 1, column 6";
+    QTest::newRow("raise_exception")
+        << "{% if true %}\n  {{ raise_exception('Roles must alternate') }}{% endif %}"
+        << "line 2, column 21: raise_exception: Roles must alternate";
+    QTest::newRow("set on non-namespace") << "{% set x = 1 %}{% set x.y = 2 %}"
+                                          << "non-namespace";
+    QTest::newRow("stray endfor") << "{% endfor %}"
+                                  << "unknown or unsupported tag 'endfor'";
+    QTest::newRow("deep nesting") << QString("{{ ") + QString("(").repeated(300) + "1" +
+                                         QString(")").repeated(300) + " }}"
                                   << "nesting is too deep";
   }
 
@@ -150,47 +169,64 @@ class ChatTemplateTest : public QObject {
       QVERIFY(std::find(names.begin(), names.end(), name) != names.end());
     const std::string message = errorOf([] { ChatTemplate::preset("vicuna"); });
     QVERIFY2(QString::fromStdString(message).contains("chatml, llama-2"), message.c_str());
-    const std::vector<ChatMessage> chat{{"user", "What is fine-tuning?"}, {"assistant", "Adapting a model."}};
+    const std::vector<ChatMessage> chat{{"user", "What is fine-tuning?"},
+                                        {"assistant", "Adapting a model."}};
     ChatRenderOptions options;
     options.eosToken = "</s>";
-    QCOMPARE(QString::fromStdString(ChatTemplate::preset("human-assistant").render(chat, options)),
-             QStringLiteral("### Human: What is fine-tuning?\n### Assistant: Adapting a model.</s>\n"));
+    QCOMPARE(
+        QString::fromStdString(ChatTemplate::preset("human-assistant").render(chat, options)),
+        QStringLiteral("### Human: What is fine-tuning?\n### Assistant: Adapting a model.</s>\n"));
     QCOMPARE(QString::fromStdString(ChatTemplate::preset("chatml").render(chat, options)),
-             QStringLiteral("<|im_start|>user\nWhat is fine-tuning?<|im_end|>\n<|im_start|>assistant\nAdapting a model.<|im_end|>\n"));
+             QStringLiteral(
+                 "<|im_start|>user\nWhat is "
+                 "fine-tuning?<|im_end|>\n<|im_start|>assistant\nAdapting a model.<|im_end|>\n"));
   }
 
   void configTemplateWinsOverPreset() {
     tunebench::TokenizerConfig config;
     ChatRenderOptions options;
     const std::vector<ChatMessage> chat{{"user", "hi"}};
-    QVERIFY(QString::fromStdString(ChatTemplate::forConfig(config, "llama-3").render(chat, options)).contains("<|start_header_id|>user"));
-    config.chatTemplates["default"] = "{% for m in messages %}{{ m.role }}={{ m.content }}{% endfor %}";
+    QVERIFY(QString::fromStdString(ChatTemplate::forConfig(config, "llama-3").render(chat, options))
+                .contains("<|start_header_id|>user"));
+    config.chatTemplates["default"] =
+        "{% for m in messages %}{{ m.role }}={{ m.content }}{% endfor %}";
     config.chatTemplates["tool_use"] = "tools!";
-    QCOMPARE(QString::fromStdString(ChatTemplate::forConfig(config).render(chat, options)), QStringLiteral("user=hi"));
-    QCOMPARE(QString::fromStdString(ChatTemplate::forConfig(config, "chatml", "tool_use").render(chat, options)),
+    QCOMPARE(QString::fromStdString(ChatTemplate::forConfig(config).render(chat, options)),
+             QStringLiteral("user=hi"));
+    QCOMPARE(QString::fromStdString(
+                 ChatTemplate::forConfig(config, "chatml", "tool_use").render(chat, options)),
              QStringLiteral("tools!"));
     config.chatTemplates["default"] = "{% if %}";
     const std::string message = errorOf([&] { ChatTemplate::forConfig(config); });
-    QVERIFY2(QString::fromStdString(message).startsWith("tokenizer_config.json: chat_template: chat template line 1"),
+    QVERIFY2(QString::fromStdString(message).startsWith(
+                 "tokenizer_config.json: chat_template: chat template line 1"),
              message.c_str());
   }
 
   void assistantSpansOfPresets_data() {
     QTest::addColumn<QString>("preset");
     QTest::addColumn<QString>("firstSpan");
-    QTest::newRow("chatml") << "chatml" << "Sure thing.<|im_end|>\n";
-    QTest::newRow("llama-2") << "llama-2" << " Sure thing. </s>";
-    QTest::newRow("llama-3") << "llama-3" << "Sure thing.<|eot_id|>";
-    QTest::newRow("alpaca") << "alpaca" << "Sure thing.</s>\n\n";
-    QTest::newRow("human-assistant") << "human-assistant" << "Sure thing.</s>\n";
+    QTest::newRow("chatml") << "chatml"
+                            << "Sure thing.<|im_end|>\n";
+    QTest::newRow("llama-2") << "llama-2"
+                             << " Sure thing. </s>";
+    QTest::newRow("llama-3") << "llama-3"
+                             << "Sure thing.<|eot_id|>";
+    QTest::newRow("alpaca") << "alpaca"
+                            << "Sure thing.</s>\n\n";
+    QTest::newRow("human-assistant") << "human-assistant"
+                                     << "Sure thing.</s>\n";
   }
 
   void assistantSpansOfPresets() {
     QFETCH(QString, preset);
     QFETCH(QString, firstSpan);
     const ChatTemplate t = ChatTemplate::preset(preset.toStdString());
-    const std::vector<ChatMessage> chat{{"system", "Be kind."}, {"user", "Help me?"}, {"assistant", "Sure thing."},
-                                        {"user", "Thanks, and 2+2?"}, {"assistant", "4 😀"}};
+    const std::vector<ChatMessage> chat{{"system", "Be kind."},
+                                        {"user", "Help me?"},
+                                        {"assistant", "Sure thing."},
+                                        {"user", "Thanks, and 2+2?"},
+                                        {"assistant", "4 😀"}};
     ChatRenderOptions options;
     options.bosToken = "<s>";
     options.eosToken = preset == "llama-3" ? "<|eot_id|>" : "</s>";
@@ -200,35 +236,42 @@ class ChatTemplateTest : public QObject {
     QCOMPARE(rendered.assistantSpans[0].messageIndex, size_t{2});
     QCOMPARE(rendered.assistantSpans[1].messageIndex, size_t{4});
     const auto& first = rendered.assistantSpans[0];
-    QCOMPARE(QString::fromStdString(rendered.text.substr(first.begin, first.end - first.begin)), firstSpan);
+    QCOMPARE(QString::fromStdString(rendered.text.substr(first.begin, first.end - first.begin)),
+             firstSpan);
     const auto& second = rendered.assistantSpans[1];
     const std::string secondText = rendered.text.substr(second.begin, second.end - second.begin);
     QVERIFY2(secondText.find("4 😀") != std::string::npos, secondText.c_str());
     QVERIFY(first.end <= second.begin);
     // Outside the spans there is no assistant text.
-    std::string outside = rendered.text.substr(0, first.begin) + rendered.text.substr(first.end, second.begin - first.end);
+    std::string outside = rendered.text.substr(0, first.begin) +
+                          rendered.text.substr(first.end, second.begin - first.end);
     QVERIFY(outside.find("Sure thing.") == std::string::npos);
   }
 
   void generationBlocksGiveSpans() {
     const ChatTemplate t(
-        "{% for m in messages %}<|{{ m.role }}|>\n{% if m.role == 'assistant' %}{% generation %}{{ m.content }}<|end|>"
+        "{% for m in messages %}<|{{ m.role }}|>\n{% if m.role == 'assistant' %}{% generation %}{{ "
+        "m.content }}<|end|>"
         "{% endgeneration %}{% else %}{{ m.content }}<|end|>{% endif %}\n{% endfor %}");
-    const std::vector<ChatMessage> chat{{"user", "a"}, {"assistant", "b1"}, {"user", "c"}, {"assistant", "d22"}};
+    const std::vector<ChatMessage> chat{
+        {"user", "a"}, {"assistant", "b1"}, {"user", "c"}, {"assistant", "d22"}};
     const auto rendered = t.renderWithSpans(chat, {});
     QCOMPARE(rendered.assistantSpans.size(), size_t{2});
-    QCOMPARE(QString::fromStdString(rendered.text.substr(rendered.assistantSpans[0].begin,
-                                                         rendered.assistantSpans[0].end - rendered.assistantSpans[0].begin)),
+    QCOMPARE(QString::fromStdString(rendered.text.substr(
+                 rendered.assistantSpans[0].begin,
+                 rendered.assistantSpans[0].end - rendered.assistantSpans[0].begin)),
              QStringLiteral("b1<|end|>"));
     QCOMPARE(rendered.assistantSpans[1].messageIndex, size_t{3});
-    QCOMPARE(QString::fromStdString(rendered.text.substr(rendered.assistantSpans[1].begin,
-                                                         rendered.assistantSpans[1].end - rendered.assistantSpans[1].begin)),
+    QCOMPARE(QString::fromStdString(rendered.text.substr(
+                 rendered.assistantSpans[1].begin,
+                 rendered.assistantSpans[1].end - rendered.assistantSpans[1].begin)),
              QStringLiteral("d22<|end|>"));
   }
 
   void spansOfANonPrefixTemplateAreRefused() {
     // Marks the last message differently: earlier renderings are not prefixes of later ones.
-    const ChatTemplate t("{% for m in messages %}{{ m.content }}{% if loop.last %}<last>{% endif %}{% endfor %}");
+    const ChatTemplate t(
+        "{% for m in messages %}{{ m.content }}{% if loop.last %}<last>{% endif %}{% endfor %}");
     const std::vector<ChatMessage> chat{{"user", "a"}, {"assistant", "b"}, {"user", "c"}};
     const std::string message = errorOf([&] { t.renderWithSpans(chat, {}); });
     QVERIFY2(QString::fromStdString(message).contains("messages[1]"), message.c_str());
@@ -237,7 +280,8 @@ class ChatTemplateTest : public QObject {
   void badMessagesAreRefused() {
     const ChatTemplate t = ChatTemplate::preset("chatml");
     QVERIFY_THROWS_EXCEPTION(tunebench::Error, t.render(ordered_json::object(), {}));
-    QVERIFY_THROWS_EXCEPTION(tunebench::Error, t.render(ordered_json::parse(R"([{"content": "no role"}])"), {}));
+    QVERIFY_THROWS_EXCEPTION(tunebench::Error,
+                             t.render(ordered_json::parse(R"([{"content": "no role"}])"), {}));
   }
 };
 

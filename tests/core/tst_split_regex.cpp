@@ -19,11 +19,13 @@ std::vector<std::string> pythonFindAll(const std::string& pattern, const std::st
                            "import json, sys, regex\n"
                            "job = json.load(sys.stdin)\n"
                            "print(json.dumps(regex.findall(job['pattern'], job['text'])))\n"});
-  python.write(QByteArray::fromStdString(nlohmann::json{{"pattern", pattern}, {"text", text}}.dump()));
+  python.write(
+      QByteArray::fromStdString(nlohmann::json{{"pattern", pattern}, {"text", text}}.dump()));
   python.closeWriteChannel();
   python.waitForFinished(30000);
   const QByteArray out = python.readAllStandardOutput();
-  if (python.exitCode() != 0) qFatal("python3 regex failed: %s", python.readAllStandardError().constData());
+  if (python.exitCode() != 0)
+    qFatal("python3 regex failed: %s", python.readAllStandardError().constData());
   return nlohmann::json::parse(out.toStdString()).get<std::vector<std::string>>();
 }
 
@@ -33,7 +35,9 @@ std::vector<std::string> pieces(const tunebench::SplitRegex& re, const std::stri
   return out;
 }
 
-QString show(const std::vector<std::string>& v) { return QString::fromStdString(nlohmann::json(v).dump()); }
+QString show(const std::vector<std::string>& v) {
+  return QString::fromStdString(nlohmann::json(v).dump());
+}
 
 }  // namespace
 
@@ -57,9 +61,10 @@ class SplitRegexTest : public QObject {
   void matchesPythonRegex_data() {
     QTest::addColumn<QString>("pattern");
     QTest::addColumn<QString>("text");
-    const std::pair<const char*, const char*> patterns[] = {{"gpt2", tunebench::kGpt2SplitPattern},
-                                                            {"llama3", tunebench::kLlama3SplitPattern},
-                                                            {"qwen2", tunebench::kQwen2SplitPattern}};
+    const std::pair<const char*, const char*> patterns[] = {
+        {"gpt2", tunebench::kGpt2SplitPattern},
+        {"llama3", tunebench::kLlama3SplitPattern},
+        {"qwen2", tunebench::kQwen2SplitPattern}};
     const char* texts[] = {
         "Hello world",
         "Hello  world",
@@ -69,17 +74,19 @@ class SplitRegexTest : public QObject {
         "I'm ok, they'LL say 1234567 isn't 89.",
         "emoji 😀😀 and 中文字符 mixed\t\ttabs",
         "x\r\n\r\ny\n",
-        "\xC2\xA0nbsp \xE3\x80\x80 ideographic\xE2\x80\x83em space",
+        "\xC2\xA0nbsp \xE3\x80\x80 ideographic\xE2\x80\x83" "em space",
         "  \n  ",
         " ",
         "a \n",
         "def f(x):\n    return x**2  # square\n\n\n",
         "!!! ??? ...   ---",
-        "caf\xC3\xA9 na\xC3\xAFve \xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 \xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7",
+        "caf\xC3\xA9 na\xC3\xAFve \xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82 "
+        "\xD9\x85\xD8\xB1\xD8\xAD\xD8\xA8\xD8\xA7",
     };
     for (const auto& [name, pattern] : patterns)
       for (size_t i = 0; i < sizeof texts / sizeof *texts; ++i)
-        QTest::addRow("%s/%zu", name, i) << QString::fromUtf8(pattern) << QString::fromUtf8(texts[i]);
+        QTest::addRow("%s/%zu", name, i)
+            << QString::fromUtf8(pattern) << QString::fromUtf8(texts[i]);
   }
 
   void matchesPythonRegex() {

@@ -53,7 +53,8 @@ std::string errorOf(const std::function<void()>& f) {
 
 std::vector<std::string> corpus() {
   std::vector<std::string> texts;
-  for (int i = 0; i < 50; ++i) texts.emplace_back("the cat sat on the mat and the dog ran far away " + std::to_string(i));
+  for (int i = 0; i < 50; ++i)
+    texts.emplace_back("the cat sat on the mat and the dog ran far away " + std::to_string(i));
   return texts;
 }
 
@@ -82,53 +83,86 @@ class TokenizerFilesTest : public QObject {
     row("top level array", "[]", "top level: expected an object");
     row("no model", "{}", "top level: missing member \"model\"");
     row("model not object", variant("/model", 3), "model: expected an object");
-    row("wordpiece", variant("/model/type", "WordPiece"), "model.type: model type \"WordPiece\" is not supported");
-    row("unigram", variant("/model/type", "Unigram"), "model.type: model type \"Unigram\" is not supported");
+    row("wordpiece", variant("/model/type", "WordPiece"),
+        "model.type: model type \"WordPiece\" is not supported");
+    row("unigram", variant("/model/type", "Unigram"),
+        "model.type: model type \"Unigram\" is not supported");
     row("type not string", variant("/model/type", 7), "model.type: expected a string");
     row("no vocab", variant("/model/vocab", "<remove>"), "model: missing member \"vocab\"");
     row("vocab array", variant("/model/vocab", json::array()), "model.vocab: expected an object");
     row("vocab id string", variant("/model/vocab/a", "0"), "model.vocab.a: expected an integer");
-    row("vocab id negative", variant("/model/vocab/a", -1), "model.vocab.a: token ids cannot be negative");
+    row("vocab id negative", variant("/model/vocab/a", -1),
+        "model.vocab.a: token ids cannot be negative");
     row("vocab id huge", variant("/model/vocab/a", 1e12), "model.vocab.a: expected an integer");
-    row("vocab id too large", variant("/model/vocab/a", 99999999999LL), "model.vocab.a: integer 99999999999");
+    row("vocab id too large", variant("/model/vocab/a", 99999999999LL),
+        "model.vocab.a: integer 99999999999");
     row("duplicate ids", variant("/model/vocab/c", 0), "model.vocab: id 0 is used by");
     row("merges not array", variant("/model/merges", "a b"), "model.merges: expected an array");
     row("merge number", variant("/model/merges/1", 5), "model.merges[1]: expected a string");
-    row("merge without space", variant("/model/merges/0", "ab"), "model.merges[0]: expected \"left right\"");
-    row("merge three parts", variant("/model/merges/0", "a b c"), "model.merges[0]: expected \"left right\"");
-    row("merge pair of one", variant("/model/merges/0", json::array({"a"})), "model.merges[0]: expected a pair");
-    row("merge pair of numbers", variant("/model/merges/0", json::array({1, 2})), "model.merges[0][0]: expected a string");
-    row("merge unknown token", variant("/model/merges/0", "a x"), "model.merges[0]: \"x\" is not in the vocabulary");
-    row("merged token missing", variant("/model/merges/0", "b c"), "model.merges[0]: the merged token \"bc\"");
-    row("unk not in vocab", variant("/model/unk_token", "<unk>"), "model.unk_token \"<unk>\" is not in the vocabulary");
+    row("merge without space", variant("/model/merges/0", "ab"),
+        "model.merges[0]: expected \"left right\"");
+    row("merge three parts", variant("/model/merges/0", "a b c"),
+        "model.merges[0]: expected \"left right\"");
+    row("merge pair of one", variant("/model/merges/0", json::array({"a"})),
+        "model.merges[0]: expected a pair");
+    row("merge pair of numbers", variant("/model/merges/0", json::array({1, 2})),
+        "model.merges[0][0]: expected a string");
+    row("merge unknown token", variant("/model/merges/0", "a x"),
+        "model.merges[0]: \"x\" is not in the vocabulary");
+    row("merged token missing", variant("/model/merges/0", "b c"),
+        "model.merges[0]: the merged token \"bc\"");
+    row("unk not in vocab", variant("/model/unk_token", "<unk>"),
+        "model.unk_token \"<unk>\" is not in the vocabulary");
     row("dropout", variant("/model/dropout", 0.1), "model.dropout: BPE dropout is not supported");
-    row("added token no content", variant("/added_tokens/0/content", "<remove>"), "added_tokens[0]: missing member \"content\"");
-    row("added token empty", variant("/added_tokens/0/content", ""), "added_tokens[0].content: an added token cannot be empty");
-    row("added token id", variant("/added_tokens/0/id", -3), "added_tokens[0].id: token ids cannot be negative");
-    row("added token flag", variant("/added_tokens/0/special", "yes"), "added_tokens[0].special: expected true or false");
-    row("added tokens object", variant("/added_tokens", json::object()), "added_tokens: expected an array");
-    row("unknown normalizer", variant("/normalizer", {{"type", "Precompiled"}}), "normalizer.type: normalizer \"Precompiled\"");
+    row("added token no content", variant("/added_tokens/0/content", "<remove>"),
+        "added_tokens[0]: missing member \"content\"");
+    row("added token empty", variant("/added_tokens/0/content", ""),
+        "added_tokens[0].content: an added token cannot be empty");
+    row("added token id", variant("/added_tokens/0/id", -3),
+        "added_tokens[0].id: token ids cannot be negative");
+    row("added token flag", variant("/added_tokens/0/special", "yes"),
+        "added_tokens[0].special: expected true or false");
+    row("added tokens object", variant("/added_tokens", json::object()),
+        "added_tokens: expected an array");
+    row("unknown normalizer", variant("/normalizer", {{"type", "Precompiled"}}),
+        "normalizer.type: normalizer \"Precompiled\"");
     row("unknown pre-tokenizer", variant("/pre_tokenizer", {{"type", "BertPreTokenizer"}}),
         "pre_tokenizer.type: pre-tokenizer \"BertPreTokenizer\"");
-    row("lookbehind split", variant("/pre_tokenizer", {{"type", "Split"}, {"pattern", {{"Regex", "(?<=a)b"}}}, {"behavior", "Isolated"}}),
+    row("lookbehind split",
+        variant("/pre_tokenizer",
+                {{"type", "Split"}, {"pattern", {{"Regex", "(?<=a)b"}}}, {"behavior", "Isolated"}}),
         "pre_tokenizer.pattern: split pattern (?<=a)b: lookaround");
-    row("invalid regex", variant("/pre_tokenizer", {{"type", "Split"}, {"pattern", {{"Regex", "(ab"}}}, {"behavior", "Isolated"}}),
+    row("invalid regex",
+        variant("/pre_tokenizer",
+                {{"type", "Split"}, {"pattern", {{"Regex", "(ab"}}}, {"behavior", "Isolated"}}),
         "pre_tokenizer.pattern: split pattern (ab is not supported");
-    row("split behavior", variant("/pre_tokenizer", {{"type", "Split"}, {"pattern", {{"String", " "}}}, {"behavior", "Contiguous"}}),
+    row("split behavior",
+        variant("/pre_tokenizer",
+                {{"type", "Split"}, {"pattern", {{"String", " "}}}, {"behavior", "Contiguous"}}),
         "pre_tokenizer.behavior: split behavior \"Contiguous\"");
-    row("pattern kind", variant("/pre_tokenizer", {{"type", "Split"}, {"pattern", {{"Glob", "*"}}}, {"behavior", "Isolated"}}),
+    row("pattern kind",
+        variant("/pre_tokenizer",
+                {{"type", "Split"}, {"pattern", {{"Glob", "*"}}}, {"behavior", "Isolated"}}),
         "pre_tokenizer.pattern: expected {\"String\": ...} or {\"Regex\": ...}");
-    row("unknown decoder", variant("/decoder", {{"type", "WordPiece"}}), "decoder.type: decoder \"WordPiece\"");
-    row("sequence without list", variant("/decoder", {{"type", "Sequence"}}), "decoder: missing member \"decoders\"");
-    row("strip negative", variant("/decoder", {{"type", "Strip"}, {"content", " "}, {"start", -1}, {"stop", 0}}),
+    row("unknown decoder", variant("/decoder", {{"type", "WordPiece"}}),
+        "decoder.type: decoder \"WordPiece\"");
+    row("sequence without list", variant("/decoder", {{"type", "Sequence"}}),
+        "decoder: missing member \"decoders\"");
+    row("strip negative",
+        variant("/decoder", {{"type", "Strip"}, {"content", " "}, {"start", -1}, {"stop", 0}}),
         "decoder: start and stop must not be negative");
     row("roberta processor", variant("/post_processor", {{"type", "RobertaProcessing"}}),
         "post_processor.type: post-processor \"RobertaProcessing\"");
     row("template unknown special",
-        variant("/post_processor", json::parse(R"({"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], "special_tokens": {}})")),
+        variant(
+            "/post_processor",
+            json::parse(
+                R"({"type": "TemplateProcessing", "single": [{"SpecialToken": {"id": "<s>", "type_id": 0}}, {"Sequence": {"id": "A", "type_id": 0}}], "special_tokens": {}})")),
         "post_processor.single[0]: special token \"<s>\" is not listed");
     row("template without sequence",
-        variant("/post_processor", json::parse(R"({"type": "TemplateProcessing", "single": [], "special_tokens": {}})")),
+        variant(
+            "/post_processor",
+            json::parse(R"({"type": "TemplateProcessing", "single": [], "special_tokens": {}})")),
         "post_processor.single: the template has no");
   }
 
@@ -137,15 +171,18 @@ class TokenizerFilesTest : public QObject {
     QFETCH(QString, expected);
     const QString path = dir_.filePath("broken-tokenizer.json");
     writeFile(path, bytes.toStdString());
-    const std::string message = errorOf([&] { tunebench::BpeTokenizer::fromFile(path.toStdString()); });
+    const std::string message =
+        errorOf([&] { tunebench::BpeTokenizer::fromFile(path.toStdString()); });
     QVERIFY2(QString::fromStdString(message).startsWith(path + ": "), message.c_str());
     QVERIFY2(QString::fromStdString(message).contains(expected), message.c_str());
   }
 
   void missingFileIsNamed() {
     const QString path = dir_.filePath("absent.json");
-    const std::string message = errorOf([&] { tunebench::BpeTokenizer::fromFile(path.toStdString()); });
-    QVERIFY2(QString::fromStdString(message).contains(path + ": cannot be opened"), message.c_str());
+    const std::string message =
+        errorOf([&] { tunebench::BpeTokenizer::fromFile(path.toStdString()); });
+    QVERIFY2(QString::fromStdString(message).contains(path + ": cannot be opened"),
+             message.c_str());
   }
 
   void configForms() {
@@ -156,7 +193,8 @@ class TokenizerFilesTest : public QObject {
       "chat_template": [{"name": "default", "template": "A"}, {"name": "rag", "template": "B"}],
       "added_tokens_decoder": {"32000": {"content": "<extra>", "lstrip": true, "normalized": false, "rstrip": false, "single_word": false, "special": true}}
     })");
-    const auto config = tunebench::TokenizerConfig::fromJson(tunebench::JsonNode(doc, "tokenizer_config.json"));
+    const auto config =
+        tunebench::TokenizerConfig::fromJson(tunebench::JsonNode(doc, "tokenizer_config.json"));
     QCOMPARE(QString::fromStdString(*config.bosToken), QStringLiteral("<s>"));
     QCOMPARE(QString::fromStdString(*config.eosToken), QStringLiteral("</s>"));
     QVERIFY(!config.padToken);
@@ -173,13 +211,20 @@ class TokenizerFilesTest : public QObject {
   void brokenConfig_data() {
     QTest::addColumn<QString>("text");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("chat template number") << R"({"chat_template": 3})" << "chat_template: expected a string or a list";
-    QTest::newRow("chat template entry") << R"({"chat_template": [{"name": "x"}]})" << "chat_template[0]: missing member \"template\"";
-    QTest::newRow("bos number") << R"({"bos_token": 5})" << "bos_token: expected a string or an AddedToken object";
-    QTest::newRow("bos object without content") << R"({"bos_token": {"lstrip": true}})" << "bos_token: missing member \"content\"";
-    QTest::newRow("flag string") << R"({"add_bos_token": "yes"})" << "add_bos_token: expected true or false";
-    QTest::newRow("decoder key") << R"({"added_tokens_decoder": {"abc": {"content": "x"}}})" << "added_tokens_decoder.abc: the key is not a token id";
-    QTest::newRow("not an object") << "[1]" << "top level: expected an object";
+    QTest::newRow("chat template number") << R"({"chat_template": 3})"
+                                          << "chat_template: expected a string or a list";
+    QTest::newRow("chat template entry") << R"({"chat_template": [{"name": "x"}]})"
+                                         << "chat_template[0]: missing member \"template\"";
+    QTest::newRow("bos number") << R"({"bos_token": 5})"
+                                << "bos_token: expected a string or an AddedToken object";
+    QTest::newRow("bos object without content") << R"({"bos_token": {"lstrip": true}})"
+                                                << "bos_token: missing member \"content\"";
+    QTest::newRow("flag string") << R"({"add_bos_token": "yes"})"
+                                 << "add_bos_token: expected true or false";
+    QTest::newRow("decoder key") << R"({"added_tokens_decoder": {"abc": {"content": "x"}}})"
+                                 << "added_tokens_decoder.abc: the key is not a token id";
+    QTest::newRow("not an object") << "[1]"
+                                   << "top level: expected an object";
   }
 
   void brokenConfig() {
@@ -187,7 +232,8 @@ class TokenizerFilesTest : public QObject {
     QFETCH(QString, expected);
     const QString path = dir_.filePath("tokenizer_config.json");
     writeFile(path, text.toStdString());
-    const std::string message = errorOf([&] { tunebench::TokenizerConfig::fromFile(path.toStdString()); });
+    const std::string message =
+        errorOf([&] { tunebench::TokenizerConfig::fromFile(path.toStdString()); });
     QVERIFY2(QString::fromStdString(message).startsWith(path + ": "), message.c_str());
     QVERIFY2(QString::fromStdString(message).contains(expected), message.c_str());
   }
@@ -200,10 +246,12 @@ class TokenizerFilesTest : public QObject {
     options.padToken = "<|endoftext|>";
     options.chatTemplate = "{% for m in messages %}{{ m.content }}{% endfor %}";
     const QString folder = dir_.filePath("bpe-model");
-    tunebench::writeTokenizerFiles(tunebench::trainByteLevelBpe(corpus(), options), folder.toStdString());
+    tunebench::writeTokenizerFiles(tunebench::trainByteLevelBpe(corpus(), options),
+                                   folder.toStdString());
     const auto loaded = tunebench::loadTokenizer(folder.toStdString());
     QCOMPARE(QString::fromStdString(loaded.tokenizer->kind()), QStringLiteral("bpe"));
-    QCOMPARE(QString::fromStdString(loaded.file.filename().string()), QStringLiteral("tokenizer.json"));
+    QCOMPARE(QString::fromStdString(loaded.file.filename().string()),
+             QStringLiteral("tokenizer.json"));
     QCOMPARE(loaded.tokenizer->specialIds().eos, loaded.tokenizer->tokenToId("<|im_end|>"));
     QCOMPARE(loaded.tokenizer->specialIds().pad, loaded.tokenizer->tokenToId("<|endoftext|>"));
     QCOMPARE(loaded.tokenizer->specialIds().bos, -1);
@@ -217,12 +265,15 @@ class TokenizerFilesTest : public QObject {
     const QString empty = dir_.filePath("empty-folder");
     QDir().mkpath(empty);
     std::string message = errorOf([&] { tunebench::loadTokenizer(empty.toStdString()); });
-    QVERIFY2(QString::fromStdString(message).contains("neither tokenizer.json nor tokenizer.model"), message.c_str());
+    QVERIFY2(QString::fromStdString(message).contains("neither tokenizer.json nor tokenizer.model"),
+             message.c_str());
     const QString unigram = dir_.filePath("unigram-folder");
     QDir().mkpath(unigram);
-    writeFile(unigram + "/tokenizer.json", R"({"model": {"type": "Unigram", "vocab": [["a", 0.0]]}})");
+    writeFile(unigram + "/tokenizer.json",
+              R"({"model": {"type": "Unigram", "vocab": [["a", 0.0]]}})");
     message = errorOf([&] { tunebench::loadTokenizer(unigram.toStdString()); });
-    QVERIFY2(QString::fromStdString(message).contains(unigram + "/tokenizer.json: model.type: model type \"Unigram\""),
+    QVERIFY2(QString::fromStdString(message).contains(
+                 unigram + "/tokenizer.json: model.type: model type \"Unigram\""),
              message.c_str());
     // A config naming a token the tokenizer lacks.
     const QString wrongRole = dir_.filePath("wrong-role");
@@ -230,7 +281,8 @@ class TokenizerFilesTest : public QObject {
     writeFile(wrongRole + "/tokenizer.json", kValid);
     writeFile(wrongRole + "/tokenizer_config.json", R"({"eos_token": "</s>"})");
     message = errorOf([&] { tunebench::loadTokenizer(wrongRole.toStdString()); });
-    QVERIFY2(QString::fromStdString(message).contains("eos_token: \"</s>\" is not a token"), message.c_str());
+    QVERIFY2(QString::fromStdString(message).contains("eos_token: \"</s>\" is not a token"),
+             message.c_str());
   }
 
   void loadsSentencePieceFolder() {
@@ -240,9 +292,10 @@ class TokenizerFilesTest : public QObject {
     std::string text;
     for (const auto& line : corpus()) text += line + "\n";
     writeFile(corpusPath, text);
-    tunebench::trainSentencePiece("--input=" + corpusPath.toStdString() + " --model_prefix=" + folder.toStdString() +
-                                  "/tokenizer --vocab_size=60 --model_type=bpe --character_coverage=1.0"
-                                  " --minloglevel=2 --num_threads=1 --pad_id=3");
+    tunebench::trainSentencePiece(
+        "--input=" + corpusPath.toStdString() + " --model_prefix=" + folder.toStdString() +
+        "/tokenizer --vocab_size=60 --model_type=bpe --character_coverage=1.0"
+        " --minloglevel=2 --num_threads=1 --pad_id=3");
     QVERIFY(QFile::exists(folder + "/tokenizer.model"));
     auto loaded = tunebench::loadTokenizer(folder.toStdString());
     QCOMPARE(QString::fromStdString(loaded.tokenizer->kind()), QStringLiteral("sentencepiece"));
