@@ -18,6 +18,11 @@ using tunebench::ChatTemplate;
 
 namespace {
 
+// The Debian interpreter that install-deps.sh equips with the reference modules, else python3.
+QString referencePython() {
+  return QFile::exists("/usr/bin/python3") ? QStringLiteral("/usr/bin/python3") : QStringLiteral("python3");
+}
+
 struct Case {
   std::string templateName, source;
   size_t contextIndex;
@@ -41,7 +46,7 @@ std::vector<ordered_json> renderWithJinja2(const std::vector<Case>& cases) {
   ordered_json jobs = ordered_json::array();
   for (const auto& c : cases) jobs.push_back({{"template", c.source}, {"context", c.context}});
   QProcess python;
-  python.start("python3",
+  python.start(referencePython(),
                {QStringLiteral(TUNEBENCH_SOURCE_DIR "/tests/tools/render_chat_template.py")});
   python.write(QByteArray::fromStdString(jobs.dump()));
   python.closeWriteChannel();

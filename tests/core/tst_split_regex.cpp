@@ -13,9 +13,14 @@
 
 namespace {
 
+// The Debian interpreter that install-deps.sh equips with the reference modules, else python3.
+QString referencePython() {
+  return QFile::exists("/usr/bin/python3") ? QStringLiteral("/usr/bin/python3") : QStringLiteral("python3");
+}
+
 std::vector<std::string> pythonFindAll(const std::string& pattern, const std::string& text) {
   QProcess python;
-  python.start("python3", {"-c",
+  python.start(referencePython(), {"-c",
                            "import json, sys, regex\n"
                            "job = json.load(sys.stdin)\n"
                            "print(json.dumps(regex.findall(job['pattern'], job['text'])))\n"});
