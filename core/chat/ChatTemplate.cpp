@@ -116,6 +116,28 @@ RenderedChat ChatTemplate::renderWithSpans(const nlohmann::ordered_json& message
   return result;
 }
 
+ChatRenderOptions chatOptionsFor(const LoadedTokenizer& loaded, bool addGenerationPrompt) {
+  ChatRenderOptions options;
+  options.addGenerationPrompt = addGenerationPrompt;
+  const SpecialTokenIds ids = loaded.tokenizer->specialIds();
+  // The config's strings win; otherwise the tokenizer's own special tokens.
+  auto text = [&](const std::optional<std::string>& configured, int id) -> std::string {
+    if (configured) return *configured;
+    return id >= 0 ? loaded.tokenizer->idToToken(id) : std::string();
+  };
+  options.bosToken = text(loaded.config.bosToken, ids.bos);
+  options.eosToken = text(loaded.config.eosToken, ids.eos);
+  const std::string pad = text(loaded.config.padToken, ids.pad);
+  const std::string unk = text(loaded.config.unkToken, ids.unk);
+  if (!pad.empty()) options.extraContext["pad_token"] = pad;
+  if (!unk.empty()) options.extraContext["unk_token"] = unk;
+  return options;
+}
+
+ChatTemplate chatTemplateFor(const LoadedTokenizer& loaded, const std::string& fallback) {
+  return ChatTemplate::forConfig(loaded.config, fallback);
+}
+
 RenderedChat ChatTemplate::renderWithSpans(const std::vector<ChatMessage>& messages,
                                            const ChatRenderOptions& options) const {
   return renderWithSpans(toJsonMessages(messages), options);

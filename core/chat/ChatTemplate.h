@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tokenizer/TokenizerConfig.h"
+#include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench {
 
@@ -78,5 +79,14 @@ class ChatTemplate {
 };
 
 nlohmann::ordered_json toJsonMessages(const std::vector<ChatMessage>& messages);
+
+// Render options carrying the special token strings of a loaded tokenizer (bos_token,
+// eos_token, and pad_token/unk_token as extra variables), as transformers passes them.
+ChatRenderOptions chatOptionsFor(const LoadedTokenizer& tokenizer,
+                                 bool addGenerationPrompt = false);
+
+// The chat template of a loaded tokenizer folder, else the preset `fallback`.
+ChatTemplate chatTemplateFor(const LoadedTokenizer& tokenizer,
+                             const std::string& fallback = "chatml");
 
 }  // namespace tunebench

@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "chat/ChatTemplate.h"
 #include "common/Error.h"
 #include "tokenizer/BpeTokenizer.h"
 #include "tokenizer/BpeTrainer.h"
@@ -259,6 +260,42 @@ class TokenizerFilesTest : public QObject {
     const std::string text = "<|im_start|>the cat<|im_end|>";
     QCOMPARE(loaded.tokenizer->decode(loaded.tokenizer->encode(text)), text);
     QCOMPARE(loaded.tokenizer->addedTokens().size(), size_t{3});
+  }
+
+  void chatWithLoadedTokenizer() {
+    tunebench::BpeTrainerOptions options;
+    options.vocabSize = 300;
+    options.specialTokens = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
+    options.eosToken = "<|im_end|>";
+    options.padToken = "<|endoftext|>";
+    const QString plain = dir_.filePath("chat-no-template");
+    tunebench::writeTokenizerFiles(tunebench::trainByteLevelBpe(corpus(), options),
+                                   plain.toStdString());
+    auto loaded = tunebench::loadTokenizer(plain.toStdString());
+    const auto chatOptions = tunebench::chatOptionsFor(loaded, true);
+    QCOMPARE(QString::fromStdString(chatOptions.eosToken), QStringLiteral("<|im_end|>"));
+    QCOMPARE(QString::fromStdString(chatOptions.bosToken), QString());
+    QCOMPARE(QString::fromStdString(chatOptions.extraContext["pad_token"].get<std::string>()),
+             QStringLiteral("<|endoftext|>"));
+    // No template in the folder: the preset; the rendered text encodes with the special tokens
+    // as single ids and decodes back exactly.
+    const std::vector<tunebench::ChatMessage> chat{{"user", "the cat"},
+                                                   {"assistant", "sat on the mat"}};
+    const auto rendered = tunebench::chatTemplateFor(loaded).renderWithSpans(chat, chatOptions);
+    const auto ids = loaded.tokenizer->encode(rendered.text);
+    QCOMPARE(std::count(ids.begin(), ids.end(), loaded.tokenizer->tokenToId("<|im_start|>")), 3);
+    QCOMPARE(loaded.tokenizer->decode(ids), rendered.text);
+    QCOMPARE(rendered.assistantSpans.size(), size_t{1});
+    // The folder's own template wins over the preset.
+    options.chatTemplate =
+        "{% for m in messages %}[{{ m.role }}] {{ m.content }}{{ eos_token }}{% endfor %}";
+    const QString templated = dir_.filePath("chat-with-template");
+    tunebench::writeTokenizerFiles(tunebench::trainByteLevelBpe(corpus(), options),
+                                   templated.toStdString());
+    loaded = tunebench::loadTokenizer(templated.toStdString());
+    QCOMPARE(QString::fromStdString(tunebench::chatTemplateFor(loaded).render(
+                 chat, tunebench::chatOptionsFor(loaded))),
+             QStringLiteral("[user] the cat<|im_end|>[assistant] sat on the mat<|im_end|>"));
   }
 
   void folderErrors() {
