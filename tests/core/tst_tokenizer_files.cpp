@@ -1,5 +1,6 @@
 // Loading tokenizer folders: tokenizer.json vs tokenizer.model, tokenizer_config.json, and a
 // named error (file, JSON path, problem) for every broken file instead of a crash.
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -356,6 +357,34 @@ class TokenizerFilesTest : public QObject {
     QVERIFY(std::find(configured.begin(), configured.end(), 60) != configured.end());
     QCOMPARE(loaded.tokenizer->vocabSize(), 61);
     QCOMPARE(QString::fromStdString(loaded.tokenizer->idToToken(60)), QStringLiteral("<tool>"));
+  }
+
+  void sentencePieceMatchesPythonReference() {
+    // The same tokenizer.model through python3-sentencepiece: plain text (no special tokens)
+    // must give the same ids, and the control pieces in text become their ids.
+    const QString folder = dir_.filePath("spm-model");
+    QVERIFY2(QFile::exists(folder + "/tokenizer.model"), "runs after loadsSentencePieceFolder");
+    QFile::remove(folder + "/tokenizer_config.json");
+    const auto loaded = tunebench::loadTokenizer(folder.toStdString());
+    const std::vector<std::string> texts = {"the cat sat on the mat", "  dog ran far away 42  ",
+                                            "unseen words: zebra, quokka!", "a\nb\tc"};
+    QProcess python;
+    python.start(QFile::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3",
+                 {"-c",
+                  "import json, sys, sentencepiece as spm\n"
+                  "job = json.load(sys.stdin)\n"
+                  "sp = spm.SentencePieceProcessor(model_file=job['model'])\n"
+                  "print(json.dumps([sp.encode(t) for t in job['texts']]))\n"});
+    python.write(QByteArray::fromStdString(
+        json{{"model", (folder + "/tokenizer.model").toStdString()}, {"texts", texts}}.dump()));
+    python.closeWriteChannel();
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const auto expected = json::parse(python.readAllStandardOutput().toStdString())
+                              .get<std::vector<std::vector<int>>>();
+    QCOMPARE(expected.size(), texts.size());
+    for (size_t i = 0; i < texts.size(); ++i)
+      QCOMPARE(loaded.tokenizer->encode(texts[i], false), expected[i]);
   }
 };
 
