@@ -187,8 +187,8 @@ std::vector<TextSegment> BpeTokenizer::segments(const std::string& text) const {
         continue;
       }
       std::vector<PreToken> pieces{{part.text, raw.offset == 0 && part.offset == 0}};
-      for (PreToken& piece : preTokenize(preTokenizer_, std::move(pieces)))
-        out.push_back({std::move(piece.text), -1, raw.offset});
+      pieces = preTokenize(preTokenizer_, std::move(pieces));
+      for (PreToken& piece : pieces) out.push_back({std::move(piece.text), -1, raw.offset});
     }
   }
   return out;

@@ -159,6 +159,7 @@ size_t SplitRegex::matchAt(std::string_view text, size_t pos) const {
 
 std::vector<SplitRegex::Range> SplitRegex::matches(std::string_view text) const {
   std::vector<Range> out;
+  out.reserve(text.size() / 4 + 1);
   size_t pos = 0;
   while (pos < text.size()) {
     const size_t length = matchAt(text, pos);
@@ -173,9 +174,11 @@ std::vector<SplitRegex::Range> SplitRegex::matches(std::string_view text) const 
 }
 
 std::vector<SplitRegex::Range> SplitRegex::isolated(std::string_view text) const {
+  const std::vector<Range> found = matches(text);
   std::vector<Range> out;
+  out.reserve(found.size() + 1);
   size_t gap = 0;
-  for (const auto& m : matches(text)) {
+  for (const auto& m : found) {
     if (m.first > gap) out.emplace_back(gap, m.first);
     out.push_back(m);
     gap = m.second;

@@ -245,6 +245,7 @@ std::vector<PreToken> preTokenize(const std::vector<PreTokenizerStep>& steps,
                                   std::vector<PreToken> pieces) {
   for (const auto& step : steps) {
     std::vector<PreToken> next;
+    next.reserve(pieces.size());
     for (auto& piece : pieces) {
       std::string text = std::move(piece.text);
       if (step.kind == PreTokenizerStep::Kind::Metaspace) {
