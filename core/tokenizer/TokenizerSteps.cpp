@@ -303,11 +303,18 @@ bool usesByteLevel(const std::vector<PreTokenizerStep>& steps) {
 
 namespace {
 
+int hexDigit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+// "<0xNN>" -> NN, else -1.
 int parseByteToken(const std::string& token) {
   if (token.size() != 6 || token.compare(0, 3, "<0x") != 0 || token[5] != '>') return -1;
-  char* end = nullptr;
-  const long value = std::strtol(token.substr(3, 2).c_str(), &end, 16);
-  return end && *end == '\0' ? static_cast<int>(value) : -1;
+  const int high = hexDigit(token[3]), low = hexDigit(token[4]);
+  return high < 0 || low < 0 ? -1 : high * 16 + low;
 }
 
 }  // namespace
