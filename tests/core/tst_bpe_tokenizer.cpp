@@ -1,5 +1,6 @@
 // tokenizer.json BPE: exact encodings of hand-made files, added tokens and their flags, byte
 // fallback, post-processor BOS, and round trips through tokenizers made by the trainer.
+#include <QProcess>
 #include <QtTest>
 
 #include <random>
@@ -245,6 +246,43 @@ class BpeTokenizerTest : public QObject {
       const std::string back = t->decode(t->encode(text));
       QVERIFY2(back == text, ("round trip failed for case " + std::to_string(i)).c_str());
     }
+  }
+
+  void matchesIndependentPythonEncoder_data() {
+    QTest::addColumn<int>("style");
+    QTest::newRow("gpt2") << 0;
+    QTest::newRow("qwen2") << 1;
+  }
+
+  void matchesIndependentPythonEncoder() {
+    // tests/tools/bpe_reference.py encodes with Python's regex module (real lookahead) and
+    // GPT-2's merge loop; both must agree on trained files and random text.
+    QFETCH(int, style);
+    tunebench::BpeTrainerOptions options;
+    options.style = style == 0 ? tunebench::BpeTrainerOptions::Style::Gpt2
+                               : tunebench::BpeTrainerOptions::Style::Qwen2;
+    options.vocabSize = 420;
+    const auto files = tunebench::trainByteLevelBpe(corpus(), options);
+    const auto t = BpeTokenizer::fromJson(json::parse(files.tokenizerJson), "tokenizer.json");
+    std::vector<std::string> texts = {
+        "Hello, world! The quick brown fox.", "  spaces   before\n\n\tand after  ",
+        "it's they'll we've I'M 12345678 3.14",
+        "caf\xC3\xA9 \xE4\xB8\xAD\xE6\x96\x87 \xF0\x9F\x98\x80 <|endoftext|> tail"};
+    std::mt19937 rng(style + 5);
+    for (int i = 0; i < 60; ++i) texts.push_back(randomText(rng));
+    QProcess python;
+    python.start(QFile::exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3",
+                 {QStringLiteral(TUNEBENCH_SOURCE_DIR "/tests/tools/bpe_reference.py")});
+    python.write(QByteArray::fromStdString(
+        json{{"tokenizer", json::parse(files.tokenizerJson)}, {"texts", texts}}.dump()));
+    python.closeWriteChannel();
+    QVERIFY(python.waitForFinished(60000));
+    QVERIFY2(python.exitCode() == 0, python.readAllStandardError().constData());
+    const auto expected = json::parse(python.readAllStandardOutput().toStdString())
+                              .get<std::vector<std::vector<int>>>();
+    QCOMPARE(expected.size(), texts.size());
+    for (size_t i = 0; i < texts.size(); ++i)
+      QVERIFY2(t->encode(texts[i], false) == expected[i], ("text " + std::to_string(i)).c_str());
   }
 
   void bosFromPostProcessor() {
