@@ -53,8 +53,8 @@ std::vector<TextSegment> AddedTokenSplitter::split(std::string_view text, size_t
   size_t plainStart = 0, pos = 0;
   auto emitPlain = [&](size_t end) {
     if (end > plainStart)
-      out.push_back(
-          {std::string(text.substr(plainStart, end - plainStart)), -1, baseOffset + plainStart});
+      out.push_back({std::string(text.substr(plainStart, end - plainStart)), -1,
+                     baseOffset + plainStart, end - plainStart});
   };
   while (pos < text.size()) {
     const AddedToken* hit = nullptr;
@@ -84,7 +84,7 @@ std::vector<TextSegment> AddedTokenSplitter::split(std::string_view text, size_t
       while (end < text.size() && isUnicodeWhitespace(codePointAt(text, end)))
         end += utf8SequenceLength(static_cast<unsigned char>(text[end]));
     emitPlain(begin);
-    out.push_back({hit->content, hit->id, baseOffset + begin});
+    out.push_back({hit->content, hit->id, baseOffset + begin, end - begin});
     plainStart = pos = end;
   }
   emitPlain(text.size());

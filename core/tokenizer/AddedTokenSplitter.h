@@ -14,6 +14,12 @@ struct TextSegment {
   std::string text;   // when tokenId < 0: plain text for the model
   int tokenId = -1;   // the added token matched here
   size_t offset = 0;  // byte offset of the segment in the input
+  size_t length = 0;  // input bytes it covers (an added token's stripped whitespace included)
+  // For pre-tokens: whether offset/length are exact, whether text is in the byte-level
+  // alphabet (one code point per input byte), and whether it starts with an inserted space.
+  bool exact = true;
+  bool byteMapped = false;
+  bool synthetic = false;
 };
 
 class AddedTokenSplitter {

@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "data/Utf8.h"
+#include "tokenizer/Utf8Codec.h"
 
 namespace tunebench {
 
@@ -181,14 +182,25 @@ std::vector<TextSegment> BpeTokenizer::segments(const std::string& text) const {
       continue;
     }
     const std::string normalized = normalize(normalizer_, raw.text);
-    for (const TextSegment& part : normalizedSplitter_->split(normalized)) {
+    // Offsets into the input survive normalization only when it changed nothing.
+    const bool unchanged = normalized == raw.text;
+    for (const TextSegment& part : normalizedSplitter_->split(normalized, raw.offset)) {
       if (part.tokenId >= 0) {
-        out.push_back({part.text, part.tokenId, raw.offset});
+        TextSegment token = part;
+        token.exact = unchanged;
+        out.push_back(std::move(token));
         continue;
       }
-      std::vector<PreToken> pieces{{part.text, raw.offset == 0 && part.offset == 0}};
-      pieces = preTokenize(preTokenizer_, std::move(pieces));
-      for (PreToken& piece : pieces) out.push_back({std::move(piece.text), -1, raw.offset});
+      PreToken start{part.text, raw.offset == 0 && part.offset == raw.offset};
+      start.offset = part.offset;
+      start.exact = unchanged;
+      for (PreToken& piece : preTokenize(preTokenizer_, {std::move(start)})) {
+        TextSegment segment{std::move(piece.text), -1, piece.offset};
+        segment.exact = piece.exact;
+        segment.byteMapped = piece.byteMapped;
+        segment.synthetic = piece.synthetic;
+        out.push_back(std::move(segment));
+      }
     }
   }
   return out;
@@ -213,6 +225,42 @@ std::vector<int> BpeTokenizer::encode(const std::string& text, bool addSpecial) 
   }
   if (addSpecial) ids.insert(ids.end(), suffix_.begin(), suffix_.end());
   return ids;
+}
+
+TokenOffsets BpeTokenizer::encodeWithOffsets(const std::string& text, bool addSpecial) const {
+  TokenOffsets result;
+  auto add = [&](int id, size_t begin, size_t end) {
+    result.ids.push_back(id);
+    result.offsets.emplace_back(begin, end);
+  };
+  if (addSpecial)
+    for (int id : prefix_) add(id, 0, 0);
+  for (const TextSegment& segment : segments(text)) {
+    if (!segment.exact || (segment.tokenId < 0 && !segment.byteMapped))
+      throw Error(
+          "token offsets need a byte-level tokenizer whose normalizer leaves the text "
+          "unchanged (byte " +
+          std::to_string(segment.offset) + ")");
+    if (segment.tokenId >= 0) {
+      add(segment.tokenId, segment.offset, segment.offset + segment.length);
+      continue;
+    }
+    // Each code point of a byte-level token stands for one input byte; an inserted leading
+    // space stands for none.
+    size_t position = segment.offset;
+    size_t inserted = segment.synthetic ? 1 : 0;
+    for (int id : model_->encodeWord(segment.text)) {
+      size_t bytes = utf8ToCodePoints(*model_->idToToken(id)).size();
+      const size_t skip = std::min(inserted, bytes);
+      inserted -= skip;
+      bytes -= skip;
+      add(id, position, position + bytes);
+      position += bytes;
+    }
+  }
+  if (addSpecial)
+    for (int id : suffix_) add(id, text.size(), text.size());
+  return result;
 }
 
 std::string BpeTokenizer::decode(const std::vector<int>& ids, bool skipSpecial) const {

@@ -15,6 +15,13 @@
 
 namespace tunebench {
 
+// Token ids with the byte range [first, second) of the input each one covers. Tokens the
+// post-processor adds cover nothing (an empty range at the start or the end).
+struct TokenOffsets {
+  std::vector<int> ids;
+  std::vector<std::pair<size_t, size_t>> offsets;
+};
+
 class BpeTokenizer : public Tokenizer {
  public:
   // Throw tunebench::Error naming the file, the JSON path and the problem. config, when given,
@@ -32,6 +39,10 @@ class BpeTokenizer : public Tokenizer {
   SpecialTokenIds specialIds() const override { return special_; }
   std::vector<AddedToken> addedTokens() const override { return added_; }
   std::string kind() const override { return "bpe"; }
+
+  // encode() with offsets. Exact for byte-level tokenizers whose normalizer leaves the text
+  // unchanged (GPT-2, Llama-3; Qwen2 for NFC text); otherwise throws tunebench::Error.
+  TokenOffsets encodeWithOffsets(const std::string& text, bool addSpecial = true) const;
 
   // The text pieces the model sees, after added-token splitting, normalization and
   // pre-tokenization (exposed for tests and tools).

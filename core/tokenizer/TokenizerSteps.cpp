@@ -255,22 +255,27 @@ std::vector<PreToken> preTokenize(const std::vector<PreTokenizerStep>& steps,
         if (prepend && text.compare(0, step.replacement.size(), step.replacement) != 0)
           text = step.replacement + text;
         if (!step.splitOnReplacement) {
-          next.push_back({text, piece.first});
+          next.push_back({text, piece.first, piece.offset, false});
           continue;
         }
         // Each piece starts at a replacement character ("merged with next").
         size_t start = 0, hit = text.find(step.replacement, 1);
         while (hit != std::string::npos) {
-          next.push_back({text.substr(start, hit - start), piece.first && start == 0});
+          next.push_back(
+              {text.substr(start, hit - start), piece.first && start == 0, piece.offset, false});
           start = hit;
           hit = text.find(step.replacement, hit + step.replacement.size());
         }
-        if (start < text.size()) next.push_back({text.substr(start), piece.first && start == 0});
+        if (start < text.size())
+          next.push_back({text.substr(start), piece.first && start == 0, piece.offset, false});
         continue;
       }
+      bool added = false;
       if (step.kind == PreTokenizerStep::Kind::ByteLevel && step.addPrefixSpace &&
-          text.compare(0, 1, " ") != 0)
+          text.compare(0, 1, " ") != 0) {
         text = " " + text;
+        added = true;
+      }
       std::vector<SplitRegex::Range> ranges;
       if (!step.regex) {
         ranges.emplace_back(0, text.size());
@@ -287,7 +292,14 @@ std::vector<PreToken> preTokenize(const std::vector<PreTokenizerStep>& steps,
       for (const auto& [b, e] : ranges) {
         std::string part = text.substr(b, e - b);
         if (step.kind == PreTokenizerStep::Kind::ByteLevel) part = byteLevelEncode(part);
-        if (!part.empty()) next.push_back({std::move(part), piece.first && b == 0});
+        if (part.empty()) continue;
+        PreToken out{std::move(part), piece.first && b == 0};
+        // Offsets are followed through splits of unmapped text only (the families' order).
+        out.exact = piece.exact && !piece.byteMapped;
+        out.offset = piece.offset + b - (added && b > 0 ? 1 : 0);
+        out.synthetic = (added && b == 0) || (piece.synthetic && b == 0);
+        out.byteMapped = piece.byteMapped || step.kind == PreTokenizerStep::Kind::ByteLevel;
+        next.push_back(std::move(out));
       }
     }
     pieces = std::move(next);

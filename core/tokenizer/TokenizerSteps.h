@@ -47,6 +47,11 @@ struct DecoderStep {
 struct PreToken {
   std::string text;
   bool first = false;
+  // Where the piece came from in the text given to preTokenize (see TextSegment).
+  size_t offset = 0;
+  bool exact = true;
+  bool byteMapped = false;
+  bool synthetic = false;
 };
 
 std::vector<NormalizerStep> parseNormalizer(const JsonNode& node);

@@ -5,9 +5,12 @@
 
 #include <random>
 
+#include "chat/AssistantMask.h"
+#include "chat/ChatTemplate.h"
 #include "common/Error.h"
 #include "tokenizer/BpeTokenizer.h"
 #include "tokenizer/BpeTrainer.h"
+#include "tokenizer/ByteLevel.h"
 #include "tokenizer/Utf8Codec.h"
 
 using nlohmann::json;
@@ -283,6 +286,103 @@ class BpeTokenizerTest : public QObject {
     QCOMPARE(expected.size(), texts.size());
     for (size_t i = 0; i < texts.size(); ++i)
       QVERIFY2(t->encode(texts[i], false) == expected[i], ("text " + std::to_string(i)).c_str());
+  }
+
+  void offsetsCoverTheText_data() {
+    QTest::addColumn<int>("style");
+    QTest::addColumn<QString>("text");
+    const char* texts[] = {"Hello, world!", "  spaces  and\n\nnewlines ",
+                           "emoji \xF0\x9F\x98\x80 and \xE4\xB8\xAD",
+                           "<|endoftext|>start and end<|endoftext|>", ""};
+    for (int style = 0; style < 2; ++style)
+      for (size_t i = 0; i < std::size(texts); ++i)
+        QTest::addRow("%s/%zu", style == 0 ? "gpt2" : "qwen2", i)
+            << style << QString::fromUtf8(texts[i]);
+  }
+
+  void offsetsCoverTheText() {
+    QFETCH(int, style);
+    QFETCH(QString, text);
+    tunebench::BpeTrainerOptions options;
+    options.style = style == 0 ? tunebench::BpeTrainerOptions::Style::Gpt2
+                               : tunebench::BpeTrainerOptions::Style::Qwen2;
+    options.vocabSize = 400;
+    options.specialTokens = {"<|endoftext|>", "<s>"};
+    options.bosToken = "<s>";
+    options.addBosToken = true;
+    const auto t = BpeTokenizer::fromJson(
+        json::parse(tunebench::trainByteLevelBpe(corpus(), options).tokenizerJson),
+        "tokenizer.json");
+    const std::string input = text.toStdString();
+    const auto result = t->encodeWithOffsets(input);
+    QCOMPARE(result.ids, t->encode(input));
+    QCOMPARE(result.offsets.size(), result.ids.size());
+    // The BOS the post-processor adds covers nothing; the rest tile the text in order, and each
+    // token's bytes are the text's bytes in its range.
+    QCOMPARE(result.offsets.front(), (std::pair<size_t, size_t>{0, 0}));
+    size_t position = 0;
+    for (size_t i = 1; i < result.ids.size(); ++i) {
+      const auto [begin, end] = result.offsets[i];
+      QCOMPARE(begin, position);
+      QVERIFY(end > begin);
+      std::string bytes;
+      if (!tunebench::byteLevelDecode(t->idToToken(result.ids[i]), bytes))
+        bytes = t->idToToken(result.ids[i]);
+      QCOMPARE(QByteArray::fromStdString(bytes),
+               QByteArray::fromStdString(input.substr(begin, end - begin)));
+      position = end;
+    }
+    QCOMPARE(position, input.size());
+  }
+
+  void offsetsWithInsertedSpaceAndStrippedWhitespace() {
+    json doc = handMade();
+    doc["pre_tokenizer"]["add_prefix_space"] = true;
+    const auto t = load(doc);
+    const auto result = t->encodeWithOffsets("hello  <tool>  hello");
+    QCOMPARE(ids(result.ids), QStringLiteral("4,8,12,4,8"));
+    // The inserted space covers no byte; <tool> swallows the spaces around it.
+    const std::vector<std::pair<size_t, size_t>> expected = {
+        {0, 0}, {0, 5}, {5, 15}, {15, 15}, {15, 20}};
+    QCOMPARE(result.offsets, expected);
+  }
+
+  void offsetsNeedAnUnchangedText() {
+    const json doc = json::parse(R"({
+      "normalizer": {"type": "Replace", "pattern": {"String": " "}, "content": "_"},
+      "pre_tokenizer": {"type": "ByteLevel", "add_prefix_space": false, "use_regex": false},
+      "model": {"type": "BPE", "vocab": {"a": 0, "_": 1}, "merges": []}
+    })");
+    const auto t = load(doc);
+    QCOMPARE(ids(t->encode("a a")), QStringLiteral("0,1,0"));
+    QVERIFY_THROWS_EXCEPTION(tunebench::Error, t->encodeWithOffsets("a a"));
+    QCOMPARE(ids(t->encodeWithOffsets("aa").ids), QStringLiteral("0,0"));
+  }
+
+  void assistantMaskSelectsReplies() {
+    tunebench::BpeTrainerOptions options;
+    options.vocabSize = 400;
+    options.specialTokens = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
+    const auto t = BpeTokenizer::fromJson(
+        json::parse(tunebench::trainByteLevelBpe(corpus(), options).tokenizerJson),
+        "tokenizer.json");
+    const std::vector<tunebench::ChatMessage> chat{{"system", "Be brief."},
+                                                   {"user", "Hello, world?"},
+                                                   {"assistant", "Hello again, world."},
+                                                   {"user", "And 2+2?"},
+                                                   {"assistant", "4 \xF0\x9F\x98\x80"}};
+    const auto rendered = tunebench::ChatTemplate::preset("chatml").renderWithSpans(chat, {});
+    const auto tokens = t->encodeWithOffsets(rendered.text);
+    const auto mask = tunebench::assistantTokenMask(tokens.offsets, rendered.assistantSpans);
+    std::vector<int> assistantIds, otherIds;
+    for (size_t i = 0; i < mask.size(); ++i)
+      (mask[i] ? assistantIds : otherIds).push_back(tokens.ids[i]);
+    QCOMPARE(QString::fromStdString(t->decode(assistantIds)),
+             QString::fromUtf8("Hello again, world.<|im_end|>\n4 \xF0\x9F\x98\x80<|im_end|>\n"));
+    const std::string prompt = t->decode(otherIds);
+    QVERIFY(prompt.find("Hello, world?") != std::string::npos);
+    QVERIFY(prompt.find("Hello again") == std::string::npos);
+    QCOMPARE(std::count(mask.begin(), mask.end(), 1) + otherIds.size(), mask.size());
   }
 
   void bosFromPostProcessor() {
