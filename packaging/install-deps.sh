@@ -16,7 +16,7 @@ packages=(
   # headless GUI tests and screenshots
   xvfb xauth
   # reference oracles used by tests
-  python3 python3-sentencepiece python3-jinja2 python3-numpy python3-sklearn python3-torch
+  python3 python3-sentencepiece python3-jinja2 python3-regex python3-numpy python3-sklearn python3-torch
 )
 
 as_root=()

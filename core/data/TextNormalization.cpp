@@ -60,12 +60,6 @@ std::vector<char32_t> decodeUtf8(std::string_view text) {
   return out;
 }
 
-void appendUtf8(std::string& out, char32_t codePoint) {
-  utf8proc_uint8_t buffer[4];
-  const auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(codePoint), buffer);
-  out.append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(n));
-}
-
 std::string cleanWhitespace(std::string_view text) {
   std::string out;
   out.reserve(text.size());

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "tokenizer/Utf8Codec.h"  // appendUtf8
+
 namespace tunebench {
 
 enum class NormalForm { NFC, NFKC };
@@ -25,6 +27,5 @@ std::vector<std::string_view> splitWords(std::string_view text);
 
 // Decodes UTF-8 into code points (invalid bytes become U+FFFD).
 std::vector<char32_t> decodeUtf8(std::string_view text);
-void appendUtf8(std::string& out, char32_t codePoint);
 
 }  // namespace tunebench

@@ -4,9 +4,9 @@
 
 namespace tunebench {
 
-TokenizedExample tokenizeSegments(const std::vector<TextSegment>& segments,
+MaskedTokens tokenizeSegments(const std::vector<TextSegment>& segments,
                                   const Tokenize& tokenize, const TokenizeOptions& options) {
-  TokenizedExample out;
+  MaskedTokens out;
   if (options.bosId >= 0) {
     out.ids.push_back(options.bosId);
     out.trainable.push_back(0);
@@ -26,7 +26,7 @@ TokenizedExample tokenizeSegments(const std::vector<TextSegment>& segments,
 
 namespace {
 
-void appendExample(TrainingBlock& block, const TokenizedExample& e, size_t count,
+void appendExample(TrainingBlock& block, const MaskedTokens& e, size_t count,
                    int32_t document) {
   for (size_t i = 0; i < count; ++i) {
     block.inputIds.push_back(e.ids[i]);
@@ -46,7 +46,7 @@ void pad(TrainingBlock& block, size_t length, int32_t padId, PackingReport* repo
   }
 }
 
-size_t keep(const TokenizedExample& e, size_t limit, PackingReport* report) {
+size_t keep(const MaskedTokens& e, size_t limit, PackingReport* report) {
   if (report) ++report->examples;
   if (e.ids.size() <= limit) return e.ids.size();
   if (report) {
@@ -58,7 +58,7 @@ size_t keep(const TokenizedExample& e, size_t limit, PackingReport* report) {
 
 }  // namespace
 
-std::vector<TrainingBlock> truncateEach(const std::vector<TokenizedExample>& examples,
+std::vector<TrainingBlock> truncateEach(const std::vector<MaskedTokens>& examples,
                                         size_t maxLength, int32_t padId, PackingReport* report) {
   if (maxLength == 0) throw Error("the maximum sequence length must be at least 1");
   std::vector<TrainingBlock> blocks;
@@ -71,7 +71,7 @@ std::vector<TrainingBlock> truncateEach(const std::vector<TokenizedExample>& exa
   return blocks;
 }
 
-std::vector<TrainingBlock> packGreedy(const std::vector<TokenizedExample>& examples,
+std::vector<TrainingBlock> packGreedy(const std::vector<MaskedTokens>& examples,
                                       size_t blockLength, int32_t padId, PackingReport* report) {
   if (blockLength == 0) throw Error("the block length must be at least 1");
   std::vector<TrainingBlock> blocks;
@@ -92,7 +92,7 @@ std::vector<TrainingBlock> packGreedy(const std::vector<TokenizedExample>& examp
   return blocks;
 }
 
-std::string labelMaskPreview(const TokenizedExample& example,
+std::string labelMaskPreview(const MaskedTokens& example,
                              const std::function<std::string(int32_t)>& idToPiece) {
   std::string out;
   bool open = false;

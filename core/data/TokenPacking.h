@@ -17,7 +17,7 @@ using Tokenize = std::function<std::vector<int32_t>(std::string_view text)>;
 
 constexpr int32_t kIgnoreLabel = -100;  // the label value losses skip (PyTorch's ignore_index)
 
-struct TokenizedExample {
+struct MaskedTokens {
   std::vector<int32_t> ids;
   std::vector<uint8_t> trainable;  // one flag per id
 };
@@ -28,7 +28,7 @@ struct TokenizeOptions {
 };
 
 // Segments are tokenised one by one, so that a token never straddles prompt and response.
-TokenizedExample tokenizeSegments(const std::vector<TextSegment>& segments,
+MaskedTokens tokenizeSegments(const std::vector<TextSegment>& segments,
                                   const Tokenize& tokenize, const TokenizeOptions& options = {});
 
 struct TrainingBlock {
@@ -46,19 +46,19 @@ struct PackingReport {
 };
 
 // One block per example, cut at maxLength (left part kept) and padded to it with padId.
-std::vector<TrainingBlock> truncateEach(const std::vector<TokenizedExample>& examples,
+std::vector<TrainingBlock> truncateEach(const std::vector<MaskedTokens>& examples,
                                         size_t maxLength, int32_t padId,
                                         PackingReport* report = nullptr);
 
 // Examples laid end to end into blocks of blockLength; an example longer than a block is cut;
 // an example that does not fit in what is left of a block starts the next one, so that no
 // example is split. The last block is padded.
-std::vector<TrainingBlock> packGreedy(const std::vector<TokenizedExample>& examples,
+std::vector<TrainingBlock> packGreedy(const std::vector<MaskedTokens>& examples,
                                       size_t blockLength, int32_t padId,
                                       PackingReport* report = nullptr);
 
 // Shows which tokens carry loss: trained spans in [[...]], e.g. "Q: hi A: [[ hello</s>]]".
-std::string labelMaskPreview(const TokenizedExample& example,
+std::string labelMaskPreview(const MaskedTokens& example,
                              const std::function<std::string(int32_t)>& idToPiece);
 
 }  // namespace tunebench

@@ -18,7 +18,7 @@ std::string piece(int32_t id) {
   return id == 2 ? "</s>" : std::string(1, char(id));
 }
 
-tunebench::TokenizedExample tokens(const std::string& prompt, const std::string& answer) {
+tunebench::MaskedTokens tokens(const std::string& prompt, const std::string& answer) {
   return tunebench::tokenizeSegments({{prompt, false}, {answer, true}}, bytes);
 }
 

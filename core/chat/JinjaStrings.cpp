@@ -1,0 +1,234 @@
+#include "chat/JinjaStrings.h"
+
+#include <utf8proc.h>
+
+#include "tokenizer/Utf8Codec.h"
+
+namespace tunebench::jinja {
+
+namespace {
+
+utf8proc_category_t category(char32_t c) {
+  return utf8proc_category(static_cast<utf8proc_int32_t>(c));
+}
+bool isCased(char32_t c) {
+  const auto k = category(c);
+  return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT;
+}
+char32_t upper(char32_t c) {
+  return static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(c)));
+}
+char32_t lower(char32_t c) {
+  return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+}
+
+template <typename F>
+std::string mapCodePoints(const std::string& s, F f) {
+  std::u32string cps = utf8ToCodePoints(s);
+  for (auto& c : cps) c = f(c);
+  return codePointsToUtf8(cps);
+}
+
+}  // namespace
+
+bool isPythonSpace(char32_t c) {
+  return isUnicodeWhitespace(c) || (c >= 0x1C && c <= 0x1F);
+}
+
+std::string pythonStrip(const std::string& s, const std::string* chars, bool left, bool right) {
+  const std::u32string cps = utf8ToCodePoints(s);
+  const std::u32string set = chars ? utf8ToCodePoints(*chars) : std::u32string();
+  auto strip = [&](char32_t c) {
+    return chars ? set.find(c) != std::u32string::npos : isPythonSpace(c);
+  };
+  size_t b = 0, e = cps.size();
+  if (left)
+    while (b < e && strip(cps[b])) ++b;
+  if (right)
+    while (e > b && strip(cps[e - 1])) --e;
+  return codePointsToUtf8(cps.substr(b, e - b));
+}
+
+std::vector<std::string> pythonSplit(const std::string& s, const std::string* sep, int64_t maxSplit,
+                                     bool fromRight) {
+  std::vector<std::string> out;
+  if (sep) {
+    if (!fromRight) {
+      size_t pos = 0, hit;
+      while ((maxSplit < 0 || static_cast<int64_t>(out.size()) < maxSplit) &&
+             (hit = s.find(*sep, pos)) != std::string::npos) {
+        out.push_back(s.substr(pos, hit - pos));
+        pos = hit + sep->size();
+      }
+      out.push_back(s.substr(pos));
+      return out;
+    }
+    size_t end = s.size();
+    std::vector<std::string> reversed;
+    while (maxSplit < 0 || static_cast<int64_t>(reversed.size()) < maxSplit) {
+      if (end < sep->size()) break;
+      const size_t hit = s.rfind(*sep, end - sep->size());
+      if (hit == std::string::npos) break;
+      reversed.push_back(s.substr(hit + sep->size(), end - hit - sep->size()));
+      end = hit;
+    }
+    out.push_back(s.substr(0, end));
+    out.insert(out.end(), reversed.rbegin(), reversed.rend());
+    return out;
+  }
+  // Whitespace runs separate; leading and trailing whitespace gives no empty parts.
+  const std::u32string cps = utf8ToCodePoints(s);
+  std::vector<std::pair<size_t, size_t>> words;
+  size_t i = 0;
+  while (i < cps.size()) {
+    while (i < cps.size() && isPythonSpace(cps[i])) ++i;
+    if (i >= cps.size()) break;
+    size_t j = i;
+    while (j < cps.size() && !isPythonSpace(cps[j])) ++j;
+    words.emplace_back(i, j);
+    i = j;
+  }
+  if (maxSplit >= 0 && static_cast<int64_t>(words.size()) > maxSplit + 1) {
+    if (!fromRight) {
+      size_t restStart = words[static_cast<size_t>(maxSplit)].first;
+      size_t restEnd = cps.size();
+      while (restEnd > restStart && isPythonSpace(cps[restEnd - 1])) --restEnd;
+      words.resize(static_cast<size_t>(maxSplit));
+      words.emplace_back(restStart, restEnd);
+    } else {
+      const size_t keep = static_cast<size_t>(maxSplit);
+      std::vector<std::pair<size_t, size_t>> tail(words.end() - static_cast<long>(keep),
+                                                  words.end());
+      size_t headStart = 0;
+      while (headStart < cps.size() && isPythonSpace(cps[headStart])) ++headStart;
+      words.assign(1, {headStart, words[words.size() - keep - 1].second});
+      words.insert(words.end(), tail.begin(), tail.end());
+    }
+  }
+  for (const auto& [b, e] : words) out.push_back(codePointsToUtf8(cps.substr(b, e - b)));
+  return out;
+}
+
+std::vector<std::string> splitLines(const std::string& s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '\n' || s[i] == '\r') {
+      out.push_back(s.substr(start, i - start));
+      if (s[i] == '\r' && i + 1 < s.size() && s[i + 1] == '\n') ++i;
+      start = i + 1;
+    }
+  }
+  if (start < s.size()) out.push_back(s.substr(start));
+  return out;
+}
+
+std::string toUpper(const std::string& s) {
+  // Python uses the full case mapping, where the sharp s becomes "SS".
+  std::u32string out;
+  for (char32_t c : utf8ToCodePoints(s)) {
+    if (c == 0xDF)
+      out += U"SS";
+    else
+      out += upper(c);
+  }
+  return codePointsToUtf8(out);
+}
+std::string toLower(const std::string& s) {
+  return mapCodePoints(s, lower);
+}
+std::string swapCase(const std::string& s) {
+  return mapCodePoints(
+      s, [](char32_t c) { return category(c) == UTF8PROC_CATEGORY_LU ? lower(c) : upper(c); });
+}
+
+std::string pythonTitle(const std::string& s) {
+  std::u32string cps = utf8ToCodePoints(s);
+  bool previousCased = false;
+  for (auto& c : cps) {
+    const bool cased = isCased(c);
+    c = previousCased ? lower(c) : upper(c);
+    previousCased = cased;
+  }
+  return codePointsToUtf8(cps);
+}
+
+std::string pythonCapitalize(const std::string& s) {
+  std::u32string cps = utf8ToCodePoints(s);
+  for (size_t i = 0; i < cps.size(); ++i) cps[i] = i == 0 ? upper(cps[i]) : lower(cps[i]);
+  return codePointsToUtf8(cps);
+}
+
+std::string jinjaTitle(const std::string& s) {
+  // Words begin after runs of '-', whitespace, '(', '{', '[' or '<'.
+  std::u32string cps = utf8ToCodePoints(s);
+  bool wordStart = true;
+  for (auto& c : cps) {
+    const bool separator =
+        c == '-' || c == '(' || c == '{' || c == '[' || c == '<' || isPythonSpace(c);
+    if (separator) {
+      wordStart = true;
+      continue;
+    }
+    c = wordStart ? upper(c) : lower(c);
+    wordStart = false;
+  }
+  return codePointsToUtf8(cps);
+}
+
+std::string pythonReplace(const std::string& s, const std::string& from, const std::string& to,
+                          int64_t count) {
+  std::string out;
+  if (from.empty()) {
+    // Python inserts the replacement between every character and at both ends.
+    const std::u32string cps = utf8ToCodePoints(s);
+    int64_t done = 0;
+    for (size_t i = 0; i <= cps.size(); ++i) {
+      if (count < 0 || done < count) {
+        out += to;
+        ++done;
+      }
+      if (i < cps.size()) appendUtf8(out, cps[i]);
+    }
+    return out;
+  }
+  size_t pos = 0, hit;
+  int64_t done = 0;
+  while ((count < 0 || done < count) && (hit = s.find(from, pos)) != std::string::npos) {
+    out.append(s, pos, hit - pos);
+    out += to;
+    pos = hit + from.size();
+    ++done;
+  }
+  out.append(s, pos, std::string::npos);
+  return out;
+}
+
+size_t countOccurrences(const std::string& s, const std::string& needle) {
+  if (needle.empty()) return utf8ToCodePoints(s).size() + 1;
+  size_t n = 0, pos = 0, hit;
+  while ((hit = s.find(needle, pos)) != std::string::npos) {
+    ++n;
+    pos = hit + needle.size();
+  }
+  return n;
+}
+
+bool characterTest(const std::string& s, const std::string& test) {
+  const std::u32string cps = utf8ToCodePoints(s);
+  if (cps.empty()) return false;
+  bool anyCased = false;
+  for (char32_t c : cps) {
+    const auto k = category(c);
+    if (test == "isdigit" && k != UTF8PROC_CATEGORY_ND) return false;
+    if (test == "isspace" && !isPythonSpace(c)) return false;
+    if (test == "isalpha" && !(k >= UTF8PROC_CATEGORY_LU && k <= UTF8PROC_CATEGORY_LO))
+      return false;
+    if (test == "isupper" && (k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT)) return false;
+    if (test == "islower" && (k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LT)) return false;
+    anyCased = anyCased || isCased(c);
+  }
+  return (test == "isupper" || test == "islower") ? anyCased : true;
+}
+
+}  // namespace tunebench::jinja

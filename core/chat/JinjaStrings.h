@@ -1,0 +1,28 @@
+#pragma once
+// Python's str methods on UTF-8 text (code point aware), as chat templates call them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace tunebench::jinja {
+
+bool isPythonSpace(char32_t c);
+// chars == nullptr strips whitespace.
+std::string pythonStrip(const std::string& s, const std::string* chars, bool left, bool right);
+// sep == nullptr splits on whitespace runs; maxSplit < 0 means no limit.
+std::vector<std::string> pythonSplit(const std::string& s, const std::string* sep, int64_t maxSplit,
+                                     bool fromRight);
+std::vector<std::string> splitLines(const std::string& s);
+std::string toUpper(const std::string& s);
+std::string toLower(const std::string& s);
+std::string swapCase(const std::string& s);
+std::string pythonTitle(const std::string& s);       // str.title()
+std::string pythonCapitalize(const std::string& s);  // str.capitalize()
+std::string jinjaTitle(const std::string& s);        // Jinja's |title filter
+std::string pythonReplace(const std::string& s, const std::string& from, const std::string& to,
+                          int64_t count);
+size_t countOccurrences(const std::string& s, const std::string& needle);
+// isdigit, isspace, isalpha, isupper, islower.
+bool characterTest(const std::string& s, const std::string& test);
+
+}  // namespace tunebench::jinja
