@@ -22,6 +22,7 @@ Command addInspectCommand(CLI::App& app);
 Command addGenerateCommand(CLI::App& app);
 Command addProjectCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
+Command addDataCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 
 // The benchmarks under `tunebench-cli bench`, one adder per area.

@@ -9,12 +9,15 @@ namespace tunebench::store {
 namespace {
 
 constexpr const char* kVersionColumns =
-    "SELECT id, dataset_id, number, parent_version_id, record_count, reject_count, created_at "
-    "FROM dataset_version ";
+    "SELECT id, dataset_id, number, parent_version_id, record_count, reject_count, created_at, "
+    "row_format, split_settings FROM dataset_version ";
 
 DatasetVersionRecord readVersion(const Statement& row) {
-  return {row.int64(0), row.int64(1), row.int64(2), row.optionalInt64(3),
-          row.int64(4), row.int64(5), row.real(6)};
+  DatasetVersionRecord version{row.int64(0),         row.int64(1), row.int64(2),
+                               row.optionalInt64(3), row.int64(4), row.int64(5),
+                               row.real(6),          row.text(7),  std::nullopt};
+  if (!row.isNull(8)) version.splitSettings = row.text(8);
+  return version;
 }
 
 constexpr const char* kDatasetColumns =
@@ -46,6 +49,13 @@ std::optional<DatasetRecord> DatasetRepository::findDataset(int64_t id) {
   return readDataset(select);
 }
 
+std::optional<DatasetRecord> DatasetRepository::findDatasetByName(const std::string& name) {
+  auto select = store_.db().prepare(std::string(kDatasetColumns) + "WHERE name = ?");
+  select.bind(1, name);
+  if (!select.step()) return std::nullopt;
+  return readDataset(select);
+}
+
 std::vector<DatasetRecord> DatasetRepository::datasets() {
   auto select = store_.db().prepare(std::string(kDatasetColumns) + "ORDER BY name");
   std::vector<DatasetRecord> result;
@@ -54,21 +64,25 @@ std::vector<DatasetRecord> DatasetRepository::datasets() {
 }
 
 int64_t DatasetRepository::createVersion(int64_t datasetId, std::optional<int64_t> parentVersionId,
-                                         const std::vector<RecipeStep>& recipe) {
+                                         const std::vector<RecipeStep>& recipe,
+                                         const std::string& rowFormat) {
   auto& db = store_.db();
   Transaction transaction(db);
   db.prepare(
-        "INSERT INTO dataset_version (dataset_id, number, parent_version_id, created_at) "
-        "VALUES (?1, (SELECT coalesce(MAX(number), 0) + 1 FROM dataset_version "
-        "WHERE dataset_id = ?1), ?2, ?3)")
-      .bindAll(datasetId, parentVersionId, unixTimeNow())
+        "INSERT INTO dataset_version (dataset_id, number, parent_version_id, created_at, "
+        "row_format) VALUES (?1, (SELECT coalesce(MAX(number), 0) + 1 FROM dataset_version "
+        "WHERE dataset_id = ?1), ?2, ?3, ?4)")
+      .bindAll(datasetId, parentVersionId, unixTimeNow(), rowFormat)
       .run();
   const int64_t id = db.lastInsertId();
   auto insert = db.prepare(
-      "INSERT INTO dataset_recipe_step (version_id, position, operation, params) "
-      "VALUES (?, ?, ?, ?)");
+      "INSERT INTO dataset_recipe_step (version_id, position, operation, params, report) "
+      "VALUES (?, ?, ?, ?, ?)");
   for (size_t i = 0; i < recipe.size(); ++i)
-    insert.bindAll(id, static_cast<int64_t>(i), recipe[i].operation, recipe[i].params).run();
+    insert
+        .bindAll(id, static_cast<int64_t>(i), recipe[i].operation, recipe[i].params,
+                 recipe[i].report)
+        .run();
   transaction.commit();
   return id;
 }
@@ -76,6 +90,15 @@ int64_t DatasetRepository::createVersion(int64_t datasetId, std::optional<int64_
 std::optional<DatasetVersionRecord> DatasetRepository::findVersion(int64_t versionId) {
   auto select = store_.db().prepare(std::string(kVersionColumns) + "WHERE id = ?");
   select.bind(1, versionId);
+  if (!select.step()) return std::nullopt;
+  return readVersion(select);
+}
+
+std::optional<DatasetVersionRecord> DatasetRepository::findVersionByNumber(int64_t datasetId,
+                                                                           int64_t number) {
+  auto select =
+      store_.db().prepare(std::string(kVersionColumns) + "WHERE dataset_id = ? AND number = ?");
+  select.bindAll(datasetId, number);
   if (!select.step()) return std::nullopt;
   return readVersion(select);
 }
@@ -91,10 +114,11 @@ std::vector<DatasetVersionRecord> DatasetRepository::versions(int64_t datasetId)
 
 std::vector<RecipeStep> DatasetRepository::recipe(int64_t versionId) {
   auto select = store_.db().prepare(
-      "SELECT operation, params FROM dataset_recipe_step WHERE version_id = ? ORDER BY position");
+      "SELECT operation, params, report FROM dataset_recipe_step WHERE version_id = ? "
+      "ORDER BY position");
   select.bind(1, versionId);
   std::vector<RecipeStep> steps;
-  while (select.step()) steps.push_back({select.text(0), select.text(1)});
+  while (select.step()) steps.push_back({select.text(0), select.text(1), select.text(2)});
   return steps;
 }
 
@@ -104,7 +128,8 @@ void DatasetRepository::appendRows(int64_t versionId, const std::vector<DatasetR
   const auto version = findVersion(versionId);
   if (!version) throw Error(db.path() + ": no dataset version " + std::to_string(versionId));
   auto insert = db.prepare(
-      "INSERT INTO dataset_record (version_id, row_index, split, data) VALUES (?, ?, ?, ?)");
+      "INSERT INTO dataset_record (version_id, row_index, split, data, source_line) "
+      "VALUES (?, ?, ?, ?, ?)");
   int64_t index = version->recordCount;
   for (const auto& row : rows) {
     insert.bindAll(versionId, index++);
@@ -112,7 +137,7 @@ void DatasetRepository::appendRows(int64_t versionId, const std::vector<DatasetR
       insert.bind(3, *row.split);
     else
       insert.bindNull(3);
-    insert.bind(4, row.data).run();
+    insert.bind(4, row.data).bind(5, row.sourceLine).run();
   }
   db.prepare("UPDATE dataset_version SET record_count = ? WHERE id = ?")
       .bindAll(index, versionId)
@@ -146,17 +171,34 @@ void DatasetRepository::assignSplit(int64_t versionId, int64_t first, int64_t co
       .run();
 }
 
+void DatasetRepository::setSplitSettings(int64_t versionId, const std::string& settings) {
+  store_.db()
+      .prepare("UPDATE dataset_version SET split_settings = ? WHERE id = ?")
+      .bindAll(settings, versionId)
+      .run();
+}
+
+std::vector<std::pair<std::string, int64_t>> DatasetRepository::splitCounts(int64_t versionId) {
+  auto select = store_.db().prepare(
+      "SELECT coalesce(split, ''), COUNT(*) FROM dataset_record WHERE version_id = ? "
+      "GROUP BY 1 ORDER BY 1");
+  select.bind(1, versionId);
+  std::vector<std::pair<std::string, int64_t>> counts;
+  while (select.step()) counts.emplace_back(select.text(0), select.int64(1));
+  return counts;
+}
+
 std::vector<DatasetRow> DatasetRepository::page(int64_t versionId, int64_t offset, int64_t limit) {
   // A range on the primary key rather than OFFSET, which would step over every skipped row.
   auto select = store_.db().prepare(
-      "SELECT row_index, split, data FROM dataset_record WHERE version_id = ? "
+      "SELECT row_index, split, data, source_line FROM dataset_record WHERE version_id = ? "
       "AND row_index >= ? ORDER BY row_index LIMIT ?");
   select.bindAll(versionId, offset, limit);
   std::vector<DatasetRow> rows;
   while (select.step())
     rows.push_back({select.int64(0),
                     select.isNull(1) ? std::nullopt : std::optional<std::string>(select.text(1)),
-                    select.text(2)});
+                    select.text(2), select.optionalInt64(3)});
   return rows;
 }
 

@@ -1,0 +1,154 @@
+#include "store/DatasetVersions.h"
+
+#include <fstream>
+
+#include "common/Error.h"
+#include "data/RecordMapper.h"
+#include "data/TrainerRecords.h"
+#include "store/DatasetRows.h"
+#include "store/ProjectStore.h"
+
+namespace tunebench::store {
+
+namespace {
+
+std::string datasetNames(DatasetRepository& repository) {
+  std::string names;
+  for (const auto& d : repository.datasets()) names += (names.empty() ? "" : ", ") + d.name;
+  return names.empty() ? "none" : names;
+}
+
+std::string describe(const LoadedVersion& loaded) {
+  return "dataset \"" + loaded.dataset.name + "\" version " + std::to_string(loaded.version.number);
+}
+
+}  // namespace
+
+DatasetVersionRecord resolveVersion(ProjectStore& store, const std::string& dataset,
+                                    std::optional<int64_t> number) {
+  DatasetRepository repository(store);
+  auto found = repository.findDatasetByName(dataset);
+  if (!found && !dataset.empty() && dataset.find_first_not_of("0123456789") == std::string::npos)
+    found = repository.findDataset(std::stoll(dataset));
+  if (!found)
+    throw Error(store.file().string() + ": no dataset \"" + dataset +
+                "\" (datasets: " + datasetNames(repository) + ")");
+  const auto versions = repository.versions(found->id);
+  if (versions.empty()) throw Error("dataset \"" + dataset + "\" has no versions");
+  if (!number) return versions.back();
+  for (const auto& v : versions)
+    if (v.number == *number) return v;
+  throw Error("dataset \"" + dataset + "\" has no version " + std::to_string(*number) +
+              " (versions 1 to " + std::to_string(versions.back().number) + ")");
+}
+
+LoadedVersion loadVersion(ProjectStore& store, int64_t versionId, JobContext& context) {
+  DatasetRepository repository(store);
+  LoadedVersion loaded;
+  const auto version = repository.findVersion(versionId);
+  if (!version)
+    throw Error(store.file().string() + ": no dataset version " + std::to_string(versionId));
+  loaded.version = *version;
+  loaded.dataset = *repository.findDataset(version->datasetId);
+  const auto mapping =
+      ColumnMapping::fromJson(nlohmann::json::parse(loaded.dataset.detectedSchema));
+  loaded.data.kind = mapping.kind;
+  const bool raw = version->rowFormat == kRawRows;
+  forEachRow(repository, versionId, context, "loading " + describe(loaded),
+             [&](const DatasetRow& row) {
+               const auto json = parseRow(row, loaded.dataset.name);
+               Example example;
+               if (raw) {
+                 ImportedRecord record{json, row.sourceLine.value_or(0), 0};
+                 example = mapRecord(record, mapping);
+               } else {
+                 example = exampleFromJson(json, mapping.kind);
+               }
+               // Later versions refer to rows of this one.
+               example.sourceIndex = row.index;
+               if (row.sourceLine) example.sourceLine = *row.sourceLine;
+               loaded.data.examples.push_back(std::move(example));
+               loaded.splits.push_back(row.split);
+             });
+  return loaded;
+}
+
+CleanResult cleanVersion(ProjectStore& store, int64_t versionId, const CleaningRecipe& recipe,
+                         JobContext& context) {
+  const auto loaded = loadVersion(store, versionId, context);
+  CleanResult result;
+  auto cleaned = recipe.apply(loaded.data, context);
+  if (cleaned.canceled || context.isCanceled()) {
+    result.canceled = true;
+    return result;
+  }
+  std::vector<RecipeStep> steps;
+  size_t report = 0;
+  for (size_t i = 0; i < recipe.size(); ++i) {
+    const auto& entry = recipe.entry(i);
+    if (!entry.enabled) continue;  // a step that was off did nothing to this version
+    steps.push_back({entry.step->id(), entry.step->settings().dump(),
+                     cleaned.reports.at(report++).toJson().dump()});
+  }
+  DatasetRepository repository(store);
+  Transaction transaction(store.db());
+  const int64_t id =
+      repository.createVersion(loaded.version.datasetId, versionId, steps, kExampleRows);
+  RowWriter writer(repository, id);
+  const auto kind = cleaned.dataset.kind;
+  for (const auto& example : cleaned.dataset.examples) {
+    std::optional<std::string> split;
+    if (example.sourceIndex >= 0 && size_t(example.sourceIndex) < loaded.splits.size())
+      split = loaded.splits[size_t(example.sourceIndex)];
+    writer.add({0, split, toJson(example, kind).dump(), example.sourceLine});
+  }
+  writer.flush();
+  if (loaded.version.splitSettings) repository.setSplitSettings(id, *loaded.version.splitSettings);
+  transaction.commit();
+  result.version = *repository.findVersion(id);
+  result.reports = std::move(cleaned.reports);
+  return result;
+}
+
+DatasetProfile profileVersion(ProjectStore& store, int64_t versionId, const ProfileOptions& options,
+                              JobContext& context) {
+  return profileDataset(loadVersion(store, versionId, context).data, options);
+}
+
+int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string& split,
+                      const std::filesystem::path& out, std::optional<PromptPreset> preset,
+                      JobContext& context) {
+  const auto loaded = loadVersion(store, versionId, context);
+  if (!split.empty() && !loaded.version.splitSettings)
+    throw Error(describe(loaded) + " has no splits; run 'data split' first, or export all rows");
+  const auto chosen = preset.value_or(defaultPresetFor(loaded.data.kind));
+  auto temporary = out;
+  temporary += ".partial";
+  int64_t written = 0;
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    if (!file) throw Error(out.string() + ": cannot write (" + temporary.string() + ")");
+    const auto total = static_cast<int64_t>(loaded.data.examples.size());
+    for (size_t i = 0; i < loaded.data.examples.size(); ++i) {
+      if (!split.empty() && loaded.splits[i] != split) continue;
+      file << trainerRecord(loaded.data.examples[i], loaded.data.kind, chosen).dump() << '\n';
+      ++written;
+      if (i % 4096 == 0) context.progress(int64_t(i), total, "exporting to " + out.string());
+    }
+    file.flush();
+    if (!file) {
+      file.close();
+      std::filesystem::remove(temporary);
+      throw Error(out.string() + ": write failed (disk full?)");
+    }
+  }
+  if (!split.empty() && written == 0) {
+    std::filesystem::remove(temporary);
+    throw Error(describe(loaded) + " has no rows in split \"" + split +
+                "\" (splits are train, validation, test)");
+  }
+  std::filesystem::rename(temporary, out);
+  return written;
+}
+
+}  // namespace tunebench::store

@@ -1,0 +1,164 @@
+// `tunebench-cli data ...` end to end through the real binary.
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+#include "DataTestSupport.h"
+
+namespace {
+
+struct Result {
+  int exitCode;
+  QString out;
+  QString err;
+};
+
+Result runCli(const QStringList& arguments) {
+  QProcess process;
+  process.start(QStringLiteral(TUNEBENCH_BINARY_DIR "/bin/tunebench-cli"), arguments);
+  if (!process.waitForFinished(120000)) return {-1, {}, QStringLiteral("timed out")};
+  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
+          QString::fromUtf8(process.readAllStandardOutput()),
+          QString::fromUtf8(process.readAllStandardError())};
+}
+
+QString write(const QTemporaryDir& dir, const QString& name, const std::string& bytes) {
+  const QString path = dir.filePath(name);
+  std::ofstream(path.toStdString(), std::ios::binary) << bytes;
+  return path;
+}
+
+QStringList readLines(const QString& path) {
+  QFile file(path);
+  if (!file.open(QIODevice::ReadOnly)) return {};
+  return QString::fromUtf8(file.readAll()).split('\n', Qt::SkipEmptyParts);
+}
+
+#define EXPECT_EXIT(result, code)                                                             \
+  QVERIFY2((result).exitCode == (code), qPrintable(QString("exit %1\nstdout: %2\nstderr: %3") \
+                                                       .arg((result).exitCode)                \
+                                                       .arg((result).out, (result).err)))
+
+}  // namespace
+
+class CliDataTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString project_;
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    project_ = dir_.filePath("p.tbproj");
+    EXPECT_EXIT(runCli({"project", "create", project_}), 0);
+  }
+
+  void importListCleanSplitExport() {
+    const auto file = write(dir_, "mail.jsonl", datatest::classificationJsonl());
+    auto r = runCli({"data", "import", project_, file});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("imported 100 records as dataset \"mail\" version 1 (classification)"),
+             qPrintable(r.out));
+
+    const auto recipe = write(dir_, "recipe.json", R"({"steps": [{"id": "exact-dedup"}]})");
+    r = runCli({"data", "clean", project_, "mail", "--recipe", recipe});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("exact-dedup: 100 in, 90 kept, 10 removed"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("stored version 2 with 90 records (from version 1)"),
+             qPrintable(r.out));
+
+    r = runCli({"data", "split", project_, "mail", "--method", "stratified", "--validation", "0.1",
+                "--test", "0.1", "--seed", "4"});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("stored version 3 (split of version 2): test=9 train=72 validation=9"),
+             qPrintable(r.out));
+
+    r = runCli({"data", "list", project_});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("mail (classification) from mail.jsonl"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("v1: 100 records, imported"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("v2: 90 records, from v1 by exact-dedup"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("v3: 90 records, from v2 by split, split test=9 train=72"),
+             qPrintable(r.out));
+
+    r = runCli({"data", "profile", project_, "mail", "--version", "1"});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("version 1: 100 examples (classification)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("exact duplicates: 10"), qPrintable(r.out));
+
+    const auto out = dir_.filePath("train.jsonl");
+    r = runCli(
+        {"data", "export", project_, "mail", "--version", "3", "--split", "train", "--out", out});
+    EXPECT_EXIT(r, 0);
+    const auto lines = readLines(out);
+    QCOMPARE(lines.size(), 72);
+    for (const auto& line : lines) {
+      const auto record = QJsonDocument::fromJson(line.toUtf8()).object();
+      QVERIFY(record.contains("prompt") && record.contains("response") && record.contains("text"));
+      QVERIFY(record["response"].toString() == "spam" || record["response"].toString() == "ham");
+    }
+  }
+
+  void badRowsFailOrAreSkipped() {
+    std::string text = datatest::textJsonl();
+    text.insert(text.find('\n') + 1, "{\"text\": \"unterminated\n");
+    const auto file = write(dir_, "broken.jsonl", text);
+    auto r = runCli({"data", "import", project_, file, "--name", "broken"});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains("broken.jsonl") && r.err.contains("line 2"), qPrintable(r.err));
+    r = runCli({"data", "list", project_});
+    QVERIFY2(!r.out.contains("broken"), qPrintable(r.out));  // nothing was left behind
+
+    r = runCli({"data", "import", project_, file, "--name", "broken", "--skip-bad-rows"});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("imported 20 records"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("rejected rows: 1"), qPrintable(r.out));
+  }
+
+  void explicitMappingAndFormat() {
+    const auto file = write(dir_, "pairs.txt", "q,a\nwhat,that\nwho,them\n");
+    auto r =
+        runCli({"data", "import", project_, file, "--format", "csv", "--name", "pairs", "--mapping",
+                R"({"kind": "instruction", "columns": {"instruction": "q", "output": "a"}})"});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("imported 2 records as dataset \"pairs\" version 1 (instruction)"),
+             qPrintable(r.out));
+    const auto out = dir_.filePath("pairs.jsonl");
+    r = runCli({"data", "export", project_, "pairs", "--out", out});
+    EXPECT_EXIT(r, 0);
+    const auto lines = readLines(out);
+    QCOMPARE(lines.size(), 2);
+    const auto first = QJsonDocument::fromJson(lines[0].toUtf8()).object();
+    QCOMPARE(first["response"].toString(), QString("that"));
+    QVERIFY(first["prompt"].toString().contains("### Instruction:\nwhat"));
+  }
+
+  void usageErrorsExitWithTwo() {
+    EXPECT_EXIT(runCli({"data", "split", project_, "mail", "--method", "sideways"}), 2);
+    EXPECT_EXIT(runCli({"data", "import", project_}), 2);
+    const auto file = write(dir_, "x.jsonl", datatest::textJsonl());
+    const auto r = runCli({"data", "import", project_, file, "--mapping", "{not json"});
+    EXPECT_EXIT(r, 2);
+    QVERIFY2(r.err.contains("--mapping"), qPrintable(r.err));
+  }
+
+  void missingThingsExitWithOne() {
+    auto r = runCli({"data", "profile", project_, "nosuch"});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains("no dataset \"nosuch\""), qPrintable(r.err));
+    r = runCli({"data", "export", project_, "mail", "--version", "1", "--split", "train", "--out",
+                dir_.filePath("x.jsonl")});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains("has no splits"), qPrintable(r.err));
+  }
+};
+
+QTEST_GUILESS_MAIN(CliDataTest)
+#include "tst_cli_data.moc"
