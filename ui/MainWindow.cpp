@@ -22,6 +22,7 @@
 #include "model/ModelPanel.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
+#include "train/TrainPanel.h"
 
 namespace tunebench::ui {
 
@@ -42,12 +43,15 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   workArea_->addWidget(panels_);
 
   modelPanel_ = new ModelPanel(panels_);
+  trainPanel_ = new TrainPanel(panels_);
   int index = 0;
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(stage.summary).arg(index + 1));
     if (stage.stage == Stage::Model)
       panels_->addWidget(modelPanel_);
+    else if (stage.stage == Stage::Train)
+      panels_->addWidget(trainPanel_);
     else
       panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
     ++index;
@@ -111,6 +115,8 @@ void MainWindow::buildMenus() {
   // Menu actions with shortcuts work wherever the focus is in the window.
   addAction(modelPanel_->openAction());
   addAction(modelPanel_->createAction());
+
+  connectTrainPanel(menuBar()->addMenu(tr("&Train")));
 
   auto* jobs = menuBar()->addMenu(tr("&Jobs"));
   cancelJobAction_ = jobs->addAction(tr("&Cancel Running Job"), jobsArea_, &JobsArea::cancelShown);
@@ -242,7 +248,34 @@ void MainWindow::restoreLayout() {
   showStage(settings.value(QStringLiteral("mainWindow/stage"), 0).toInt());
 }
 
+void MainWindow::connectTrainPanel(QMenu* menu) {
+  for (auto* action : {trainPanel_->openConfigAction(), trainPanel_->startAction(),
+                       trainPanel_->pauseAction(), trainPanel_->resumeAction(),
+                       trainPanel_->stopAction()}) {
+    menu->addAction(action);
+    addAction(action);
+  }
+  connect(trainPanel_, &TrainPanel::jobStarted, this, &MainWindow::trackJob);
+  connect(trainPanel_, &TrainPanel::trainingEnded, this, [this] {
+    if (closeAfterTraining_) close();
+  });
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (trainPanel_->isTraining()) {
+    // Never quit in the middle of a step: stop with a checkpoint, then close when the job ends.
+    if (!closeAfterTraining_) {
+      if (!trainPanel_->confirmStopOnClose(this)) {
+        event->ignore();
+        return;
+      }
+      closeAfterTraining_ = true;
+      trainPanel_->stop();
+      statusBar()->showMessage(tr("Stopping training with a checkpoint before closing…"));
+    }
+    event->ignore();
+    return;
+  }
   QSettings settings;
   settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("mainWindow/state"), saveState());

@@ -15,6 +15,7 @@
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
 #include "store/ProjectStore.h"
+#include "train/TrainPanel.h"
 
 namespace tunebench::ui {
 
@@ -81,6 +82,8 @@ void MainWindow::projectChanged() {
     noProject_->setRecentProjects(RecentProjects().files());
     shownModelFolder_.clear();
     modelPanel_->clear();
+    trainPanel_->stop();
+    trainPanel_->setProject({}, {}, false);
     updateStageStates();
     return;
   }
@@ -92,6 +95,9 @@ void MainWindow::projectChanged() {
   readOnlyNotice_->setVisible(snapshot.readOnly);
   workArea_->setCurrentWidget(panels_);
   modelPanel_->setProjectFolder(QFileInfo(snapshot.file).path());
+  trainPanel_->setProject(snapshot.file,
+                          snapshot.currentModel() ? snapshot.currentModel()->folder : QString(),
+                          snapshot.readOnly);
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();

@@ -1,0 +1,323 @@
+// The Train panel driven through its widgets: a tiny random model and a small JSON Lines dataset,
+// training recorded in a real project, pause/resume, stop with a checkpoint, resume of a stopped
+// run, closing the window during training, and the GUI's responsiveness and redraw rate.
+#include <QCheckBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QToolButton>
+#include <algorithm>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "MainWindow.h"
+#include "model/ModelFactory.h"
+#include "plugins/PluginRegistry.h"
+#include "project/ProjectSession.h"
+#include "store/EventRepository.h"
+#include "store/MetricRepository.h"
+#include "store/ProjectStore.h"
+#include "store/RunRepository.h"
+#include "train/TrainChart.h"
+#include "train/TrainConfigForm.h"
+#include "train/TrainPanel.h"
+#include "train/TrainingCharts.h"
+
+using tunebench::ui::TrainPanel;
+namespace store = tunebench::store;
+
+namespace {
+
+QString screenshotPath(const QString& name) {
+  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
+  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
+}
+
+QToolButton* buttonOf(QWidget* panel, QAction* action) {
+  for (auto* button : panel->findChildren<QToolButton*>())
+    if (button->defaultAction() == action) return button;
+  return nullptr;
+}
+
+void click(QWidget* panel, QAction* action) {
+  auto* button = buttonOf(panel, action);
+  QVERIFY(button);
+  QVERIFY(button->isEnabled());
+  QTest::mouseClick(button, Qt::LeftButton);
+}
+
+// The longest gap between the ticks of a 5 ms timer: how long the event loop was blocked.
+class StallMeter : public QObject {
+ public:
+  StallMeter() {
+    timer_.setTimerType(Qt::PreciseTimer);
+    timer_.setInterval(5);
+    connect(&timer_, &QTimer::timeout, this, [this] {
+      if (last_.isValid())
+        longest_ = std::max(longest_, last_.restart());
+      else
+        last_.start();
+    });
+    timer_.start();
+  }
+  qint64 longestMs() const { return longest_; }
+
+ private:
+  QTimer timer_;
+  QElapsedTimer last_;
+  qint64 longest_ = 0;
+};
+
+// The complete checkpoints (with their DONE marker) under a run's output folder, by step.
+QList<qint64> completeCheckpointSteps(const QString& outputFolder) {
+  QList<qint64> steps;
+  const QDir root(outputFolder + QStringLiteral("/checkpoints"));
+  for (const auto& name : root.entryList({QStringLiteral("step-*")}, QDir::Dirs)) {
+    if (name.endsWith(QLatin1String(".partial")) || !root.exists(name + QStringLiteral("/DONE")))
+      continue;
+    steps << name.mid(5).toLongLong();
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
+store::RunStatus statusOf(const QString& project, qint64 runId) {
+  auto db = store::ProjectStore::open(project.toStdString());
+  auto run = store::RunRepository(db).find(runId);
+  return run ? run->status : store::RunStatus::Failed;
+}
+
+}  // namespace
+
+class TrainPanelTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  QString model_, train_, validation_, project_;
+
+  void fillForm(TrainPanel& panel, int maxSteps) {
+    auto* form = panel.form();
+    QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("trainFile")), train_);
+    form->setValidationFile(validation_);
+    form->setLearningRate(0.003);
+    form->setBatchSize(4);
+    form->setEpochs(20);
+    form->setMaxSteps(maxSteps);
+  }
+
+ private slots:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("TunebenchTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_train_panel"));
+    QSettings().clear();
+    QVERIFY(dir_.isValid());
+    model_ = dir_.filePath(QStringLiteral("model"));
+    tunebench::makeRandomModel({"llama", "tiny", model_.toStdString(), 3});
+    train_ = dir_.filePath(QStringLiteral("train.jsonl"));
+    validation_ = dir_.filePath(QStringLiteral("validation.jsonl"));
+    std::ofstream train(train_.toStdString()), validation(validation_.toStdString());
+    const char* animals[] = {"cat", "dog", "owl", "fox"};
+    for (int i = 0; i < 48; ++i) {
+      const std::string text = "The " + std::string(animals[i % 4]) + " counts " +
+                               std::to_string(i % 10) + " and " + std::to_string(i * 7 % 10) + ".";
+      (i < 40 ? train : validation) << nlohmann::json{{"text", text}}.dump() << "\n";
+    }
+    train.close();
+    validation.close();
+    project_ = dir_.filePath(QStringLiteral("train.tbproj"));
+    store::ProjectStore::create(project_.toStdString());
+  }
+
+  void trainsTwentyStepsAndRecordsTheRun() {
+    TrainPanel panel;
+    panel.resize(1280, 860);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setProject(project_, model_, false);
+    QCOMPARE(panel.form()->modelFolder(), model_);
+    fillForm(panel, 20);
+
+    StallMeter stalls;
+    QElapsedTimer clock;
+    clock.start();
+    click(&panel, panel.startAction());
+    QCOMPARE(panel.state(), TrainPanel::State::Running);
+    auto* loss = panel.charts()->lossChart();
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > 0, 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.state(), TrainPanel::State::Completed, 300000);
+    const double seconds = clock.elapsed() / 1000.0;
+    QCOMPARE(loss->pointCount(0), 20);
+    QVERIFY(panel.charts()->learningRateChart()->pointCount(0) == 20);
+    QVERIFY(panel.charts()->gradNormChart()->pointCount(0) == 20);
+    QVERIFY(panel.charts()->throughputChart()->pointCount(0) == 20);
+    QVERIFY(panel.charts()->validationChart()->pointCount(0) >= 1);
+    QCOMPARE(panel.progressBar()->value(), panel.progressBar()->maximum());
+
+    // Responsiveness and the redraw limit.
+    qInfo(
+        "training took %.2f s; longest event-loop stall %lld ms; %d redraws (%.1f/s); "
+        "%d feed deliveries",
+        seconds, stalls.longestMs(), panel.charts()->redrawCount(),
+        panel.charts()->redrawCount() / seconds, panel.feed()->deliveries());
+    QVERIFY2(stalls.longestMs() < 100, qPrintable(QString::number(stalls.longestMs())));
+    const auto& redraws = panel.charts()->redrawTimes();
+    QVERIFY(redraws.size() >= 2);
+    for (size_t i = 1; i < redraws.size(); ++i)
+      QVERIFY2(redraws[i] - redraws[i - 1] >= 39,
+               qPrintable(QStringLiteral("redraws %1 ms apart").arg(redraws[i] - redraws[i - 1])));
+    QVERIFY(panel.charts()->redrawCount() <= 25 * seconds + 1);
+
+    // The run in the project: completed, with its metrics.
+    QVERIFY(panel.runId() > 0);
+    QCOMPARE(statusOf(project_, panel.runId()), store::RunStatus::Completed);
+    auto db = store::ProjectStore::open(project_.toStdString());
+    QCOMPARE(store::MetricRepository(db).points(panel.runId(), "loss").size(), size_t(20));
+    QVERIFY(!store::MetricRepository(db).points(panel.runId(), "val_loss").empty());
+
+    // Chart controls: smoothing, log scale, hover text.
+    auto* slider = panel.charts()->smoothingSlider();
+    slider->setFocus();
+    QTest::keyClick(slider, Qt::Key_End);
+    QCOMPARE(loss->smoothingWeight(), 0.99);
+    QTest::mouseClick(panel.charts()->logScaleBox(), Qt::LeftButton);
+    QVERIFY(loss->logScale());
+    QTest::mouseClick(panel.charts()->logScaleBox(), Qt::LeftButton);
+    QVERIFY(!loss->logScale());
+    loss->replot();
+    const QPoint onFirst(loss->xAxis->coordToPixel(loss->graph(0)->data()->at(0)->key),
+                         loss->yAxis->coordToPixel(loss->graph(0)->data()->at(0)->value));
+    QVERIFY2(loss->hoverText(onFirst).contains(QStringLiteral("step 1")),
+             qPrintable(loss->hoverText(onFirst)));
+    QTest::keyClick(slider, Qt::Key_Home);
+    QTest::qWait(100);
+    QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("train_panel.png"))));
+  }
+
+  void pausesResumesStopsWithACheckpointAndResumesTheRun() {
+    const QString config = dir_.filePath(QStringLiteral("run.json"));
+    {
+      std::ofstream out(config.toStdString());
+      out << nlohmann::json{
+          {"model", "model"},
+          {"output", "unused"},
+          {"data", {{"train", "train.jsonl"}, {"max_length", 48}}},
+          {"optimizer", {{"name", "adam"}, {"lr", 0.002}}},
+          {"batch_size", 2},
+          {"epochs", 5},
+          {"max_steps", 40},
+          {"threads", 1},
+          {"seed",
+           7}}.dump(2);
+    }
+    TrainPanel panel;
+    panel.resize(1280, 860);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setProject(project_, QString(), false);
+    panel.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    QVERIFY2(panel.openRunConfig(config), qPrintable(panel.lastError()));
+    QCOMPARE(panel.form()->modelFolder(), model_);
+    QCOMPARE(panel.form()->trainFile(), train_);
+
+    QTest::keyClick(&panel, Qt::Key_R, Qt::ControlModifier);  // Start
+    QCOMPARE(panel.state(), TrainPanel::State::Running);
+    auto* loss = panel.charts()->lossChart();
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 120000);
+    click(&panel, panel.pauseAction());
+    QCOMPARE(panel.state(), TrainPanel::State::Paused);
+    QTest::qWait(400);
+    const int pausedAt = loss->pointCount(0);
+    QTest::qWait(600);
+    QCOMPARE(loss->pointCount(0), pausedAt);
+    QVERIFY(pausedAt < 40);
+
+    click(&panel, panel.resumeAction());
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > pausedAt, 60000);
+    click(&panel, panel.pauseAction());
+    QTest::qWait(400);
+    const int stoppedAt = loss->pointCount(0);
+    QVERIFY(stoppedAt < 40);
+
+    // Stop while paused: the trainer wakes, writes a checkpoint and the run is stopped.
+    QSignalSpy ended(&panel, &TrainPanel::trainingEnded);
+    click(&panel, panel.stopAction());
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+    QCOMPARE(panel.state(), TrainPanel::State::Stopped);
+    QCOMPARE(completeCheckpointSteps(panel.outputFolder()), QList<qint64>{stoppedAt});
+    QCOMPARE(statusOf(project_, panel.runId()), store::RunStatus::Stopped);
+    const qint64 run = panel.runId();
+
+    // Resume continues the same run from the checkpoint to the end.
+    click(&panel, panel.resumeAction());
+    QCOMPARE(panel.state(), TrainPanel::State::Running);
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 300000);
+    QCOMPARE(panel.state(), TrainPanel::State::Completed);
+    QCOMPARE(panel.runId(), run);
+    QCOMPARE(statusOf(project_, run), store::RunStatus::Completed);
+    auto db = store::ProjectStore::open(project_.toStdString());
+    const auto points = store::MetricRepository(db).points(run, "loss");
+    QCOMPARE(points.size(), size_t(40));
+    QCOMPARE(points.front().step, int64_t(1));
+    QCOMPARE(points.back().step, int64_t(40));
+    QVERIFY(panel.logView()->toPlainText().contains(QStringLiteral("resuming at step")));
+  }
+
+  void aBadConfigSaysWhatIsWrong() {
+    TrainPanel panel;
+    panel.setProject(project_, model_, false);
+    const QString config = dir_.filePath(QStringLiteral("bad.json"));
+    std::ofstream(config.toStdString()) << R"({"model": "model", "output": "o",
+        "data": {"train": "train.jsonl"}, "optimizer": {"name": "adamw", "lr": -1}})";
+    QVERIFY(!panel.openRunConfig(config));
+    QVERIFY2(panel.lastError().contains(QStringLiteral("optimizer.lr")),
+             qPrintable(panel.lastError()));
+    // Without training data the start is refused with the field named.
+    panel.form()->setTrainFile(QString());
+    QVERIFY(!panel.start());
+    QVERIFY2(panel.lastError().contains(QStringLiteral("data.train")),
+             qPrintable(panel.lastError()));
+    QCOMPARE(panel.state(), TrainPanel::State::Idle);
+  }
+
+  void closingTheWindowDuringTrainingStopsWithACheckpoint() {
+    tunebench::PluginRegistry plugins;
+    auto* window = new tunebench::ui::MainWindow(plugins);
+    window->setAttribute(Qt::WA_DeleteOnClose, false);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    QSignalSpy opened(window->session(), &tunebench::ui::ProjectSession::opened);
+    window->openProjectAt(project_);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+    QTest::keyClick(window, Qt::Key_4, Qt::ControlModifier);
+    auto* panel = window->trainPanel();
+    QTRY_COMPARE(window->currentPage(), static_cast<QWidget*>(panel));
+    panel->form()->setModelFolder(model_);
+    fillForm(*panel, 5000);
+    click(panel, panel->startAction());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->charts()->lossChart()->pointCount(0) >= 2, 120000);
+
+    int asked = 0;
+    panel->confirmStopOnClose = [&asked](QWidget*) { return ++asked == 2; };
+    QVERIFY(!window->close());  // declined: training goes on
+    QCOMPARE(panel->state(), TrainPanel::State::Running);
+    QVERIFY(!window->close());  // accepted: stops first, closes when the checkpoint is written
+    QVERIFY(window->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 60000);
+    QCOMPARE(asked, 2);
+    QCOMPARE(panel->state(), TrainPanel::State::Stopped);
+    QCOMPARE(statusOf(project_, panel->runId()), store::RunStatus::Stopped);
+    QCOMPARE(completeCheckpointSteps(panel->outputFolder()).size(), 1);
+    delete window;
+  }
+};
+
+QTEST_MAIN(TrainPanelTest)
+#include "tst_train_panel.moc"
