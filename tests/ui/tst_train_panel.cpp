@@ -14,8 +14,12 @@
 #include <QTimer>
 #include <QToolButton>
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "MainWindow.h"
 #include "model/ModelFactory.h"
@@ -29,6 +33,7 @@
 #include "train/TrainConfigForm.h"
 #include "train/TrainPanel.h"
 #include "train/TrainingCharts.h"
+#include "train/TrainingFeed.h"
 
 using tunebench::ui::TrainPanel;
 namespace store = tunebench::store;
@@ -195,9 +200,63 @@ class TrainPanelTest : public QObject {
                          loss->yAxis->coordToPixel(loss->graph(0)->data()->at(0)->value));
     QVERIFY2(loss->hoverText(onFirst).contains(QStringLiteral("step 1")),
              qPrintable(loss->hoverText(onFirst)));
-    QTest::keyClick(slider, Qt::Key_Home);
+    slider->setValue(60);
     QTest::qWait(100);
     QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("train_panel.png"))));
+  }
+
+  // A job reporting far faster than the screen can follow: thousands of metrics a second from
+  // another thread still give at most 25 redraws a second, and a diagnosis event becomes a
+  // shaded range with its message on hover.
+  void aFloodOfMetricsIsRedrawnAtMostTwentyFiveTimesASecond() {
+    tunebench::ui::TrainingFeed feed;
+    tunebench::ui::TrainingCharts charts;
+    charts.resize(1000, 600);
+    charts.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&charts));
+    connect(&feed, &tunebench::ui::TrainingFeed::batch, &charts,
+            &tunebench::ui::TrainingCharts::add);
+    StallMeter stalls;
+    std::atomic<bool> done{false};
+    const int steps = 20000;
+    std::thread producer([&] {
+      for (int step = 1; step <= steps; ++step) {
+        feed.addMetric(step, QStringLiteral("loss"), 3.0 / std::sqrt(step) + (step % 7) * 0.01);
+        feed.addMetric(step, QStringLiteral("lr"), 1e-3);
+        if (step == 5000)
+          feed.addEvent({QStringLiteral("fluctuation"), 4000, 5000,
+                         QStringLiteral("loss varies a lot; lower the rate")});
+        if (step % 10 == 0) std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
+      done = true;
+    });
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 60000);
+    producer.join();
+    QTRY_COMPARE_WITH_TIMEOUT(charts.lossChart()->pointCount(0), steps, 10000);
+    QTest::qWait(100);
+    const double seconds = clock.elapsed() / 1000.0;
+    const auto& redraws = charts.redrawTimes();
+    qInfo("%d steps in %.2f s: %d feed deliveries, %d redraws (%.1f/s), longest stall %lld ms",
+          steps, seconds, feed.deliveries(), charts.redrawCount(), charts.redrawCount() / seconds,
+          stalls.longestMs());
+    QVERIFY(charts.redrawCount() >= 5);
+    QVERIFY(charts.redrawCount() <= 25 * seconds + 1);
+    for (size_t i = 1; i < redraws.size(); ++i)
+      QVERIFY2(redraws[i] - redraws[i - 1] >= 39,
+               qPrintable(QStringLiteral("redraws %1 ms apart").arg(redraws[i] - redraws[i - 1])));
+    QVERIFY(feed.deliveries() <= 25 * seconds + 2);
+    QVERIFY2(stalls.longestMs() < 100, qPrintable(QString::number(stalls.longestMs())));
+
+    auto* loss = charts.lossChart();
+    QCOMPARE(loss->eventCount(), 1);
+    loss->replot();
+    const QPoint inRange(loss->xAxis->coordToPixel(4500),
+                         loss->yAxis->coordToPixel(loss->yAxis->range().center()));
+    QVERIFY2(loss->hoverText(inRange).contains(QStringLiteral("lower the rate")),
+             qPrintable(loss->hoverText(inRange)));
+    QVERIFY(charts.grab().save(screenshotPath(QStringLiteral("train_charts_flood.png"))));
   }
 
   void pausesResumesStopsWithACheckpointAndResumesTheRun() {

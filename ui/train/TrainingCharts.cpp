@@ -68,6 +68,9 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
   seriesOfKey_[QStringLiteral("tokens_per_second")] = {
       throughput_, throughput_->addSeries(tr("tokens/s"), QColor(140, 86, 75))};
 
+  // Validation comes every N steps: dots make single evaluations visible.
+  validation_->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+
   connect(smoothing_, &QSlider::valueChanged, this, [this](int value) {
     smoothingValue_->setText(QString::number(value / 100.0, 'f', 2));
     loss_->setSmoothingWeight(value / 100.0);
