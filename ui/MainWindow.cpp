@@ -12,6 +12,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 
 #include "AboutDialog.h"
 #include "NoProjectPanel.h"
@@ -22,6 +23,7 @@
 #include "model/ModelPanel.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
+#include "runs/RunsPanel.h"
 #include "train/TrainPanel.h"
 
 namespace tunebench::ui {
@@ -43,7 +45,13 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   workArea_->addWidget(panels_);
 
   modelPanel_ = new ModelPanel(panels_);
-  trainPanel_ = new TrainPanel(panels_);
+  // The Train stage: the run being trained, and the project's runs to compare.
+  auto* trainStage = new QTabWidget(panels_);
+  trainStage->setObjectName(QStringLiteral("trainStage"));
+  trainPanel_ = new TrainPanel(trainStage);
+  runsPanel_ = new RunsPanel(trainStage);
+  trainStage->addTab(trainPanel_, tr("&Current Run"));
+  trainStage->addTab(runsPanel_, tr("&Runs"));
   int index = 0;
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
@@ -51,7 +59,7 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
     if (stage.stage == Stage::Model)
       panels_->addWidget(modelPanel_);
     else if (stage.stage == Stage::Train)
-      panels_->addWidget(trainPanel_);
+      panels_->addWidget(trainStage);
     else
       panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
     ++index;
@@ -76,9 +84,8 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   projectChanged();
 
   if (!plugins_.failures().empty()) {
-    statusBar()->showMessage(
-        tr("%n plugin(s) could not be loaded — see Help ▸ Plugins", nullptr,
-           static_cast<int>(plugins_.failures().size())));
+    statusBar()->showMessage(tr("%n plugin(s) could not be loaded — see Help ▸ Plugins", nullptr,
+                                static_cast<int>(plugins_.failures().size())));
   } else {
     statusBar()->showMessage(tr("Ready"));
   }
@@ -223,7 +230,8 @@ void MainWindow::showPluginReport() {
                 .arg(QString::fromStdString(plugin.name).toHtmlEscaped(),
                      QString::fromStdString(plugin.source).toHtmlEscaped());
     for (const auto& contribution : plugin.contributions)
-      text += QStringLiteral("<li>%1</li>").arg(QString::fromStdString(contribution).toHtmlEscaped());
+      text +=
+          QStringLiteral("<li>%1</li>").arg(QString::fromStdString(contribution).toHtmlEscaped());
     text += QStringLiteral("</ul></li>");
   }
   text += QStringLiteral("</ul>");
@@ -249,14 +257,15 @@ void MainWindow::restoreLayout() {
 }
 
 void MainWindow::connectTrainPanel(QMenu* menu) {
-  for (auto* action : {trainPanel_->openConfigAction(), trainPanel_->startAction(),
-                       trainPanel_->pauseAction(), trainPanel_->resumeAction(),
-                       trainPanel_->stopAction()}) {
+  for (auto* action :
+       {trainPanel_->openConfigAction(), trainPanel_->startAction(), trainPanel_->pauseAction(),
+        trainPanel_->resumeAction(), trainPanel_->stopAction()}) {
     menu->addAction(action);
     addAction(action);
   }
   connect(trainPanel_, &TrainPanel::jobStarted, this, &MainWindow::trackJob);
   connect(trainPanel_, &TrainPanel::trainingEnded, this, [this] {
+    runsPanel_->refresh();
     if (closeAfterTraining_) close();
   });
 }

@@ -20,6 +20,7 @@ class JobsArea;
 class ModelPanel;
 class NoProjectPanel;
 class ProjectSession;
+class RunsPanel;
 class TrainPanel;
 
 // The workbench window: a navigator over the seven stages and the panel of the chosen stage,
@@ -37,6 +38,7 @@ class MainWindow : public QMainWindow {
   ProjectSession* session() const { return session_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
   TrainPanel* trainPanel() const { return trainPanel_; }
+  RunsPanel* runsPanel() const { return runsPanel_; }
   JobsArea* jobsArea() const { return jobsArea_; }
   QMenu* recentMenu() const { return recentMenu_; }
   StageState stageState(Stage stage) const;
@@ -83,6 +85,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* panels_;
   ModelPanel* modelPanel_;
   TrainPanel* trainPanel_;
+  RunsPanel* runsPanel_;
   JobsArea* jobsArea_;
   QLabel* readOnlyNotice_;
   QMenu* recentMenu_ = nullptr;

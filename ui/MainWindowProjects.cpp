@@ -14,6 +14,7 @@
 #include "model/ModelPanel.h"
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
+#include "runs/RunsPanel.h"
 #include "store/ProjectStore.h"
 #include "train/TrainPanel.h"
 
@@ -84,6 +85,7 @@ void MainWindow::projectChanged() {
     modelPanel_->clear();
     trainPanel_->stop();
     trainPanel_->setProject({}, {}, false);
+    runsPanel_->setProject({});
     updateStageStates();
     return;
   }
@@ -98,6 +100,7 @@ void MainWindow::projectChanged() {
   trainPanel_->setProject(snapshot.file,
                           snapshot.currentModel() ? snapshot.currentModel()->folder : QString(),
                           snapshot.readOnly);
+  runsPanel_->setProject(snapshot.file);
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();

@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSlider>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -25,6 +26,7 @@
 #include "model/ModelFactory.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
+#include "runs/RunsPanel.h"
 #include "store/EventRepository.h"
 #include "store/MetricRepository.h"
 #include "store/ProjectStore.h"
@@ -357,7 +359,8 @@ class TrainPanelTest : public QObject {
     QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
     QTest::keyClick(window, Qt::Key_4, Qt::ControlModifier);
     auto* panel = window->trainPanel();
-    QTRY_COMPARE(window->currentPage(), static_cast<QWidget*>(panel));
+    QTRY_VERIFY(window->currentPage()->isAncestorOf(panel));
+    QVERIFY(panel->isVisible());
     panel->form()->setModelFolder(model_);
     fillForm(*panel, 5000);
     click(panel, panel->startAction());
@@ -375,6 +378,40 @@ class TrainPanelTest : public QObject {
     QCOMPARE(statusOf(project_, panel->runId()), store::RunStatus::Stopped);
     QCOMPARE(completeCheckpointSteps(panel->outputFolder()).size(), 1);
     delete window;
+  }
+
+  // Runs this test file trained, listed and two of them overlaid.
+  void theRunsPanelListsAndComparesRuns() {
+    tunebench::ui::RunsPanel panel;
+    panel.resize(1100, 760);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy refreshed(&panel, &tunebench::ui::RunsPanel::refreshed);
+    panel.setProject(project_);
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, 20000);
+    auto* table = panel.table();
+    QCOMPARE(table->rowCount(), 3);
+    // Newest first: the run stopped on close, the paused-stopped-resumed one, the first run.
+    QCOMPARE(table->item(2, 2)->text(), QStringLiteral("completed"));
+    QCOMPARE(table->item(2, 4)->text(), QStringLiteral("20"));
+    QVERIFY(table->item(2, 3)->text().toDouble() > 0);  // best validation loss
+    QCOMPARE(table->item(1, 4)->text(), QStringLiteral("40"));
+    QCOMPARE(table->item(1, 3)->text(), QStringLiteral("—"));  // no validation data
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("stopped"));
+
+    table->setFocus();
+    table->selectRow(1);
+    table->selectionModel()->select(table->model()->index(2, 0),
+                                    QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, 20000);
+    QCOMPARE(panel.comparedRuns().size(), 2);
+    // Training loss of both runs, validation loss of the one that had validation data.
+    auto* chart = panel.chart();
+    QCOMPARE(chart->graphCount(), 3);
+    QCOMPARE(chart->pointCount(0) > 0 && chart->pointCount(1) > 0, true);
+    QVERIFY(panel.statusText().contains(QStringLiteral("comparing 2")));
+    QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("runs_panel.png"))));
   }
 };
 

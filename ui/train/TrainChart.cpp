@@ -114,6 +114,14 @@ void TrainChart::clearData() {
   dirty_ = true;
 }
 
+void TrainChart::removeAllSeries() {
+  clearData();
+  clearGraphs();
+  series_.clear();
+  smoothed_ = nullptr;
+  legend->setVisible(false);
+}
+
 void TrainChart::setLogScale(bool on) {
   if (logScale_ == on) return;
   logScale_ = on;

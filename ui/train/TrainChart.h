@@ -40,6 +40,8 @@ class TrainChart : public QCustomPlot {
   void addPoint(int series, double step, double value);
   void addEventRange(qint64 fromStep, qint64 toStep, const QString& kind, const QString& message);
   void clearData();
+  // Removes every series (and the smoothed copy) and every event range.
+  void removeAllSeries();
 
   void setLogScale(bool on);
   bool logScale() const { return logScale_; }
