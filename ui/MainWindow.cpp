@@ -12,6 +12,7 @@
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
+#include <QTabWidget>
 
 #include "AboutDialog.h"
 #include "NoProjectPanel.h"
@@ -22,6 +23,8 @@
 #include "model/ModelPanel.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
+#include "runs/RunsPanel.h"
+#include "train/TrainPanel.h"
 
 namespace tunebench::ui {
 
@@ -42,12 +45,21 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   workArea_->addWidget(panels_);
 
   modelPanel_ = new ModelPanel(panels_);
+  // The Train stage: the run being trained, and the project's runs to compare.
+  auto* trainStage = new QTabWidget(panels_);
+  trainStage->setObjectName(QStringLiteral("trainStage"));
+  trainPanel_ = new TrainPanel(trainStage);
+  runsPanel_ = new RunsPanel(trainStage);
+  trainStage->addTab(trainPanel_, tr("&Current Run"));
+  trainStage->addTab(runsPanel_, tr("&Runs"));
   int index = 0;
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(stage.summary).arg(index + 1));
     if (stage.stage == Stage::Model)
       panels_->addWidget(modelPanel_);
+    else if (stage.stage == Stage::Train)
+      panels_->addWidget(trainStage);
     else
       panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
     ++index;
@@ -72,9 +84,8 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   projectChanged();
 
   if (!plugins_.failures().empty()) {
-    statusBar()->showMessage(
-        tr("%n plugin(s) could not be loaded — see Help ▸ Plugins", nullptr,
-           static_cast<int>(plugins_.failures().size())));
+    statusBar()->showMessage(tr("%n plugin(s) could not be loaded — see Help ▸ Plugins", nullptr,
+                                static_cast<int>(plugins_.failures().size())));
   } else {
     statusBar()->showMessage(tr("Ready"));
   }
@@ -111,6 +122,8 @@ void MainWindow::buildMenus() {
   // Menu actions with shortcuts work wherever the focus is in the window.
   addAction(modelPanel_->openAction());
   addAction(modelPanel_->createAction());
+
+  connectTrainPanel(menuBar()->addMenu(tr("&Train")));
 
   auto* jobs = menuBar()->addMenu(tr("&Jobs"));
   cancelJobAction_ = jobs->addAction(tr("&Cancel Running Job"), jobsArea_, &JobsArea::cancelShown);
@@ -217,7 +230,8 @@ void MainWindow::showPluginReport() {
                 .arg(QString::fromStdString(plugin.name).toHtmlEscaped(),
                      QString::fromStdString(plugin.source).toHtmlEscaped());
     for (const auto& contribution : plugin.contributions)
-      text += QStringLiteral("<li>%1</li>").arg(QString::fromStdString(contribution).toHtmlEscaped());
+      text +=
+          QStringLiteral("<li>%1</li>").arg(QString::fromStdString(contribution).toHtmlEscaped());
     text += QStringLiteral("</ul></li>");
   }
   text += QStringLiteral("</ul>");
@@ -242,7 +256,35 @@ void MainWindow::restoreLayout() {
   showStage(settings.value(QStringLiteral("mainWindow/stage"), 0).toInt());
 }
 
+void MainWindow::connectTrainPanel(QMenu* menu) {
+  for (auto* action :
+       {trainPanel_->openConfigAction(), trainPanel_->startAction(), trainPanel_->pauseAction(),
+        trainPanel_->resumeAction(), trainPanel_->stopAction()}) {
+    menu->addAction(action);
+    addAction(action);
+  }
+  connect(trainPanel_, &TrainPanel::jobStarted, this, &MainWindow::trackJob);
+  connect(trainPanel_, &TrainPanel::trainingEnded, this, [this] {
+    runsPanel_->refresh();
+    if (closeAfterTraining_) close();
+  });
+}
+
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (trainPanel_->isTraining()) {
+    // Never quit in the middle of a step: stop with a checkpoint, then close when the job ends.
+    if (!closeAfterTraining_) {
+      if (!trainPanel_->confirmStopOnClose(this)) {
+        event->ignore();
+        return;
+      }
+      closeAfterTraining_ = true;
+      trainPanel_->stop();
+      statusBar()->showMessage(tr("Stopping training with a checkpoint before closing…"));
+    }
+    event->ignore();
+    return;
+  }
   QSettings settings;
   settings.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
   settings.setValue(QStringLiteral("mainWindow/state"), saveState());

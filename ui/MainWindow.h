@@ -20,6 +20,8 @@ class JobsArea;
 class ModelPanel;
 class NoProjectPanel;
 class ProjectSession;
+class RunsPanel;
+class TrainPanel;
 
 // The workbench window: a navigator over the seven stages and the panel of the chosen stage,
 // the open project, and the jobs area in the status bar.
@@ -35,6 +37,8 @@ class MainWindow : public QMainWindow {
   QWidget* currentPage() const;
   ProjectSession* session() const { return session_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
+  TrainPanel* trainPanel() const { return trainPanel_; }
+  RunsPanel* runsPanel() const { return runsPanel_; }
   JobsArea* jobsArea() const { return jobsArea_; }
   QMenu* recentMenu() const { return recentMenu_; }
   StageState stageState(Stage stage) const;
@@ -66,6 +70,7 @@ class MainWindow : public QMainWindow {
   void restoreLayout();
   void connectSession();
   void connectModelPanel();
+  void connectTrainPanel(QMenu* menu);
   void trackJob(JobRunner* runner);
   void projectChanged();
   void rebuildRecentMenu();
@@ -79,6 +84,8 @@ class MainWindow : public QMainWindow {
   NoProjectPanel* noProject_;
   QStackedWidget* panels_;
   ModelPanel* modelPanel_;
+  TrainPanel* trainPanel_;
+  RunsPanel* runsPanel_;
   JobsArea* jobsArea_;
   QLabel* readOnlyNotice_;
   QMenu* recentMenu_ = nullptr;
@@ -87,6 +94,7 @@ class MainWindow : public QMainWindow {
   QAction* cancelJobAction_ = nullptr;
   QString lastError_;
   QString shownModelFolder_;
+  bool closeAfterTraining_ = false;
 };
 
 }  // namespace tunebench::ui

@@ -14,7 +14,9 @@
 #include "model/ModelPanel.h"
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
+#include "runs/RunsPanel.h"
 #include "store/ProjectStore.h"
+#include "train/TrainPanel.h"
 
 namespace tunebench::ui {
 
@@ -81,6 +83,9 @@ void MainWindow::projectChanged() {
     noProject_->setRecentProjects(RecentProjects().files());
     shownModelFolder_.clear();
     modelPanel_->clear();
+    trainPanel_->stop();
+    trainPanel_->setProject({}, {}, false);
+    runsPanel_->setProject({});
     updateStageStates();
     return;
   }
@@ -92,6 +97,10 @@ void MainWindow::projectChanged() {
   readOnlyNotice_->setVisible(snapshot.readOnly);
   workArea_->setCurrentWidget(panels_);
   modelPanel_->setProjectFolder(QFileInfo(snapshot.file).path());
+  trainPanel_->setProject(snapshot.file,
+                          snapshot.currentModel() ? snapshot.currentModel()->folder : QString(),
+                          snapshot.readOnly);
+  runsPanel_->setProject(snapshot.file);
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();

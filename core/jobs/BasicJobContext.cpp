@@ -50,4 +50,12 @@ void BasicJobContext::log(LogLevel level, const std::string& text) {
   if (onLog) onLog(level, text);
 }
 
+void BasicJobContext::event(const std::string& kind, int64_t fromStep, int64_t toStep,
+                            const std::string& message) {
+  if (onEvent)
+    onEvent(kind, fromStep, toStep, message);
+  else
+    JobContext::event(kind, fromStep, toStep, message);
+}
+
 }  // namespace tunebench

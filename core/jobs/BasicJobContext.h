@@ -15,6 +15,10 @@ class BasicJobContext : public JobContext {
   std::function<void(int64_t done, int64_t total, const std::string& text)> onProgress;
   std::function<void(int64_t step, const std::string& key, double value)> onMetric;
   std::function<void(LogLevel level, const std::string& text)> onLog;
+  // Without onEvent, events are logged as warnings (JobContext's default).
+  std::function<void(const std::string& kind, int64_t fromStep, int64_t toStep,
+                     const std::string& message)>
+      onEvent;
 
   void cancel();
   void pause();
@@ -26,6 +30,8 @@ class BasicJobContext : public JobContext {
   void progress(int64_t done, int64_t total, const std::string& text) override;
   void metric(int64_t step, const std::string& key, double value) override;
   void log(LogLevel level, const std::string& text) override;
+  void event(const std::string& kind, int64_t fromStep, int64_t toStep,
+             const std::string& message) override;
 
  private:
   std::atomic<bool> canceled_{false};

@@ -8,17 +8,9 @@
 #include "jobs/JobContext.h"
 #include "model/CausalLM.h"
 #include "train/TrainingConfig.h"
+#include "train/TrainingResult.h"
 
 namespace tunebench {
-
-struct TrainingResult {
-  int64_t steps = 0;
-  double lastLoss = 0.0;
-  double bestValidationLoss = 0.0;  // NaN when never evaluated
-  std::string stopReason;           // "completed", "early stopping", "stopped", "non-finite loss"
-  std::string lastCheckpoint;
-  std::string finalModelFolder;     // empty unless training completed
-};
 
 class Trainer : public Job {
  public:

@@ -61,6 +61,14 @@ void JobRunner::cancel() {
   context_.cancel();
 }
 
+void JobRunner::pause() {
+  context_.pause();
+}
+
+void JobRunner::resume() {
+  context_.resume();
+}
+
 JobRunner::Progress JobRunner::progress() const {
   std::lock_guard lock(mutex_);
   return latest_;

@@ -32,6 +32,10 @@ class JobRunner : public QObject {
   ~JobRunner() override;
 
   void start();
+  // Set the context's metric, log and event callbacks before start(); they run on the job's
+  // thread. (Progress is the runner's own.)
+  BasicJobContext& context() { return context_; }
+  bool isPaused() const { return context_.isPaused(); }
   QString name() const { return name_; }
   Job& job() { return *job_; }
   Outcome outcome() const { return outcome_; }
@@ -43,6 +47,9 @@ class JobRunner : public QObject {
 
  public slots:
   void cancel();
+  // The job waits at its next waitIfPaused() until resumed (or canceled).
+  void pause();
+  void resume();
 
  signals:
   void progressChanged();

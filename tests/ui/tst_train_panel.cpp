@@ -1,0 +1,419 @@
+// The Train panel driven through its widgets: a tiny random model and a small JSON Lines dataset,
+// training recorded in a real project, pause/resume, stop with a checkpoint, resume of a stopped
+// run, closing the window during training, and the GUI's responsiveness and redraw rate.
+#include <QCheckBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QSlider>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+#include <QToolButton>
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "MainWindow.h"
+#include "model/ModelFactory.h"
+#include "plugins/PluginRegistry.h"
+#include "project/ProjectSession.h"
+#include "runs/RunsPanel.h"
+#include "store/EventRepository.h"
+#include "store/MetricRepository.h"
+#include "store/ProjectStore.h"
+#include "store/RunRepository.h"
+#include "train/TrainChart.h"
+#include "train/TrainConfigForm.h"
+#include "train/TrainPanel.h"
+#include "train/TrainingCharts.h"
+#include "train/TrainingFeed.h"
+
+using tunebench::ui::TrainPanel;
+namespace store = tunebench::store;
+
+namespace {
+
+QString screenshotPath(const QString& name) {
+  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
+  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
+}
+
+QToolButton* buttonOf(QWidget* panel, QAction* action) {
+  for (auto* button : panel->findChildren<QToolButton*>())
+    if (button->defaultAction() == action) return button;
+  return nullptr;
+}
+
+void click(QWidget* panel, QAction* action) {
+  auto* button = buttonOf(panel, action);
+  QVERIFY(button);
+  QVERIFY(button->isEnabled());
+  QTest::mouseClick(button, Qt::LeftButton);
+}
+
+// The longest gap between the ticks of a 5 ms timer: how long the event loop was blocked.
+class StallMeter : public QObject {
+ public:
+  StallMeter() {
+    timer_.setTimerType(Qt::PreciseTimer);
+    timer_.setInterval(5);
+    connect(&timer_, &QTimer::timeout, this, [this] {
+      if (last_.isValid())
+        longest_ = std::max(longest_, last_.restart());
+      else
+        last_.start();
+    });
+    timer_.start();
+  }
+  qint64 longestMs() const { return longest_; }
+
+ private:
+  QTimer timer_;
+  QElapsedTimer last_;
+  qint64 longest_ = 0;
+};
+
+// The complete checkpoints (with their DONE marker) under a run's output folder, by step.
+QList<qint64> completeCheckpointSteps(const QString& outputFolder) {
+  QList<qint64> steps;
+  const QDir root(outputFolder + QStringLiteral("/checkpoints"));
+  for (const auto& name : root.entryList({QStringLiteral("step-*")}, QDir::Dirs)) {
+    if (name.endsWith(QLatin1String(".partial")) || !root.exists(name + QStringLiteral("/DONE")))
+      continue;
+    steps << name.mid(5).toLongLong();
+  }
+  std::sort(steps.begin(), steps.end());
+  return steps;
+}
+
+store::RunStatus statusOf(const QString& project, qint64 runId) {
+  auto db = store::ProjectStore::open(project.toStdString());
+  auto run = store::RunRepository(db).find(runId);
+  return run ? run->status : store::RunStatus::Failed;
+}
+
+}  // namespace
+
+class TrainPanelTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  QString model_, train_, validation_, project_;
+
+  void fillForm(TrainPanel& panel, int maxSteps) {
+    auto* form = panel.form();
+    QTest::keyClicks(form->findChild<QLineEdit*>(QStringLiteral("trainFile")), train_);
+    form->setValidationFile(validation_);
+    form->setLearningRate(0.003);
+    form->setBatchSize(4);
+    form->setEpochs(20);
+    form->setMaxSteps(maxSteps);
+  }
+
+ private slots:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("TunebenchTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_train_panel"));
+    QSettings().clear();
+    QVERIFY(dir_.isValid());
+    model_ = dir_.filePath(QStringLiteral("model"));
+    tunebench::makeRandomModel({"llama", "tiny", model_.toStdString(), 3});
+    train_ = dir_.filePath(QStringLiteral("train.jsonl"));
+    validation_ = dir_.filePath(QStringLiteral("validation.jsonl"));
+    std::ofstream train(train_.toStdString()), validation(validation_.toStdString());
+    const char* animals[] = {"cat", "dog", "owl", "fox"};
+    for (int i = 0; i < 48; ++i) {
+      const std::string text = "The " + std::string(animals[i % 4]) + " counts " +
+                               std::to_string(i % 10) + " and " + std::to_string(i * 7 % 10) + ".";
+      (i < 40 ? train : validation) << nlohmann::json{{"text", text}}.dump() << "\n";
+    }
+    train.close();
+    validation.close();
+    project_ = dir_.filePath(QStringLiteral("train.tbproj"));
+    store::ProjectStore::create(project_.toStdString());
+  }
+
+  void trainsTwentyStepsAndRecordsTheRun() {
+    TrainPanel panel;
+    panel.resize(1280, 860);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setProject(project_, model_, false);
+    QCOMPARE(panel.form()->modelFolder(), model_);
+    fillForm(panel, 20);
+
+    StallMeter stalls;
+    QElapsedTimer clock;
+    clock.start();
+    click(&panel, panel.startAction());
+    QCOMPARE(panel.state(), TrainPanel::State::Running);
+    auto* loss = panel.charts()->lossChart();
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > 0, 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.state(), TrainPanel::State::Completed, 300000);
+    const double seconds = clock.elapsed() / 1000.0;
+    QCOMPARE(loss->pointCount(0), 20);
+    QVERIFY(panel.charts()->learningRateChart()->pointCount(0) == 20);
+    QVERIFY(panel.charts()->gradNormChart()->pointCount(0) == 20);
+    QVERIFY(panel.charts()->throughputChart()->pointCount(0) == 20);
+    QVERIFY(panel.charts()->validationChart()->pointCount(0) >= 1);
+    QCOMPARE(panel.progressBar()->value(), panel.progressBar()->maximum());
+
+    // Responsiveness and the redraw limit.
+    qInfo(
+        "training took %.2f s; longest event-loop stall %lld ms; %d redraws (%.1f/s); "
+        "%d feed deliveries",
+        seconds, stalls.longestMs(), panel.charts()->redrawCount(),
+        panel.charts()->redrawCount() / seconds, panel.feed()->deliveries());
+    QVERIFY2(stalls.longestMs() < 100, qPrintable(QString::number(stalls.longestMs())));
+    const auto& redraws = panel.charts()->redrawTimes();
+    QVERIFY(redraws.size() >= 2);
+    for (size_t i = 1; i < redraws.size(); ++i)
+      QVERIFY2(redraws[i] - redraws[i - 1] >= 39,
+               qPrintable(QStringLiteral("redraws %1 ms apart").arg(redraws[i] - redraws[i - 1])));
+    QVERIFY(panel.charts()->redrawCount() <= 25 * seconds + 1);
+
+    // The run in the project: completed, with its metrics.
+    QVERIFY(panel.runId() > 0);
+    QCOMPARE(statusOf(project_, panel.runId()), store::RunStatus::Completed);
+    auto db = store::ProjectStore::open(project_.toStdString());
+    QCOMPARE(store::MetricRepository(db).points(panel.runId(), "loss").size(), size_t(20));
+    QVERIFY(!store::MetricRepository(db).points(panel.runId(), "val_loss").empty());
+
+    // Chart controls: smoothing, log scale, hover text.
+    auto* slider = panel.charts()->smoothingSlider();
+    slider->setFocus();
+    QTest::keyClick(slider, Qt::Key_End);
+    QCOMPARE(loss->smoothingWeight(), 0.99);
+    QTest::mouseClick(panel.charts()->logScaleBox(), Qt::LeftButton);
+    QVERIFY(loss->logScale());
+    QTest::mouseClick(panel.charts()->logScaleBox(), Qt::LeftButton);
+    QVERIFY(!loss->logScale());
+    loss->replot();
+    const QPoint onFirst(loss->xAxis->coordToPixel(loss->graph(0)->data()->at(0)->key),
+                         loss->yAxis->coordToPixel(loss->graph(0)->data()->at(0)->value));
+    QVERIFY2(loss->hoverText(onFirst).contains(QStringLiteral("step 1")),
+             qPrintable(loss->hoverText(onFirst)));
+    slider->setValue(60);
+    QTest::qWait(100);
+    QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("train_panel.png"))));
+  }
+
+  // A job reporting far faster than the screen can follow: thousands of metrics a second from
+  // another thread still give at most 25 redraws a second, and a diagnosis event becomes a
+  // shaded range with its message on hover.
+  void aFloodOfMetricsIsRedrawnAtMostTwentyFiveTimesASecond() {
+    tunebench::ui::TrainingFeed feed;
+    tunebench::ui::TrainingCharts charts;
+    charts.resize(1000, 600);
+    charts.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&charts));
+    connect(&feed, &tunebench::ui::TrainingFeed::batch, &charts,
+            &tunebench::ui::TrainingCharts::add);
+    StallMeter stalls;
+    std::atomic<bool> done{false};
+    const int steps = 20000;
+    std::thread producer([&] {
+      for (int step = 1; step <= steps; ++step) {
+        feed.addMetric(step, QStringLiteral("loss"), 3.0 / std::sqrt(step) + (step % 7) * 0.01);
+        feed.addMetric(step, QStringLiteral("lr"), 1e-3);
+        if (step == 5000)
+          feed.addEvent({QStringLiteral("fluctuation"), 4000, 5000,
+                         QStringLiteral("loss varies a lot; lower the rate")});
+        if (step % 10 == 0) std::this_thread::sleep_for(std::chrono::microseconds(500));
+      }
+      done = true;
+    });
+    QElapsedTimer clock;
+    clock.start();
+    QTRY_VERIFY_WITH_TIMEOUT(done.load(), 60000);
+    producer.join();
+    QTRY_COMPARE_WITH_TIMEOUT(charts.lossChart()->pointCount(0), steps, 10000);
+    QTest::qWait(100);
+    const double seconds = clock.elapsed() / 1000.0;
+    const auto& redraws = charts.redrawTimes();
+    qInfo("%d steps in %.2f s: %d feed deliveries, %d redraws (%.1f/s), longest stall %lld ms",
+          steps, seconds, feed.deliveries(), charts.redrawCount(), charts.redrawCount() / seconds,
+          stalls.longestMs());
+    QVERIFY(charts.redrawCount() >= 5);
+    QVERIFY(charts.redrawCount() <= 25 * seconds + 1);
+    for (size_t i = 1; i < redraws.size(); ++i)
+      QVERIFY2(redraws[i] - redraws[i - 1] >= 39,
+               qPrintable(QStringLiteral("redraws %1 ms apart").arg(redraws[i] - redraws[i - 1])));
+    QVERIFY(feed.deliveries() <= 25 * seconds + 2);
+    QVERIFY2(stalls.longestMs() < 100, qPrintable(QString::number(stalls.longestMs())));
+
+    auto* loss = charts.lossChart();
+    QCOMPARE(loss->eventCount(), 1);
+    loss->replot();
+    const QPoint inRange(loss->xAxis->coordToPixel(4500),
+                         loss->yAxis->coordToPixel(loss->yAxis->range().center()));
+    QVERIFY2(loss->hoverText(inRange).contains(QStringLiteral("lower the rate")),
+             qPrintable(loss->hoverText(inRange)));
+    QVERIFY(charts.grab().save(screenshotPath(QStringLiteral("train_charts_flood.png"))));
+  }
+
+  void pausesResumesStopsWithACheckpointAndResumesTheRun() {
+    const QString config = dir_.filePath(QStringLiteral("run.json"));
+    {
+      std::ofstream out(config.toStdString());
+      out << nlohmann::json{
+          {"model", "model"},
+          {"output", "unused"},
+          {"data", {{"train", "train.jsonl"}, {"max_length", 48}}},
+          {"optimizer", {{"name", "adam"}, {"lr", 0.002}}},
+          {"batch_size", 2},
+          {"epochs", 5},
+          {"max_steps", 40},
+          {"threads", 1},
+          {"seed",
+           7}}.dump(2);
+    }
+    TrainPanel panel;
+    panel.resize(1280, 860);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setProject(project_, QString(), false);
+    panel.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    QVERIFY2(panel.openRunConfig(config), qPrintable(panel.lastError()));
+    QCOMPARE(panel.form()->modelFolder(), model_);
+    QCOMPARE(panel.form()->trainFile(), train_);
+
+    QTest::keyClick(&panel, Qt::Key_R, Qt::ControlModifier);  // Start
+    QCOMPARE(panel.state(), TrainPanel::State::Running);
+    auto* loss = panel.charts()->lossChart();
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 120000);
+    click(&panel, panel.pauseAction());
+    QCOMPARE(panel.state(), TrainPanel::State::Paused);
+    QTest::qWait(400);
+    const int pausedAt = loss->pointCount(0);
+    QTest::qWait(600);
+    QCOMPARE(loss->pointCount(0), pausedAt);
+    QVERIFY(pausedAt < 40);
+
+    click(&panel, panel.resumeAction());
+    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > pausedAt, 60000);
+    click(&panel, panel.pauseAction());
+    QTest::qWait(400);
+    const int stoppedAt = loss->pointCount(0);
+    QVERIFY(stoppedAt < 40);
+
+    // Stop while paused: the trainer wakes, writes a checkpoint and the run is stopped.
+    QSignalSpy ended(&panel, &TrainPanel::trainingEnded);
+    click(&panel, panel.stopAction());
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
+    QCOMPARE(panel.state(), TrainPanel::State::Stopped);
+    QCOMPARE(completeCheckpointSteps(panel.outputFolder()), QList<qint64>{stoppedAt});
+    QCOMPARE(statusOf(project_, panel.runId()), store::RunStatus::Stopped);
+    const qint64 run = panel.runId();
+
+    // Resume continues the same run from the checkpoint to the end.
+    click(&panel, panel.resumeAction());
+    QCOMPARE(panel.state(), TrainPanel::State::Running);
+    QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 2, 300000);
+    QCOMPARE(panel.state(), TrainPanel::State::Completed);
+    QCOMPARE(panel.runId(), run);
+    QCOMPARE(statusOf(project_, run), store::RunStatus::Completed);
+    auto db = store::ProjectStore::open(project_.toStdString());
+    const auto points = store::MetricRepository(db).points(run, "loss");
+    QCOMPARE(points.size(), size_t(40));
+    QCOMPARE(points.front().step, int64_t(1));
+    QCOMPARE(points.back().step, int64_t(40));
+    QVERIFY(panel.logView()->toPlainText().contains(QStringLiteral("resuming at step")));
+  }
+
+  void aBadConfigSaysWhatIsWrong() {
+    TrainPanel panel;
+    panel.setProject(project_, model_, false);
+    const QString config = dir_.filePath(QStringLiteral("bad.json"));
+    std::ofstream(config.toStdString()) << R"({"model": "model", "output": "o",
+        "data": {"train": "train.jsonl"}, "optimizer": {"name": "adamw", "lr": -1}})";
+    QVERIFY(!panel.openRunConfig(config));
+    QVERIFY2(panel.lastError().contains(QStringLiteral("optimizer.lr")),
+             qPrintable(panel.lastError()));
+    // Without training data the start is refused with the field named.
+    panel.form()->setTrainFile(QString());
+    QVERIFY(!panel.start());
+    QVERIFY2(panel.lastError().contains(QStringLiteral("data.train")),
+             qPrintable(panel.lastError()));
+    QCOMPARE(panel.state(), TrainPanel::State::Idle);
+  }
+
+  void closingTheWindowDuringTrainingStopsWithACheckpoint() {
+    tunebench::PluginRegistry plugins;
+    auto* window = new tunebench::ui::MainWindow(plugins);
+    window->setAttribute(Qt::WA_DeleteOnClose, false);
+    window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(window));
+    QSignalSpy opened(window->session(), &tunebench::ui::ProjectSession::opened);
+    window->openProjectAt(project_);
+    QTRY_COMPARE_WITH_TIMEOUT(opened.count(), 1, 10000);
+    QTest::keyClick(window, Qt::Key_4, Qt::ControlModifier);
+    auto* panel = window->trainPanel();
+    QTRY_VERIFY(window->currentPage()->isAncestorOf(panel));
+    QVERIFY(panel->isVisible());
+    panel->form()->setModelFolder(model_);
+    fillForm(*panel, 5000);
+    click(panel, panel->startAction());
+    QTRY_VERIFY_WITH_TIMEOUT(panel->charts()->lossChart()->pointCount(0) >= 2, 120000);
+
+    int asked = 0;
+    panel->confirmStopOnClose = [&asked](QWidget*) { return ++asked == 2; };
+    QVERIFY(!window->close());  // declined: training goes on
+    QCOMPARE(panel->state(), TrainPanel::State::Running);
+    QVERIFY(!window->close());  // accepted: stops first, closes when the checkpoint is written
+    QVERIFY(window->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 60000);
+    QCOMPARE(asked, 2);
+    QCOMPARE(panel->state(), TrainPanel::State::Stopped);
+    QCOMPARE(statusOf(project_, panel->runId()), store::RunStatus::Stopped);
+    QCOMPARE(completeCheckpointSteps(panel->outputFolder()).size(), 1);
+    delete window;
+  }
+
+  // Runs this test file trained, listed and two of them overlaid.
+  void theRunsPanelListsAndComparesRuns() {
+    tunebench::ui::RunsPanel panel;
+    panel.resize(1100, 760);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy refreshed(&panel, &tunebench::ui::RunsPanel::refreshed);
+    panel.setProject(project_);
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 1, 20000);
+    auto* table = panel.table();
+    QCOMPARE(table->rowCount(), 3);
+    // Newest first: the run stopped on close, the paused-stopped-resumed one, the first run.
+    QCOMPARE(table->item(2, 2)->text(), QStringLiteral("completed"));
+    QCOMPARE(table->item(2, 4)->text(), QStringLiteral("20"));
+    QVERIFY(table->item(2, 3)->text().toDouble() > 0);  // best validation loss
+    QCOMPARE(table->item(1, 4)->text(), QStringLiteral("40"));
+    QCOMPARE(table->item(1, 3)->text(), QStringLiteral("—"));  // no validation data
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("stopped"));
+
+    table->setFocus();
+    table->selectRow(1);
+    table->selectionModel()->select(table->model()->index(2, 0),
+                                    QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    QTest::keyClick(table, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(refreshed.count(), 2, 20000);
+    QCOMPARE(panel.comparedRuns().size(), 2);
+    // Training loss of both runs, validation loss of the one that had validation data.
+    auto* chart = panel.chart();
+    QCOMPARE(chart->graphCount(), 3);
+    QCOMPARE(chart->pointCount(0) > 0 && chart->pointCount(1) > 0, true);
+    QVERIFY(panel.statusText().contains(QStringLiteral("comparing 2")));
+    QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("runs_panel.png"))));
+  }
+};
+
+QTEST_MAIN(TrainPanelTest)
+#include "tst_train_panel.moc"
