@@ -18,6 +18,7 @@ struct TrainingResult {
   std::string stopReason;           // "completed", "early stopping", "stopped", "non-finite loss"
   std::string lastCheckpoint;
   std::string finalModelFolder;     // empty unless training completed
+  std::string adapterFolder;        // LoRA/DoRA runs: the adapter in PEFT layout, when completed
 };
 
 class Trainer : public Job {
