@@ -87,10 +87,9 @@ torch::Tensor& LoraLinearImpl::loraB(const std::string& name) {
   return const_cast<Adapter&>(adapter(name)).b->weight;
 }
 
-torch::Tensor& LoraLinearImpl::magnitude(const std::string& name) {
-  auto& entry = const_cast<Adapter&>(adapter(name));
-  static torch::Tensor none;
-  return entry.magnitude ? entry.magnitude->weight : none;
+torch::Tensor LoraLinearImpl::magnitude(const std::string& name) const {
+  const auto& entry = adapter(name);
+  return entry.magnitude ? entry.magnitude->weight : torch::Tensor();
 }
 
 torch::Tensor LoraLinearImpl::delta(const Adapter& adapter) const {

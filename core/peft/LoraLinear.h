@@ -36,9 +36,9 @@ class LoraLinearImpl : public LinearImpl {
   const LoraConfig& adapterConfig(const std::string& name) const;
   double scaling(const std::string& name) const;
 
-  torch::Tensor& loraA(const std::string& name);      // [r, in]
-  torch::Tensor& loraB(const std::string& name);      // [out, r]
-  torch::Tensor& magnitude(const std::string& name);  // [out], undefined without DoRA
+  torch::Tensor& loraA(const std::string& name);           // [r, in]
+  torch::Tensor& loraB(const std::string& name);           // [out, r]
+  torch::Tensor magnitude(const std::string& name) const;  // [out], undefined without DoRA
 
   // The weight the active adapter produces: W0 + s B A, or DoRA's m-scaled version.
   torch::Tensor adaptedWeight() const;

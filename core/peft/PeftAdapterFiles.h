@@ -31,7 +31,8 @@ LoraConfig readPeftAdapterConfig(const std::string& folder,
 
 // Adds the adapter stored in `folder` to the model (applyLora with its config, then its
 // tensors) and makes it active. Missing, unexpected and mis-shaped tensors are reported in
-// one tunebench::Error naming the file.
+// one tunebench::Error naming the file; the model then keeps the new adapter at its initial
+// (no-op) values.
 LoraConfig loadPeftAdapter(CausalLMImpl& model, const std::string& folder,
                            const std::string& adapterName = "default");
 
