@@ -63,10 +63,9 @@ std::vector<std::pair<std::string, torch::Tensor>> peftAdapterTensors(const Caus
 nlohmann::json peftAdapterConfigJson(const CausalLMImpl& model, const std::string& adapter,
                                      const std::string& baseModelNameOrPath) {
   const auto& config = adapterConfigOf(model, adapter);
-  // target_modules as PEFT records them: the last component of each adapted module's path.
-  std::set<std::string> targets;
-  for (const auto& [path, layer] : loraLayers(model))
-    if (hasAdapter(*layer, adapter)) targets.insert(path.substr(path.rfind('.') + 1));
+  // The targets as given: PEFT matches them against module paths the way applyLora does (whole
+  // path or dotted tail), so "mlp.c_proj" stays off GPT-2's attn.c_proj there too.
+  const std::set<std::string> targets(config.targets.begin(), config.targets.end());
   return {{"peft_type", "LORA"},
           {"task_type", "CAUSAL_LM"},
           {"base_model_name_or_path", baseModelNameOrPath},

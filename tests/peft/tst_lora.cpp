@@ -179,8 +179,11 @@ class LoraTest : public QObject {
 
     auto gpt2 = tinyRandomModel("gpt2", 7);
     config = LoraConfig();
-    config.targets = {"c_attn"};
+    config.targets = {"mlp.c_proj", "c_attn"};
     applyLora(*gpt2, config);
+    QCOMPARE(loraLayers(*gpt2).size(), size_t(4));  // attn.c_proj stays plain
+    QCOMPARE(peftAdapterConfigJson(*gpt2, "default", "")["target_modules"],
+             nlohmann::json({"c_attn", "mlp.c_proj"}));
     const auto tensors = peftAdapterTensors(*gpt2, "default");
     QCOMPARE(tensors[0].first,
              std::string("base_model.model.transformer.h.0.attn.c_attn.lora_A.weight"));
