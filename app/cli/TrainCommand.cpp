@@ -65,6 +65,7 @@ Command addTrainCommand(CLI::App& app) {
             std::cout << "\n";
             if (!result.lastCheckpoint.empty()) std::cout << "checkpoint: " << result.lastCheckpoint << "\n";
             if (!result.finalModelFolder.empty()) std::cout << "model: " << result.finalModelFolder << "\n";
+            if (!result.adapterFolder.empty()) std::cout << "adapter: " << result.adapterFolder << "\n";
             if (result.stopReason == "non-finite loss") return 3;
             return result.stopReason == "stopped" ? 130 : 0;
           }};

@@ -11,6 +11,11 @@ LinearImpl::LinearImpl(int64_t inFeatures, int64_t outFeatures, bool hasBias) {
   if (hasBias) bias = register_parameter("bias", torch::empty({outFeatures}));
 }
 
+LinearImpl::LinearImpl(torch::Tensor existingWeight, torch::Tensor existingBias) {
+  weight = register_parameter("weight", std::move(existingWeight));
+  if (existingBias.defined()) bias = register_parameter("bias", std::move(existingBias));
+}
+
 torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
   return torch::nn::functional::linear(x, weight, bias);
 }

@@ -13,9 +13,13 @@ namespace tunebench {
 class LinearImpl : public torch::nn::Module {
  public:
   LinearImpl(int64_t inFeatures, int64_t outFeatures, bool bias);
-  torch::Tensor forward(const torch::Tensor& x);
+  // Virtual so that adapter layers (core/peft) can take a linear layer's place in a model.
+  virtual torch::Tensor forward(const torch::Tensor& x);
   torch::Tensor weight;  // [out, in]
   torch::Tensor bias;    // undefined when absent
+  // Registers existing tensors under the usual names (an adapter layer shares its base's
+  // weights; undoing it gives them back to a plain layer).
+  LinearImpl(torch::Tensor existingWeight, torch::Tensor existingBias);
 };
 TORCH_MODULE(Linear);
 

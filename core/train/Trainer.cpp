@@ -15,6 +15,8 @@
 #include "common/Version.h"
 #include "model/CheckpointFolder.h"
 #include "model/ModelFolder.h"
+#include "peft/LoraModel.h"
+#include "peft/PeftAdapterFiles.h"
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
 #include "train/Diagnosis.h"
@@ -116,6 +118,13 @@ void Trainer::run(JobContext& context) {
   auto& model = *loaded.model;
   model.train();
   applyFreezing(model, c);
+  // Adapters come after the seed is set, so their initial values are the same in every run of
+  // the config (a resume then overwrites them from the checkpoint).
+  if (c.method.usesAdapters()) {
+    const auto adapted = applyLora(model, c.method.lora);
+    context.log(LogLevel::Info, std::string(c.method.lora.dora ? "DoRA" : "LoRA") + " on " +
+                                    std::to_string(adapted.size()) + " linear layers");
+  }
   const auto encoder = encoderForModelFolder(c.modelFolder);
   context.progress(0, 0, "tokenising " + c.data.trainPath);
   const auto train = loadTrainingDataset(c.data.trainPath, c.data, c.objective, encoder);
@@ -295,6 +304,11 @@ void Trainer::run(JobContext& context) {
   result_.bestValidationLoss = std::isfinite(state.bestValidationLoss) ? state.bestValidationLoss : std::nan("");
   if (result_.stopReason != "stopped") {
     model.eval();
+    if (c.method.usesAdapters()) {
+      result_.adapterFolder = (output / "adapter").string();
+      savePeftAdapter(model, result_.adapterFolder, c.method.lora.adapterName, c.modelFolder);
+      mergeAndUnloadLora(model);
+    }
     result_.finalModelFolder = (output / "final").string();
     SaveOptions save;
     save.tokenizerSourceFolder = c.modelFolder;

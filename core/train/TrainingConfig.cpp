@@ -198,11 +198,42 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     if (config.data.validationPath.empty())
       top.fail("early_stopping", "needs data.validation");
   }
-  if (top.has("freeze")) {
+  const bool hasFreeze = top.has("freeze");
+  if (hasFreeze) {
     Fields freeze(top.at("freeze"), "freeze", source);
     config.freezeLayers = freeze.integer("layers", 0, 0, 1 << 20);
     config.freezeEmbeddings = freeze.flag("embeddings", false);
     freeze.rejectUnknown();
+  }
+  if (top.has("method")) {
+    Fields method(top.at("method"), "method", source);
+    auto& m = config.method;
+    m.kind = method.choice<MethodKind>("name", MethodKind::Full,
+                                       {{"full", MethodKind::Full}, {"freeze", MethodKind::Freeze},
+                                        {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora}});
+    if (m.usesAdapters()) {
+      m.lora.r = method.integer("r", 8, 1, 4096);
+      m.lora.alpha = method.number("alpha", 16.0, 1e-6, 1e6);
+      m.lora.dropout = method.number("dropout", 0.05, 0.0, 0.99);
+      m.lora.rslora = method.flag("rslora", false);
+      m.lora.dora = m.kind == MethodKind::Dora;
+      if (method.has("targets")) {
+        const auto& targets = method.at("targets");
+        if (!targets.is_array() || targets.empty())
+          method.fail("targets", "must be a non-empty list of module names such as \"q_proj\"");
+        m.lora.targets.clear();
+        for (const auto& target : targets) {
+          if (!target.is_string() || target.get<std::string>().empty())
+            method.fail("targets", "must hold module names (non-empty strings)");
+          m.lora.targets.push_back(target.get<std::string>());
+        }
+      }
+      if (hasFreeze) top.fail("freeze", "cannot be combined with method " + method.text("name", "") +
+                                            " (the whole base model is frozen)");
+    }
+    method.rejectUnknown();
+    if (m.kind == MethodKind::Freeze && !hasFreeze)
+      top.fail("method", "freeze needs a freeze block (layers and/or embeddings)");
   }
   top.rejectUnknown();
   return config;

@@ -8,11 +8,21 @@
 
 #include <nlohmann/json.hpp>
 
+#include "peft/LoraConfig.h"
+
 namespace tunebench {
 
 enum class Objective { CausalLm, Sft };
 enum class OptimizerKind { Sgd, Adagrad, RmsProp, AdaDelta, Adam, AdamW };
 enum class ScheduleKind { Constant, Linear, Cosine, Step };
+// What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen base.
+enum class MethodKind { Full, Freeze, Lora, Dora };
+
+struct MethodConfig {
+  MethodKind kind = MethodKind::Full;
+  LoraConfig lora;  // for Lora and Dora
+  bool usesAdapters() const { return kind == MethodKind::Lora || kind == MethodKind::Dora; }
+};
 
 struct DataConfig {
   std::string trainPath;       // JSON Lines
@@ -66,6 +76,7 @@ struct TrainingConfig {
   double earlyStoppingMinDelta = 0.0;
   int64_t freezeLayers = 0;
   bool freezeEmbeddings = false;
+  MethodConfig method;
   nlohmann::json raw;  // as given, recorded with the run
 };
 

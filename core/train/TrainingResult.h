@@ -13,6 +13,7 @@ struct TrainingResult {
   std::string stopReason;           // "completed", "early stopping", "stopped", "non-finite loss"
   std::string lastCheckpoint;
   std::string finalModelFolder;  // empty unless training completed
+  std::string adapterFolder;     // LoRA/DoRA runs: the adapter in PEFT layout, when completed
 };
 
 }  // namespace tunebench
