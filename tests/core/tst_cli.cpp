@@ -3,24 +3,7 @@
 #include <QRegularExpression>
 #include <QtTest>
 
-namespace {
-
-struct Result {
-  int exitCode;
-  QString out;
-  QString err;
-};
-
-Result runCli(const QStringList& arguments) {
-  QProcess process;
-  process.start(QStringLiteral(TUNEBENCH_BINARY_DIR "/bin/tunebench-cli"), arguments);
-  if (!process.waitForFinished(120000)) return {-1, {}, QStringLiteral("timed out")};
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-          QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
-
-}  // namespace
+#include "CliRunner.h"
 
 class CliTest : public QObject {
   Q_OBJECT

@@ -6,26 +6,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "CliRunner.h"
+
 #include <fstream>
 
 #include "DataTestSupport.h"
 
 namespace {
-
-struct Result {
-  int exitCode;
-  QString out;
-  QString err;
-};
-
-Result runCli(const QStringList& arguments) {
-  QProcess process;
-  process.start(QStringLiteral(TUNEBENCH_BINARY_DIR "/bin/tunebench-cli"), arguments);
-  if (!process.waitForFinished(120000)) return {-1, {}, QStringLiteral("timed out")};
-  return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -2,
-          QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
 
 QString write(const QTemporaryDir& dir, const QString& name, const std::string& bytes) {
   const QString path = dir.filePath(name);
