@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <map>
@@ -288,6 +289,7 @@ class StoreMetricsTest : public QObject {
     constexpr int kBatch = 50;
     constexpr int kBatches = 300;
     std::atomic<bool> done{false};
+    std::atomic<int> reads{0};
     std::string writerError;
     std::thread writerThread([&] {
       try {
@@ -299,6 +301,11 @@ class StoreMetricsTest : public QObject {
             writer.add(step, "loss", double(step));
           }
           writer.flush();
+          // On a fast machine the writer could finish before the reader's first read; the first
+          // few flushes wait for a read so that reads really interleave with writes.
+          const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+          while (batch < 3 && reads.load() <= batch && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
       } catch (const std::exception& e) {
         writerError = e.what();
@@ -308,7 +315,6 @@ class StoreMetricsTest : public QObject {
 
     auto reader = ProjectStore::open(file);
     MetricRepository metrics(reader);
-    int reads = 0;
     int64_t lastCount = 0;
     while (!done || reads == 0) {
       ReadTransaction snapshot(reader.db());
