@@ -18,6 +18,7 @@ struct Command {
 Command addInfoCommand(CLI::App& app);
 Command addPluginsCommand(CLI::App& app);
 Command addMakeModelCommand(CLI::App& app);
+Command addMakeStarterCommand(CLI::App& app);
 Command addInspectCommand(CLI::App& app);
 Command addGenerateCommand(CLI::App& app);
 Command addProjectCommand(CLI::App& app);

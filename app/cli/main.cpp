@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
       tunebench::cli::addInfoCommand(app),
       tunebench::cli::addPluginsCommand(app),
       tunebench::cli::addMakeModelCommand(app),
+      tunebench::cli::addMakeStarterCommand(app),
       tunebench::cli::addInspectCommand(app),
       tunebench::cli::addGenerateCommand(app),
       tunebench::cli::addProjectCommand(app),

@@ -25,12 +25,14 @@ struct PresetShape {
 PresetShape presetShape(const std::string& architecture, const std::string& preset) {
   const bool gpt2 = architecture == "gpt2";
   if (preset == "tiny") return {64, gpt2 ? 256 : 176, 2, 4, gpt2 ? 4 : 2, 256, 0, 320};
+  // The shape of the starter model (core/demo/StarterModel): about 2 M parameters.
+  if (preset == "starter") return {192, gpt2 ? 768 : 512, 4, 6, gpt2 ? 6 : 2, 256, 0, 1000};
   if (preset == "small") return {256, gpt2 ? 1024 : 688, 4, 8, gpt2 ? 8 : 4, 512, 0, 1000};
   if (preset == "135m") {
     if (gpt2) return {768, 3072, 12, 12, 12, 1024, 50257, 1000};  // GPT-2 small
     return {576, 1536, 30, 9, 3, 2048, 49152, 1000};                // SmolLM-135M shape
   }
-  throw Error("unknown model preset '" + preset + "' (tiny, small, 135m)");
+  throw Error("unknown model preset '" + preset + "' (tiny, starter, small, 135m)");
 }
 
 void writeText(const fs::path& path, const std::string& text) {
@@ -74,7 +76,7 @@ const std::vector<std::string>& makeModelArchitectures() {
 }
 
 const std::vector<std::string>& makeModelPresets() {
-  static const std::vector<std::string> names = {"tiny", "small", "135m"};
+  static const std::vector<std::string> names = {"tiny", "starter", "small", "135m"};
   return names;
 }
 

@@ -1,0 +1,198 @@
+#include "demo/DemoDatasets.h"
+
+#include <fstream>
+#include <random>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "common/Error.h"
+
+namespace tunebench {
+
+namespace {
+
+const std::vector<std::string> kWords = {"cat", "dog", "owl", "fox", "goat", "apples", "bread",
+                                         "rice", "soup", "tea", "red", "blue", "green", "park"};
+const std::vector<std::string> kNames = {"Anna", "Ben", "Carla", "David", "Elif", "Farid",
+                                         "Grace", "Hugo", "Ines", "Jonas"};
+const std::vector<std::string> kFoods = {"apples", "bread", "rice", "soup", "cheese", "pears",
+                                         "beans", "carrots", "tea", "honey"};
+const std::vector<std::string> kPlaces = {"the park", "the library", "the market", "the river",
+                                          "the school", "the station", "the garden", "the beach"};
+const std::vector<std::string> kTimesWords = {"", "", "two", "three", "four"};
+
+int uniform(std::mt19937_64& random, int low, int high) {
+  return std::uniform_int_distribution<int>(low, high)(random);
+}
+
+template <typename T>
+const T& anyOf(std::mt19937_64& random, const std::vector<T>& items) {
+  return items[static_cast<size_t>(uniform(random, 0, static_cast<int>(items.size()) - 1))];
+}
+
+std::ofstream openForWriting(const std::string& path) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error("cannot write " + path);
+  return out;
+}
+
+void finish(std::ofstream& out, const std::string& path) {
+  out.flush();
+  if (!out) throw Error("cannot write " + path + " (disk full?)");
+}
+
+// PII-like suffixes: made-up addresses and numbers in reserved example ranges.
+std::string piiSuffix(std::mt19937_64& random) {
+  const std::string& name = anyOf(random, kNames);
+  std::string lower = name;
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (uniform(random, 0, 1) == 0) return " Reply to " + lower + "@example.com.";
+  return " Call me on +1 555 010 " + std::to_string(1000 + uniform(random, 0, 8999)) + ".";
+}
+
+}  // namespace
+
+DemoTask makeDemoTask(uint64_t seed, int64_t index) {
+  std::mt19937_64 random(seed * 1000003u + static_cast<uint64_t>(index));
+  switch (uniform(random, 0, 4)) {
+    case 0: {
+      const int metres = uniform(random, 1, 99);
+      return {"Convert " + std::to_string(metres) + " metres to centimetres.",
+              std::to_string(metres * 100) + " centimetres"};
+    }
+    case 1: {
+      const int kilograms = uniform(random, 1, 99);
+      return {"Convert " + std::to_string(kilograms) + " kilograms to grams.",
+              std::to_string(kilograms * 1000) + " grams"};
+    }
+    case 2: {
+      const int a = uniform(random, 0, 9), b = uniform(random, 0, 9);
+      return {"What is " + std::to_string(a) + " plus " + std::to_string(b) + "?",
+              std::to_string(a + b)};
+    }
+    case 3: {
+      const int number = uniform(random, 1, 98);
+      return {"What number comes after " + std::to_string(number) + "?",
+              std::to_string(number + 1)};
+    }
+    default: {
+      const std::string& word = anyOf(random, kWords);
+      const int times = uniform(random, 2, 4);
+      std::string answer = word;
+      for (int i = 1; i < times; ++i) answer += " " + word;
+      return {"Repeat the word " + word + " " + kTimesWords[static_cast<size_t>(times)] + " times.",
+              answer};
+    }
+  }
+}
+
+DemoDatasetCounts writeDemoInstructionDataset(const std::string& path, uint64_t seed,
+                                              int64_t cleanRows) {
+  auto out = openForWriting(path);
+  std::mt19937_64 random(seed ^ 0x1a57u);
+  DemoDatasetCounts counts;
+  std::vector<nlohmann::json> written;
+  auto emit = [&](const nlohmann::json& row) {
+    out << row.dump() << "\n";
+    written.push_back(row);
+    ++counts.rows;
+  };
+  for (int64_t i = 0; i < cleanRows; ++i) {
+    const auto task = makeDemoTask(seed, i);
+    emit({{"instruction", task.instruction}, {"input", ""}, {"output", task.answer}});
+    // About one row in twenty-five is dirty in one of four ways.
+    if (uniform(random, 0, 24) != 0) continue;
+    ++counts.dirtyRows;
+    switch (uniform(random, 0, 3)) {
+      case 0: emit(written[static_cast<size_t>(uniform(random, 0, int(written.size()) - 1))]); break;
+      case 1: emit({{"instruction", "  " + task.instruction + "   "}, {"input", ""}, {"output", task.answer + " "}}); break;
+      case 2: emit({{"instruction", task.instruction}, {"input", ""}, {"output", ""}}); break;
+      default: emit({{"instruction", task.instruction + piiSuffix(random)}, {"input", ""}, {"output", task.answer}});
+    }
+  }
+  finish(out, path);
+  return counts;
+}
+
+DemoDatasetCounts writeDemoClassificationDataset(const std::string& path, uint64_t seed,
+                                                 int64_t cleanRows) {
+  auto out = openForWriting(path);
+  std::mt19937_64 random(seed ^ 0xc1a55u);
+  DemoDatasetCounts counts;
+  std::string previous;
+  for (int64_t i = 0; i < cleanRows; ++i) {
+    const std::string& name = anyOf(random, kNames);
+    const std::string& food = anyOf(random, kFoods);
+    const std::string& place = anyOf(random, kPlaces);
+    nlohmann::json row;
+    const int roll = uniform(random, 0, 99);  // 75 : 18 : 7
+    if (roll < 75)
+      row = {{"text", name + " loved the " + food + " at " + place + "."}, {"label", "positive"}};
+    else if (roll < 93)
+      row = {{"text", name + " did not like the " + food + " at " + place + "."},
+             {"label", "negative"}};
+    else
+      row = {{"text", "Where can " + name + " buy " + food + "?"}, {"label", "question"}};
+    const std::string line = row.dump();
+    out << line << "\n";
+    ++counts.rows;
+    if (uniform(random, 0, 29) == 0 && !previous.empty()) {
+      out << previous << "\n";  // a duplicate
+      ++counts.rows;
+      ++counts.dirtyRows;
+    } else if (uniform(random, 0, 59) == 0) {
+      out << nlohmann::json{{"text", ""}, {"label", row["label"]}}.dump() << "\n";
+      ++counts.rows;
+      ++counts.dirtyRows;
+    } else if (uniform(random, 0, 59) == 0) {
+      row["text"] = row["text"].get<std::string>() + piiSuffix(random);
+      out << row.dump() << "\n";
+      ++counts.rows;
+      ++counts.dirtyRows;
+    }
+    previous = line;
+  }
+  finish(out, path);
+  return counts;
+}
+
+DemoDatasetCounts writeDemoPreferenceDataset(const std::string& path, uint64_t seed,
+                                             int64_t cleanRows) {
+  auto out = openForWriting(path);
+  std::mt19937_64 random(seed ^ 0x9efu);
+  DemoDatasetCounts counts;
+  std::string previous;
+  for (int64_t i = 0; i < cleanRows; ++i) {
+    const auto task = makeDemoTask(seed + 17, i);
+    // A wrong answer of the same shape: the right one with its first number changed.
+    std::string rejected = task.answer;
+    const size_t digit = rejected.find_first_of("0123456789");
+    if (digit != std::string::npos)
+      rejected[digit] = static_cast<char>('0' + (rejected[digit] - '0' + uniform(random, 1, 8)) % 10);
+    else
+      rejected = task.answer.substr(0, task.answer.find(' '));
+    if (rejected == task.answer || (rejected.size() > 1 && rejected[0] == '0'))
+      rejected = "I do not know.";
+    const std::string line =
+        nlohmann::json{{"prompt", task.instruction}, {"chosen", task.answer}, {"rejected", rejected}}
+            .dump();
+    out << line << "\n";
+    ++counts.rows;
+    if (uniform(random, 0, 39) == 0 && !previous.empty()) {
+      out << previous << "\n";
+      ++counts.rows;
+      ++counts.dirtyRows;
+    } else if (uniform(random, 0, 59) == 0) {
+      out << nlohmann::json{{"prompt", task.instruction}, {"chosen", ""}, {"rejected", rejected}}.dump()
+          << "\n";
+      ++counts.rows;
+      ++counts.dirtyRows;
+    }
+    previous = line;
+  }
+  finish(out, path);
+  return counts;
+}
+
+}  // namespace tunebench
