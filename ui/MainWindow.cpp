@@ -131,6 +131,7 @@ void MainWindow::buildMenus() {
   cancelJobAction_->setEnabled(false);
 
   auto* help = menuBar()->addMenu(tr("&Help"));
+  help->addAction(tr("Open the &Demo Project"), this, [this] { openDemo(defaultDemoFolder()); });
   help->addAction(tr("&Plugins…"), this, &MainWindow::showPluginReport);
   help->addAction(tr("&About Tunebench"), this, &MainWindow::showAbout);
 }

@@ -51,6 +51,9 @@ class MainWindow : public QMainWindow {
   void saveProjectAsAt(const QString& file);
   // Opens a recent project; a file that is gone is removed from the list with a message.
   void openRecent(const QString& file);
+  // Opens the demo project in `folder`, running the demo there first when it is not complete.
+  void openDemo(const QString& folder);
+  static QString defaultDemoFolder();
 
  public slots:
   void showStage(int index);

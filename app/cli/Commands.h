@@ -25,6 +25,7 @@ Command addProjectCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
 Command addDataCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
+Command addDemoCommand(CLI::App& app);
 
 // The benchmarks under `tunebench-cli bench`, one adder per area.
 std::vector<Command> addModelBenchmarks(CLI::App& bench);

@@ -12,7 +12,9 @@
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
 #include "system/SystemInfo.h"
-#include "tokenizer/SentencePieceProcessor.h"
+#include "chat/ChatTemplate.h"
+#include "peft/PeftAdapterFiles.h"
+#include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench::cli {
 
@@ -80,15 +82,29 @@ Command addInspectCommand(CLI::App& app) {
 
 Command addGenerateCommand(CLI::App& app) {
   struct Options {
-    std::string folder, prompt;
+    std::string folder, adapter, prompt, system, chatTemplate;
     GenerationSettings settings;
     int threads = 0;
-    bool noCache = false;
+    bool noCache = false, chat = false;
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand("generate", "Continue a prompt with a model");
   command->add_option("--model", options->folder, "Model folder")->required();
-  command->add_option("--prompt", options->prompt, "Prompt text")->required();
+  command->add_option("--adapter", options->adapter, "PEFT LoRA/DoRA adapter folder to apply");
+  command->add_option("--prompt", options->prompt, "Prompt text (with --chat: the user message)")
+      ->required();
+  command->add_flag("--chat", options->chat,
+                    "Render the prompt as a user turn with the model's chat template");
+  command->add_option("--system", options->system, "With --chat: a system message");
+  command->add_option("--template", options->chatTemplate,
+                      "With --chat: a built-in template instead of the model's (" +
+                          [] {
+                            std::string names;
+                            for (const auto& name : ChatTemplate::presetNames())
+                              names += (names.empty() ? "" : ", ") + name;
+                            return names;
+                          }() +
+                          ")");
   command->add_option("--max-new-tokens", options->settings.maxNewTokens, "Tokens to generate");
   command->add_option("--temperature", options->settings.temperature, "0 = greedy");
   command->add_option("--top-k", options->settings.topK, "Keep the k most likely tokens (0 = off)");
@@ -100,33 +116,63 @@ Command addGenerateCommand(CLI::App& app) {
   command->add_flag("--no-cache", options->noCache, "Recompute everything each step (reference path)");
   return {command, [options] {
             setIntraOpThreads(options->threads);
-            namespace fs = std::filesystem;
-            const auto modelFile = fs::path(options->folder) / "tokenizer.model";
-            if (!fs::exists(modelFile))
-              throw Error(options->folder + " has no tokenizer.model; this build generates with "
-                                            "sentencepiece tokenizers only");
-            const auto tokenizer = SentencePieceProcessor::fromFile(modelFile.string());
+            const auto loadedTokenizer = loadTokenizer(options->folder);
+            const Tokenizer& tokenizer = *loadedTokenizer.tokenizer;
             auto loaded = loadModelFolder(options->folder);
+            if (!options->adapter.empty()) loadPeftAdapter(*loaded.model, options->adapter);
             auto settings = options->settings;
             settings.useCache = !options->noCache;
             for (auto id : loaded.model->config().eosTokenIds) settings.stopIds.push_back(id);
+            if (tokenizer.specialIds().eos >= 0) settings.stopIds.push_back(tokenizer.specialIds().eos);
             auto toInts = [](const std::vector<int64_t>& ids) { return std::vector<int>(ids.begin(), ids.end()); };
-            settings.decode = [&](const std::vector<int64_t>& ids) { return tokenizer.decode(toInts(ids)); };
-            std::vector<int64_t> prompt;
-            if (tokenizer.bosId() >= 0) prompt.push_back(tokenizer.bosId());
-            for (int id : tokenizer.encode(options->prompt)) prompt.push_back(id);
+            settings.decode = [&](const std::vector<int64_t>& ids) {
+              return tokenizer.decode(toInts(ids), true);
+            };
 
-            std::cout << options->prompt << std::flush;
+            std::string text = options->prompt;
+            bool addSpecial = true;
+            if (options->chat) {
+              const auto chatTemplate = options->chatTemplate.empty()
+                                            ? chatTemplateFor(loadedTokenizer)
+                                            : ChatTemplate::preset(options->chatTemplate);
+              std::vector<ChatMessage> messages;
+              if (!options->system.empty()) messages.push_back({"system", options->system});
+              messages.push_back({"user", options->prompt});
+              text = chatTemplate.render(messages, chatOptionsFor(loadedTokenizer, true));
+              addSpecial = false;  // the template writes the BOS text itself when it wants one
+              // End-of-turn markers the template writes stop generation, as token or as text.
+              for (const char* marker : {"<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>"}) {
+                if (chatTemplate.source().find(marker) == std::string::npos) continue;
+                settings.stopStrings.push_back(marker);
+                const int id = tokenizer.tokenToId(marker);
+                if (id >= 0) settings.stopIds.push_back(id);
+              }
+            } else if (!options->system.empty() || !options->chatTemplate.empty()) {
+              throw Error("--system and --template need --chat");
+            }
+            std::vector<int64_t> prompt;
+            for (int id : tokenizer.encode(text, addSpecial)) prompt.push_back(id);
+
+            std::cout << text << std::flush;
             std::vector<int64_t> generated;
             std::string printed;
             const auto start = std::chrono::steady_clock::now();
+            // New text is what decoding prompt + generated adds to the prompt's decoding, so
+            // that a leading space a tokenizer drops at the start of a text is kept.
+            std::vector<int64_t> all = prompt;
+            const auto promptText = tokenizer.decode(toInts(prompt), true);
             generate(*loaded.model, {prompt}, settings, [&](size_t, int64_t token) {
               generated.push_back(token);
+              all.push_back(token);
               // Print the text that became final; a piece can change how earlier ones decode.
-              const auto text = tokenizer.decode(toInts(generated));
-              if (text.size() > printed.size() && text.compare(0, printed.size(), printed) == 0) {
-                std::cout << text.substr(printed.size()) << std::flush;
-                printed = text;
+              auto decoded = tokenizer.decode(toInts(all), true);
+              decoded = decoded.compare(0, promptText.size(), promptText) == 0
+                            ? decoded.substr(promptText.size())
+                            : tokenizer.decode(toInts(generated), true);
+              if (decoded.size() > printed.size() &&
+                  decoded.compare(0, printed.size(), printed) == 0) {
+                std::cout << decoded.substr(printed.size()) << std::flush;
+                printed = decoded;
               }
               return true;
             });

@@ -50,10 +50,14 @@ bool TerminalProgress::isCanceled() const {
 
 void TerminalProgress::show(int64_t done, int64_t total, const std::string& text) {
   const auto now = std::chrono::steady_clock::now();
-  if (text != task_) {
-    task_ = text;
+  // A new task starts when the amount of work changes or the count goes back; the text alone
+  // may change with every report (the trainer puts the step and loss in it).
+  if (total != taskTotal_ || done < taskDone_ || (total <= 0 && text != task_)) {
     taskStart_ = now;
+    taskTotal_ = total;
   }
+  task_ = text;
+  taskDone_ = done;
   // The first report of a task only starts its clock; short tasks print nothing.
   if (now - taskStart_ < std::chrono::milliseconds(500)) return;
   if (now - lastPrint_ < std::chrono::milliseconds(500) && done != total) return;

@@ -20,6 +20,8 @@ class TerminalProgress : public BasicJobContext {
   std::chrono::steady_clock::time_point lastPrint_;
   std::chrono::steady_clock::time_point taskStart_;
   std::string task_;
+  int64_t taskTotal_ = -1;
+  int64_t taskDone_ = 0;
 };
 
 // "1m 05s", "12s".

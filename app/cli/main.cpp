@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
       tunebench::cli::addTrainCommand(app),
       tunebench::cli::addDataCommand(app),
       tunebench::cli::addBenchCommand(app),
+      tunebench::cli::addDemoCommand(app),
   };
 
   if (argc > 1 && argv[1][0] != '-') {

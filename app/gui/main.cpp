@@ -18,5 +18,8 @@ int main(int argc, char** argv) {
   auto plugins = tunebench::builtin::makeDefaultPluginRegistry();
   tunebench::ui::MainWindow window(*plugins);
   window.show();
+  // --demo opens the demo project, running the demo first when needed.
+  if (QApplication::arguments().contains(QStringLiteral("--demo")))
+    window.openDemo(tunebench::ui::MainWindow::defaultDemoFolder());
   return QApplication::exec();
 }

@@ -1,0 +1,174 @@
+#include "demo/DemoReport.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+#include "common/Error.h"
+#include "report/Charts.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string fixed(double value, int digits) {
+  std::ostringstream text;
+  text << std::fixed << std::setprecision(digits) << value;
+  return text.str();
+}
+
+std::string percent(double share) { return fixed(100.0 * share, 1) + " %"; }
+
+ChartSeries toSeries(const std::string& name, const StepSeries& points) {
+  ChartSeries series;
+  series.name = name;
+  for (const auto& [step, value] : points) {
+    series.x.push_back(step);
+    series.y.push_back(value);
+  }
+  return series;
+}
+
+// A short table cell: no line breaks or pipes.
+std::string cell(std::string text, size_t limit = 60) {
+  for (char& c : text)
+    if (c == '\n' || c == '\r') c = ' ';
+  std::string escaped;
+  for (char c : text) escaped += c == '|' ? std::string("\\|") : std::string(1, c);
+  if (escaped.size() > limit) escaped = escaped.substr(0, limit - 1) + "…";
+  return escaped.empty() ? "(empty)" : escaped;
+}
+
+// The instruction line of an Alpaca prompt, for the samples table.
+std::string instructionOf(const std::string& prompt) {
+  const std::string marker = "### Instruction:\n";
+  const size_t start = prompt.find(marker);
+  if (start == std::string::npos) return prompt;
+  const size_t from = start + marker.size();
+  return prompt.substr(from, prompt.find('\n', from) - from);
+}
+
+void writeCharts(const fs::path& folder, const DemoReportData& data) {
+  LineChartSpec loss;
+  loss.title = "Training loss (LoRA on the starter model)";
+  loss.xLabel = "step";
+  loss.yLabel = "loss";
+  loss.series = {toSeries("train", data.loss), toSeries("validation", data.validationLoss)};
+  writeLineChartPng((folder / "loss.png").string(), loss);
+
+  LineChartSpec rate;
+  rate.title = "Learning rate";
+  rate.xLabel = "step";
+  rate.yLabel = "learning rate";
+  rate.series = {toSeries("lr", data.learningRate)};
+  writeLineChartPng((folder / "learning-rate.png").string(), rate);
+
+  BarChartSpec accuracy;
+  accuracy.title = "Exact match on the test split";
+  accuracy.yLabel = "exact match (%)";
+  accuracy.labels = {"starter (before)", "after LoRA"};
+  accuracy.values = {100.0 * data.before.exactMatch, 100.0 * data.after.exactMatch};
+  writeBarChartPng((folder / "accuracy.png").string(), accuracy);
+
+  if (!data.datasets.empty()) {
+    const auto& profile = data.datasets.front().profile;
+    const auto all = profile.characters.find("all");
+    if (all != profile.characters.end()) {
+      BarChartSpec lengths;
+      lengths.title = "Instruction dataset: characters per example";
+      lengths.xLabel = "characters";
+      lengths.yLabel = "examples";
+      const auto& histogram = all->second.histogram;
+      for (size_t i = 0; i < histogram.counts.size(); ++i) {
+        lengths.labels.push_back(std::to_string(static_cast<long long>(histogram.edges[i])));
+        lengths.values.push_back(static_cast<double>(histogram.counts[i]));
+      }
+      writeBarChartPng((folder / "lengths.png").string(), lengths);
+    }
+  }
+  for (const auto& dataset : data.datasets) {
+    if (dataset.profile.labels.empty()) continue;
+    BarChartSpec classes;
+    classes.title = "Classes of '" + dataset.name + "' (imbalance " +
+                    fixed(dataset.profile.imbalanceRatio, 1) + " : 1)";
+    classes.yLabel = "examples";
+    for (const auto& [label, count] : dataset.profile.labels) {
+      classes.labels.push_back(label);
+      classes.values.push_back(static_cast<double>(count));
+    }
+    writeBarChartPng((folder / "classes.png").string(), classes);
+    break;
+  }
+}
+
+void writeSamples(std::ostream& out, const DemoReportData& data, size_t count) {
+  out << "| Instruction | Expected | Starter (before) | After LoRA |\n|---|---|---|---|\n";
+  const size_t n = std::min({count, data.before.outcomes.size(), data.after.outcomes.size()});
+  for (size_t i = 0; i < n; ++i) {
+    const auto& before = data.before.outcomes[i];
+    const auto& after = data.after.outcomes[i];
+    out << "| " << cell(instructionOf(before.prompt)) << " | " << cell(before.reference) << " | "
+        << cell(before.generated, 40) << (before.exactMatch ? " ✔" : "") << " | "
+        << cell(after.generated, 40) << (after.exactMatch ? " ✔" : "") << " |\n";
+  }
+}
+
+}  // namespace
+
+std::string writeDemoReport(const std::string& folderText, const DemoReportData& data) {
+  const fs::path folder(folderText);
+  fs::create_directories(folder);
+  writeCharts(folder, data);
+
+  const fs::path file = folder / "report.md";
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) throw Error("cannot write " + file.string());
+  out << "# Tunebench demo report\n\n"
+      << "LoRA fine-tuning of the built-in starter model on the demo instruction dataset "
+      << "(unit conversions, small sums, counting on, repeating words), in "
+      << fixed(data.seconds / 60.0, 1) << " minutes.\n\n"
+      << "| | Starter (before) | After LoRA |\n|---|---|---|\n"
+      << "| Exact match on the test split (" << data.after.examples << " examples) | "
+      << percent(data.before.exactMatch) << " | " << percent(data.after.exactMatch) << " |\n"
+      << "| Perplexity of the reference answers | " << fixed(data.before.perplexity, 2) << " | "
+      << fixed(data.after.perplexity, 2) << " |\n\n"
+      << "![Exact match before and after](accuracy.png)\n\n"
+      << "## Training\n\n"
+      << data.steps << " optimiser steps. Settings: `" << data.trainingSettings.dump() << "`.\n\n"
+      << "![Training and validation loss](loss.png)\n\n"
+      << "![Learning rate](learning-rate.png)\n\n"
+      << "## Data\n\n"
+      << "The generators planted " << data.dirtyRows
+      << " dirty rows (duplicates, empty answers, e-mail addresses and phone numbers, stray "
+         "whitespace); the cleaning recipe below dealt with them without touching the imported "
+         "versions.\n\n"
+      << "| Dataset | Imported | Cleaning (kept / removed / changed per step) | Clean | Splits |\n"
+      << "|---|---|---|---|---|\n";
+  for (const auto& dataset : data.datasets) {
+    std::string steps, splits;
+    for (const auto& step : dataset.cleaning)
+      steps += (steps.empty() ? "" : ", ") + step.stepId + " " + std::to_string(step.kept) + "/" +
+               std::to_string(step.removed) + "/" + std::to_string(step.changed);
+    for (const auto& [name, count] : dataset.splits)
+      splits += (splits.empty() ? "" : ", ") + name + " " + std::to_string(count);
+    out << "| " << dataset.name << " | " << dataset.importedRows << " | " << steps << " | "
+        << dataset.cleanRows << " | " << splits << " |\n";
+  }
+  out << "\n![Characters per example](lengths.png)\n\n![Classes](classes.png)\n\n"
+      << "## Sample answers from the test split\n\n";
+  writeSamples(out, data, 12);
+  out << "\n## Where things are\n\n"
+      << "- Project: `" << data.projectFile << "` (open it in Tunebench)\n"
+      << "- Merged model (Hugging Face folder): `" << data.mergedFolder << "`\n"
+      << "- LoRA adapter (PEFT layout): `" << data.adapterFolder << "`\n"
+      << "- Starter model: `" << data.starterFolder << "`\n";
+  out.flush();
+  if (!out) throw Error("cannot write " + file.string());
+  return file.string();
+}
+
+}  // namespace tunebench

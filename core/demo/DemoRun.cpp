@@ -1,0 +1,275 @@
+#include "demo/DemoRun.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "common/Error.h"
+#include "common/Sha256.h"
+#include "demo/DemoDatasets.h"
+#include "demo/DemoReport.h"
+#include "demo/StarterModel.h"
+#include "eval/Evaluation.h"
+#include "jobs/JobContext.h"
+#include "store/ArtifactRepository.h"
+#include "store/DatasetVersions.h"
+#include "store/EvaluationRepository.h"
+#include "store/MetricRepository.h"
+#include "store/ProjectDatasetImport.h"
+#include "store/ProjectStore.h"
+#include "train/RecordedTraining.h"
+#include "train/Trainer.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kMarkerFile = "tunebench-demo.json";
+constexpr int kStages = 8;
+
+void stage(JobContext& context, int number, const std::string& text) {
+  context.log(LogLevel::Info, "Demo " + std::to_string(number) + "/" + std::to_string(kStages) +
+                                  ": " + text);
+}
+
+// Creates the demo folder, or empties one an earlier demo made when asked to replace it.
+void prepareFolder(const DemoOptions& options) {
+  const fs::path folder(options.folder);
+  if (fs::exists(folder) && !fs::is_empty(folder)) {
+    if (!fs::exists(folder / kMarkerFile))
+      throw Error(folder.string() + " is not empty and was not made by the demo; choose another "
+                                    "folder");
+    if (!options.replace)
+      throw Error(folder.string() + " already holds a demo; replace it with --replace");
+    for (const auto& entry : fs::directory_iterator(folder)) fs::remove_all(entry.path());
+  }
+  fs::create_directories(folder);
+  std::ofstream(folder / kMarkerFile) << nlohmann::json{{"seed", options.seed}}.dump() << "\n";
+}
+
+struct PreparedDataset {
+  int64_t finalVersionId = 0;
+  DemoDatasetSummary summary;
+};
+
+PreparedDataset prepareDataset(store::ProjectStore& project, DatasetImporter& importer,
+                               const fs::path& file, const std::string& name,
+                               const nlohmann::json& recipeJson,
+                               const store::SplitRequest& split, JobContext& context) {
+  PreparedDataset prepared;
+  prepared.summary.name = name;
+  store::ProjectImportRequest request;
+  request.options.path = file.string();
+  request.options.settings = nlohmann::json::object();
+  request.name = name;
+  const auto imported = store::importIntoProject(project, importer, request, context);
+  if (imported.canceled) return prepared;
+  prepared.summary.importedRows = imported.records;
+  const auto cleaned =
+      store::cleanVersion(project, imported.versionId, CleaningRecipe::fromJson(recipeJson), context);
+  if (cleaned.canceled) return prepared;
+  prepared.summary.cleaning = cleaned.reports;
+  prepared.summary.cleanRows = cleaned.version.recordCount;
+  ProfileOptions profileOptions;
+  profileOptions.bins = 24;
+  prepared.summary.profile = store::profileVersion(project, cleaned.version.id, profileOptions, context);
+  const auto splitVersion = store::splitVersion(project, cleaned.version.id, split, context);
+  for (const auto& [splitName, count] : store::DatasetRepository(project).splitCounts(splitVersion.id))
+    prepared.summary.splits[splitName] = count;
+  prepared.finalVersionId = splitVersion.id;
+  return prepared;
+}
+
+void recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
+                      const EvaluationResult& result) {
+  store::EvaluationRepository evaluations(project);
+  const int64_t id = evaluations.create(runId, std::nullopt, suite);
+  evaluations.setMetric(id, "exact_match", result.exactMatch);
+  evaluations.setMetric(id, "perplexity", result.perplexity);
+  std::vector<store::EvaluationItem> items;
+  for (size_t i = 0; i < result.outcomes.size(); ++i) {
+    const auto& outcome = result.outcomes[i];
+    store::EvaluationItem item;
+    item.index = static_cast<int64_t>(i);
+    item.input = outcome.prompt;
+    item.expected = outcome.reference;
+    item.output = outcome.generated;
+    item.score = outcome.exactMatch ? 1.0 : 0.0;
+    item.details = nlohmann::json{{"response_nll", outcome.responseNll},
+                                  {"response_tokens", outcome.responseTokens}}
+                       .dump();
+    items.push_back(std::move(item));
+  }
+  evaluations.addItems(id, items);
+}
+
+void copyFolder(const fs::path& from, const fs::path& to) {
+  fs::remove_all(to);
+  fs::create_directories(to.parent_path());
+  fs::copy(from, to, fs::copy_options::recursive);
+}
+
+std::vector<std::pair<double, double>> series(store::ProjectStore& project, int64_t runId,
+                                              const std::string& key) {
+  std::vector<std::pair<double, double>> points;
+  for (const auto& point : store::MetricRepository(project).points(runId, key))
+    points.emplace_back(static_cast<double>(point.step), point.value);
+  return points;
+}
+
+}  // namespace
+
+std::string demoProjectFile(const std::string& folder) {
+  return (fs::path(folder) / "demo.tbproj").string();
+}
+
+bool isDemoComplete(const std::string& folder) {
+  const fs::path root(folder);
+  return fs::exists(root / kMarkerFile) && fs::exists(demoProjectFile(folder)) &&
+         fs::exists(root / "report" / "report.md");
+}
+
+std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& jsonlImporter,
+                                   JobContext& context) {
+  if (options.folder.empty()) throw Error("the demo needs a folder");
+  const auto started = std::chrono::steady_clock::now();
+  prepareFolder(options);
+  const fs::path folder(options.folder);
+  DemoOutcome outcome;
+  DemoReportData report;
+
+  stage(context, 1, "the starter model");
+  const std::string starter = ensureStarterModel(context, options.starterFolder);
+  if (starter.empty()) return std::nullopt;
+  report.starterFolder = starter;
+
+  stage(context, 2, "writing the demo datasets");
+  const fs::path data = folder / "data";
+  fs::create_directories(data);
+  const auto instructionCounts = writeDemoInstructionDataset(
+      (data / "arithmetic-and-units.jsonl").string(), options.seed, options.instructionRows);
+  const auto classificationCounts = writeDemoClassificationDataset(
+      (data / "reviews.jsonl").string(), options.seed, options.instructionRows / 3);
+  const auto preferenceCounts = writeDemoPreferenceDataset(
+      (data / "answer-preferences.jsonl").string(), options.seed, options.instructionRows / 4);
+  report.dirtyRows = instructionCounts.dirtyRows + classificationCounts.dirtyRows +
+                     preferenceCounts.dirtyRows;
+
+  stage(context, 3, "importing, cleaning, profiling and splitting");
+  outcome.projectFile = demoProjectFile(options.folder);
+  int64_t instructionVersion = 0;
+  {
+    auto project = store::ProjectStore::create(outcome.projectFile);
+    const nlohmann::json textRecipe = {
+        {"steps",
+         {{{"id", "whitespace"}}, {{"id", "drop-empty"}}, {{"id", "pii"}}, {{"id", "exact-dedup"}}}}};
+    store::SplitRequest split;
+    split.seed = options.seed;
+    auto instruction = prepareDataset(project, jsonlImporter, data / "arithmetic-and-units.jsonl",
+                                      "arithmetic-and-units", textRecipe, split, context);
+    if (!instruction.finalVersionId) return std::nullopt;
+    instructionVersion = instruction.finalVersionId;
+    store::SplitRequest stratified = split;
+    stratified.method = "stratified";
+    auto reviews = prepareDataset(project, jsonlImporter, data / "reviews.jsonl", "reviews",
+                                  textRecipe, stratified, context);
+    if (!reviews.finalVersionId) return std::nullopt;
+    auto preferences = prepareDataset(project, jsonlImporter, data / "answer-preferences.jsonl",
+                                      "answer-preferences", textRecipe, split, context);
+    if (!preferences.finalVersionId) return std::nullopt;
+    report.datasets = {instruction.summary, reviews.summary, preferences.summary};
+    for (const char* splitName : {"train", "validation", "test"})
+      store::exportVersion(project, instructionVersion, splitName,
+                           data / (std::string(splitName) + ".jsonl"), PromptPreset::Alpaca,
+                           context);
+  }
+  if (context.isCanceled()) return std::nullopt;
+
+  stage(context, 4, "evaluating the starter model on the test split");
+  const auto testExamples = loadEvalExamples((data / "test.jsonl").string());
+  outcome.testExamples = static_cast<int64_t>(testExamples.size());
+  EvaluationOptions evaluation;
+  evaluation.maxNewTokens = 16;
+  report.before = evaluateModelFolder(starter, "", testExamples, evaluation, &context);
+  if (context.isCanceled()) return std::nullopt;
+
+  stage(context, 5, "training LoRA");
+  TrainingConfig config;
+  config.modelFolder = starter;
+  config.outputFolder = (folder / "runs" / "demo-lora").string();
+  config.objective = Objective::Sft;
+  config.data.trainPath = (data / "train.jsonl").string();
+  config.data.validationPath = (data / "validation.jsonl").string();
+  config.data.maxLength = 128;
+  config.optimizer.kind = OptimizerKind::AdamW;
+  config.optimizer.learningRate = 3e-3;
+  config.schedule.kind = ScheduleKind::Cosine;
+  config.schedule.warmupSteps = 20;
+  config.batchSize = 16;
+  config.maxSteps = options.trainSteps;
+  config.evalEvery = std::max<int64_t>(1, options.trainSteps / 6);
+  config.seed = options.seed;
+  config.threads = options.threads;
+  config.keepCheckpoints = 1;
+  config.method.kind = MethodKind::Lora;
+  config.method.lora.r = 16;
+  config.method.lora.alpha = 32;
+  config.method.lora.targets = {"q_proj", "k_proj", "v_proj", "o_proj",
+                                "gate_proj", "up_proj", "down_proj"};
+  config.raw = {{"demo", true}, {"method", "lora"}, {"lora_r", 16}, {"lora_alpha", 32},
+                {"targets", "all linear"}, {"lr", 3e-3}, {"batch_size", 16},
+                {"max_steps", options.trainSteps}};
+  report.trainingSettings = config.raw;
+  RecordedTrainingJob training(outcome.projectFile, config, "demo LoRA");
+  training.run(context);
+  outcome.runId = training.runId();
+  const auto& trained = training.result();
+  if (trained.stopReason != "completed") {
+    if (context.isCanceled()) return std::nullopt;
+    throw Error("demo training ended early: " + trained.stopReason);
+  }
+
+  stage(context, 6, "evaluating the fine-tuned model");
+  report.after = evaluateModelFolder(trained.finalModelFolder, "", testExamples, evaluation, &context);
+  if (context.isCanceled()) return std::nullopt;
+
+  stage(context, 7, "exporting the merged model and the adapter");
+  outcome.mergedFolder = (folder / "export" / "merged").string();
+  outcome.adapterFolder = (folder / "export" / "adapter").string();
+  copyFolder(trained.finalModelFolder, outcome.mergedFolder);
+  copyFolder(trained.adapterFolder, outcome.adapterFolder);
+  {
+    auto project = store::ProjectStore::open(outcome.projectFile);
+    recordEvaluation(project, outcome.runId, "demo test split: starter model", report.before);
+    recordEvaluation(project, outcome.runId, "demo test split: after LoRA", report.after);
+    store::ExportRepository exports(project);
+    exports.add(outcome.runId, std::nullopt, "hf-merged", outcome.mergedFolder,
+                modelFolderFingerprint(outcome.mergedFolder));
+    exports.add(outcome.runId, std::nullopt, "peft-adapter", outcome.adapterFolder,
+                sha256OfFile((fs::path(outcome.adapterFolder) / "adapter_model.safetensors").string()));
+    report.loss = series(project, outcome.runId, "loss");
+    report.validationLoss = series(project, outcome.runId, "val_loss");
+    report.learningRate = series(project, outcome.runId, "lr");
+  }
+
+  stage(context, 8, "writing the report");
+  outcome.accuracyBefore = report.before.exactMatch;
+  outcome.accuracyAfter = report.after.exactMatch;
+  outcome.perplexityBefore = report.before.perplexity;
+  outcome.perplexityAfter = report.after.perplexity;
+  outcome.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  report.seconds = outcome.seconds;
+  report.steps = trained.steps;
+  report.projectFile = outcome.projectFile;
+  report.mergedFolder = outcome.mergedFolder;
+  report.adapterFolder = outcome.adapterFolder;
+  outcome.reportFile = writeDemoReport((folder / "report").string(), report);
+  return outcome;
+}
+
+}  // namespace tunebench

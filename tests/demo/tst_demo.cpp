@@ -1,0 +1,197 @@
+// The demo: its dataset generators (deterministic, with dirt for cleaning to find), the starter
+// model recipe, and a short end-to-end demo run whose project, exports and report are checked.
+#include <QFile>
+#include <QImage>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "builtin/BuiltinPlugins.h"
+#include "common/Error.h"
+#include "demo/DemoDatasets.h"
+#include "demo/DemoRun.h"
+#include "demo/StarterCorpus.h"
+#include "demo/StarterModel.h"
+#include "jobs/BasicJobContext.h"
+#include "model/ModelConfig.h"
+#include "plugins/PluginRegistry.h"
+#include "store/EvaluationRepository.h"
+#include "store/MetricRepository.h"
+#include "store/ProjectStore.h"
+#include "store/RunRepository.h"
+
+using namespace tunebench;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string readFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<nlohmann::json> readRows(const fs::path& path) {
+  std::vector<nlohmann::json> rows;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) rows.push_back(nlohmann::json::parse(line));
+  return rows;
+}
+
+}  // namespace
+
+class DemoTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  std::string starter_;
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    // A starter made by the real recipe, cut short: the demo's plumbing is what is tested here.
+    StarterModelOptions options;
+    options.folder = dir_.filePath("starter").toStdString();
+    options.steps = 12;
+    options.threads = 1;
+    BasicJobContext context;
+    QVERIFY(makeStarterModel(options, context));
+    starter_ = options.folder;
+  }
+
+  void generatorsAreDeterministic() {
+    const fs::path root = dir_.filePath("determinism").toStdString();
+    fs::create_directories(root);
+    writeDemoInstructionDataset((root / "a.jsonl").string(), 3, 200);
+    writeDemoInstructionDataset((root / "b.jsonl").string(), 3, 200);
+    writeDemoInstructionDataset((root / "c.jsonl").string(), 4, 200);
+    QCOMPARE(readFile(root / "a.jsonl"), readFile(root / "b.jsonl"));
+    QVERIFY(readFile(root / "a.jsonl") != readFile(root / "c.jsonl"));
+    QCOMPARE(starterCorpusDocuments(5, 5000), starterCorpusDocuments(5, 5000));
+  }
+
+  void instructionDataHasRightAnswersAndDirt() {
+    const fs::path file = dir_.filePath("instructions.jsonl").toStdString();
+    const auto counts = writeDemoInstructionDataset(file.string(), 11, 600);
+    const auto rows = readRows(file);
+    QCOMPARE(int64_t(rows.size()), counts.rows);
+    QVERIFY(counts.dirtyRows >= 10);
+    int empty = 0, pii = 0, padded = 0, conversions = 0;
+    std::set<std::string> seen;
+    int duplicates = 0;
+    for (const auto& row : rows) {
+      const auto instruction = row["instruction"].get<std::string>();
+      const auto output = row["output"].get<std::string>();
+      if (!seen.insert(row.dump()).second) ++duplicates;
+      if (output.empty()) ++empty;
+      if (instruction.find("@example.com") != std::string::npos ||
+          instruction.find("+1 555") != std::string::npos)
+        ++pii;
+      if (!instruction.empty() && instruction.front() == ' ') ++padded;
+      int metres = 0;
+      if (std::sscanf(instruction.c_str(), "Convert %d metres to centimetres.", &metres) == 1 &&
+          !output.empty()) {
+        ++conversions;
+        QCOMPARE(output.substr(0, output.find(' ')), std::to_string(metres * 100));
+      }
+    }
+    QVERIFY(empty > 0);
+    QVERIFY(pii > 0);
+    QVERIFY(padded > 0);
+    QVERIFY(duplicates > 0);
+    QVERIFY(conversions > 50);
+  }
+
+  void classificationIsImbalancedAndPreferencesDiffer() {
+    const fs::path reviews = dir_.filePath("reviews.jsonl").toStdString();
+    writeDemoClassificationDataset(reviews.string(), 2, 900);
+    std::map<std::string, int> labels;
+    for (const auto& row : readRows(reviews)) ++labels[row["label"].get<std::string>()];
+    QCOMPARE(int(labels.size()), 3);
+    QVERIFY(labels["positive"] > 5 * labels["question"]);
+    const fs::path preferences = dir_.filePath("preferences.jsonl").toStdString();
+    writeDemoPreferenceDataset(preferences.string(), 2, 300);
+    for (const auto& row : readRows(preferences))
+      if (!row["chosen"].get<std::string>().empty())
+        QVERIFY(row["chosen"] != row["rejected"]);
+  }
+
+  void starterModelIsMarkedReady() {
+    QVERIFY(isStarterModelReady(starter_));
+    const auto config = loadModelConfig((fs::path(starter_) / "config.json").string());
+    QCOMPARE(config.hiddenSize, int64_t(192));
+    QVERIFY(!isStarterModelReady(dir_.filePath("nowhere").toStdString()));
+    // A marker of another recipe version is not ready.
+    const fs::path copy = dir_.filePath("starter-old").toStdString();
+    fs::copy(starter_, copy, fs::copy_options::recursive);
+    std::ofstream(copy / "starter.json") << R"({"recipe_version": 0})";
+    QVERIFY(!isStarterModelReady(copy.string()));
+  }
+
+  void demoRunsEndToEnd() {
+    auto registry = builtin::makeDefaultPluginRegistry();
+    auto importer = registry->findImporter("jsonl");
+    QVERIFY(importer);
+    DemoOptions options;
+    options.folder = dir_.filePath("demo").toStdString();
+    options.starterFolder = starter_;
+    options.instructionRows = 160;
+    options.trainSteps = 24;
+    options.threads = 1;
+    BasicJobContext context;
+    const auto outcome = runDemo(options, *importer, context);
+    QVERIFY(outcome.has_value());
+    QVERIFY(isDemoComplete(options.folder));
+    QVERIFY(outcome->testExamples > 5);
+    QVERIFY(outcome->accuracyBefore >= 0 && outcome->accuracyBefore <= 1);
+    QVERIFY(outcome->accuracyAfter >= 0 && outcome->accuracyAfter <= 1);
+    // Even a short LoRA run learns the answer format: the references become likelier.
+    QVERIFY2(outcome->perplexityAfter < outcome->perplexityBefore,
+             qPrintable(QString("%1 -> %2").arg(outcome->perplexityBefore).arg(outcome->perplexityAfter)));
+
+    const fs::path folder(options.folder);
+    for (const char* name : {"config.json", "model.safetensors", "tokenizer.model"})
+      QVERIFY2(fs::exists(fs::path(outcome->mergedFolder) / name), name);
+    QVERIFY(fs::exists(fs::path(outcome->adapterFolder) / "adapter_config.json"));
+    const std::string report = readFile(outcome->reportFile);
+    for (const char* chart : {"loss.png", "learning-rate.png", "accuracy.png", "lengths.png",
+                              "classes.png"}) {
+      QVERIFY2(report.find(chart) != std::string::npos, chart);
+      QImage image(QString::fromStdString((folder / "report" / chart).string()));
+      QVERIFY2(!image.isNull(), chart);
+    }
+
+    auto project = store::ProjectStore::open(outcome->projectFile);
+    const auto run = store::RunRepository(project).find(outcome->runId);
+    QVERIFY(run.has_value());
+    QCOMPARE(int64_t(store::MetricRepository(project).points(outcome->runId, "loss").size()),
+             options.trainSteps);
+    store::EvaluationRepository evaluations(project);
+    const auto recorded = evaluations.forRun(outcome->runId);
+    QCOMPARE(int(recorded.size()), 2);
+    QCOMPARE(int64_t(evaluations.items(recorded[1].id, 0, 100000).size()), outcome->testExamples);
+
+    // A second run into the same folder needs --replace; a folder the demo did not make is
+    // never emptied.
+    QVERIFY_THROWS_EXCEPTION(Error, runDemo(options, *importer, context));
+    const fs::path foreign = dir_.filePath("foreign").toStdString();
+    fs::create_directories(foreign);
+    std::ofstream(foreign / "keep.txt") << "mine";
+    options.folder = foreign.string();
+    options.replace = true;
+    QVERIFY_THROWS_EXCEPTION(Error, runDemo(options, *importer, context));
+    QVERIFY(fs::exists(foreign / "keep.txt"));
+  }
+};
+
+QTEST_GUILESS_MAIN(DemoTest)
+#include "tst_demo.moc"
