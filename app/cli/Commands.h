@@ -23,6 +23,7 @@ Command addInspectCommand(CLI::App& app);
 Command addGenerateCommand(CLI::App& app);
 Command addProjectCommand(CLI::App& app);
 Command addTrainCommand(CLI::App& app);
+Command addEvaluateCommand(CLI::App& app);
 Command addDataCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addDemoCommand(CLI::App& app);

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
       tunebench::cli::addGenerateCommand(app),
       tunebench::cli::addProjectCommand(app),
       tunebench::cli::addTrainCommand(app),
+      tunebench::cli::addEvaluateCommand(app),
       tunebench::cli::addDataCommand(app),
       tunebench::cli::addBenchCommand(app),
       tunebench::cli::addDemoCommand(app),

@@ -1,0 +1,131 @@
+// `tunebench-cli evaluate --model DIR [--adapter DIR] --data FILE.jsonl`: exact match and
+// perplexity of a model (and adapter) on prompt/response pairs.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "Commands.h"
+#include "TerminalProgress.h"
+#include "eval/Evaluation.h"
+#include "system/SystemInfo.h"
+
+namespace tunebench::cli {
+
+namespace {
+
+std::string formatNumber(double value, const char* format) {
+  if (!std::isfinite(value)) return "n/a";
+  char text[64];
+  std::snprintf(text, sizeof text, format, value);
+  return text;
+}
+
+// One line of a sample, long texts shortened.
+std::string shortened(const std::string& text, size_t limit = 200) {
+  nlohmann::json quoted = text.size() > limit ? text.substr(0, limit) + "…" : text;
+  return quoted.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+nlohmann::ordered_json numberOrNull(double value) {
+  return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
+}
+
+}  // namespace
+
+Command addEvaluateCommand(CLI::App& app) {
+  struct Options {
+    std::string model, adapter, data;
+    std::string promptField = "prompt", responseField = "response";
+    EvaluationOptions evaluation;
+    int64_t samples = 3;
+    int threads = 0;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
+  auto* command = app.add_subcommand(
+      "evaluate", "Exact match and perplexity of a model (and adapter) on prompt/response pairs");
+  command->add_option("--model", options->model, "Model folder")->required();
+  command->add_option("--adapter", options->adapter, "PEFT adapter folder applied on the model");
+  command->add_option("--data", options->data, "JSON Lines file of prompt/response records")
+      ->required();
+  command->add_option("--prompt-field", options->promptField, "Field holding the prompt")
+      ->capture_default_str();
+  command
+      ->add_option("--response-field", options->responseField,
+                   "Field holding the reference response")
+      ->capture_default_str();
+  command
+      ->add_option("--max-new-tokens", options->evaluation.maxNewTokens,
+                   "Tokens generated per prompt")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command
+      ->add_option("--limit", options->evaluation.maxExamples,
+                   "Evaluate the first N examples (0 = all)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--batch-size", options->evaluation.batchSize, "Prompts generated together")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  command->add_option("--samples", options->samples, "Outcomes shown in text mode")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
+  command->add_flag("--json", options->json, "Print one JSON object");
+  return {command, [options] {
+            setIntraOpThreads(options->threads);
+            const auto examples =
+                loadEvalExamples(options->data, options->promptField, options->responseField);
+            TerminalProgress context;
+            const auto result = evaluateModelFolder(options->model, options->adapter, examples,
+                                                    options->evaluation, &context);
+            if (options->json) {
+              nlohmann::ordered_json outcomes = nlohmann::ordered_json::array();
+              for (const auto& outcome : result.outcomes)
+                outcomes.push_back({{"prompt", outcome.prompt},
+                                    {"reference", outcome.reference},
+                                    {"generated", outcome.generated},
+                                    {"exact_match", outcome.exactMatch},
+                                    {"response_nll", outcome.responseNll},
+                                    {"response_tokens", outcome.responseTokens}});
+              const nlohmann::ordered_json report{{"examples", result.examples},
+                                                  {"exact_match", result.exactMatch},
+                                                  {"perplexity", numberOrNull(result.perplexity)},
+                                                  {"mean_nll", numberOrNull(result.meanNll)},
+                                                  {"response_tokens", result.responseTokens},
+                                                  {"canceled", result.canceled},
+                                                  {"model", options->model},
+                                                  {"adapter", options->adapter},
+                                                  {"data", options->data},
+                                                  {"outcomes", outcomes}};
+              std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+                        << "\n";
+            } else {
+              const int64_t matches = static_cast<int64_t>(
+                  std::count_if(result.outcomes.begin(), result.outcomes.end(),
+                                [](const ExampleOutcome& outcome) { return outcome.exactMatch; }));
+              std::cout << "examples: " << result.examples << (result.canceled ? " (stopped)" : "")
+                        << "\n"
+                        << "exact match: " << formatNumber(result.exactMatch, "%.4f") << " ("
+                        << matches << " of " << result.examples << ")\n"
+                        << "perplexity: " << formatNumber(result.perplexity, "%.4f")
+                        << " (mean NLL " << formatNumber(result.meanNll, "%.4f") << " over "
+                        << result.responseTokens << " response tokens)\n";
+              const size_t shown =
+                  std::min(result.outcomes.size(), static_cast<size_t>(options->samples));
+              for (size_t i = 0; i < shown; ++i) {
+                const auto& outcome = result.outcomes[i];
+                std::cout << "\nsample " << i + 1 << (outcome.exactMatch ? " (match)" : "")
+                          << "\n  prompt:    " << shortened(outcome.prompt)
+                          << "\n  reference: " << shortened(outcome.reference)
+                          << "\n  generated: " << shortened(outcome.generated) << "\n";
+              }
+            }
+            return result.canceled ? 130 : 0;
+          }};
+}
+
+}  // namespace tunebench::cli

@@ -1,0 +1,126 @@
+// `tunebench-cli evaluate` end to end through the real binary.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+#include "CliRunner.h"
+
+namespace {
+
+#define EXPECT_EXIT(result, code)                                                             \
+  QVERIFY2((result).exitCode == (code), qPrintable(QString("exit %1\nstdout: %2\nstderr: %3") \
+                                                       .arg((result).exitCode)                \
+                                                       .arg((result).out, (result).err)))
+
+QString write(const QTemporaryDir& dir, const QString& name, const std::string& bytes) {
+  const QString path = dir.filePath(name);
+  std::ofstream(path.toStdString(), std::ios::binary) << bytes;
+  return path;
+}
+
+}  // namespace
+
+class CliEvaluateTest : public QObject {
+  Q_OBJECT
+
+ private:
+  QTemporaryDir dir_;
+  QString model_;
+  QString data_;
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    model_ = dir_.filePath("model");
+    EXPECT_EXIT(runCli({"make-model", "--arch", "llama", "--preset", "tiny", "--out", model_}), 0);
+    data_ = write(dir_, "eval.jsonl",
+                  "{\"question\": \"What is 2 plus 3?\", \"answer\": \"5\"}\n"
+                  "{\"question\": \"Name a bird.\", \"answer\": \"owl\"}\n"
+                  "{\"question\": \"The cat sat on the\", \"answer\": \"mat\"}\n");
+  }
+
+  void textReportShowsFiguresAndSamples() {
+    const auto r =
+        runCli({"evaluate", "--model", model_, "--data", data_, "--prompt-field", "question",
+                "--response-field", "answer", "--max-new-tokens", "4", "--samples", "2"});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("examples: 3\n"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("exact match: "), qPrintable(r.out));
+    QVERIFY2(r.out.contains("perplexity: "), qPrintable(r.out));
+    QVERIFY2(r.out.contains("sample 2"), qPrintable(r.out));
+    QVERIFY2(!r.out.contains("sample 3"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("prompt:    \"Name a bird.\""), qPrintable(r.out));
+    QVERIFY2(r.out.contains("reference: \"owl\""), qPrintable(r.out));
+    QVERIFY2(r.out.contains("generated: "), qPrintable(r.out));
+  }
+
+  void jsonReportIsOneObject() {
+    const auto r =
+        runCli({"evaluate", "--model", model_, "--data", data_, "--prompt-field", "question",
+                "--response-field", "answer", "--max-new-tokens", "3", "--limit", "2", "--json"});
+    EXPECT_EXIT(r, 0);
+    QJsonParseError error;
+    const auto document = QJsonDocument::fromJson(r.out.toUtf8(), &error);
+    QVERIFY2(error.error == QJsonParseError::NoError && document.isObject(), qPrintable(r.out));
+    const auto report = document.object();
+    QCOMPARE(report["examples"].toInt(), 2);
+    QVERIFY(report["exact_match"].isDouble());
+    QVERIFY(report["perplexity"].toDouble() > 1.0);
+    QVERIFY(std::abs(std::exp(report["mean_nll"].toDouble()) - report["perplexity"].toDouble()) <
+            1e-6 * report["perplexity"].toDouble());
+    const auto outcomes = report["outcomes"].toArray();
+    QCOMPARE(outcomes.size(), qsizetype(2));
+    QCOMPARE(outcomes[1].toObject()["reference"].toString(), QString("owl"));
+    QVERIFY(outcomes[0].toObject().contains("generated"));
+    QVERIFY(outcomes[0].toObject()["response_tokens"].toInt() > 0);
+  }
+
+  void evaluatesAnAdapterTrainedByTheCli() {
+    const auto train = write(dir_, "train.jsonl",
+                             "{\"prompt\": \"What is 2 plus 3?\", \"response\": \"5\"}\n"
+                             "{\"prompt\": \"Name a bird.\", \"response\": \"owl\"}\n");
+    const QString output = dir_.filePath("run");
+    const std::string config = "{\"model\": \"" + model_.toStdString() + "\", \"output\": \"" +
+                               output.toStdString() + "\", \"objective\": \"sft\", " +
+                               "\"data\": {\"train\": \"" + train.toStdString() +
+                               "\", \"max_length\": 32}, \"method\": {\"name\": \"lora\", " +
+                               "\"r\": 4}, \"batch_size\": 2, \"epochs\": 2, \"threads\": 1}";
+    const auto configPath = write(dir_, "run.json", config);
+    EXPECT_EXIT(runCli({"train", "--config", configPath}), 0);
+    const QString adapter = output + "/adapter";
+    QVERIFY(QFile::exists(adapter + "/adapter_config.json"));
+
+    const auto r = runCli({"evaluate", "--model", model_, "--adapter", adapter, "--data", train,
+                           "--max-new-tokens", "2", "--json"});
+    EXPECT_EXIT(r, 0);
+    const auto report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(report["adapter"].toString(), adapter);
+    QCOMPARE(report["examples"].toInt(), 2);
+
+    const auto missing = runCli(
+        {"evaluate", "--model", model_, "--adapter", dir_.filePath("nowhere"), "--data", train});
+    EXPECT_EXIT(missing, 1);
+    QVERIFY2(missing.err.contains("nowhere"), qPrintable(missing.err));
+  }
+
+  void badInputIsReported() {
+    const auto bad = write(dir_, "bad.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}\n{oops\n");
+    auto r = runCli({"evaluate", "--model", model_, "--data", bad});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains(bad + ": line 2: bad JSON"), qPrintable(r.err));
+
+    r = runCli({"evaluate", "--model", model_, "--data", data_});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains("line 1: field 'prompt' is missing"), qPrintable(r.err));
+
+    r = runCli({"evaluate", "--model", model_});
+    EXPECT_EXIT(r, 2);
+  }
+};
+
+QTEST_GUILESS_MAIN(CliEvaluateTest)
+#include "tst_cli_evaluate.moc"
