@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <random>
+#include <set>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -57,12 +58,12 @@ DemoTask makeDemoTask(uint64_t seed, int64_t index) {
   std::mt19937_64 random(seed * 1000003u + static_cast<uint64_t>(index));
   switch (uniform(random, 0, 4)) {
     case 0: {
-      const int metres = uniform(random, 1, 99);
+      const int metres = uniform(random, 1, 999);
       return {"Convert " + std::to_string(metres) + " metres to centimetres.",
               std::to_string(metres * 100) + " centimetres"};
     }
     case 1: {
-      const int kilograms = uniform(random, 1, 99);
+      const int kilograms = uniform(random, 1, 999);
       return {"Convert " + std::to_string(kilograms) + " kilograms to grams.",
               std::to_string(kilograms * 1000) + " grams"};
     }
@@ -72,7 +73,7 @@ DemoTask makeDemoTask(uint64_t seed, int64_t index) {
               std::to_string(a + b)};
     }
     case 3: {
-      const int number = uniform(random, 1, 98);
+      const int number = uniform(random, 1, 998);
       return {"What number comes after " + std::to_string(number) + "?",
               std::to_string(number + 1)};
     }
@@ -98,8 +99,12 @@ DemoDatasetCounts writeDemoInstructionDataset(const std::string& path, uint64_t 
     written.push_back(row);
     ++counts.rows;
   };
-  for (int64_t i = 0; i < cleanRows; ++i) {
-    const auto task = makeDemoTask(seed, i);
+  // Distinct instructions: repeats come only from the planted duplicates below.
+  std::set<std::string> instructions;
+  for (int64_t i = 0, index = 0; i < cleanRows; ++i) {
+    auto task = makeDemoTask(seed, index++);
+    for (int tries = 0; !instructions.insert(task.instruction).second && tries < 100; ++tries)
+      task = makeDemoTask(seed, index++);
     emit({{"instruction", task.instruction}, {"input", ""}, {"output", task.answer}});
     // About one row in twenty-five is dirty in one of four ways.
     if (uniform(random, 0, 24) != 0) continue;

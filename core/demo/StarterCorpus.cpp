@@ -20,11 +20,11 @@ class SkillWriter {
   std::string document() {
     switch (number(0, 4)) {
       case 0: {
-        const int m = number(1, 99);
+        const int m = number(1, 999);
         return std::to_string(m) + " metres is " + std::to_string(m * 100) + " centimetres.";
       }
       case 1: {
-        const int kg = number(1, 99);
+        const int kg = number(1, 999);
         return std::to_string(kg) + " kilograms is " + std::to_string(kg * 1000) + " grams.";
       }
       case 2: {
@@ -33,7 +33,7 @@ class SkillWriter {
                ".";
       }
       case 3: {
-        const int n = number(1, 98);
+        const int n = number(1, 998);
         return "After " + std::to_string(n) + " comes " + std::to_string(n + 1) + ".";
       }
       default: {

@@ -12,6 +12,11 @@ namespace tunebench {
 namespace {
 
 constexpr const char* kRestartMarker = "TUNEBENCH_BLAS_CORETYPE_CHOSEN";
+// LibTorch's OpenMP threads and OpenBLAS's own threads take turns; with libgomp's default spin
+// (300 000 iterations) each pool's idle threads burn the cores the other pool needs. On the
+// project's 2-core machines a short spin made LoRA training 2x and a 135M-model forward pass
+// 1.9x faster (175 -> 336 tokens/s); 0 measured the same within noise.
+constexpr const char* kOpenMpSpinCount = "1000";
 
 bool isGenericCore(const char* core) {
   for (const char* generic : {"Prescott", "Core2", "Penryn", "Dunnington", "Nehalem", "Atom",
@@ -35,18 +40,28 @@ const char* betterOpenBlasCoreType() {
   return nullptr;
 }
 
+bool openMpSpinIsDefault() {
+  return !std::getenv("GOMP_SPINCOUNT") && !std::getenv("OMP_WAIT_POLICY");
+}
+
 void restartWithBetterBlasIfNeeded(char** argv) {
   if (std::getenv(kRestartMarker) || std::getenv("TUNEBENCH_NO_BLAS_RESTART")) return;
   const char* coreType = betterOpenBlasCoreType();
-  if (!coreType) return;
-  setenv("OPENBLAS_CORETYPE", coreType, 1);
-  setenv(kRestartMarker, coreType, 1);
+  const bool setSpin = openMpSpinIsDefault();
+  if (!coreType && !setSpin) return;
+  if (coreType) setenv("OPENBLAS_CORETYPE", coreType, 1);
+  if (setSpin) setenv("GOMP_SPINCOUNT", kOpenMpSpinCount, 1);
+  setenv(kRestartMarker, coreType ? coreType : "", 1);
   execv("/proc/self/exe", argv);
-  // execv failed: carry on with the slow kernels rather than not at all.
-  unsetenv("OPENBLAS_CORETYPE");
+  // execv failed: carry on with the slow settings rather than not at all.
+  if (coreType) unsetenv("OPENBLAS_CORETYPE");
+  if (setSpin) unsetenv("GOMP_SPINCOUNT");
   unsetenv(kRestartMarker);
 }
 
-bool blasCoreTypeChosenByTunebench() { return std::getenv(kRestartMarker) != nullptr; }
+bool blasCoreTypeChosenByTunebench() {
+  const char* chosen = std::getenv(kRestartMarker);
+  return chosen && *chosen;
+}
 
 }  // namespace tunebench

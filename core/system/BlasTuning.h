@@ -9,9 +9,13 @@ namespace tunebench {
 // kernel, is not loaded, or the user chose one with OPENBLAS_CORETYPE.
 const char* betterOpenBlasCoreType();
 
-// Call first in main(): when betterOpenBlasCoreType() names one, re-executes the program with
-// OPENBLAS_CORETYPE set (once; TUNEBENCH_NO_BLAS_RESTART=1 disables it). Returns when no
-// restart happens.
+// True when neither GOMP_SPINCOUNT nor OMP_WAIT_POLICY is set: OpenMP threads then spin long
+// after each parallel region, starving OpenBLAS's threads (and the reverse) on small machines.
+bool openMpSpinIsDefault();
+
+// Call first in main(): re-executes the program once with OPENBLAS_CORETYPE set when
+// betterOpenBlasCoreType() names one, and with a short GOMP_SPINCOUNT when the OpenMP spin is
+// the default (TUNEBENCH_NO_BLAS_RESTART=1 disables it). Returns when no restart happens.
 void restartWithBetterBlasIfNeeded(char** argv);
 
 // True in a process started by restartWithBetterBlasIfNeeded().

@@ -1,6 +1,7 @@
 #include "system/SystemInfo.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <thread>
 
 #include "common/TorchPch.h"
@@ -49,6 +50,10 @@ SystemInfo collectSystemInfo(bool runGemmProbe) {
     info.blas.detail += "; core type set by Tunebench because OpenBLAS did not recognise this CPU";
   else if (const char* better = betterOpenBlasCoreType())
     info.blas.detail += std::string("; generic kernels: OPENBLAS_CORETYPE=") + better + " is faster";
+  if (const char* spin = std::getenv("GOMP_SPINCOUNT"))
+    info.blas.detail += std::string("; GOMP_SPINCOUNT=") + spin;
+  else if (openMpSpinIsDefault())
+    info.blas.detail += "; OpenMP spins by default (GOMP_SPINCOUNT=1000 is faster)";
   try {
     info.sentencepieceDetail = SentencePieceModule::loadedPath().string();
     info.sentencepieceLoaded = true;
