@@ -98,10 +98,12 @@ class DemoTest : public QObject {
         ++pii;
       if (!instruction.empty() && instruction.front() == ' ') ++padded;
       int metres = 0;
-      if (std::sscanf(instruction.c_str(), "Convert %d metres to centimetres.", &metres) == 1 &&
-          !output.empty()) {
+      // (sscanf counts %d as matched even when the text after it differs.)
+      if (instruction.find(" metres to centimetres.") != std::string::npos &&
+          std::sscanf(instruction.c_str(), "Convert %d", &metres) == 1 && !output.empty()) {
         ++conversions;
-        QCOMPARE(output.substr(0, output.find(' ')), std::to_string(metres * 100));
+        QVERIFY2(output.substr(0, output.find(' ')) == std::to_string(metres * 100),
+                 row.dump().c_str());
       }
     }
     QVERIFY(empty > 0);

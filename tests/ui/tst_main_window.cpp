@@ -8,6 +8,7 @@
 #include "MainWindow.h"
 #include "NoProjectPanel.h"
 #include "builtin/BuiltinPlugins.h"
+#include "demo/DemoRun.h"
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
 #include "store/ProjectStore.h"
@@ -192,6 +193,25 @@ class MainWindowTest : public QObject {
     auto* notice = window.findChild<QLabel*>(QStringLiteral("readOnlyNotice"));
     QVERIFY(notice->isVisible());
     QVERIFY2(notice->text().contains("newer Tunebench"), qPrintable(notice->text()));
+  }
+
+  void openDemoOpensAFinishedDemoProject() {
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("demo"));
+    QDir().mkpath(folder + "/report");
+    const auto project = tunebench::demoProjectFile(folder.toStdString());
+    tunebench::store::ProjectStore::create(project);
+    writeFile(folder + "/tunebench-demo.json", "{}");
+    writeFile(folder + "/report/report.md", "# report\n");
+    QVERIFY(tunebench::isDemoComplete(folder.toStdString()));
+    tunebench::PluginRegistry plugins;
+    tunebench::builtin::registerBuiltinPlugins(plugins);
+    MainWindow window(plugins);
+    window.show();
+    QSignalSpy opened(window.session(), &ProjectSession::opened);
+    window.openDemo(folder);
+    QTRY_COMPARE(opened.count(), 1);
+    QCOMPARE(window.session()->snapshot().file, QString::fromStdString(project));
   }
 
   void saveAsContinuesInTheCopy() {
