@@ -1,4 +1,5 @@
-// `tunebench-cli bench load|forward|generate`: model benchmarks with measured figures.
+// `tunebench-cli bench load|forward|generate|train`: model benchmarks with measured figures.
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -12,6 +13,8 @@
 #include "model/Generation.h"
 #include "model/ModelFolder.h"
 #include "system/SystemInfo.h"
+#include "train/Optimizers.h"
+#include "train/TrainingBatches.h"
 
 namespace tunebench::cli {
 
@@ -98,25 +101,81 @@ void benchGenerate(const std::string& folder, int64_t newTokens) {
               bandwidth / 1e9, roofline, tokensPerSecond / roofline);
 }
 
+// Training steps as the trainer takes them (forward, token loss, backward, clipping, AdamW) on
+// random full-length rows; figures comparable with bench/train_reference.py.
+void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_t steps) {
+  auto loaded = loadModelFolder(folder);
+  auto& model = *loaded.model;
+  model.train();
+  OptimizerConfig optimizerConfig;
+  optimizerConfig.kind = OptimizerKind::AdamW;
+  optimizerConfig.learningRate = 1e-4;
+  auto optimizer = makeOptimizer(optimizerConfig, model);
+  torch::manual_seed(0);
+  std::vector<TokenizedExample> rows(static_cast<size_t>(batch));
+  for (auto& row : rows) {
+    const auto ids = torch::randint(model.config().vocabSize, {length}, torch::kInt64);
+    row.ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + length);
+    row.labels = row.ids;
+  }
+  std::vector<const TokenizedExample*> pointers;
+  for (const auto& row : rows) pointers.push_back(&row);
+  const auto trainingBatch = collate(pointers, torch::kCPU);
+  auto step = [&] {
+    optimizer->zero_grad();
+    const auto loss = summedTokenLoss(forwardBatch(model, trainingBatch), trainingBatch.labels) /
+                      static_cast<double>(trainingBatch.targetTokens);
+    loss.backward();
+    torch::nn::utils::clip_grad_norm_(model.parameters(), 1.0);
+    optimizer->step();
+  };
+  step();  // warm-up: allocations and optimiser state
+  std::vector<double> times;
+  for (int64_t i = 0; i < steps; ++i) times.push_back(bestOf(1, step));
+  std::sort(times.begin(), times.end());
+  const double median = times[times.size() / 2];
+  double parameters = 0;
+  for (const auto& parameter : model.parameters()) parameters += static_cast<double>(parameter.numel());
+  const auto& c = model.config();
+  // 6 FLOPs per parameter and token (forward + backward), plus attention scores and values:
+  // 12 · layers · hidden · length per token.
+  const double tokens = static_cast<double>(batch * length);
+  const double flops = 6.0 * parameters * tokens +
+                       12.0 * c.numLayers * c.hiddenSize * static_cast<double>(length) * tokens;
+  const auto gemm = probeCpuGemm();
+  std::printf("train step %lld x %lld tokens (AdamW, clipping): median %.3f s of %lld steps, "
+              "%.0f tokens/s\nmodel FLOPs per step: %.2f GFLOP; achieved %.1f GFLOP/s; "
+              "fp32 GEMM peak %.1f GFLOP/s; MFU ratio %.2f (target >= 0.45)\n",
+              static_cast<long long>(batch), static_cast<long long>(length), median,
+              static_cast<long long>(steps), tokens / median, flops / 1e9, flops / median / 1e9,
+              gemm.gflops, flops / median / 1e9 / gemm.gflops);
+}
+
 }  // namespace
 
 std::vector<Command> addModelBenchmarks(CLI::App& bench) {
   struct Options {
     std::string folder;
     int threads = 0;
-    int64_t batch = 8, length = 256, newTokens = 64;
+    int64_t batch = 8, length = 256, newTokens = 64, steps = 5;
   };
   auto options = std::make_shared<Options>();
   auto* load = bench.add_subcommand("load", "Model load time against a raw read of its files");
   auto* forward = bench.add_subcommand("forward", "Forward-pass throughput");
   auto* decode = bench.add_subcommand("generate", "Decode speed against the memory roofline");
-  for (auto* sub : {load, forward, decode}) {
+  auto* train = bench.add_subcommand(
+      "train", "Training step time and MFU (compare: bench/compare-train.sh)");
+  for (auto* sub : {load, forward, decode, train}) {
     sub->add_option("--model", options->folder, "Model folder (tunebench-cli make-model)")->required();
     sub->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
   }
   forward->add_option("--batch", options->batch, "Sequences per forward");
   forward->add_option("--length", options->length, "Tokens per sequence");
   decode->add_option("--new-tokens", options->newTokens, "Tokens to generate");
+  train->add_option("--batch", options->batch, "Sequences per step");
+  train->add_option("--length", options->length, "Tokens per sequence");
+  train->add_option("--steps", options->steps, "Timed steps (the median is reported)")
+      ->check(CLI::Range(int64_t(1), int64_t(100000)));
 
   auto prepare = [options] {
     setIntraOpThreads(options->threads);
@@ -124,7 +183,12 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench) {
   };
   return {{load, [=] { prepare(); benchLoad(options->folder); return 0; }},
           {forward, [=] { prepare(); benchForward(options->folder, options->batch, options->length); return 0; }},
-          {decode, [=] { prepare(); benchGenerate(options->folder, options->newTokens); return 0; }}};
+          {decode, [=] { prepare(); benchGenerate(options->folder, options->newTokens); return 0; }},
+          {train, [=] {
+             prepare();
+             benchTrain(options->folder, options->batch, options->length, options->steps);
+             return 0;
+           }}};
 }
 
 }  // namespace tunebench::cli
