@@ -15,7 +15,7 @@
 #include "model/Generation.h"
 #include "model/ModelFolder.h"
 #include "peft/PeftAdapterFiles.h"
-#include "tokenizer/SentencePieceTokenizer.h"
+#include "tokenizer/Tokenizer.h"
 #include "tokenizer/TokenizerConfig.h"
 #include "train/TrainingData.h"
 
@@ -42,28 +42,11 @@ std::string requiredText(const nlohmann::json& record, const std::string& field,
   return found->get<std::string>();
 }
 
-// Turns generated ids into text with the tokenizer whose ids the training encoder produces:
-// the folder's tokenizer.model (with tokenizer_config.json's added tokens when present).
+// Turns generated ids into text with the tokenizer the training encoder encodes with.
 class ResponseDecoder {
  public:
-  ResponseDecoder(const std::string& folder, const TextEncoder& encoder) {
-    const fs::path modelPath = fs::path(folder) / "tokenizer.model";
-    const fs::path configPath = fs::path(folder) / "tokenizer_config.json";
-    TokenizerConfig config;
-    const bool hasConfig = fs::exists(configPath);
-    if (hasConfig) config = TokenizerConfig::fromFile(configPath.string());
-    tokenizer_ =
-        SentencePieceTokenizer::fromFile(modelPath.string(), hasConfig ? &config : nullptr);
-    // Generated ids are decoded with this tokenizer: it must give the ids the encoder gives.
-    const auto& processor = tokenizer_->processor();
-    const std::string probe = "Probe: 12 plus 30 is 42, caf\xC3\xA9!\n";
-    const auto probeIds = processor.encode(probe);
-    if (std::vector<int64_t>(probeIds.begin(), probeIds.end()) != encoder.encode(probe) ||
-        processor.bosId() != encoder.bosId || processor.eosId() != encoder.eosId)
-      throw Error(modelPath.string() +
-                  " does not give the token ids that training encodes this folder's text with");
-    processorVocab_ = tokenizer_->processor().vocabSize();
-    for (const auto& token : tokenizer_->addedTokens()) addedIds_.insert(token.id);
+  explicit ResponseDecoder(const TextEncoder& encoder) : tokenizer_(encoder.tokenizer) {
+    if (!tokenizer_) throw Error("the model folder's encoder has no tokenizer to decode with");
     for (int64_t id : {encoder.bosId, encoder.eosId})
       if (id >= 0) skipped_.insert(id);
     const auto special = tokenizer_->specialIds();
@@ -82,8 +65,7 @@ class ResponseDecoder {
     };
     for (int64_t id : ids) {
       if (skipped_.count(id)) continue;
-      const bool known = (id >= 0 && id < processorVocab_) || addedIds_.count(static_cast<int>(id));
-      if (known) {
+      if (id >= 0 && id < tokenizer_->vocabSize()) {
         run.push_back(static_cast<int>(id));
       } else {
         flush();
@@ -95,9 +77,7 @@ class ResponseDecoder {
   }
 
  private:
-  std::unique_ptr<SentencePieceTokenizer> tokenizer_;
-  int64_t processorVocab_ = 0;
-  std::set<int> addedIds_;
+  std::shared_ptr<const Tokenizer> tokenizer_;
   std::set<int64_t> skipped_;
 };
 
@@ -216,7 +196,7 @@ EvaluationResult evaluateModelFolder(const std::string& modelFolder,
   }
   model.eval();
   const auto encoder = encoderForModelFolder(modelFolder);
-  const ResponseDecoder decoder(modelFolder, encoder);
+  const ResponseDecoder decoder(encoder);
 
   std::vector<EncodedExample> encoded;
   encoded.reserve(count);

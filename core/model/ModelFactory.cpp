@@ -10,6 +10,11 @@
 #include "model/ModelFolder.h"
 #include "tokenizer/SentencePieceModule.h"
 #include "tokenizer/SentencePieceProcessor.h"
+#include "chat/ChatPresets.h"
+#include "tokenizer/BpeTrainer.h"
+#include "tokenizer/TokenizerLoader.h"
+
+#include <sstream>
 
 namespace tunebench {
 
@@ -66,6 +71,45 @@ int64_t writeSentencePieceTokenizer(const fs::path& folder, int64_t vocab, uint6
                               {"legacy", false}};
   writeText(folder / "tokenizer_config.json", config.dump(2) + "\n");
   return tokenizer.vocabSize();
+}
+
+struct BpeTokenizerIds {
+  int64_t vocab = 0;
+  int64_t bos = -1, eos = -1;
+};
+
+// GPT-2 and Qwen2 ship byte-level BPE tokenizers (tokenizer.json); their models get one trained
+// the same way, with the family's pre-tokenizer and special tokens (Qwen2: ChatML template).
+BpeTokenizerIds writeBpeTokenizer(const fs::path& folder, const std::string& architecture,
+                                  int64_t vocab, uint64_t seed, int64_t maxPositions) {
+  std::vector<std::string> texts;
+  std::istringstream corpus(generateSyntheticCorpus(seed, 300000));
+  for (std::string line; std::getline(corpus, line);) texts.push_back(line + "\n");
+  BpeTrainerOptions options;
+  options.vocabSize = static_cast<int>(vocab);
+  options.modelMaxLength = maxPositions;
+  options.eosToken = "<|endoftext|>";
+  if (architecture == "gpt2") {
+    options.style = BpeTrainerOptions::Style::Gpt2;
+    options.specialTokens = {"<|endoftext|>"};
+    options.bosToken = "<|endoftext|>";
+  } else {
+    options.style = BpeTrainerOptions::Style::Qwen2;
+    options.specialTokens = {"<|endoftext|>", "<|im_start|>", "<|im_end|>"};
+    options.padToken = "<|endoftext|>";
+    options.chatTemplate = chatPresetSource("chatml");
+  }
+  writeTokenizerFiles(trainByteLevelBpe(texts, options), folder);
+  const auto loaded = loadTokenizer(folder);
+  BpeTokenizerIds ids;
+  ids.vocab = loaded.tokenizer->vocabSize();
+  ids.eos = loaded.tokenizer->tokenToId("<|endoftext|>");
+  ids.bos = ids.eos;  // both families name <|endoftext|> as BOS in config.json
+  return ids;
+}
+
+bool usesBpeTokenizer(const std::string& architecture) {
+  return architecture == "gpt2" || architecture == "qwen2";
 }
 
 }  // namespace
@@ -133,7 +177,7 @@ void makeRandomModel(const MakeModelOptions& options, JobContext* context) {
       if (madeFolder) {
         fs::remove_all(folder, ignored);
       } else {
-        for (const char* name : {"tokenizer.model", "tokenizer_config.json",
+        for (const char* name : {"tokenizer.model", "tokenizer.json", "tokenizer_config.json",
                                  "tokenizer-corpus.txt.partial", "tokenizer.vocab"})
           fs::remove(folder / name, ignored);
       }
@@ -143,10 +187,22 @@ void makeRandomModel(const MakeModelOptions& options, JobContext* context) {
     return false;
   };
   if (canceledAt(0, "Training the tokenizer")) return;
-  const int64_t tokenizerVocab =
-      writeSentencePieceTokenizer(folder, shape.tokenizerVocab, options.seed, shape.positions);
+  int64_t tokenizerVocab = 0;
+  BpeTokenizerIds bpe;
+  if (usesBpeTokenizer(options.architecture)) {
+    bpe = writeBpeTokenizer(folder, options.architecture, shape.tokenizerVocab, options.seed,
+                            shape.positions);
+    tokenizerVocab = bpe.vocab;
+  } else {
+    tokenizerVocab =
+        writeSentencePieceTokenizer(folder, shape.tokenizerVocab, options.seed, shape.positions);
+  }
   if (canceledAt(1, "Building the model")) return;
-  const auto configJson = presetConfig(options.architecture, options.preset, tokenizerVocab);
+  auto configJson = presetConfig(options.architecture, options.preset, tokenizerVocab);
+  if (bpe.eos >= 0) {
+    configJson["bos_token_id"] = bpe.bos;
+    configJson["eos_token_id"] = bpe.eos;
+  }
   const auto config = parseModelConfig(configJson.dump(), (folder / "config.json").string());
   auto model = buildCausalLM(config);
   if (canceledAt(2, "Initialising the weights")) return;

@@ -1,6 +1,8 @@
 #pragma once
 // Random-initialised model folders in Hugging Face layout, with a tokenizer Tunebench trains
-// itself: the fixtures of tests and benchmarks (`tunebench-cli make-model`).
+// itself (sentencepiece for Llama and Mistral, byte-level BPE tokenizer.json for GPT-2 and
+// Qwen2): the fixtures of tests and benchmarks (`tunebench-cli make-model`).
+
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -7,7 +7,7 @@
 #include "common/Error.h"
 #include "common/Sha256.h"
 #include "data/LineReader.h"
-#include "tokenizer/SentencePieceProcessor.h"
+#include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench {
 
@@ -100,18 +100,24 @@ std::vector<TokenizedExample> packExamples(const std::vector<TokenizedExample>& 
 }
 
 TextEncoder encoderForModelFolder(const std::string& folder) {
-  const auto path = (std::filesystem::path(folder) / "tokenizer.model").string();
-  if (!std::filesystem::exists(path))
-    throw Error(folder + " has no tokenizer.model; training reads sentencepiece tokenizers");
-  auto tokenizer = std::make_shared<SentencePieceProcessor>(SentencePieceProcessor::fromFile(path));
+  const auto loaded = loadTokenizer(folder);
+  std::shared_ptr<const Tokenizer> tokenizer = loaded.tokenizer;
   TextEncoder encoder;
+  encoder.tokenizer = tokenizer;
   encoder.encode = [tokenizer](const std::string& text) {
-    const auto ids = tokenizer->encode(text);
+    const auto ids = tokenizer->encode(text, false);
     return std::vector<int64_t>(ids.begin(), ids.end());
   };
-  encoder.bosId = tokenizer->bosId();
-  encoder.eosId = tokenizer->eosId();
-  encoder.fingerprint = sha256Hex(tokenizer->serialize());
+  const auto plain = tokenizer->encode("a", false);
+  const auto withSpecial = tokenizer->encode("a", true);
+  if (withSpecial.size() > plain.size() && (plain.empty() || withSpecial.front() != plain.front()))
+    encoder.bosId = withSpecial.front();
+  encoder.eosId = tokenizer->specialIds().eos;
+  Sha256 fingerprint;
+  fingerprint.update(sha256OfFile(loaded.file.string()));
+  const auto config = std::filesystem::path(folder) / "tokenizer_config.json";
+  if (std::filesystem::exists(config)) fingerprint.update(sha256OfFile(config.string()));
+  encoder.fingerprint = fingerprint.hexDigest();
   return encoder;
 }
 

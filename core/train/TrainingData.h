@@ -3,6 +3,7 @@
 // JSON Lines for causal-LM and SFT objectives, optionally packed into full-length rows.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,8 +19,11 @@ struct TokenizedExample {
   std::vector<int64_t> segments;  // empty, or per position the packed example it came from
 };
 
+class Tokenizer;
+
 struct TextEncoder {
   std::function<std::vector<int64_t>(const std::string&)> encode;
+  std::shared_ptr<const Tokenizer> tokenizer;  // decodes the ids encode gives; may be empty
   int64_t bosId = -1;  // -1: none
   int64_t eosId = -1;
   std::string fingerprint;  // changes when the tokenizer changes
@@ -40,7 +44,9 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
 std::vector<TokenizedExample> packExamples(const std::vector<TokenizedExample>& examples,
                                            int64_t maxLength);
 
-// The encoder of a model folder's tokenizer.
+// The encoder of a model folder's tokenizer (tokenizer.json or tokenizer.model, with
+// tokenizer_config.json): no special tokens inside texts; bosId is the BOS the tokenizer's own
+// rules put in front of a text (-1 for GPT-2 or Qwen2 style tokenizers that add none).
 TextEncoder encoderForModelFolder(const std::string& folder);
 
 }  // namespace tunebench

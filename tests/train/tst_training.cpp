@@ -14,6 +14,7 @@
 #include "train/LearningRateSchedule.h"
 #include "train/Trainer.h"
 #include "train/TrainingBatches.h"
+#include "tokenizer/TokenizerLoader.h"
 
 using namespace tunebench;
 namespace fs = std::filesystem;
@@ -128,6 +129,37 @@ class TrainingTest : public QObject {
     for (size_t i = 0; i < example.ids.size(); ++i)
       QCOMPARE(example.labels[i], i < promptLength ? kIgnoredLabel : example.ids[i]);
     QCOMPARE(example.ids.back(), encoder.eosId);
+  }
+
+  // Models with a tokenizer.json (Qwen2 and GPT-2 style byte-level BPE) train the same way:
+  // no BOS (their rules add none), <|endoftext|> closes every example, and the loss falls.
+  void bpeTokenizerModelsTrain() {
+    const std::string qwen = dir_.filePath("qwen2").toStdString();
+    makeRandomModel({"qwen2", "tiny", qwen, 4});
+    QVERIFY(fs::exists(qwen + "/tokenizer.json"));
+    const auto encoder = encoderForModelFolder(qwen);
+    QCOMPARE(encoder.bosId, int64_t(-1));
+    const auto loaded = loadTokenizer(qwen);
+    QCOMPARE(encoder.eosId, int64_t(loaded.tokenizer->tokenToId("<|endoftext|>")));
+    const auto ids = loaded.tokenizer->encode("What is 3 plus 4?", false);
+    QCOMPARE(encoder.encode("What is 3 plus 4?"), std::vector<int64_t>(ids.begin(), ids.end()));
+    DataConfig data;
+    data.maxLength = 64;
+    const auto dataset = loadTrainingDataset(data_ + "/train.jsonl", data, Objective::Sft, encoder);
+    QCOMPARE(dataset.examples.front().ids.back(), encoder.eosId);
+    QCOMPARE(dataset.examples.front().labels.front(), kIgnoredLabel);
+
+    auto json = baseConfig("qwen2-run");
+    json["model"] = qwen;
+    json["objective"] = "sft";
+    json["epochs"] = 3;
+    json["schedule"] = {{"name", "constant"}};
+    json["data"].erase("validation");
+    Recorder recorder;
+    const auto result = train(json, recorder);
+    QCOMPARE(result.stopReason, std::string("completed"));
+    const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
+    QVERIFY2(last < 0.8 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
   }
 
   void packedRowsMatchSeparateSequences() {
