@@ -128,7 +128,7 @@ void MainWindow::buildMenus() {
   addAction(modelPanel_->createAction());
 
   connectTrainPanel(menuBar()->addMenu(tr("&Train")));
-  connectEvaluatePanel(menuBar()->addMenu(tr("&Evaluate")));
+  connectEvaluatePanel(menuBar()->addMenu(tr("E&valuate")));
 
   auto* jobs = menuBar()->addMenu(tr("&Jobs"));
   cancelJobAction_ = jobs->addAction(tr("&Cancel Running Job"), jobsArea_, &JobsArea::cancelShown);

@@ -6,8 +6,8 @@
 #include "common/Error.h"
 #include "store/EvaluationRepository.h"
 #include "store/ProjectStore.h"
-#include "store/Sqlite.h"
 #include "store/RunRepository.h"
+#include "store/Sqlite.h"
 
 namespace tunebench {
 

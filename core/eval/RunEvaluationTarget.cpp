@@ -37,8 +37,7 @@ RunEvaluationTarget runEvaluationTarget(const std::string& configJson,
   if (config.is_object() && config.contains("data")) {
     const auto& data = config["data"];
     target.validationFile = resolved(textAt(data, "validation"), projectFolder);
-    if (const auto field = textAt(data, "prompt_field"); !field.empty())
-      target.promptField = field;
+    if (const auto field = textAt(data, "prompt_field"); !field.empty()) target.promptField = field;
     if (const auto field = textAt(data, "response_field"); !field.empty())
       target.responseField = field;
   }

@@ -25,6 +25,7 @@
 #include "eval/Evaluation.h"
 #include "eval/EvaluationOutcomeModel.h"
 #include "eval/MismatchFilterModel.h"
+#include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelFactory.h"
 #include "plugins/PluginRegistry.h"
@@ -98,6 +99,7 @@ class EvaluatePanelTest : public QObject {
     QCoreApplication::setOrganizationName(QStringLiteral("TunebenchTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_evaluate_panel"));
     QSettings().clear();
+    qRegisterMetaType<tunebench::ui::JobRunner*>();
     QVERIFY(dir_.isValid());
     model_ = dir_.filePath(QStringLiteral("model"));
     tunebench::makeRandomModel({"llama", "tiny", model_.toStdString(), 7});
@@ -117,11 +119,11 @@ class EvaluatePanelTest : public QObject {
     auto project = store::ProjectStore::create(project_.toStdString());
     store::RunRepository runs(project);
     store::NewRun run(std::string("tiny run"));
-    run.config = nlohmann::json{{"model", model_.toStdString()},
-                                {"output", "checkpoints/run-1"},
-                                {"data",
-                                 {{"train", "train.jsonl"}, {"validation", data_.toStdString()}}}}
-                     .dump();
+    run.config =
+        nlohmann::json{{"model", model_.toStdString()},
+                       {"output", "checkpoints/run-1"},
+                       {"data", {{"train", "train.jsonl"}, {"validation", data_.toStdString()}}}}
+            .dump();
     runId_ = runs.create(run);
     runs.setStatus(runId_, store::RunStatus::Completed);
   }
@@ -141,9 +143,11 @@ class EvaluatePanelTest : public QObject {
              QStringLiteral("Another model folder…"));
     QCOMPARE(panel.dataFileEdit()->text(), data_);
     auto* modelFolder = panel.findChild<QLineEdit*>(QStringLiteral("evaluateModelFolder"));
-    QCOMPARE(QDir::fromNativeSeparators(modelFolder->text()), runOutput_ + QStringLiteral("/final"));
+    QCOMPARE(QDir::fromNativeSeparators(modelFolder->text()),
+             runOutput_ + QStringLiteral("/final"));
     auto* note = panel.findChild<QLabel*>(QStringLiteral("evaluateTargetNote"));
-    QVERIFY2(note->text().contains(QStringLiteral("stored with the run")), qPrintable(note->text()));
+    QVERIFY2(note->text().contains(QStringLiteral("stored with the run")),
+             qPrintable(note->text()));
     QTRY_VERIFY(panel.findChild<QLabel*>(QStringLiteral("evaluationHistoryNote"))
                     ->text()
                     .contains(QStringLiteral("No evaluations")));

@@ -95,8 +95,8 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   evaluateAction_ = new QAction(tr("&Evaluate"), this);
   evaluateAction_->setObjectName(QStringLiteral("evaluateAction"));
   evaluateAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
-  evaluateAction_->setToolTip(tr("Evaluate (%1)").arg(
-      evaluateAction_->shortcut().toString(QKeySequence::NativeText)));
+  evaluateAction_->setToolTip(
+      tr("Evaluate (%1)").arg(evaluateAction_->shortcut().toString(QKeySequence::NativeText)));
   addAction(evaluateAction_);
   connect(evaluateAction_, &QAction::triggered, this, [this] { evaluate(); });
 
@@ -109,7 +109,7 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   summary_->setObjectName(QStringLiteral("evaluateSummary"));
   summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   summary_->setWordWrap(true);
-  onlyMismatches_ = new QCheckBox(tr("Only &mismatches"), this);
+  onlyMismatches_ = new QCheckBox(tr("Only mismatc&hes"), this);
   onlyMismatches_->setObjectName(QStringLiteral("evaluateOnlyMismatches"));
   auto* summaryRow = new QHBoxLayout;
   summaryRow->addWidget(summary_, 1);
@@ -139,7 +139,7 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   auto* historyBox = new QWidget(this);
   auto* historyLayout = new QVBoxLayout(historyBox);
   historyLayout->setContentsMargins(0, 0, 0, 0);
-  auto* historyTitle = new QLabel(tr("Earlier &evaluations of this run"), historyBox);
+  auto* historyTitle = new QLabel(tr("Earlier evaluations of this r&un"), historyBox);
   historyNote_ = new QLabel(historyBox);
   historyNote_->setObjectName(QStringLiteral("evaluationHistoryNote"));
   historyNote_->setWordWrap(true);
@@ -162,7 +162,7 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(historyBox);
   splitter->addWidget(outcomesView_);
-  splitter->setStretchFactor(0, 1);
+  splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
   layout->addWidget(splitter, 1);
 
@@ -205,7 +205,9 @@ void EvaluatePanel::buildInputs(QWidget* box) {
   browseModel_ = browseButton(tr("Choose the model folder"), box);
   modelRow->addWidget(modelFolder_, 1);
   modelRow->addWidget(browseModel_);
-  form->addRow(tr("Model &folder:"), modelRow);
+  auto* modelLabel = new QLabel(tr("Model f&older:"), box);
+  modelLabel->setBuddy(modelFolder_);
+  form->addRow(modelLabel, modelRow);
   auto* adapterRow = new QHBoxLayout;
   adapterFolder_ = new QLineEdit(box);
   adapterFolder_->setObjectName(QStringLiteral("evaluateAdapterFolder"));
@@ -213,7 +215,9 @@ void EvaluatePanel::buildInputs(QWidget* box) {
   browseAdapter_ = browseButton(tr("Choose the adapter folder"), box);
   adapterRow->addWidget(adapterFolder_, 1);
   adapterRow->addWidget(browseAdapter_);
-  form->addRow(tr("&Adapter folder:"), adapterRow);
+  auto* adapterLabel = new QLabel(tr("&Adapter folder:"), box);
+  adapterLabel->setBuddy(adapterFolder_);
+  form->addRow(adapterLabel, adapterRow);
   targetNote_ = new QLabel(box);
   targetNote_->setObjectName(QStringLiteral("evaluateTargetNote"));
   targetNote_->setWordWrap(true);
@@ -226,7 +230,9 @@ void EvaluatePanel::buildInputs(QWidget* box) {
   auto* browseData = browseButton(tr("Choose the evaluation file"), box);
   dataRow->addWidget(dataFile_, 1);
   dataRow->addWidget(browseData);
-  form->addRow(tr("Evaluation &file:"), dataRow);
+  auto* dataLabel = new QLabel(tr("Evaluation &file:"), box);
+  dataLabel->setBuddy(dataFile_);
+  form->addRow(dataLabel, dataRow);
 
   auto* fieldsRow = new QHBoxLayout;
   promptField_ = new QLineEdit(QStringLiteral("prompt"), box);
@@ -411,9 +417,10 @@ void EvaluatePanel::targetChanged() {
     historyNote_->setText(tr("Evaluations of another model folder are not stored."));
   } else if (runs_.contains(runId)) {
     const auto& run = runs_[runId];
-    const auto target = runEvaluationTarget(
-        run.config, QFileInfo(projectFile_).absolutePath().toStdString());
-    modelFolder_->setText(QDir::toNativeSeparators(QString::fromStdString(target.finalModelFolder)));
+    const auto target =
+        runEvaluationTarget(run.config, QFileInfo(projectFile_).absolutePath().toStdString());
+    modelFolder_->setText(
+        QDir::toNativeSeparators(QString::fromStdString(target.finalModelFolder)));
     modelFolder_->setProperty("fromRun", true);
     adapterFolder_->clear();
     QString note = target.problem.empty()
@@ -453,9 +460,8 @@ void EvaluatePanel::readHistory() {
     return;
   }
   historyWatcher_.setFuture(QtConcurrent::run([file = projectFile_, runId] {
-    return readProject<HistoryRead>(file, runId, [runId](const std::string& f) {
-      return store::readRunEvaluations(f, runId);
-    });
+    return readProject<HistoryRead>(
+        file, runId, [runId](const std::string& f) { return store::readRunEvaluations(f, runId); });
   }));
 }
 
@@ -483,14 +489,15 @@ void EvaluatePanel::showHistory(const HistoryRead& read) {
       if (name == "mean_nll") continue;  // perplexity says the same
       metrics << formatMetric(name, value);
     }
-    history_->setItem(row, kMetrics, new QTableWidgetItem(metrics.join(QStringLiteral(", "))));
+    auto* metricsCell = new QTableWidgetItem(metrics.join(QStringLiteral(", ")));
+    metricsCell->setToolTip(metrics.join('\n'));
+    history_->setItem(row, kMetrics, metricsCell);
     --row;
   }
   history_->resizeColumnToContents(kSuite);
   history_->resizeColumnToContents(kDate);
-  historyNote_->setText(read.value.empty()
-                            ? tr("No evaluations of this run yet.")
-                            : tr("Select one to see its stored examples."));
+  historyNote_->setText(read.value.empty() ? tr("No evaluations of this run yet.")
+                                           : tr("Select one to see its stored examples."));
   emit historyRead();
 }
 
@@ -545,8 +552,8 @@ void EvaluatePanel::showItems(const ItemsRead& read) {
 }
 
 void EvaluatePanel::chooseModelFolder() {
-  const QString folder = QFileDialog::getExistingDirectory(this, tr("Model Folder"),
-                                                           modelFolder_->text());
+  const QString folder =
+      QFileDialog::getExistingDirectory(this, tr("Model Folder"), modelFolder_->text());
   if (!folder.isEmpty()) modelFolder_->setText(QDir::toNativeSeparators(folder));
 }
 
@@ -578,8 +585,8 @@ bool EvaluatePanel::evaluate() {
       fail(tr("Run %1 is not in the project any more.").arg(runId));
       return false;
     }
-    const auto target = runEvaluationTarget(
-        runs_[runId].config, QFileInfo(projectFile_).absolutePath().toStdString());
+    const auto target = runEvaluationTarget(runs_[runId].config,
+                                            QFileInfo(projectFile_).absolutePath().toStdString());
     if (!target.problem.empty()) {
       fail(tr("Run %1 cannot be evaluated: %2.")
                .arg(runId)
@@ -629,12 +636,11 @@ bool EvaluatePanel::evaluate() {
   connect(job_, &JobRunner::finished, this, &EvaluatePanel::onFinished);
   lastError_.clear();
   job_->start();
-  setStatus(runId > 0 ? tr("Evaluating the final model of run %1…").arg(runId)
-                      : tr("Evaluating %1…").arg(QDir::toNativeSeparators(
-                            QString::fromStdString(
-                                static_cast<const EvaluationJob&>(job_->job())
-                                    .request()
-                                    .modelFolder))));
+  setStatus(runId > 0
+                ? tr("Evaluating the final model of run %1…").arg(runId)
+                : tr("Evaluating %1…")
+                      .arg(QDir::toNativeSeparators(QString::fromStdString(
+                          static_cast<const EvaluationJob&>(job_->job()).request().modelFolder))));
   updateActions();
   emit jobStarted(job_);
   return true;
@@ -658,12 +664,13 @@ void EvaluatePanel::onFinished() {
       history_->clearSelection();
     }
     const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
-    QString source = runId > 0 ? tr("Final model of run %1").arg(runId)
-                               : QDir::toNativeSeparators(
-                                     QString::fromStdString(job.request().modelFolder));
+    QString source =
+        runId > 0 ? tr("Final model of run %1").arg(runId)
+                  : QDir::toNativeSeparators(QString::fromStdString(job.request().modelFolder));
     if (!job.request().adapterFolder.empty())
-      source += tr(" with adapter %1").arg(QDir::toNativeSeparators(
-          QString::fromStdString(job.request().adapterFolder)));
+      source +=
+          tr(" with adapter %1")
+              .arg(QDir::toNativeSeparators(QString::fromStdString(job.request().adapterFolder)));
     showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, lastResult_.examples,
                 matches);
     if (runner->outcome() == JobRunner::Outcome::Canceled || lastResult_.canceled) {
