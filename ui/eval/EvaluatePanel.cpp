@@ -3,7 +3,6 @@
 #include <QAction>
 #include <QCheckBox>
 #include <QComboBox>
-#include <QDateTime>
 #include <QDir>
 #include <QFileDialog>
 #include <QFileInfo>
@@ -23,6 +22,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "eval/EvaluationHistoryView.h"
 #include "eval/EvaluationJob.h"
 #include "eval/EvaluationOutcomeModel.h"
 #include "eval/MismatchFilterModel.h"
@@ -33,11 +33,6 @@ namespace tunebench::ui {
 
 namespace {
 
-enum HistoryColumn { kSuite, kDate, kMetrics, kHistoryColumns };
-// The suite cell keeps the evaluation's id (Qt::UserRole) and these metrics.
-constexpr int kExactMatchRole = Qt::UserRole + 1;
-constexpr int kPerplexityRole = Qt::UserRole + 2;
-
 QString formatNumber(double value) {
   return std::isfinite(value) ? QString::number(value, 'g', 5) : QObject::tr("n/a");
 }
@@ -45,18 +40,6 @@ QString formatNumber(double value) {
 QString formatShare(double share) {
   return std::isfinite(share) ? QStringLiteral("%1%").arg(100.0 * share, 0, 'f', 1)
                               : QObject::tr("n/a");
-}
-
-QString formatMetric(const std::string& name, double value) {
-  QString key = QString::fromStdString(name);
-  if (name == "exact_match") return QObject::tr("exact match %1").arg(formatShare(value));
-  if (name == "examples") return QObject::tr("%1 examples").arg(static_cast<qint64>(value));
-  return QStringLiteral("%1 %2").arg(key.replace('_', ' '), formatNumber(value));
-}
-
-QString formatTime(double secondsSinceEpoch) {
-  return QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(secondsSinceEpoch * 1000))
-      .toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
 }
 
 QString runLabel(const store::RunRecord& run) {
@@ -72,20 +55,6 @@ QToolButton* browseButton(const QString& accessibleName, QWidget* parent) {
   button->setToolTip(accessibleName);
   button->setFocusPolicy(Qt::StrongFocus);
   return button;
-}
-
-// Reads on a worker thread; an error becomes text, so that it reaches the GUI thread intact.
-template <typename Result, typename F>
-Result readProject(const QString& projectFile, qint64 key, F&& read) {
-  Result result;
-  result.projectFile = projectFile;
-  result.key = key;
-  try {
-    result.value = read(projectFile.toStdString());
-  } catch (const std::exception& e) {
-    result.error = QString::fromStdString(e.what());
-  }
-  return result;
 }
 
 }  // namespace
@@ -136,31 +105,13 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   header->setSectionResizeMode(EvaluationOutcomeModel::kMatch, QHeaderView::ResizeToContents);
   connect(onlyMismatches_, &QCheckBox::toggled, filter_, &MismatchFilterModel::setOnlyMismatches);
 
-  auto* historyBox = new QWidget(this);
-  auto* historyLayout = new QVBoxLayout(historyBox);
-  historyLayout->setContentsMargins(0, 0, 0, 0);
-  auto* historyTitle = new QLabel(tr("Earlier evaluations of this r&un"), historyBox);
-  historyNote_ = new QLabel(historyBox);
-  historyNote_->setObjectName(QStringLiteral("evaluationHistoryNote"));
-  historyNote_->setWordWrap(true);
-  history_ = new QTableWidget(0, kHistoryColumns, historyBox);
-  history_->setObjectName(QStringLiteral("evaluationHistory"));
-  history_->setAccessibleName(tr("Earlier evaluations"));
-  history_->setHorizontalHeaderLabels({tr("Suite"), tr("Date"), tr("Metrics")});
-  history_->setSelectionBehavior(QAbstractItemView::SelectRows);
-  history_->setSelectionMode(QAbstractItemView::SingleSelection);
-  history_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-  history_->verticalHeader()->setVisible(false);
-  history_->horizontalHeader()->setStretchLastSection(true);
-  historyTitle->setBuddy(history_);
-  historyLayout->addWidget(historyTitle);
-  historyLayout->addWidget(history_, 1);
-  historyLayout->addWidget(historyNote_);
-  connect(history_, &QTableWidget::itemSelectionChanged, this,
-          &EvaluatePanel::historySelectionChanged);
+  history_ = new EvaluationHistoryView(this);
+  connect(history_, &EvaluationHistoryView::listed, this, &EvaluatePanel::historyRead);
+  connect(history_, &EvaluationHistoryView::evaluationRead, this, &EvaluatePanel::showStored);
+  connect(history_, &EvaluationHistoryView::readFailed, this, &EvaluatePanel::fail);
 
   auto* splitter = new QSplitter(Qt::Horizontal, this);
-  splitter->addWidget(historyBox);
+  splitter->addWidget(history_);
   splitter->addWidget(outcomesView_);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
@@ -171,21 +122,6 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
     if (runsAgain_) {
       runsAgain_ = false;
       readRuns();
-    }
-  });
-  connect(&historyWatcher_, &QFutureWatcher<HistoryRead>::finished, this, [this] {
-    showHistory(historyWatcher_.result());
-    if (historyAgain_) {
-      historyAgain_ = false;
-      readHistory();
-    }
-  });
-  connect(&itemsWatcher_, &QFutureWatcher<ItemsRead>::finished, this, [this] {
-    showItems(itemsWatcher_.result());
-    if (itemsPending_ > 0) {
-      const qint64 next = itemsPending_;
-      itemsPending_ = 0;
-      readItems(next);
     }
   });
   targetChanged();
@@ -294,13 +230,13 @@ EvaluatePanel::~EvaluatePanel() {
   // The runner's destructor cancels and waits for the job.
   delete job_;
   runsWatcher_.waitForFinished();
-  historyWatcher_.waitForFinished();
-  itemsWatcher_.waitForFinished();
 }
 
 void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
+  const bool readOnlyChanged = readOnly != readOnly_;
   readOnly_ = readOnly;
   if (projectFile == projectFile_) {
+    if (readOnlyChanged) targetChanged();  // the note says whether results are stored
     updateActions();
     return;
   }
@@ -308,7 +244,7 @@ void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
   runs_.clear();
   const QSignalBlocker blocker(target_);
   while (target_->count() > 1) target_->removeItem(0);
-  history_->setRowCount(0);
+  history_->setProject(projectFile_);
   if (shown_ == Shown::StoredEvaluation) {
     outcomes_->clear();
     summary_->clear();
@@ -331,7 +267,8 @@ void EvaluatePanel::readRuns() {
     return;
   }
   runsWatcher_.setFuture(QtConcurrent::run([file = projectFile_] {
-    return readProject<RunsRead>(file, 0, [](const std::string& f) { return store::readRuns(f); });
+    return readProject<std::vector<store::RunRecord>>(
+        file, 0, [](const std::string& f) { return store::readRuns(f); });
   }));
 }
 
@@ -408,20 +345,19 @@ void EvaluatePanel::targetChanged() {
   adapterFolder_->setEnabled(other);
   browseAdapter_->setEnabled(other);
   if (other) {
-    if (modelFolder_->property("fromRun").toBool()) modelFolder_->clear();
-    modelFolder_->setProperty("fromRun", false);
+    if (modelFromRun_) modelFolder_->clear();
+    modelFromRun_ = false;
     targetNote_->setText(
         tr("The result is shown but not stored: the project stores evaluations of its runs. "
            "Choose a run above to keep the result."));
-    history_->setRowCount(0);
-    historyNote_->setText(tr("Evaluations of another model folder are not stored."));
+    history_->setRun(0);
   } else if (runs_.contains(runId)) {
     const auto& run = runs_[runId];
     const auto target =
         runEvaluationTarget(run.config, QFileInfo(projectFile_).absolutePath().toStdString());
     modelFolder_->setText(
         QDir::toNativeSeparators(QString::fromStdString(target.finalModelFolder)));
-    modelFolder_->setProperty("fromRun", true);
+    modelFromRun_ = true;
     adapterFolder_->clear();
     QString note = target.problem.empty()
                        ? tr("Evaluates the final model of run %1 (after LoRA or DoRA, the merged "
@@ -442,112 +378,31 @@ void EvaluatePanel::targetChanged() {
       setFields(QString::fromStdString(target.promptField),
                 QString::fromStdString(target.responseField));
     }
-    historyNote_->clear();
-    readHistory();
+    if (history_->runId() != runId)
+      history_->setRun(runId);
+    else
+      history_->refresh();
   } else {
     targetNote_->clear();
-    history_->setRowCount(0);
-    historyNote_->clear();
+    history_->setRun(0);
   }
   updateActions();
 }
 
-void EvaluatePanel::readHistory() {
-  const qint64 runId = selectedRun();
-  if (projectFile_.isEmpty() || runId == 0) return;
-  if (historyWatcher_.isRunning()) {
-    historyAgain_ = true;
-    return;
-  }
-  historyWatcher_.setFuture(QtConcurrent::run([file = projectFile_, runId] {
-    return readProject<HistoryRead>(
-        file, runId, [runId](const std::string& f) { return store::readRunEvaluations(f, runId); });
-  }));
-}
-
-void EvaluatePanel::showHistory(const HistoryRead& read) {
-  if (read.projectFile != projectFile_ || read.key != selectedRun()) return;
-  if (!read.error.isEmpty()) {
-    historyNote_->setText(tr("Could not read the evaluations: %1").arg(read.error));
-    return;
-  }
-  const QSignalBlocker blocker(history_);
-  history_->setRowCount(static_cast<int>(read.value.size()));
-  // Newest first.
-  int row = static_cast<int>(read.value.size()) - 1;
-  for (const auto& summary : read.value) {
-    auto* suite = new QTableWidgetItem(QString::fromStdString(summary.record.suite));
-    suite->setData(Qt::UserRole, QVariant::fromValue<qint64>(summary.record.id));
-    suite->setData(kExactMatchRole, NAN);
-    suite->setData(kPerplexityRole, NAN);
-    history_->setItem(row, kSuite, suite);
-    history_->setItem(row, kDate, new QTableWidgetItem(formatTime(summary.record.createdAt)));
-    QStringList metrics;
-    for (const auto& [name, value] : summary.metrics) {
-      if (name == "exact_match") suite->setData(kExactMatchRole, value);
-      if (name == "perplexity") suite->setData(kPerplexityRole, value);
-      if (name == "mean_nll") continue;  // perplexity says the same
-      metrics << formatMetric(name, value);
-    }
-    auto* metricsCell = new QTableWidgetItem(metrics.join(QStringLiteral(", ")));
-    metricsCell->setToolTip(metrics.join('\n'));
-    history_->setItem(row, kMetrics, metricsCell);
-    --row;
-  }
-  history_->resizeColumnToContents(kSuite);
-  history_->resizeColumnToContents(kDate);
-  historyNote_->setText(read.value.empty() ? tr("No evaluations of this run yet.")
-                                           : tr("Select one to see its stored examples."));
-  emit historyRead();
-}
-
 QList<qint64> EvaluatePanel::historyIds() const {
-  QList<qint64> ids;
-  for (int row = 0; row < history_->rowCount(); ++row)
-    if (auto* item = history_->item(row, kSuite)) ids << item->data(Qt::UserRole).toLongLong();
-  return ids;
+  return history_->evaluationIds();
 }
 
-void EvaluatePanel::historySelectionChanged() {
-  const auto rows = history_->selectionModel()->selectedRows(kSuite);
-  if (rows.isEmpty()) return;
-  readItems(history_->item(rows.front().row(), kSuite)->data(Qt::UserRole).toLongLong());
+QTableWidget* EvaluatePanel::historyTable() const {
+  return history_->table();
 }
 
-void EvaluatePanel::readItems(qint64 evaluationId) {
-  if (projectFile_.isEmpty() || evaluationId <= 0) return;
-  if (itemsWatcher_.isRunning()) {
-    itemsPending_ = evaluationId;
-    return;
-  }
-  itemsWatcher_.setFuture(QtConcurrent::run([file = projectFile_, evaluationId] {
-    return readProject<ItemsRead>(file, evaluationId, [evaluationId](const std::string& f) {
-      return store::readEvaluationItems(f, evaluationId, kStoredItemLimit);
-    });
-  }));
-}
-
-void EvaluatePanel::showItems(const ItemsRead& read) {
-  if (read.projectFile != projectFile_ || itemsPending_ > 0) return;
-  if (!read.error.isEmpty()) {
-    fail(tr("Could not read evaluation %1: %2").arg(read.key).arg(read.error));
-    return;
-  }
-  // The stored metrics, as the history lists them.
-  QString suite, date;
-  double exactMatch = NAN, perplexity = NAN;
-  for (int row = 0; row < history_->rowCount(); ++row) {
-    auto* item = history_->item(row, kSuite);
-    if (!item || item->data(Qt::UserRole).toLongLong() != read.key) continue;
-    suite = item->text();
-    date = history_->item(row, kDate)->text();
-    exactMatch = item->data(kExactMatchRole).toDouble();
-    perplexity = item->data(kPerplexityRole).toDouble();
-  }
-  outcomes_->setItems(read.value);
+void EvaluatePanel::showStored(const StoredEvaluation& evaluation) {
+  outcomes_->setItems(evaluation.items);
   shown_ = Shown::StoredEvaluation;
-  showSummary(tr("Stored evaluation “%1” of %2").arg(suite, date), exactMatch, perplexity,
-              outcomes_->rowCount(), outcomes_->rowCount() - outcomes_->mismatchCount());
+  showSummary(tr("Stored evaluation “%1” of %2").arg(evaluation.suite, evaluation.date),
+              evaluation.exactMatch, evaluation.perplexity, outcomes_->rowCount(),
+              outcomes_->rowCount() - outcomes_->mismatchCount());
   emit storedItemsShown();
 }
 
@@ -658,11 +513,8 @@ void EvaluatePanel::onFinished() {
     lastResult_ = job.result();
     lastStoredEvaluation_ = job.evaluationId();
     outcomes_->setOutcomes(lastResult_.outcomes);
-    shown_ = Shown::FreshResult;
-    {
-      const QSignalBlocker blocker(history_);
-      history_->clearSelection();
-    }
+    shown_ = lastResult_.examples > 0 ? Shown::FreshResult : Shown::Nothing;
+    history_->clearSelection();
     const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
     QString source =
         runId > 0 ? tr("Final model of run %1").arg(runId)
@@ -671,14 +523,17 @@ void EvaluatePanel::onFinished() {
       source +=
           tr(" with adapter %1")
               .arg(QDir::toNativeSeparators(QString::fromStdString(job.request().adapterFolder)));
-    showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, lastResult_.examples,
-                matches);
+    if (lastResult_.examples > 0)
+      showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, lastResult_.examples,
+                  matches);
+    else
+      summary_->clear();
     if (runner->outcome() == JobRunner::Outcome::Canceled || lastResult_.canceled) {
       setStatus(tr("Canceled after %n example(s); the partial result is shown and not stored.",
                    nullptr, static_cast<int>(lastResult_.examples)));
     } else if (lastStoredEvaluation_ > 0) {
       setStatus(tr("Stored as evaluation %1 of run %2.").arg(lastStoredEvaluation_).arg(runId));
-      readHistory();
+      history_->refresh();
     } else if (runId == 0 && selectedRun() == 0) {
       setStatus(tr("Done. Not stored: only evaluations of the project's runs are stored."));
     } else {

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "eval/Evaluation.h"
+#include "eval/ProjectRead.h"
 #include "store/EvaluationOverview.h"
 
 class QAction;
@@ -26,16 +27,17 @@ class QToolButton;
 
 namespace tunebench::ui {
 
+class EvaluationHistoryView;
 class EvaluationOutcomeModel;
 class JobRunner;
 class MismatchFilterModel;
+struct StoredEvaluation;
 
 class EvaluatePanel : public QWidget {
   Q_OBJECT
  public:
   // What the results table shows.
   enum class Shown { Nothing, FreshResult, StoredEvaluation };
-  static constexpr int kStoredItemLimit = 100000;
 
   explicit EvaluatePanel(QWidget* parent = nullptr);
   ~EvaluatePanel() override;
@@ -71,7 +73,7 @@ class EvaluatePanel : public QWidget {
   EvaluationOutcomeModel* outcomes() const { return outcomes_; }
   MismatchFilterModel* outcomeFilter() const { return filter_; }
   QCheckBox* onlyMismatchesBox() const { return onlyMismatches_; }
-  QTableWidget* historyTable() const { return history_; }
+  QTableWidget* historyTable() const;
   // Stored evaluation ids in the history table, in its order.
   QList<qint64> historyIds() const;
 
@@ -92,26 +94,13 @@ class EvaluatePanel : public QWidget {
   void storedItemsShown();
 
  private:
-  template <typename T>
-  struct Read {
-    QString projectFile;
-    qint64 key = 0;
-    T value{};
-    QString error;
-  };
-  using RunsRead = Read<std::vector<store::RunRecord>>;
-  using HistoryRead = Read<std::vector<store::EvaluationSummary>>;
-  using ItemsRead = Read<std::vector<store::EvaluationItem>>;
+  using RunsRead = ProjectRead<std::vector<store::RunRecord>>;
 
   void buildInputs(QWidget* box);
   void readRuns();
-  void readHistory();
-  void readItems(qint64 evaluationId);
   void showRuns(const RunsRead& read);
-  void showHistory(const HistoryRead& read);
-  void showItems(const ItemsRead& read);
+  void showStored(const StoredEvaluation& evaluation);
   void targetChanged();
-  void historySelectionChanged();
   void onFinished();
   void showSummary(const QString& source, double exactMatch, double perplexity, qint64 examples,
                    qint64 matches);
@@ -122,7 +111,9 @@ class EvaluatePanel : public QWidget {
   QString projectFile_;
   bool readOnly_ = false;
   QHash<qint64, store::RunRecord> runs_;
-  QString defaultDataFile_;  // the last default put in the data field from a run's config
+  QString defaultDataFile_;
+  bool modelFromRun_ = false;  // the model folder field shows a run's final model  // the last
+                               // default put in the data field from a run's config
 
   QComboBox* target_;
   QLineEdit* modelFolder_;
@@ -142,14 +133,10 @@ class EvaluatePanel : public QWidget {
   QTableView* outcomesView_;
   EvaluationOutcomeModel* outcomes_;
   MismatchFilterModel* filter_;
-  QLabel* historyNote_;
-  QTableWidget* history_;
+  EvaluationHistoryView* history_;
 
   QFutureWatcher<RunsRead> runsWatcher_;
-  QFutureWatcher<HistoryRead> historyWatcher_;
-  QFutureWatcher<ItemsRead> itemsWatcher_;
-  bool runsAgain_ = false, historyAgain_ = false;
-  qint64 itemsPending_ = 0;
+  bool runsAgain_ = false;
   qint64 selectAfterRead_ = 0;  // run to select once the runs are read
 
   JobRunner* job_ = nullptr;
