@@ -18,6 +18,7 @@
 #include "NoProjectPanel.h"
 #include "Stage.h"
 #include "UnbuiltStagePanel.h"
+#include "eval/EvaluatePanel.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelPanel.h"
@@ -52,6 +53,7 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   runsPanel_ = new RunsPanel(trainStage);
   trainStage->addTab(trainPanel_, tr("&Current Run"));
   trainStage->addTab(runsPanel_, tr("&Runs"));
+  evaluatePanel_ = new EvaluatePanel(panels_);
   int index = 0;
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
@@ -60,6 +62,8 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
       panels_->addWidget(modelPanel_);
     else if (stage.stage == Stage::Train)
       panels_->addWidget(trainStage);
+    else if (stage.stage == Stage::Evaluate)
+      panels_->addWidget(evaluatePanel_);
     else
       panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
     ++index;
@@ -124,6 +128,7 @@ void MainWindow::buildMenus() {
   addAction(modelPanel_->createAction());
 
   connectTrainPanel(menuBar()->addMenu(tr("&Train")));
+  connectEvaluatePanel(menuBar()->addMenu(tr("E&valuate")));
 
   auto* jobs = menuBar()->addMenu(tr("&Jobs"));
   cancelJobAction_ = jobs->addAction(tr("&Cancel Running Job"), jobsArea_, &JobsArea::cancelShown);
@@ -267,8 +272,16 @@ void MainWindow::connectTrainPanel(QMenu* menu) {
   connect(trainPanel_, &TrainPanel::jobStarted, this, &MainWindow::trackJob);
   connect(trainPanel_, &TrainPanel::trainingEnded, this, [this] {
     runsPanel_->refresh();
+    evaluatePanel_->refresh();
     if (closeAfterTraining_) close();
   });
+}
+
+void MainWindow::connectEvaluatePanel(QMenu* menu) {
+  menu->addAction(evaluatePanel_->evaluateAction());
+  addAction(evaluatePanel_->evaluateAction());
+  connect(evaluatePanel_, &EvaluatePanel::jobStarted, this, &MainWindow::trackJob);
+  connect(evaluatePanel_, &EvaluatePanel::failed, this, &MainWindow::showError);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

@@ -15,6 +15,7 @@ class PluginRegistry;
 
 namespace tunebench::ui {
 
+class EvaluatePanel;
 class JobRunner;
 class JobsArea;
 class ModelPanel;
@@ -39,6 +40,7 @@ class MainWindow : public QMainWindow {
   ModelPanel* modelPanel() const { return modelPanel_; }
   TrainPanel* trainPanel() const { return trainPanel_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
+  EvaluatePanel* evaluatePanel() const { return evaluatePanel_; }
   JobsArea* jobsArea() const { return jobsArea_; }
   QMenu* recentMenu() const { return recentMenu_; }
   StageState stageState(Stage stage) const;
@@ -74,6 +76,7 @@ class MainWindow : public QMainWindow {
   void connectSession();
   void connectModelPanel();
   void connectTrainPanel(QMenu* menu);
+  void connectEvaluatePanel(QMenu* menu);
   void trackJob(JobRunner* runner);
   void projectChanged();
   void rebuildRecentMenu();
@@ -89,6 +92,7 @@ class MainWindow : public QMainWindow {
   ModelPanel* modelPanel_;
   TrainPanel* trainPanel_;
   RunsPanel* runsPanel_;
+  EvaluatePanel* evaluatePanel_;
   JobsArea* jobsArea_;
   QLabel* readOnlyNotice_;
   QMenu* recentMenu_ = nullptr;

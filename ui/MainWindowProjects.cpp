@@ -11,6 +11,7 @@
 
 #include "MainWindow.h"
 #include "NoProjectPanel.h"
+#include "eval/EvaluatePanel.h"
 #include "model/ModelPanel.h"
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
@@ -86,6 +87,7 @@ void MainWindow::projectChanged() {
     trainPanel_->stop();
     trainPanel_->setProject({}, {}, false);
     runsPanel_->setProject({});
+    evaluatePanel_->setProject({}, false);
     updateStageStates();
     return;
   }
@@ -101,6 +103,7 @@ void MainWindow::projectChanged() {
                           snapshot.currentModel() ? snapshot.currentModel()->folder : QString(),
                           snapshot.readOnly);
   runsPanel_->setProject(snapshot.file);
+  evaluatePanel_->setProject(snapshot.file, snapshot.readOnly);
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();

@@ -12,6 +12,7 @@
 #include "demo/DemoReport.h"
 #include "demo/StarterModel.h"
 #include "eval/Evaluation.h"
+#include "eval/EvaluationJob.h"
 #include "jobs/JobContext.h"
 #include "store/ArtifactRepository.h"
 #include "store/DatasetVersions.h"
@@ -82,29 +83,6 @@ PreparedDataset prepareDataset(store::ProjectStore& project, DatasetImporter& im
     prepared.summary.splits[splitName] = count;
   prepared.finalVersionId = splitVersion.id;
   return prepared;
-}
-
-void recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
-                      const EvaluationResult& result) {
-  store::EvaluationRepository evaluations(project);
-  const int64_t id = evaluations.create(runId, std::nullopt, suite);
-  evaluations.setMetric(id, "exact_match", result.exactMatch);
-  evaluations.setMetric(id, "perplexity", result.perplexity);
-  std::vector<store::EvaluationItem> items;
-  for (size_t i = 0; i < result.outcomes.size(); ++i) {
-    const auto& outcome = result.outcomes[i];
-    store::EvaluationItem item;
-    item.index = static_cast<int64_t>(i);
-    item.input = outcome.prompt;
-    item.expected = outcome.reference;
-    item.output = outcome.generated;
-    item.score = outcome.exactMatch ? 1.0 : 0.0;
-    item.details = nlohmann::json{{"response_nll", outcome.responseNll},
-                                  {"response_tokens", outcome.responseTokens}}
-                       .dump();
-    items.push_back(std::move(item));
-  }
-  evaluations.addItems(id, items);
 }
 
 void copyFolder(const fs::path& from, const fs::path& to) {
@@ -224,6 +202,11 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
                 {"targets", "all linear"}, {"lr", 3e-3}, {"batch_size", 16},
                 {"max_steps", options.trainSteps}};
   report.trainingSettings = config.raw;
+  // Recorded with the run, so that the GUI finds its final model and validation data; paths
+  // relative to the project's folder.
+  config.raw["model"] = starter;
+  config.raw["output"] = "runs/demo-lora";
+  config.raw["data"] = {{"train", "data/train.jsonl"}, {"validation", "data/validation.jsonl"}};
   RecordedTrainingJob training(outcome.projectFile, config, "demo LoRA");
   training.run(context);
   outcome.runId = training.runId();

@@ -18,6 +18,7 @@
 #include "demo/DemoRun.h"
 #include "demo/StarterCorpus.h"
 #include "demo/StarterModel.h"
+#include "eval/RunEvaluationTarget.h"
 #include "jobs/BasicJobContext.h"
 #include "model/ModelConfig.h"
 #include "plugins/PluginRegistry.h"
@@ -181,6 +182,12 @@ class DemoTest : public QObject {
     const auto recorded = evaluations.forRun(outcome->runId);
     QCOMPARE(int(recorded.size()), 2);
     QCOMPARE(int64_t(evaluations.items(recorded[1].id, 0, 100000).size()), outcome->testExamples);
+    // The GUI's Evaluate stage finds the run's final model and validation data from its config.
+    const auto target =
+        runEvaluationTarget(run->config, fs::path(outcome->projectFile).parent_path().string());
+    QVERIFY2(target.problem.empty(), target.problem.c_str());
+    QVERIFY(target.finalModelExists);
+    QVERIFY(fs::exists(target.validationFile));
 
     // A second run into the same folder needs --replace; a folder the demo did not make is
     // never emptied.

@@ -83,6 +83,9 @@ class MainWindowTest : public QObject {
     QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
     QTRY_COMPARE(window.panels()->currentIndex(), 4);
     QCOMPARE(window.navigator()->currentRow(), 4);
+    QCOMPARE(window.panels()->currentWidget()->objectName(), QStringLiteral("evaluatePanel"));
+    QTest::keyClick(&window, Qt::Key_6, Qt::ControlModifier);
+    QTRY_COMPARE(window.panels()->currentIndex(), 5);
     // Unbuilt stages say so plainly.
     auto* notice = window.panels()->currentWidget()->findChild<QLabel*>(QStringLiteral("notBuiltNotice"));
     QVERIFY(notice);

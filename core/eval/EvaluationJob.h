@@ -1,0 +1,57 @@
+#pragma once
+// An evaluation as a Job: reads the examples, evaluates a model folder (and adapter) and, when it
+// is tied to a run of a project, records the evaluation there on its own connection (suite,
+// metrics and one item per example). A canceled evaluation is not recorded. The GUI's Evaluate
+// panel and any other front end use it alike. This header does not include LibTorch.
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "eval/Evaluation.h"
+#include "jobs/JobContext.h"
+
+namespace tunebench {
+
+namespace store {
+class ProjectStore;
+}
+
+struct EvaluationRequest {
+  std::string modelFolder;
+  std::string adapterFolder;  // empty: the model alone
+  std::string dataFile;       // JSON Lines
+  std::string promptField = "prompt";
+  std::string responseField = "response";
+  EvaluationOptions options;
+  // Where the evaluation is recorded: both set, or it is not recorded.
+  std::string projectFile;
+  int64_t runId = 0;
+  std::string suite;  // the name stored with it; empty: the data file's name
+};
+
+class EvaluationJob : public Job {
+ public:
+  explicit EvaluationJob(EvaluationRequest request);
+
+  std::string name() const override { return "evaluation"; }
+  void run(JobContext& context) override;
+
+  const EvaluationRequest& request() const { return request_; }
+  bool records() const { return !request_.projectFile.empty() && request_.runId > 0; }
+  // Valid once run() has returned normally.
+  const EvaluationResult& result() const { return result_; }
+  // The recorded evaluation's id; 0 when nothing was recorded. Any thread may ask.
+  int64_t evaluationId() const { return evaluationId_.load(); }
+
+ private:
+  EvaluationRequest request_;
+  EvaluationResult result_;
+  std::atomic<int64_t> evaluationId_{0};
+};
+
+// Stores a result as an evaluation of the run: metrics exact_match, perplexity, mean_nll and
+// examples; one item per example (score 1 for an exact match, 0 otherwise). Returns its id.
+int64_t recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
+                         const EvaluationResult& result);
+
+}  // namespace tunebench

@@ -1,0 +1,342 @@
+// The Evaluate panel driven through its widgets: a tiny random model as the final model of a run,
+// a small JSON Lines file; the shown metrics and examples against a direct evaluation, the run's
+// evaluation stored in the project and listed, stored examples shown again, the mismatch filter,
+// another model folder evaluated without being stored, a bad file's error, and the main window's
+// wiring (stage shortcut, Ctrl+E, the jobs area).
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStackedWidget>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QToolButton>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "MainWindow.h"
+#include "eval/EvaluatePanel.h"
+#include "eval/Evaluation.h"
+#include "eval/EvaluationOutcomeModel.h"
+#include "eval/MismatchFilterModel.h"
+#include "jobs/JobRunner.h"
+#include "jobs/JobsArea.h"
+#include "model/ModelFactory.h"
+#include "plugins/PluginRegistry.h"
+#include "project/ProjectSession.h"
+#include "store/EvaluationRepository.h"
+#include "store/ProjectStore.h"
+#include "store/RunRepository.h"
+
+using tunebench::ui::EvaluatePanel;
+using tunebench::ui::EvaluationOutcomeModel;
+namespace store = tunebench::store;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kMaxNewTokens = 4;
+constexpr int kTimeoutMs = 180000;
+
+QString screenshotPath(const QString& name) {
+  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
+  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
+}
+
+void clickEvaluate(EvaluatePanel& panel) {
+  QToolButton* button = nullptr;
+  for (auto* candidate : panel.findChildren<QToolButton*>())
+    if (candidate->defaultAction() == panel.evaluateAction()) button = candidate;
+  QVERIFY(button);
+  QVERIFY(button->isEnabled());
+  QTest::mouseClick(button, Qt::LeftButton);
+}
+
+void writeExamples(const QString& file, const std::vector<tunebench::EvalExample>& examples) {
+  std::ofstream out(file.toStdString());
+  for (const auto& example : examples)
+    out << nlohmann::json{{"prompt", example.prompt}, {"response", example.reference}}.dump()
+        << "\n";
+}
+
+tunebench::EvaluationResult directEvaluation(const QString& model, const QString& data) {
+  tunebench::EvaluationOptions options;
+  options.maxNewTokens = kMaxNewTokens;
+  return tunebench::evaluateModelFolder(model.toStdString(), "",
+                                        tunebench::loadEvalExamples(data.toStdString()), options);
+}
+
+// The rows the table shows, in its order, as (prompt, expected, generated, match).
+void compareRows(const EvaluatePanel& panel, const tunebench::EvaluationResult& expected) {
+  auto* model = panel.outcomes();
+  QCOMPARE(model->rowCount(), static_cast<int>(expected.outcomes.size()));
+  for (int i = 0; i < model->rowCount(); ++i) {
+    const auto& outcome = expected.outcomes[static_cast<size_t>(i)];
+    QCOMPARE(model->row(i).prompt, QString::fromStdString(outcome.prompt));
+    QCOMPARE(model->row(i).expected, QString::fromStdString(outcome.reference));
+    QCOMPARE(model->row(i).generated, QString::fromStdString(outcome.generated));
+    QCOMPARE(model->row(i).match, outcome.exactMatch);
+  }
+}
+
+}  // namespace
+
+class EvaluatePanelTest : public QObject {
+  Q_OBJECT
+ private:
+  QTemporaryDir dir_;
+  QString model_, runOutput_, data_, project_;
+  qint64 runId_ = 0;
+
+ private slots:
+  void initTestCase() {
+    QCoreApplication::setOrganizationName(QStringLiteral("TunebenchTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_evaluate_panel"));
+    QSettings().clear();
+    qRegisterMetaType<tunebench::ui::JobRunner*>();
+    QVERIFY(dir_.isValid());
+    model_ = dir_.filePath(QStringLiteral("model"));
+    tunebench::makeRandomModel({"llama", "tiny", model_.toStdString(), 7});
+    data_ = dir_.filePath(QStringLiteral("validation.jsonl"));
+    writeExamples(data_, {{"What is 2 plus 3?", "5"},
+                          {"Name a bird.", "owl"},
+                          {"The cat sat on the", "mat"},
+                          {"Count: one two three", "four"},
+                          {"Hello", "world"},
+                          {"Colour of the sky?", "blue"}});
+    // A completed run as the trainer leaves it: its config recorded, its final model on disk.
+    runOutput_ = dir_.filePath(QStringLiteral("checkpoints/run-1"));
+    fs::create_directories(runOutput_.toStdString());
+    fs::copy(model_.toStdString(), (runOutput_ + QStringLiteral("/final")).toStdString(),
+             fs::copy_options::recursive);
+    project_ = dir_.filePath(QStringLiteral("evaluate.tbproj"));
+    auto project = store::ProjectStore::create(project_.toStdString());
+    store::RunRepository runs(project);
+    store::NewRun run(std::string("tiny run"));
+    run.config =
+        nlohmann::json{{"model", model_.toStdString()},
+                       {"output", "checkpoints/run-1"},
+                       {"data", {{"train", "train.jsonl"}, {"validation", data_.toStdString()}}}}
+            .dump();
+    runId_ = runs.create(run);
+    runs.setStatus(runId_, store::RunStatus::Completed);
+  }
+
+  void evaluatesTheFinalModelOfARunAndStoresIt() {
+    EvaluatePanel panel;
+    panel.resize(1280, 820);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(project_, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    // The newest run is picked, its validation file is the default evaluation data.
+    QCOMPARE(panel.selectedRun(), runId_);
+    QVERIFY(panel.targetBox()->currentText().contains(QStringLiteral("tiny run")));
+    QCOMPARE(panel.targetBox()->itemText(panel.targetBox()->count() - 1),
+             QStringLiteral("Another model folder…"));
+    QCOMPARE(panel.dataFileEdit()->text(), data_);
+    auto* modelFolder = panel.findChild<QLineEdit*>(QStringLiteral("evaluateModelFolder"));
+    QCOMPARE(QDir::fromNativeSeparators(modelFolder->text()),
+             runOutput_ + QStringLiteral("/final"));
+    auto* note = panel.findChild<QLabel*>(QStringLiteral("evaluateTargetNote"));
+    QVERIFY2(note->text().contains(QStringLiteral("stored with the run")),
+             qPrintable(note->text()));
+    QTRY_VERIFY(panel.findChild<QLabel*>(QStringLiteral("evaluationHistoryNote"))
+                    ->text()
+                    .contains(QStringLiteral("No evaluations")));
+
+    panel.setMaxNewTokens(kMaxNewTokens);
+    QSignalSpy finished(&panel, &EvaluatePanel::evaluationFinished);
+    QSignalSpy started(&panel, &EvaluatePanel::jobStarted);
+    clickEvaluate(panel);
+    QCOMPARE(started.count(), 1);
+    QVERIFY(panel.isEvaluating());
+    QVERIFY(!panel.evaluateAction()->isEnabled());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY2(panel.lastError().isEmpty(), qPrintable(panel.lastError()));
+
+    // The shown figures equal an independent evaluation of the same folder.
+    const auto direct = directEvaluation(runOutput_ + QStringLiteral("/final"), data_);
+    const auto& shown = panel.lastResult();
+    QCOMPARE(shown.examples, int64_t(6));
+    QCOMPARE(shown.exactMatch, direct.exactMatch);
+    QCOMPARE(shown.perplexity, direct.perplexity);
+    QVERIFY2(panel.summaryText().contains(QString::number(direct.perplexity, 'g', 5)),
+             qPrintable(panel.summaryText()));
+    QVERIFY2(panel.summaryText().contains(
+                 QStringLiteral("%1%").arg(100.0 * direct.exactMatch, 0, 'f', 1)),
+             qPrintable(panel.summaryText()));
+    QCOMPARE(panel.shown(), EvaluatePanel::Shown::FreshResult);
+    compareRows(panel, direct);
+    QCOMPARE(panel.outcomesView()->model()->rowCount(), 6);
+
+    // Stored with the run, and listed.
+    QVERIFY(panel.lastStoredEvaluation() > 0);
+    {
+      auto db = store::ProjectStore::open(project_.toStdString());
+      store::EvaluationRepository evaluations(db);
+      const auto stored = evaluations.forRun(runId_);
+      QCOMPARE(stored.size(), size_t(1));
+      QCOMPARE(stored[0].id, panel.lastStoredEvaluation());
+      QCOMPARE(stored[0].suite, std::string("validation.jsonl"));
+      for (const auto& [name, value] : evaluations.metrics(stored[0].id)) {
+        if (name == "exact_match") QCOMPARE(value, direct.exactMatch);
+        if (name == "perplexity") QCOMPARE(value, direct.perplexity);
+      }
+      QCOMPARE(evaluations.items(stored[0].id, 0, 100).size(), size_t(6));
+    }
+    QTRY_COMPARE(panel.historyIds(), QList<qint64>{panel.lastStoredEvaluation()});
+    auto* history = panel.historyTable();
+    QCOMPARE(history->item(0, 0)->text(), QStringLiteral("validation.jsonl"));
+    QVERIFY2(history->item(0, 2)->text().contains(QStringLiteral("perplexity")),
+             qPrintable(history->item(0, 2)->text()));
+    QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("evaluate_panel.png"))));
+
+    // Selecting it shows its stored examples.
+    QSignalSpy itemsShown(&panel, &EvaluatePanel::storedItemsShown);
+    history->setFocus();
+    history->selectRow(0);
+    QTRY_COMPARE(itemsShown.count(), 1);
+    QCOMPARE(panel.shown(), EvaluatePanel::Shown::StoredEvaluation);
+    compareRows(panel, direct);
+    QVERIFY2(panel.summaryText().contains(QStringLiteral("Stored evaluation")) &&
+                 panel.summaryText().contains(QString::number(direct.perplexity, 'g', 5)),
+             qPrintable(panel.summaryText()));
+  }
+
+  // Another model folder: the result is shown, not stored. The file has one answer the model
+  // gives itself, so that the mismatch filter has something to leave out.
+  void anotherModelFolderIsShownButNotStored() {
+    const auto first = directEvaluation(model_, data_);
+    const QString withMatch = dir_.filePath(QStringLiteral("with-match.jsonl"));
+    writeExamples(withMatch, {{first.outcomes[0].prompt, first.outcomes[0].generated},
+                              {first.outcomes[1].prompt, first.outcomes[1].reference},
+                              {first.outcomes[2].prompt, first.outcomes[2].reference}});
+    const auto direct = directEvaluation(model_, withMatch);
+    QVERIFY(direct.outcomes[0].exactMatch);
+    const int mismatches = static_cast<int>(std::count_if(
+        direct.outcomes.begin(), direct.outcomes.end(),
+        [](const tunebench::ExampleOutcome& outcome) { return !outcome.exactMatch; }));
+
+    EvaluatePanel panel;
+    panel.show();
+    panel.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&panel));
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(project_, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    panel.selectOtherModel(model_);
+    QCOMPARE(panel.selectedRun(), qint64(0));
+    auto* note = panel.findChild<QLabel*>(QStringLiteral("evaluateTargetNote"));
+    QVERIFY2(note->text().contains(QStringLiteral("not stored")), qPrintable(note->text()));
+    QCOMPARE(panel.historyTable()->rowCount(), 0);
+    panel.dataFileEdit()->clear();
+    QTest::keyClicks(panel.dataFileEdit(), withMatch);
+    panel.setMaxNewTokens(kMaxNewTokens);
+
+    const size_t storedBefore = [&] {
+      auto db = store::ProjectStore::open(project_.toStdString());
+      return store::EvaluationRepository(db).forRun(runId_).size();
+    }();
+    QSignalSpy finished(&panel, &EvaluatePanel::evaluationFinished);
+    panel.setFocus();
+    QTest::keyClick(&panel, Qt::Key_E, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY2(panel.lastError().isEmpty(), qPrintable(panel.lastError()));
+    QCOMPARE(panel.lastStoredEvaluation(), qint64(0));
+    QCOMPARE(panel.lastResult().exactMatch, direct.exactMatch);
+    QCOMPARE(panel.lastResult().perplexity, direct.perplexity);
+    compareRows(panel, direct);
+    QVERIFY(panel.findChild<QLabel*>(QStringLiteral("evaluateStatus"))
+                ->text()
+                .contains(QStringLiteral("Not stored")));
+    {
+      auto db = store::ProjectStore::open(project_.toStdString());
+      QCOMPARE(store::EvaluationRepository(db).forRun(runId_).size(), storedBefore);
+    }
+
+    // Only the mismatches.
+    QCOMPARE(panel.outcomesView()->model()->rowCount(), 3);
+    QTest::mouseClick(panel.onlyMismatchesBox(), Qt::LeftButton);
+    QVERIFY(panel.outcomeFilter()->onlyMismatches());
+    QCOMPARE(panel.outcomesView()->model()->rowCount(), mismatches);
+    for (int row = 0; row < panel.outcomesView()->model()->rowCount(); ++row)
+      QCOMPARE(panel.outcomesView()
+                   ->model()
+                   ->index(row, EvaluationOutcomeModel::kMatch)
+                   .data()
+                   .toString(),
+               QStringLiteral("no"));
+    QTest::mouseClick(panel.onlyMismatchesBox(), Qt::LeftButton);
+    QCOMPARE(panel.outcomesView()->model()->rowCount(), 3);
+  }
+
+  void aBadFileShowsWhichLine() {
+    const QString bad = dir_.filePath(QStringLiteral("bad.jsonl"));
+    std::ofstream(bad.toStdString()) << "{\"prompt\": \"a\", \"response\": \"b\"}\n"
+                                     << "{\"prompt\": \"a\", \"response\": \n";
+    EvaluatePanel panel;
+    panel.show();
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(project_, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    panel.setDataFile(bad);
+    QSignalSpy failed(&panel, &EvaluatePanel::failed);
+    QSignalSpy finished(&panel, &EvaluatePanel::evaluationFinished);
+    QVERIFY(panel.evaluate());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QCOMPARE(failed.count(), 1);
+    const QString message = failed.front().at(1).toString();
+    QVERIFY2(message.contains(bad + QStringLiteral(": line 2")), qPrintable(message));
+    QVERIFY(panel.lastError().contains(bad + QStringLiteral(": line 2")));
+    QVERIFY(panel.findChild<QLabel*>(QStringLiteral("evaluateStatus"))->text().contains(message));
+
+    // Nothing to evaluate says so before starting.
+    panel.setDataFile({});
+    QVERIFY(!panel.evaluate());
+    QVERIFY(panel.lastError().contains(QStringLiteral("evaluation file")));
+  }
+
+  void mainWindowShowsThePanelAndTracksItsJob() {
+    tunebench::PluginRegistry plugins;
+    tunebench::ui::MainWindow window(plugins);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto* panel = window.evaluatePanel();
+    QSignalSpy runsRead(panel, &EvaluatePanel::runsRead);
+    window.openProjectAt(project_);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    QTest::keyClick(&window, Qt::Key_5, Qt::ControlModifier);
+    QTRY_COMPARE(window.panels()->currentWidget(), static_cast<QWidget*>(panel));
+    // The earlier evaluation of the run is listed.
+    QTRY_VERIFY(!panel->historyIds().isEmpty());
+    panel->setMaxNewTokens(kMaxNewTokens);
+    panel->setExampleLimit(2);
+    QSignalSpy finished(panel, &EvaluatePanel::evaluationFinished);
+    QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier);
+    QTRY_COMPARE(window.jobsArea()->runningCount(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QCOMPARE(panel->lastResult().examples, int64_t(2));
+    QTRY_COMPARE(window.jobsArea()->runningCount(), 0);
+    QTRY_COMPARE(panel->historyIds().size(), 2);
+    QCOMPARE(panel->historyIds().front(), panel->lastStoredEvaluation());
+    QVERIFY(window.grab().save(screenshotPath(QStringLiteral("main-window-evaluate.png"))));
+
+    // Closing the project empties the panel.
+    window.closeProject();
+    QTRY_VERIFY(!window.session()->isOpen());
+    QCOMPARE(panel->historyTable()->rowCount(), 0);
+    QCOMPARE(panel->targetBox()->count(), 1);
+    QVERIFY(!panel->evaluateAction()->isEnabled());
+  }
+};
+
+QTEST_MAIN(EvaluatePanelTest)
+#include "tst_evaluate_panel.moc"

@@ -1,0 +1,585 @@
+#include "eval/EvaluatePanel.h"
+
+#include <QAction>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableView>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
+#include <cmath>
+
+#include "eval/EvaluationHistoryView.h"
+#include "eval/EvaluationJob.h"
+#include "eval/EvaluationOutcomeModel.h"
+#include "eval/MismatchFilterModel.h"
+#include "eval/RunEvaluationTarget.h"
+#include "jobs/JobRunner.h"
+
+namespace tunebench::ui {
+
+namespace {
+
+QString formatNumber(double value) {
+  return std::isfinite(value) ? QString::number(value, 'g', 5) : QObject::tr("n/a");
+}
+
+QString formatShare(double share) {
+  return std::isfinite(share) ? QStringLiteral("%1%").arg(100.0 * share, 0, 'f', 1)
+                              : QObject::tr("n/a");
+}
+
+QString runLabel(const store::RunRecord& run) {
+  return QObject::tr("Run %1: %2 (%3)")
+      .arg(run.id)
+      .arg(QString::fromStdString(run.name), QString::fromLatin1(store::runStatusName(run.status)));
+}
+
+QToolButton* browseButton(const QString& accessibleName, QWidget* parent) {
+  auto* button = new QToolButton(parent);
+  button->setText(QObject::tr("…"));
+  button->setAccessibleName(accessibleName);
+  button->setToolTip(accessibleName);
+  button->setFocusPolicy(Qt::StrongFocus);
+  return button;
+}
+
+}  // namespace
+
+EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("evaluatePanel"));
+  evaluateAction_ = new QAction(tr("&Evaluate"), this);
+  evaluateAction_->setObjectName(QStringLiteral("evaluateAction"));
+  evaluateAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+  evaluateAction_->setToolTip(
+      tr("Evaluate (%1)").arg(evaluateAction_->shortcut().toString(QKeySequence::NativeText)));
+  addAction(evaluateAction_);
+  connect(evaluateAction_, &QAction::triggered, this, [this] { evaluate(); });
+
+  auto* layout = new QVBoxLayout(this);
+  auto* inputs = new QGroupBox(tr("What to evaluate"), this);
+  buildInputs(inputs);
+  layout->addWidget(inputs);
+
+  summary_ = new QLabel(this);
+  summary_->setObjectName(QStringLiteral("evaluateSummary"));
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  summary_->setWordWrap(true);
+  onlyMismatches_ = new QCheckBox(tr("Only mismatc&hes"), this);
+  onlyMismatches_->setObjectName(QStringLiteral("evaluateOnlyMismatches"));
+  auto* summaryRow = new QHBoxLayout;
+  summaryRow->addWidget(summary_, 1);
+  summaryRow->addWidget(onlyMismatches_);
+  layout->addLayout(summaryRow);
+
+  outcomes_ = new EvaluationOutcomeModel(this);
+  filter_ = new MismatchFilterModel(this);
+  filter_->setSourceModel(outcomes_);
+  outcomesView_ = new QTableView(this);
+  outcomesView_->setObjectName(QStringLiteral("evaluateOutcomes"));
+  outcomesView_->setAccessibleName(tr("Examples"));
+  outcomesView_->setModel(filter_);
+  outcomesView_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  outcomesView_->setWordWrap(false);
+  outcomesView_->verticalHeader()->setVisible(false);
+  auto* header = outcomesView_->horizontalHeader();
+  header->setSectionResizeMode(QHeaderView::Interactive);
+  header->setStretchLastSection(false);
+  for (int column : {EvaluationOutcomeModel::kPrompt, EvaluationOutcomeModel::kExpected,
+                     EvaluationOutcomeModel::kGenerated})
+    header->setSectionResizeMode(column, QHeaderView::Stretch);
+  header->setSectionResizeMode(EvaluationOutcomeModel::kIndex, QHeaderView::ResizeToContents);
+  header->setSectionResizeMode(EvaluationOutcomeModel::kMatch, QHeaderView::ResizeToContents);
+  connect(onlyMismatches_, &QCheckBox::toggled, filter_, &MismatchFilterModel::setOnlyMismatches);
+
+  history_ = new EvaluationHistoryView(this);
+  connect(history_, &EvaluationHistoryView::listed, this, &EvaluatePanel::historyRead);
+  connect(history_, &EvaluationHistoryView::evaluationRead, this, &EvaluatePanel::showStored);
+  connect(history_, &EvaluationHistoryView::readFailed, this, &EvaluatePanel::fail);
+
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  splitter->addWidget(history_);
+  splitter->addWidget(outcomesView_);
+  splitter->setStretchFactor(0, 2);
+  splitter->setStretchFactor(1, 3);
+  layout->addWidget(splitter, 1);
+
+  connect(&runsWatcher_, &QFutureWatcher<RunsRead>::finished, this, [this] {
+    showRuns(runsWatcher_.result());
+    if (runsAgain_) {
+      runsAgain_ = false;
+      readRuns();
+    }
+  });
+  targetChanged();
+  setStatus(statusText());
+}
+
+void EvaluatePanel::buildInputs(QWidget* box) {
+  auto* form = new QFormLayout(box);
+  target_ = new QComboBox(box);
+  target_->setObjectName(QStringLiteral("evaluateTarget"));
+  target_->addItem(tr("Another model folder…"), QVariant::fromValue<qint64>(0));
+  form->addRow(tr("&Model:"), target_);
+
+  auto* modelRow = new QHBoxLayout;
+  modelFolder_ = new QLineEdit(box);
+  modelFolder_->setObjectName(QStringLiteral("evaluateModelFolder"));
+  browseModel_ = browseButton(tr("Choose the model folder"), box);
+  modelRow->addWidget(modelFolder_, 1);
+  modelRow->addWidget(browseModel_);
+  auto* modelLabel = new QLabel(tr("Model f&older:"), box);
+  modelLabel->setBuddy(modelFolder_);
+  form->addRow(modelLabel, modelRow);
+  auto* adapterRow = new QHBoxLayout;
+  adapterFolder_ = new QLineEdit(box);
+  adapterFolder_->setObjectName(QStringLiteral("evaluateAdapterFolder"));
+  adapterFolder_->setPlaceholderText(tr("optional PEFT adapter applied on the model"));
+  browseAdapter_ = browseButton(tr("Choose the adapter folder"), box);
+  adapterRow->addWidget(adapterFolder_, 1);
+  adapterRow->addWidget(browseAdapter_);
+  auto* adapterLabel = new QLabel(tr("&Adapter folder:"), box);
+  adapterLabel->setBuddy(adapterFolder_);
+  form->addRow(adapterLabel, adapterRow);
+  targetNote_ = new QLabel(box);
+  targetNote_->setObjectName(QStringLiteral("evaluateTargetNote"));
+  targetNote_->setWordWrap(true);
+  form->addRow(targetNote_);
+
+  auto* dataRow = new QHBoxLayout;
+  dataFile_ = new QLineEdit(box);
+  dataFile_->setObjectName(QStringLiteral("evaluateDataFile"));
+  dataFile_->setPlaceholderText(tr("JSON Lines of prompt/response records"));
+  auto* browseData = browseButton(tr("Choose the evaluation file"), box);
+  dataRow->addWidget(dataFile_, 1);
+  dataRow->addWidget(browseData);
+  auto* dataLabel = new QLabel(tr("Evaluation &file:"), box);
+  dataLabel->setBuddy(dataFile_);
+  form->addRow(dataLabel, dataRow);
+
+  auto* fieldsRow = new QHBoxLayout;
+  promptField_ = new QLineEdit(QStringLiteral("prompt"), box);
+  promptField_->setObjectName(QStringLiteral("evaluatePromptField"));
+  promptField_->setAccessibleName(tr("Prompt field"));
+  responseField_ = new QLineEdit(QStringLiteral("response"), box);
+  responseField_->setObjectName(QStringLiteral("evaluateResponseField"));
+  responseField_->setAccessibleName(tr("Response field"));
+  auto* responseLabel = new QLabel(tr("&response field:"), box);
+  responseLabel->setBuddy(responseField_);
+  fieldsRow->addWidget(promptField_, 1);
+  fieldsRow->addWidget(responseLabel);
+  fieldsRow->addWidget(responseField_, 1);
+  auto* promptLabel = new QLabel(tr("&Prompt field:"), box);
+  promptLabel->setBuddy(promptField_);
+  form->addRow(promptLabel, fieldsRow);
+
+  auto* limitsRow = new QHBoxLayout;
+  maxNewTokens_ = new QSpinBox(box);
+  maxNewTokens_->setObjectName(QStringLiteral("evaluateMaxNewTokens"));
+  maxNewTokens_->setAccessibleName(tr("Max new tokens"));
+  maxNewTokens_->setRange(1, 4096);
+  maxNewTokens_->setValue(32);
+  limit_ = new QSpinBox(box);
+  limit_->setObjectName(QStringLiteral("evaluateLimit"));
+  limit_->setAccessibleName(tr("Example limit"));
+  limit_->setRange(0, 10000000);
+  limit_->setSpecialValueText(tr("all"));
+  limit_->setValue(0);
+  auto* limitLabel = new QLabel(tr("E&xamples:"), box);
+  limitLabel->setBuddy(limit_);
+  limitsRow->addWidget(maxNewTokens_);
+  limitsRow->addWidget(limitLabel);
+  limitsRow->addWidget(limit_);
+  limitsRow->addStretch(1);
+  auto* evaluateButton = new QToolButton(box);
+  evaluateButton->setDefaultAction(evaluateAction_);
+  evaluateButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
+  evaluateButton->setFocusPolicy(Qt::StrongFocus);
+  limitsRow->addWidget(evaluateButton);
+  auto* tokensLabel = new QLabel(tr("Max &new tokens:"), box);
+  tokensLabel->setBuddy(maxNewTokens_);
+  form->addRow(tokensLabel, limitsRow);
+
+  status_ = new QLabel(box);
+  status_->setObjectName(QStringLiteral("evaluateStatus"));
+  status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  status_->setWordWrap(true);
+  form->addRow(status_);
+
+  connect(target_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &EvaluatePanel::targetChanged);
+  connect(browseModel_, &QToolButton::clicked, this, &EvaluatePanel::chooseModelFolder);
+  connect(browseAdapter_, &QToolButton::clicked, this, &EvaluatePanel::chooseAdapterFolder);
+  connect(browseData, &QToolButton::clicked, this, &EvaluatePanel::chooseDataFile);
+}
+
+EvaluatePanel::~EvaluatePanel() {
+  // The runner's destructor cancels and waits for the job.
+  delete job_;
+  runsWatcher_.waitForFinished();
+}
+
+void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
+  const bool readOnlyChanged = readOnly != readOnly_;
+  readOnly_ = readOnly;
+  if (projectFile == projectFile_) {
+    if (readOnlyChanged) targetChanged();  // the note says whether results are stored
+    updateActions();
+    return;
+  }
+  projectFile_ = projectFile;
+  runs_.clear();
+  const QSignalBlocker blocker(target_);
+  while (target_->count() > 1) target_->removeItem(0);
+  history_->setProject(projectFile_);
+  if (shown_ == Shown::StoredEvaluation) {
+    outcomes_->clear();
+    summary_->clear();
+    shown_ = Shown::Nothing;
+  }
+  lastError_.clear();
+  targetChanged();
+  if (!projectFile_.isEmpty()) readRuns();
+  setStatus(statusText());
+}
+
+void EvaluatePanel::refresh() {
+  readRuns();
+}
+
+void EvaluatePanel::readRuns() {
+  if (projectFile_.isEmpty()) return;
+  if (runsWatcher_.isRunning()) {
+    runsAgain_ = true;
+    return;
+  }
+  runsWatcher_.setFuture(QtConcurrent::run([file = projectFile_] {
+    return readProject<std::vector<store::RunRecord>>(
+        file, 0, [](const std::string& f) { return store::readRuns(f); });
+  }));
+}
+
+void EvaluatePanel::showRuns(const RunsRead& read) {
+  if (read.projectFile != projectFile_) return;
+  if (!read.error.isEmpty()) {
+    fail(tr("Could not read the runs: %1").arg(read.error));
+    return;
+  }
+  const qint64 keep = selectAfterRead_ ? selectAfterRead_ : selectedRun();
+  const bool other = !selectAfterRead_ && target_->count() > 1 && selectedRun() == 0;
+  selectAfterRead_ = 0;
+  {
+    const QSignalBlocker blocker(target_);
+    while (target_->count() > 1) target_->removeItem(0);
+    runs_.clear();
+    int position = 0;
+    for (const auto& run : read.value) {
+      runs_.insert(run.id, run);
+      target_->insertItem(position++, runLabel(run), QVariant::fromValue<qint64>(run.id));
+    }
+    int index = target_->findData(QVariant::fromValue<qint64>(keep));
+    // A newly opened project starts at its newest run.
+    if (index < 0 || (keep == 0 && !other)) index = 0;
+    target_->setCurrentIndex(index);
+  }
+  targetChanged();
+  emit runsRead();
+}
+
+qint64 EvaluatePanel::selectedRun() const {
+  return target_->currentData().toLongLong();
+}
+
+void EvaluatePanel::selectRun(qint64 runId) {
+  const int index = target_->findData(QVariant::fromValue<qint64>(runId));
+  if (index >= 0) {
+    target_->setCurrentIndex(index);
+  } else {
+    // Not read yet (a run just made): selected once the runs are read again.
+    selectAfterRead_ = runId;
+    readRuns();
+  }
+}
+
+void EvaluatePanel::selectOtherModel(const QString& modelFolder, const QString& adapterFolder) {
+  target_->setCurrentIndex(target_->count() - 1);
+  modelFolder_->setText(modelFolder);
+  adapterFolder_->setText(adapterFolder);
+}
+
+void EvaluatePanel::setDataFile(const QString& file) {
+  dataFile_->setText(file);
+}
+
+void EvaluatePanel::setFields(const QString& promptField, const QString& responseField) {
+  promptField_->setText(promptField);
+  responseField_->setText(responseField);
+}
+
+void EvaluatePanel::setMaxNewTokens(int tokens) {
+  maxNewTokens_->setValue(tokens);
+}
+
+void EvaluatePanel::setExampleLimit(int limit) {
+  limit_->setValue(limit);
+}
+
+void EvaluatePanel::targetChanged() {
+  const qint64 runId = selectedRun();
+  const bool other = runId == 0;
+  modelFolder_->setReadOnly(!other);
+  browseModel_->setEnabled(other);
+  adapterFolder_->setEnabled(other);
+  browseAdapter_->setEnabled(other);
+  if (other) {
+    if (modelFromRun_) modelFolder_->clear();
+    modelFromRun_ = false;
+    targetNote_->setText(
+        tr("The result is shown but not stored: the project stores evaluations of its runs. "
+           "Choose a run above to keep the result."));
+    history_->setRun(0);
+  } else if (runs_.contains(runId)) {
+    const auto& run = runs_[runId];
+    const auto target =
+        runEvaluationTarget(run.config, QFileInfo(projectFile_).absolutePath().toStdString());
+    modelFolder_->setText(
+        QDir::toNativeSeparators(QString::fromStdString(target.finalModelFolder)));
+    modelFromRun_ = true;
+    adapterFolder_->clear();
+    QString note = target.problem.empty()
+                       ? tr("Evaluates the final model of run %1 (after LoRA or DoRA, the merged "
+                            "model).")
+                             .arg(runId)
+                       : tr("Run %1 cannot be evaluated: %2.")
+                             .arg(runId)
+                             .arg(QString::fromStdString(target.problem));
+    note += QStringLiteral(" ") + (readOnly_ ? tr("The project is read-only: the result is shown "
+                                                  "but not stored.")
+                                             : tr("The result is stored with the run."));
+    targetNote_->setText(note);
+    // The run's validation data is the default, unless the user typed another file.
+    const QString validation = QString::fromStdString(target.validationFile);
+    if (dataFile_->text().isEmpty() || dataFile_->text() == defaultDataFile_) {
+      dataFile_->setText(validation);
+      defaultDataFile_ = validation;
+      setFields(QString::fromStdString(target.promptField),
+                QString::fromStdString(target.responseField));
+    }
+    if (history_->runId() != runId)
+      history_->setRun(runId);
+    else
+      history_->refresh();
+  } else {
+    targetNote_->clear();
+    history_->setRun(0);
+  }
+  updateActions();
+}
+
+QList<qint64> EvaluatePanel::historyIds() const {
+  return history_->evaluationIds();
+}
+
+QTableWidget* EvaluatePanel::historyTable() const {
+  return history_->table();
+}
+
+void EvaluatePanel::showStored(const StoredEvaluation& evaluation) {
+  outcomes_->setItems(evaluation.items);
+  shown_ = Shown::StoredEvaluation;
+  showSummary(tr("Stored evaluation “%1” of %2").arg(evaluation.suite, evaluation.date),
+              evaluation.exactMatch, evaluation.perplexity, outcomes_->rowCount(),
+              outcomes_->rowCount() - outcomes_->mismatchCount());
+  emit storedItemsShown();
+}
+
+void EvaluatePanel::chooseModelFolder() {
+  const QString folder =
+      QFileDialog::getExistingDirectory(this, tr("Model Folder"), modelFolder_->text());
+  if (!folder.isEmpty()) modelFolder_->setText(QDir::toNativeSeparators(folder));
+}
+
+void EvaluatePanel::chooseAdapterFolder() {
+  const QString folder = QFileDialog::getExistingDirectory(
+      this, tr("Adapter Folder"),
+      adapterFolder_->text().isEmpty() ? modelFolder_->text() : adapterFolder_->text());
+  if (!folder.isEmpty()) adapterFolder_->setText(QDir::toNativeSeparators(folder));
+}
+
+void EvaluatePanel::chooseDataFile() {
+  const QString start =
+      dataFile_->text().isEmpty() ? QFileInfo(projectFile_).path() : dataFile_->text();
+  const QString file = QFileDialog::getOpenFileName(
+      this, tr("Evaluation File"), start, tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+  if (!file.isEmpty()) dataFile_->setText(QDir::toNativeSeparators(file));
+}
+
+bool EvaluatePanel::evaluate() {
+  if (job_) return false;
+  if (projectFile_.isEmpty()) {
+    fail(tr("Open or create a project first."));
+    return false;
+  }
+  EvaluationRequest request;
+  const qint64 runId = selectedRun();
+  if (runId > 0) {
+    if (!runs_.contains(runId)) {
+      fail(tr("Run %1 is not in the project any more.").arg(runId));
+      return false;
+    }
+    const auto target = runEvaluationTarget(runs_[runId].config,
+                                            QFileInfo(projectFile_).absolutePath().toStdString());
+    if (!target.problem.empty()) {
+      fail(tr("Run %1 cannot be evaluated: %2.")
+               .arg(runId)
+               .arg(QString::fromStdString(target.problem)));
+      return false;
+    }
+    request.modelFolder = target.finalModelFolder;
+    if (!readOnly_) {
+      request.projectFile = projectFile_.toStdString();
+      request.runId = runId;
+    }
+  } else {
+    const QString model = modelFolder_->text().trimmed();
+    if (model.isEmpty()) {
+      fail(tr("Choose the model folder to evaluate."));
+      return false;
+    }
+    request.modelFolder = QDir::fromNativeSeparators(model).toStdString();
+    request.adapterFolder =
+        QDir::fromNativeSeparators(adapterFolder_->text().trimmed()).toStdString();
+  }
+  const QString data = dataFile_->text().trimmed();
+  if (data.isEmpty()) {
+    fail(tr("Choose the evaluation file: JSON Lines with a prompt and a response field."));
+    return false;
+  }
+  const QString promptField = promptField_->text().trimmed();
+  const QString responseField = responseField_->text().trimmed();
+  if (promptField.isEmpty() || responseField.isEmpty()) {
+    fail(tr("Name the prompt and the response fields of the evaluation file."));
+    return false;
+  }
+  request.dataFile = QDir::fromNativeSeparators(data).toStdString();
+  request.promptField = promptField.toStdString();
+  request.responseField = responseField.toStdString();
+  request.options.maxNewTokens = maxNewTokens_->value();
+  request.options.maxExamples = limit_->value();
+  request.suite = QFileInfo(data).fileName().toStdString();
+
+  jobRunId_ = request.runId;
+  job_ = new JobRunner(std::make_unique<EvaluationJob>(std::move(request)), this);
+  connect(job_, &JobRunner::progressChanged, this, [this] {
+    if (!job_) return;
+    const auto progress = job_->progress();
+    if (!progress.text.isEmpty()) setStatus(progress.text);
+  });
+  connect(job_, &JobRunner::finished, this, &EvaluatePanel::onFinished);
+  lastError_.clear();
+  job_->start();
+  setStatus(runId > 0
+                ? tr("Evaluating the final model of run %1…").arg(runId)
+                : tr("Evaluating %1…")
+                      .arg(QDir::toNativeSeparators(QString::fromStdString(
+                          static_cast<const EvaluationJob&>(job_->job()).request().modelFolder))));
+  updateActions();
+  emit jobStarted(job_);
+  return true;
+}
+
+void EvaluatePanel::onFinished() {
+  auto* runner = job_;
+  job_ = nullptr;
+  const auto& job = static_cast<const EvaluationJob&>(runner->job());
+  const qint64 runId = jobRunId_;
+  if (runner->outcome() == JobRunner::Outcome::Failed) {
+    fail(runner->errorText());
+    emit failed(tr("Evaluation"), runner->errorText());
+  } else {
+    lastResult_ = job.result();
+    lastStoredEvaluation_ = job.evaluationId();
+    outcomes_->setOutcomes(lastResult_.outcomes);
+    shown_ = lastResult_.examples > 0 ? Shown::FreshResult : Shown::Nothing;
+    history_->clearSelection();
+    const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
+    QString source =
+        runId > 0 ? tr("Final model of run %1").arg(runId)
+                  : QDir::toNativeSeparators(QString::fromStdString(job.request().modelFolder));
+    if (!job.request().adapterFolder.empty())
+      source +=
+          tr(" with adapter %1")
+              .arg(QDir::toNativeSeparators(QString::fromStdString(job.request().adapterFolder)));
+    if (lastResult_.examples > 0)
+      showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, lastResult_.examples,
+                  matches);
+    else
+      summary_->clear();
+    if (runner->outcome() == JobRunner::Outcome::Canceled || lastResult_.canceled) {
+      setStatus(tr("Canceled after %n example(s); the partial result is shown and not stored.",
+                   nullptr, static_cast<int>(lastResult_.examples)));
+    } else if (lastStoredEvaluation_ > 0) {
+      setStatus(tr("Stored as evaluation %1 of run %2.").arg(lastStoredEvaluation_).arg(runId));
+      history_->refresh();
+    } else if (runId == 0 && selectedRun() == 0) {
+      setStatus(tr("Done. Not stored: only evaluations of the project's runs are stored."));
+    } else {
+      setStatus(readOnly_ ? tr("Done. Not stored: the project is read-only.") : tr("Done."));
+    }
+  }
+  runner->deleteLater();
+  updateActions();
+  emit evaluationFinished();
+}
+
+void EvaluatePanel::showSummary(const QString& source, double exactMatch, double perplexity,
+                                qint64 examples, qint64 matches) {
+  summary_->setText(tr("%1: exact match %2 (%3 of %4) · perplexity %5")
+                        .arg(source, formatShare(exactMatch))
+                        .arg(matches)
+                        .arg(examples)
+                        .arg(formatNumber(perplexity)));
+}
+
+QString EvaluatePanel::summaryText() const {
+  return summary_->text();
+}
+
+void EvaluatePanel::setStatus(const QString& text) {
+  status_->setText(text);
+}
+
+QString EvaluatePanel::statusText() const {
+  if (projectFile_.isEmpty()) return tr("Open or create a project to evaluate its runs.");
+  if (!lastError_.isEmpty()) return lastError_;
+  if (job_) return tr("Evaluating…");
+  return status_->text().isEmpty()
+             ? tr("Choose a run or a model folder and an evaluation file, then Evaluate (%1).")
+                   .arg(evaluateAction_->shortcut().toString(QKeySequence::NativeText))
+             : status_->text();
+}
+
+void EvaluatePanel::fail(const QString& message) {
+  lastError_ = message;
+  setStatus(tr("Error: %1").arg(message));
+}
+
+void EvaluatePanel::updateActions() {
+  evaluateAction_->setEnabled(!projectFile_.isEmpty() && !job_);
+  target_->setEnabled(!job_);
+}
+
+}  // namespace tunebench::ui

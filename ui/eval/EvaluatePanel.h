@@ -1,0 +1,150 @@
+#pragma once
+// The Evaluate stage: evaluates the final model of one of the project's runs, or another model
+// folder (with an optional adapter), on a JSON Lines file of prompt/response pairs; shows exact
+// match, perplexity and every example (filterable to the mismatches). Evaluations of a run are
+// recorded in the project by the job itself (its own connection) and listed here with the run's
+// earlier ones; selecting one shows its stored examples. Another model folder's result is shown
+// only. The project is read on worker threads through read-only connections.
+#include <QFutureWatcher>
+#include <QHash>
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+#include "eval/Evaluation.h"
+#include "eval/ProjectRead.h"
+#include "store/EvaluationOverview.h"
+
+class QAction;
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QSpinBox;
+class QTableView;
+class QTableWidget;
+class QToolButton;
+
+namespace tunebench::ui {
+
+class EvaluationHistoryView;
+class EvaluationOutcomeModel;
+class JobRunner;
+class MismatchFilterModel;
+struct StoredEvaluation;
+
+class EvaluatePanel : public QWidget {
+  Q_OBJECT
+ public:
+  // What the results table shows.
+  enum class Shown { Nothing, FreshResult, StoredEvaluation };
+
+  explicit EvaluatePanel(QWidget* parent = nullptr);
+  ~EvaluatePanel() override;
+
+  // The open project (empty: none). A read-only project's evaluations are shown, not stored.
+  void setProject(const QString& projectFile, bool readOnly);
+
+  // The run picker: the project's runs, newest first, then "Another model folder…".
+  void selectRun(qint64 runId);
+  void selectOtherModel(const QString& modelFolder, const QString& adapterFolder = {});
+  qint64 selectedRun() const;  // 0: another model folder
+  void setDataFile(const QString& file);
+  void setFields(const QString& promptField, const QString& responseField);
+  void setMaxNewTokens(int tokens);
+  void setExampleLimit(int limit);  // 0 = all
+
+  // Starts the evaluation; returns false (and says why) when it cannot start.
+  bool evaluate();
+  bool isEvaluating() const { return job_ != nullptr; }
+
+  Shown shown() const { return shown_; }
+  // The last evaluation run here (valid once one has finished).
+  const EvaluationResult& lastResult() const { return lastResult_; }
+  qint64 lastStoredEvaluation() const { return lastStoredEvaluation_; }
+  QString summaryText() const;
+  QString statusText() const;
+  QString lastError() const { return lastError_; }
+
+  QAction* evaluateAction() const { return evaluateAction_; }
+  QComboBox* targetBox() const { return target_; }
+  QLineEdit* dataFileEdit() const { return dataFile_; }
+  QTableView* outcomesView() const { return outcomesView_; }
+  EvaluationOutcomeModel* outcomes() const { return outcomes_; }
+  MismatchFilterModel* outcomeFilter() const { return filter_; }
+  QCheckBox* onlyMismatchesBox() const { return onlyMismatches_; }
+  QTableWidget* historyTable() const;
+  // Stored evaluation ids in the history table, in its order.
+  QList<qint64> historyIds() const;
+
+ public slots:
+  // Re-reads the runs and the selected run's evaluations.
+  void refresh();
+  void chooseModelFolder();
+  void chooseAdapterFolder();
+  void chooseDataFile();
+
+ signals:
+  void jobStarted(tunebench::ui::JobRunner* runner);
+  // The job has ended (succeeded, canceled or failed).
+  void evaluationFinished();
+  void failed(const QString& title, const QString& message);
+  void runsRead();
+  void historyRead();
+  void storedItemsShown();
+
+ private:
+  using RunsRead = ProjectRead<std::vector<store::RunRecord>>;
+
+  void buildInputs(QWidget* box);
+  void readRuns();
+  void showRuns(const RunsRead& read);
+  void showStored(const StoredEvaluation& evaluation);
+  void targetChanged();
+  void onFinished();
+  void showSummary(const QString& source, double exactMatch, double perplexity, qint64 examples,
+                   qint64 matches);
+  void setStatus(const QString& text);
+  void fail(const QString& message);
+  void updateActions();
+
+  QString projectFile_;
+  bool readOnly_ = false;
+  QHash<qint64, store::RunRecord> runs_;
+  QString defaultDataFile_;
+  bool modelFromRun_ = false;  // the model folder field shows a run's final model  // the last
+                               // default put in the data field from a run's config
+
+  QComboBox* target_;
+  QLineEdit* modelFolder_;
+  QLineEdit* adapterFolder_;
+  QToolButton* browseModel_;
+  QToolButton* browseAdapter_;
+  QLabel* targetNote_;
+  QLineEdit* dataFile_;
+  QLineEdit* promptField_;
+  QLineEdit* responseField_;
+  QSpinBox* maxNewTokens_;
+  QSpinBox* limit_;
+  QAction* evaluateAction_;
+  QLabel* status_;
+  QLabel* summary_;
+  QCheckBox* onlyMismatches_;
+  QTableView* outcomesView_;
+  EvaluationOutcomeModel* outcomes_;
+  MismatchFilterModel* filter_;
+  EvaluationHistoryView* history_;
+
+  QFutureWatcher<RunsRead> runsWatcher_;
+  bool runsAgain_ = false;
+  qint64 selectAfterRead_ = 0;  // run to select once the runs are read
+
+  JobRunner* job_ = nullptr;
+  qint64 jobRunId_ = 0;
+  EvaluationResult lastResult_;
+  qint64 lastStoredEvaluation_ = 0;
+  Shown shown_ = Shown::Nothing;
+  QString lastError_;
+};
+
+}  // namespace tunebench::ui
