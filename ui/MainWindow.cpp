@@ -122,10 +122,12 @@ void MainWindow::buildMenus() {
 
   auto* model = menuBar()->addMenu(tr("&Model"));
   model->addAction(modelPanel_->openAction());
+  model->addAction(modelPanel_->starterAction());
   model->addAction(modelPanel_->createAction());
   // Menu actions with shortcuts work wherever the focus is in the window.
   addAction(modelPanel_->openAction());
   addAction(modelPanel_->createAction());
+  addAction(modelPanel_->starterAction());
 
   connectTrainPanel(menuBar()->addMenu(tr("&Train")));
   connectEvaluatePanel(menuBar()->addMenu(tr("E&valuate")));

@@ -14,6 +14,7 @@
 #include "model/ModelDescriptionView.h"
 #include "model/ModelJobs.h"
 #include "model/StarterModelDialog.h"
+#include "demo/StarterModelJob.h"
 #include "project/ProjectSession.h"
 
 namespace tunebench::ui {
@@ -23,28 +24,38 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   auto* layout = new QVBoxLayout(this);
   layout->addWidget(new QLabel(tr("<h2>Model</h2>"), this));
   auto* intro = new QLabel(tr("Open a Hugging Face model folder (config.json, safetensors weights "
-                              "and a tokenizer) or create a small starter model."),
+                              "and a tokenizer), use the built-in starter model (pretrained here, "
+                              "no download), or create a random-initialised model for tests."),
                            this);
   intro->setWordWrap(true);
   layout->addWidget(intro);
 
   openAction_ = new QAction(tr("&Open Model Folder…"), this);
   openAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
-  createAction_ = new QAction(tr("&Create Starter Model…"), this);
+  createAction_ = new QAction(tr("&Create Random Model…"), this);
   createAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_M));
   connect(openAction_, &QAction::triggered, this, &ModelPanel::chooseModelFolder);
   connect(createAction_, &QAction::triggered, this, &ModelPanel::chooseStarterModel);
+  starterAction_ = new QAction(tr("Use the &Built-in Starter Model"), this);
+  starterAction_->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_B));
+  connect(starterAction_, &QAction::triggered, this, [this] { useBuiltInStarter(); });
 
   auto* buttons = new QHBoxLayout;
   openButton_ = new QPushButton(tr("&Open Model Folder…"), this);
   openButton_->setObjectName(QStringLiteral("openModelButton"));
   openButton_->setToolTip(tr("Ctrl+Shift+O"));
-  createButton_ = new QPushButton(tr("&Create Starter Model…"), this);
+  starterButton_ = new QPushButton(tr("Use the &Built-in Starter Model"), this);
+  starterButton_->setObjectName(QStringLiteral("starterModelButton"));
+  starterButton_->setToolTip(tr("Ctrl+Shift+B: a 1.9 M-parameter Llama pretrained here on text "
+                                "Tunebench writes (built once, a few minutes)"));
+  connect(starterButton_, &QPushButton::clicked, starterAction_, &QAction::trigger);
+  createButton_ = new QPushButton(tr("&Create Random Model…"), this);
   createButton_->setObjectName(QStringLiteral("createModelButton"));
   createButton_->setToolTip(tr("Ctrl+Shift+M"));
   connect(openButton_, &QPushButton::clicked, openAction_, &QAction::trigger);
   connect(createButton_, &QPushButton::clicked, createAction_, &QAction::trigger);
   buttons->addWidget(openButton_);
+  buttons->addWidget(starterButton_);
   buttons->addWidget(createButton_);
   buttons->addStretch(1);
   layout->addLayout(buttons);
@@ -73,9 +84,10 @@ void ModelPanel::setStatus(const QString& text) {
 }
 
 void ModelPanel::setBusy(bool busy) {
-  for (auto* action : {openAction_, createAction_}) action->setEnabled(!busy);
+  for (auto* action : {openAction_, createAction_, starterAction_}) action->setEnabled(!busy);
   openButton_->setEnabled(!busy);
   createButton_->setEnabled(!busy);
+  starterButton_->setEnabled(!busy);
 }
 
 void ModelPanel::clear() {
@@ -136,6 +148,18 @@ void ModelPanel::createStarterModel(const QString& architecture, const QString& 
       [](Job& job) -> const ModelDescription* {
         auto& make = static_cast<MakeModelJob&>(job);
         return make.completed() ? &make.result() : nullptr;
+      },
+      true);
+}
+
+void ModelPanel::useBuiltInStarter(const QString& folder) {
+  setStatus(tr("Preparing the built-in starter model (pretraining it first when it is missing)…"));
+  startJob(
+      std::make_unique<StarterModelJob>(folder.isEmpty() ? std::string()
+                                                         : absoluteClean(folder).toStdString()),
+      [](Job& job) -> const ModelDescription* {
+        auto& starter = static_cast<StarterModelJob&>(job);
+        return starter.completed() ? &starter.result() : nullptr;
       },
       true);
 }

@@ -33,6 +33,9 @@ class ModelPanel : public QWidget {
   void openModelFolder(const QString& folder);
   void createStarterModel(const QString& architecture, const QString& preset,
                           const QString& folder);
+  // The built-in pretrained starter model (built first when missing, minutes on a CPU); an
+  // empty folder means its default location.
+  void useBuiltInStarter(const QString& folder = {});
   // Describes the project's registered model (nullptr: none yet) without registering it again.
   void showRegisteredModel(const RegisteredModel* model);
   // Forgets what is shown; a running job is canceled and its result ignored.
@@ -40,6 +43,7 @@ class ModelPanel : public QWidget {
 
   QAction* openAction() const { return openAction_; }
   QAction* createAction() const { return createAction_; }
+  QAction* starterAction() const { return starterAction_; }
   JobRunner* currentJob() const { return job_; }
   const ModelDescription* description() const { return shown_ ? &*shown_ : nullptr; }
   ModelDescriptionView* view() const { return view_; }
@@ -67,8 +71,10 @@ class ModelPanel : public QWidget {
   QString projectFolder_;
   QAction* openAction_;
   QAction* createAction_;
+  QAction* starterAction_;
   QPushButton* openButton_;
   QPushButton* createButton_;
+  QPushButton* starterButton_;
   QLabel* status_;
   ModelDescriptionView* view_;
   JobRunner* job_ = nullptr;
