@@ -21,9 +21,9 @@
 #include "jobs/BasicJobContext.h"
 #include "model/ModelFactory.h"
 #include "tokenizer/BpeTrainer.h"
-#include "tokenizer/TokenizerLoader.h"
 #include "tokenizer/SentencePieceModule.h"
 #include "tokenizer/SentencePieceProcessor.h"
+#include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench::cli {
 
@@ -217,9 +217,9 @@ void benchModelTokenizers(const std::string& stem, size_t megabytes, int threads
   const auto training = corpusLines(11, 1 << 20);
   writeTokenizerFiles(trainByteLevelBpe(training, options), stem + ".bpe");
   const auto byteLevel = loadTokenizer(stem + ".bpe");
-  timeEncoding("byte-level bpe (qwen2 style, " + std::to_string(byteLevel.tokenizer->vocabSize()) +
-                   ")",
-               *byteLevel.tokenizer, lines, threads);
+  timeEncoding(
+      "byte-level bpe (qwen2 style, " + std::to_string(byteLevel.tokenizer->vocabSize()) + ")",
+      *byteLevel.tokenizer, lines, threads);
 }
 
 }  // namespace

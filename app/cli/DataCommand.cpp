@@ -188,17 +188,16 @@ void printHistogram(const Histogram& h) {
 void printTokenProfile(const TokenProfile& t, const TrainingTokenizer& tokenizer) {
   std::cout << "tokens with " << tokenizer.file.string() << " (" << t.objective << ", template "
             << t.preset << ", max length " << t.maxLength << "):\n";
-  for (const auto& [field, s] : t.fields) std::cout << "tokens " << field << ": " << statsLine(s) << "\n";
+  for (const auto& [field, s] : t.fields)
+    std::cout << "tokens " << field << ": " << statsLine(s) << "\n";
   std::cout << "tokens training text: " << statsLine(t.training) << "\n";
   std::cout << "tokens with loss: " << statsLine(t.lossTokens) << "\n";
   std::cout << "training text histogram (tokens):\n";
-  std::cout.flush();
   printHistogram(t.training.histogram);
-  std::fflush(stdout);
   char share[64];
   std::snprintf(share, sizeof share, "%.2f%%", 100.0 * t.truncatedShare);
-  std::cout << "truncated at " << t.maxLength << ": " << t.truncated << " of " << t.examples
-            << " (" << share << ")\n";
+  std::cout << "truncated at " << t.maxLength << ": " << t.truncated << " of " << t.examples << " ("
+            << share << ")\n";
   if (t.withoutLoss) std::cout << "no loss left after truncation: " << t.withoutLoss << "\n";
 }
 
@@ -252,15 +251,24 @@ int profile(const DataOptions& o) {
 std::string printable(const std::string& piece) {
   std::string out;
   for (unsigned char c : piece) {
-    if (c == '\n') out += "\\n";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\r') out += "\\r";
-    else if (c < 0x20 || c == 0x7f) {
-      char hex[8];
-      std::snprintf(hex, sizeof hex, "\\x%02x", c);
-      out += hex;
-    } else {
-      out += char(c);
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char hex[8];
+          std::snprintf(hex, sizeof hex, "\\x%02x", c);
+          out += hex;
+        } else {
+          out += char(c);
+        }
     }
   }
   return out;
@@ -292,14 +300,12 @@ int preview(const DataOptions& o) {
   for (bool loss : p.carriesLoss) withLoss += loss;
   std::cout << "row " << o.row << " of version " << version.number << " (" << p.objective << ", "
             << p.ids.size() << " tokens, " << withLoss << " with loss";
-  if (p.truncated)
-    std::cout << "; truncated from " << p.untruncatedLength << " at " << maxLength;
+  if (p.truncated) std::cout << "; truncated from " << p.untruncatedLength << " at " << maxLength;
   std::cout << ")\n";
   std::printf("%6s %8s  %-4s  %s\n", "pos", "id", "loss", "piece");
   for (size_t i = 0; i < p.ids.size(); ++i)
     std::printf("%6zu %8lld  %-4s  %s\n", i, static_cast<long long>(p.ids[i]),
                 p.carriesLoss[i] ? "yes" : "-", printable(p.pieces[i]).c_str());
-  std::fflush(stdout);
   return 0;
 }
 

@@ -16,12 +16,12 @@
 
 #include "data/DatasetProfile.h"
 #include "data/PromptFormat.h"
+#include "tokenizer/Tokenizer.h"
 #include "train/TrainingData.h"
 
 namespace tunebench {
 
 class JobContext;
-class Tokenizer;
 
 // A model folder's tokenizer as the trainer applies it.
 struct TrainingTokenizer {
