@@ -374,9 +374,11 @@ Command addDataCommand(CLI::App& app) {
     if (sub == previewCmd) model->required();
     sub->add_option("--max-length", o->maxLength,
                     "Training sequence length (default: the model's maximum positions, or 2048)")
-        ->check(CLI::PositiveNumber);
+        ->check(CLI::PositiveNumber)
+        ->needs(model);
     sub->add_option("--template", o->preset, "alpaca or chatml (default: by dataset kind)")
-        ->check(CLI::IsMember({"alpaca", "chatml"}));
+        ->check(CLI::IsMember({"alpaca", "chatml"}))
+        ->needs(model);
   }
   previewCmd->add_option("--row", o->row, "Row of the version (0-based)")
       ->check(CLI::NonNegativeNumber);

@@ -208,6 +208,9 @@ class CliTokenProfileTest : public QObject {
     QVERIFY2(r.err.contains("row 30 is out of range: rows are numbered 0 to 29"),
              qPrintable(r.err));
 
+    r = runCli({"data", "profile", project_, "counts", "--max-length", "64"});  // needs --model
+    EXPECT_EXIT(r, 2);
+    QVERIFY2(r.err.contains("--model"), qPrintable(r.err));
     r = runCli({"data", "preview", project_, "counts"});  // --model is required
     EXPECT_EXIT(r, 2);
     QVERIFY2(r.err.contains("--model"), qPrintable(r.err));
