@@ -1,5 +1,6 @@
-// tunebench-cli bench data: import throughput and near-duplicate detection time on generated
-// data, so that figures are comparable between machines.
+// tunebench-cli bench data: import throughput, near-duplicate detection time and tokenisation
+// throughput on generated data, so that figures are comparable between machines.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -8,6 +9,7 @@
 #include <iostream>
 #include <memory>
 #include <random>
+#include <thread>
 
 #include <unistd.h>
 
@@ -15,9 +17,13 @@
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
 #include "data/NearDuplicates.h"
+#include "data/SyntheticCorpus.h"
 #include "jobs/BasicJobContext.h"
+#include "model/ModelFactory.h"
+#include "tokenizer/BpeTrainer.h"
 #include "tokenizer/SentencePieceModule.h"
 #include "tokenizer/SentencePieceProcessor.h"
+#include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench::cli {
 
@@ -149,9 +155,71 @@ void benchTokenization(const std::string& stem, size_t megabytes, Words& words) 
   for (const auto& text : texts) tokens += tokenizer.encode(text).size();
   const double elapsed = seconds(start);
   std::printf(
-      "tokenize   %8.1f MiB  %9zu tokens   %6.2f s  %7.0f tokens/s (sentencepiece "
-      "unigram, 4000 pieces, 1 thread)\n",
-      double(bytes) / (1 << 20), tokens, elapsed, double(tokens) / elapsed);
+      "tokenize   %8.1f MiB  %9zu tokens   %6.2f s  %7.0f tokens/s  %6.2f MiB/s (sentencepiece "
+      "unigram, 4000 pieces, random words, 1 thread)\n",
+      double(bytes) / (1 << 20), tokens, elapsed, double(tokens) / elapsed,
+      double(bytes) / (1 << 20) / elapsed);
+}
+
+std::vector<std::string> corpusLines(uint64_t seed, size_t bytes) {
+  std::vector<std::string> lines;
+  const std::string text = generateSyntheticCorpus(seed, bytes);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) lines.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return lines;
+}
+
+// Encodes every line (no special tokens) on `threads` threads, each taking an equal share.
+void timeEncoding(const std::string& label, const Tokenizer& tokenizer,
+                  const std::vector<std::string>& lines, int threads) {
+  size_t bytes = 0;
+  for (const auto& line : lines) bytes += line.size();
+  std::vector<size_t> tokens(size_t(threads), 0);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t)
+    workers.emplace_back([&, t] {
+      for (size_t i = size_t(t); i < lines.size(); i += size_t(threads))
+        tokens[size_t(t)] += tokenizer.encode(lines[i], false).size();
+    });
+  for (auto& worker : workers) worker.join();
+  const double elapsed = seconds(start);
+  size_t total = 0;
+  for (size_t n : tokens) total += n;
+  std::printf(
+      "tokenize   %-34s %7.1f MiB  %9zu tokens  %2d threads  %6.2f s  %10.0f tokens/s  %6.2f "
+      "MiB/s\n",
+      label.c_str(), double(bytes) / (1 << 20), total, threads, elapsed, double(total) / elapsed,
+      double(bytes) / (1 << 20) / elapsed);
+}
+
+// The tokenizers of the project's own fixtures: the sentencepiece BPE of a tiny `make-model`
+// folder and a byte-level BPE from the tokenizer trainer, both over generated English.
+void benchModelTokenizers(const std::string& stem, size_t megabytes, int threads) {
+  namespace fs = std::filesystem;
+  const auto lines = corpusLines(7, megabytes << 20);
+  MakeModelOptions model;
+  model.folder = stem + ".tiny-model";
+  model.preset = "tiny";
+  makeRandomModel(model);
+  const auto sentencePiece = loadTokenizer(model.folder);
+  timeEncoding("sentencepiece bpe (tiny make-model, " +
+                   std::to_string(sentencePiece.tokenizer->vocabSize()) + ")",
+               *sentencePiece.tokenizer, lines, threads);
+
+  BpeTrainerOptions options;
+  options.vocabSize = 2000;
+  const auto training = corpusLines(11, 1 << 20);
+  writeTokenizerFiles(trainByteLevelBpe(training, options), stem + ".bpe");
+  const auto byteLevel = loadTokenizer(stem + ".bpe");
+  timeEncoding(
+      "byte-level bpe (qwen2 style, " + std::to_string(byteLevel.tokenizer->vocabSize()) + ")",
+      *byteLevel.tokenizer, lines, threads);
 }
 
 }  // namespace
@@ -163,6 +231,7 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
     int threads = 2;
     double threshold = 0.8;
     size_t tokenizeMegabytes = 16;
+    int tokenizeThreads = 1;
     std::string folder;
   };
   auto options = std::make_shared<Options>();
@@ -177,8 +246,11 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
   data->add_option("--threshold", options->threshold, "Jaccard threshold")
       ->check(CLI::Range(0.01, 1.0));
   data->add_option("--tokenize-megabytes", options->tokenizeMegabytes,
-                   "Text to tokenise with a small trained sentencepiece model")
+                   "Text to tokenise with each benchmark tokenizer")
       ->check(CLI::PositiveNumber);
+  data->add_option("--tokenize-threads", options->tokenizeThreads,
+                   "Threads encoding with the model tokenizers")
+      ->check(CLI::Range(1, 256));
   data->add_option("--dir", options->folder, "Folder for the generated files (default: temp)");
 
   return {{data, [options] {
@@ -191,6 +263,8 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
               for (const char* ext :
                    {".jsonl", ".json", ".csv", ".corpus.txt", ".spm.model", ".spm.vocab"})
                 fs::remove(stem + ext);
+              fs::remove_all(stem + ".tiny-model");
+              fs::remove_all(stem + ".bpe");
             };
             Words words(2024);
             try {
@@ -200,6 +274,7 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
               benchImport("csv", stem + ".csv", nlohmann::json::object());
               benchNearDuplicates(options->records, options->threads, options->threshold, words);
               benchTokenization(stem, options->tokenizeMegabytes, words);
+              benchModelTokenizers(stem, options->tokenizeMegabytes, options->tokenizeThreads);
             } catch (...) {
               cleanUp();
               throw;

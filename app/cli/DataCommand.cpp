@@ -1,4 +1,6 @@
-// tunebench-cli data import|list|clean|profile|split|export: the data pipeline on a project.
+// tunebench-cli data import|list|clean|profile|preview|split|export: the data pipeline on a
+// project.
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -8,6 +10,7 @@
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
+#include "data/TokenProfile.h"
 #include "store/DatasetVersions.h"
 #include "store/ProjectDatasetImport.h"
 #include "store/ProjectStore.h"
@@ -19,9 +22,11 @@ namespace {
 using store::ProjectStore;
 
 struct DataOptions {
-  std::string project, file, dataset, format, mapping, name, recipe, split, out, preset;
+  std::string project, file, dataset, format, mapping, name, recipe, split, out, preset, model;
   bool skipBadRows = false, json = false;
-  int64_t version = 0;  // 0: the newest
+  int64_t version = 0;    // 0: the newest
+  int64_t maxLength = 0;  // 0: the model's maximum positions, else 2048
+  int64_t row = 0;
   store::SplitRequest splitRequest;
   int bins = 20;
 };
@@ -158,15 +163,74 @@ int cleanDataset(const DataOptions& o) {
   return 0;
 }
 
+std::optional<PromptPreset> presetOption(const DataOptions& o) {
+  if (o.preset.empty()) return std::nullopt;
+  return promptPresetFromName(o.preset);
+}
+
+std::string statsLine(const LengthStats& s) {
+  char line[160];
+  std::snprintf(line, sizeof line, "min %zu, mean %.1f, p50 %zu, p90 %zu, p99 %zu, max %zu", s.min,
+                s.mean, s.p50, s.p90, s.p99, s.max);
+  return line;
+}
+
+void printHistogram(const Histogram& h) {
+  size_t most = 1;
+  for (size_t c : h.counts) most = std::max(most, c);
+  for (size_t i = 0; i < h.counts.size(); ++i) {
+    const bool last = i + 1 == h.counts.size();
+    std::printf("  [%7.0f, %7.0f%c %-40s %zu\n", h.edges[i], h.edges[i + 1], last ? ']' : ')',
+                std::string(h.counts[i] * 40 / most, '#').c_str(), h.counts[i]);
+  }
+}
+
+void printTokenProfile(const TokenProfile& t, const TrainingTokenizer& tokenizer) {
+  std::cout << "tokens with " << tokenizer.file.string() << " (" << t.objective << ", template "
+            << t.preset << ", max length " << t.maxLength << "):\n";
+  for (const auto& [field, s] : t.fields)
+    std::cout << "tokens " << field << ": " << statsLine(s) << "\n";
+  std::cout << "tokens training text: " << statsLine(t.training) << "\n";
+  std::cout << "tokens with loss: " << statsLine(t.lossTokens) << "\n";
+  std::cout << "training text histogram (tokens):\n";
+  printHistogram(t.training.histogram);
+  char share[64];
+  std::snprintf(share, sizeof share, "%.2f%%", 100.0 * t.truncatedShare);
+  std::cout << "truncated at " << t.maxLength << ": " << t.truncated << " of " << t.examples << " ("
+            << share << ")\n";
+  if (t.withoutLoss) std::cout << "no loss left after truncation: " << t.withoutLoss << "\n";
+}
+
+int64_t maxLengthFor(const DataOptions& o, const TrainingTokenizer& tokenizer) {
+  return o.maxLength > 0 ? o.maxLength : defaultMaxLength(tokenizer);
+}
+
 int profile(const DataOptions& o) {
   auto project = openForReading(o.project);
   const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
   TerminalProgress context;
   ProfileOptions options;
   options.bins = o.bins;
-  const auto p = store::profileVersion(project, version.id, options, context);
+  std::optional<TrainingTokenizer> tokenizer;
+  if (!o.model.empty()) tokenizer = openTrainingTokenizer(o.model);
+  const auto loaded = store::loadVersion(project, version.id, context);
+  const auto p = profileDataset(loaded.data, options);
+  std::optional<TokenProfile> tokens;
+  if (tokenizer) {
+    TokenProfileOptions tokenOptions;
+    tokenOptions.bins = o.bins;
+    tokenOptions.maxLength = maxLengthFor(o, *tokenizer);
+    tokenOptions.preset = presetOption(o);
+    tokens = profileTokens(loaded.data, tokenizer->encoder, tokenOptions, &context);
+  }
   if (o.json) {
-    std::cout << p.toJson().dump(2) << "\n";
+    auto json = p.toJson();
+    if (tokens) {
+      json["tokenizer"] = tokenizer->file.string();
+      json["tokens"] = tokens->toJson();
+      json["truncatedShare"] = tokens->truncatedShare;
+    }
+    std::cout << json.dump(2) << "\n";
     return 0;
   }
   std::cout << "version " << version.number << ": " << p.examples << " examples ("
@@ -179,6 +243,69 @@ int profile(const DataOptions& o) {
   if (!p.labels.empty()) std::cout << "imbalance ratio: " << p.imbalanceRatio << "\n";
   std::cout << "exact duplicates: " << p.exactDuplicates << "\n"
             << "empty fields: " << p.emptyFields << "\n";
+  if (tokens) printTokenProfile(*tokens, *tokenizer);
+  return 0;
+}
+
+// Control characters and line breaks inside a piece are shown escaped.
+std::string printable(const std::string& piece) {
+  std::string out;
+  for (unsigned char c : piece) {
+    switch (c) {
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char hex[8];
+          std::snprintf(hex, sizeof hex, "\\x%02x", c);
+          out += hex;
+        } else {
+          out += char(c);
+        }
+    }
+  }
+  return out;
+}
+
+int preview(const DataOptions& o) {
+  const auto tokenizer = openTrainingTokenizer(o.model);
+  auto project = openForReading(o.project);
+  const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
+  TerminalProgress context;
+  const auto loaded = store::loadVersion(project, version.id, context);
+  const int64_t maxLength = maxLengthFor(o, tokenizer);
+  LabelMaskPreview p;
+  try {
+    p = previewLabelMask(loaded.data, size_t(o.row), tokenizer, maxLength, presetOption(o));
+  } catch (const Error& e) {
+    throw UsageError(std::string("--row: ") + e.what());
+  }
+  if (o.json) {
+    auto json = p.toJson();
+    json["row"] = o.row;
+    json["version"] = version.number;
+    json["maxLength"] = maxLength;
+    json["tokenizer"] = tokenizer.file.string();
+    std::cout << json.dump(2) << "\n";
+    return 0;
+  }
+  size_t withLoss = 0;
+  for (bool loss : p.carriesLoss) withLoss += loss;
+  std::cout << "row " << o.row << " of version " << version.number << " (" << p.objective << ", "
+            << p.ids.size() << " tokens, " << withLoss << " with loss";
+  if (p.truncated) std::cout << "; truncated from " << p.untruncatedLength << " at " << maxLength;
+  std::cout << ")\n";
+  std::printf("%6s %8s  %-4s  %s\n", "pos", "id", "loss", "piece");
+  for (size_t i = 0; i < p.ids.size(); ++i)
+    std::printf("%6zu %8lld  %-4s  %s\n", i, static_cast<long long>(p.ids[i]),
+                p.carriesLoss[i] ? "yes" : "-", printable(p.pieces[i]).c_str());
   return 0;
 }
 
@@ -217,11 +344,13 @@ Command addDataCommand(CLI::App& app) {
   auto* list = data->add_subcommand("list", "Datasets and their versions");
   auto* clean = data->add_subcommand("clean", "Apply a cleaning recipe: stores a new version");
   auto* prof = data->add_subcommand("profile", "Counts, lengths, labels and duplicates");
+  auto* previewCmd =
+      data->add_subcommand("preview", "One row as the trainer tokenises it, with its label mask");
   auto* splitCmd = data->add_subcommand("split", "Draw train/validation/test: a new version");
   auto* exportCmd = data->add_subcommand("export", "Write a version as trainer JSON Lines");
-  for (auto* sub : {import, list, clean, prof, splitCmd, exportCmd})
+  for (auto* sub : {import, list, clean, prof, previewCmd, splitCmd, exportCmd})
     sub->add_option("project", o->project, "Project file (*.tbproj)")->required();
-  for (auto* sub : {clean, prof, splitCmd, exportCmd}) {
+  for (auto* sub : {clean, prof, previewCmd, splitCmd, exportCmd}) {
     sub->add_option("dataset", o->dataset, "Dataset name (or id)")->required();
     sub->add_option("--version", o->version, "Version number (default: the newest)")
         ->check(CLI::PositiveNumber);
@@ -239,6 +368,21 @@ Command addDataCommand(CLI::App& app) {
 
   prof->add_option("--bins", o->bins, "Histogram bins")->check(CLI::Range(1, 1000));
   prof->add_flag("--json", o->json, "Print the whole profile as JSON");
+  for (auto* sub : {prof, previewCmd}) {
+    auto* model =
+        sub->add_option("--model", o->model, "Model folder whose tokenizer counts the tokens");
+    if (sub == previewCmd) model->required();
+    sub->add_option("--max-length", o->maxLength,
+                    "Training sequence length (default: the model's maximum positions, or 2048)")
+        ->check(CLI::PositiveNumber)
+        ->needs(model);
+    sub->add_option("--template", o->preset, "alpaca or chatml (default: by dataset kind)")
+        ->check(CLI::IsMember({"alpaca", "chatml"}))
+        ->needs(model);
+  }
+  previewCmd->add_option("--row", o->row, "Row of the version (0-based)")
+      ->check(CLI::NonNegativeNumber);
+  previewCmd->add_flag("--json", o->json, "Print the tokens and their loss flags as JSON");
 
   auto& r = o->splitRequest;
   splitCmd->add_option("--method", r.method, "random, stratified, kfold or group")
@@ -257,12 +401,13 @@ Command addDataCommand(CLI::App& app) {
   exportCmd->add_option("--template", o->preset, "alpaca or chatml (default: by dataset kind)")
       ->check(CLI::IsMember({"alpaca", "chatml"}));
 
-  return {data, [o, import, list, clean, prof, splitCmd] {
+  return {data, [o, import, list, clean, prof, previewCmd, splitCmd] {
             try {
               if (import->parsed()) return importFile(*o);
               if (list->parsed()) return listDatasets(*o);
               if (clean->parsed()) return cleanDataset(*o);
               if (prof->parsed()) return profile(*o);
+              if (previewCmd->parsed()) return preview(*o);
               if (splitCmd->parsed()) return split(*o);
               return exportData(*o);
             } catch (const UsageError& e) {

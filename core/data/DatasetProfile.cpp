@@ -17,7 +17,8 @@ size_t codePoints(const std::string& text) {
   return n;
 }
 
-// The texts of an example by field name.
+}  // namespace
+
 std::vector<std::pair<std::string, const std::string*>> namedTexts(const Example& e,
                                                                    DatasetKind kind) {
   std::vector<std::pair<std::string, const std::string*>> out;
@@ -40,8 +41,6 @@ std::vector<std::pair<std::string, const std::string*>> namedTexts(const Example
   }
   return out;
 }
-
-}  // namespace
 
 Histogram makeHistogram(const std::vector<size_t>& values, int bins) {
   Histogram h;

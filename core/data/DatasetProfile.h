@@ -26,6 +26,11 @@ struct LengthStats {
   nlohmann::json toJson() const;
 };
 
+// The texts of an example by field name, as the profile groups them ("instruction", "input",
+// "output"; a message's role; "prompt", "chosen", "rejected"; "text"). Pointers into `example`.
+std::vector<std::pair<std::string, const std::string*>> namedTexts(const Example& example,
+                                                                   DatasetKind kind);
+
 // Equal-width bins over [min, max] of the values.
 Histogram makeHistogram(const std::vector<size_t>& values, int bins);
 LengthStats lengthStats(std::vector<size_t> values, int bins);

@@ -71,7 +71,14 @@ class CliTest : public QObject {
              qPrintable(r.out));
     QVERIFY2(r.out.contains(QRegularExpression("tokenize .* [0-9]+ tokens .* [0-9]+ tokens/s")),
              qPrintable(r.out));
-    QCOMPARE(QDir(dir.path()).entryList(QDir::Files).size(), 0);  // generated files removed
+    for (const char* tokenizer : {"sentencepiece bpe \\(tiny make-model", "byte-level bpe"})
+      QVERIFY2(
+          r.out.contains(QRegularExpression(
+              QString("tokenize +%1.* [0-9]+ tokens +1 threads .* [0-9]+ tokens/s +[0-9.]+ MiB/s")
+                  .arg(tokenizer))),
+          qPrintable(r.out));
+    QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot).size(),
+             0);  // generated files and folders removed
   }
 
   // make-model trains a sentencepiece tokenizer inside the CLI process, which also prints with

@@ -1,0 +1,218 @@
+#include "data/TokenProfile.h"
+
+#include <fstream>
+
+#include "common/Error.h"
+#include "data/TrainerRecords.h"
+#include "jobs/JobContext.h"
+#include "tokenizer/SentencePieceTokenizer.h"
+#include "tokenizer/TokenizerLoader.h"
+
+namespace tunebench {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// The largest context config.json declares (the names of the families Tunebench loads).
+int64_t configMaxPositions(const fs::path& folder) {
+  const fs::path path = folder / "config.json";
+  if (!fs::exists(path)) return 0;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(path.string() + ": cannot open");
+  nlohmann::json config;
+  try {
+    config = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(path.string() + ": not valid JSON: " + e.what());
+  }
+  for (const char* key : {"max_position_embeddings", "n_positions", "n_ctx"})
+    if (config.is_object() && config.contains(key) && config[key].is_number_integer())
+      return config[key].get<int64_t>();
+  return 0;
+}
+
+// A record as the trainer reads it: SFT takes prompt and response, causal LM the text.
+struct TrainerText {
+  bool sft = false;
+  std::string prompt, response;  // causal LM: the text is in `response`
+};
+
+TrainerText trainerText(const Example& example, DatasetKind kind, PromptPreset preset) {
+  const auto record = trainerRecord(example, kind, preset);
+  TrainerText t;
+  if (record.contains("prompt")) {
+    t.sft = true;
+    t.prompt = record["prompt"].get<std::string>();
+    t.response = record["response"].get<std::string>();
+  } else {
+    t.response = record["text"].get<std::string>();
+  }
+  return t;
+}
+
+// The ids loadTrainingDataset builds, before the cut, and where the loss starts.
+struct Sequence {
+  std::vector<int64_t> ids;
+  size_t promptEnd = 0;  // positions before this carry no loss
+};
+
+Sequence trainerSequence(const TrainerText& t, const TextEncoder& encoder) {
+  Sequence s;
+  if (encoder.bosId >= 0) s.ids.push_back(encoder.bosId);
+  if (t.sft) {
+    for (int64_t id : encoder.encode(t.prompt)) s.ids.push_back(id);
+  }
+  s.promptEnd = s.ids.size();
+  for (int64_t id : encoder.encode(t.response)) s.ids.push_back(id);
+  if (encoder.eosId >= 0) s.ids.push_back(encoder.eosId);
+  return s;
+}
+
+size_t cutLength(size_t length, int64_t maxLength) {
+  return maxLength > 0 ? std::min(length, size_t(maxLength)) : length;
+}
+
+PromptPreset presetFor(DatasetKind kind, std::optional<PromptPreset> preset) {
+  return preset ? *preset : defaultPresetFor(kind);
+}
+
+}  // namespace
+
+TrainingTokenizer openTrainingTokenizer(const fs::path& folder) {
+  TrainingTokenizer t;
+  const fs::path model = folder / "tokenizer.model";
+  if (fs::is_directory(folder) && fs::exists(model)) {
+    // The trainer reads tokenizer.model even when tokenizer.json is there too.
+    t.encoder = encoderForModelFolder(folder.string());
+    const fs::path configPath = folder / "tokenizer_config.json";
+    TokenizerConfig config;
+    const bool hasConfig = fs::exists(configPath);
+    if (hasConfig) config = TokenizerConfig::fromFile(configPath.string());
+    t.tokenizer = SentencePieceTokenizer::fromFile(model.string(), hasConfig ? &config : nullptr);
+    t.file = model;
+    t.maxPositions = config.modelMaxLength.value_or(0);
+  } else {
+    auto loaded = loadTokenizer(folder);  // names the folder and what is missing
+    std::shared_ptr<const Tokenizer> tokenizer = loaded.tokenizer;
+    t.tokenizer = tokenizer;
+    t.file = loaded.file;
+    t.maxPositions = loaded.config.modelMaxLength.value_or(0);
+    t.encoder.encode = [tokenizer](const std::string& text) {
+      const auto ids = tokenizer->encode(text, false);
+      return std::vector<int64_t>(ids.begin(), ids.end());
+    };
+    const auto special = tokenizer->specialIds();
+    const auto withSpecial = tokenizer->encode("a", true);
+    if (special.bos >= 0 && !withSpecial.empty() && withSpecial.front() == special.bos)
+      t.encoder.bosId = special.bos;
+    t.encoder.eosId = special.eos;
+    t.encoder.fingerprint = loaded.file.string();
+  }
+  // tokenizer_config.json often says 1e30 for "no limit".
+  if (t.maxPositions > (int64_t(1) << 24)) t.maxPositions = 0;
+  if (const int64_t positions = configMaxPositions(folder)) t.maxPositions = positions;
+  return t;
+}
+
+int64_t defaultMaxLength(const TrainingTokenizer& tokenizer) {
+  return tokenizer.maxPositions > 0 ? tokenizer.maxPositions : 2048;
+}
+
+TokenProfile profileTokens(const Dataset& dataset, const TextEncoder& encoder,
+                           const TokenProfileOptions& options, JobContext* context) {
+  TokenProfile p;
+  p.examples = dataset.examples.size();
+  p.maxLength = options.maxLength;
+  const PromptPreset preset = presetFor(dataset.kind, options.preset);
+  const bool raw = dataset.kind == DatasetKind::RawText;
+  p.preset = raw ? "none" : promptPresetName(preset);
+  p.objective = raw ? "causal-lm" : "sft";
+  std::map<std::string, std::vector<size_t>> fields;
+  std::vector<size_t> training, loss;
+  training.reserve(p.examples);
+  loss.reserve(p.examples);
+  for (size_t row = 0; row < dataset.examples.size(); ++row) {
+    if (context && row % 256 == 0) {
+      if (context->isCanceled()) break;
+      context->waitIfPaused();
+      context->progress(int64_t(row), int64_t(p.examples), "Tokenising");
+    }
+    const Example& e = dataset.examples[row];
+    try {
+      for (const auto& [field, text] : namedTexts(e, dataset.kind))
+        fields[field].push_back(encoder.encode(*text).size());
+      const auto sequence = trainerSequence(trainerText(e, dataset.kind, preset), encoder);
+      const size_t kept = cutLength(sequence.ids.size(), options.maxLength);
+      training.push_back(sequence.ids.size());
+      loss.push_back(kept > sequence.promptEnd ? kept - sequence.promptEnd : 0);
+      if (kept < sequence.ids.size()) ++p.truncated;
+      if (loss.back() == 0) ++p.withoutLoss;
+    } catch (const Error& err) {
+      throw Error("tokenising row " + std::to_string(row) + ": " + err.what());
+    }
+  }
+  if (context) context->progress(int64_t(training.size()), int64_t(p.examples), "Tokenised");
+  for (auto& [field, values] : fields)
+    p.fields[field] = lengthStats(std::move(values), options.bins);
+  p.training = lengthStats(std::move(training), options.bins);
+  p.lossTokens = lengthStats(std::move(loss), options.bins);
+  if (p.examples > 0) p.truncatedShare = double(p.truncated) / double(p.examples);
+  return p;
+}
+
+nlohmann::json TokenProfile::toJson() const {
+  nlohmann::json perField = nlohmann::json::object();
+  for (const auto& [field, stats] : fields) perField[field] = stats.toJson();
+  return {{"examples", examples},
+          {"maxLength", maxLength},
+          {"template", preset},
+          {"objective", objective},
+          {"fields", perField},
+          {"training", training.toJson()},
+          {"lossTokens", lossTokens.toJson()},
+          {"truncated", truncated},
+          {"truncatedShare", truncatedShare},
+          {"withoutLoss", withoutLoss}};
+}
+
+LabelMaskPreview previewLabelMask(const Dataset& dataset, size_t row,
+                                  const TrainingTokenizer& tokenizer, int64_t maxLength,
+                                  std::optional<PromptPreset> preset) {
+  if (row >= dataset.examples.size())
+    throw Error("row " + std::to_string(row) + " is out of range: " +
+                (dataset.examples.empty()
+                     ? std::string("the dataset has no rows")
+                     : "rows are numbered 0 to " + std::to_string(dataset.examples.size() - 1)));
+  const auto text =
+      trainerText(dataset.examples[row], dataset.kind, presetFor(dataset.kind, preset));
+  const auto sequence = trainerSequence(text, tokenizer.encoder);
+  LabelMaskPreview p;
+  p.objective = text.sft ? "sft" : "causal-lm";
+  p.prompt = text.prompt;
+  p.response = text.response;
+  p.untruncatedLength = sequence.ids.size();
+  const size_t kept = cutLength(sequence.ids.size(), maxLength);
+  p.truncated = kept < sequence.ids.size();
+  p.ids.assign(sequence.ids.begin(), sequence.ids.begin() + std::ptrdiff_t(kept));
+  for (size_t i = 0; i < kept; ++i) {
+    p.pieces.push_back(tokenizer.tokenizer->idToToken(int(p.ids[i])));
+    p.carriesLoss.push_back(i >= sequence.promptEnd);
+  }
+  return p;
+}
+
+nlohmann::json LabelMaskPreview::toJson() const {
+  nlohmann::json tokens = nlohmann::json::array();
+  for (size_t i = 0; i < ids.size(); ++i)
+    tokens.push_back({{"id", ids[i]}, {"piece", pieces[i]}, {"loss", bool(carriesLoss[i])}});
+  return {{"objective", objective},
+          {"prompt", prompt},
+          {"response", response},
+          {"length", ids.size()},
+          {"untruncatedLength", untruncatedLength},
+          {"truncated", truncated},
+          {"tokens", tokens}};
+}
+
+}  // namespace tunebench
