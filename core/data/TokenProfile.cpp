@@ -5,7 +5,6 @@
 #include "common/Error.h"
 #include "data/TrainerRecords.h"
 #include "jobs/JobContext.h"
-#include "tokenizer/SentencePieceTokenizer.h"
 #include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench {
@@ -81,34 +80,11 @@ PromptPreset presetFor(DatasetKind kind, std::optional<PromptPreset> preset) {
 
 TrainingTokenizer openTrainingTokenizer(const fs::path& folder) {
   TrainingTokenizer t;
-  const fs::path model = folder / "tokenizer.model";
-  if (fs::is_directory(folder) && fs::exists(model)) {
-    // The trainer reads tokenizer.model even when tokenizer.json is there too.
-    t.encoder = encoderForModelFolder(folder.string());
-    const fs::path configPath = folder / "tokenizer_config.json";
-    TokenizerConfig config;
-    const bool hasConfig = fs::exists(configPath);
-    if (hasConfig) config = TokenizerConfig::fromFile(configPath.string());
-    t.tokenizer = SentencePieceTokenizer::fromFile(model.string(), hasConfig ? &config : nullptr);
-    t.file = model;
-    t.maxPositions = config.modelMaxLength.value_or(0);
-  } else {
-    auto loaded = loadTokenizer(folder);  // names the folder and what is missing
-    std::shared_ptr<const Tokenizer> tokenizer = loaded.tokenizer;
-    t.tokenizer = tokenizer;
-    t.file = loaded.file;
-    t.maxPositions = loaded.config.modelMaxLength.value_or(0);
-    t.encoder.encode = [tokenizer](const std::string& text) {
-      const auto ids = tokenizer->encode(text, false);
-      return std::vector<int64_t>(ids.begin(), ids.end());
-    };
-    const auto special = tokenizer->specialIds();
-    const auto withSpecial = tokenizer->encode("a", true);
-    if (special.bos >= 0 && !withSpecial.empty() && withSpecial.front() == special.bos)
-      t.encoder.bosId = special.bos;
-    t.encoder.eosId = special.eos;
-    t.encoder.fingerprint = loaded.file.string();
-  }
+  const auto loaded = loadTokenizer(folder);  // names the folder and what is missing
+  t.encoder = encoderForModelFolder(folder.string());  // the trainer's own encoding
+  t.tokenizer = t.encoder.tokenizer;
+  t.file = loaded.file;
+  t.maxPositions = loaded.config.modelMaxLength.value_or(0);
   // tokenizer_config.json often says 1e30 for "no limit".
   if (t.maxPositions > (int64_t(1) << 24)) t.maxPositions = 0;
   if (const int64_t positions = configMaxPositions(folder)) t.maxPositions = positions;

@@ -31,9 +31,9 @@ struct TrainingTokenizer {
   int64_t maxPositions = 0;                    // from config.json, else tokenizer_config.json; 0
 };
 
-// With a tokenizer.model (the file the trainer reads) its sentencepiece ids are used as the trainer
-// uses them; a folder with only tokenizer.json is encoded without the special tokens its rules add,
-// with its BOS and EOS around the sequence. Throws tunebench::Error naming the folder.
+// The tokenizer the trainer encodes with (encoderForModelFolder: tokenizer.json or
+// tokenizer.model), so that profiles and previews show the trainer's ids. Throws
+// tunebench::Error naming the folder.
 TrainingTokenizer openTrainingTokenizer(const std::filesystem::path& folder);
 
 // The default --max-length: the model's maximum positions, else 2048.

@@ -15,6 +15,8 @@
 #include <thread>
 
 #include "MainWindow.h"
+#include "demo/StarterModel.h"
+#include "model/ModelFactory.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelDescriptionView.h"
@@ -101,6 +103,29 @@ class ModelPanelTest : public QObject {
     QCoreApplication::setOrganizationName(QStringLiteral("TunebenchTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_model_panel"));
     QSettings().clear();
+  }
+
+  // A starter already built (here a random model marked as one, to keep the test short) is
+  // described and registered without being built again.
+  void builtInStarterIsOfferedToTheProject() {
+    Project project;
+    QVERIFY(project.open());
+    MainWindow& window = *project.window;
+    window.showStage(1);
+    const QString folder = project.dir.filePath("starter-v1");
+    tunebench::makeRandomModel({"llama", "tiny", folder.toStdString(), 2});
+    writeFile(folder + "/starter.json",
+              QByteArray("{\"recipe_version\": ") +
+                  QByteArray::number(tunebench::kStarterRecipeVersion) + "}");
+    QVERIFY(tunebench::isStarterModelReady(folder.toStdString()));
+    ModelPanel* panel = window.modelPanel();
+    QVERIFY(panel->findChild<QPushButton*>(QStringLiteral("starterModelButton"))->isEnabled());
+    QSignalSpy shown(panel, &ModelPanel::descriptionShown);
+    panel->useBuiltInStarter(folder);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, 60000);
+    QCOMPARE(panel->view()->fact("Architecture"), QStringLiteral("LlamaForCausalLM"));
+    QTRY_COMPARE(window.session()->snapshot().models.size(), size_t(1));
+    QCOMPARE(window.session()->snapshot().models.front().folder, folder);
   }
 
   void starterModelIsDescribedRegisteredAndReopened() {

@@ -15,7 +15,7 @@ namespace tunebench::ui {
 
 StarterModelDialog::StarterModelDialog(const QString& suggestedFolder, QWidget* parent)
     : QDialog(parent) {
-  setWindowTitle(tr("Create Starter Model"));
+  setWindowTitle(tr("Create Random Model"));
   auto* form = new QFormLayout(this);
   auto* intro = new QLabel(
       tr("A randomly initialised model with a tokenizer trained here: for trying the workflow "
