@@ -59,12 +59,14 @@ DemoTask makeDemoTask(uint64_t seed, int64_t index) {
   switch (uniform(random, 0, 4)) {
     case 0: {
       const int metres = uniform(random, 1, 999);
-      return {"Convert " + std::to_string(metres) + " metres to centimetres.",
+      return {"Convert " + std::to_string(metres) + (metres == 1 ? " metre" : " metres") +
+                  " to centimetres.",
               std::to_string(metres * 100) + " centimetres"};
     }
     case 1: {
       const int kilograms = uniform(random, 1, 999);
-      return {"Convert " + std::to_string(kilograms) + " kilograms to grams.",
+      return {"Convert " + std::to_string(kilograms) +
+                  (kilograms == 1 ? " kilogram" : " kilograms") + " to grams.",
               std::to_string(kilograms * 1000) + " grams"};
     }
     case 2: {

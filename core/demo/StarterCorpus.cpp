@@ -21,11 +21,13 @@ class SkillWriter {
     switch (number(0, 4)) {
       case 0: {
         const int m = number(1, 999);
-        return std::to_string(m) + " metres is " + std::to_string(m * 100) + " centimetres.";
+        return std::to_string(m) + (m == 1 ? " metre" : " metres") + " is " +
+               std::to_string(m * 100) + " centimetres.";
       }
       case 1: {
         const int kg = number(1, 999);
-        return std::to_string(kg) + " kilograms is " + std::to_string(kg * 1000) + " grams.";
+        return std::to_string(kg) + (kg == 1 ? " kilogram" : " kilograms") + " is " +
+               std::to_string(kg * 1000) + " grams.";
       }
       case 2: {
         const int a = number(0, 9), b = number(0, 9);

@@ -26,6 +26,7 @@
 #include "store/MetricRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
+#include "tokenizer/TokenizerLoader.h"
 
 using namespace tunebench;
 namespace fs = std::filesystem;
@@ -126,6 +127,28 @@ class DemoTest : public QObject {
     for (const auto& row : readRows(preferences))
       if (!row["chosen"].get<std::string>().empty())
         QVERIFY(row["chosen"] != row["rejected"]);
+  }
+
+  // Same seed, same steps, same threads: the same weights, byte for byte.
+  void starterModelIsDeterministic() {
+    BasicJobContext context;
+    std::vector<std::string> weights;
+    for (const char* name : {"again-1", "again-2"}) {
+      StarterModelOptions options;
+      options.folder = dir_.filePath(name).toStdString();
+      options.steps = 3;
+      options.threads = 1;
+      QVERIFY(makeStarterModel(options, context));
+      weights.push_back(readFile(fs::path(options.folder) / "model.safetensors"));
+      // (tokenizer.model records its training paths, so the pieces are compared.)
+      const auto made = loadTokenizer(options.folder).tokenizer;
+      const auto first = loadTokenizer(starter_).tokenizer;
+      QCOMPARE(made->vocabSize(), first->vocabSize());
+      for (int id = 0; id < made->vocabSize(); ++id)
+        QCOMPARE(made->idToToken(id), first->idToToken(id));
+    }
+    QVERIFY(!weights[0].empty());
+    QVERIFY(weights[0] == weights[1]);
   }
 
   void starterModelIsMarkedReady() {
