@@ -27,6 +27,7 @@ Command addEvaluateCommand(CLI::App& app);
 Command addDataCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addDemoCommand(CLI::App& app);
+Command addAdaptersCommand(CLI::App& app);
 
 // The benchmarks under `tunebench-cli bench`, one adder per area.
 std::vector<Command> addModelBenchmarks(CLI::App& bench);

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
       tunebench::cli::addDataCommand(app),
       tunebench::cli::addBenchCommand(app),
       tunebench::cli::addDemoCommand(app),
+      tunebench::cli::addAdaptersCommand(app),
   };
 
   if (argc > 1 && argv[1][0] != '-') {

@@ -8,6 +8,7 @@
 #include "common/Sha256.h"
 #include "jobs/JobContext.h"
 #include "model/CheckpointFolder.h"
+#include "chat/ChatTemplate.h"
 #include "tokenizer/SentencePieceProcessor.h"
 
 namespace tunebench {
@@ -119,6 +120,24 @@ std::string fingerprint(const fs::path& folder, const std::vector<std::string>& 
 
 }  // namespace
 
+namespace {
+
+// What the trainer and the chat front ends will feed the model, shown before anyone trains.
+void renderChatSample(const fs::path& folder, ModelDescription& d) {
+  d.chatSampleSource = d.hasChatTemplate ? "tokenizer_config.json" : "preset chatml";
+  try {
+    const auto loaded = loadTokenizer(folder);
+    const std::vector<ChatMessage> sample = {{"system", "You are a helpful assistant."},
+                                             {"user", "What is 2 plus 3?"},
+                                             {"assistant", "5"}};
+    d.chatSample = chatTemplateFor(loaded).render(sample, chatOptionsFor(loaded));
+  } catch (const std::exception& e) {
+    d.chatSample = std::string("cannot render a sample: ") + e.what();
+  }
+}
+
+}  // namespace
+
 ModelDescription describeModelFolder(const std::string& folderPath, const DescribeOptions& options,
                                      JobContext* context) {
   ModelDescription d;
@@ -167,6 +186,7 @@ ModelDescription describeModelFolder(const std::string& folderPath, const Descri
   const auto tokenizerConfig = readTokenizerConfig(folder, d.problems);
   d.specialTokens = specialTokens(folder, d.config, tokenizerConfig);
   d.hasChatTemplate = tokenizerConfig.contains("chat_template");
+  if (!d.tokenizerType.empty()) renderChatSample(folder, d);
 
   if (options.fingerprint && d.usable()) {
     try {

@@ -29,6 +29,10 @@ struct ModelDescription {
   std::string tokenizerType;                      // empty when the folder has none
   std::vector<SpecialToken> specialTokens;
   bool hasChatTemplate = false;
+  // A short conversation rendered with the model's chat template (or the ChatML preset when it
+  // has none), or why it could not be rendered; empty without a usable tokenizer.
+  std::string chatSample;
+  std::string chatSampleSource;  // "tokenizer_config.json" or "preset chatml"
   std::string sha256;  // fingerprint of config.json and the weight files, when asked for
   std::vector<std::string> problems;
 

@@ -107,6 +107,40 @@ class CliEvaluateTest : public QObject {
     QVERIFY2(missing.err.contains("nowhere"), qPrintable(missing.err));
   }
 
+  // `adapters inspect|merge` on the adapter the previous case trained: the merged folder generates
+  // what the base model with the adapter applied generates (merged vs unmerged LoRA).
+  void adaptersInspectAndMerge() {
+    const QString adapter = dir_.filePath("run/adapter");
+    if (!QFile::exists(adapter + "/adapter_config.json")) QSKIP("needs the trained adapter");
+    const auto inspect = runCli({"adapters", "inspect", "--adapter", adapter, "--model", model_});
+    EXPECT_EXIT(inspect, 0);
+    QVERIFY2(inspect.out.contains("rank: 4"), qPrintable(inspect.out));
+    QVERIFY2(inspect.out.contains("fits "), qPrintable(inspect.out));
+
+    const QString merged = dir_.filePath("merged");
+    EXPECT_EXIT(runCli({"adapters", "merge", "--adapter", adapter, "--model", model_, "--out",
+                        merged}),
+                0);
+    QVERIFY(QFile::exists(merged + "/model.safetensors"));
+    QVERIFY(QFile::exists(merged + "/tokenizer.model"));
+    const QStringList prompt{"--prompt", "What is 2 plus 3?", "--max-new-tokens", "6",
+                             "--threads", "1"};
+    const auto fromMerged = runCli(QStringList{"generate", "--model", merged} + prompt);
+    const auto withAdapter =
+        runCli(QStringList{"generate", "--model", model_, "--adapter", adapter} + prompt);
+    EXPECT_EXIT(fromMerged, 0);
+    EXPECT_EXIT(withAdapter, 0);
+    QCOMPARE(fromMerged.out, withAdapter.out);
+
+    const auto again = runCli({"adapters", "merge", "--adapter", adapter, "--model", model_,
+                               "--out", merged});
+    EXPECT_EXIT(again, 1);
+    QVERIFY2(again.err.contains("not empty"), qPrintable(again.err));
+    const auto missing = runCli({"adapters", "inspect", "--adapter", dir_.filePath("nowhere")});
+    EXPECT_EXIT(missing, 1);
+    QVERIFY2(missing.err.contains("adapter_config.json"), qPrintable(missing.err));
+  }
+
   void badInputIsReported() {
     const auto bad = write(dir_, "bad.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}\n{oops\n");
     auto r = runCli({"evaluate", "--model", model_, "--data", bad});

@@ -134,6 +134,11 @@ class ModelDescriptionTest : public QObject {
     QCOMPARE(d.checkpointFiles, size_t(1));
     QCOMPARE(d.dtypeElements.at("F32"), uint64_t(d.config->parameterCount()));
     QCOMPARE(d.sha256.size(), size_t(64));
+    // No chat template of its own: the sample is rendered with the ChatML preset.
+    QCOMPARE(d.chatSampleSource, std::string("preset chatml"));
+    QVERIFY2(d.chatSample.find("<|im_start|>user\nWhat is 2 plus 3?<|im_end|>") !=
+                 std::string::npos,
+             d.chatSample.c_str());
     QCOMPARE(d.specialTokens.at(0).role, std::string("bos"));
     QCOMPARE(d.specialTokens.at(0).text, std::string("<s>"));
     QCOMPARE(d.specialTokens.at(0).id.value_or(-1), int64_t(1));
@@ -158,6 +163,24 @@ class ModelDescriptionTest : public QObject {
     } catch (const Error& e) {
       QVERIFY(std::string(e.what()).find("not empty") != std::string::npos);
     }
+  }
+
+  // Qwen2 models carry their ChatML template in tokenizer_config.json; a broken template is
+  // reported in the sample, not as a crash.
+  void chatSampleUsesTheModelsTemplate() {
+    QTemporaryDir dir;
+    const std::string folder = dir.filePath("qwen").toStdString();
+    makeRandomModel({"qwen2", "tiny", folder, 1});
+    auto d = describeModelFolder(folder);
+    QVERIFY(d.hasChatTemplate);
+    QCOMPARE(d.chatSampleSource, std::string("tokenizer_config.json"));
+    QVERIFY2(d.chatSample.find("<|im_start|>assistant\n5<|im_end|>") != std::string::npos,
+             d.chatSample.c_str());
+    auto config = nlohmann::json::parse(std::ifstream(folder + "/tokenizer_config.json"));
+    config["chat_template"] = "{% for m in messages %}{{ m.content ";
+    std::ofstream(folder + "/tokenizer_config.json") << config.dump();
+    d = describeModelFolder(folder);
+    QVERIFY2(d.chatSample.rfind("cannot render a sample", 0) == 0, d.chatSample.c_str());
   }
 
   void canceledStarterModelLeavesNothing() {

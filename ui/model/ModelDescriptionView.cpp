@@ -143,6 +143,9 @@ void ModelDescriptionView::showDescription(const ModelDescription& d) {
   setFact(tr("Special tokens"), specialTokensText(d));
   setFact(tr("Chat template"), d.hasChatTemplate ? tr("in tokenizer_config.json")
                                                  : tr("none (a built-in preset will be offered)"));
+  if (!d.chatSample.empty())
+    setFact(tr("Chat sample (%1)").arg(QString::fromStdString(d.chatSampleSource)),
+            QString::fromStdString(d.chatSample));
   if (!d.sha256.empty()) setFact(tr("Fingerprint (SHA-256)"), QString::fromStdString(d.sha256));
 
   if (!d.config) return;
