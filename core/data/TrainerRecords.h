@@ -17,6 +17,8 @@ PromptPreset defaultPresetFor(DatasetKind kind);
 
 // The response is the last trainable span of the rendering; everything before it (earlier
 // assistant turns of a conversation included) is the prompt, since the trainer masks one prompt.
+// Preference records also carry "chosen" and "rejected" (each answer as rendered after the
+// shared prompt): the prompt/chosen/rejected layout preference trainers such as DPO read.
 nlohmann::json trainerRecord(const Example& example, DatasetKind kind, PromptPreset preset);
 
 }  // namespace tunebench

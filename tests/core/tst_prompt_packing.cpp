@@ -4,6 +4,7 @@
 
 #include "common/Error.h"
 #include "data/TokenPacking.h"
+#include "data/TrainerRecords.h"
 
 using tunebench::DatasetKind;
 using tunebench::TextSegment;
@@ -75,6 +76,33 @@ class PromptPackingTest : public QObject {
     QCOMPARE(rejected[1], (TextSegment{"bad<|im_end|>", true}));
     const auto alpaca = tunebench::renderPreferencePair(e, tunebench::PromptPreset::Alpaca);
     QCOMPARE(alpaca.first.back(), (TextSegment{"good", true}));
+  }
+
+  // Exported preference records carry the shared prompt and both rendered answers (DPO layout);
+  // the SFT fields train on the chosen answer.
+  void preferenceRecordsHoldBothAnswers() {
+    tunebench::Example e;
+    e.messages = {{"user", "Q"}};
+    e.chosen = {{"assistant", "good"}};
+    e.rejected = {{"assistant", "bad"}};
+    const auto record =
+        tunebench::trainerRecord(e, DatasetKind::Preference, tunebench::PromptPreset::ChatML);
+    QCOMPARE(record["prompt"].get<std::string>(),
+             std::string("<|im_start|>user\nQ<|im_end|>\n<|im_start|>assistant\n"));
+    QCOMPARE(record["chosen"].get<std::string>(), std::string("good<|im_end|>"));
+    QCOMPARE(record["rejected"].get<std::string>(), std::string("bad<|im_end|>"));
+    QCOMPARE(record["response"], record["chosen"]);
+    const auto alpaca =
+        tunebench::trainerRecord(e, DatasetKind::Preference, tunebench::PromptPreset::Alpaca);
+    QCOMPARE(alpaca["chosen"].get<std::string>(), std::string("good"));
+    QCOMPARE(alpaca["rejected"].get<std::string>(), std::string("bad"));
+    // Other kinds keep the SFT fields only.
+    tunebench::Example instruction;
+    instruction.instruction = "Say hi";
+    instruction.output = "hi";
+    QVERIFY(!tunebench::trainerRecord(instruction, DatasetKind::Instruction,
+                                      tunebench::PromptPreset::Alpaca)
+                 .contains("chosen"));
   }
 
   void rawTextIsAllTrainable() {
