@@ -11,7 +11,7 @@
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
-#include "data/LineReader.h"
+#include "data/JsonLinesRecords.h"
 #include "model/Generation.h"
 #include "model/ModelFolder.h"
 #include "peft/PeftAdapterFiles.h"
@@ -32,14 +32,6 @@ std::string trimmed(const std::string& text) {
   if (first == std::string::npos) return {};
   const size_t last = text.find_last_not_of(kWhitespace);
   return text.substr(first, last - first + 1);
-}
-
-std::string requiredText(const nlohmann::json& record, const std::string& field,
-                         const std::string& where) {
-  const auto found = record.find(field);
-  if (found == record.end()) throw Error(where + ": field '" + field + "' is missing");
-  if (!found->is_string()) throw Error(where + ": field '" + field + "' is not a string");
-  return found->get<std::string>();
 }
 
 // Turns generated ids into text with the tokenizer the training encoder encodes with.
@@ -155,23 +147,12 @@ bool answersMatch(const std::string& generated, const std::string& reference) {
 std::vector<EvalExample> loadEvalExamples(const std::string& path, const std::string& promptField,
                                           const std::string& responseField) {
   std::vector<EvalExample> examples;
-  LineReader reader(path, 64u << 20);
-  std::string line;
-  while (reader.next(line)) {
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::string where = path + ": line " + std::to_string(reader.lineNumber());
-    nlohmann::json record;
-    try {
-      record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(where + ": bad JSON: " + e.what());
-    }
-    if (!record.is_object()) throw Error(where + ": expected a JSON object");
+  readJsonLinesObjects(path, [&](const nlohmann::json& record, const std::string& where) {
     EvalExample example;
-    example.prompt = requiredText(record, promptField, where);
-    example.reference = requiredText(record, responseField, where);
+    example.prompt = requiredTextField(record, promptField, where);
+    example.reference = requiredTextField(record, responseField, where);
     examples.push_back(std::move(example));
-  }
+  });
   if (examples.empty()) throw Error(path + " has no examples");
   return examples;
 }

@@ -6,21 +6,10 @@
 
 #include "common/Error.h"
 #include "common/Sha256.h"
-#include "data/LineReader.h"
+#include "data/JsonLinesRecords.h"
 #include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench {
-
-namespace {
-
-std::string requiredText(const nlohmann::json& record, const std::string& field,
-                         const std::string& where) {
-  if (!record.contains(field)) throw Error(where + ": field '" + field + "' is missing");
-  if (!record[field].is_string()) throw Error(where + ": field '" + field + "' is not a string");
-  return record[field].get<std::string>();
-}
-
-}  // namespace
 
 TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
                                     Objective objective, const TextEncoder& encoder) {
@@ -30,32 +19,22 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
   fingerprint.update(std::to_string(static_cast<int>(objective)) + "|" + data.textField + "|" +
                      data.promptField + "|" + data.responseField + "|" +
                      std::to_string(data.maxLength) + "|" + (data.packing ? "packed" : "rows") + "\n");
-  LineReader reader(path, 64u << 20);
-  std::string line;
-  while (reader.next(line)) {
+  auto onLine = [&](const std::string& line) {
     fingerprint.update(line);
     fingerprint.update("\n");
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::string where = path + ": line " + std::to_string(reader.lineNumber());
-    nlohmann::json record;
-    try {
-      record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(where + ": bad JSON: " + e.what());
-    }
-    if (!record.is_object()) throw Error(where + ": expected a JSON object");
-
+  };
+  readJsonLinesObjects(path, [&](const nlohmann::json& record, const std::string& where) {
     TokenizedExample example;
     if (encoder.bosId >= 0) example.ids.push_back(encoder.bosId);
     size_t promptEnd = example.ids.size();
     if (objective == Objective::Sft) {
-      for (int64_t id : encoder.encode(requiredText(record, data.promptField, where)))
+      for (int64_t id : encoder.encode(requiredTextField(record, data.promptField, where)))
         example.ids.push_back(id);
       promptEnd = example.ids.size();
-      for (int64_t id : encoder.encode(requiredText(record, data.responseField, where)))
+      for (int64_t id : encoder.encode(requiredTextField(record, data.responseField, where)))
         example.ids.push_back(id);
     } else {
-      for (int64_t id : encoder.encode(requiredText(record, data.textField, where)))
+      for (int64_t id : encoder.encode(requiredTextField(record, data.textField, where)))
         example.ids.push_back(id);
     }
     if (encoder.eosId >= 0) example.ids.push_back(encoder.eosId);
@@ -67,9 +46,9 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
     // No loss on the prompt: SFT learns the response only.
     for (size_t i = 0; i < std::min(promptEnd, example.labels.size()); ++i)
       example.labels[i] = kIgnoredLabel;
-    if (example.ids.size() < 2) continue;  // nothing to predict
+    if (example.ids.size() < 2) return;  // nothing to predict
     dataset.examples.push_back(std::move(example));
-  }
+  }, onLine);
   if (dataset.examples.empty()) throw Error(path + " has no usable examples");
   if (data.packing) dataset.examples = packExamples(dataset.examples, data.maxLength);
   dataset.fingerprint = fingerprint.hexDigest();
