@@ -44,7 +44,7 @@ class TrainingCrashTest : public QObject {
     file.open(QIODevice::WriteOnly);
     file.write(QString("{\"model\": \"%1\", \"output\": \"%2\", \"data\": {\"train\": \"%3\", \"max_length\": 32},"
                        " \"optimizer\": {\"name\": \"adam\", \"lr\": 0.002}, \"batch_size\": 2,"
-                       " \"epochs\": 3, \"checkpoint_every\": 3, \"keep_checkpoints\": 2, \"threads\": 1}")
+                       " \"epochs\": 12, \"checkpoint_every\": 3, \"keep_checkpoints\": 2, \"threads\": 1}")
                    .arg(dir_.filePath("model"), output, dir_.filePath("train.jsonl"))
                    .toUtf8());
     return path;
