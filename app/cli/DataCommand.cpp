@@ -163,9 +163,14 @@ int cleanDataset(const DataOptions& o) {
   return 0;
 }
 
-std::optional<PromptPreset> presetOption(const DataOptions& o) {
+// --template: a preset by name, or "model" for the --model folder's own chat template.
+std::optional<TrainingTextFormat> formatOption(const DataOptions& o) {
   if (o.preset.empty()) return std::nullopt;
-  return promptPresetFromName(o.preset);
+  if (o.preset == "model") {
+    if (o.model.empty()) throw UsageError("--template model needs --model DIR");
+    return TrainingTextFormat::fromModelFolder(o.model);
+  }
+  return TrainingTextFormat(promptPresetFromName(o.preset));
 }
 
 std::string statsLine(const LengthStats& s) {
@@ -220,7 +225,7 @@ int profile(const DataOptions& o) {
     TokenProfileOptions tokenOptions;
     tokenOptions.bins = o.bins;
     tokenOptions.maxLength = maxLengthFor(o, *tokenizer);
-    tokenOptions.preset = presetOption(o);
+    tokenOptions.format = formatOption(o);
     tokens = profileTokens(loaded.data, tokenizer->encoder, tokenOptions, &context);
   }
   if (o.json) {
@@ -283,7 +288,7 @@ int preview(const DataOptions& o) {
   const int64_t maxLength = maxLengthFor(o, tokenizer);
   LabelMaskPreview p;
   try {
-    p = previewLabelMask(loaded.data, size_t(o.row), tokenizer, maxLength, presetOption(o));
+    p = previewLabelMask(loaded.data, size_t(o.row), tokenizer, maxLength, formatOption(o));
   } catch (const Error& e) {
     throw UsageError(std::string("--row: ") + e.what());
   }
@@ -326,10 +331,9 @@ int split(const DataOptions& o) {
 int exportData(const DataOptions& o) {
   auto project = openForReading(o.project);
   const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
-  std::optional<PromptPreset> preset;
-  if (!o.preset.empty()) preset = promptPresetFromName(o.preset);
+  const auto format = formatOption(o);
   TerminalProgress context;
-  const auto count = store::exportVersion(project, version.id, o.split, o.out, preset, context);
+  const auto count = store::exportVersion(project, version.id, o.split, o.out, format, context);
   std::cout << "wrote " << count << " records to " << o.out << "\n";
   return 0;
 }
@@ -376,8 +380,10 @@ Command addDataCommand(CLI::App& app) {
                     "Training sequence length (default: the model's maximum positions, or 2048)")
         ->check(CLI::PositiveNumber)
         ->needs(model);
-    sub->add_option("--template", o->preset, "alpaca or chatml (default: by dataset kind)")
-        ->check(CLI::IsMember({"alpaca", "chatml"}))
+    sub->add_option("--template", o->preset,
+                    "alpaca, chatml, or model: the model's own chat template (default: by "
+                    "dataset kind)")
+        ->check(CLI::IsMember({"alpaca", "chatml", "model"}))
         ->needs(model);
   }
   previewCmd->add_option("--row", o->row, "Row of the version (0-based)")
@@ -398,8 +404,13 @@ Command addDataCommand(CLI::App& app) {
   exportCmd->add_option("--split", o->split, "train, validation or test (default: all rows)")
       ->check(CLI::IsMember({"train", "validation", "test"}));
   exportCmd->add_option("--out", o->out, "Output file (.jsonl)")->required();
-  exportCmd->add_option("--template", o->preset, "alpaca or chatml (default: by dataset kind)")
-      ->check(CLI::IsMember({"alpaca", "chatml"}));
+  exportCmd->add_option("--model", o->model,
+                        "Model folder whose chat template renders the records (--template model)");
+  exportCmd
+      ->add_option("--template", o->preset,
+                   "alpaca, chatml, or model: the --model folder's own chat template (default: by "
+                   "dataset kind)")
+      ->check(CLI::IsMember({"alpaca", "chatml", "model"}));
 
   return {data, [o, import, list, clean, prof, previewCmd, splitCmd] {
             try {

@@ -37,8 +37,9 @@ struct TrainerText {
   std::string prompt, response;  // causal LM: the text is in `response`
 };
 
-TrainerText trainerText(const Example& example, DatasetKind kind, PromptPreset preset) {
-  const auto record = trainerRecord(example, kind, preset);
+TrainerText trainerText(const Example& example, DatasetKind kind,
+                        const TrainingTextFormat& format) {
+  const auto record = trainerRecord(example, kind, format);
   TrainerText t;
   if (record.contains("prompt")) {
     t.sft = true;
@@ -72,8 +73,10 @@ size_t cutLength(size_t length, int64_t maxLength) {
   return maxLength > 0 ? std::min(length, size_t(maxLength)) : length;
 }
 
-PromptPreset presetFor(DatasetKind kind, std::optional<PromptPreset> preset) {
-  return preset ? *preset : defaultPresetFor(kind);
+TrainingTextFormat formatFor(DatasetKind kind, const std::optional<TrainingTextFormat>& format,
+                             std::optional<PromptPreset> preset) {
+  if (format) return *format;
+  return TrainingTextFormat(preset ? *preset : defaultPresetFor(kind));
 }
 
 }  // namespace
@@ -100,9 +103,9 @@ TokenProfile profileTokens(const Dataset& dataset, const TextEncoder& encoder,
   TokenProfile p;
   p.examples = dataset.examples.size();
   p.maxLength = options.maxLength;
-  const PromptPreset preset = presetFor(dataset.kind, options.preset);
+  const auto format = formatFor(dataset.kind, options.format, options.preset);
   const bool raw = dataset.kind == DatasetKind::RawText;
-  p.preset = raw ? "none" : promptPresetName(preset);
+  p.preset = raw ? "none" : format.name();
   p.objective = raw ? "causal-lm" : "sft";
   std::map<std::string, std::vector<size_t>> fields;
   std::vector<size_t> training, loss;
@@ -118,7 +121,7 @@ TokenProfile profileTokens(const Dataset& dataset, const TextEncoder& encoder,
     try {
       for (const auto& [field, text] : namedTexts(e, dataset.kind))
         fields[field].push_back(encoder.encode(*text).size());
-      const auto sequence = trainerSequence(trainerText(e, dataset.kind, preset), encoder);
+      const auto sequence = trainerSequence(trainerText(e, dataset.kind, format), encoder);
       const size_t kept = cutLength(sequence.ids.size(), options.maxLength);
       training.push_back(sequence.ids.size());
       loss.push_back(kept > sequence.promptEnd ? kept - sequence.promptEnd : 0);
@@ -154,14 +157,14 @@ nlohmann::json TokenProfile::toJson() const {
 
 LabelMaskPreview previewLabelMask(const Dataset& dataset, size_t row,
                                   const TrainingTokenizer& tokenizer, int64_t maxLength,
-                                  std::optional<PromptPreset> preset) {
+                                  const std::optional<TrainingTextFormat>& format) {
   if (row >= dataset.examples.size())
     throw Error("row " + std::to_string(row) + " is out of range: " +
                 (dataset.examples.empty()
                      ? std::string("the dataset has no rows")
                      : "rows are numbered 0 to " + std::to_string(dataset.examples.size() - 1)));
-  const auto text =
-      trainerText(dataset.examples[row], dataset.kind, presetFor(dataset.kind, preset));
+  const auto text = trainerText(dataset.examples[row], dataset.kind,
+                                formatFor(dataset.kind, format, std::nullopt));
   const auto sequence = trainerSequence(text, tokenizer.encoder);
   LabelMaskPreview p;
   p.objective = text.sft ? "sft" : "causal-lm";

@@ -16,6 +16,7 @@
 
 #include "data/DatasetProfile.h"
 #include "data/PromptFormat.h"
+#include "data/TrainingTextFormat.h"
 #include "tokenizer/Tokenizer.h"
 #include "train/TrainingData.h"
 
@@ -43,12 +44,13 @@ struct TokenProfileOptions {
   int bins = 20;
   int64_t maxLength = 2048;            // sequences longer than this are cut by the trainer
   std::optional<PromptPreset> preset;  // default: defaultPresetFor(kind)
+  std::optional<TrainingTextFormat> format;  // a model's chat template; overrides preset
 };
 
 struct TokenProfile {
   size_t examples = 0;
   int64_t maxLength = 0;
-  std::string preset;                         // "alpaca", "chatml"; "none" for raw text
+  std::string preset;  // "alpaca", "chatml", "chat template of ..."; "none" for raw text
   std::string objective;                      // "sft" or "causal-lm": how the records train
   std::map<std::string, LengthStats> fields;  // tokens of each field's text, no special tokens
   LengthStats training;                       // the trainer's sequence before truncation
@@ -81,6 +83,6 @@ struct LabelMaskPreview {
 // `row` indexes dataset.examples; throws tunebench::Error when it is out of range.
 LabelMaskPreview previewLabelMask(const Dataset& dataset, size_t row,
                                   const TrainingTokenizer& tokenizer, int64_t maxLength,
-                                  std::optional<PromptPreset> preset = std::nullopt);
+                                  const std::optional<TrainingTextFormat>& format = std::nullopt);
 
 }  // namespace tunebench

@@ -32,14 +32,19 @@ SplitRendering splitRendering(const std::vector<TextSegment>& segments) {
 }  // namespace
 
 nlohmann::json trainerRecord(const Example& example, DatasetKind kind, PromptPreset preset) {
+  return trainerRecord(example, kind, TrainingTextFormat(preset));
+}
+
+nlohmann::json trainerRecord(const Example& example, DatasetKind kind,
+                             const TrainingTextFormat& format) {
   if (kind == DatasetKind::RawText) return {{"text", example.text}};
-  const auto split = splitRendering(renderExample(example, kind, preset));
+  const auto split = splitRendering(renderExample(example, kind, format));
   nlohmann::json record{{"prompt", split.prompt},
                         {"response", split.response},
                         {"text", split.prompt + split.response + split.tail}};
   if (kind == DatasetKind::Preference) {
     // Both answers after the same prompt, as preference trainers (DPO) read them.
-    const auto rejected = splitRendering(renderPreferencePair(example, preset).second);
+    const auto rejected = splitRendering(renderPreferencePair(example, format).second);
     record["chosen"] = split.response;
     record["rejected"] = rejected.response;
   }

@@ -8,6 +8,7 @@
 
 #include "data/Example.h"
 #include "data/PromptFormat.h"
+#include "data/TrainingTextFormat.h"
 
 namespace tunebench {
 
@@ -20,5 +21,7 @@ PromptPreset defaultPresetFor(DatasetKind kind);
 // Preference records also carry "chosen" and "rejected" (each answer as rendered after the
 // shared prompt): the prompt/chosen/rejected layout preference trainers such as DPO read.
 nlohmann::json trainerRecord(const Example& example, DatasetKind kind, PromptPreset preset);
+nlohmann::json trainerRecord(const Example& example, DatasetKind kind,
+                             const TrainingTextFormat& format);
 
 }  // namespace tunebench

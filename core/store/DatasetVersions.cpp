@@ -116,12 +116,13 @@ DatasetProfile profileVersion(ProjectStore& store, int64_t versionId, const Prof
 }
 
 int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string& split,
-                      const std::filesystem::path& out, std::optional<PromptPreset> preset,
-                      JobContext& context) {
+                      const std::filesystem::path& out,
+                      const std::optional<TrainingTextFormat>& format, JobContext& context) {
   const auto loaded = loadVersion(store, versionId, context);
   if (!split.empty() && !loaded.version.splitSettings)
     throw Error(describe(loaded) + " has no splits; run 'data split' first, or export all rows");
-  const auto chosen = preset.value_or(defaultPresetFor(loaded.data.kind));
+  const auto chosen =
+      format.value_or(TrainingTextFormat(defaultPresetFor(loaded.data.kind)));
   auto temporary = out;
   temporary += ".partial";
   int64_t written = 0;
@@ -131,7 +132,15 @@ int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string&
     const auto total = static_cast<int64_t>(loaded.data.examples.size());
     for (size_t i = 0; i < loaded.data.examples.size(); ++i) {
       if (!split.empty() && loaded.splits[i] != split) continue;
-      file << trainerRecord(loaded.data.examples[i], loaded.data.kind, chosen).dump() << '\n';
+      nlohmann::json record;
+      try {
+        record = trainerRecord(loaded.data.examples[i], loaded.data.kind, chosen);
+      } catch (const Error& e) {
+        file.close();
+        std::filesystem::remove(temporary);
+        throw e.within(describe(loaded) + ": row " + std::to_string(i));
+      }
+      file << record.dump() << '\n';
       ++written;
       if (i % 4096 == 0) context.progress(int64_t(i), total, "exporting to " + out.string());
     }

@@ -12,6 +12,7 @@
 #include "data/CleaningRecipe.h"
 #include "data/DatasetProfile.h"
 #include "data/PromptFormat.h"
+#include "data/TrainingTextFormat.h"
 #include "store/DatasetRepository.h"
 
 namespace tunebench::store {
@@ -65,8 +66,10 @@ DatasetProfile profileVersion(ProjectStore& store, int64_t versionId, const Prof
 
 // Writes the rows of a split (all rows when empty) as trainer JSON Lines, through a temporary
 // file renamed into place, so a failed export leaves an earlier file intact. Returns the count.
+// `format`: a preset or a model's chat template (default: the preset for the dataset's kind); a
+// template that fails on a row names the row.
 int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string& split,
-                      const std::filesystem::path& out, std::optional<PromptPreset> preset,
-                      JobContext& context);
+                      const std::filesystem::path& out,
+                      const std::optional<TrainingTextFormat>& format, JobContext& context);
 
 }  // namespace tunebench::store

@@ -125,6 +125,27 @@ class CliDataTest : public QObject {
     const auto first = QJsonDocument::fromJson(lines[0].toUtf8()).object();
     QCOMPARE(first["response"].toString(), QString("that"));
     QVERIFY(first["prompt"].toString().contains("### Instruction:\nwhat"));
+
+    // The model's own chat template (only tokenizer_config.json is read).
+    QTemporaryDir model;
+    write(model, "tokenizer_config.json",
+          R"({"chat_template": "{% for m in messages %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}"})");
+    const auto templated = dir_.filePath("pairs-templated.jsonl");
+    r = runCli({"data", "export", project_, "pairs", "--out", templated, "--template", "model",
+                "--model", model.path()});
+    EXPECT_EXIT(r, 0);
+    const auto record = QJsonDocument::fromJson(readLines(templated)[0].toUtf8()).object();
+    QCOMPARE(record["prompt"].toString(), QString("<user>what</user><assistant>"));
+    QCOMPARE(record["response"].toString(), QString("that</assistant>"));
+    r = runCli({"data", "export", project_, "pairs", "--out", templated, "--template", "model"});
+    EXPECT_EXIT(r, 2);
+    QVERIFY2(r.err.contains("--template model needs --model"), qPrintable(r.err));
+    QTemporaryDir noTemplate;
+    write(noTemplate, "tokenizer_config.json", "{}");
+    r = runCli({"data", "export", project_, "pairs", "--out", templated, "--template", "model",
+                "--model", noTemplate.path()});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains("has no chat_template"), qPrintable(r.err));
   }
 
   void usageErrorsExitWithTwo() {
