@@ -24,6 +24,8 @@
 #include "tokenizer/SentencePieceModule.h"
 #include "tokenizer/SentencePieceProcessor.h"
 #include "tokenizer/TokenizerLoader.h"
+#include "train/TokenCache.h"
+#include "train/TrainingData.h"
 
 namespace tunebench::cli {
 
@@ -222,6 +224,31 @@ void benchModelTokenizers(const std::string& stem, size_t megabytes, int threads
       *byteLevel.tokenizer, lines, threads);
 }
 
+// Loading a training file as the trainer does: tokenising it, storing it in the token cache, and
+// reading it back from the cache on the next run.
+void benchTrainingFileLoad(const std::string& stem, size_t megabytes) {
+  const auto lines = corpusLines(13, megabytes << 20);
+  const std::string file = stem + ".train.jsonl";
+  {
+    std::ofstream out(file);
+    for (size_t i = 0; i + 1 < lines.size(); i += 2)
+      out << nlohmann::json{{"prompt", lines[i]}, {"response", lines[i + 1]}}.dump() << "\n";
+  }
+  const auto encoder = encoderForModelFolder(stem + ".bpe");
+  DataConfig config;
+  config.maxLength = 1 << 16;
+  const TokenCache cache(stem + ".token-cache");
+  auto timeLoad = [&](const char* label, const TokenCache* withCache) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto loaded = loadTrainingDataset(file, config, Objective::Sft, encoder, withCache);
+    std::printf("train-load %-34s %7zu examples  %6.2f s%s\n", label, loaded.examples.size(),
+                seconds(start), loaded.fromCache ? "  (from the token cache)" : "");
+  };
+  timeLoad("tokenise (no cache)", nullptr);
+  timeLoad("tokenise and store in the cache", &cache);
+  timeLoad("second run", &cache);
+}
+
 }  // namespace
 
 std::vector<Command> addDataBenchmarks(CLI::App& bench) {
@@ -261,10 +288,12 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
                 (folder / ("tunebench-bench-" + std::to_string(::getpid()))).string();
             auto cleanUp = [&] {
               for (const char* ext :
-                   {".jsonl", ".json", ".csv", ".corpus.txt", ".spm.model", ".spm.vocab"})
+                   {".jsonl", ".json", ".csv", ".corpus.txt", ".spm.model", ".spm.vocab",
+                    ".train.jsonl"})
                 fs::remove(stem + ext);
               fs::remove_all(stem + ".tiny-model");
               fs::remove_all(stem + ".bpe");
+              fs::remove_all(stem + ".token-cache");
             };
             Words words(2024);
             try {
@@ -275,6 +304,7 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
               benchNearDuplicates(options->records, options->threads, options->threshold, words);
               benchTokenization(stem, options->tokenizeMegabytes, words);
               benchModelTokenizers(stem, options->tokenizeMegabytes, options->tokenizeThreads);
+              benchTrainingFileLoad(stem, options->tokenizeMegabytes);
             } catch (...) {
               cleanUp();
               throw;

@@ -20,6 +20,14 @@ std::filesystem::path userDataDirectory() {
   return std::filesystem::temp_directory_path() / "tunebench";
 }
 
+std::filesystem::path userCacheDirectory() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "tunebench";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".cache" / "tunebench";
+  return std::filesystem::temp_directory_path() / "tunebench-cache";
+}
+
 std::vector<std::filesystem::path> splitPathList(const std::string& list) {
   std::vector<std::filesystem::path> paths;
   std::stringstream stream(list);

@@ -22,6 +22,7 @@
 #include "train/Diagnosis.h"
 #include "train/LearningRateSchedule.h"
 #include "train/Optimizers.h"
+#include "train/TokenCache.h"
 #include "train/TrainingBatches.h"
 #include "train/TrainingData.h"
 
@@ -127,10 +128,15 @@ void Trainer::run(JobContext& context) {
   }
   const auto encoder = encoderForModelFolder(c.modelFolder);
   context.progress(0, 0, "tokenising " + c.data.trainPath);
-  const auto train = loadTrainingDataset(c.data.trainPath, c.data, c.objective, encoder);
+  const TokenCache tokenCache(TokenCache::defaultFolder());
+  const TokenCache* cache = c.data.tokenCache ? &tokenCache : nullptr;
+  const auto train = loadTrainingDataset(c.data.trainPath, c.data, c.objective, encoder, cache);
   TrainingDataset validation;
   if (!c.data.validationPath.empty())
-    validation = loadTrainingDataset(c.data.validationPath, c.data, c.objective, encoder);
+    validation = loadTrainingDataset(c.data.validationPath, c.data, c.objective, encoder, cache);
+  if (train.fromCache)
+    context.log(LogLevel::Info, "tokens of " + c.data.trainPath + " read from the token cache (" +
+                                    tokenCache.folder().string() + ")");
   if (train.truncated > 0)
     context.log(LogLevel::Warning, std::to_string(train.truncated) + " training examples were cut at " +
                                        std::to_string(c.data.maxLength) + " tokens");

@@ -132,6 +132,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     config.data.responseField = data.text("response_field", "response");
     config.data.maxLength = data.integer("max_length", 256, 2, 1 << 20);
     config.data.packing = data.flag("packing", false);
+    config.data.tokenCache = data.flag("token_cache", true);
     data.rejectUnknown();
   }
 

@@ -32,6 +32,7 @@ struct DataConfig {
   std::string responseField = "response";
   int64_t maxLength = 256;
   bool packing = false;
+  bool tokenCache = true;  // keep tokenised files in the per-user cache (TokenCache.h)
 };
 
 struct OptimizerConfig {

@@ -7,18 +7,53 @@
 #include "common/Error.h"
 #include "common/Sha256.h"
 #include "data/JsonLinesRecords.h"
+#include "data/LineReader.h"
 #include "tokenizer/TokenizerLoader.h"
+#include "train/TokenCache.h"
 
 namespace tunebench {
 
-TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
-                                    Objective objective, const TextEncoder& encoder) {
-  TrainingDataset dataset;
+namespace {
+
+// The same limit readJsonLinesObjects reads with, so both see the same lines.
+constexpr size_t kMaxLineBytes = 64u << 20;
+
+// The tokenizer and the settings come first; the file's lines follow.
+Sha256 fingerprintOfSettings(const DataConfig& data, Objective objective,
+                             const TextEncoder& encoder) {
   Sha256 fingerprint;
   fingerprint.update(encoder.fingerprint);
   fingerprint.update(std::to_string(static_cast<int>(objective)) + "|" + data.textField + "|" +
                      data.promptField + "|" + data.responseField + "|" +
                      std::to_string(data.maxLength) + "|" + (data.packing ? "packed" : "rows") + "\n");
+  return fingerprint;
+}
+
+}  // namespace
+
+std::string trainingDataFingerprint(const std::string& path, const DataConfig& data,
+                                    Objective objective, const TextEncoder& encoder) {
+  auto fingerprint = fingerprintOfSettings(data, objective, encoder);
+  LineReader reader(path, kMaxLineBytes);
+  std::string_view line;
+  while (reader.next(line)) {
+    fingerprint.update(line);
+    fingerprint.update("\n");
+  }
+  return fingerprint.hexDigest();
+}
+
+TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
+                                    Objective objective, const TextEncoder& encoder,
+                                    const TokenCache* cache) {
+  if (cache) {
+    if (auto cached = cache->load(trainingDataFingerprint(path, data, objective, encoder))) {
+      cached->fromCache = true;
+      return std::move(*cached);
+    }
+  }
+  TrainingDataset dataset;
+  auto fingerprint = fingerprintOfSettings(data, objective, encoder);
   auto onLine = [&](const std::string& line) {
     fingerprint.update(line);
     fingerprint.update("\n");
@@ -52,6 +87,7 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
   if (dataset.examples.empty()) throw Error(path + " has no usable examples");
   if (data.packing) dataset.examples = packExamples(dataset.examples, data.maxLength);
   dataset.fingerprint = fingerprint.hexDigest();
+  if (cache) cache->store(dataset);
   return dataset;
 }
 

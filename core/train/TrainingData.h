@@ -33,10 +33,19 @@ struct TrainingDataset {
   std::vector<TokenizedExample> examples;
   std::string fingerprint;  // SHA-256 over the file, the tokenizer and the data settings
   int64_t truncated = 0;    // examples cut at max_length
+  bool fromCache = false;   // read from the token cache rather than tokenised
 };
 
-// Reads a JSON Lines file; errors name the file, line and field.
+class TokenCache;
+
+// Reads a JSON Lines file; errors name the file, line and field. With a cache, a file already
+// tokenised with the same tokenizer and settings is read from it, and a new one is stored.
 TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
+                                    Objective objective, const TextEncoder& encoder,
+                                    const TokenCache* cache = nullptr);
+
+// The fingerprint loadTrainingDataset gives the file, computed without tokenising.
+std::string trainingDataFingerprint(const std::string& path, const DataConfig& data,
                                     Objective objective, const TextEncoder& encoder);
 
 // Concatenates examples in order into rows of exactly maxLength tokens (the last may be shorter);
