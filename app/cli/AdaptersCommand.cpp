@@ -1,14 +1,16 @@
-// `tunebench-cli adapters inspect|merge`: PEFT adapter folders (adapter_config.json +
+// `tunebench-cli adapters inspect|merge|combine`: PEFT adapter folders (adapter_config.json +
 // adapter_model.safetensors) as the trainer writes them and Hugging Face PEFT reads them.
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <vector>
 
 #include "Commands.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/ModelFolder.h"
 #include "model/SafetensorsReader.h"
+#include "peft/AdapterCombination.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
 #include "system/SystemInfo.h"
@@ -56,15 +58,41 @@ int mergeAdapter(const std::string& adapter, const std::string& model, const std
   return 0;
 }
 
+int combine(const std::vector<std::string>& folders, std::vector<double> weights,
+            const std::string& method, int64_t rank, const std::string& out) {
+  if (!weights.empty() && weights.size() != folders.size()) {
+    std::cerr << "tunebench-cli adapters combine: give one --weight per --adapter (" << folders.size()
+              << " adapters, " << weights.size() << " weights)\n";
+    return 2;
+  }
+  weights.resize(folders.size(), 1.0);
+  std::vector<WeightedAdapter> adapters;
+  for (size_t i = 0; i < folders.size(); ++i) adapters.push_back({folders[i], weights[i]});
+  const auto report = combineAdapters(adapters, adapterCombinationFromName(method), rank, out);
+  std::cout << "combined " << folders.size() << " adapters (" << method << ") into " << out
+            << ": rank " << report.rank << ", " << report.layers << " layers, targets";
+  for (const auto& target : report.targets) std::cout << " " << target;
+  std::cout << "\n";
+  if (method == "svd")
+    std::cout << "largest relative error of the rank-" << report.rank
+              << " approximation: " << report.worstRelativeError << "\n";
+  return 0;
+}
+
 }  // namespace
 
 Command addAdaptersCommand(CLI::App& app) {
   struct Options {
     std::string adapter, model, out;
     int threads = 0;
+    std::vector<std::string> combined;
+    std::vector<double> weights;
+    std::string method = "concat";
+    int64_t rank = 0;
   };
   auto options = std::make_shared<Options>();
-  auto* adapters = app.add_subcommand("adapters", "Inspect PEFT adapters or merge them into a model");
+  auto* adapters =
+      app.add_subcommand("adapters", "Inspect PEFT adapters, merge them into a model, combine them");
   adapters->require_subcommand(1);
   auto* inspect = adapters->add_subcommand("inspect", "Settings and size of an adapter folder");
   auto* merge = adapters->add_subcommand(
@@ -76,8 +104,26 @@ Command addAdaptersCommand(CLI::App& app) {
   inspect->add_option("--model", options->model, "Also check that it fits this model folder");
   merge->add_option("--model", options->model, "Base model folder")->required();
   merge->add_option("--out", options->out, "New model folder")->required();
-  return {adapters, [options, inspect] {
+  auto* combineCmd = adapters->add_subcommand(
+      "combine", "Combine LoRA adapters of one base model into one adapter");
+  combineCmd->add_option("--adapter", options->combined, "Adapter folder (repeat for each)")
+      ->required()
+      ->expected(1, -1);
+  combineCmd->add_option("--weight", options->weights,
+                         "Weight of each adapter, in the order given (default: 1 each)");
+  combineCmd
+      ->add_option("--method", options->method,
+                   "concat (ranks add, exact), linear (same rank, weighted factors) or svd "
+                   "(weighted sum truncated to --rank)")
+      ->check(CLI::IsMember({"concat", "linear", "svd"}));
+  combineCmd->add_option("--rank", options->rank, "svd: rank of the result (default: the largest)")
+      ->check(CLI::PositiveNumber);
+  combineCmd->add_option("--out", options->out, "New adapter folder")->required();
+  return {adapters, [options, inspect, combineCmd] {
             setIntraOpThreads(options->threads);
+            if (combineCmd->parsed())
+              return combine(options->combined, options->weights, options->method, options->rank,
+                             options->out);
             if (inspect->parsed()) return inspectAdapter(options->adapter, options->model);
             return mergeAdapter(options->adapter, options->model, options->out);
           }};
