@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
+#include <optional>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +22,7 @@
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
 #include "train/Diagnosis.h"
+#include "train/HalfFineTuning.h"
 #include "train/LearningRateSchedule.h"
 #include "train/Optimizers.h"
 #include "train/TokenCache.h"
@@ -142,6 +145,25 @@ void Trainer::run(JobContext& context) {
                                        std::to_string(c.data.maxLength) + " tokens");
   const std::string baseFingerprint = modelFolderFingerprint(c.modelFolder);
 
+  // Half fine-tuning: the optimiser covers every layer unit; each round then lets its half train.
+  std::optional<HalfFineTuningPlan> half;
+  const int64_t examplesForPlan = static_cast<int64_t>(train.examples.size());
+  if (c.method.kind == MethodKind::Half) {
+    const int64_t perStepForPlan = (c.fullBatch ? examplesForPlan : c.batchSize) *
+                                   (c.fullBatch ? 1 : c.gradientAccumulation);
+    const int64_t steps = c.maxSteps > 0 ? c.maxSteps
+                                         : c.epochs * ((examplesForPlan + perStepForPlan - 1) /
+                                                       perStepForPlan);
+    const int64_t rounds = c.method.halfRounds > 0 ? c.method.halfRounds
+                                                   : std::max<int64_t>(2, c.epochs);
+    half.emplace(model, rounds, steps, c.seed);
+    half->trainEveryUnit(model);
+    std::ofstream((output / "half-fine-tuning.json").string()) << half->toJson().dump(2) << "\n";
+    context.log(LogLevel::Info, "half fine-tuning: " + std::to_string(half->rounds().size()) +
+                                    " rounds over " + std::to_string(half->unitCount()) +
+                                    " layer units; each round trains about half of every block "
+                                    "(half-fine-tuning.json lists them)");
+  }
   auto optimizer = makeOptimizer(c.optimizer, model);
   std::vector<torch::Tensor> trainable;
   int64_t trainableCount = 0, totalCount = 0;
@@ -180,9 +202,13 @@ void Trainer::run(JobContext& context) {
     recordEnvironment(c, (output / "run.json").string());
   }
 
+  size_t halfRound = SIZE_MAX;  // the round whose half trains now
   auto saveCheckpoint = [&] {
     state.diagnosis = diagnosis.save();
+    // Checkpoints hold every unit the optimiser covers, not only this round's half.
+    if (half) half->trainEveryUnit(model);
     result_.lastCheckpoint = writeCheckpoint(checkpoints, model, *optimizer, state, c.raw);
+    if (half && halfRound != SIZE_MAX) half->apply(model, halfRound);
     rotateCheckpoints(checkpoints, c.keepCheckpoints, state.bestStep);
   };
   int64_t lastCheckpointStep = resume_ ? state.step : -1;
@@ -220,6 +246,14 @@ void Trainer::run(JobContext& context) {
     if (context.isCanceled()) {
       result_.stopReason = "stopped";
       break;
+    }
+    if (half && half->roundAt(state.step) != halfRound) {
+      halfRound = half->roundAt(state.step);
+      half->apply(model, halfRound);
+      context.log(LogLevel::Info, "half fine-tuning round " + std::to_string(halfRound + 1) + " of " +
+                                      std::to_string(half->rounds().size()) + ": " +
+                                      std::to_string(half->rounds()[halfRound].trainable.size()) +
+                                      " units train");
     }
     const auto stepStart = Clock::now();
     const int64_t take = std::min(perStep, examples - state.position);

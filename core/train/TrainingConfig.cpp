@@ -211,7 +211,14 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     auto& m = config.method;
     m.kind = method.choice<MethodKind>("name", MethodKind::Full,
                                        {{"full", MethodKind::Full}, {"freeze", MethodKind::Freeze},
-                                        {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora}});
+                                        {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora},
+                                        {"half", MethodKind::Half}});
+    if (m.kind == MethodKind::Half) {
+      m.halfRounds = method.integer("rounds", 0, 0, 1 << 20);
+      if (hasFreeze)
+        top.fail("freeze", "cannot be combined with method half (half fine-tuning chooses what "
+                           "trains in each round)");
+    }
     if (m.usesAdapters()) {
       m.lora.r = method.integer("r", 8, 1, 4096);
       m.lora.alpha = method.number("alpha", 16.0, 1e-6, 1e6);

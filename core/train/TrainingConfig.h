@@ -16,11 +16,13 @@ enum class Objective { CausalLm, Sft };
 enum class OptimizerKind { Sgd, Adagrad, RmsProp, AdaDelta, Adam, AdamW };
 enum class ScheduleKind { Constant, Linear, Cosine, Step };
 // What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen base.
-enum class MethodKind { Full, Freeze, Lora, Dora };
+// Half: half fine-tuning, half of every layer block trains per round (HalfFineTuning.h).
+enum class MethodKind { Full, Freeze, Lora, Dora, Half };
 
 struct MethodConfig {
   MethodKind kind = MethodKind::Full;
   LoraConfig lora;  // for Lora and Dora
+  int64_t halfRounds = 0;  // Half: rounds over the run; 0 = one per epoch, at least 2
   bool usesAdapters() const { return kind == MethodKind::Lora || kind == MethodKind::Dora; }
 };
 
