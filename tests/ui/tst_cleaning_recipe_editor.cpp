@@ -4,6 +4,7 @@
 // recipe run directly on the same rows; the before/after sample of a changed row; a setting the
 // core rejects and its message; recipe files saved and opened; Apply storing the next version.
 #include <QAction>
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
@@ -14,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextBrowser>
+#include <algorithm>
 
 #include "DataWidgetTestSupport.h"
 #include "data/CleaningRecipe.h"
@@ -22,6 +24,8 @@
 #include "data/StepSettingsForm.h"
 #include "data/TextDiff.h"
 #include "jobs/JobRunner.h"
+#include "model/ModelFactory.h"
+#include "train/TrainingData.h"
 
 using tunebench::ui::CleaningRecipeEditor;
 using tunebench::ui::CleaningRecipeModel;
@@ -320,6 +324,57 @@ class CleaningRecipeEditorTest : public QObject {
     QVERIFY(!editor.applyAction()->isEnabled());
     QVERIFY(!editor.apply());
     QVERIFY(editor.statusText().contains(QStringLiteral("read-only")));
+  }
+
+  // A length filter in tokens needs the model: without one the core's message says so; with a
+  // model folder the counts equal the core's filter counting with the same tokenizer.
+  void tokenLengthFilterUsesTheModel() {
+    const QString modelFolder = dir_.filePath(QStringLiteral("model"));
+    tunebench::makeRandomModel({"llama", "tiny", modelFolder.toStdString(), 3});
+    const auto encoder = tunebench::encoderForModelFolder(modelFolder.toStdString());
+    // The median length in tokens as the maximum: about half the rows go.
+    std::vector<size_t> lengths;
+    for (const auto& example : rows_.examples)
+      lengths.push_back(encoder.encode(tunebench::joinedText(example, rows_.kind)).size());
+    std::sort(lengths.begin(), lengths.end());
+    const size_t median = lengths[lengths.size() / 2];
+
+    CleaningRecipeEditor editor;
+    QSignalSpy loaded(&editor, &CleaningRecipeEditor::datasetLoaded);
+    editor.setProject(project_, false);
+    editor.setDataset(datasetId_, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, kTimeoutMs);
+    editor.addStep(QStringLiteral("length"));
+    auto* unit = qobject_cast<QComboBox*>(editor.settingsForm()->editorFor("unit"));
+    QVERIFY(unit);
+    unit->setCurrentText(QStringLiteral("tokens"));
+    auto* max = qobject_cast<QLineEdit*>(editor.settingsForm()->editorFor("max"));
+    QVERIFY(max);
+    max->clear();
+    QTest::keyClicks(max, QString::number(median));
+    waitForPreview(editor);
+    QVERIFY2(editor.settingsForm()->problem().contains(QStringLiteral("needs a model")),
+             qPrintable(editor.settingsForm()->problem()));
+    QVERIFY(!editor.applyAction()->isEnabled());
+
+    editor.setModelFolder(modelFolder);
+    waitForPreview(editor);
+    QVERIFY2(editor.settingsForm()->problem().isEmpty(),
+             qPrintable(editor.settingsForm()->problem()));
+    tunebench::StepServices services;
+    services.countTokens = [&](std::string_view text) {
+      return encoder.encode(std::string(text)).size();
+    };
+    const auto recipe = tunebench::CleaningRecipe::fromJson(editor.model()->toJson(), services);
+    tunebench::BasicJobContext context;
+    const auto direct = recipe.apply(rows_, context);
+    QCOMPARE(direct.reports.size(), size_t(1));
+    QVERIFY(direct.reports[0].removed > 0 && direct.reports[0].kept > 0);
+    const QModelIndex row = editor.model()->index(0);
+    QCOMPARE(row.data(CleaningRecipeModel::KeptRole).toLongLong(), qint64(direct.reports[0].kept));
+    QCOMPARE(row.data(CleaningRecipeModel::RemovedRole).toLongLong(),
+             qint64(direct.reports[0].removed));
+    QVERIFY(editor.applyAction()->isEnabled());
   }
 
   void newestVersionAndMissingDataset() {

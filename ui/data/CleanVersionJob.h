@@ -13,8 +13,9 @@ namespace tunebench::ui {
 
 class CleanVersionJob : public Job {
  public:
+  // Steps that count tokens use the tokenizer of `modelFolder` (empty: none).
   CleanVersionJob(std::string projectFile, int64_t versionId, std::string description,
-                  nlohmann::json recipe);
+                  nlohmann::json recipe, std::string modelFolder = {});
   std::string name() const override;
   void run(JobContext& context) override;
 
@@ -26,6 +27,7 @@ class CleanVersionJob : public Job {
   int64_t versionId_;
   std::string description_;
   nlohmann::json recipe_;
+  std::string modelFolder_;
   store::CleanResult result_;
 };
 

@@ -23,6 +23,7 @@
 #include "data/CleaningRecipe.h"
 #include "data/CleaningRecipeModel.h"
 #include "data/CleaningStepCatalog.h"
+#include "data/RecipeTokenCounter.h"
 #include "data/StepSettingsForm.h"
 #include "data/TextDiff.h"
 #include "jobs/BasicJobContext.h"
@@ -124,8 +125,9 @@ CleaningRecipeEditor::CleaningRecipeEditor(QWidget* parent) : QWidget(parent) {
   auto* right = new QSplitter(Qt::Vertical, this);
   right->addWidget(settingsBox);
   right->addWidget(samplesBox);
-  right->setStretchFactor(0, 1);
-  right->setStretchFactor(1, 2);
+  settingsBox->setMinimumHeight(200);
+  right->setStretchFactor(0, 2);
+  right->setStretchFactor(1, 3);
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(list_);
   splitter->addWidget(right);
@@ -182,7 +184,7 @@ CleaningRecipeEditor::CleaningRecipeEditor(QWidget* parent) : QWidget(parent) {
     connect(runner, &JobRunner::finished, progress, &QProgressBar::hide);
   });
 
-  setStatus(statusText());
+  setStatus(idleStatus());
   updateActions();
 }
 
@@ -253,7 +255,7 @@ void CleaningRecipeEditor::setProject(const QString& projectFile, bool readOnly)
     lastError_.clear();
     readVersion();
   }
-  setStatus(statusText());
+  setStatus(idleStatus());
   updateActions();
 }
 
@@ -264,6 +266,17 @@ void CleaningRecipeEditor::setDataset(qint64 datasetId, int version) {
   readVersion();
 }
 
+void CleaningRecipeEditor::setModelFolder(const QString& folder) {
+  if (folder == modelFolder_) return;
+  modelFolder_ = folder;
+  // Only a recipe that counts tokens looks different with another model.
+  if (recipeCountsTokens(model_->toJson())) {
+    model_->clearOutcome();
+    previewTimer_.stop();
+    startPreview();  // a preview still running for the old model is started again
+  }
+}
+
 void CleaningRecipeEditor::readVersion() {
   if (versionContext_) versionContext_->cancel();
   versionContext_.reset();
@@ -272,7 +285,7 @@ void CleaningRecipeEditor::readVersion() {
   updateActions();
   if (projectFile_.isEmpty() || datasetId_ <= 0) {
     schedulePreview();
-    setStatus(statusText());
+    setStatus(idleStatus());
     return;
   }
   auto context = std::make_shared<BasicJobContext>();
@@ -304,7 +317,7 @@ void CleaningRecipeEditor::onVersionRead() {
   }
   loaded_ = read.version;
   lastError_.clear();
-  setStatus(statusText());
+  setStatus(idleStatus());
   updateActions();
   emit datasetLoaded();
   previewTimer_.stop();
@@ -371,14 +384,14 @@ void CleaningRecipeEditor::schedulePreview() {
 }
 
 bool CleaningRecipeEditor::isPreviewPending() const {
-  return previewTimer_.isActive() || previewWatcher_.isRunning() || previewAgain_ ||
-         versionWatcher_.isRunning();
+  // The contexts live from the start of a worker until its result has been taken in.
+  return previewTimer_.isActive() || previewContext_ || previewAgain_ || versionContext_;
 }
 
 void CleaningRecipeEditor::startPreview() {
-  if (previewWatcher_.isRunning()) {
+  if (previewContext_) {
     // The running preview is for an older recipe: stop it and start again once it returns.
-    if (previewContext_) previewContext_->cancel();
+    previewContext_->cancel();
     previewAgain_ = true;
     return;
   }
@@ -387,9 +400,9 @@ void CleaningRecipeEditor::startPreview() {
   previewContext_ = context;
   if (loaded_.data) previewNote_->setText(tr("Previewing…"));
   previewWatcher_.setFuture(QtConcurrent::run(
-      [recipe = model_->toJson(), data = loaded_.data, revision = model_->revision(), context] {
-        return previewRecipe(recipe, data, kPreviewRows, revision, *context);
-      }));
+      [recipe = model_->toJson(), data = loaded_.data, revision = model_->revision(),
+       folder = modelFolder_.toStdString(),
+       context] { return previewRecipe(recipe, data, folder, kPreviewRows, revision, *context); }));
 }
 
 void CleaningRecipeEditor::onPreviewFinished() {
@@ -503,10 +516,11 @@ bool CleaningRecipeEditor::apply() {
   }
   lastError_.clear();
   jobDatasetId_ = loaded_.datasetId;
-  job_ = new JobRunner(
-      std::make_unique<CleanVersionJob>(projectFile_.toStdString(), loaded_.versionId,
-                                        describeVersion(loaded_).toStdString(), model_->toJson()),
-      this);
+  job_ =
+      new JobRunner(std::make_unique<CleanVersionJob>(projectFile_.toStdString(), loaded_.versionId,
+                                                      describeVersion(loaded_).toStdString(),
+                                                      model_->toJson(), modelFolder_.toStdString()),
+                    this);
   connect(job_, &JobRunner::progressChanged, this, [this] {
     if (!job_) return;
     const auto p = job_->progress();
@@ -611,6 +625,10 @@ void CleaningRecipeEditor::chooseRecipeToSave() {
 }
 
 QString CleaningRecipeEditor::statusText() const {
+  return status_->text();
+}
+
+QString CleaningRecipeEditor::idleStatus() const {
   if (!lastError_.isEmpty()) return lastError_;
   if (projectFile_.isEmpty()) return tr("Open or create a project to clean its datasets.");
   if (datasetId_ <= 0) return tr("Choose a dataset to clean.");

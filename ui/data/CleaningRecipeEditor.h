@@ -46,6 +46,8 @@ class CleaningRecipeEditor : public QWidget {
   void setProject(const QString& projectFile, bool readOnly);
   // The version the recipe works on (0: the newest); read on a worker thread.
   void setDataset(qint64 datasetId, int version);
+  // The model whose tokenizer a length filter in tokens counts with; empty: none.
+  void setModelFolder(const QString& folder);
 
   // Adds a step of this kind with its default settings and selects it; returns its row (-1 for
   // an unknown kind).
@@ -71,6 +73,7 @@ class CleaningRecipeEditor : public QWidget {
   QAction* moveUpAction() const { return moveUpAction_; }
   QAction* moveDownAction() const { return moveDownAction_; }
   QAction* removeAction() const { return removeAction_; }
+  // The status line: what was done last, or what to do next.
   QString statusText() const;
   // The version the preview and Apply work on (valid once loaded).
   const DatasetVersionData& loadedVersion() const { return loaded_; }
@@ -106,12 +109,14 @@ class CleaningRecipeEditor : public QWidget {
   void formEdited();
   void onApplyFinished();
   void setStatus(const QString& text);
+  QString idleStatus() const;
   void updateActions();
 
   QString projectFile_;
   bool readOnly_ = false;
   qint64 datasetId_ = 0;
   int versionNumber_ = 0;
+  QString modelFolder_;
   DatasetVersionData loaded_;
 
   CleaningRecipeModel* model_;

@@ -28,7 +28,7 @@ constexpr Description kDescriptions[] = {
     {"length", QT_TRANSLATE_NOOP("CleaningStep", "Length filter"),
      QT_TRANSLATE_NOOP("CleaningStep",
                        "Removes examples shorter than min or longer than max (0: no limit), in "
-                       "characters of the joined text.")},
+                       "characters of the joined text, or in tokens of the chosen model.")},
     {"exact-dedup", QT_TRANSLATE_NOOP("CleaningStep", "Exact deduplication"),
      QT_TRANSLATE_NOOP("CleaningStep",
                        "Keeps the first of examples whose text is the same, ignoring case, "
@@ -76,7 +76,8 @@ nlohmann::json defaultsOf(const std::string& id) {
   nlohmann::json defaults = optionalKeys(id);
   try {
     const auto step = makeCleaningStep(id, nlohmann::json::object());
-    for (const auto& [key, value] : step->settings().items()) defaults[key] = value;
+    const nlohmann::json settings = step->settings();
+    for (const auto& [key, value] : settings.items()) defaults[key] = value;
   } catch (const std::exception&) {
     // Needs a setting first (a pattern): the optional keys are the form.
   }

@@ -62,7 +62,7 @@ DatasetProfileView::DatasetProfileView(QWidget* parent) : QWidget(parent) {
   fields_->setSelectionBehavior(QAbstractItemView::SelectRows);
   fields_->verticalHeader()->setVisible(false);
   fields_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-  fields_->horizontalHeader()->setStretchLastSection(true);
+  fields_->horizontalHeader()->setStretchLastSection(false);
 
   auto* split = new QSplitter(Qt::Vertical, this);
   split->addWidget(charts);
@@ -124,7 +124,7 @@ void DatasetProfileView::start() {
                                          : tr("Choose a dataset to profile it."));
     return;
   }
-  if (watcher_.isRunning()) {
+  if (context_) {
     // The running one was canceled; this starts again when it returns.
     return;
   }
@@ -152,7 +152,7 @@ void DatasetProfileView::onFinished() {
     emit failed(tr("Dataset Profile"), message);
     return;
   }
-  show(outcome);
+  showOutcome(outcome);
 }
 
 void DatasetProfileView::clear(const QString& message) {
@@ -164,7 +164,7 @@ void DatasetProfileView::clear(const QString& message) {
   fields_->setRowCount(0);
 }
 
-void DatasetProfileView::show(const ProfileOutcome& outcome) {
+void DatasetProfileView::showOutcome(const ProfileOutcome& outcome) {
   shown_ = outcome;
   const auto& p = outcome.profile;
   summary_->setText(tr("%1: %2 records (%3) · %4 exact duplicates · %5 empty fields")

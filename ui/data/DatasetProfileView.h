@@ -40,7 +40,8 @@ class DatasetProfileView : public QWidget {
   // The training sequence length; 0: the model's maximum positions, else 2048.
   void setMaxLength(int tokens);
 
-  bool isComputing() const { return watcher_.isRunning() || restartTimer_.isActive(); }
+  // From a setter until the profile for it is shown (or has failed).
+  bool isComputing() const { return context_ != nullptr || restartTimer_.isActive(); }
   // The profile shown (valid once profileShown() was emitted).
   const ProfileOutcome& shown() const { return shown_; }
   LengthHistogramChart* histogram() const { return histogram_; }
@@ -57,7 +58,7 @@ class DatasetProfileView : public QWidget {
   void restart();
   void start();
   void onFinished();
-  void show(const ProfileOutcome& outcome);
+  void showOutcome(const ProfileOutcome& outcome);
   void clear(const QString& message);
   void fillFieldTable(const ProfileOutcome& outcome);
 

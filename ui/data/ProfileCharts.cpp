@@ -89,7 +89,7 @@ void LengthHistogramChart::showHistogram(const Histogram& histogram, const QStri
     const double x = near ? maxLength : high;
     marker_->point1->setCoords(x, 0);
     marker_->point2->setCoords(x, 1);
-    markerLabel_->position->setCoords(x, 0.98);
+    markerLabel_->position->setCoords(x, 0.02);
     markerLabel_->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
     markerLabel_->setText(near ? tr("max length %1 ").arg(maxLength)
                                : tr("max length %1 → ").arg(maxLength));

@@ -1,16 +1,27 @@
 #include "data/RecipePreview.h"
 
+#include <stdexcept>
+
 #include "data/CleaningRecipe.h"
+#include "data/RecipeTokenCounter.h"
 
 namespace tunebench::ui {
 
 RecipePreview previewRecipe(const nlohmann::json& recipe, std::shared_ptr<const Dataset> data,
-                            size_t rowLimit, quint64 revision, JobContext& context) {
+                            const std::string& modelFolder, size_t rowLimit, quint64 revision,
+                            JobContext& context) {
   RecipePreview preview;
   preview.revision = revision;
   const auto& steps = recipe.at("steps");
   preview.problems.resize(qsizetype(steps.size()));
   preview.reports.resize(steps.size());
+  StepServices services;
+  QString servicesProblem;
+  try {
+    services = stepServicesFor(recipe, modelFolder);
+  } catch (const std::exception& e) {
+    servicesProblem = QString::fromStdString(e.what());
+  }
   CleaningRecipe built;
   std::vector<size_t> rowOfEnabled;  // the recipe model's row of each enabled step, in order
   bool blocked = false;
@@ -18,8 +29,10 @@ RecipePreview previewRecipe(const nlohmann::json& recipe, std::shared_ptr<const 
     const auto& step = steps[i];
     const bool enabled = step.value("enabled", true);
     try {
+      if (!servicesProblem.isEmpty() && stepCountsTokens(step))
+        throw std::runtime_error(servicesProblem.toStdString());
       built.add(makeCleaningStep(step.at("id").get<std::string>(),
-                                 step.value("settings", nlohmann::json::object())),
+                                 step.value("settings", nlohmann::json::object()), services),
                 enabled);
       if (enabled) rowOfEnabled.push_back(i);
     } catch (const std::exception& e) {

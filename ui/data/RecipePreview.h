@@ -32,7 +32,9 @@ struct RecipePreview {
 };
 
 // `recipe` is {"steps": [...]} as CleaningRecipeModel::toJson() writes it; `data` may be null.
+// Steps that count tokens use the tokenizer of `modelFolder` (empty: none).
 RecipePreview previewRecipe(const nlohmann::json& recipe, std::shared_ptr<const Dataset> data,
-                            size_t rowLimit, quint64 revision, JobContext& context);
+                            const std::string& modelFolder, size_t rowLimit, quint64 revision,
+                            JobContext& context);
 
 }  // namespace tunebench::ui
