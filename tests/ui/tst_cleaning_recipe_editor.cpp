@@ -230,6 +230,8 @@ class CleaningRecipeEditorTest : public QObject {
              qPrintable(plain));
     QVERIFY2(editor.sampleView()->toHtml().contains(QStringLiteral("#c4ecc4")),
              qPrintable(editor.sampleView()->toHtml()));
+    QVERIFY(editor.settingsForm()->editorFor(QStringLiteral("kinds")));
+    QTest::qWait(100);  // the rebuilt settings form is laid out before the picture
     QVERIFY(editor.grab().save(datawidgets::screenshotPath(QStringLiteral("data-clean.png"))));
 
     // A setting the core rejects: its message under the form, Apply off until it is fixed.

@@ -118,6 +118,7 @@ class DatasetProfileViewTest : public QObject {
       if (view.fieldTable()->item(r, 0)->text() == QStringLiteral("text"))
         units.append(view.fieldTable()->item(r, 1)->text());
     QCOMPARE(units, (QStringList{"characters", "words", "tokens"}));
+    QTest::qWait(100);
     QVERIFY(view.grab().save(datawidgets::screenshotPath(QStringLiteral("data-profile.png"))));
 
     // Without a model: words, and a note that tokens need a model.
