@@ -516,6 +516,7 @@ bool CleaningRecipeEditor::apply() {
   }
   lastError_.clear();
   jobDatasetId_ = loaded_.datasetId;
+  jobSource_ = describeVersion(loaded_);
   job_ =
       new JobRunner(std::make_unique<CleanVersionJob>(projectFile_.toStdString(), loaded_.versionId,
                                                       describeVersion(loaded_).toStdString(),
@@ -551,7 +552,7 @@ void CleaningRecipeEditor::onApplyFinished() {
     setStatus(tr("Stored version %1 with %2 rows (cleaned from %3).")
                   .arg(version.number)
                   .arg(version.recordCount)
-                  .arg(describeVersion(loaded_)));
+                  .arg(jobSource_));
     emit versionStored(jobDatasetId_, int(version.number));
   }
   runner->deleteLater();

@@ -146,6 +146,7 @@ class CleaningRecipeEditor : public QWidget {
 
   JobRunner* job_ = nullptr;
   qint64 jobDatasetId_ = 0;
+  QString jobSource_;  // the version Apply cleans, for its messages
   QString lastError_;
 };
 
