@@ -59,7 +59,7 @@ QString kindTitle(DatasetKind kind) {
   return {};
 }
 
-StepPage* page(QWizard* wizard, int id) {
+StepPage* stepPage(QWizard* wizard, int id) {
   return static_cast<StepPage*>(wizard->page(id));
 }
 
@@ -352,7 +352,7 @@ void ImportWizard::showInspection() {
                               fields.isEmpty() ? tr("none") : fields.join(QStringLiteral(", "))));
     rebuildSlots(static_cast<DatasetKind>(kind_->currentData().toInt()));
   }
-  page(this, SchemaPage)->changed();
+  stepPage(this, SchemaPage)->changed();
   emit inspected();
 }
 
@@ -378,7 +378,7 @@ void ImportWizard::rebuildSlots(DatasetKind kind) {
     }
     box->setCurrentText(chosen);
     connect(box, &QComboBox::currentTextChanged, this,
-            [this] { page(this, SchemaPage)->changed(); });
+            [this] { stepPage(this, SchemaPage)->changed(); });
     const QString label =
         QString::fromStdString(slotName) + (optional ? tr(" (optional):") : QStringLiteral(":"));
     slotForm_->addRow(label, box);
@@ -497,7 +497,7 @@ void ImportWizard::startImport() {
     }
   });
   connect(runner_, &JobRunner::finished, this, &ImportWizard::importEnded);
-  page(this, ImportPage)->changed();
+  stepPage(this, ImportPage)->changed();
 }
 
 void ImportWizard::importEnded() {
@@ -536,7 +536,7 @@ void ImportWizard::importEnded() {
     retry_->setVisible(true);
     backToMapping_->setVisible(true);
   }
-  page(this, ImportPage)->changed();
+  stepPage(this, ImportPage)->changed();
   emit importFinished(succeeded_);
 }
 

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "data/ImportInspection.h"
+#include "jobs/JobRunner.h"
 #include "store/ProjectDatasetImport.h"
 
 class QCheckBox;
@@ -30,7 +31,6 @@ class PluginRegistry;
 
 namespace tunebench::ui {
 
-class JobRunner;
 
 class ImportWizard : public QWizard {
   Q_OBJECT

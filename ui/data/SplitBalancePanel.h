@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 
+#include "jobs/JobRunner.h"
 #include "store/DatasetVersions.h"
 
 class QComboBox;
@@ -24,7 +25,6 @@ class Job;
 
 namespace tunebench::ui {
 
-class JobRunner;
 
 struct ChosenVersion {
   QString projectFile;
