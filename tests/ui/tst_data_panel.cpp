@@ -431,6 +431,8 @@ class DataPanelTest : public QObject {
     QTRY_VERIFY(panel.isCatalogRead());
     QCOMPARE(panel.catalog().datasets[0].versions.size(), size_t(1));
     QVERIFY(split->findChild<QLabel*>("balanceNote")->text().contains("not stored"));
+    panel.tabs()->setCurrentWidget(split);
+    QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("data-split-balance.png"))));
   }
 
   void eventLoopStaysResponsiveDuringImport() {

@@ -95,6 +95,7 @@ DataPanel::DataPanel(const PluginRegistry& plugins, QWidget* parent)
   splitter->addWidget(tabs_);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 5);
+  versions_->setMinimumWidth(320);
   layout->addWidget(splitter, 1);
 
   connect(versions_, &DatasetVersionsView::versionSelected, this, &DataPanel::chooseVersion);

@@ -28,6 +28,8 @@ DatasetVersionsView::DatasetVersionsView(QWidget* parent) : QTreeWidget(parent) 
   setUniformRowHeights(true);
   setSelectionMode(QAbstractItemView::SingleSelection);
   header()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  // Dataset rows span the columns, so the version column stays as narrow as "v12".
+  header()->setSectionResizeMode(kVersion, QHeaderView::Interactive);
   header()->setStretchLastSection(true);
   connect(this, &QTreeWidget::currentItemChanged, this, [this](QTreeWidgetItem* item) {
     if (!item) return;
@@ -48,7 +50,7 @@ void DatasetVersionsView::setCatalog(const DatasetCatalog& catalog) {
       top->setText(kVersion, QStringLiteral("%1 (%2)").arg(d.name, d.kind));
       top->setToolTip(kVersion, tr("%1, imported from %2").arg(d.name, d.source));
       top->setData(0, kDatasetRole, d.id);
-      top->setFirstColumnSpanned(false);
+      top->setFirstColumnSpanned(true);
       for (const auto& v : d.versions) {
         auto* item = new QTreeWidgetItem(top);
         item->setText(kVersion, tr("v%1").arg(v.number));
@@ -56,16 +58,19 @@ void DatasetVersionsView::setCatalog(const DatasetCatalog& catalog) {
         item->setText(kMadeBy, v.madeBy);
         item->setText(kRows, locale.toString(v.rows));
         item->setTextAlignment(kRows, Qt::AlignRight | Qt::AlignVCenter);
-        item->setText(kDate, locale.toString(v.created, QLocale::ShortFormat));
+        item->setText(kDate, v.created.toString(QStringLiteral("yyyy-MM-dd HH:mm")));
+        item->setToolTip(kDate, locale.toString(v.created, QLocale::LongFormat));
         QString tip = tr("Version %1 of %2: %3 rows").arg(v.number).arg(d.name).arg(v.rows);
         if (v.rejects > 0) tip += tr(", %1 rejected rows stored").arg(v.rejects);
         if (v.hasSplit) tip += tr("; split: %1").arg(splitText(v));
-        for (int c = 0; c < kColumns; ++c) item->setToolTip(c, tip);
+        for (int c = 0; c < kDate; ++c) item->setToolTip(c, tip);
         item->setData(0, kDatasetRole, d.id);
         item->setData(0, kNumberRole, v.number);
       }
     }
     expandAll();
+    setColumnWidth(kVersion,
+                   2 * indentation() + fontMetrics().horizontalAdvance(QStringLiteral("v00000")));
   }
   if (dataset > 0 && number > 0) select(dataset, number);
 }
