@@ -148,6 +148,8 @@ void DataPanel::setProject(const QString& projectFile, bool readOnly) {
     versionSummary_->clear();
     split_->setVersion({});
     refresh();
+  } else if (datasetId_ > 0) {
+    chooseVersion(datasetId_, versionNumber_);  // the split tab follows read-only changes
   }
   updateActions();
   setStatus(statusText());
