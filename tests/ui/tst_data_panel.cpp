@@ -180,6 +180,7 @@ class DataPanelTest : public QObject {
     QCOMPARE(dataset->versions[0].rows, qint64(30));
     auto* rows = panel.rowsModel();
     QTRY_COMPARE(rows->rowCount(), 30);
+    QCOMPARE(rows->fields(), (QStringList{"instruction", "input", "output"}));
     const int field = columnOf(*rows, "instruction");
     QVERIFY(field >= 0);
     QTRY_COMPARE(rows->index(29, field).data().toString(), QStringLiteral("Add 29 and 1"));

@@ -225,7 +225,7 @@ void DataPanel::chooseVersion(qint64 datasetId, qint64 number) {
   if (version->id != shownVersionId_ || version->rows != shownRows_) {
     shownVersionId_ = version->id;
     shownRows_ = version->rows;
-    rows_->setVersion(version->id, version->rows, version->hasSplit);
+    rows_->setVersion(version->id, version->rows, version->hasSplit, dataset->fieldOrder);
   }
   ChosenVersion chosen;
   chosen.projectFile = projectFile_;

@@ -20,12 +20,23 @@ QString describeSteps(const std::vector<store::RecipeStep>& steps) {
                               : QStringLiteral("clean: ") + operations.join(QStringLiteral(", "));
 }
 
-QString kindOf(const store::DatasetRecord& record) {
+// The kind's parts in the order a reader expects them.
+const char* const kPartOrder[] = {"instruction", "input",    "output", "prompt", "messages",
+                                  "chosen",      "rejected", "text",   "label"};
+
+void describeMapping(const store::DatasetRecord& record, DatasetSummary& dataset) {
   try {
-    return QString::fromLatin1(datasetKindName(
-        ColumnMapping::fromJson(nlohmann::json::parse(record.detectedSchema)).kind));
+    const auto mapping = ColumnMapping::fromJson(nlohmann::json::parse(record.detectedSchema));
+    dataset.kind = QString::fromLatin1(datasetKindName(mapping.kind));
+    for (const char* part : kPartOrder) {
+      const auto found = mapping.columns.find(part);
+      if (found != mapping.columns.end())
+        dataset.fieldOrder << QString::fromStdString(found->second);
+    }
+    for (const char* part : kPartOrder) dataset.fieldOrder << QString::fromLatin1(part);
+    dataset.fieldOrder.removeDuplicates();
   } catch (const std::exception&) {
-    return QObject::tr("unknown");
+    dataset.kind = QObject::tr("unknown");
   }
 }
 
@@ -59,7 +70,7 @@ DatasetCatalog readDatasetCatalog(const std::string& projectFile) {
     DatasetSummary dataset;
     dataset.id = record.id;
     dataset.name = QString::fromStdString(record.name);
-    dataset.kind = kindOf(record);
+    describeMapping(record, dataset);
     dataset.source = QString::fromStdString(record.sourcePath);
     const auto versions = repository.versions(record.id);
     for (const auto& v : versions) {

@@ -3,6 +3,7 @@
 // thread through a read-only connection, then handed to the GUI thread whole.
 #include <QDateTime>
 #include <QString>
+#include <QStringList>
 #include <utility>
 #include <vector>
 
@@ -28,6 +29,9 @@ struct DatasetSummary {
   QString name;
   QString kind;  // instruction, chat, preference, text, classification
   QString source;
+  // The mapped fields in the order of the kind's parts (instruction, input, output, ...), then
+  // the parts' own names (the fields of cleaned versions).
+  QStringList fieldOrder;
   std::vector<VersionSummary> versions;  // oldest first
   const VersionSummary* findVersion(qint64 number) const;
 };

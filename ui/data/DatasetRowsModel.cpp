@@ -52,8 +52,10 @@ void DatasetRowsModel::clear() {
   endResetModel();
 }
 
-void DatasetRowsModel::setVersion(qint64 versionId, qint64 rows, bool hasSplit) {
+void DatasetRowsModel::setVersion(qint64 versionId, qint64 rows, bool hasSplit,
+                                  const QStringList& fieldOrder) {
   clear();
+  fieldOrder_ = fieldOrder;
   if (!reader_ || versionId <= 0) return;
   pendingVersion_ = versionId;
   rows_ = 0;
@@ -121,7 +123,7 @@ void DatasetRowsModel::start(int page) const {
   });
   inFlight_.insert(page, generation);
   const qint64 version = versionId_ ? versionId_ : pendingVersion_;
-  watcher->setFuture(reader_->read(version, page, kPageRows, fields_));
+  watcher->setFuture(reader_->read(version, page, kPageRows, fields_, fieldOrder_));
 }
 
 void DatasetRowsModel::arrived(Watcher* watcher) {

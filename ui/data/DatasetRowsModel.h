@@ -28,8 +28,9 @@ class DatasetRowsModel : public QAbstractTableModel {
   ~DatasetRowsModel() override;
 
   void setProject(const QString& projectFile);
-  // Shows the version once its first page is read (then versionShown() is emitted).
-  void setVersion(qint64 versionId, qint64 rows, bool hasSplit);
+  // Shows the version once its first page is read (then versionShown() is emitted). Fields named
+  // in `fieldOrder` come first, in its order.
+  void setVersion(qint64 versionId, qint64 rows, bool hasSplit, const QStringList& fieldOrder = {});
   void clear();
   qint64 versionId() const { return versionId_; }
   // The columns after the optional split column: the fields of the version's first rows.
@@ -67,6 +68,7 @@ class DatasetRowsModel : public QAbstractTableModel {
   qint64 pendingRows_ = 0;
   bool hasSplit_ = false;
   QStringList fields_;
+  QStringList fieldOrder_;
   quint64 generation_ = 0;  // drops pages read for an earlier version
   int pagesRead_ = 0;
 

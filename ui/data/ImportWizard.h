@@ -31,7 +31,6 @@ class PluginRegistry;
 
 namespace tunebench::ui {
 
-
 class ImportWizard : public QWizard {
   Q_OBJECT
  public:

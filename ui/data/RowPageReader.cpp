@@ -1,6 +1,7 @@
 #include "data/RowPageReader.h"
 
 #include <QtConcurrent/QtConcurrentRun>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "store/DatasetRepository.h"
@@ -45,8 +46,10 @@ RowPageReader::~RowPageReader() {
 }
 
 QFuture<RowPage> RowPageReader::read(qint64 versionId, int page, int pageRows,
-                                     const QStringList& columns) {
-  return QtConcurrent::run(&pool_, [connection = connection_, versionId, page, pageRows, columns] {
+                                     const QStringList& columns,
+                                     const QStringList& preferredOrder) {
+  return QtConcurrent::run(&pool_, [connection = connection_, versionId, page, pageRows, columns,
+                                    preferredOrder] {
     RowPage result;
     result.versionId = versionId;
     result.page = page;
@@ -63,12 +66,19 @@ QFuture<RowPage> RowPageReader::read(qint64 versionId, int page, int pageRows,
         if (!record.is_object()) record = nlohmann::json{{"value", std::move(record)}};
         records.push_back(std::move(record));
       }
-      if (result.columns.isEmpty())
+      if (result.columns.isEmpty()) {
         for (const auto& record : records)
           for (const auto& item : record.items()) {
             const QString key = QString::fromStdString(item.key());
             if (!result.columns.contains(key)) result.columns << key;
           }
+        const auto rank = [&](const QString& column) {
+          const auto at = preferredOrder.indexOf(column);
+          return at < 0 ? preferredOrder.size() : at;
+        };
+        std::stable_sort(result.columns.begin(), result.columns.end(),
+                         [&](const QString& a, const QString& b) { return rank(a) < rank(b); });
+      }
       result.rows.reserve(rows.size());
       for (size_t i = 0; i < rows.size(); ++i) {
         RowCells cells;

@@ -34,8 +34,9 @@ class RowPageReader {
   RowPageReader& operator=(const RowPageReader&) = delete;
 
   // Rows [page * pageRows, (page + 1) * pageRows). With no columns, the columns are the fields
-  // of the page's rows in the order they first appear.
-  QFuture<RowPage> read(qint64 versionId, int page, int pageRows, const QStringList& columns);
+  // of the page's rows: those named in `preferredOrder` first, in its order, then the others.
+  QFuture<RowPage> read(qint64 versionId, int page, int pageRows, const QStringList& columns,
+                        const QStringList& preferredOrder = {});
 
  private:
   struct Connection;

@@ -25,7 +25,6 @@ class Job;
 
 namespace tunebench::ui {
 
-
 struct ChosenVersion {
   QString projectFile;
   bool readOnly = false;
