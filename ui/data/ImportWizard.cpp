@@ -315,7 +315,7 @@ void ImportWizard::inspect() {
   ImportOptions options;
   options.path = file.toStdString();
   options.settings = nlohmann::json::object();
-  inspectWatcher_.waitForFinished();
+  // A read still running for a file chosen before is left to end; its result is not shown.
   inspectWatcher_.setFuture(QtConcurrent::run([importer = importer_, options] {
     return inspectImportFile(*importer, options, kSampleRecords);
   }));
