@@ -255,6 +255,37 @@ class DataPanelTest : public QObject {
     QTRY_COMPARE(panel.rowsModel()->rowCount(), 9);
   }
 
+  void missingFieldNamesLineAndField() {
+    const QString project = newProject(dir_, QStringLiteral("missing"));
+    const QString file = dir_.filePath(QStringLiteral("pairs.jsonl"));
+    {
+      std::ofstream out(file.toStdString());
+      for (int line = 1; line <= 6; ++line) {
+        if (line == 3)
+          out << "{\"instruction\": \"no answer here\"}\n";
+        else
+          out << "{\"instruction\": \"ask " << line << "\", \"output\": \"answer\"}\n";
+      }
+    }
+    DataPanel panel(plugins_);
+    panel.show();
+    openPanel(panel, project);
+    auto* wizard = panel.openImportWizard();
+    runWizardToImport(wizard, file);
+    if (QTest::currentTestFailed()) return;
+    QCOMPARE(wizard->mapping().kind, tunebench::DatasetKind::Instruction);
+    wizard->next();
+    QTRY_VERIFY_WITH_TIMEOUT(!wizard->isImporting(), kTimeoutMs);
+    const QString error = wizard->importError();
+    QVERIFY2(error.contains("pairs.jsonl") && error.contains("line 3") && error.contains("output"),
+             qPrintable(error));
+    QTest::mouseClick(wizard->retryButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(wizard->importSucceeded(), kTimeoutMs);
+    QCOMPARE(wizard->importResult().records, qint64(5));
+    QCOMPARE(wizard->importResult().rejects, qint64(1));
+    wizard->accept();
+  }
+
   void largeVersionIsReadInBoundedPages() {
     const QString project = newProject(dir_, QStringLiteral("large"));
     QElapsedTimer timer;
@@ -281,12 +312,15 @@ class DataPanelTest : public QObject {
     const int label = columnOf(model, "label");
     QVERIFY(text >= 0 && label >= 0);
     // The last row: a placeholder first, its page read on demand.
+    QSignalSpy arrived(&model, &DatasetRowsModel::pageArrived);
     timer.restart();
     const QModelIndex last = model.index(kLargeRows - 1, text);
     QVERIFY(!model.isRowLoaded(kLargeRows - 1));
     QCOMPARE(model.index(kLargeRows - 1, 0).data().toString(), QStringLiteral("reading…"));
-    QTRY_COMPARE(last.data().toString(), QStringLiteral("row 199999 of the large dataset"));
-    qInfo("row 199,999 shown %lld ms after it was asked for", timer.elapsed());
+    QVERIFY(arrived.wait(kTimeoutMs));
+    qInfo("row 199,999 read %.2f ms after it was asked for", timer.nsecsElapsed() / 1e6);
+    QCOMPARE(arrived.takeFirst().at(0).toInt(), (kLargeRows - 1) / DatasetRowsModel::kPageRows);
+    QCOMPARE(last.data().toString(), QStringLiteral("row 199999 of the large dataset"));
     QCOMPARE(model.pagesRead(), 2);  // the first page (columns) and the last one
     QCOMPARE(model.heldRows(), 2 * DatasetRowsModel::kPageRows);
 
@@ -464,14 +498,19 @@ class DataPanelTest : public QObject {
     QVERIFY(wizard->isImporting());
     clock.start();
     ticker.start();
+    qint64 ranMs = 0;
+    // The measurement ends with the job, before the panel reads the new dataset.
+    connect(wizard, &ImportWizard::importFinished, &ticker, [&] {
+      ticker.stop();
+      ranMs = clock.elapsed();
+    });
     QTRY_VERIFY_WITH_TIMEOUT(!wizard->isImporting(), kTimeoutMs);
-    ticker.stop();
     QVERIFY2(wizard->importSucceeded(), qPrintable(wizard->importError()));
     QCOMPARE(wizard->importResult().records, qint64(kLargeRows));
     qInfo(
         "starting the import took %lld ms; the import of %d rows took %lld ms; longest event "
         "loop stall while it ran %lld ms",
-        clickMs, kLargeRows, clock.elapsed(), longest);
+        clickMs, kLargeRows, ranMs, longest);
     QVERIFY2(longest < 100, qPrintable(QStringLiteral("stall of %1 ms").arg(longest)));
     wizard->accept();
   }
