@@ -18,6 +18,7 @@
 #include "NoProjectPanel.h"
 #include "Stage.h"
 #include "UnbuiltStagePanel.h"
+#include "data/DataPanel.h"
 #include "eval/EvaluatePanel.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
@@ -45,6 +46,7 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   workArea_->addWidget(noProject_);
   workArea_->addWidget(panels_);
 
+  dataPanel_ = new DataPanel(plugins_, panels_);
   modelPanel_ = new ModelPanel(panels_);
   // The Train stage: the run being trained, and the project's runs to compare.
   auto* trainStage = new QTabWidget(panels_);
@@ -58,7 +60,9 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(stage.summary).arg(index + 1));
-    if (stage.stage == Stage::Model)
+    if (stage.stage == Stage::Data)
+      panels_->addWidget(dataPanel_);
+    else if (stage.stage == Stage::Model)
       panels_->addWidget(modelPanel_);
     else if (stage.stage == Stage::Train)
       panels_->addWidget(trainStage);
@@ -120,6 +124,8 @@ void MainWindow::buildMenus() {
     ++index;
   }
 
+  connectDataPanel(menuBar()->addMenu(tr("&Data")));
+
   auto* model = menuBar()->addMenu(tr("&Model"));
   model->addAction(modelPanel_->openAction());
   model->addAction(modelPanel_->starterAction());
@@ -161,6 +167,14 @@ void MainWindow::connectModelPanel() {
           });
 }
 
+void MainWindow::connectDataPanel(QMenu* menu) {
+  menu->addAction(dataPanel_->importAction());
+  addAction(dataPanel_->importAction());
+  connect(dataPanel_, &DataPanel::jobStarted, this, &MainWindow::trackJob);
+  connect(dataPanel_, &DataPanel::failed, this, &MainWindow::showError);
+  connect(dataPanel_, &DataPanel::catalogRead, this, &MainWindow::updateStageStates);
+}
+
 void MainWindow::trackJob(JobRunner* runner) {
   jobsArea_->track(runner);
   cancelJobAction_->setEnabled(true);
@@ -170,6 +184,7 @@ void MainWindow::trackJob(JobRunner* runner) {
 
 StageState MainWindow::stageState(Stage stage) const {
   if (!session_->isOpen()) return StageState::NotYet;
+  if (stage == Stage::Data) return dataPanel_->stageState();
   if (stage == Stage::Model) {
     const auto* model = session_->snapshot().currentModel();
     if (!model) return StageState::NotYet;

@@ -15,6 +15,7 @@ class PluginRegistry;
 
 namespace tunebench::ui {
 
+class DataPanel;
 class EvaluatePanel;
 class JobRunner;
 class JobsArea;
@@ -37,6 +38,7 @@ class MainWindow : public QMainWindow {
   // The no-project page or the stage panels.
   QWidget* currentPage() const;
   ProjectSession* session() const { return session_; }
+  DataPanel* dataPanel() const { return dataPanel_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
   TrainPanel* trainPanel() const { return trainPanel_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
@@ -75,6 +77,7 @@ class MainWindow : public QMainWindow {
   void restoreLayout();
   void connectSession();
   void connectModelPanel();
+  void connectDataPanel(QMenu* menu);
   void connectTrainPanel(QMenu* menu);
   void connectEvaluatePanel(QMenu* menu);
   void trackJob(JobRunner* runner);
@@ -89,6 +92,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* workArea_;
   NoProjectPanel* noProject_;
   QStackedWidget* panels_;
+  DataPanel* dataPanel_;
   ModelPanel* modelPanel_;
   TrainPanel* trainPanel_;
   RunsPanel* runsPanel_;

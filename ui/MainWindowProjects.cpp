@@ -11,6 +11,7 @@
 
 #include "MainWindow.h"
 #include "NoProjectPanel.h"
+#include "data/DataPanel.h"
 #include "eval/EvaluatePanel.h"
 #include "model/ModelPanel.h"
 #include "project/ProjectSession.h"
@@ -88,6 +89,7 @@ void MainWindow::projectChanged() {
     trainPanel_->setProject({}, {}, false);
     runsPanel_->setProject({});
     evaluatePanel_->setProject({}, false);
+    dataPanel_->setProject({}, false);
     updateStageStates();
     return;
   }
@@ -104,6 +106,7 @@ void MainWindow::projectChanged() {
                           snapshot.readOnly);
   runsPanel_->setProject(snapshot.file);
   evaluatePanel_->setProject(snapshot.file, snapshot.readOnly);
+  dataPanel_->setProject(snapshot.file, snapshot.readOnly);
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();
