@@ -22,6 +22,7 @@ class ModelPanel;
 class NoProjectPanel;
 class ProjectSession;
 class RunsPanel;
+class SetupPanel;
 class TrainPanel;
 
 // The workbench window: a navigator over the seven stages and the panel of the chosen stage,
@@ -38,6 +39,7 @@ class MainWindow : public QMainWindow {
   QWidget* currentPage() const;
   ProjectSession* session() const { return session_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
+  SetupPanel* setupPanel() const { return setupPanel_; }
   TrainPanel* trainPanel() const { return trainPanel_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
   EvaluatePanel* evaluatePanel() const { return evaluatePanel_; }
@@ -75,6 +77,7 @@ class MainWindow : public QMainWindow {
   void restoreLayout();
   void connectSession();
   void connectModelPanel();
+  void connectSetupPanel(QMenu* menu);
   void connectTrainPanel(QMenu* menu);
   void connectEvaluatePanel(QMenu* menu);
   void trackJob(JobRunner* runner);
@@ -90,6 +93,7 @@ class MainWindow : public QMainWindow {
   NoProjectPanel* noProject_;
   QStackedWidget* panels_;
   ModelPanel* modelPanel_;
+  SetupPanel* setupPanel_;
   TrainPanel* trainPanel_;
   RunsPanel* runsPanel_;
   EvaluatePanel* evaluatePanel_;

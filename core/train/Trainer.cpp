@@ -1,13 +1,9 @@
 #include "train/Trainer.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <numeric>
-#include <random>
 
 #include "common/Error.h"
 #include "common/Sha256.h"
@@ -17,6 +13,7 @@
 #include "model/ModelFolder.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
+#include "system/ResidentMemory.h"
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
 #include "train/Diagnosis.h"
@@ -24,6 +21,7 @@
 #include "train/Optimizers.h"
 #include "train/TrainingBatches.h"
 #include "train/TrainingData.h"
+#include "train/TrainingSetup.h"
 
 namespace tunebench {
 
@@ -32,40 +30,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double residentMegabytes() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
-}
-
-bool startsWith(const std::string& text, const std::string& prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
-
-void applyFreezing(CausalLMImpl& model, const TrainingConfig& config) {
-  const bool gpt2 = model.config().family == ModelFamily::Gpt2;
-  for (auto& item : model.named_parameters()) {
-    const auto& name = item.key();
-    bool frozen = false;
-    if (config.freezeEmbeddings)
-      frozen = startsWith(name, gpt2 ? "transformer.wte." : "model.embed_tokens.") ||
-               startsWith(name, "transformer.wpe.");
-    for (int64_t layer = 0; layer < config.freezeLayers && !frozen; ++layer)
-      frozen = startsWith(name, (gpt2 ? "transformer.h." : "model.layers.") + std::to_string(layer) + ".");
-    item.value().set_requires_grad(!frozen);
-  }
-}
-
-// The order in which an epoch visits the examples: the same for a seed and epoch in every run.
-std::vector<size_t> epochOrder(size_t count, uint64_t seed, int64_t epoch) {
-  std::vector<size_t> order(count);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 random(seed * 1000003ull + static_cast<uint64_t>(epoch));
-  for (size_t i = count; i > 1; --i) std::swap(order[i - 1], order[random() % i]);
-  return order;
-}
 
 std::string formatSeconds(double seconds) {
   const long total = static_cast<long>(seconds + 0.5);
@@ -114,17 +78,10 @@ void Trainer::run(JobContext& context) {
   fs::create_directories(output);
 
   context.progress(0, 0, "loading " + c.modelFolder);
-  auto loaded = loadModelFolder(c.modelFolder);
-  auto& model = *loaded.model;
-  model.train();
-  applyFreezing(model, c);
   // Adapters come after the seed is set, so their initial values are the same in every run of
   // the config (a resume then overwrites them from the checkpoint).
-  if (c.method.usesAdapters()) {
-    const auto adapted = applyLora(model, c.method.lora);
-    context.log(LogLevel::Info, std::string(c.method.lora.dora ? "DoRA" : "LoRA") + " on " +
-                                    std::to_string(adapted.size()) + " linear layers");
-  }
+  auto prepared = prepareModelForTraining(c, context);
+  auto& model = prepared.model();
   const auto encoder = encoderForModelFolder(c.modelFolder);
   context.progress(0, 0, "tokenising " + c.data.trainPath);
   const auto train = loadTrainingDataset(c.data.trainPath, c.data, c.objective, encoder);
@@ -137,24 +94,15 @@ void Trainer::run(JobContext& context) {
   const std::string baseFingerprint = modelFolderFingerprint(c.modelFolder);
 
   auto optimizer = makeOptimizer(c.optimizer, model);
-  std::vector<torch::Tensor> trainable;
-  int64_t trainableCount = 0, totalCount = 0;
-  for (const auto& parameter : model.parameters()) {
-    totalCount += parameter.numel();
-    if (parameter.requires_grad()) {
-      trainable.push_back(parameter);
-      trainableCount += parameter.numel();
-    }
-  }
-  context.log(LogLevel::Info, "trainable parameters: " + std::to_string(trainableCount) + " of " +
-                                  std::to_string(totalCount));
+  const auto& trainable = prepared.trainable;
+  context.log(LogLevel::Info, "trainable parameters: " + std::to_string(prepared.trainableParameters) +
+                                  " of " + std::to_string(prepared.totalParameters));
 
   const int64_t examples = static_cast<int64_t>(train.examples.size());
-  const int64_t batchSize = c.fullBatch ? examples : c.batchSize;
-  const int64_t accumulation = c.fullBatch ? 1 : c.gradientAccumulation;
-  const int64_t perStep = batchSize * accumulation;
-  const int64_t stepsPerEpoch = (examples + perStep - 1) / perStep;
-  const int64_t totalSteps = c.maxSteps > 0 ? c.maxSteps : c.epochs * stepsPerEpoch;
+  const auto plan = planSteps(c, examples);
+  const int64_t batchSize = plan.batchSize;
+  const int64_t perStep = plan.perStep;
+  const int64_t totalSteps = plan.totalSteps;
 
   TrainerState state;
   TrainingDiagnosis diagnosis;
@@ -221,24 +169,9 @@ void Trainer::run(JobContext& context) {
     for (int64_t i = 0; i < take; ++i)
       stepExamples.push_back(&train.examples[order[static_cast<size_t>(state.position + i)]]);
 
-    // Micro-batches first, so that the loss is normalised by the step's target tokens.
-    std::vector<TrainingBatch> batches;
-    int64_t targetTokens = 0, tokens = 0;
-    for (int64_t start = 0; start < take; start += batchSize) {
-      std::vector<const TokenizedExample*> chunk(
-          stepExamples.begin() + start, stepExamples.begin() + std::min(take, start + batchSize));
-      batches.push_back(collate(chunk, torch::kCPU));
-      targetTokens += batches.back().targetTokens;
-      tokens += batches.back().tokens;
-    }
-    optimizer->zero_grad();
-    double loss = 0;
-    for (const auto& batch : batches) {
-      const auto summed = summedTokenLoss(forwardBatch(model, batch), batch.labels);
-      const auto scaled = summed / static_cast<double>(std::max<int64_t>(1, targetTokens));
-      scaled.backward();
-      loss += scaled.item<double>();
-    }
+    const auto gradients = accumulateStepGradients(model, *optimizer, stepExamples, batchSize);
+    const double loss = gradients.loss;
+    const int64_t tokens = gradients.tokens;
     if (afterBackward) afterBackward(state.step, model);
     const double gradNorm = torch::nn::utils::clip_grad_norm_(
         trainable, c.maxGradNorm > 0 ? c.maxGradNorm : std::numeric_limits<double>::infinity());
@@ -272,7 +205,7 @@ void Trainer::run(JobContext& context) {
     context.metric(state.step, "samples_per_second", static_cast<double>(take) / stepSeconds);
     context.metric(state.step, "elapsed_seconds", elapsed);
     context.metric(state.step, "eta_seconds", eta);
-    context.metric(state.step, "rss_mb", residentMegabytes());
+    context.metric(state.step, "rss_mb", static_cast<double>(residentBytes()) / (1024.0 * 1024.0));
     context.metric(state.step, "epoch", static_cast<double>(state.epoch) +
                                             static_cast<double>(state.position) / static_cast<double>(examples));
     char text[160];
