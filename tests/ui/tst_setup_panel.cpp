@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QSettings>
 #include <QSignalSpy>
@@ -192,11 +193,11 @@ class SetupPanelTest : public QObject {
     setSpin(form->field(QStringLiteral("threads")), 1);
     setSpin(form->field(QStringLiteral("max_steps")), 30);
     auto json = nlohmann::json::parse(panel.jsonView()->toPlainText().toStdString());
-    QCOMPARE(json, panel.runConfig());
+    QVERIFY(json == panel.runConfig());
     QCOMPARE(json["method"]["name"].get<std::string>(), std::string("lora"));
     QCOMPARE(json["method"]["r"].get<int>(), 8);
     QVERIFY(json["method"]["rslora"].get<bool>());
-    QCOMPARE(json["method"]["targets"], nlohmann::json({"q_proj", "v_proj"}));
+    QVERIFY(json["method"]["targets"] == nlohmann::json({"q_proj", "v_proj"}));
     QCOMPARE(json["optimizer"]["lr"].get<double>(), 2e-4);
     QCOMPARE(json["objective"].get<std::string>(), std::string("sft"));
     QCOMPARE(json["data"]["train"].get<std::string>(), train_.toStdString());
@@ -284,7 +285,7 @@ class SetupPanelTest : public QObject {
     QTRY_COMPARE(savedSpy.count(), 1);
     QFile written(file);
     QVERIFY(written.open(QIODevice::ReadOnly));
-    QCOMPARE(nlohmann::json::parse(written.readAll().toStdString()), saved);
+    QVERIFY(nlohmann::json::parse(written.readAll().toStdString()) == saved);
     written.close();
 
     panel.applyPreset(1);
@@ -292,7 +293,7 @@ class SetupPanelTest : public QObject {
     QSignalSpy opened(&panel, &SetupPanel::configOpened);
     panel.openRunConfig(file);
     QTRY_COMPARE(opened.count(), 1);
-    QCOMPARE(panel.runConfig(), saved);
+    QVERIFY(panel.runConfig() == saved);
 
     // A file the parser refuses: its message names the file and the setting; the form stays.
     const QString bad = dir_.filePath(QStringLiteral("bad-run.json"));
@@ -304,7 +305,7 @@ class SetupPanelTest : public QObject {
     QTRY_COMPARE(failures.count(), 1);
     QVERIFY(failures.first().at(1).toString().contains(
         bad + QStringLiteral(": batch_size must be between 1")));
-    QCOMPARE(panel.runConfig(), saved);
+    QVERIFY(panel.runConfig() == saved);
   }
 
   void useForTrainingFillsTheTrainPanel() {
@@ -345,18 +346,33 @@ class SetupPanelTest : public QObject {
     QCOMPARE(handed["batch_size"].get<int>(), 6);
     QCOMPARE(handed["epochs"].get<int>(), 2);
     // Settings the Train form does not show travel with it.
-    QCOMPARE(handed["schedule"], panel->runConfig()["schedule"]);
-    QCOMPARE(handed["method"], panel->runConfig()["method"]);
+    QVERIFY(handed["schedule"] == panel->runConfig()["schedule"]);
+    QVERIFY(handed["method"] == panel->runConfig()["method"]);
 
     // The estimate from the Setup menu's shortcut is tracked in the status bar.
     QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
     setSpin(panel->form()->field(QStringLiteral("threads")), 1);
     setSpin(panel->form()->field(QStringLiteral("max_steps")), 2);
     QSignalSpy finished(panel, &SetupPanel::estimateFinished);
+    // Causal LM on prompt/response records: the error names the file, line and field.
+    QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 180000);
+    QVERIFY(!panel->lastEstimate());
+    QVERIFY2(window.lastError().contains(train_ + ": line 1: field 'text' is missing"),
+             qPrintable(window.lastError()));
+    auto* objective = qobject_cast<QComboBox*>(panel->form()->field(QStringLiteral("objective")));
+    objective->setCurrentIndex(objective->findData(QStringLiteral("sft")));
+    auto* errorBox = window.findChild<QMessageBox*>();
+    QVERIFY(errorBox && errorBox->isVisible());
+    errorBox->accept();
+    QTRY_VERIFY(!window.findChild<QMessageBox*>());
+    window.activateWindow();
+    QVERIFY(QTest::qWaitForWindowActive(&window));
     QTest::keyClick(&window, Qt::Key_E, Qt::ControlModifier | Qt::ShiftModifier);
     QTRY_COMPARE(window.jobsArea()->runningCount(), 1);
-    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, 180000);
-    QVERIFY(panel->lastEstimate());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 2, 180000);
+    QVERIFY2(panel->lastEstimate(),
+             qPrintable(panel->estimateView()->findChild<QLabel*>("estimateMessage")->text()));
     QTRY_COMPARE(window.jobsArea()->runningCount(), 0);
     QVERIFY(window.grab().save(screenshotPath(QStringLiteral("main-window-setup.png"))));
   }
