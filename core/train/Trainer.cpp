@@ -95,8 +95,9 @@ void Trainer::run(JobContext& context) {
 
   auto optimizer = makeOptimizer(c.optimizer, model);
   const auto& trainable = prepared.trainable;
-  context.log(LogLevel::Info, "trainable parameters: " + std::to_string(prepared.trainableParameters) +
-                                  " of " + std::to_string(prepared.totalParameters));
+  context.log(LogLevel::Info, "trainable parameters: " +
+                                  std::to_string(prepared.trainableParameters) + " of " +
+                                  std::to_string(prepared.totalParameters));
 
   const int64_t examples = static_cast<int64_t>(train.examples.size());
   const auto plan = planSteps(c, examples);
