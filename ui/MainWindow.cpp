@@ -2,6 +2,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDir>
 #include <QLabel>
 #include <QListWidget>
 #include <QMenuBar>
@@ -26,6 +27,8 @@
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
 #include "runs/RunsPanel.h"
+#include "setup/SetupPanel.h"
+#include "train/TrainConfigForm.h"
 #include "train/TrainPanel.h"
 
 namespace tunebench::ui {
@@ -48,6 +51,7 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
 
   dataPanel_ = new DataPanel(plugins_, panels_);
   modelPanel_ = new ModelPanel(panels_);
+  setupPanel_ = new SetupPanel(panels_);
   // The Train stage: the run being trained, and the project's runs to compare.
   auto* trainStage = new QTabWidget(panels_);
   trainStage->setObjectName(QStringLiteral("trainStage"));
@@ -64,6 +68,8 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
       panels_->addWidget(dataPanel_);
     else if (stage.stage == Stage::Model)
       panels_->addWidget(modelPanel_);
+    else if (stage.stage == Stage::Setup)
+      panels_->addWidget(setupPanel_);
     else if (stage.stage == Stage::Train)
       panels_->addWidget(trainStage);
     else if (stage.stage == Stage::Evaluate)
@@ -135,6 +141,7 @@ void MainWindow::buildMenus() {
   addAction(modelPanel_->createAction());
   addAction(modelPanel_->starterAction());
 
+  connectSetupPanel(menuBar()->addMenu(tr("Set&up")));
   connectTrainPanel(menuBar()->addMenu(tr("&Train")));
   connectEvaluatePanel(menuBar()->addMenu(tr("E&valuate")));
 
@@ -190,6 +197,16 @@ StageState MainWindow::stageState(Stage stage) const {
     if (!model) return StageState::NotYet;
     if (!model->folderExists || modelPanel_->needsAttention()) return StageState::NeedsAttention;
     return StageState::Done;
+  }
+  if (stage == Stage::Setup) {
+    switch (setupPanel_->configState()) {
+      case SetupPanel::ConfigState::Valid:
+        return StageState::Done;
+      case SetupPanel::ConfigState::Invalid:
+        return StageState::NeedsAttention;
+      case SetupPanel::ConfigState::Untouched:
+        break;
+    }
   }
   return StageState::NotYet;
 }
@@ -277,6 +294,31 @@ void MainWindow::restoreLayout() {
   if (auto* splitter = findChild<QSplitter*>(QStringLiteral("mainSplitter")))
     splitter->restoreState(settings.value(QStringLiteral("mainWindow/splitter")).toByteArray());
   showStage(settings.value(QStringLiteral("mainWindow/stage"), 0).toInt());
+}
+
+void MainWindow::connectSetupPanel(QMenu* menu) {
+  for (auto* action : {setupPanel_->openAction(), setupPanel_->saveAction(),
+                       setupPanel_->estimateAction(), setupPanel_->useForTrainingAction()}) {
+    menu->addAction(action);
+    addAction(action);
+  }
+  connect(setupPanel_, &SetupPanel::jobStarted, this, &MainWindow::trackJob);
+  connect(setupPanel_, &SetupPanel::stateChanged, this, &MainWindow::updateStageStates);
+  connect(setupPanel_, &SetupPanel::failed, this, &MainWindow::showError);
+  connect(setupPanel_, &SetupPanel::configSaved, this, [this](const QString& file) {
+    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(file)), 8000);
+  });
+  connect(setupPanel_, &SetupPanel::useForTrainingRequested, this,
+          [this](const nlohmann::json& config) {
+            trainPanel_->form()->load(config);
+            const int train = static_cast<int>(Stage::Train);
+            if (auto* tabs = qobject_cast<QTabWidget*>(panels_->widget(train)))
+              tabs->setCurrentWidget(trainPanel_);
+            showStage(train);
+            statusBar()->showMessage(tr("The Setup configuration is in the Train form; start "
+                                        "training with Ctrl+R."),
+                                     8000);
+          });
 }
 
 void MainWindow::connectTrainPanel(QMenu* menu) {

@@ -23,6 +23,7 @@ class ModelPanel;
 class NoProjectPanel;
 class ProjectSession;
 class RunsPanel;
+class SetupPanel;
 class TrainPanel;
 
 // The workbench window: a navigator over the seven stages and the panel of the chosen stage,
@@ -40,6 +41,7 @@ class MainWindow : public QMainWindow {
   ProjectSession* session() const { return session_; }
   DataPanel* dataPanel() const { return dataPanel_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
+  SetupPanel* setupPanel() const { return setupPanel_; }
   TrainPanel* trainPanel() const { return trainPanel_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
   EvaluatePanel* evaluatePanel() const { return evaluatePanel_; }
@@ -78,6 +80,7 @@ class MainWindow : public QMainWindow {
   void connectSession();
   void connectModelPanel();
   void connectDataPanel(QMenu* menu);
+  void connectSetupPanel(QMenu* menu);
   void connectTrainPanel(QMenu* menu);
   void connectEvaluatePanel(QMenu* menu);
   void trackJob(JobRunner* runner);
@@ -94,6 +97,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* panels_;
   DataPanel* dataPanel_;
   ModelPanel* modelPanel_;
+  SetupPanel* setupPanel_;
   TrainPanel* trainPanel_;
   RunsPanel* runsPanel_;
   EvaluatePanel* evaluatePanel_;

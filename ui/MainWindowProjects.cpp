@@ -17,6 +17,7 @@
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
 #include "runs/RunsPanel.h"
+#include "setup/SetupPanel.h"
 #include "store/ProjectStore.h"
 #include "train/TrainPanel.h"
 
@@ -87,6 +88,7 @@ void MainWindow::projectChanged() {
     modelPanel_->clear();
     trainPanel_->stop();
     trainPanel_->setProject({}, {}, false);
+    setupPanel_->setProject({}, {});
     runsPanel_->setProject({});
     evaluatePanel_->setProject({}, false);
     dataPanel_->setProject({}, false);
@@ -107,6 +109,8 @@ void MainWindow::projectChanged() {
   runsPanel_->setProject(snapshot.file);
   evaluatePanel_->setProject(snapshot.file, snapshot.readOnly);
   dataPanel_->setProject(snapshot.file, snapshot.readOnly);
+  setupPanel_->setProject(snapshot.file,
+                          snapshot.currentModel() ? snapshot.currentModel()->folder : QString());
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();

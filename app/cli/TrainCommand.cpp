@@ -1,13 +1,15 @@
 // `tunebench-cli train --config run.json [--resume]`: a training run in the terminal. Ctrl-C
-// stops after the current step and writes a checkpoint.
-#include <csignal>
-#include <cmath>
+// stops after the current step and writes a checkpoint. With --dry-run: the measured estimate of
+// the run's memory and time (core/train/DryRunEstimate.h); nothing is written.
 #include <chrono>
+#include <cmath>
+#include <csignal>
 #include <iostream>
 #include <memory>
 
 #include "Commands.h"
 #include "jobs/BasicJobContext.h"
+#include "train/DryRunEstimate.h"
 #include "train/Trainer.h"
 
 namespace tunebench::cli {
@@ -16,7 +18,9 @@ namespace {
 
 volatile std::sig_atomic_t interrupted = 0;
 
-extern "C" void onInterrupt(int) { interrupted = 1; }
+extern "C" void onInterrupt(int) {
+  interrupted = 1;
+}
 
 // The CLI's context: cancellation also comes from Ctrl-C.
 class TerminalContext : public BasicJobContext {
@@ -30,13 +34,41 @@ Command addTrainCommand(CLI::App& app) {
   struct Options {
     std::string config;
     bool resume = false;
+    bool dryRun = false;
+    bool json = false;
+    int64_t dryRunSteps = 3;
   };
   auto options = std::make_shared<Options>();
-  auto* command = app.add_subcommand("train", "Run training from a run.json (docs/training-config.md)");
+  auto* command =
+      app.add_subcommand("train", "Run training from a run.json (docs/training-config.md)");
   command->add_option("--config", options->config, "Training configuration (JSON)")->required();
   command->add_flag("--resume", options->resume, "Continue from the newest complete checkpoint");
+  auto* dryRun = command->add_flag(
+      "--dry-run", options->dryRun,
+      "Measure peak memory, step time and tokens/s over a few steps; write nothing");
+  command->add_option("--dry-run-steps", options->dryRunSteps, "Timed steps of the dry run")
+      ->check(CLI::Range(int64_t(1), int64_t(1000)))
+      ->needs(dryRun);
+  command->add_flag("--json", options->json, "Print the dry-run estimate as JSON")->needs(dryRun);
+  dryRun->excludes(command->get_option("--resume"));
   return {command, [options] {
             const auto config = loadTrainingConfig(options->config);
+            if (options->dryRun) {
+              TerminalContext context;
+              context.onLog = [](LogLevel level, const std::string& text) {
+                std::cerr << logLevelName(level) << ": " << text << std::endl;
+              };
+              std::signal(SIGINT, onInterrupt);
+              DryRunOptions dryRunOptions;
+              dryRunOptions.timedSteps = options->dryRunSteps;
+              const auto estimate = estimateTrainingRun(config, context, dryRunOptions);
+              std::signal(SIGINT, SIG_DFL);
+              if (options->json)
+                std::cout << dryRunEstimateJson(estimate).dump(2) << "\n";
+              else
+                std::cout << describeDryRunEstimate(estimate);
+              return estimate.completed ? 0 : 130;
+            }
             Trainer trainer(config, options->resume);
             TerminalContext context;
             auto lastPrint = std::chrono::steady_clock::now() - std::chrono::seconds(10);
@@ -48,10 +80,12 @@ Command addTrainCommand(CLI::App& app) {
               }
             };
             context.onLog = [](LogLevel level, const std::string& text) {
-              (level >= LogLevel::Warning ? std::cerr : std::cout) << logLevelName(level) << ": " << text << std::endl;
+              (level >= LogLevel::Warning ? std::cerr : std::cout)
+                  << logLevelName(level) << ": " << text << std::endl;
             };
             context.onMetric = [](int64_t step, const std::string& key, double value) {
-              if (key == "val_loss") std::cout << "step " << step << ": validation loss " << value << std::endl;
+              if (key == "val_loss")
+                std::cout << "step " << step << ": validation loss " << value << std::endl;
             };
             std::signal(SIGINT, onInterrupt);
             std::signal(SIGTERM, onInterrupt);
@@ -63,9 +97,12 @@ Command addTrainCommand(CLI::App& app) {
             if (!std::isnan(result.bestValidationLoss) && result.bestValidationLoss > 0)
               std::cout << ", best validation loss " << result.bestValidationLoss;
             std::cout << "\n";
-            if (!result.lastCheckpoint.empty()) std::cout << "checkpoint: " << result.lastCheckpoint << "\n";
-            if (!result.finalModelFolder.empty()) std::cout << "model: " << result.finalModelFolder << "\n";
-            if (!result.adapterFolder.empty()) std::cout << "adapter: " << result.adapterFolder << "\n";
+            if (!result.lastCheckpoint.empty())
+              std::cout << "checkpoint: " << result.lastCheckpoint << "\n";
+            if (!result.finalModelFolder.empty())
+              std::cout << "model: " << result.finalModelFolder << "\n";
+            if (!result.adapterFolder.empty())
+              std::cout << "adapter: " << result.adapterFolder << "\n";
             if (result.stopReason == "non-finite loss") return 3;
             return result.stopReason == "stopped" ? 130 : 0;
           }};

@@ -1,15 +1,11 @@
 #include "train/Trainer.h"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdint>
 #include <optional>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <numeric>
-#include <random>
 
 #include "common/Error.h"
 #include "common/Sha256.h"
@@ -19,6 +15,7 @@
 #include "model/ModelFolder.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
+#include "system/ResidentMemory.h"
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
 #include "train/Diagnosis.h"
@@ -28,6 +25,7 @@
 #include "train/TokenCache.h"
 #include "train/TrainingBatches.h"
 #include "train/TrainingData.h"
+#include "train/TrainingSetup.h"
 
 namespace tunebench {
 
@@ -36,40 +34,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double residentMegabytes() {
-  std::ifstream statm("/proc/self/statm");
-  long pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
-}
-
-bool startsWith(const std::string& text, const std::string& prefix) {
-  return text.rfind(prefix, 0) == 0;
-}
-
-void applyFreezing(CausalLMImpl& model, const TrainingConfig& config) {
-  const bool gpt2 = model.config().family == ModelFamily::Gpt2;
-  for (auto& item : model.named_parameters()) {
-    const auto& name = item.key();
-    bool frozen = false;
-    if (config.freezeEmbeddings)
-      frozen = startsWith(name, gpt2 ? "transformer.wte." : "model.embed_tokens.") ||
-               startsWith(name, "transformer.wpe.");
-    for (int64_t layer = 0; layer < config.freezeLayers && !frozen; ++layer)
-      frozen = startsWith(name, (gpt2 ? "transformer.h." : "model.layers.") + std::to_string(layer) + ".");
-    item.value().set_requires_grad(!frozen);
-  }
-}
-
-// The order in which an epoch visits the examples: the same for a seed and epoch in every run.
-std::vector<size_t> epochOrder(size_t count, uint64_t seed, int64_t epoch) {
-  std::vector<size_t> order(count);
-  std::iota(order.begin(), order.end(), 0);
-  std::mt19937_64 random(seed * 1000003ull + static_cast<uint64_t>(epoch));
-  for (size_t i = count; i > 1; --i) std::swap(order[i - 1], order[random() % i]);
-  return order;
-}
 
 std::string formatSeconds(double seconds) {
   const long total = static_cast<long>(seconds + 0.5);
@@ -118,17 +82,10 @@ void Trainer::run(JobContext& context) {
   fs::create_directories(output);
 
   context.progress(0, 0, "loading " + c.modelFolder);
-  auto loaded = loadModelFolder(c.modelFolder);
-  auto& model = *loaded.model;
-  model.train();
-  applyFreezing(model, c);
   // Adapters come after the seed is set, so their initial values are the same in every run of
   // the config (a resume then overwrites them from the checkpoint).
-  if (c.method.usesAdapters()) {
-    const auto adapted = applyLora(model, c.method.lora);
-    context.log(LogLevel::Info, std::string(c.method.lora.dora ? "DoRA" : "LoRA") + " on " +
-                                    std::to_string(adapted.size()) + " linear layers");
-  }
+  auto prepared = prepareModelForTraining(c, context);
+  auto& model = prepared.model();
   const auto encoder = encoderForModelFolder(c.modelFolder);
   context.progress(0, 0, "tokenising " + c.data.trainPath);
   const TokenCache tokenCache(TokenCache::defaultFolder());
@@ -145,19 +102,26 @@ void Trainer::run(JobContext& context) {
                                        std::to_string(c.data.maxLength) + " tokens");
   const std::string baseFingerprint = modelFolderFingerprint(c.modelFolder);
 
+  const int64_t examples = static_cast<int64_t>(train.examples.size());
+  const auto plan = planSteps(c, examples);
+  const int64_t batchSize = plan.batchSize;
+  const int64_t perStep = plan.perStep;
+  const int64_t totalSteps = plan.totalSteps;
+
   // Half fine-tuning: the optimiser covers every layer unit; each round then lets its half train.
   std::optional<HalfFineTuningPlan> half;
-  const int64_t examplesForPlan = static_cast<int64_t>(train.examples.size());
   if (c.method.kind == MethodKind::Half) {
-    const int64_t perStepForPlan = (c.fullBatch ? examplesForPlan : c.batchSize) *
-                                   (c.fullBatch ? 1 : c.gradientAccumulation);
-    const int64_t steps = c.maxSteps > 0 ? c.maxSteps
-                                         : c.epochs * ((examplesForPlan + perStepForPlan - 1) /
-                                                       perStepForPlan);
     const int64_t rounds = c.method.halfRounds > 0 ? c.method.halfRounds
                                                    : std::max<int64_t>(2, c.epochs);
-    half.emplace(model, rounds, steps, c.seed);
+    half.emplace(model, rounds, totalSteps, c.seed);
     half->trainEveryUnit(model);
+    prepared.trainable.clear();
+    prepared.trainableParameters = 0;
+    for (const auto& parameter : model.parameters())
+      if (parameter.requires_grad()) {
+        prepared.trainable.push_back(parameter);
+        prepared.trainableParameters += parameter.numel();
+      }
     std::ofstream((output / "half-fine-tuning.json").string()) << half->toJson().dump(2) << "\n";
     context.log(LogLevel::Info, "half fine-tuning: " + std::to_string(half->rounds().size()) +
                                     " rounds over " + std::to_string(half->unitCount()) +
@@ -165,24 +129,11 @@ void Trainer::run(JobContext& context) {
                                     "(half-fine-tuning.json lists them)");
   }
   auto optimizer = makeOptimizer(c.optimizer, model);
-  std::vector<torch::Tensor> trainable;
-  int64_t trainableCount = 0, totalCount = 0;
-  for (const auto& parameter : model.parameters()) {
-    totalCount += parameter.numel();
-    if (parameter.requires_grad()) {
-      trainable.push_back(parameter);
-      trainableCount += parameter.numel();
-    }
-  }
-  context.log(LogLevel::Info, "trainable parameters: " + std::to_string(trainableCount) + " of " +
-                                  std::to_string(totalCount));
-
-  const int64_t examples = static_cast<int64_t>(train.examples.size());
-  const int64_t batchSize = c.fullBatch ? examples : c.batchSize;
-  const int64_t accumulation = c.fullBatch ? 1 : c.gradientAccumulation;
-  const int64_t perStep = batchSize * accumulation;
-  const int64_t stepsPerEpoch = (examples + perStep - 1) / perStep;
-  const int64_t totalSteps = c.maxSteps > 0 ? c.maxSteps : c.epochs * stepsPerEpoch;
+  const auto& trainable = prepared.trainable;
+  context.log(LogLevel::Info, "trainable parameters: " +
+                                  std::to_string(prepared.trainableParameters) + " of " +
+                                  std::to_string(prepared.totalParameters) +
+                                  (half ? " (half of them train in each round)" : ""));
 
   TrainerState state;
   TrainingDiagnosis diagnosis;
@@ -261,24 +212,9 @@ void Trainer::run(JobContext& context) {
     for (int64_t i = 0; i < take; ++i)
       stepExamples.push_back(&train.examples[order[static_cast<size_t>(state.position + i)]]);
 
-    // Micro-batches first, so that the loss is normalised by the step's target tokens.
-    std::vector<TrainingBatch> batches;
-    int64_t targetTokens = 0, tokens = 0;
-    for (int64_t start = 0; start < take; start += batchSize) {
-      std::vector<const TokenizedExample*> chunk(
-          stepExamples.begin() + start, stepExamples.begin() + std::min(take, start + batchSize));
-      batches.push_back(collate(chunk, torch::kCPU));
-      targetTokens += batches.back().targetTokens;
-      tokens += batches.back().tokens;
-    }
-    optimizer->zero_grad();
-    double loss = 0;
-    for (const auto& batch : batches) {
-      const auto summed = summedTokenLoss(forwardBatch(model, batch), batch.labels);
-      const auto scaled = summed / static_cast<double>(std::max<int64_t>(1, targetTokens));
-      scaled.backward();
-      loss += scaled.item<double>();
-    }
+    const auto gradients = accumulateStepGradients(model, *optimizer, stepExamples, batchSize);
+    const double loss = gradients.loss;
+    const int64_t tokens = gradients.tokens;
     if (afterBackward) afterBackward(state.step, model);
     const double gradNorm = torch::nn::utils::clip_grad_norm_(
         trainable, c.maxGradNorm > 0 ? c.maxGradNorm : std::numeric_limits<double>::infinity());
@@ -312,7 +248,7 @@ void Trainer::run(JobContext& context) {
     context.metric(state.step, "samples_per_second", static_cast<double>(take) / stepSeconds);
     context.metric(state.step, "elapsed_seconds", elapsed);
     context.metric(state.step, "eta_seconds", eta);
-    context.metric(state.step, "rss_mb", residentMegabytes());
+    context.metric(state.step, "rss_mb", static_cast<double>(residentBytes()) / (1024.0 * 1024.0));
     context.metric(state.step, "epoch", static_cast<double>(state.epoch) +
                                             static_cast<double>(state.position) / static_cast<double>(examples));
     char text[160];

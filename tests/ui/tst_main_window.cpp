@@ -106,7 +106,7 @@ class MainWindowTest : public QObject {
     QVERIFY(QFile::exists(file));
     QCOMPARE(window.windowTitle(), QStringLiteral("first.tbproj — Tunebench"));
     window.showStage(2);
-    QCOMPARE(window.currentPage()->objectName(), QStringLiteral("unbuiltPanel_Setup"));
+    QCOMPARE(window.currentPage()->objectName(), QStringLiteral("setupPanel"));
     QCOMPARE(RecentProjects().files(), QStringList{file});
 
     QSignalSpy closed(window.session(), &ProjectSession::closed);

@@ -1,0 +1,98 @@
+#include "train/TrainingSetup.h"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include "common/TorchPch.h"
+#include "peft/LoraModel.h"
+#include "train/TrainingBatches.h"
+
+namespace tunebench {
+
+namespace {
+
+bool startsWith(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
+
+void applyFreezing(CausalLMImpl& model, const TrainingConfig& config) {
+  const bool gpt2 = model.config().family == ModelFamily::Gpt2;
+  for (auto& item : model.named_parameters()) {
+    const auto& name = item.key();
+    bool frozen = false;
+    if (config.freezeEmbeddings)
+      frozen = startsWith(name, gpt2 ? "transformer.wte." : "model.embed_tokens.") ||
+               startsWith(name, "transformer.wpe.");
+    for (int64_t layer = 0; layer < config.freezeLayers && !frozen; ++layer)
+      frozen = startsWith(
+          name, (gpt2 ? "transformer.h." : "model.layers.") + std::to_string(layer) + ".");
+    item.value().set_requires_grad(!frozen);
+  }
+}
+
+}  // namespace
+
+PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& context) {
+  PreparedModel prepared{loadModelFolder(config.modelFolder), {}, 0, 0};
+  auto& model = prepared.model();
+  model.train();
+  applyFreezing(model, config);
+  if (config.method.usesAdapters()) {
+    const auto adapted = applyLora(model, config.method.lora);
+    context.log(LogLevel::Info, std::string(config.method.lora.dora ? "DoRA" : "LoRA") + " on " +
+                                    std::to_string(adapted.size()) + " linear layers");
+  }
+  for (const auto& parameter : model.parameters()) {
+    prepared.totalParameters += parameter.numel();
+    if (parameter.requires_grad()) {
+      prepared.trainable.push_back(parameter);
+      prepared.trainableParameters += parameter.numel();
+    }
+  }
+  return prepared;
+}
+
+StepPlan planSteps(const TrainingConfig& config, int64_t examples) {
+  StepPlan plan;
+  plan.batchSize = config.fullBatch ? std::max<int64_t>(1, examples) : config.batchSize;
+  plan.accumulation = config.fullBatch ? 1 : config.gradientAccumulation;
+  plan.perStep = plan.batchSize * plan.accumulation;
+  plan.stepsPerEpoch = (examples + plan.perStep - 1) / plan.perStep;
+  plan.totalSteps = config.maxSteps > 0 ? config.maxSteps : config.epochs * plan.stepsPerEpoch;
+  return plan;
+}
+
+std::vector<size_t> epochOrder(size_t count, uint64_t seed, int64_t epoch) {
+  std::vector<size_t> order(count);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 random(seed * 1000003ull + static_cast<uint64_t>(epoch));
+  for (size_t i = count; i > 1; --i) std::swap(order[i - 1], order[random() % i]);
+  return order;
+}
+
+StepGradients accumulateStepGradients(CausalLMImpl& model, torch::optim::Optimizer& optimizer,
+                                      const std::vector<const TokenizedExample*>& stepExamples,
+                                      int64_t batchSize) {
+  // Micro-batches first, so that the loss is normalised by the step's target tokens.
+  const auto take = static_cast<int64_t>(stepExamples.size());
+  std::vector<TrainingBatch> batches;
+  StepGradients step;
+  for (int64_t start = 0; start < take; start += batchSize) {
+    std::vector<const TokenizedExample*> chunk(
+        stepExamples.begin() + start, stepExamples.begin() + std::min(take, start + batchSize));
+    batches.push_back(collate(chunk, torch::kCPU));
+    step.targetTokens += batches.back().targetTokens;
+    step.tokens += batches.back().tokens;
+  }
+  optimizer.zero_grad();
+  for (const auto& batch : batches) {
+    const auto summed = summedTokenLoss(forwardBatch(model, batch), batch.labels);
+    const auto scaled = summed / static_cast<double>(std::max<int64_t>(1, step.targetTokens));
+    scaled.backward();
+    step.loss += scaled.item<double>();
+  }
+  return step;
+}
+
+}  // namespace tunebench

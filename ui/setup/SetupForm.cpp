@@ -1,0 +1,579 @@
+#include "setup/SetupForm.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSpinBox>
+#include <QStandardItemModel>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+#include "setup/SetupTips.h"
+
+namespace tunebench::ui {
+namespace {
+
+constexpr int kManySteps = 1 << 30;
+
+QString numberText(double value) {
+  return QString::number(value, 'g', 10);
+}
+
+// A number where the text reads as one; the text itself otherwise (the parser then says it must
+// be a number).
+nlohmann::json numberValue(const QLineEdit* edit) {
+  const QString text = edit->text().trimmed();
+  bool ok = false;
+  const double value = QLocale::c().toDouble(text, &ok);
+  if (ok) return value;
+  return text.toStdString();
+}
+
+void selectData(QComboBox* box, const QString& data) {
+  const int index = box->findData(data);
+  if (index >= 0) box->setCurrentIndex(index);
+}
+
+QString methodName(MethodKind kind) {
+  switch (kind) {
+    case MethodKind::Freeze:
+      return QStringLiteral("freeze");
+    case MethodKind::Lora:
+      return QStringLiteral("lora");
+    case MethodKind::Dora:
+      return QStringLiteral("dora");
+    case MethodKind::Full:
+      break;
+  }
+  return QStringLiteral("full");
+}
+
+QString scheduleName(ScheduleKind kind) {
+  switch (kind) {
+    case ScheduleKind::Constant:
+      return QStringLiteral("constant");
+    case ScheduleKind::Cosine:
+      return QStringLiteral("cosine");
+    case ScheduleKind::Step:
+      return QStringLiteral("step");
+    case ScheduleKind::Linear:
+      break;
+  }
+  return QStringLiteral("linear");
+}
+
+}  // namespace
+
+SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
+  auto* grid = new QGridLayout(this);
+  grid->setContentsMargins(0, 0, 0, 0);
+  const QString jsonl = tr("JSON Lines (*.jsonl *.json);;All files (*)");
+
+  auto* data = group(tr("Model and data"), QStringLiteral("modelAndData"));
+  addRow(data, QStringLiteral("model"), tr("&Model folder:"),
+         pathPicker(QStringLiteral("model"), model_, true, {}), setupTip(QStringLiteral("model")));
+  addRow(data, QStringLiteral("output"), tr("Output folder:"),
+         pathPicker(QStringLiteral("output"), output_, true, {}),
+         setupTip(QStringLiteral("output")));
+  objective_ = comboBox(QStringLiteral("objective"));
+  objective_->addItem(tr("Causal LM (raw text)"), QStringLiteral("causal_lm"));
+  objective_->addItem(tr("Supervised fine-tuning (prompt → response)"), QStringLiteral("sft"));
+  addRow(data, QStringLiteral("objective"), tr("O&bjective:"), objective_, {});
+  addRow(data, QStringLiteral("data.train"), tr("Trainin&g data:"),
+         pathPicker(QStringLiteral("data.train"), train_, false, jsonl), {});
+  addRow(data, QStringLiteral("data.validation"), tr("&Validation data:"),
+         pathPicker(QStringLiteral("data.validation"), validation_, false, jsonl), {});
+  validation_->setPlaceholderText(tr("optional"));
+  textField_ = new QLineEdit(QStringLiteral("text"), this);
+  promptField_ = new QLineEdit(QStringLiteral("prompt"), this);
+  responseField_ = new QLineEdit(QStringLiteral("response"), this);
+  addRow(data, QStringLiteral("data.text_field"), tr("Text field:"), textField_, {});
+  addRow(data, QStringLiteral("data.prompt_field"), tr("Prompt field:"), promptField_, {});
+  addRow(data, QStringLiteral("data.response_field"), tr("Response field:"), responseField_, {});
+  maxLength_ = spinBox(QStringLiteral("data.max_length"), 2, 1 << 20);
+  addRow(data, QStringLiteral("data.max_length"), tr("Max &length (tokens):"), maxLength_, {});
+  packing_ = checkBox(QStringLiteral("data.packing"), tr("Pack examples into full rows"));
+  addRow(data, QStringLiteral("data.packing"), tr("Packing:"), packing_, {});
+
+  auto* method = group(tr("Method"), QStringLiteral("methodGroup"));
+  method_ = comboBox(QStringLiteral("method"));
+  method_->addItem(tr("Full fine-tuning"), QStringLiteral("full"));
+  method_->addItem(tr("Freeze lower layers"), QStringLiteral("freeze"));
+  method_->addItem(tr("LoRA"), QStringLiteral("lora"));
+  method_->addItem(tr("DoRA"), QStringLiteral("dora"));
+  // Methods of the guide the engine does not have yet: listed, but not selectable.
+  auto* items = qobject_cast<QStandardItemModel*>(method_->model());
+  for (const QString& name :
+       {tr("QLoRA"), tr("Bottleneck adapters"), tr("Prompt tuning"), tr("Half fine-tuning")}) {
+    method_->addItem(tr("%1 — not available in this version").arg(name));
+    items->item(method_->count() - 1)->setEnabled(false);
+  }
+  addRow(method, QStringLiteral("method"), tr("Met&hod:"), method_, {});
+  loraRank_ = spinBox(QStringLiteral("method.r"), 1, 4096);
+  addRow(method, QStringLiteral("method.r"), tr("Rank r:"), loraRank_, {});
+  loraAlpha_ = numberEdit(QStringLiteral("method.alpha"));
+  addRow(method, QStringLiteral("method.alpha"), tr("Alpha:"), loraAlpha_, {});
+  loraDropout_ = numberEdit(QStringLiteral("method.dropout"));
+  addRow(method, QStringLiteral("method.dropout"), tr("Adapter dropout:"), loraDropout_, {});
+  rslora_ = checkBox(QStringLiteral("method.rslora"), tr("rsLoRA (scale by alpha / √r)"));
+  addRow(method, QStringLiteral("method.rslora"), tr("Scaling:"), rslora_, {});
+  loraTargets_ = new QLineEdit(this);
+  addRow(method, QStringLiteral("method.targets"), tr("Target layers:"), loraTargets_, {});
+  freezeLayers_ = spinBox(QStringLiteral("freeze.layers"), 0, 1 << 20);
+  addRow(method, QStringLiteral("freeze.layers"), tr("Frozen layers:"), freezeLayers_, {});
+  freezeEmbeddings_ = checkBox(QStringLiteral("freeze.embeddings"), tr("Freeze embeddings"));
+  addRow(method, QStringLiteral("freeze.embeddings"), tr("Embeddings:"), freezeEmbeddings_, {});
+
+  auto* optimizer = group(tr("Optimiser"), QStringLiteral("optimizerGroup"));
+  optimizer_ = comboBox(QStringLiteral("optimizer.name"));
+  for (const char* name : {"adamw", "adam", "sgd", "rmsprop", "adagrad", "adadelta"})
+    optimizer_->addItem(QString::fromLatin1(name), QString::fromLatin1(name));
+  addRow(optimizer, QStringLiteral("optimizer.name"), tr("O&ptimiser:"), optimizer_, {});
+  learningRate_ = numberEdit(QStringLiteral("optimizer.lr"));
+  addRow(optimizer, QStringLiteral("optimizer.lr"), tr("Lea&rning rate:"), learningRate_, {});
+  weightDecay_ = numberEdit(QStringLiteral("optimizer.weight_decay"));
+  addRow(optimizer, QStringLiteral("optimizer.weight_decay"), tr("&Weight decay:"), weightDecay_,
+         {});
+  decayNorms_ = checkBox(QStringLiteral("optimizer.decay_norms_and_biases"),
+                         tr("Decay norms and biases too"));
+  addRow(optimizer, QStringLiteral("optimizer.decay_norms_and_biases"), QString(), decayNorms_, {});
+  auto* betas = new QWidget(this);
+  auto* betasLayout = new QHBoxLayout(betas);
+  betasLayout->setContentsMargins(0, 0, 0, 0);
+  beta1_ = numberEdit(QStringLiteral("optimizer.beta1"));
+  beta2_ = numberEdit(QStringLiteral("optimizer.beta2"));
+  beta1_->setAccessibleName(tr("Beta 1"));
+  beta2_->setAccessibleName(tr("Beta 2"));
+  betasLayout->addWidget(beta1_);
+  betasLayout->addWidget(beta2_);
+  betas->setFocusProxy(beta1_);
+  addRow(optimizer, QStringLiteral("optimizer.betas"), tr("Betas:"), betas, {});
+  eps_ = numberEdit(QStringLiteral("optimizer.eps"));
+  addRow(optimizer, QStringLiteral("optimizer.eps"), tr("Epsilon:"), eps_, {});
+  momentum_ = numberEdit(QStringLiteral("optimizer.momentum"));
+  addRow(optimizer, QStringLiteral("optimizer.momentum"), tr("Momentum:"), momentum_, {});
+  nesterov_ = checkBox(QStringLiteral("optimizer.nesterov"), tr("Nesterov momentum"));
+  addRow(optimizer, QStringLiteral("optimizer.nesterov"), QString(), nesterov_, {});
+  rmsAlpha_ = numberEdit(QStringLiteral("optimizer.alpha"));
+  addRow(optimizer, QStringLiteral("optimizer.alpha"), tr("RMSprop alpha:"), rmsAlpha_, {});
+  rho_ = numberEdit(QStringLiteral("optimizer.rho"));
+  addRow(optimizer, QStringLiteral("optimizer.rho"), tr("AdaDelta rho:"), rho_, {});
+
+  auto* schedule = group(tr("Learning-rate schedule"), QStringLiteral("scheduleGroup"));
+  schedule_ = comboBox(QStringLiteral("schedule.name"));
+  schedule_->addItem(tr("Warm-up, then linear decay"), QStringLiteral("linear"));
+  schedule_->addItem(tr("Warm-up, then cosine decay"), QStringLiteral("cosine"));
+  schedule_->addItem(tr("Warm-up, then constant"), QStringLiteral("constant"));
+  schedule_->addItem(tr("Warm-up, then step decay"), QStringLiteral("step"));
+  addRow(schedule, QStringLiteral("schedule.name"), tr("Sche&dule:"), schedule_, {});
+  warmup_ = spinBox(QStringLiteral("schedule.warmup_steps"), 0, kManySteps);
+  addRow(schedule, QStringLiteral("schedule.warmup_steps"), tr("Warm-up steps:"), warmup_, {});
+  minRatio_ = numberEdit(QStringLiteral("schedule.min_lr_ratio"));
+  addRow(schedule, QStringLiteral("schedule.min_lr_ratio"), tr("Minimum rate (share):"), minRatio_,
+         {});
+  stepSize_ = spinBox(QStringLiteral("schedule.step_size"), 1, kManySteps);
+  addRow(schedule, QStringLiteral("schedule.step_size"), tr("Step size:"), stepSize_, {});
+  gamma_ = numberEdit(QStringLiteral("schedule.gamma"));
+  addRow(schedule, QStringLiteral("schedule.gamma"), tr("Gamma:"), gamma_, {});
+
+  auto* steps = group(tr("Batches and steps"), QStringLiteral("stepsGroup"));
+  batchSize_ = spinBox(QStringLiteral("batch_size"), 1, 1 << 20);
+  addRow(steps, QStringLiteral("batch_size"), tr("Batch si&ze:"), batchSize_, {});
+  fullBatch_ = checkBox(QStringLiteral("full_batch"), tr("Full batch (one step per epoch)"));
+  addRow(steps, QStringLiteral("full_batch"), QString(), fullBatch_, {});
+  accumulation_ = spinBox(QStringLiteral("gradient_accumulation"), 1, 1 << 20);
+  addRow(steps, QStringLiteral("gradient_accumulation"), tr("Gradient accumulation:"),
+         accumulation_, {});
+  epochs_ = spinBox(QStringLiteral("epochs"), 1, 1 << 20);
+  addRow(steps, QStringLiteral("epochs"), tr("Epoch&s:"), epochs_, {});
+  maxSteps_ = spinBox(QStringLiteral("max_steps"), 0, kManySteps);
+  maxSteps_->setSpecialValueText(tr("as the epochs take"));
+  addRow(steps, QStringLiteral("max_steps"), tr("Max steps:"), maxSteps_, {});
+  maxGradNorm_ = numberEdit(QStringLiteral("max_grad_norm"));
+  addRow(steps, QStringLiteral("max_grad_norm"), tr("&Clip gradient norm at:"), maxGradNorm_, {});
+  seed_ = spinBox(QStringLiteral("seed"), 0, 2147483647);
+  addRow(steps, QStringLiteral("seed"), tr("Seed:"), seed_, {});
+  threads_ = spinBox(QStringLiteral("threads"), 0, 1024);
+  threads_->setSpecialValueText(tr("all cores"));
+  addRow(steps, QStringLiteral("threads"), tr("Threads:"), threads_, {});
+  precision_ = comboBox(QStringLiteral("precision"));
+  precision_->addItem(tr("fp32"));
+  precision_->addItem(tr("bf16 mixed — not available in this version"));
+  qobject_cast<QStandardItemModel*>(precision_->model())->item(1)->setEnabled(false);
+  addRow(steps, QStringLiteral("precision"), tr("Precision:"), precision_, {});
+
+  auto* evaluation = group(tr("Evaluation and checkpoints"), QStringLiteral("evaluationGroup"));
+  evalEvery_ = spinBox(QStringLiteral("eval_every"), 0, kManySteps);
+  evalEvery_->setSpecialValueText(tr("epoch ends only"));
+  addRow(evaluation, QStringLiteral("eval_every"), tr("Validate every (steps):"), evalEvery_, {});
+  checkpointEvery_ = spinBox(QStringLiteral("checkpoint_every"), 0, kManySteps);
+  checkpointEvery_->setSpecialValueText(tr("at the end only"));
+  addRow(evaluation, QStringLiteral("checkpoint_every"), tr("Checkpoint every (steps):"),
+         checkpointEvery_, {});
+  keepCheckpoints_ = spinBox(QStringLiteral("keep_checkpoints"), 1, 1000);
+  addRow(evaluation, QStringLiteral("keep_checkpoints"), tr("Keep checkpoints:"), keepCheckpoints_,
+         {});
+  earlyStopping_ = checkBox(QStringLiteral("early_stopping"), tr("Stop early"));
+  addRow(evaluation, QStringLiteral("early_stopping"), tr("Early stopping:"), earlyStopping_, {});
+  patience_ = spinBox(QStringLiteral("early_stopping.patience"), 1, 1 << 20);
+  addRow(evaluation, QStringLiteral("early_stopping.patience"), tr("Patience (validations):"),
+         patience_, {});
+  minDelta_ = numberEdit(QStringLiteral("early_stopping.min_delta"));
+  addRow(evaluation, QStringLiteral("early_stopping.min_delta"), tr("Minimum improvement:"),
+         minDelta_, {});
+
+  int index = 0;
+  for (auto* box : findChildren<QGroupBox*>(QString(), Qt::FindDirectChildrenOnly)) {
+    grid->addWidget(box, index / 2, index % 2);
+    ++index;
+  }
+  grid->setRowStretch(index / 2 + 1, 1);
+
+  for (auto* edit : findChildren<QLineEdit*>())
+    connect(edit, &QLineEdit::textChanged, this, [this] {
+      if (!filling_) emit edited();
+    });
+  for (auto* box : findChildren<QSpinBox*>())
+    connect(box, &QSpinBox::valueChanged, this, [this] {
+      if (!filling_) emit edited();
+    });
+  for (auto* box : findChildren<QCheckBox*>())
+    connect(box, &QCheckBox::toggled, this, [this] {
+      updateEnabledFields();
+      if (!filling_) emit edited();
+    });
+  for (auto* box : findChildren<QComboBox*>())
+    connect(box, &QComboBox::currentIndexChanged, this, [this] {
+      updateEnabledFields();
+      if (!filling_) emit edited();
+    });
+  setConfig(TrainingConfig{});
+}
+
+QFormLayout* SetupForm::group(const QString& title, const QString& objectName) {
+  auto* box = new QGroupBox(title, this);
+  box->setObjectName(objectName);
+  auto* form = new QFormLayout(box);
+  form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+  return form;
+}
+
+void SetupForm::addRow(QFormLayout* form, const QString& key, const QString& label, QWidget* input,
+                       const QString& tip) {
+  // The input with its problem line below it: the parser's message appears where it applies.
+  auto* cell = new QWidget(form->parentWidget());
+  auto* layout = new QVBoxLayout(cell);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(1);
+  input->setParent(cell);
+  layout->addWidget(input);
+  auto* problem = new QLabel(cell);
+  problem->setObjectName(QStringLiteral("problem:") + key);
+  problem->setWordWrap(true);
+  problem->setStyleSheet(QStringLiteral("color: #b00020;"));
+  problem->setVisible(false);
+  layout->addWidget(problem);
+  const QString text = tip.isEmpty() ? setupTip(key) : tip;
+  input->setToolTip(text);
+  if (label.isEmpty()) {
+    form->addRow(cell);
+  } else {
+    form->addRow(label, cell);
+    if (auto* labelWidget = qobject_cast<QLabel*>(form->labelForField(cell))) {
+      labelWidget->setBuddy(input);
+      labelWidget->setToolTip(text);
+    }
+  }
+  input->setAccessibleDescription(text);
+  rows_.insert(key, {input, problem});
+}
+
+QLineEdit* SetupForm::numberEdit(const QString& key) {
+  auto* edit = new QLineEdit(this);
+  edit->setObjectName(key);
+  return edit;
+}
+
+QSpinBox* SetupForm::spinBox(const QString& key, int min, int max) {
+  auto* box = new QSpinBox(this);
+  box->setObjectName(key);
+  box->setRange(min, max);
+  return box;
+}
+
+QCheckBox* SetupForm::checkBox(const QString& key, const QString& text) {
+  auto* box = new QCheckBox(text, this);
+  box->setObjectName(key);
+  return box;
+}
+
+QComboBox* SetupForm::comboBox(const QString& key) {
+  auto* box = new QComboBox(this);
+  box->setObjectName(key);
+  return box;
+}
+
+QWidget* SetupForm::pathPicker(const QString& key, QLineEdit*& edit, bool folder,
+                               const QString& filter) {
+  auto* row = new QWidget(this);
+  auto* layout = new QHBoxLayout(row);
+  layout->setContentsMargins(0, 0, 0, 0);
+  edit = new QLineEdit(row);
+  edit->setObjectName(key);
+  auto* browse = new QPushButton(tr("Browse…"), row);
+  browse->setObjectName(key + QStringLiteral(".browse"));
+  layout->addWidget(edit, 1);
+  layout->addWidget(browse);
+  row->setFocusProxy(edit);
+  QLineEdit* target = edit;
+  connect(browse, &QPushButton::clicked, this, [this, target, folder, filter, key] {
+    const QString title =
+        folder ? tr("Choose a folder for %1").arg(key) : tr("Choose the file for %1").arg(key);
+    const QString chosen = folder
+                               ? QFileDialog::getExistingDirectory(this, title, target->text())
+                               : QFileDialog::getOpenFileName(this, title, target->text(), filter);
+    if (!chosen.isEmpty()) target->setText(chosen);
+  });
+  browse->setAccessibleName(tr("Browse for %1").arg(key));
+  return row;
+}
+
+nlohmann::json SetupForm::toJson() const {
+  auto text = [](const QLineEdit* edit) { return edit->text().trimmed().toStdString(); };
+  nlohmann::json json;
+  json["model"] = text(model_);
+  json["output"] = text(output_);
+  json["objective"] = objective_->currentData().toString().toStdString();
+  auto& data = json["data"];
+  data = nlohmann::json::object();
+  // Files left out when empty, so that the parser names what is missing.
+  if (!train_->text().trimmed().isEmpty()) data["train"] = text(train_);
+  if (!validation_->text().trimmed().isEmpty()) data["validation"] = text(validation_);
+  data["text_field"] = text(textField_);
+  data["prompt_field"] = text(promptField_);
+  data["response_field"] = text(responseField_);
+  data["max_length"] = maxLength_->value();
+  data["packing"] = packing_->isChecked();
+
+  const QString method = method_->currentData().toString();
+  json["method"] = {{"name", method.isEmpty() ? std::string("full") : method.toStdString()}};
+  if (method == QLatin1String("lora") || method == QLatin1String("dora")) {
+    auto& m = json["method"];
+    m["r"] = loraRank_->value();
+    m["alpha"] = numberValue(loraAlpha_);
+    m["dropout"] = numberValue(loraDropout_);
+    m["rslora"] = rslora_->isChecked();
+    m["targets"] = nlohmann::json::array();
+    for (const auto& target : loraTargets_->text().split(
+             QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
+      m["targets"].push_back(target.toStdString());
+  }
+  if (method == QLatin1String("freeze"))
+    json["freeze"] = {{"layers", freezeLayers_->value()},
+                      {"embeddings", freezeEmbeddings_->isChecked()}};
+
+  const QString kind = optimizer_->currentData().toString();
+  auto& o = json["optimizer"];
+  o = {{"name", kind.toStdString()},
+       {"lr", numberValue(learningRate_)},
+       {"weight_decay", numberValue(weightDecay_)},
+       {"decay_norms_and_biases", decayNorms_->isChecked()}};
+  if (kind.startsWith(QLatin1String("adam")) && kind != QLatin1String("adadelta"))
+    o["betas"] = {numberValue(beta1_), numberValue(beta2_)};
+  if (kind == QLatin1String("sgd") || kind == QLatin1String("rmsprop")) {
+    o["momentum"] = numberValue(momentum_);
+    o["nesterov"] = nesterov_->isChecked() && kind == QLatin1String("sgd");
+  }
+  if (kind == QLatin1String("rmsprop")) o["alpha"] = numberValue(rmsAlpha_);
+  if (kind == QLatin1String("adadelta")) o["rho"] = numberValue(rho_);
+  if (kind != QLatin1String("sgd")) o["eps"] = numberValue(eps_);
+
+  const QString schedule = schedule_->currentData().toString();
+  auto& s = json["schedule"];
+  s = {{"name", schedule.toStdString()}, {"warmup_steps", warmup_->value()}};
+  if (schedule == QLatin1String("linear") || schedule == QLatin1String("cosine"))
+    s["min_lr_ratio"] = numberValue(minRatio_);
+  if (schedule == QLatin1String("step")) {
+    s["step_size"] = stepSize_->value();
+    s["gamma"] = numberValue(gamma_);
+  }
+
+  json["batch_size"] = batchSize_->value();
+  if (fullBatch_->isChecked()) json["full_batch"] = true;
+  json["gradient_accumulation"] = accumulation_->value();
+  json["epochs"] = epochs_->value();
+  if (maxSteps_->value() > 0) json["max_steps"] = maxSteps_->value();
+  json["max_grad_norm"] = numberValue(maxGradNorm_);
+  json["seed"] = seed_->value();
+  json["threads"] = threads_->value();
+  json["eval_every"] = evalEvery_->value();
+  json["checkpoint_every"] = checkpointEvery_->value();
+  json["keep_checkpoints"] = keepCheckpoints_->value();
+  if (earlyStopping_->isChecked())
+    json["early_stopping"] = {{"patience", patience_->value()},
+                              {"min_delta", numberValue(minDelta_)}};
+  return json;
+}
+
+void SetupForm::setConfig(const TrainingConfig& config) {
+  filling_ = true;
+  model_->setText(QString::fromStdString(config.modelFolder));
+  output_->setText(QString::fromStdString(config.outputFolder));
+  train_->setText(QString::fromStdString(config.data.trainPath));
+  validation_->setText(QString::fromStdString(config.data.validationPath));
+  textField_->setText(QString::fromStdString(config.data.textField));
+  promptField_->setText(QString::fromStdString(config.data.promptField));
+  responseField_->setText(QString::fromStdString(config.data.responseField));
+  setHyperparameterFields(config);
+  filling_ = false;
+  updateEnabledFields();
+  emit edited();
+}
+
+void SetupForm::setHyperparameters(const TrainingConfig& config) {
+  filling_ = true;
+  setHyperparameterFields(config);
+  filling_ = false;
+  updateEnabledFields();
+  emit edited();
+}
+
+void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
+  selectData(objective_,
+             c.objective == Objective::Sft ? QStringLiteral("sft") : QStringLiteral("causal_lm"));
+  maxLength_->setValue(static_cast<int>(c.data.maxLength));
+  packing_->setChecked(c.data.packing);
+  selectData(method_, methodName(c.method.kind));
+  loraRank_->setValue(static_cast<int>(c.method.lora.r));
+  loraAlpha_->setText(numberText(c.method.lora.alpha));
+  // The engine's LoRA default dropout when a method block gives none.
+  loraDropout_->setText(numberText(c.method.usesAdapters() ? c.method.lora.dropout : 0.05));
+  rslora_->setChecked(c.method.lora.rslora);
+  QStringList targets;
+  for (const auto& target : c.method.lora.targets) targets << QString::fromStdString(target);
+  loraTargets_->setText(targets.join(QStringLiteral(", ")));
+  freezeLayers_->setValue(static_cast<int>(c.freezeLayers));
+  freezeEmbeddings_->setChecked(c.freezeEmbeddings);
+  const auto& o = c.optimizer;
+  selectData(optimizer_, QString::fromLatin1(optimizerName(o.kind)));
+  learningRate_->setText(numberText(o.learningRate));
+  weightDecay_->setText(numberText(o.weightDecay));
+  decayNorms_->setChecked(o.decayNormsAndBiases);
+  beta1_->setText(numberText(o.beta1));
+  beta2_->setText(numberText(o.beta2));
+  eps_->setText(numberText(o.eps));
+  momentum_->setText(numberText(o.momentum));
+  nesterov_->setChecked(o.nesterov);
+  rmsAlpha_->setText(numberText(o.alpha));
+  rho_->setText(numberText(o.rho));
+  selectData(schedule_, scheduleName(c.schedule.kind));
+  warmup_->setValue(static_cast<int>(std::min<int64_t>(c.schedule.warmupSteps, kManySteps)));
+  minRatio_->setText(numberText(c.schedule.minLearningRateRatio));
+  stepSize_->setValue(static_cast<int>(std::min<int64_t>(c.schedule.stepSize, kManySteps)));
+  gamma_->setText(numberText(c.schedule.gamma));
+  batchSize_->setValue(static_cast<int>(c.batchSize));
+  fullBatch_->setChecked(c.fullBatch);
+  accumulation_->setValue(static_cast<int>(c.gradientAccumulation));
+  epochs_->setValue(static_cast<int>(c.epochs));
+  maxSteps_->setValue(static_cast<int>(std::min<int64_t>(c.maxSteps, kManySteps)));
+  maxGradNorm_->setText(numberText(c.maxGradNorm));
+  seed_->setValue(static_cast<int>(std::min<uint64_t>(c.seed, 2147483647u)));
+  threads_->setValue(c.threads);
+  evalEvery_->setValue(static_cast<int>(std::min<int64_t>(c.evalEvery, kManySteps)));
+  checkpointEvery_->setValue(static_cast<int>(std::min<int64_t>(c.checkpointEvery, kManySteps)));
+  keepCheckpoints_->setValue(static_cast<int>(c.keepCheckpoints));
+  earlyStopping_->setChecked(c.earlyStoppingPatience > 0);
+  patience_->setValue(c.earlyStoppingPatience > 0 ? static_cast<int>(c.earlyStoppingPatience) : 3);
+  minDelta_->setText(numberText(c.earlyStoppingMinDelta));
+}
+
+void SetupForm::updateEnabledFields() {
+  const QString method = method_->currentData().toString();
+  const bool adapters = method == QLatin1String("lora") || method == QLatin1String("dora");
+  for (auto* input : {static_cast<QWidget*>(loraRank_), static_cast<QWidget*>(loraAlpha_),
+                      static_cast<QWidget*>(loraDropout_), static_cast<QWidget*>(rslora_),
+                      static_cast<QWidget*>(loraTargets_)})
+    input->setEnabled(adapters);
+  freezeLayers_->setEnabled(method == QLatin1String("freeze"));
+  freezeEmbeddings_->setEnabled(method == QLatin1String("freeze"));
+  const QString kind = optimizer_->currentData().toString();
+  const bool adam = kind == QLatin1String("adam") || kind == QLatin1String("adamw");
+  beta1_->setEnabled(adam);
+  beta2_->setEnabled(adam);
+  eps_->setEnabled(kind != QLatin1String("sgd"));
+  momentum_->setEnabled(kind == QLatin1String("sgd") || kind == QLatin1String("rmsprop"));
+  nesterov_->setEnabled(kind == QLatin1String("sgd"));
+  rmsAlpha_->setEnabled(kind == QLatin1String("rmsprop"));
+  rho_->setEnabled(kind == QLatin1String("adadelta"));
+  const QString schedule = schedule_->currentData().toString();
+  minRatio_->setEnabled(schedule == QLatin1String("linear") || schedule == QLatin1String("cosine"));
+  stepSize_->setEnabled(schedule == QLatin1String("step"));
+  gamma_->setEnabled(schedule == QLatin1String("step"));
+  batchSize_->setEnabled(!fullBatch_->isChecked());
+  accumulation_->setEnabled(!fullBatch_->isChecked());
+  patience_->setEnabled(earlyStopping_->isChecked());
+  minDelta_->setEnabled(earlyStopping_->isChecked());
+}
+
+void SetupForm::setModelFolder(const QString& folder) {
+  model_->setText(folder);
+}
+void SetupForm::setOutputFolder(const QString& folder) {
+  output_->setText(folder);
+}
+void SetupForm::setTrainFile(const QString& file) {
+  train_->setText(file);
+}
+void SetupForm::setValidationFile(const QString& file) {
+  validation_->setText(file);
+}
+QString SetupForm::modelFolder() const {
+  return model_->text().trimmed();
+}
+QString SetupForm::outputFolder() const {
+  return output_->text().trimmed();
+}
+
+QWidget* SetupForm::field(const QString& key) const {
+  // Path rows: the edit rather than the row with its Browse button.
+  if (auto* edit = findChild<QLineEdit*>(key)) return edit;
+  const auto found = rows_.find(key);
+  return found == rows_.end() ? nullptr : found->input;
+}
+
+QWidget* SetupForm::showProblem(const QString& key, const QString& message) {
+  for (auto& row : rows_) {
+    row.problem->clear();
+    row.problem->setVisible(false);
+  }
+  if (key.isEmpty()) return nullptr;
+  // "optimizer.betas" is a row; "method.targets" too; "data" is not: fall back to the nearest
+  // enclosing key that is one.
+  QString name = key;
+  while (!name.isEmpty() && !rows_.contains(name)) {
+    const int dot = name.lastIndexOf('.');
+    name = dot < 0 ? QString() : name.left(dot);
+  }
+  if (name.isEmpty()) return nullptr;
+  auto& row = rows_[name];
+  row.problem->setText(message);
+  row.problem->setVisible(true);
+  return row.input;
+}
+
+QString SetupForm::problemShownAt(const QString& key) const {
+  const auto found = rows_.find(key);
+  return found == rows_.end() || !found->problem->isVisible() ? QString() : found->problem->text();
+}
+
+}  // namespace tunebench::ui
