@@ -92,6 +92,7 @@ void MainWindow::projectChanged() {
     runsPanel_->setProject({});
     evaluatePanel_->setProject({}, false);
     dataPanel_->setProject({}, false);
+    dataPanel_->setModelFolder({});
     updateStageStates();
     return;
   }
@@ -109,6 +110,7 @@ void MainWindow::projectChanged() {
   runsPanel_->setProject(snapshot.file);
   evaluatePanel_->setProject(snapshot.file, snapshot.readOnly);
   dataPanel_->setProject(snapshot.file, snapshot.readOnly);
+  dataPanel_->setModelFolder(snapshot.currentModel() ? snapshot.currentModel()->folder : QString());
   setupPanel_->setProject(snapshot.file,
                           snapshot.currentModel() ? snapshot.currentModel()->folder : QString());
   // Describe the project's model when it differs from what the panel shows (a project was opened

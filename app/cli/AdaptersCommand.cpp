@@ -47,7 +47,8 @@ int inspectAdapter(const std::string& adapter, const std::string& model) {
 
 int mergeAdapter(const std::string& adapter, const std::string& model, const std::string& out) {
   if (fs::exists(out) && !fs::is_empty(out))
-    throw Error(out + " is not empty: choose an empty or new folder so that nothing is overwritten");
+    throw Error(out +
+                " is not empty: choose an empty or new folder so that nothing is overwritten");
   auto loaded = loadModelFolder(model);
   loadPeftAdapter(*loaded.model, adapter);
   mergeAndUnloadLora(*loaded.model);
@@ -61,8 +62,8 @@ int mergeAdapter(const std::string& adapter, const std::string& model, const std
 int combine(const std::vector<std::string>& folders, std::vector<double> weights,
             const std::string& method, int64_t rank, const std::string& out) {
   if (!weights.empty() && weights.size() != folders.size()) {
-    std::cerr << "tunebench-cli adapters combine: give one --weight per --adapter (" << folders.size()
-              << " adapters, " << weights.size() << " weights)\n";
+    std::cerr << "tunebench-cli adapters combine: give one --weight per --adapter ("
+              << folders.size() << " adapters, " << weights.size() << " weights)\n";
     return 2;
   }
   weights.resize(folders.size(), 1.0);
@@ -91,8 +92,8 @@ Command addAdaptersCommand(CLI::App& app) {
     int64_t rank = 0;
   };
   auto options = std::make_shared<Options>();
-  auto* adapters =
-      app.add_subcommand("adapters", "Inspect PEFT adapters, merge them into a model, combine them");
+  auto* adapters = app.add_subcommand(
+      "adapters", "Inspect PEFT adapters, merge them into a model, combine them");
   adapters->require_subcommand(1);
   auto* inspect = adapters->add_subcommand("inspect", "Settings and size of an adapter folder");
   auto* merge = adapters->add_subcommand(

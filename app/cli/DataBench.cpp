@@ -281,37 +281,36 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
   data->add_option("--dir", options->folder, "Folder for the generated files (default: temp)");
 
   return {{data, [options] {
-            namespace fs = std::filesystem;
-            const fs::path folder =
-                options->folder.empty() ? fs::temp_directory_path() : fs::path(options->folder);
-            const std::string stem =
-                (folder / ("tunebench-bench-" + std::to_string(::getpid()))).string();
-            auto cleanUp = [&] {
-              for (const char* ext :
-                   {".jsonl", ".json", ".csv", ".corpus.txt", ".spm.model", ".spm.vocab",
-                    ".train.jsonl"})
-                fs::remove(stem + ext);
-              fs::remove_all(stem + ".tiny-model");
-              fs::remove_all(stem + ".bpe");
-              fs::remove_all(stem + ".token-cache");
-            };
-            Words words(2024);
-            try {
-              writeFiles(stem, options->megabytes, words);
-              benchImport("jsonl", stem + ".jsonl", nlohmann::json::object());
-              benchImport("json", stem + ".json", nlohmann::json::object());
-              benchImport("csv", stem + ".csv", nlohmann::json::object());
-              benchNearDuplicates(options->records, options->threads, options->threshold, words);
-              benchTokenization(stem, options->tokenizeMegabytes, words);
-              benchModelTokenizers(stem, options->tokenizeMegabytes, options->tokenizeThreads);
-              benchTrainingFileLoad(stem, options->tokenizeMegabytes);
-            } catch (...) {
-              cleanUp();
-              throw;
-            }
-            cleanUp();
-            return 0;
-          }}};
+             namespace fs = std::filesystem;
+             const fs::path folder =
+                 options->folder.empty() ? fs::temp_directory_path() : fs::path(options->folder);
+             const std::string stem =
+                 (folder / ("tunebench-bench-" + std::to_string(::getpid()))).string();
+             auto cleanUp = [&] {
+               for (const char* ext : {".jsonl", ".json", ".csv", ".corpus.txt", ".spm.model",
+                                       ".spm.vocab", ".train.jsonl"})
+                 fs::remove(stem + ext);
+               fs::remove_all(stem + ".tiny-model");
+               fs::remove_all(stem + ".bpe");
+               fs::remove_all(stem + ".token-cache");
+             };
+             Words words(2024);
+             try {
+               writeFiles(stem, options->megabytes, words);
+               benchImport("jsonl", stem + ".jsonl", nlohmann::json::object());
+               benchImport("json", stem + ".json", nlohmann::json::object());
+               benchImport("csv", stem + ".csv", nlohmann::json::object());
+               benchNearDuplicates(options->records, options->threads, options->threshold, words);
+               benchTokenization(stem, options->tokenizeMegabytes, words);
+               benchModelTokenizers(stem, options->tokenizeMegabytes, options->tokenizeThreads);
+               benchTrainingFileLoad(stem, options->tokenizeMegabytes);
+             } catch (...) {
+               cleanUp();
+               throw;
+             }
+             cleanUp();
+             return 0;
+           }}};
 }
 
 }  // namespace tunebench::cli

@@ -10,13 +10,15 @@ namespace fs = std::filesystem;
 TrainingTextFormat TrainingTextFormat::fromModelFolder(const fs::path& folder) {
   const auto file = folder / "tokenizer_config.json";
   if (!fs::exists(file))
-    throw Error(file.string() + " does not exist, so the model has no chat template; choose a "
-                                "preset format (alpaca or chatml) instead");
+    throw Error(file.string() +
+                " does not exist, so the model has no chat template; choose a "
+                "preset format (alpaca or chatml) instead");
   const auto config = TokenizerConfig::fromFile(file.string());
   const auto source = config.chatTemplate();
   if (!source)
-    throw Error(file.string() + " has no chat_template; choose a preset format (alpaca or "
-                                "chatml) instead");
+    throw Error(file.string() +
+                " has no chat_template; choose a preset format (alpaca or "
+                "chatml) instead");
   TrainingTextFormat format;
   try {
     format.chatTemplate = std::make_shared<const ChatTemplate>(*source);

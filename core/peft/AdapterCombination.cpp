@@ -57,8 +57,9 @@ LoadedAdapter loadAdapter(const WeightedAdapter& input) {
   adapter.weight = input.weight;
   adapter.config = readPeftAdapterConfig(input.folder);
   if (adapter.config.dora)
-    throw Error(input.folder + ": a DoRA adapter (use_dora) cannot be combined: its magnitude "
-                               "vectors do not add up; merge it into the model instead");
+    throw Error(input.folder +
+                ": a DoRA adapter (use_dora) cannot be combined: its magnitude "
+                "vectors do not add up; merge it into the model instead");
   adapter.scaling = loraScaling(adapter.config);
   std::ifstream configStream(fs::path(input.folder) / kConfigFile);
   adapter.configJson = nlohmann::json::parse(configStream, nullptr, false);
@@ -79,7 +80,8 @@ LoadedAdapter loadAdapter(const WeightedAdapter& input) {
     }
     const auto tensor = reader.tensor(name).to(torch::kFloat32).clone();
     if (tensor.dim() != 2)
-      throw Error(weights + ": " + name + " has shape " + shapeText(tensor) + ", expected a matrix");
+      throw Error(weights + ": " + name + " has shape " + shapeText(tensor) +
+                  ", expected a matrix");
     if (!adapter.layers.count(layer)) adapter.layerOrder.push_back(layer);
     auto& factors = adapter.layers[layer];
     (isA ? factors.a : factors.b) = tensor;
@@ -103,14 +105,15 @@ std::vector<LayerFactors> factorsOf(const std::vector<LoadedAdapter>& adapters,
   for (const auto& adapter : adapters) {
     const auto found = adapter.layers.find(layer);
     if (found == adapter.layers.end()) {
-      factors.push_back({torch::zeros({adapter.config.r, in}), torch::zeros({out, adapter.config.r})});
+      factors.push_back(
+          {torch::zeros({adapter.config.r, in}), torch::zeros({out, adapter.config.r})});
       continue;
     }
     if (found->second.a.size(1) != in || found->second.b.size(0) != out)
       throw Error(adapter.folder + ": " + layer + " is " + std::to_string(found->second.b.size(0)) +
-                  "×" + std::to_string(found->second.a.size(1)) + " where " + adapters.front().folder +
-                  "'s is " + std::to_string(out) + "×" + std::to_string(in) +
-                  " (adapters of different base models?)");
+                  "×" + std::to_string(found->second.a.size(1)) + " where " +
+                  adapters.front().folder + "'s is " + std::to_string(out) + "×" +
+                  std::to_string(in) + " (adapters of different base models?)");
     factors.push_back(found->second);
   }
   return factors;
@@ -144,8 +147,7 @@ AdapterCombinationReport combineAdapters(const std::vector<WeightedAdapter>& inp
     if (method == AdapterCombination::Linear && adapter.config.r != adapters.front().config.r)
       throw Error("linear combination needs adapters of the same rank: " + adapter.folder +
                   " has r = " + std::to_string(adapter.config.r) + ", " + adapters.front().folder +
-                  " has r = " + std::to_string(adapters.front().config.r) +
-                  " (use concat or svd)");
+                  " has r = " + std::to_string(adapters.front().config.r) + " (use concat or svd)");
   }
   if (method == AdapterCombination::Svd && svdRank < 0)
     throw Error("the SVD rank must be positive");

@@ -62,8 +62,9 @@ HalfFineTuningPlan::HalfFineTuningPlan(const CausalLMImpl& model, int64_t rounds
     groups[key].push_back(unit);
   }
   if (groups.empty())
-    throw Error("half fine-tuning found no decoder layers (self-attention, feed-forward, norms) "
-                "in the model");
+    throw Error(
+        "half fine-tuning found no decoder layers (self-attention, feed-forward, norms) "
+        "in the model");
   unitCount_ = seen.size();
   units_.assign(seen.begin(), seen.end());
   rounds = std::max<int64_t>(1, rounds);
@@ -73,7 +74,8 @@ HalfFineTuningPlan::HalfFineTuningPlan(const CausalLMImpl& model, int64_t rounds
     round.fromStep = r * length;
     round.toStep = std::min(totalSteps, (r + 1) * length);
     if (round.fromStep >= totalSteps && r > 0) break;
-    std::mt19937_64 random(seed * 6364136223846793005ull + static_cast<uint64_t>(r) * 1442695040888963407ull + 1);
+    std::mt19937_64 random(seed * 6364136223846793005ull +
+                           static_cast<uint64_t>(r) * 1442695040888963407ull + 1);
     for (const auto& key : groupOrder) {
       auto units = groups.at(key);
       for (size_t i = units.size(); i > 1; --i) std::swap(units[i - 1], units[random() % i]);

@@ -15,8 +15,8 @@
 namespace tunebench {
 
 struct HalfFineTuningRound {
-  int64_t fromStep = 0;  // first optimiser step of the round (0-based)
-  int64_t toStep = 0;    // one past the last
+  int64_t fromStep = 0;                // first optimiser step of the round (0-based)
+  int64_t toStep = 0;                  // one past the last
   std::vector<std::string> trainable;  // unit names, e.g. "model.layers.0.self_attn.q_proj"
 };
 

@@ -1,11 +1,11 @@
 #include "train/Trainer.h"
 
 #include <chrono>
-#include <cstdint>
-#include <optional>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "common/Error.h"
 #include "common/Sha256.h"
@@ -61,11 +61,13 @@ std::string modelFolderFingerprint(const std::string& folder) {
   std::vector<std::string> files = {(fs::path(folder) / "config.json").string()};
   const CheckpointFolder checkpoint(folder);
   for (const auto& file : checkpoint.files()) files.push_back(file);
-  for (const auto& file : files) hash.update(fs::path(file).filename().string() + ":" + sha256OfFile(file) + "\n");
+  for (const auto& file : files)
+    hash.update(fs::path(file).filename().string() + ":" + sha256OfFile(file) + "\n");
   return hash.hexDigest();
 }
 
-Trainer::Trainer(TrainingConfig config, bool resume) : config_(std::move(config)), resume_(resume) {}
+Trainer::Trainer(TrainingConfig config, bool resume)
+    : config_(std::move(config)), resume_(resume) {}
 
 void Trainer::run(JobContext& context) {
   const auto& c = config_;
@@ -75,8 +77,9 @@ void Trainer::run(JobContext& context) {
   const std::string checkpoints = (output / "checkpoints").string();
   const auto existing = latestCheckpoint(checkpoints);
   if (!resume_ && existing)
-    throw Error(c.outputFolder + " already holds checkpoints of a run; resume it, or choose "
-                                 "another output folder");
+    throw Error(c.outputFolder +
+                " already holds checkpoints of a run; resume it, or choose "
+                "another output folder");
   if (resume_ && !existing)
     throw Error(c.outputFolder + " has no complete checkpoint to resume from");
   fs::create_directories(output);
@@ -98,7 +101,8 @@ void Trainer::run(JobContext& context) {
     context.log(LogLevel::Info, "tokens of " + c.data.trainPath + " read from the token cache (" +
                                     tokenCache.folder().string() + ")");
   if (train.truncated > 0)
-    context.log(LogLevel::Warning, std::to_string(train.truncated) + " training examples were cut at " +
+    context.log(LogLevel::Warning, std::to_string(train.truncated) +
+                                       " training examples were cut at " +
                                        std::to_string(c.data.maxLength) + " tokens");
   const std::string baseFingerprint = modelFolderFingerprint(c.modelFolder);
 
@@ -111,8 +115,8 @@ void Trainer::run(JobContext& context) {
   // Half fine-tuning: the optimiser covers every layer unit; each round then lets its half train.
   std::optional<HalfFineTuningPlan> half;
   if (c.method.kind == MethodKind::Half) {
-    const int64_t rounds = c.method.halfRounds > 0 ? c.method.halfRounds
-                                                   : std::max<int64_t>(2, c.epochs);
+    const int64_t rounds =
+        c.method.halfRounds > 0 ? c.method.halfRounds : std::max<int64_t>(2, c.epochs);
     half.emplace(model, rounds, totalSteps, c.seed);
     half->trainEveryUnit(model);
     prepared.trainable.clear();
@@ -130,17 +134,18 @@ void Trainer::run(JobContext& context) {
   }
   auto optimizer = makeOptimizer(c.optimizer, model);
   const auto& trainable = prepared.trainable;
-  context.log(LogLevel::Info, "trainable parameters: " +
-                                  std::to_string(prepared.trainableParameters) + " of " +
-                                  std::to_string(prepared.totalParameters) +
-                                  (half ? " (half of them train in each round)" : ""));
+  context.log(LogLevel::Info,
+              "trainable parameters: " + std::to_string(prepared.trainableParameters) + " of " +
+                  std::to_string(prepared.totalParameters) +
+                  (half ? " (half of them train in each round)" : ""));
 
   TrainerState state;
   TrainingDiagnosis diagnosis;
   if (resume_) {
     state = readCheckpoint(*existing, model, *optimizer);
     if (state.datasetFingerprint != train.fingerprint)
-      throw Error("cannot resume from " + *existing + ": the training data or its settings changed "
+      throw Error("cannot resume from " + *existing +
+                  ": the training data or its settings changed "
                   "since the run started (dataset fingerprint differs)");
     if (state.baseModelFingerprint != baseFingerprint)
       throw Error("cannot resume from " + *existing + ": the base model in " + c.modelFolder +
@@ -165,7 +170,8 @@ void Trainer::run(JobContext& context) {
   int64_t lastCheckpointStep = resume_ ? state.step : -1;
   auto report = [&](const std::vector<DiagnosisEvent>& events) {
     for (const auto& event : events)
-      context.event(event.kind, event.fromStep, event.toStep, event.message + "; " + event.suggestion);
+      context.event(event.kind, event.fromStep, event.toStep,
+                    event.message + "; " + event.suggestion);
   };
   // Returns true when early stopping ends the run.
   auto validate = [&]() -> bool {
@@ -185,7 +191,8 @@ void Trainer::run(JobContext& context) {
     } else {
       ++state.evaluationsWithoutImprovement;
     }
-    return c.earlyStoppingPatience > 0 && state.evaluationsWithoutImprovement >= c.earlyStoppingPatience;
+    return c.earlyStoppingPatience > 0 &&
+           state.evaluationsWithoutImprovement >= c.earlyStoppingPatience;
   };
 
   const auto started = Clock::now();
@@ -201,8 +208,8 @@ void Trainer::run(JobContext& context) {
     if (half && half->roundAt(state.step) != halfRound) {
       halfRound = half->roundAt(state.step);
       half->apply(model, halfRound);
-      context.log(LogLevel::Info, "half fine-tuning round " + std::to_string(halfRound + 1) + " of " +
-                                      std::to_string(half->rounds().size()) + ": " +
+      context.log(LogLevel::Info, "half fine-tuning round " + std::to_string(halfRound + 1) +
+                                      " of " + std::to_string(half->rounds().size()) + ": " +
                                       std::to_string(half->rounds()[halfRound].trainable.size()) +
                                       " units train");
     }
@@ -226,12 +233,14 @@ void Trainer::run(JobContext& context) {
                         " is not finite; the step was not applied and training paused. Lower the "
                         "learning rate or check the data, then resume from the last checkpoint.");
       context.log(LogLevel::Error, "training paused at step " + std::to_string(state.step + 1) +
-                                       ": non-finite " + (std::isfinite(loss) ? "gradient" : "loss"));
+                                       ": non-finite " +
+                                       (std::isfinite(loss) ? "gradient" : "loss"));
       result_.stopReason = "non-finite loss";
       result_.steps = state.step;
       return;
     }
-    const double learningRate = learningRateAt(c.schedule, c.optimizer.learningRate, state.step, totalSteps);
+    const double learningRate =
+        learningRateAt(c.schedule, c.optimizer.learningRate, state.step, totalSteps);
     setLearningRate(*optimizer, learningRate);
     optimizer->step();
     ++state.step;
@@ -240,7 +249,8 @@ void Trainer::run(JobContext& context) {
 
     const double stepSeconds = std::chrono::duration<double>(Clock::now() - stepStart).count();
     const double elapsed = std::chrono::duration<double>(Clock::now() - started).count();
-    const double eta = elapsed / static_cast<double>(state.step - firstStep) * static_cast<double>(totalSteps - state.step);
+    const double eta = elapsed / static_cast<double>(state.step - firstStep) *
+                       static_cast<double>(totalSteps - state.step);
     context.metric(state.step, "loss", loss);
     context.metric(state.step, "lr", learningRate);
     context.metric(state.step, "grad_norm", gradNorm);
@@ -249,8 +259,9 @@ void Trainer::run(JobContext& context) {
     context.metric(state.step, "elapsed_seconds", elapsed);
     context.metric(state.step, "eta_seconds", eta);
     context.metric(state.step, "rss_mb", static_cast<double>(residentBytes()) / (1024.0 * 1024.0));
-    context.metric(state.step, "epoch", static_cast<double>(state.epoch) +
-                                            static_cast<double>(state.position) / static_cast<double>(examples));
+    context.metric(state.step, "epoch",
+                   static_cast<double>(state.epoch) +
+                       static_cast<double>(state.position) / static_cast<double>(examples));
     char text[160];
     std::snprintf(text, sizeof text, "step %lld/%lld, loss %.4f, lr %.3g, ETA %s",
                   static_cast<long long>(state.step), static_cast<long long>(totalSteps), loss,
@@ -266,7 +277,8 @@ void Trainer::run(JobContext& context) {
       order = epochOrder(train.examples.size(), c.seed, state.epoch);
     }
     if (epochEnded || (c.evalEvery > 0 && state.step % c.evalEvery == 0)) stop = validate();
-    if (c.checkpointEvery > 0 && state.step % c.checkpointEvery == 0 && lastCheckpointStep != state.step) {
+    if (c.checkpointEvery > 0 && state.step % c.checkpointEvery == 0 &&
+        lastCheckpointStep != state.step) {
       saveCheckpoint();
       lastCheckpointStep = state.step;
     }
@@ -277,7 +289,8 @@ void Trainer::run(JobContext& context) {
   }
   if (lastCheckpointStep != state.step) saveCheckpoint();
   result_.steps = state.step;
-  result_.bestValidationLoss = std::isfinite(state.bestValidationLoss) ? state.bestValidationLoss : std::nan("");
+  result_.bestValidationLoss =
+      std::isfinite(state.bestValidationLoss) ? state.bestValidationLoss : std::nan("");
   if (result_.stopReason != "stopped") {
     model.eval();
     if (c.method.usesAdapters()) {

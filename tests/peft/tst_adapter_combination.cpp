@@ -84,8 +84,8 @@ class AdapterCombinationTest : public QObject {
   // Concatenation with weights 1 and 1 equals merging both adapters into the model in turn.
   void concatenationEqualsMergingEachInTurn() {
     const auto out = path("concat");
-    const auto report = combineAdapters({{first_, 1.0}, {second_, 1.0}},
-                                        AdapterCombination::Concatenate, 0, out);
+    const auto report =
+        combineAdapters({{first_, 1.0}, {second_, 1.0}}, AdapterCombination::Concatenate, 0, out);
     QCOMPARE(report.rank, int64_t(6));
     QCOMPARE(report.targets, (std::vector<std::string>{"q_proj", "v_proj", "o_proj"}));
     QCOMPARE(report.worstRelativeError, 0.0);
@@ -129,8 +129,10 @@ class AdapterCombinationTest : public QObject {
     const SafetensorsReader c(same_ + "/adapter_model.safetensors");
     const double s1 = 8.0 / 4, s2 = 4.0 / 4;
     const double r1 = std::sqrt(0.5 * s1), r2 = std::sqrt(2.0 * s2);
-    const auto bigA = a.tensor(kLayer + ".lora_A.weight") * r1 + c.tensor(kLayer + ".lora_A.weight") * r2;
-    const auto bigB = a.tensor(kLayer + ".lora_B.weight") * r1 + c.tensor(kLayer + ".lora_B.weight") * r2;
+    const auto bigA =
+        a.tensor(kLayer + ".lora_A.weight") * r1 + c.tensor(kLayer + ".lora_A.weight") * r2;
+    const auto bigB =
+        a.tensor(kLayer + ".lora_B.weight") * r1 + c.tensor(kLayer + ".lora_B.weight") * r2;
     QVERIFY(torch::allclose(deltaOf(out, kLayer), torch::matmul(bigB, bigA).to(torch::kFloat64),
                             1e-5, 1e-6));
   }
@@ -139,8 +141,10 @@ class AdapterCombinationTest : public QObject {
   // Eckart–Young bound, the norm of the dropped singular values.
   void svdIsExactAtFullRankAndOptimalBelow() {
     const auto full = path("svd-full");
-    auto report = combineAdapters({{first_, 0.6}, {second_, 0.9}}, AdapterCombination::Svd, 6, full);
-    QVERIFY2(report.worstRelativeError < 1e-6, qPrintable(QString::number(report.worstRelativeError)));
+    auto report =
+        combineAdapters({{first_, 0.6}, {second_, 0.9}}, AdapterCombination::Svd, 6, full);
+    QVERIFY2(report.worstRelativeError < 1e-6,
+             qPrintable(QString::number(report.worstRelativeError)));
     const auto expected = deltaOf(first_, kLayer) * 0.6 + deltaOf(second_, kLayer) * 0.9;
     QVERIFY(torch::allclose(deltaOf(full, kLayer), expected, 1e-4, 1e-6));
 
@@ -152,8 +156,8 @@ class AdapterCombinationTest : public QObject {
     const double bound =
         singular.narrow(0, 2, singular.size(0) - 2).pow(2).sum().sqrt().item<double>() /
         expected.norm().item<double>();
-    const double error = (deltaOf(low, kLayer) - expected).norm().item<double>() /
-                         expected.norm().item<double>();
+    const double error =
+        (deltaOf(low, kLayer) - expected).norm().item<double>() / expected.norm().item<double>();
     QVERIFY2(std::abs(error - bound) < 1e-5, qPrintable(QString("%1 vs %2").arg(error).arg(bound)));
     QVERIFY(report.worstRelativeError >= error - 1e-9);
   }
@@ -167,20 +171,32 @@ class AdapterCombinationTest : public QObject {
       }
       return false;
     };
-    QVERIFY(refuses([&] { combineAdapters({{first_, 1}, {second_, 1}}, AdapterCombination::Linear, 0, path("x")); },
-                    "same rank"));
-    QVERIFY(refuses([&] { combineAdapters({{first_, 1}}, AdapterCombination::Concatenate, 0, first_); },
-                    "already exists"));
+    QVERIFY(refuses(
+        [&] {
+          combineAdapters({{first_, 1}, {second_, 1}}, AdapterCombination::Linear, 0, path("x"));
+        },
+        "same rank"));
+    QVERIFY(refuses(
+        [&] {
+          combineAdapters({{first_, 1}}, AdapterCombination::Concatenate, 0, first_);
+        },
+        "already exists"));
     LoraConfig dora;
     dora.dora = true;
     const auto doraFolder = path("dora");
     writeAdapter(doraFolder, dora, 4);
-    QVERIFY(refuses([&] { combineAdapters({{doraFolder, 1}}, AdapterCombination::Concatenate, 0, path("y")); },
-                    "DoRA"));
+    QVERIFY(refuses(
+        [&] {
+          combineAdapters({{doraFolder, 1}}, AdapterCombination::Concatenate, 0, path("y"));
+        },
+        "DoRA"));
     QVERIFY(!QFileInfo::exists(dir_.filePath("x")) && !QFileInfo::exists(dir_.filePath("y")));
     QVERIFY(!QFileInfo::exists(dir_.filePath("x.partial")));
-    QVERIFY(refuses([&] { combineAdapters({{path("nowhere"), 1}}, AdapterCombination::Svd, 0, path("z")); },
-                    "nowhere"));
+    QVERIFY(refuses(
+        [&] {
+          combineAdapters({{path("nowhere"), 1}}, AdapterCombination::Svd, 0, path("z"));
+        },
+        "nowhere"));
   }
 };
 

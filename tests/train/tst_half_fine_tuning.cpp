@@ -188,9 +188,9 @@ class HalfFineTuningTest : public QObject {
       parseTrainingConfig(json, "run.json");
       QFAIL("half with freeze was accepted");
     } catch (const Error& e) {
-      QVERIFY2(std::string(e.what()).find("cannot be combined with method half") !=
-                   std::string::npos,
-               e.what());
+      QVERIFY2(
+          std::string(e.what()).find("cannot be combined with method half") != std::string::npos,
+          e.what());
     }
   }
 };

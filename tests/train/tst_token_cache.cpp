@@ -75,17 +75,17 @@ class TokenCacheTest : public QObject {
         tunebench::loadTrainingDataset(file().toStdString(), config_, Objective::Sft, encoder);
     QVERIFY(!fresh.fromCache);
     QVERIFY(fresh.truncated > 0);
-    const auto first = tunebench::loadTrainingDataset(file().toStdString(), config_,
-                                                      Objective::Sft, encoder, &cache);
+    const auto first = tunebench::loadTrainingDataset(file().toStdString(), config_, Objective::Sft,
+                                                      encoder, &cache);
     QVERIFY(!first.fromCache);
     QVERIFY(std::filesystem::exists(cache.fileFor(fresh.fingerprint)));
     const auto second = tunebench::loadTrainingDataset(file().toStdString(), config_,
                                                        Objective::Sft, encoder, &cache);
     QVERIFY(second.fromCache);
     compareDatasets(second, fresh);
-    QCOMPARE(tunebench::trainingDataFingerprint(file().toStdString(), config_, Objective::Sft,
-                                                encoder),
-             fresh.fingerprint);
+    QCOMPARE(
+        tunebench::trainingDataFingerprint(file().toStdString(), config_, Objective::Sft, encoder),
+        fresh.fingerprint);
   }
 
   void packedRowsKeepTheirSegments() {
@@ -97,8 +97,8 @@ class TokenCacheTest : public QObject {
         tunebench::loadTrainingDataset(file().toStdString(), packed, Objective::Sft, encoder);
     QVERIFY(!fresh.examples.front().segments.empty());
     tunebench::loadTrainingDataset(file().toStdString(), packed, Objective::Sft, encoder, &cache);
-    const auto cached = tunebench::loadTrainingDataset(file().toStdString(), packed,
-                                                       Objective::Sft, encoder, &cache);
+    const auto cached = tunebench::loadTrainingDataset(file().toStdString(), packed, Objective::Sft,
+                                                       encoder, &cache);
     QVERIFY(cached.fromCache);
     compareDatasets(cached, fresh);
   }
@@ -135,8 +135,8 @@ class TokenCacheTest : public QObject {
   void damagedFilesAreReplaced() {
     const TokenCache cache(dir_.filePath("damaged").toStdString());
     const auto encoder = byteEncoder("tokenizer-a");
-    const auto fresh = tunebench::loadTrainingDataset(file().toStdString(), config_,
-                                                      Objective::Sft, encoder, &cache);
+    const auto fresh = tunebench::loadTrainingDataset(file().toStdString(), config_, Objective::Sft,
+                                                      encoder, &cache);
     const auto path = cache.fileFor(fresh.fingerprint);
     const auto size = std::filesystem::file_size(path);
     for (const auto damage : {0, 1, 2}) {
@@ -165,8 +165,8 @@ class TokenCacheTest : public QObject {
     const QString folder = dir_.filePath("budget");
     const auto encoder = byteEncoder("tokenizer-a");
     const TokenCache unbounded(folder.toStdString());
-    const auto one = tunebench::loadTrainingDataset(file().toStdString(), config_,
-                                                    Objective::Sft, encoder, &unbounded);
+    const auto one = tunebench::loadTrainingDataset(file().toStdString(), config_, Objective::Sft,
+                                                    encoder, &unbounded);
     const auto bytes = std::filesystem::file_size(unbounded.fileFor(one.fingerprint));
     // Room for two files: the third store removes the least recently used.
     const TokenCache cache(folder.toStdString(), bytes * 2 + bytes / 2);

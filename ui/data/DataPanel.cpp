@@ -13,6 +13,8 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 
+#include "data/CleaningRecipeEditor.h"
+#include "data/DatasetProfileView.h"
 #include "data/DatasetRowsModel.h"
 #include "data/DatasetVersionsView.h"
 #include "data/ImportWizard.h"
@@ -89,7 +91,24 @@ DataPanel::DataPanel(const PluginRegistry& plugins, QWidget* parent)
 
   split_ = new SplitBalancePanel(
       [this](std::unique_ptr<Job> job) { return startJob(std::move(job)); }, tabs_);
+  cleaner_ = new CleaningRecipeEditor(tabs_);
+  tabs_->addTab(cleaner_, tr("&Clean"));
+  profile_ = new DatasetProfileView(tabs_);
+  tabs_->addTab(profile_, tr("&Profile"));
   tabs_->addTab(split_, tr("Split && &Balance"));
+  connect(cleaner_, &CleaningRecipeEditor::jobStarted, this, &DataPanel::jobStarted);
+  connect(cleaner_, &CleaningRecipeEditor::failed, this, &DataPanel::failed);
+  connect(profile_, &DatasetProfileView::failed, this, &DataPanel::failed);
+  // A cleaned version is shown at once: the catalog is read again and the new version chosen.
+  connect(cleaner_, &CleaningRecipeEditor::versionStored, this,
+          [this](qint64 datasetId, int version) {
+            selectVersion(datasetId, version);
+            refresh();
+          });
+  connect(this, &DataPanel::versionChosen, this, [this](qint64 datasetId, int version) {
+    cleaner_->setDataset(datasetId, version);
+    profile_->setDataset(datasetId, version);
+  });
 
   splitter->addWidget(versions_);
   splitter->addWidget(tabs_);
@@ -147,6 +166,8 @@ void DataPanel::setProject(const QString& projectFile, bool readOnly) {
     rows_->setProject(projectFile_);
     versionSummary_->clear();
     split_->setVersion({});
+    cleaner_->setProject(projectFile_, readOnly);
+    profile_->setProject(projectFile_, readOnly);
     refresh();
   } else if (datasetId_ > 0) {
     chooseVersion(datasetId_, versionNumber_);  // the split tab follows read-only changes
@@ -154,6 +175,11 @@ void DataPanel::setProject(const QString& projectFile, bool readOnly) {
   updateActions();
   setStatus(statusText());
   emit catalogRead();
+}
+
+void DataPanel::setModelFolder(const QString& folder) {
+  cleaner_->setModelFolder(folder);
+  profile_->setModelFolder(folder);
 }
 
 qint64 DataPanel::currentVersionId() const {

@@ -1,9 +1,10 @@
 #pragma once
 // The Data stage: the project's datasets and their versions on the left; on the right, tabs over
-// the chosen version: its rows (read page by page, so a million rows scroll smoothly) and the
-// split and balance settings. Importing runs through the import wizard (Ctrl+I). Other views of a
-// version plug in as further tabs through tabs(), currentDatasetId(), currentVersion() and
-// versionChosen(); they call refresh() after storing a version.
+// the chosen version: its rows (read page by page, so a million rows scroll smoothly), the
+// cleaning recipe editor, the profile charts and the split and balance settings. Importing runs
+// through the import wizard (Ctrl+I). Other views of a version plug in as further tabs through
+// tabs(), currentDatasetId(), currentVersion() and versionChosen(); they call refresh() after
+// storing a version.
 #include <QFutureWatcher>
 #include <QWidget>
 #include <functional>
@@ -25,6 +26,8 @@ class PluginRegistry;
 
 namespace tunebench::ui {
 
+class CleaningRecipeEditor;
+class DatasetProfileView;
 class DatasetRowsModel;
 class DatasetVersionsView;
 class ImportWizard;
@@ -60,6 +63,10 @@ class DataPanel : public QWidget {
   DatasetRowsModel* rowsModel() const { return rows_; }
   QTableView* rowsView() const { return rowsView_; }
   SplitBalancePanel* splitPanel() const { return split_; }
+  CleaningRecipeEditor* cleaningEditor() const { return cleaner_; }
+  DatasetProfileView* profileView() const { return profile_; }
+  // The model whose tokenizer counts tokens in the Clean and Profile tabs (empty: none).
+  void setModelFolder(const QString& folder);
   QString statusText() const;
 
  public slots:
@@ -102,6 +109,8 @@ class DataPanel : public QWidget {
   DatasetRowsModel* rows_;
   QTableView* rowsView_;
   SplitBalancePanel* split_;
+  CleaningRecipeEditor* cleaner_;
+  DatasetProfileView* profile_;
 
   QFutureWatcher<CatalogRead> catalogWatcher_;
   bool readAgain_ = false;

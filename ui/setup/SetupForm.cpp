@@ -52,6 +52,8 @@ QString methodName(MethodKind kind) {
       return QStringLiteral("lora");
     case MethodKind::Dora:
       return QStringLiteral("dora");
+    case MethodKind::Half:
+      return QStringLiteral("half");
     case MethodKind::Full:
       break;
   }
@@ -111,10 +113,10 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   method_->addItem(tr("Freeze lower layers"), QStringLiteral("freeze"));
   method_->addItem(tr("LoRA"), QStringLiteral("lora"));
   method_->addItem(tr("DoRA"), QStringLiteral("dora"));
+  method_->addItem(tr("Half fine-tuning"), QStringLiteral("half"));
   // Methods of the guide the engine does not have yet: listed, but not selectable.
   auto* items = qobject_cast<QStandardItemModel*>(method_->model());
-  for (const QString& name :
-       {tr("QLoRA"), tr("Bottleneck adapters"), tr("Prompt tuning"), tr("Half fine-tuning")}) {
+  for (const QString& name : {tr("QLoRA"), tr("Bottleneck adapters"), tr("Prompt tuning")}) {
     method_->addItem(tr("%1 — not available in this version").arg(name));
     items->item(method_->count() - 1)->setEnabled(false);
   }
@@ -129,6 +131,9 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   addRow(method, QStringLiteral("method.rslora"), tr("Scaling:"), rslora_, {});
   loraTargets_ = new QLineEdit(this);
   addRow(method, QStringLiteral("method.targets"), tr("Target layers:"), loraTargets_, {});
+  halfRounds_ = spinBox(QStringLiteral("method.rounds"), 0, 1 << 20);
+  halfRounds_->setSpecialValueText(tr("one per epoch"));
+  addRow(method, QStringLiteral("method.rounds"), tr("Half fine-tuning rounds:"), halfRounds_, {});
   freezeLayers_ = spinBox(QStringLiteral("freeze.layers"), 0, 1 << 20);
   addRow(method, QStringLiteral("freeze.layers"), tr("Frozen layers:"), freezeLayers_, {});
   freezeEmbeddings_ = checkBox(QStringLiteral("freeze.embeddings"), tr("Freeze embeddings"));
@@ -378,6 +383,7 @@ nlohmann::json SetupForm::toJson() const {
              QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
       m["targets"].push_back(target.toStdString());
   }
+  if (method == QLatin1String("half")) json["method"]["rounds"] = halfRounds_->value();
   if (method == QLatin1String("freeze"))
     json["freeze"] = {{"layers", freezeLayers_->value()},
                       {"embeddings", freezeEmbeddings_->isChecked()}};
@@ -462,6 +468,7 @@ void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
   QStringList targets;
   for (const auto& target : c.method.lora.targets) targets << QString::fromStdString(target);
   loraTargets_->setText(targets.join(QStringLiteral(", ")));
+  halfRounds_->setValue(static_cast<int>(c.method.halfRounds));
   freezeLayers_->setValue(static_cast<int>(c.freezeLayers));
   freezeEmbeddings_->setChecked(c.freezeEmbeddings);
   const auto& o = c.optimizer;
@@ -504,6 +511,7 @@ void SetupForm::updateEnabledFields() {
                       static_cast<QWidget*>(loraDropout_), static_cast<QWidget*>(rslora_),
                       static_cast<QWidget*>(loraTargets_)})
     input->setEnabled(adapters);
+  halfRounds_->setEnabled(method == QLatin1String("half"));
   freezeLayers_->setEnabled(method == QLatin1String("freeze"));
   freezeEmbeddings_->setEnabled(method == QLatin1String("freeze"));
   const QString kind = optimizer_->currentData().toString();

@@ -84,6 +84,7 @@ class SetupForm : public QWidget {
   QLineEdit* loraDropout_;
   QCheckBox* rslora_;
   QLineEdit* loraTargets_;
+  QSpinBox* halfRounds_;
   QSpinBox* freezeLayers_;
   QCheckBox* freezeEmbeddings_;
   QComboBox* optimizer_;

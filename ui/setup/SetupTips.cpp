@@ -38,8 +38,14 @@ QString setupTip(const QString& key) {
                    "upper layers only. LoRA (§6.3.2): small low-rank adapters on a frozen base, "
                    "a fraction of the memory, usually close to full fine-tuning. DoRA (§6.3.4): "
                    "LoRA with a trainable magnitude per output, closer to full fine-tuning at a "
-                   "similar cost. QLoRA, bottleneck adapters, prompt tuning and half fine-tuning "
-                   "are not available in this version.")},
+                   "similar cost. Half fine-tuning (§6.4): in each round half of every layer block "
+                   "trains and the rest keeps its pretrained values, which limits forgetting. "
+                   "QLoRA, bottleneck adapters and prompt tuning are not available in this "
+                   "version.")},
+      {QStringLiteral("method.rounds"),
+       QObject::tr("Half fine-tuning: how many rounds the run's steps are split into; each round "
+                   "picks another half of every block (seeded). 0 = one round per epoch, at "
+                   "least two.")},
       {QStringLiteral("method.r"),
        QObject::tr("Rank of the adapter matrices. 8–16 suits most tasks; the guide notes that r "
                    "needs tuning (§6.3.2): higher ranks learn more and cost more.")},
