@@ -173,6 +173,8 @@ void Trainer::run(JobContext& context) {
     state.baseModelFingerprint = baseFingerprint;
     recordEnvironment(c, (output / "run.json").string());
   }
+  // A metric rather than only a log line, so that runs can be compared by it.
+  context.metric(state.step, "trainable_parameters", static_cast<double>(trainableCount));
 
   auto saveCheckpoint = [&] {
     state.diagnosis = diagnosis.save();

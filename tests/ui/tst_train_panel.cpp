@@ -392,12 +392,14 @@ class TrainPanelTest : public QObject {
     auto* table = panel.table();
     QCOMPARE(table->rowCount(), 3);
     // Newest first: the run stopped on close, the paused-stopped-resumed one, the first run.
-    QCOMPARE(table->item(2, 2)->text(), QStringLiteral("completed"));
-    QCOMPARE(table->item(2, 4)->text(), QStringLiteral("20"));
-    QVERIFY(table->item(2, 3)->text().toDouble() > 0);  // best validation loss
-    QCOMPARE(table->item(1, 4)->text(), QStringLiteral("40"));
-    QCOMPARE(table->item(1, 3)->text(), QStringLiteral("—"));  // no validation data
-    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("stopped"));
+    using Panel = tunebench::ui::RunsPanel;
+    QCOMPARE(table->item(2, Panel::kStatus)->text(), QStringLiteral("completed"));
+    QCOMPARE(table->item(2, Panel::kSteps)->text(), QStringLiteral("20"));
+    QCOMPARE(table->item(2, Panel::kMethod)->text(), QStringLiteral("full"));
+    QVERIFY(table->item(2, Panel::kBestValidation)->text().toDouble() > 0);
+    QCOMPARE(table->item(1, Panel::kSteps)->text(), QStringLiteral("40"));
+    QCOMPARE(table->item(1, Panel::kBestValidation)->text(), QStringLiteral("—"));  // no data
+    QCOMPARE(table->item(0, Panel::kStatus)->text(), QStringLiteral("stopped"));
 
     table->setFocus();
     table->selectRow(1);
@@ -408,7 +410,7 @@ class TrainPanelTest : public QObject {
     QCOMPARE(panel.comparedRuns().size(), 2);
     // Training loss of both runs, validation loss of the one that had validation data.
     auto* chart = panel.chart();
-    QCOMPARE(chart->graphCount(), 3);
+    QCOMPARE(chart->seriesCount(), 3);
     QCOMPARE(chart->pointCount(0) > 0 && chart->pointCount(1) > 0, true);
     QVERIFY(panel.statusText().contains(QStringLiteral("comparing 2")));
     QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("runs_panel.png"))));
