@@ -94,7 +94,7 @@ RunDeletionResult deleteRun(ProjectStore& store, int64_t runId, bool removeFiles
     std::error_code error;
     fs::remove_all(file.path, error);
     if (error)
-      result.kept.push_back({file.path, "it could not be removed: " + error.message()});
+      result.kept.push_back({file.path, true, "it could not be removed: " + error.message()});
     else
       result.removed.push_back(file.path);
   }
