@@ -2,6 +2,7 @@
 // tagged and annotated (the changes persist after a refresh), compared (configuration diff with
 // "differences only", figures, legend toggles, x-axis by step, epoch and time) and deleted with
 // and without their files.
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -78,6 +79,14 @@ RecordedRun recordRun(store::ProjectStore& project, const std::string& name, dou
   return recorded;
 }
 
+// The open dialog of that name: closed ones may linger until their deferred deletion.
+template <typename Dialog>
+Dialog* openDialog(QWidget* parent, const QString& name) {
+  for (auto* dialog : parent->findChildren<Dialog*>(name))
+    if (dialog->isVisible()) return dialog;
+  return nullptr;
+}
+
 int visibleRows(QTableWidget* table) {
   int rows = 0;
   for (int row = 0; row < table->rowCount(); ++row) rows += table->isRowHidden(row) ? 0 : 1;
@@ -131,20 +140,22 @@ class RunsPanelTest : public QObject {
     selectRuns({id});
 
     QTest::keyClick(table, Qt::Key_F2);
-    auto* rename = panel_->findChild<QInputDialog*>(QStringLiteral("renameRunDialog"));
+    auto* rename = openDialog<QInputDialog>(panel_.get(), QStringLiteral("renameRunDialog"));
     QVERIFY(rename);
     QCOMPARE(rename->textValue(), QStringLiteral("baseline"));
     rename->setTextValue(QStringLiteral("lora baseline"));
     QVERIFY(acceptAndAwaitWrite(rename));
 
+    activate();
     QTest::keyClick(table, Qt::Key_T, Qt::ControlModifier);
-    auto* tags = panel_->findChild<QInputDialog*>(QStringLiteral("runTagsDialog"));
+    auto* tags = openDialog<QInputDialog>(panel_.get(), QStringLiteral("runTagsDialog"));
     QVERIFY(tags);
     tags->setTextValue(QStringLiteral(" sweep, best,, sweep "));
     QVERIFY(acceptAndAwaitWrite(tags));
 
+    activate();
     QTest::keyClick(table, Qt::Key_N, Qt::ControlModifier | Qt::ShiftModifier);
-    auto* notes = panel_->findChild<QDialog*>(QStringLiteral("runNotesDialog"));
+    auto* notes = openDialog<QDialog>(panel_.get(), QStringLiteral("runNotesDialog"));
     QVERIFY(notes);
     notes->findChild<QPlainTextEdit*>(QStringLiteral("runNotesEdit"))
         ->setPlainText(QStringLiteral("plateaus after step 60"));
@@ -173,8 +184,9 @@ class RunsPanelTest : public QObject {
     QCOMPARE(store::RunRepository(project).find(id)->notes, std::string("plateaus after step 60"));
 
     // An empty name is refused without a write.
+    activate();
     QTest::keyClick(table, Qt::Key_F2);
-    rename = panel_->findChild<QInputDialog*>(QStringLiteral("renameRunDialog"));
+    rename = openDialog<QInputDialog>(panel_.get(), QStringLiteral("renameRunDialog"));
     QVERIFY(rename);
     rename->setTextValue(QStringLiteral("   "));
     rename->done(QDialog::Accepted);
@@ -299,7 +311,7 @@ class RunsPanelTest : public QObject {
     // Cancelling deletes nothing.
     selectRuns({runs_[0].id});
     QTest::keyClick(panel_->table(), Qt::Key_Delete);
-    auto* box = panel_->findChild<QMessageBox*>(QStringLiteral("deleteRunsDialog"));
+    auto* box = openDialog<QMessageBox>(panel_.get(), QStringLiteral("deleteRunsDialog"));
     QVERIFY(box);
     QTest::mouseClick(box->button(QMessageBox::Cancel), Qt::LeftButton);
     QTest::qWait(200);
@@ -309,9 +321,18 @@ class RunsPanelTest : public QObject {
   void cleanupTestCase() { panel_.reset(); }
 
  private:
+  // Shortcuts reach the panel only while its window is active; a closed dialog leaves no window
+  // active on the offscreen platform.
+  void activate() {
+    panel_->activateWindow();
+    QApplication::setActiveWindow(panel_.get());
+    QTRY_COMPARE(QApplication::activeWindow(), panel_.get());
+    panel_->table()->setFocus();
+  }
+
   void selectRuns(const QList<qint64>& ids) {
+    activate();
     auto* table = panel_->table();
-    table->setFocus();
     table->clearSelection();
     for (qint64 id : ids) {
       const int row = panel_->rowOfRun(id);
@@ -339,7 +360,7 @@ class RunsPanelTest : public QObject {
   void deleteRun(qint64 id, bool withFiles) {
     selectRuns({id});
     QTest::keyClick(panel_->table(), Qt::Key_Delete);
-    auto* box = panel_->findChild<QMessageBox*>(QStringLiteral("deleteRunsDialog"));
+    auto* box = openDialog<QMessageBox>(panel_.get(), QStringLiteral("deleteRunsDialog"));
     QVERIFY(box);
     auto* files = box->findChild<QCheckBox*>(QStringLiteral("deleteRunFiles"));
     QVERIFY(files);
