@@ -178,7 +178,7 @@ void RunComparisonView::showCurves(const store::RunOverview& overview) {
       }
     }
     if (validation) {
-      QPen pen(color.darker(130), 1.2, Qt::DashLine);
+      QPen pen(color.darker(130), 1, Qt::DashLine);
       chart_->seriesGraph(series)->setPen(pen);
       chart_->seriesGraph(series)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 4));
     } else {

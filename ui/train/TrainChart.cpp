@@ -54,6 +54,9 @@ TrainChart::TrainChart(const QString& title, const QString& valueLabel, QWidget*
               }
           });
   setNoAntialiasingOnDrag(true);
+  // One polyline call per graph instead of a segment per point pair: several times faster for
+  // wide pens (the smoothed curves), at the price of plainer line joins.
+  setPlottingHint(QCP::phFastPolylines, true);
 }
 
 int TrainChart::addSeries(const QString& name, const QColor& color, qint64 group,
@@ -78,7 +81,8 @@ int TrainChart::addSeries(const QString& name, const QColor& color, qint64 group
 void TrainChart::enableSmoothing(double weight) {
   if (series_.empty() || series_.front().smoothed) return;
   smoothingWeight_ = std::clamp(weight, 0.0, 0.999);
-  smoothSeries(0);
+  addSmoothedCopy(series_.front(), 2);
+  // Both in the legend: the raw curve and its smoothed copy.
   series_.front().smoothed->setName(series_.front().graph->name() + tr(" (smoothed)"));
   series_.front().smoothed->addToLegend();
   legend->setVisible(true);
@@ -87,6 +91,18 @@ void TrainChart::enableSmoothing(double weight) {
 void TrainChart::smoothSeries(int index) {
   if (index < 0 || index >= seriesCount() || series_[index].smoothed) return;
   auto& series = series_[index];
+  // Hairlines: an antialiased line wider than one pixel is stroked as a polygon, which costs
+  // most of a redraw with ten runs.
+  addSmoothedCopy(series, 1);
+  // The legend names the series by its smoothed copy, the line that stands out.
+  if (legend->hasItemWithPlottable(series.graph)) {
+    series.smoothed->setName(series.graph->name());
+    series.graph->removeFromLegend();
+    series.smoothed->addToLegend();
+  }
+}
+
+void TrainChart::addSmoothedCopy(Series& series, double width) {
   series.smoothed = addGraph();
   series.smoothed->setName(series.graph->name() + tr(" (smoothed)"));
   series.smoothed->removeFromLegend();
@@ -94,12 +110,15 @@ void TrainChart::smoothSeries(int index) {
   QColor raw = series.graph->pen().color();
   QPen pen = series.graph->pen();
   pen.setColor(raw.darker(160));
-  pen.setWidthF(2);
+  pen.setWidthF(width);
   series.smoothed->setPen(pen);
   raw.setAlpha(90);
   pen.setColor(raw);
   pen.setWidthF(1);
   series.graph->setPen(pen);
+  // The faint raw curve under its smoothed copy needs no antialiasing, which would cost most of
+  // a redraw with ten runs of noisy points.
+  series.graph->setAntialiased(false);
   remap(series);
 }
 
@@ -278,7 +297,8 @@ bool TrainChart::isGroupVisible(qint64 group) const {
 
 QCPAbstractLegendItem* TrainChart::legendItemOf(int series) const {
   if (series < 0 || series >= seriesCount()) return nullptr;
-  return legend->itemWithPlottable(series_[series].graph);
+  if (auto* item = legend->itemWithPlottable(series_[series].graph)) return item;
+  return series_[series].smoothed ? legend->itemWithPlottable(series_[series].smoothed) : nullptr;
 }
 
 void TrainChart::setLogScale(bool on) {

@@ -43,7 +43,8 @@ class TrainChart : public QCustomPlot {
                 std::shared_ptr<const StepTimeline> timeline = nullptr);
   // Adds a smoothed copy of series 0 (drawn over it) with this weight in [0, 1).
   void enableSmoothing(double weight);
-  // Adds a smoothed copy of this series, drawn over it with the chart's weight.
+  // Adds a smoothed copy of this series, drawn over it with the chart's weight; the legend then
+  // shows the copy under the series' name.
   void smoothSeries(int series);
   void setSmoothingWeight(double weight);
   double smoothingWeight() const { return smoothingWeight_; }
@@ -113,6 +114,7 @@ class TrainChart : public QCustomPlot {
     QString kind, message;
     QCPItemRect* rect;
   };
+  void addSmoothedCopy(Series& series, double width);
   void place(Series& series, double step, double value, double smoothedValue);
   void remap(Series& series);
   void placeEvent(EventRange& event);
