@@ -1,5 +1,6 @@
 #include "store/ConfigDiff.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -21,7 +22,7 @@ void flatten(const nlohmann::json& value, const std::string& prefix,
 
 }  // namespace
 
-std::vector<ConfigDifference> diffConfigs(const std::vector<std::string>& configs) {
+std::vector<ConfigDifference> tabulateConfigs(const std::vector<std::string>& configs) {
   std::vector<std::map<std::string, std::string>> flat(configs.size());
   std::map<std::string, bool> keys;
   for (size_t i = 0; i < configs.size(); ++i) {
@@ -46,9 +47,30 @@ std::vector<ConfigDifference> diffConfigs(const std::vector<std::string>& config
           found == config.end() ? std::nullopt : std::optional<std::string>(found->second));
       if (difference.values.back() != difference.values.front()) differs = true;
     }
-    if (differs) differences.push_back(std::move(difference));
+    difference.differs = differs;
+    differences.push_back(std::move(difference));
   }
   return differences;
+}
+
+std::vector<ConfigDifference> diffConfigs(const std::vector<std::string>& configs) {
+  auto rows = tabulateConfigs(configs);
+  rows.erase(std::remove_if(rows.begin(), rows.end(), [](const auto& row) { return !row.differs; }),
+             rows.end());
+  return rows;
+}
+
+std::string trainingMethodOf(const std::string& config) {
+  const auto parsed = nlohmann::json::parse(config, nullptr, false);
+  if (!parsed.is_object() || parsed.empty()) return {};
+  // The same defaults as TrainingConfig: no method block is full fine-tuning, and a freeze block
+  // without one freezes layers of it.
+  const auto method = parsed.find("method");
+  if (method != parsed.end() && method->is_object()) {
+    const auto name = method->find("name");
+    if (name != method->end() && name->is_string()) return name->get<std::string>();
+  }
+  return parsed.contains("freeze") ? "freeze" : "full";
 }
 
 }  // namespace tunebench::store

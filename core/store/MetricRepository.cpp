@@ -159,6 +159,44 @@ int64_t MetricRepository::count(int64_t runId) {
   return select.int64(0);
 }
 
+std::optional<MetricValue> MetricRepository::last(int64_t runId, const std::string& key) {
+  const auto id = findKeyId(key);
+  if (!id) return std::nullopt;
+  auto select = store_.db().prepare(
+      "SELECT step, value, kind, wall_time FROM metric WHERE run_id = ? AND key_id = ? "
+      "ORDER BY step DESC LIMIT 1");
+  select.bindAll(runId, *id);
+  if (!select.step()) return std::nullopt;
+  return MetricValue{select.int64(0),
+                     decodeStoredDouble(static_cast<int>(select.int64(2)), select.real(1)),
+                     select.real(3)};
+}
+
+std::optional<double> MetricRepository::mean(int64_t runId, const std::string& key) {
+  const auto id = findKeyId(key);
+  if (!id) return std::nullopt;
+  auto select = store_.db().prepare(
+      "SELECT AVG(value) FROM metric WHERE run_id = ? AND key_id = ? AND kind = 0");
+  select.bindAll(runId, *id);
+  select.step();
+  return select.optionalReal(0);
+}
+
+std::vector<std::optional<double>> MetricRepository::wallTimesAt(
+    int64_t runId, const std::string& key, const std::vector<int64_t>& steps) {
+  std::vector<std::optional<double>> times(steps.size());
+  const auto id = findKeyId(key);
+  if (!id) return times;
+  auto select = store_.db().prepare(
+      "SELECT wall_time FROM metric WHERE run_id = ? AND key_id = ? AND step = ?");
+  for (size_t i = 0; i < steps.size(); ++i) {
+    select.reset();
+    select.bindAll(runId, *id, steps[i]);
+    if (select.step()) times[i] = select.real(0);
+  }
+  return times;
+}
+
 std::vector<MetricSeries> MetricRepository::downsample(const std::vector<int64_t>& runIds,
                                                        const std::vector<std::string>& keys,
                                                        int pixelBudget, StepRange range) {

@@ -62,6 +62,13 @@ class MetricRepository {
   std::vector<MetricValue> points(int64_t runId, const std::string& key, StepRange range = {});
   std::vector<std::string> keys(int64_t runId);
   int64_t count(int64_t runId);
+  // The point with the highest step.
+  std::optional<MetricValue> last(int64_t runId, const std::string& key);
+  // The mean of the finite values; empty when there are none.
+  std::optional<double> mean(int64_t runId, const std::string& key);
+  // The wall time of the point at each step (empty where there is none): one index seek each.
+  std::vector<std::optional<double>> wallTimesAt(int64_t runId, const std::string& key,
+                                                 const std::vector<int64_t>& steps);
 
   // Each (run, key) reduced to at most pixelBudget buckets of whole rollup blocks, keeping every
   // bucket's min and max so that spikes survive. Series with no points in range are omitted.

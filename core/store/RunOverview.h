@@ -1,12 +1,16 @@
 #pragma once
-// What the Runs panel shows of a project: every run with its status, best validation loss and
-// duration, and for the runs chosen for comparison their downsampled metric curves. Reads through
-// its own read-only connection, so it runs on a worker thread while training writes.
+// What the Runs panel shows of a project: every run with its status, method, tags, best
+// validation loss and duration, and for the runs chosen for comparison their downsampled metric
+// curves, where their steps lie in epochs and in time, their key figures and their configs side
+// by side. Reads through its own read-only connection, so it runs on a worker thread while
+// training writes.
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "store/ConfigDiff.h"
 #include "store/MetricRepository.h"
 #include "store/RunRepository.h"
 
@@ -14,18 +18,51 @@ namespace tunebench::store {
 
 struct RunOverviewRow {
   RunRecord run;
+  std::string method;  // trainingMethodOf(run.config)
   std::optional<double> bestValidationLoss;
   std::optional<int64_t> lastStep;        // of the training loss
   std::optional<double> durationSeconds;  // started → finished, or → last heartbeat while running
 };
 
+// Figures of a compared run; each absent when the run did not record it.
+struct RunFigures {
+  int64_t runId = 0;
+  std::optional<double> finalTrainLoss;
+  std::optional<double> bestValidationLoss;
+  std::optional<int64_t> bestValidationStep;
+  std::optional<int64_t> steps;
+  std::optional<double> meanTokensPerSecond;
+  std::optional<double> durationSeconds;
+  std::optional<double> trainableParameters;
+};
+
+// (step, epoch) from the trainer's "epoch" metric and (step, seconds since the run started) from
+// the metric timestamps, at the ends of the compared curves' buckets, in step order.
+struct RunTimeline {
+  int64_t runId = 0;
+  std::vector<std::pair<int64_t, double>> epochs;
+  std::vector<std::pair<int64_t, double>> seconds;
+};
+
 struct RunOverview {
-  std::vector<RunOverviewRow> rows;  // newest first
-  std::vector<MetricSeries> curves;  // of the compared runs
+  std::vector<RunOverviewRow> rows;      // newest first
+  std::vector<MetricSeries> curves;      // of the compared runs
+  std::vector<RunTimeline> timelines;    // one per compared run, in the order asked
+  std::vector<RunFigures> figures;       // one per compared run, in the order asked
+  std::vector<int64_t> compared;         // the compared runs that exist, in the order asked
+  std::vector<ConfigDifference> config;  // every config key of the compared runs
+  std::string configError;               // why the configs could not be compared, if so
 };
 
 // `compare`: runs whose `keys` curves to read, each reduced to at most pixelBudget buckets.
 RunOverview readRunOverview(const std::string& projectFile, const std::vector<int64_t>& compare,
                             const std::vector<std::string>& keys, int pixelBudget);
+
+// The figures of one run (its overview row gives the duration and best validation loss).
+RunFigures readRunFigures(MetricRepository& metrics, const RunOverviewRow& row);
+
+// Where the steps of the run's curves lie in epochs and seconds.
+RunTimeline readRunTimeline(MetricRepository& metrics, const RunRecord& run,
+                            const std::vector<MetricSeries>& curves, int pixelBudget);
 
 }  // namespace tunebench::store

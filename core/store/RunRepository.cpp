@@ -170,6 +170,13 @@ void RunRepository::heartbeat(int64_t id) {
   requireOneChange(db, id);
 }
 
+void RunRepository::rename(int64_t id, const std::string& name) {
+  if (name.empty()) throw Error("a run needs a non-empty name");
+  auto& db = store_.db();
+  db.prepare("UPDATE run SET name = ? WHERE id = ?").bindAll(name, id).run();
+  requireOneChange(db, id);
+}
+
 void RunRepository::setNotes(int64_t id, const std::string& notes) {
   auto& db = store_.db();
   db.prepare("UPDATE run SET notes = ? WHERE id = ?").bindAll(notes, id).run();
@@ -187,6 +194,23 @@ void RunRepository::addTag(int64_t id, const std::string& tag) {
 
 void RunRepository::removeTag(int64_t id, const std::string& tag) {
   store_.db().prepare("DELETE FROM run_tag WHERE run_id = ? AND tag = ?").bindAll(id, tag).run();
+}
+
+void RunRepository::setTags(int64_t id, const std::vector<std::string>& tags) {
+  auto& db = store_.db();
+  Transaction transaction(db);
+  if (!find(id)) throw Error(db.path() + ": no run with id " + std::to_string(id));
+  db.prepare("DELETE FROM run_tag WHERE run_id = ?").bind(1, id).run();
+  for (const auto& tag : tags) addTag(id, tag);
+  transaction.commit();
+}
+
+void RunRepository::remove(int64_t id) {
+  auto& db = store_.db();
+  Transaction transaction(db);
+  db.prepare("DELETE FROM run WHERE id = ?").bind(1, id).run();
+  requireOneChange(db, id);
+  transaction.commit();
 }
 
 std::vector<int64_t> RunRepository::recoverStaleRuns(std::chrono::milliseconds staleAfter) {

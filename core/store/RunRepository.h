@@ -79,9 +79,17 @@ class RunRepository {
   // Finished statuses also set finished_at. Durable (synchronous=FULL).
   void setStatus(int64_t id, RunStatus status);
   void heartbeat(int64_t id);
+  // Throws tunebench::Error for an empty name.
+  void rename(int64_t id, const std::string& name);
   void setNotes(int64_t id, const std::string& notes);
   void addTag(int64_t id, const std::string& tag);
   void removeTag(int64_t id, const std::string& tag);
+  // Replaces the run's tags with these (duplicates collapse), in one transaction.
+  void setTags(int64_t id, const std::vector<std::string>& tags);
+  // Deletes the run with its metrics, rollups, events, checkpoints and evaluations (the schema's
+  // cascades); exports keep their records without the run. Durable. Files are left alone: see
+  // store/RunDeletion.h.
+  void remove(int64_t id);
 
   // Running or paused runs whose heartbeat is older than staleAfter and whose owner process no
   // longer exists become interrupted. Returns their ids.

@@ -157,6 +157,8 @@ void Trainer::run(JobContext& context) {
     state.baseModelFingerprint = baseFingerprint;
     recordEnvironment(c, (output / "run.json").string());
   }
+  // A metric rather than only a log line, so that runs can be compared by it.
+  context.metric(state.step, "trainable_parameters", static_cast<double>(trainableCount));
 
   size_t halfRound = SIZE_MAX;  // the round whose half trains now
   auto saveCheckpoint = [&] {

@@ -2,6 +2,7 @@
 // training recorded in a real project, pause/resume, stop with a checkpoint, resume of a stopped
 // run, closing the window during training, and the GUI's responsiveness and redraw rate.
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QLineEdit>
@@ -261,6 +262,57 @@ class TrainPanelTest : public QObject {
     QVERIFY(charts.grab().save(screenshotPath(QStringLiteral("train_charts_flood.png"))));
   }
 
+  // The live charts' x-axis by step, epoch (the trainer's "epoch" metric, which a step reports
+  // after its loss) or time since the first metric.
+  void theLiveChartsShowStepsEpochsOrTime() {
+    tunebench::ui::TrainingCharts charts;
+    charts.resize(1000, 600);
+    charts.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&charts));
+    tunebench::ui::FeedBatch batch;
+    for (int step = 1; step <= 40; ++step) {
+      const double time = 1000.0 + 2.0 * step;  // step 1 after 2 s, step 40 after 80 s
+      batch.metrics.push_back({step, QStringLiteral("loss"), 2.0 / step, time});
+      batch.metrics.push_back({step, QStringLiteral("epoch"), step / 20.0, time});
+    }
+    charts.add(batch);
+    auto* loss = charts.lossChart();
+    QTRY_COMPARE(loss->pointCount(0), 40);
+    QCOMPARE(loss->xAxis->label(), QStringLiteral("step"));
+
+    auto* axis = charts.xAxisBox();
+    axis->setFocus();
+    QTest::keyClick(axis, Qt::Key_Down);
+    QCOMPARE(loss->xAxis->label(), QStringLiteral("epoch"));
+    QTRY_COMPARE(loss->xAxis->range().upper, 2.0);
+    QCOMPARE(loss->xAxis->range().lower, 0.05);
+    QCOMPARE(loss->pointCount(0), 40);
+
+    QTest::keyClick(axis, Qt::Key_Down);
+    QVERIFY(loss->xAxis->label().contains(QStringLiteral("time")));
+    // Seconds since the first metric.
+    QTRY_COMPARE(loss->xAxis->range().upper, 78.0);
+    QCOMPARE(loss->xAxis->range().lower, 0.0);
+    loss->replot();
+    const auto last = loss->graph(0)->data()->at(39);
+    const QPoint at(loss->xAxis->coordToPixel(last->key), loss->yAxis->coordToPixel(last->value));
+    const QString hover = loss->hoverText(at);
+    QVERIFY2(hover.contains(QStringLiteral("step 40")) && hover.contains(QStringLiteral("1:18")) &&
+                 hover.contains(QStringLiteral("epoch 2.00")),
+             qPrintable(hover));
+
+    // A point whose epoch comes in a later batch is placed once it does.
+    tunebench::ui::FeedBatch early, late;
+    early.metrics.push_back({41, QStringLiteral("loss"), 0.04, 1082.0});
+    late.metrics.push_back({41, QStringLiteral("epoch"), 2.05, 1082.0});
+    QTest::keyClick(axis, Qt::Key_Up);  // epoch
+    charts.add(early);
+    QTRY_COMPARE(loss->unplacedPointCount(0), 1);
+    charts.add(late);
+    QTRY_COMPARE(loss->pointCount(0), 41);
+    QCOMPARE(loss->unplacedPointCount(0), 0);
+  }
+
   void pausesResumesStopsWithACheckpointAndResumesTheRun() {
     const QString config = dir_.filePath(QStringLiteral("run.json"));
     {
@@ -392,12 +444,14 @@ class TrainPanelTest : public QObject {
     auto* table = panel.table();
     QCOMPARE(table->rowCount(), 3);
     // Newest first: the run stopped on close, the paused-stopped-resumed one, the first run.
-    QCOMPARE(table->item(2, 2)->text(), QStringLiteral("completed"));
-    QCOMPARE(table->item(2, 4)->text(), QStringLiteral("20"));
-    QVERIFY(table->item(2, 3)->text().toDouble() > 0);  // best validation loss
-    QCOMPARE(table->item(1, 4)->text(), QStringLiteral("40"));
-    QCOMPARE(table->item(1, 3)->text(), QStringLiteral("—"));  // no validation data
-    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("stopped"));
+    using Panel = tunebench::ui::RunsPanel;
+    QCOMPARE(table->item(2, Panel::kStatus)->text(), QStringLiteral("completed"));
+    QCOMPARE(table->item(2, Panel::kSteps)->text(), QStringLiteral("20"));
+    QCOMPARE(table->item(2, Panel::kMethod)->text(), QStringLiteral("full"));
+    QVERIFY(table->item(2, Panel::kBestValidation)->text().toDouble() > 0);
+    QCOMPARE(table->item(1, Panel::kSteps)->text(), QStringLiteral("40"));
+    QCOMPARE(table->item(1, Panel::kBestValidation)->text(), QStringLiteral("—"));  // no data
+    QCOMPARE(table->item(0, Panel::kStatus)->text(), QStringLiteral("stopped"));
 
     table->setFocus();
     table->selectRow(1);
@@ -408,7 +462,7 @@ class TrainPanelTest : public QObject {
     QCOMPARE(panel.comparedRuns().size(), 2);
     // Training loss of both runs, validation loss of the one that had validation data.
     auto* chart = panel.chart();
-    QCOMPARE(chart->graphCount(), 3);
+    QCOMPARE(chart->seriesCount(), 3);
     QCOMPARE(chart->pointCount(0) > 0 && chart->pointCount(1) > 0, true);
     QVERIFY(panel.statusText().contains(QStringLiteral("comparing 2")));
     QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("runs_panel.png"))));

@@ -1,6 +1,7 @@
 #include "train/TrainChart.h"
 
 #include <QToolTip>
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -23,67 +24,169 @@ QColor eventColor(const QString& kind) {
 }
 
 TrainChart::TrainChart(const QString& title, const QString& valueLabel, QWidget* parent)
-    : QCustomPlot(parent), title_(title) {
+    : QCustomPlot(parent), title_(title), timeline_(std::make_shared<StepTimeline>()) {
   setObjectName(title);
   setAccessibleName(title);
   setMinimumSize(260, 180);
   plotLayout()->insertRow(0);
   plotLayout()->addElement(
       0, 0, new QCPTextElement(this, title, QFont(font().family(), 10, QFont::Bold)));
-  xAxis->setLabel(tr("step"));
+  xAxis->setLabel(xAxisLabel(XAxisKind::Step));
   yAxis->setLabel(valueLabel);
   setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
   setMouseTracking(true);
-  // Any zoom or pan by the user stops the chart from following new points.
+  // Any zoom or pan by the user stops the chart from following new points; a click on the
+  // legend is neither.
   connect(this, &QCustomPlot::mouseWheel, this, [this] { follow_ = false; });
-  connect(this, &QCustomPlot::mousePress, this, [this] { follow_ = false; });
+  connect(this, &QCustomPlot::mousePress, this, [this](QMouseEvent* event) {
+    if (legend->visible() && legend->outerRect().contains(event->pos())) return;
+    follow_ = false;
+  });
+  connect(this, &QCustomPlot::legendClick, this,
+          [this](QCPLegend*, QCPAbstractLegendItem* item, QMouseEvent*) {
+            if (!legendToggles_) return;
+            for (int i = 0; i < seriesCount(); ++i)
+              if (legendItemOf(i) == item) {
+                const qint64 group = series_[i].group;
+                setGroupVisible(group, !isGroupVisible(group));
+                refresh();
+                return;
+              }
+          });
   setNoAntialiasingOnDrag(true);
+  // One polyline call per graph instead of a segment per point pair: several times faster for
+  // wide pens (the smoothed curves), at the price of plainer line joins.
+  setPlottingHint(QCP::phFastPolylines, true);
 }
 
-int TrainChart::addSeries(const QString& name, const QColor& color) {
-  auto* graph = addGraph();
-  graph->setName(name);
-  graph->setPen(QPen(color, 1.2));
-  series_.append(graph);
-  if (series_.size() > 1 || smoothed_) legend->setVisible(true);
-  return series_.size() - 1;
+int TrainChart::addSeries(const QString& name, const QColor& color, qint64 group,
+                          std::shared_ptr<const StepTimeline> timeline) {
+  const bool groupListed =
+      group >= 0 && std::any_of(series_.begin(), series_.end(),
+                                [group](const Series& series) { return series.group == group; });
+  Series series;
+  series.graph = addGraph();
+  series.graph->setName(name);
+  series.graph->setPen(QPen(color, 1.2));
+  // One legend entry per group: the first series names it.
+  if (groupListed) series.graph->removeFromLegend();
+  series.group = group;
+  series.timeline = timeline ? std::move(timeline) : timeline_;
+  series.smoother = EmaSmoother(smoothingWeight_);
+  series_.push_back(std::move(series));
+  if (legend->itemCount() > 1 || series_.front().smoothed) legend->setVisible(true);
+  return seriesCount() - 1;
 }
 
 void TrainChart::enableSmoothing(double weight) {
-  if (smoothed_ || series_.isEmpty()) return;
-  smoothed_ = addGraph();
-  smoothed_->setName(series_.front()->name() + tr(" (smoothed)"));
-  QColor raw = series_.front()->pen().color();
-  smoothed_->setPen(QPen(raw.darker(160), 2));
-  raw.setAlpha(90);
-  series_.front()->setPen(QPen(raw, 1));
+  if (series_.empty() || series_.front().smoothed) return;
+  smoothingWeight_ = std::clamp(weight, 0.0, 0.999);
+  addSmoothedCopy(series_.front(), 2);
+  // Both in the legend: the raw curve and its smoothed copy.
+  series_.front().smoothed->setName(series_.front().graph->name() + tr(" (smoothed)"));
+  series_.front().smoothed->addToLegend();
   legend->setVisible(true);
-  setSmoothingWeight(weight);
+}
+
+void TrainChart::smoothSeries(int index) {
+  if (index < 0 || index >= seriesCount() || series_[index].smoothed) return;
+  auto& series = series_[index];
+  // Hairlines: an antialiased line wider than one pixel is stroked as a polygon, which costs
+  // most of a redraw with ten runs.
+  addSmoothedCopy(series, 1);
+  // The legend names the series by its smoothed copy, the line that stands out.
+  if (legend->hasItemWithPlottable(series.graph)) {
+    series.smoothed->setName(series.graph->name());
+    series.graph->removeFromLegend();
+    series.smoothed->addToLegend();
+  }
+}
+
+void TrainChart::addSmoothedCopy(Series& series, double width) {
+  series.smoothed = addGraph();
+  series.smoothed->setName(series.graph->name() + tr(" (smoothed)"));
+  series.smoothed->removeFromLegend();
+  series.smoothed->setVisible(series.graph->visible());
+  QColor raw = series.graph->pen().color();
+  QPen pen = series.graph->pen();
+  pen.setColor(raw.darker(160));
+  pen.setWidthF(width);
+  series.smoothed->setPen(pen);
+  raw.setAlpha(90);
+  pen.setColor(raw);
+  pen.setWidthF(1);
+  series.graph->setPen(pen);
+  // The faint raw curve under its smoothed copy needs no antialiasing, which would cost most of
+  // a redraw with ten runs of noisy points.
+  series.graph->setAntialiased(false);
+  remap(series);
 }
 
 void TrainChart::setSmoothingWeight(double weight) {
   smoothingWeight_ = std::clamp(weight, 0.0, 0.999);
-  recomputeSmoothed();
+  for (auto& series : series_)
+    if (series.smoothed) remap(series);
 }
 
-void TrainChart::recomputeSmoothed() {
-  if (!smoothed_) return;
-  smoother_ = EmaSmoother(smoothingWeight_);
-  QVector<double> keys, values;
-  for (auto it = series_.front()->data()->constBegin(); it != series_.front()->data()->constEnd();
-       ++it) {
-    keys.append(it->key);
-    values.append(smoother_.add(it->value));
+double TrainChart::smoothingOf(Series& series, double value) {
+  return series.smoothed ? series.smoother.add(value) : value;
+}
+
+void TrainChart::place(Series& series, double step, double value, double smoothedValue) {
+  const auto x = series.timeline->at(xAxisKind_, step);
+  // Keys must grow with the steps, so that a point's index in the graph finds its step.
+  if (!x || (!series.shownSteps.isEmpty() && *x < (series.graph->data()->constEnd() - 1)->key)) {
+    ++series.unplaced;
+    return;
   }
-  smoothed_->setData(keys, values, true);
+  series.graph->addData(*x, value);
+  series.shownSteps.append(step);
+  if (series.smoothed) series.smoothed->addData(*x, smoothedValue);
+}
+
+void TrainChart::remap(Series& series) {
+  series.graph->data()->clear();
+  if (series.smoothed) series.smoothed->data()->clear();
+  series.shownSteps.clear();
+  series.unplaced = 0;
+  series.smoother = EmaSmoother(smoothingWeight_);
+  QVector<double> keys, values, smoothed;
+  keys.reserve(static_cast<int>(series.raw.size()));
+  values.reserve(keys.capacity());
+  series.shownSteps.reserve(keys.capacity());
+  for (const auto& point : series.raw) {
+    const double smoothedValue = smoothingOf(series, point.value);
+    const auto x = series.timeline->at(xAxisKind_, point.key);
+    if (!x || (!keys.isEmpty() && *x < keys.back())) {
+      ++series.unplaced;
+      continue;
+    }
+    keys.append(*x);
+    values.append(point.value);
+    series.shownSteps.append(point.key);
+    if (series.smoothed) smoothed.append(smoothedValue);
+  }
+  series.graph->setData(keys, values, true);
+  if (series.smoothed) series.smoothed->setData(keys, smoothed, true);
+  series.placedAtRevision = series.timeline->revision();
   dirty_ = true;
 }
 
-void TrainChart::addPoint(int series, double step, double value) {
-  if (series < 0 || series >= series_.size()) return;
-  series_[series]->addData(step, value);
-  if (series == 0 && smoothed_) smoothed_->addData(step, smoother_.add(value));
+void TrainChart::addPoint(int index, double step, double value) {
+  if (index < 0 || index >= seriesCount()) return;
+  auto& series = series_[index];
+  series.raw.push_back({step, value});
+  place(series, step, value, smoothingOf(series, value));
   dirty_ = true;
+}
+
+void TrainChart::addPoints(int index, const QVector<double>& steps, const QVector<double>& values) {
+  if (index < 0 || index >= seriesCount()) return;
+  auto& series = series_[index];
+  series.raw.reserve(series.raw.size() + steps.size());
+  for (int i = 0; i < steps.size() && i < values.size(); ++i)
+    series.raw.push_back({steps[i], values[i]});
+  remap(series);
 }
 
 void TrainChart::addEventRange(qint64 fromStep, qint64 toStep, const QString& kind,
@@ -94,20 +197,41 @@ void TrainChart::addEventRange(qint64 fromStep, qint64 toStep, const QString& ki
     corner->setTypeX(QCPItemPosition::ptPlotCoords);
     corner->setTypeY(QCPItemPosition::ptAxisRectRatio);
   }
-  const double from = static_cast<double>(fromStep) - 0.5, to = static_cast<double>(toStep) + 0.5;
-  rect->topLeft->setCoords(from, 0);
-  rect->bottomRight->setCoords(to, 1);
   rect->setPen(Qt::NoPen);
   rect->setBrush(eventColor(kind));
   rect->setLayer(QStringLiteral("background"));
-  events_.push_back({from, to, kind, message, rect});
+  events_.push_back(
+      {static_cast<double>(fromStep), static_cast<double>(toStep), kind, message, rect});
+  placeEvent(events_.back());
   dirty_ = true;
 }
 
+void TrainChart::placeEvent(EventRange& event) {
+  if (xAxisKind_ == XAxisKind::Step) {
+    event.rect->topLeft->setCoords(event.from - 0.5, 0);
+    event.rect->bottomRight->setCoords(event.to + 0.5, 1);
+    event.rect->setVisible(true);
+    return;
+  }
+  const auto from = timeline_->at(xAxisKind_, event.from);
+  const auto to = timeline_->at(xAxisKind_, event.to);
+  event.rect->setVisible(from && to);
+  if (from && to) {
+    event.rect->topLeft->setCoords(*from, 0);
+    event.rect->bottomRight->setCoords(*to, 1);
+  }
+}
+
 void TrainChart::clearData() {
-  for (auto* graph : series_) graph->data()->clear();
-  if (smoothed_) smoothed_->data()->clear();
-  smoother_ = EmaSmoother(smoothingWeight_);
+  for (auto& series : series_) {
+    series.raw.clear();
+    series.shownSteps.clear();
+    series.unplaced = 0;
+    series.graph->data()->clear();
+    if (series.smoothed) series.smoothed->data()->clear();
+    series.smoother = EmaSmoother(smoothingWeight_);
+  }
+  timeline_->clear();
   for (auto& event : events_) removeItem(event.rect);
   events_.clear();
   follow_ = true;
@@ -118,8 +242,63 @@ void TrainChart::removeAllSeries() {
   clearData();
   clearGraphs();
   series_.clear();
-  smoothed_ = nullptr;
   legend->setVisible(false);
+}
+
+void TrainChart::setXAxisKind(XAxisKind kind) {
+  if (kind == xAxisKind_) return;
+  xAxisKind_ = kind;
+  xAxis->setLabel(xAxisLabel(kind));
+  if (kind == XAxisKind::WallTime) {
+    auto ticker = QSharedPointer<QCPAxisTickerTime>::create();
+    ticker->setTimeFormat(QStringLiteral("%h:%m:%s"));
+    xAxis->setTicker(ticker);
+  } else {
+    xAxis->setTicker(QSharedPointer<QCPAxisTicker>::create());
+  }
+  for (auto& series : series_) remap(series);
+  for (auto& event : events_) placeEvent(event);
+  followData();
+}
+
+void TrainChart::setTimeline(std::shared_ptr<StepTimeline> timeline) {
+  for (auto& series : series_)
+    if (series.timeline == timeline_) series.timeline = timeline;
+  timeline_ = std::move(timeline);
+}
+
+int TrainChart::unplacedPointCount(int series) const {
+  return series >= 0 && series < seriesCount() ? series_[series].unplaced : 0;
+}
+
+void TrainChart::setGroupVisible(qint64 group, bool visible) {
+  for (int i = 0; i < seriesCount(); ++i) {
+    auto& series = series_[i];
+    if (series.group != group) continue;
+    series.graph->setVisible(visible);
+    if (series.smoothed) series.smoothed->setVisible(visible);
+    if (auto* item = dynamic_cast<QCPPlottableLegendItem*>(legendItemOf(i))) {
+      item->setTextColor(visible ? Qt::black : Qt::gray);
+      QFont font = item->font();
+      font.setStrikeOut(!visible);
+      item->setFont(font);
+    }
+  }
+  follow_ = true;
+  dirty_ = true;
+  emit groupVisibilityChanged(group, visible);
+}
+
+bool TrainChart::isGroupVisible(qint64 group) const {
+  for (const auto& series : series_)
+    if (series.group == group) return series.graph->visible();
+  return false;
+}
+
+QCPAbstractLegendItem* TrainChart::legendItemOf(int series) const {
+  if (series < 0 || series >= seriesCount()) return nullptr;
+  if (auto* item = legend->itemWithPlottable(series_[series].graph)) return item;
+  return series_[series].smoothed ? legend->itemWithPlottable(series_[series].smoothed) : nullptr;
 }
 
 void TrainChart::setLogScale(bool on) {
@@ -139,61 +318,91 @@ void TrainChart::followData() {
 }
 
 bool TrainChart::refresh() {
+  // Points that found no place may have one now that the timeline knows more.
+  if (xAxisKind_ != XAxisKind::Step)
+    for (auto& series : series_)
+      if (series.unplaced > 0 && series.placedAtRevision != series.timeline->revision())
+        remap(series);
   if (!dirty_) return false;
   dirty_ = false;
   if (follow_) {
     bool any = false;
-    for (auto* graph : series_) {
-      if (graph->data()->isEmpty()) continue;
-      graph->rescaleAxes(any);
+    for (const auto& series : series_) {
+      if (!series.graph->visible() || series.graph->data()->isEmpty()) continue;
+      series.graph->rescaleAxes(any);
       any = true;
     }
-    if (any && xAxis->range().size() < 1)
-      xAxis->setRange(xAxis->range().center(), 2, Qt::AlignCenter);
+    if (any && xAxis->range().size() <= 0)
+      xAxis->setRange(xAxis->range().center(), xAxisKind_ == XAxisKind::Step ? 2 : 1,
+                      Qt::AlignCenter);
     for (const auto& event : events_)
-      if (any && event.to > xAxis->range().upper) xAxis->setRangeUpper(event.to);
+      if (any && event.rect->visible() &&
+          event.rect->bottomRight->coords().x() > xAxis->range().upper)
+        xAxis->setRangeUpper(event.rect->bottomRight->coords().x());
   }
   replot();
   return true;
 }
 
 int TrainChart::pointCount(int series) const {
-  if (series < 0 || series >= series_.size()) return 0;
-  return series_[series]->data()->size();
+  if (series < 0 || series >= seriesCount()) return 0;
+  return series_[series].graph->data()->size();
+}
+
+QCPGraph* TrainChart::seriesGraph(int series) const {
+  return series >= 0 && series < seriesCount() ? series_[series].graph : nullptr;
+}
+
+QString TrainChart::describePoint(const Series& series, const QCPGraph* graph, int index) const {
+  const double step = series.shownSteps.value(index);
+  QString text = tr("%1\nstep %2: %3")
+                     .arg(graph->name())
+                     .arg(static_cast<qint64>(std::llround(step)))
+                     .arg(graph->data()->at(index)->value, 0, 'g', 5);
+  QStringList where;
+  if (series.timeline->knows(XAxisKind::Epoch))
+    if (const auto epoch = series.timeline->epochAt(step))
+      where << tr("epoch %1").arg(*epoch, 0, 'f', 2);
+  if (const auto seconds = series.timeline->secondsAt(step))
+    where << tr("time %1").arg(formatElapsed(*seconds));
+  if (!where.isEmpty()) text += QStringLiteral("\n") + where.join(QStringLiteral(" · "));
+  return text;
 }
 
 QString TrainChart::hoverText(const QPoint& pos) const {
   // A few pixels of slack: the first and the highest points lie on the border.
   if (!axisRect()->rect().adjusted(-4, -4, 4, 4).contains(pos)) return {};
-  const double step = xAxis->pixelToCoord(pos.x());
+  const double x = xAxis->pixelToCoord(pos.x());
   QString best;
   double bestDistance = 12;  // pixels
-  auto consider = [&](const QCPGraph* graph) {
-    if (!graph->visible() || graph->data()->isEmpty()) return;
-    auto it = graph->data()->findBegin(step, true);
+  auto consider = [&](const Series& series, const QCPGraph* graph) {
+    if (!graph || !graph->visible() || graph->data()->isEmpty()) return;
+    auto it = graph->data()->findBegin(x, true);
     for (int i = 0; i < 2 && it != graph->data()->constEnd(); ++i, ++it) {
       const double dx = xAxis->coordToPixel(it->key) - pos.x();
       const double dy = yAxis->coordToPixel(it->value) - pos.y();
       const double distance = std::hypot(dx, dy);
       if (distance < bestDistance) {
         bestDistance = distance;
-        best = tr("%1\nstep %2: %3")
-                   .arg(graph->name())
-                   .arg(static_cast<qint64>(std::llround(it->key)))
-                   .arg(it->value, 0, 'g', 5);
+        best = describePoint(series, graph, static_cast<int>(it - graph->data()->constBegin()));
       }
     }
   };
-  for (const auto* graph : series_) consider(graph);
-  if (smoothed_) consider(smoothed_);
+  for (const auto& series : series_) {
+    consider(series, series.graph);
+    consider(series, series.smoothed);
+  }
   for (const auto& event : events_) {
-    if (step >= event.from && step <= event.to)
-      best += (best.isEmpty() ? QString() : QStringLiteral("\n")) +
-              tr("%1 (steps %2–%3): %4")
-                  .arg(event.kind)
-                  .arg(std::llround(event.from + 0.5))
-                  .arg(std::llround(event.to - 0.5))
-                  .arg(event.message);
+    if (!event.rect->visible()) continue;
+    const double from = event.rect->topLeft->coords().x();
+    const double to = event.rect->bottomRight->coords().x();
+    if (x >= from && x <= to)
+      best +=
+          (best.isEmpty() ? QString() : QStringLiteral("\n")) + tr("%1 (steps %2–%3): %4")
+                                                                    .arg(event.kind)
+                                                                    .arg(std::llround(event.from))
+                                                                    .arg(std::llround(event.to))
+                                                                    .arg(event.message);
   }
   return best;
 }

@@ -1,6 +1,7 @@
 #include "train/TrainingCharts.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -29,6 +30,14 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
   smoothingValue_ = new QLabel(QStringLiteral("0.60"), this);
   logScale_ = new QCheckBox(tr("&Log scale"), this);
   logScale_->setObjectName(QStringLiteral("logScale"));
+  auto* xAxisLabel = new QLabel(tr("X a&xis:"), this);
+  xAxis_ = new QComboBox(this);
+  xAxis_->setObjectName(QStringLiteral("xAxis"));
+  xAxis_->setAccessibleName(tr("X axis"));
+  xAxis_->addItem(tr("Step"), static_cast<int>(XAxisKind::Step));
+  xAxis_->addItem(tr("Epoch"), static_cast<int>(XAxisKind::Epoch));
+  xAxis_->addItem(tr("Wall time"), static_cast<int>(XAxisKind::WallTime));
+  xAxisLabel->setBuddy(xAxis_);
   auto* fit = new QPushButton(tr("&Fit All"), this);
   fit->setToolTip(tr("Show every point again after zooming or panning (or double-click a chart)"));
   controls->addWidget(smoothingLabel);
@@ -36,6 +45,9 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
   controls->addWidget(smoothingValue_);
   controls->addSpacing(16);
   controls->addWidget(logScale_);
+  controls->addSpacing(16);
+  controls->addWidget(xAxisLabel);
+  controls->addWidget(xAxis_);
   controls->addWidget(fit);
   controls->addStretch(1);
   controls->addWidget(new QLabel(tr("Wheel: zoom · drag: pan · hover: values"), this));
@@ -55,6 +67,8 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
   grid->setRowStretch(0, 3);
   grid->setRowStretch(1, 2);
   layout->addLayout(grid, 1);
+  // One run: every chart places its steps on the same timeline.
+  for (auto* chart : charts()) chart->setTimeline(timeline_);
 
   seriesOfKey_[QStringLiteral("loss")] = {loss_,
                                           loss_->addSeries(tr("loss"), QColor(31, 119, 180))};
@@ -82,6 +96,8 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
     gradNorm_->setLogScale(on);
     requestRedraw();
   });
+  connect(xAxis_, &QComboBox::currentIndexChanged, this,
+          [this] { setXAxisKind(static_cast<XAxisKind>(xAxis_->currentData().toInt())); });
   connect(fit, &QPushButton::clicked, this, [this] {
     for (auto* chart : charts()) chart->followData();
     requestRedraw();
@@ -96,7 +112,24 @@ std::vector<TrainChart*> TrainingCharts::charts() const {
   return {loss_, validation_, learningRate_, gradNorm_, throughput_};
 }
 
+void TrainingCharts::setXAxisKind(XAxisKind kind) {
+  const int index = xAxis_->findData(static_cast<int>(kind));
+  if (xAxis_->currentIndex() != index) xAxis_->setCurrentIndex(index);  // comes back here
+  for (auto* chart : charts()) chart->setXAxisKind(kind);
+  requestRedraw();
+}
+
 void TrainingCharts::add(const FeedBatch& batch) {
+  // The timeline first: a step's epoch arrives after its loss.
+  for (const auto& metric : batch.metrics) {
+    if (!origin_) origin_ = metric.wallTime;
+    if (metric.step != lastTimedStep_) {
+      timeline_->addSeconds(static_cast<double>(metric.step), metric.wallTime - *origin_);
+      lastTimedStep_ = metric.step;
+    }
+    if (metric.key == QLatin1String("epoch"))
+      timeline_->addEpoch(static_cast<double>(metric.step), metric.value);
+  }
   for (const auto& metric : batch.metrics) {
     const auto it = seriesOfKey_.find(metric.key);
     if (it != seriesOfKey_.end())
@@ -112,6 +145,8 @@ void TrainingCharts::add(const FeedBatch& batch) {
 
 void TrainingCharts::clear() {
   for (auto* chart : charts()) chart->clearData();
+  origin_.reset();
+  lastTimedStep_ = -1;
   requestRedraw();
 }
 

@@ -1,17 +1,22 @@
 #pragma once
 // The Train panel's live charts: training loss (raw and smoothed), validation loss, learning
-// rate, gradient norm and tokens per second, with the smoothing slider and the log-y toggle.
+// rate, gradient norm and tokens per second, with the smoothing slider, the log-y toggle and the
+// x-axis choice (step, epoch from the trainer's "epoch" metric, or time since the first metric).
 // Batches of metrics are added without painting; one single-shot timer repaints the charts that
 // changed, at most once every kMinRedrawIntervalMs (25 times a second).
 #include <QElapsedTimer>
 #include <QTimer>
 #include <QWidget>
 #include <map>
+#include <memory>
+#include <optional>
 #include <vector>
 
+#include "train/StepTimeline.h"
 #include "train/TrainingFeed.h"
 
 class QCheckBox;
+class QComboBox;
 class QSlider;
 class QLabel;
 
@@ -37,6 +42,8 @@ class TrainingCharts : public QWidget {
   std::vector<TrainChart*> charts() const;
   QSlider* smoothingSlider() const { return smoothing_; }
   QCheckBox* logScaleBox() const { return logScale_; }
+  QComboBox* xAxisBox() const { return xAxis_; }
+  void setXAxisKind(XAxisKind kind);
 
   // Repaints so far, and when each happened (ms since the charts were made): tests check the
   // rate against the 25 per second limit.
@@ -56,6 +63,10 @@ class TrainingCharts : public QWidget {
   QSlider* smoothing_;
   QLabel* smoothingValue_;
   QCheckBox* logScale_;
+  QComboBox* xAxis_;
+  std::shared_ptr<StepTimeline> timeline_ = std::make_shared<StepTimeline>();
+  std::optional<double> origin_;  // wall time of the first metric
+  qint64 lastTimedStep_ = -1;
   QTimer redrawTimer_;
   QElapsedTimer clock_;
   qint64 lastRedraw_ = -1;

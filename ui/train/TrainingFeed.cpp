@@ -1,5 +1,7 @@
 #include "train/TrainingFeed.h"
 
+#include <QDateTime>
+
 #include <algorithm>
 
 namespace tunebench::ui {
@@ -18,8 +20,9 @@ void TrainingFeed::noteAdded() {
 }
 
 void TrainingFeed::addMetric(qint64 step, const QString& key, double value) {
+  const double now = static_cast<double>(QDateTime::currentMSecsSinceEpoch()) / 1000.0;
   std::lock_guard lock(mutex_);
-  pending_.metrics.push_back({step, key, value});
+  pending_.metrics.push_back({step, key, value, now});
   noteAdded();
 }
 

@@ -17,6 +17,7 @@ struct FeedMetric {
   qint64 step = 0;
   QString key;
   double value = 0;
+  double wallTime = 0;  // seconds since the Unix epoch, when the job reported it
 };
 
 struct FeedEvent {
