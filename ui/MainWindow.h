@@ -16,9 +16,11 @@ class PluginRegistry;
 namespace tunebench::ui {
 
 class EvaluatePanel;
+class ExportPanel;
 class JobRunner;
 class JobsArea;
 class ModelPanel;
+class MonitorPanel;
 class NoProjectPanel;
 class ProjectSession;
 class RunsPanel;
@@ -41,6 +43,8 @@ class MainWindow : public QMainWindow {
   TrainPanel* trainPanel() const { return trainPanel_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
   EvaluatePanel* evaluatePanel() const { return evaluatePanel_; }
+  ExportPanel* exportPanel() const { return exportPanel_; }
+  MonitorPanel* monitorPanel() const { return monitorPanel_; }
   JobsArea* jobsArea() const { return jobsArea_; }
   QMenu* recentMenu() const { return recentMenu_; }
   StageState stageState(Stage stage) const;
@@ -77,6 +81,7 @@ class MainWindow : public QMainWindow {
   void connectModelPanel();
   void connectTrainPanel(QMenu* menu);
   void connectEvaluatePanel(QMenu* menu);
+  void connectExportAndMonitor(QMenu* menu);
   void trackJob(JobRunner* runner);
   void projectChanged();
   void rebuildRecentMenu();
@@ -93,6 +98,8 @@ class MainWindow : public QMainWindow {
   TrainPanel* trainPanel_;
   RunsPanel* runsPanel_;
   EvaluatePanel* evaluatePanel_;
+  ExportPanel* exportPanel_;
+  MonitorPanel* monitorPanel_;
   JobsArea* jobsArea_;
   QLabel* readOnlyNotice_;
   QMenu* recentMenu_ = nullptr;

@@ -12,6 +12,8 @@
 #include "MainWindow.h"
 #include "NoProjectPanel.h"
 #include "eval/EvaluatePanel.h"
+#include "export/ExportPanel.h"
+#include "monitor/MonitorPanel.h"
 #include "model/ModelPanel.h"
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
@@ -88,6 +90,8 @@ void MainWindow::projectChanged() {
     trainPanel_->setProject({}, {}, false);
     runsPanel_->setProject({});
     evaluatePanel_->setProject({}, false);
+    exportPanel_->setProject({}, false);
+    monitorPanel_->setProject({});
     updateStageStates();
     return;
   }
@@ -104,6 +108,8 @@ void MainWindow::projectChanged() {
                           snapshot.readOnly);
   runsPanel_->setProject(snapshot.file);
   evaluatePanel_->setProject(snapshot.file, snapshot.readOnly);
+  exportPanel_->setProject(snapshot.file, snapshot.readOnly);
+  monitorPanel_->setProject(snapshot.file);
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();
