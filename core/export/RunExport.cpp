@@ -38,8 +38,14 @@ void syncPath(const fs::path& path) {
 class TemporaryFolder {
  public:
   explicit TemporaryFolder(fs::path path) : path_(std::move(path)) {
-    fs::remove_all(path_);
-    fs::create_directories(path_);
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+    fs::create_directories(path_, ec);
+    if (ec) {
+      const std::string problem = "cannot create " + path_.string() + ": " + ec.message();
+      path_.clear();
+      throw Error(problem);
+    }
   }
   ~TemporaryFolder() {
     if (path_.empty()) return;
@@ -120,6 +126,10 @@ void RunExportJob::run(JobContext& context) {
   const auto& r = request_;
   checkExportFormat(r.format);
   result_ = {};
+  if (context.isCanceled()) {
+    result_.canceled = true;
+    return;
+  }
   auto project = store::ProjectStore::open(r.projectFile);
   if (project.isReadOnly())
     throw Error(r.projectFile + " is open read-only (" + project.readOnlyReason() +
@@ -161,8 +171,6 @@ void RunExportJob::run(JobContext& context) {
       (!fs::is_directory(destination, ec) || !fs::is_empty(destination, ec)))
     throw Error(destination.string() +
                 " already exists: choose a new or empty folder, so that nothing is overwritten");
-  fs::create_directories(destination.parent_path(), ec);
-  if (ec) throw Error("cannot create " + destination.parent_path().string() + ": " + ec.message());
 
   // The plan, so that progress has a total from the start.
   const bool copyFinal = !r.checkpointStep && (adapterFormat || !source.usesAdapters);
