@@ -24,6 +24,7 @@
 #include "export/ExportPanel.h"
 #include "jobs/JobsArea.h"
 #include "plugins/PluginRegistry.h"
+#include "project/ProjectSession.h"
 #include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 

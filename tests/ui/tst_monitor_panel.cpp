@@ -17,6 +17,7 @@
 #include "MainWindow.h"
 #include "monitor/MonitorPanel.h"
 #include "plugins/PluginRegistry.h"
+#include "project/ProjectSession.h"
 #include "store/ArtifactRepository.h"
 #include "store/EvaluationRepository.h"
 #include "store/ProjectStore.h"
