@@ -99,7 +99,8 @@ MonitorPanel::MonitorPanel(QWidget* parent) : QWidget(parent) {
   auto* evaluationRow = new QHBoxLayout;
   evaluation_ = new QComboBox(this);
   evaluation_->setObjectName(QStringLiteral("monitorEvaluation"));
-  evaluation_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+  evaluation_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  evaluation_->setMinimumContentsLength(36);
   auto* evaluationLabel = new QLabel(tr("&Evaluation:"), this);
   evaluationLabel->setBuddy(evaluation_);
   evaluationRow->addWidget(evaluationLabel);
@@ -121,6 +122,10 @@ MonitorPanel::MonitorPanel(QWidget* parent) : QWidget(parent) {
   chart_->setAccessibleName(tr("Score across versions"));
   chart_->setMinimumSize(280, 200);
   chart_->xAxis->setLabel(tr("version"));
+  // The legend goes below the chart, where it covers no point.
+  chart_->plotLayout()->addElement(1, 0, chart_->legend);
+  chart_->plotLayout()->setRowStretchFactor(1, 0.001);
+  chart_->legend->setFillOrder(QCPLegend::foRowsFirst);
   chart_->legend->setVisible(false);
   splitter->addWidget(scores_);
   splitter->addWidget(chart_);
@@ -184,8 +189,11 @@ void MonitorPanel::showVersions() {
   versions_->setRowCount(static_cast<int>(versions.size()));
   for (int row = 0; row < static_cast<int>(versions.size()); ++row) {
     const auto& version = versions[static_cast<size_t>(row)];
-    QStringList formats;
-    for (const auto& record : version.exports) formats << QString::fromStdString(record.format);
+    QStringList formats, paths;
+    for (const auto& record : version.exports) {
+      formats << QString::fromStdString(record.format);
+      paths << QString::fromStdString(record.format + ": " + record.path);
+    }
     formats.removeDuplicates();
     QStringList flags;
     for (const auto& regression : history_.regressions)
@@ -201,14 +209,14 @@ void MonitorPanel::showVersions() {
     const QStringList cells{
         versionName(version.number),
         model,
-        tr("%1 (%n export(s))", nullptr, static_cast<int>(version.exports.size()))
-            .arg(formats.join(QStringLiteral(", "))),
+        formats.join(QStringLiteral(", ")),
         QDateTime::fromSecsSinceEpoch(static_cast<qint64>(version.exports.front().createdAt))
             .toString(QStringLiteral("yyyy-MM-dd HH:mm")),
         QString::number(version.evaluations.size()),
         flags.isEmpty() ? QString() : QStringLiteral("⚠ ") + flags.join(QStringLiteral("; "))};
     for (int column = 0; column < kVersionColumns; ++column) {
       auto* item = new QTableWidgetItem(cells[column]);
+      if (column == kFormats) item->setToolTip(paths.join(QStringLiteral("\n")));
       if (!flags.isEmpty()) {
         item->setForeground(kWorse);
         item->setToolTip(flags.join(QStringLiteral("\n")));
@@ -263,8 +271,9 @@ void MonitorPanel::showVersions() {
   } else {
     QStringList lines;
     for (const auto& regression : history_.regressions) lines << regressionText(regression);
-    summary = tr("⚠ %n regression(s): ", nullptr, static_cast<int>(lines.size())) +
-              lines.join(QStringLiteral("; "));
+    summary =
+        (lines.size() == 1 ? tr("⚠ 1 regression: ") : tr("⚠ %1 regressions: ").arg(lines.size())) +
+        lines.join(QStringLiteral("; "));
   }
   summary_->setText(summary);
   summary_->setStyleSheet(history_.regressions.empty()
@@ -333,7 +342,7 @@ void MonitorPanel::showSeries() {
   line->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 7));
   line->setData(keys, values, true);
   auto* worse = chart_->addGraph();
-  worse->setName(tr("worse than the previous version"));
+  worse->setName(tr("worse than the version before"));
   worse->setLineStyle(QCPGraph::lsNone);
   worse->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(kWorse, 2.5), kWorse, 13));
   worse->setData(worseKeys, worseValues, true);
