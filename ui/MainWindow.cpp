@@ -185,7 +185,8 @@ StageState MainWindow::stageState(Stage stage) const {
     if (!model->folderExists || modelPanel_->needsAttention()) return StageState::NeedsAttention;
     return StageState::Done;
   }
-  if (stage == Stage::Export) return exportPanel_->hasExports() ? StageState::Done : StageState::NotYet;
+  if (stage == Stage::Export)
+    return exportPanel_->hasExports() ? StageState::Done : StageState::NotYet;
   if (stage == Stage::Monitor) {
     if (monitorPanel_->needsAttention()) return StageState::NeedsAttention;
     return monitorPanel_->hasEvaluatedVersions() ? StageState::Done : StageState::NotYet;
@@ -300,7 +301,8 @@ void MainWindow::connectEvaluatePanel(QMenu* menu) {
   connect(evaluatePanel_, &EvaluatePanel::jobStarted, this, &MainWindow::trackJob);
   connect(evaluatePanel_, &EvaluatePanel::failed, this, &MainWindow::showError);
   // A new evaluation may change how the exported versions compare.
-  connect(evaluatePanel_, &EvaluatePanel::evaluationFinished, monitorPanel_, &MonitorPanel::refresh);
+  connect(evaluatePanel_, &EvaluatePanel::evaluationFinished, monitorPanel_,
+          &MonitorPanel::refresh);
 }
 
 void MainWindow::connectExportAndMonitor(QMenu* menu) {
