@@ -21,9 +21,11 @@
 #include "UnbuiltStagePanel.h"
 #include "data/DataPanel.h"
 #include "eval/EvaluatePanel.h"
+#include "export/ExportPanel.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelPanel.h"
+#include "monitor/MonitorPanel.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
 #include "runs/RunsPanel.h"
@@ -60,6 +62,8 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   trainStage->addTab(trainPanel_, tr("&Current Run"));
   trainStage->addTab(runsPanel_, tr("&Runs"));
   evaluatePanel_ = new EvaluatePanel(panels_);
+  exportPanel_ = new ExportPanel(panels_);
+  monitorPanel_ = new MonitorPanel(panels_);
   int index = 0;
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
@@ -74,6 +78,10 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
       panels_->addWidget(trainStage);
     else if (stage.stage == Stage::Evaluate)
       panels_->addWidget(evaluatePanel_);
+    else if (stage.stage == Stage::Export)
+      panels_->addWidget(exportPanel_);
+    else if (stage.stage == Stage::Monitor)
+      panels_->addWidget(monitorPanel_);
     else
       panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
     ++index;
@@ -144,6 +152,7 @@ void MainWindow::buildMenus() {
   connectSetupPanel(menuBar()->addMenu(tr("Set&up")));
   connectTrainPanel(menuBar()->addMenu(tr("&Train")));
   connectEvaluatePanel(menuBar()->addMenu(tr("E&valuate")));
+  connectExportAndMonitor(menuBar()->addMenu(tr("E&xport")));
 
   auto* jobs = menuBar()->addMenu(tr("&Jobs"));
   cancelJobAction_ = jobs->addAction(tr("&Cancel Running Job"), jobsArea_, &JobsArea::cancelShown);
@@ -207,6 +216,12 @@ StageState MainWindow::stageState(Stage stage) const {
       case SetupPanel::ConfigState::Untouched:
         break;
     }
+  }
+  if (stage == Stage::Export)
+    return exportPanel_->hasExports() ? StageState::Done : StageState::NotYet;
+  if (stage == Stage::Monitor) {
+    if (monitorPanel_->needsAttention()) return StageState::NeedsAttention;
+    return monitorPanel_->hasEvaluatedVersions() ? StageState::Done : StageState::NotYet;
   }
   return StageState::NotYet;
 }
@@ -332,6 +347,7 @@ void MainWindow::connectTrainPanel(QMenu* menu) {
   connect(trainPanel_, &TrainPanel::trainingEnded, this, [this] {
     runsPanel_->refresh();
     evaluatePanel_->refresh();
+    exportPanel_->refresh();
     if (closeAfterTraining_) close();
   });
 }
@@ -341,6 +357,22 @@ void MainWindow::connectEvaluatePanel(QMenu* menu) {
   addAction(evaluatePanel_->evaluateAction());
   connect(evaluatePanel_, &EvaluatePanel::jobStarted, this, &MainWindow::trackJob);
   connect(evaluatePanel_, &EvaluatePanel::failed, this, &MainWindow::showError);
+  // A new evaluation may change how the exported versions compare.
+  connect(evaluatePanel_, &EvaluatePanel::evaluationFinished, monitorPanel_,
+          &MonitorPanel::refresh);
+}
+
+void MainWindow::connectExportAndMonitor(QMenu* menu) {
+  menu->addAction(exportPanel_->exportAction());
+  menu->addAction(exportPanel_->openFolderAction());
+  menu->addSeparator();
+  menu->addAction(monitorPanel_->refreshAction());
+  addAction(exportPanel_->exportAction());
+  connect(exportPanel_, &ExportPanel::jobStarted, this, &MainWindow::trackJob);
+  connect(exportPanel_, &ExportPanel::failed, this, &MainWindow::showError);
+  connect(exportPanel_, &ExportPanel::exportFinished, monitorPanel_, &MonitorPanel::refresh);
+  connect(exportPanel_, &ExportPanel::overviewRead, this, &MainWindow::updateStageStates);
+  connect(monitorPanel_, &MonitorPanel::historyRead, this, &MainWindow::updateStageStates);
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {

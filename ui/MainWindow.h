@@ -17,9 +17,11 @@ namespace tunebench::ui {
 
 class DataPanel;
 class EvaluatePanel;
+class ExportPanel;
 class JobRunner;
 class JobsArea;
 class ModelPanel;
+class MonitorPanel;
 class NoProjectPanel;
 class ProjectSession;
 class RunsPanel;
@@ -45,6 +47,8 @@ class MainWindow : public QMainWindow {
   TrainPanel* trainPanel() const { return trainPanel_; }
   RunsPanel* runsPanel() const { return runsPanel_; }
   EvaluatePanel* evaluatePanel() const { return evaluatePanel_; }
+  ExportPanel* exportPanel() const { return exportPanel_; }
+  MonitorPanel* monitorPanel() const { return monitorPanel_; }
   JobsArea* jobsArea() const { return jobsArea_; }
   QMenu* recentMenu() const { return recentMenu_; }
   StageState stageState(Stage stage) const;
@@ -83,6 +87,7 @@ class MainWindow : public QMainWindow {
   void connectSetupPanel(QMenu* menu);
   void connectTrainPanel(QMenu* menu);
   void connectEvaluatePanel(QMenu* menu);
+  void connectExportAndMonitor(QMenu* menu);
   void trackJob(JobRunner* runner);
   void projectChanged();
   void rebuildRecentMenu();
@@ -101,6 +106,8 @@ class MainWindow : public QMainWindow {
   TrainPanel* trainPanel_;
   RunsPanel* runsPanel_;
   EvaluatePanel* evaluatePanel_;
+  ExportPanel* exportPanel_;
+  MonitorPanel* monitorPanel_;
   JobsArea* jobsArea_;
   QLabel* readOnlyNotice_;
   QMenu* recentMenu_ = nullptr;

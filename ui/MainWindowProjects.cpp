@@ -13,7 +13,9 @@
 #include "NoProjectPanel.h"
 #include "data/DataPanel.h"
 #include "eval/EvaluatePanel.h"
+#include "export/ExportPanel.h"
 #include "model/ModelPanel.h"
+#include "monitor/MonitorPanel.h"
 #include "project/ProjectSession.h"
 #include "project/RecentProjects.h"
 #include "runs/RunsPanel.h"
@@ -93,6 +95,8 @@ void MainWindow::projectChanged() {
     evaluatePanel_->setProject({}, false);
     dataPanel_->setProject({}, false);
     dataPanel_->setModelFolder({});
+    exportPanel_->setProject({}, false);
+    monitorPanel_->setProject({});
     updateStageStates();
     return;
   }
@@ -113,6 +117,8 @@ void MainWindow::projectChanged() {
   dataPanel_->setModelFolder(snapshot.currentModel() ? snapshot.currentModel()->folder : QString());
   setupPanel_->setProject(snapshot.file,
                           snapshot.currentModel() ? snapshot.currentModel()->folder : QString());
+  exportPanel_->setProject(snapshot.file, snapshot.readOnly);
+  monitorPanel_->setProject(snapshot.file);
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();

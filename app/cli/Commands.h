@@ -28,6 +28,7 @@ Command addDataCommand(CLI::App& app);
 Command addBenchCommand(CLI::App& app);
 Command addDemoCommand(CLI::App& app);
 Command addAdaptersCommand(CLI::App& app);
+Command addExportCommand(CLI::App& app);
 
 // The benchmarks under `tunebench-cli bench`, one adder per area.
 std::vector<Command> addModelBenchmarks(CLI::App& bench);

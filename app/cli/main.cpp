@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
       tunebench::cli::addBenchCommand(app),
       tunebench::cli::addDemoCommand(app),
       tunebench::cli::addAdaptersCommand(app),
+      tunebench::cli::addExportCommand(app),
   };
 
   if (argc > 1 && argv[1][0] != '-') {

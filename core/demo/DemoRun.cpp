@@ -7,12 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
-#include "common/Sha256.h"
 #include "demo/DemoDatasets.h"
 #include "demo/DemoReport.h"
 #include "demo/StarterModel.h"
 #include "eval/Evaluation.h"
 #include "eval/EvaluationJob.h"
+#include "export/ExportFolder.h"
 #include "jobs/JobContext.h"
 #include "store/ArtifactRepository.h"
 #include "store/DatasetVersions.h"
@@ -230,10 +230,11 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
     recordEvaluation(project, outcome.runId, "demo test split: starter model", report.before);
     recordEvaluation(project, outcome.runId, "demo test split: after LoRA", report.after);
     store::ExportRepository exports(project);
-    exports.add(outcome.runId, std::nullopt, "hf-merged", outcome.mergedFolder,
-                modelFolderFingerprint(outcome.mergedFolder));
-    exports.add(outcome.runId, std::nullopt, "peft-adapter", outcome.adapterFolder,
-                sha256OfFile((fs::path(outcome.adapterFolder) / "adapter_model.safetensors").string()));
+    // Recorded as the Export stage records its exports: format and the digest of the folder.
+    exports.add(outcome.runId, std::nullopt, "merged", outcome.mergedFolder,
+                exportFolderSha256(outcome.mergedFolder));
+    exports.add(outcome.runId, std::nullopt, "adapter", outcome.adapterFolder,
+                exportFolderSha256(outcome.adapterFolder));
     report.loss = series(project, outcome.runId, "loss");
     report.validationLoss = series(project, outcome.runId, "val_loss");
     report.learningRate = series(project, outcome.runId, "lr");

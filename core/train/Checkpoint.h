@@ -14,6 +14,8 @@
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
 
+#include "train/CheckpointList.h"
+
 namespace tunebench {
 
 struct TrainerState {
@@ -39,7 +41,6 @@ std::string writeCheckpoint(const std::string& checkpointsRoot, const torch::nn:
 
 // The complete checkpoint with the highest step, if any.
 std::optional<std::string> latestCheckpoint(const std::string& checkpointsRoot);
-std::vector<std::pair<int64_t, std::string>> completeCheckpoints(const std::string& checkpointsRoot);
 
 // Restores trainable weights, optimiser state and the CPU RNG; returns the trainer state.
 TrainerState readCheckpoint(const std::string& folder, torch::nn::Module& model,

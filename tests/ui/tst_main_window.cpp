@@ -86,6 +86,12 @@ class MainWindowTest : public QObject {
     QCOMPARE(window.panels()->currentWidget()->objectName(), QStringLiteral("evaluatePanel"));
     QTest::keyClick(&window, Qt::Key_6, Qt::ControlModifier);
     QTRY_COMPARE(window.panels()->currentIndex(), 5);
+    QCOMPARE(window.panels()->currentWidget()->objectName(), QStringLiteral("exportPanel"));
+    QTest::keyClick(&window, Qt::Key_7, Qt::ControlModifier);
+    QTRY_COMPARE(window.panels()->currentIndex(), 6);
+    QCOMPARE(window.panels()->currentWidget()->objectName(), QStringLiteral("monitorPanel"));
+    QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
+    QTRY_COMPARE(window.panels()->currentIndex(), 2);
     // Unbuilt stages say so plainly.
     auto* notice = window.panels()->currentWidget()->findChild<QLabel*>(QStringLiteral("notBuiltNotice"));
     QVERIFY(notice);

@@ -1,0 +1,35 @@
+#pragma once
+// The files of an exported folder: their SHA-256 as one digest, their size, and where a new export
+// goes by default. No LibTorch here.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace tunebench {
+
+// Regular files directly in the folder, by name (byte order). Exports are flat folders; a
+// sub-folder is an error, since the digest would not cover it.
+std::vector<std::string> exportFolderFiles(const std::string& folder);
+
+// The SHA-256 of the folder: the digest of the lines "<sha256 of file>  <file name>\n" for its
+// files in name order, exactly what `sha256sum` prints, so that
+//   (cd FOLDER && LC_ALL=C ls | xargs sha256sum | sha256sum)
+// reproduces it. `afterFile(done, total, name)` is called after each file when given; returning
+// false stops the hashing (the result is then empty).
+std::string exportFolderSha256(
+    const std::string& folder,
+    const std::function<bool(size_t done, size_t total, const std::string& name)>& afterFile = {});
+
+// Total bytes of the regular files under path (a file or a folder); 0 when it does not exist.
+uint64_t pathBytes(const std::string& path);
+
+// "<run name>-<format>", the run name reduced to letters, digits, '.', '-' and '_' (others become
+// '_') so that it is a safe folder name.
+std::string exportFolderStem(const std::string& runName, const std::string& format);
+
+// <projectFolder>/exports/<stem>-<n> with the smallest n >= 1 not yet taken.
+std::string defaultExportFolder(const std::string& projectFolder, const std::string& runName,
+                                const std::string& format);
+
+}  // namespace tunebench

@@ -1,0 +1,59 @@
+#include "export/RunExportSource.h"
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "train/CheckpointList.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+RunExportSource runExportSource(const std::string& configJson, const std::string& projectFolder) {
+  RunExportSource source;
+  try {
+    source.config = parseTrainingConfig(nlohmann::json::parse(configJson),
+                                        "the run's recorded config", projectFolder);
+  } catch (const std::exception& e) {
+    source.problem = std::string("its recorded config cannot be read: ") + e.what();
+    return source;
+  }
+  source.usesAdapters = source.config.method.usesAdapters();
+  const fs::path output(source.config.outputFolder);
+  std::error_code ec;
+  source.finalModelFolder = (output / "final").string();
+  source.finalModelExists = fs::exists(output / "final" / "config.json", ec);
+  if (source.usesAdapters) {
+    source.adapterFolder = (output / "adapter").string();
+    source.adapterExists = fs::exists(output / "adapter" / "adapter_config.json", ec);
+  }
+  source.checkpoints = completeCheckpoints((output / "checkpoints").string());
+  if (!source.finalModelExists && !source.adapterExists && source.checkpoints.empty())
+    source.problem = "it has neither a final model nor a complete checkpoint in " +
+                     output.string() + " (it has not trained yet, or its folder was moved)";
+  return source;
+}
+
+std::string finalExportProblem(const RunExportSource& source, const std::string& format) {
+  if (!source.problem.empty()) return source.problem;
+  if (format == "adapter") {
+    if (!source.usesAdapters)
+      return "it fine-tuned all weights, so it has no adapter; export it as a merged model";
+    if (!source.adapterExists)
+      return "it has no final adapter in " + source.adapterFolder +
+             " (it has not completed); export one of its checkpoints";
+    return {};
+  }
+  if (source.usesAdapters) {
+    if (!source.adapterExists)
+      return "it has no final adapter in " + source.adapterFolder +
+             " to merge (it has not completed); export one of its checkpoints";
+    return {};
+  }
+  if (!source.finalModelExists)
+    return "it has no final model in " + source.finalModelFolder +
+           " (it has not completed); export one of its checkpoints";
+  return {};
+}
+
+}  // namespace tunebench

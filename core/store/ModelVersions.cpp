@@ -1,0 +1,127 @@
+#include "store/ModelVersions.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "store/ProjectStore.h"
+#include "store/RunRepository.h"
+
+namespace tunebench::store {
+
+bool isComparedMetric(const std::string& metric) {
+  return metric == "exact_match" || metric == "perplexity";
+}
+
+bool higherIsBetter(const std::string& metric) {
+  return metric == "exact_match";
+}
+
+std::vector<ModelVersion> groupIntoVersions(const std::vector<ExportRecord>& exports) {
+  std::vector<ModelVersion> versions;
+  for (const auto& record : exports) {
+    if (!record.runId) continue;
+    auto same = std::find_if(versions.begin(), versions.end(), [&](const ModelVersion& version) {
+      return version.runId == *record.runId && version.checkpointId == record.checkpointId;
+    });
+    if (same == versions.end()) {
+      ModelVersion version;
+      version.number = static_cast<int>(versions.size()) + 1;
+      version.runId = *record.runId;
+      version.checkpointId = record.checkpointId;
+      versions.push_back(version);
+      same = versions.end() - 1;
+    }
+    same->exports.push_back(record);
+  }
+  return versions;
+}
+
+bool evaluatesVersion(const EvaluationRecord& evaluation, const ModelVersion& version) {
+  if (version.checkpointId) return evaluation.checkpointId == version.checkpointId;
+  return !evaluation.checkpointId && evaluation.runId == version.runId;
+}
+
+std::vector<ScoreSeries> scoreSeries(const std::vector<ModelVersion>& versions) {
+  std::map<std::pair<std::string, std::string>, ScoreSeries> bySuiteAndMetric;
+  for (const auto& version : versions) {
+    for (const auto& evaluation : version.evaluations) {
+      for (const auto& [metric, value] : evaluation.metrics) {
+        if (!isComparedMetric(metric)) continue;
+        auto& series = bySuiteAndMetric[{evaluation.record.suite, metric}];
+        series.suite = evaluation.record.suite;
+        series.metric = metric;
+        // Evaluations come oldest first: a later one of the same version replaces the earlier.
+        if (!series.scores.empty() && series.scores.back().version == version.number)
+          series.scores.back() = {version.number, evaluation.record.id, value};
+        else
+          series.scores.push_back({version.number, evaluation.record.id, value});
+      }
+    }
+  }
+  std::vector<ScoreSeries> result;
+  for (auto& [key, series] : bySuiteAndMetric) result.push_back(std::move(series));
+  return result;
+}
+
+std::vector<ScoreRegression> findRegressions(const std::vector<ScoreSeries>& series) {
+  std::vector<ScoreRegression> regressions;
+  for (const auto& one : series) {
+    const bool higherBetter = higherIsBetter(one.metric);
+    const VersionScore* previous = nullptr;
+    for (const auto& score : one.scores) {
+      if (std::isnan(score.value)) continue;
+      if (previous) {
+        const bool worse =
+            higherBetter ? score.value < previous->value : score.value > previous->value;
+        if (worse)
+          regressions.push_back({one.suite, one.metric, score.version, previous->version,
+                                 score.value, previous->value});
+      }
+      previous = &score;
+    }
+  }
+  std::sort(regressions.begin(), regressions.end(),
+            [](const ScoreRegression& a, const ScoreRegression& b) {
+              return std::tie(a.version, a.suite, a.metric) <
+                     std::tie(b.version, b.suite, b.metric);
+            });
+  return regressions;
+}
+
+ModelVersionHistory readModelVersionHistory(const std::string& projectFile) {
+  OpenOptions options;
+  options.readOnly = true;
+  auto project = ProjectStore::open(projectFile, options);
+  ModelVersionHistory history;
+  history.versions = groupIntoVersions(ExportRepository(project).list());
+  RunRepository runs(project);
+  CheckpointRepository checkpoints(project);
+  EvaluationRepository evaluations(project);
+  std::map<int64_t, std::vector<EvaluationSummary>> evaluationsByRun;
+  for (auto& version : history.versions) {
+    if (const auto run = runs.find(version.runId)) version.runName = run->name;
+    if (version.checkpointId)
+      for (const auto& checkpoint : checkpoints.forRun(version.runId))
+        if (checkpoint.id == *version.checkpointId) version.checkpointStep = checkpoint.step;
+    auto found = evaluationsByRun.find(version.runId);
+    if (found == evaluationsByRun.end()) {
+      std::vector<EvaluationSummary> summaries;
+      for (auto& record : evaluations.forRun(version.runId)) {
+        EvaluationSummary summary;
+        summary.metrics = evaluations.metrics(record.id);
+        summary.record = std::move(record);
+        summaries.push_back(std::move(summary));
+      }
+      found = evaluationsByRun.emplace(version.runId, std::move(summaries)).first;
+    }
+    for (const auto& summary : found->second)
+      if (evaluatesVersion(summary.record, version)) version.evaluations.push_back(summary);
+  }
+  history.series = scoreSeries(history.versions);
+  history.regressions = findRegressions(history.series);
+  return history;
+}
+
+}  // namespace tunebench::store

@@ -1,0 +1,373 @@
+#include "monitor/MonitorPanel.h"
+
+#include <qcustomplot.h>
+#include <QAction>
+#include <QComboBox>
+#include <QDateTime>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableWidget>
+#include <QToolButton>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+#include <cmath>
+#include <set>
+
+namespace tunebench::ui {
+
+namespace {
+
+const QColor kWorse(200, 30, 30);
+
+QString versionName(int number) {
+  return QStringLiteral("v%1").arg(number);
+}
+
+QString regressionText(const store::ScoreRegression& regression) {
+  return QObject::tr("%1 is worse than %2 on %3 %4: %5 → %6 (%7)")
+      .arg(versionName(regression.version), versionName(regression.previousVersion),
+           QString::fromStdString(regression.suite), metricTitle(regression.metric),
+           formatScore(regression.metric, regression.previousValue),
+           formatScore(regression.metric, regression.value),
+           formatScoreChange(regression.metric, regression.difference()));
+}
+
+}  // namespace
+
+QString metricTitle(const std::string& metric) {
+  if (metric == "exact_match") return QObject::tr("exact match");
+  if (metric == "perplexity") return QObject::tr("perplexity");
+  return QString::fromStdString(metric);
+}
+
+QString formatScore(const std::string& metric, double value) {
+  if (!std::isfinite(value)) return QObject::tr("n/a");
+  if (metric == "exact_match") return QStringLiteral("%1%").arg(100.0 * value, 0, 'f', 1);
+  return QString::number(value, 'g', 5);
+}
+
+QString formatScoreChange(const std::string& metric, double difference) {
+  if (!std::isfinite(difference)) return QObject::tr("n/a");
+  const QString sign = difference > 0   ? QStringLiteral("+")
+                       : difference < 0 ? QStringLiteral("−")
+                                        : QString();
+  if (metric == "exact_match")
+    return QObject::tr("%1%2 points").arg(sign).arg(100.0 * std::abs(difference), 0, 'f', 1);
+  return sign + QString::number(std::abs(difference), 'g', 4);
+}
+
+MonitorPanel::MonitorPanel(QWidget* parent) : QWidget(parent) {
+  setObjectName(QStringLiteral("monitorPanel"));
+  refreshAction_ = new QAction(tr("Re&fresh Versions"), this);
+  refreshAction_->setObjectName(QStringLiteral("monitorRefreshAction"));
+  refreshAction_->setShortcut(QKeySequence(Qt::Key_F5));
+  refreshAction_->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+  addAction(refreshAction_);
+  connect(refreshAction_, &QAction::triggered, this, &MonitorPanel::refresh);
+
+  auto* layout = new QVBoxLayout(this);
+  auto* top = new QHBoxLayout;
+  summary_ = new QLabel(this);
+  summary_->setObjectName(QStringLiteral("monitorSummary"));
+  summary_->setWordWrap(true);
+  summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  top->addWidget(summary_, 1);
+  auto* refreshButton = new QToolButton(this);
+  refreshButton->setDefaultAction(refreshAction_);
+  refreshButton->setFocusPolicy(Qt::StrongFocus);
+  top->addWidget(refreshButton);
+  layout->addLayout(top);
+
+  auto* versionsLabel = new QLabel(tr("Exported &versions:"), this);
+  versions_ = new QTableWidget(0, kVersionColumns, this);
+  versions_->setObjectName(QStringLiteral("monitorVersions"));
+  versions_->setAccessibleName(tr("Exported versions"));
+  versionsLabel->setBuddy(versions_);
+  versions_->setHorizontalHeaderLabels({tr("Version"), tr("Model"), tr("Exports"),
+                                        tr("First exported"), tr("Evaluations"), tr("Flag")});
+  versions_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  versions_->setSelectionBehavior(QAbstractItemView::SelectRows);
+  versions_->verticalHeader()->setVisible(false);
+  versions_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  versions_->horizontalHeader()->setStretchLastSection(true);
+  layout->addWidget(versionsLabel);
+  layout->addWidget(versions_, 2);
+
+  auto* evaluationRow = new QHBoxLayout;
+  evaluation_ = new QComboBox(this);
+  evaluation_->setObjectName(QStringLiteral("monitorEvaluation"));
+  evaluation_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+  evaluation_->setMinimumContentsLength(36);
+  auto* evaluationLabel = new QLabel(tr("&Evaluation:"), this);
+  evaluationLabel->setBuddy(evaluation_);
+  evaluationRow->addWidget(evaluationLabel);
+  evaluationRow->addWidget(evaluation_);
+  evaluationRow->addStretch(1);
+  layout->addLayout(evaluationRow);
+
+  auto* splitter = new QSplitter(Qt::Horizontal, this);
+  scores_ = new QTableWidget(0, kScoreColumns, splitter);
+  scores_->setObjectName(QStringLiteral("monitorScores"));
+  scores_->setAccessibleName(tr("Scores across versions"));
+  scores_->setHorizontalHeaderLabels({tr("Version"), tr("Score"), tr("Change"), tr("Flag")});
+  scores_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+  scores_->verticalHeader()->setVisible(false);
+  scores_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+  scores_->horizontalHeader()->setStretchLastSection(true);
+  chart_ = new QCustomPlot(splitter);
+  chart_->setObjectName(QStringLiteral("monitorChart"));
+  chart_->setAccessibleName(tr("Score across versions"));
+  chart_->setMinimumSize(280, 200);
+  chart_->xAxis->setLabel(tr("version"));
+  // The legend goes below the chart, where it covers no point.
+  chart_->plotLayout()->addElement(1, 0, chart_->legend);
+  chart_->plotLayout()->setRowStretchFactor(1, 0.001);
+  chart_->legend->setFillOrder(QCPLegend::foRowsFirst);
+  chart_->legend->setVisible(false);
+  splitter->addWidget(scores_);
+  splitter->addWidget(chart_);
+  splitter->setStretchFactor(0, 2);
+  splitter->setStretchFactor(1, 3);
+  layout->addWidget(splitter, 3);
+
+  connect(evaluation_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &MonitorPanel::showSeries);
+  connect(&watcher_, &QFutureWatcher<HistoryRead>::finished, this, [this] {
+    showHistory(watcher_.result());
+    if (readAgain_) {
+      readAgain_ = false;
+      read();
+    }
+  });
+  showVersions();
+}
+
+MonitorPanel::~MonitorPanel() {
+  watcher_.waitForFinished();
+}
+
+void MonitorPanel::setProject(const QString& projectFile) {
+  if (projectFile == projectFile_) return;
+  projectFile_ = projectFile;
+  history_ = {};
+  showVersions();
+  read();
+}
+
+void MonitorPanel::refresh() {
+  read();
+}
+
+void MonitorPanel::read() {
+  if (projectFile_.isEmpty()) return;
+  if (watcher_.isRunning()) {
+    readAgain_ = true;
+    return;
+  }
+  watcher_.setFuture(QtConcurrent::run([file = projectFile_] {
+    return readProject<store::ModelVersionHistory>(
+        file, 0, [](const std::string& f) { return store::readModelVersionHistory(f); });
+  }));
+}
+
+void MonitorPanel::showHistory(const HistoryRead& read) {
+  if (read.projectFile != projectFile_) return;
+  if (!read.error.isEmpty()) {
+    summary_->setText(tr("Could not read the exported versions: %1").arg(read.error));
+    return;
+  }
+  history_ = read.value;
+  showVersions();
+  emit historyRead();
+}
+
+void MonitorPanel::showVersions() {
+  const auto& versions = history_.versions;
+  versions_->setRowCount(static_cast<int>(versions.size()));
+  for (int row = 0; row < static_cast<int>(versions.size()); ++row) {
+    const auto& version = versions[static_cast<size_t>(row)];
+    QStringList formats, paths;
+    for (const auto& record : version.exports) {
+      formats << QString::fromStdString(record.format);
+      paths << QString::fromStdString(record.format + ": " + record.path);
+    }
+    formats.removeDuplicates();
+    QStringList flags;
+    for (const auto& regression : history_.regressions)
+      if (regression.version == version.number) flags << regressionText(regression);
+    const QString model =
+        tr("Run %1: %2 — %3")
+            .arg(version.runId)
+            .arg(QString::fromStdString(version.runName))
+            .arg(version.checkpointId ? (version.checkpointStep
+                                             ? tr("checkpoint step %1").arg(*version.checkpointStep)
+                                             : tr("checkpoint"))
+                                      : tr("final model"));
+    const QStringList cells{
+        versionName(version.number),
+        model,
+        formats.join(QStringLiteral(", ")),
+        QDateTime::fromSecsSinceEpoch(static_cast<qint64>(version.exports.front().createdAt))
+            .toString(QStringLiteral("yyyy-MM-dd HH:mm")),
+        QString::number(version.evaluations.size()),
+        flags.isEmpty() ? QString() : QStringLiteral("⚠ ") + flags.join(QStringLiteral("; "))};
+    for (int column = 0; column < kVersionColumns; ++column) {
+      auto* item = new QTableWidgetItem(cells[column]);
+      if (column == kFormats) item->setToolTip(paths.join(QStringLiteral("\n")));
+      if (!flags.isEmpty()) {
+        item->setForeground(kWorse);
+        item->setToolTip(flags.join(QStringLiteral("\n")));
+      }
+      versions_->setItem(row, column, item);
+    }
+  }
+
+  // The evaluation picker keeps its choice across refreshes.
+  const QString kept = evaluation_->currentData().toString();
+  {
+    const QSignalBlocker blocker(evaluation_);
+    evaluation_->clear();
+    std::set<std::pair<std::string, std::string>> regressed;
+    for (const auto& regression : history_.regressions)
+      regressed.insert({regression.suite, regression.metric});
+    for (const auto& series : history_.series) {
+      const bool worse = regressed.count({series.suite, series.metric}) > 0;
+      evaluation_->addItem(
+          QStringLiteral("%1 — %2%3")
+              .arg(QString::fromStdString(series.suite), metricTitle(series.metric),
+                   worse ? tr(" (regression)") : QString()),
+          QString::fromStdString(series.suite + '\n' + series.metric));
+    }
+    int index = evaluation_->findData(kept);
+    // Without a choice yet, the first evaluation with a regression is the one to look at.
+    if (index < 0)
+      for (int i = 0; i < static_cast<int>(history_.series.size()) && index < 0; ++i)
+        for (const auto& regression : history_.regressions)
+          if (regression.suite == history_.series[static_cast<size_t>(i)].suite &&
+              regression.metric == history_.series[static_cast<size_t>(i)].metric)
+            index = i;
+    evaluation_->setCurrentIndex(index >= 0 ? index : 0);
+  }
+  evaluation_->setEnabled(evaluation_->count() > 0);
+
+  QString summary;
+  if (projectFile_.isEmpty()) {
+    summary = tr("Open or create a project to follow its exported versions.");
+  } else if (versions.empty()) {
+    summary =
+        tr("No exported versions yet: export a run in the Export stage, and evaluate it in "
+           "the Evaluate stage to compare versions here.");
+  } else if (history_.series.empty()) {
+    summary =
+        tr("%n exported version(s), none evaluated yet: evaluate their runs in the Evaluate "
+           "stage to compare them.",
+           nullptr, static_cast<int>(versions.size()));
+  } else if (history_.regressions.empty()) {
+    summary = tr("%n exported version(s); no version scores worse than the one before it.", nullptr,
+                 static_cast<int>(versions.size()));
+  } else {
+    QStringList lines;
+    for (const auto& regression : history_.regressions) lines << regressionText(regression);
+    summary =
+        (lines.size() == 1 ? tr("⚠ 1 regression: ") : tr("⚠ %1 regressions: ").arg(lines.size())) +
+        lines.join(QStringLiteral("; "));
+  }
+  summary_->setText(summary);
+  summary_->setStyleSheet(history_.regressions.empty()
+                              ? QString()
+                              : QStringLiteral("color: %1; font-weight: bold;").arg(kWorse.name()));
+  showSeries();
+}
+
+bool MonitorPanel::selectEvaluation(const QString& suite, const QString& metric) {
+  const int index = evaluation_->findData(suite + QLatin1Char('\n') + metric);
+  if (index < 0) return false;
+  evaluation_->setCurrentIndex(index);
+  return true;
+}
+
+void MonitorPanel::showSeries() {
+  const int index = evaluation_->currentIndex();
+  chart_->clearGraphs();
+  chart_->clearItems();
+  if (index < 0 || index >= static_cast<int>(history_.series.size())) {
+    scores_->setRowCount(0);
+    chart_->yAxis->setLabel(QString());
+    chart_->replot();
+    return;
+  }
+  const auto& series = history_.series[static_cast<size_t>(index)];
+  const double scale = series.metric == "exact_match" ? 100.0 : 1.0;
+  scores_->setRowCount(static_cast<int>(series.scores.size()));
+  QVector<double> keys, values, worseKeys, worseValues;
+  for (int row = 0; row < static_cast<int>(series.scores.size()); ++row) {
+    const auto& score = series.scores[static_cast<size_t>(row)];
+    const store::ScoreRegression* regression = nullptr;
+    for (const auto& candidate : history_.regressions)
+      if (candidate.version == score.version && candidate.suite == series.suite &&
+          candidate.metric == series.metric)
+        regression = &candidate;
+    QString change;
+    if (row > 0) {
+      // Against the previous version evaluated here (NaN scores are not compared).
+      const auto& previous = series.scores[static_cast<size_t>(row - 1)];
+      change = tr("%1 vs %2")
+                   .arg(formatScoreChange(series.metric, score.value - previous.value),
+                        versionName(previous.version));
+    }
+    const QStringList cells{
+        versionName(score.version), formatScore(series.metric, score.value), change,
+        regression ? tr("⚠ worse than %1").arg(versionName(regression->previousVersion))
+                   : QString()};
+    for (int column = 0; column < kScoreColumns; ++column) {
+      auto* item = new QTableWidgetItem(cells[column]);
+      if (regression) item->setForeground(kWorse);
+      scores_->setItem(row, column, item);
+    }
+    if (std::isfinite(score.value)) {
+      keys << score.version;
+      values << score.value * scale;
+      if (regression) {
+        worseKeys << score.version;
+        worseValues << score.value * scale;
+      }
+    }
+  }
+  auto* line = chart_->addGraph();
+  line->setName(metricTitle(series.metric));
+  line->setPen(QPen(QColor(40, 110, 200), 2));
+  line->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 7));
+  line->setData(keys, values, true);
+  auto* worse = chart_->addGraph();
+  worse->setName(tr("worse than the version before"));
+  worse->setLineStyle(QCPGraph::lsNone);
+  worse->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(kWorse, 2.5), kWorse, 13));
+  worse->setData(worseKeys, worseValues, true);
+  chart_->legend->setVisible(!worseKeys.isEmpty());
+  chart_->yAxis->setLabel(QString::fromStdString(series.suite) + QStringLiteral(": ") +
+                          metricTitle(series.metric) +
+                          (series.metric == "exact_match" ? QStringLiteral(" (%)") : QString()));
+  // Whole versions on the x axis.
+  QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+  ticker->setTickStep(1.0);
+  ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);
+  chart_->xAxis->setTicker(ticker);
+  chart_->rescaleAxes();
+  const double lastVersion = keys.isEmpty() ? 1.0 : keys.back();
+  const double firstVersion = keys.isEmpty() ? 1.0 : keys.front();
+  chart_->xAxis->setRange(firstVersion - 0.5, lastVersion + 0.5);
+  const auto range = chart_->yAxis->range();
+  const double margin =
+      range.size() > 0 ? range.size() * 0.15 : std::max(1.0, range.center() * 0.1);
+  chart_->yAxis->setRange(range.lower - margin, range.upper + margin);
+  chart_->replot();
+}
+
+QString MonitorPanel::summaryText() const {
+  return summary_->text();
+}
+
+}  // namespace tunebench::ui
