@@ -88,6 +88,7 @@ void MainWindow::projectChanged() {
     trainPanel_->setProject({}, {}, false);
     runsPanel_->setProject({});
     evaluatePanel_->setProject({}, false);
+    evaluatePanel_->setProjectModel({});
     updateStageStates();
     return;
   }
@@ -104,6 +105,8 @@ void MainWindow::projectChanged() {
                           snapshot.readOnly);
   runsPanel_->setProject(snapshot.file);
   evaluatePanel_->setProject(snapshot.file, snapshot.readOnly);
+  evaluatePanel_->setProjectModel(snapshot.currentModel() ? snapshot.currentModel()->folder
+                                                          : QString());
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();
