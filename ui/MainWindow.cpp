@@ -22,6 +22,7 @@
 #include "data/DataPanel.h"
 #include "eval/EvaluatePanel.h"
 #include "export/ExportPanel.h"
+#include "eval/GenerationComparison.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelPanel.h"
@@ -355,6 +356,15 @@ void MainWindow::connectTrainPanel(QMenu* menu) {
 void MainWindow::connectEvaluatePanel(QMenu* menu) {
   menu->addAction(evaluatePanel_->evaluateAction());
   addAction(evaluatePanel_->evaluateAction());
+  // Side-by-side generation: Ctrl+G from anywhere brings the Evaluate stage forward.
+  auto* generate = evaluatePanel_->comparison()->generateAction();
+  menu->addAction(generate);
+  addAction(generate);
+  connect(generate, &QAction::triggered, this, [this] {
+    const auto& stages = allStages();
+    for (size_t i = 0; i < stages.size(); ++i)
+      if (stages[i].stage == Stage::Evaluate) navigator_->setCurrentRow(static_cast<int>(i));
+  });
   connect(evaluatePanel_, &EvaluatePanel::jobStarted, this, &MainWindow::trackJob);
   connect(evaluatePanel_, &EvaluatePanel::failed, this, &MainWindow::showError);
   // A new evaluation may change how the exported versions compare.

@@ -97,6 +97,7 @@ void MainWindow::projectChanged() {
     dataPanel_->setModelFolder({});
     exportPanel_->setProject({}, false);
     monitorPanel_->setProject({});
+    evaluatePanel_->setProjectModel({});
     updateStageStates();
     return;
   }
@@ -119,6 +120,8 @@ void MainWindow::projectChanged() {
                           snapshot.currentModel() ? snapshot.currentModel()->folder : QString());
   exportPanel_->setProject(snapshot.file, snapshot.readOnly);
   monitorPanel_->setProject(snapshot.file);
+  evaluatePanel_->setProjectModel(snapshot.currentModel() ? snapshot.currentModel()->folder
+                                                          : QString());
   // Describe the project's model when it differs from what the panel shows (a project was opened
   // or another model registered elsewhere).
   const auto* model = snapshot.currentModel();

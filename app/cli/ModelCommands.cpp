@@ -1,5 +1,4 @@
 // make-model, inspect and generate: the model core from the command line.
-#include <chrono>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -11,6 +10,7 @@
 #include "model/ModelDescription.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
+#include "model/TextGeneration.h"
 #include "system/SystemInfo.h"
 #include "chat/ChatTemplate.h"
 #include "peft/PeftAdapterFiles.h"
@@ -122,64 +122,25 @@ Command addGenerateCommand(CLI::App& app) {
             if (!options->adapter.empty()) loadPeftAdapter(*loaded.model, options->adapter);
             auto settings = options->settings;
             settings.useCache = !options->noCache;
-            for (auto id : loaded.model->config().eosTokenIds) settings.stopIds.push_back(id);
-            if (tokenizer.specialIds().eos >= 0) settings.stopIds.push_back(tokenizer.specialIds().eos);
-            auto toInts = [](const std::vector<int64_t>& ids) { return std::vector<int>(ids.begin(), ids.end()); };
-            settings.decode = [&](const std::vector<int64_t>& ids) {
-              return tokenizer.decode(toInts(ids), true);
-            };
-
-            std::string text = options->prompt;
-            bool addSpecial = true;
-            if (options->chat) {
-              const auto chatTemplate = options->chatTemplate.empty()
-                                            ? chatTemplateFor(loadedTokenizer)
-                                            : ChatTemplate::preset(options->chatTemplate);
-              std::vector<ChatMessage> messages;
-              if (!options->system.empty()) messages.push_back({"system", options->system});
-              messages.push_back({"user", options->prompt});
-              text = chatTemplate.render(messages, chatOptionsFor(loadedTokenizer, true));
-              addSpecial = false;  // the template writes the BOS text itself when it wants one
-              // End-of-turn markers the template writes stop generation, as token or as text.
-              for (const char* marker : {"<|im_end|>", "<|eot_id|>", "<|end|>", "<end_of_turn>"}) {
-                if (chatTemplate.source().find(marker) == std::string::npos) continue;
-                settings.stopStrings.push_back(marker);
-                const int id = tokenizer.tokenToId(marker);
-                if (id >= 0) settings.stopIds.push_back(id);
-              }
-            } else if (!options->system.empty() || !options->chatTemplate.empty()) {
+            TextPrompt prompt;
+            prompt.text = options->prompt;
+            prompt.chat = options->chat;
+            prompt.system = options->system;
+            prompt.chatTemplate = options->chatTemplate;
+            if (!options->chat && (!options->system.empty() || !options->chatTemplate.empty()))
               throw Error("--system and --template need --chat");
-            }
-            std::vector<int64_t> prompt;
-            for (int id : tokenizer.encode(text, addSpecial)) prompt.push_back(id);
+            const auto prepared =
+                prepareTextPrompt(loadedTokenizer, loaded.model->config(), prompt, settings);
 
-            std::cout << text << std::flush;
-            std::vector<int64_t> generated;
-            std::string printed;
-            const auto start = std::chrono::steady_clock::now();
-            // New text is what decoding prompt + generated adds to the prompt's decoding, so
-            // that a leading space a tokenizer drops at the start of a text is kept.
-            std::vector<int64_t> all = prompt;
-            const auto promptText = tokenizer.decode(toInts(prompt), true);
-            generate(*loaded.model, {prompt}, settings, [&](size_t, int64_t token) {
-              generated.push_back(token);
-              all.push_back(token);
-              // Print the text that became final; a piece can change how earlier ones decode.
-              auto decoded = tokenizer.decode(toInts(all), true);
-              decoded = decoded.compare(0, promptText.size(), promptText) == 0
-                            ? decoded.substr(promptText.size())
-                            : tokenizer.decode(toInts(generated), true);
-              if (decoded.size() > printed.size() &&
-                  decoded.compare(0, printed.size(), printed) == 0) {
-                std::cout << decoded.substr(printed.size()) << std::flush;
-                printed = decoded;
-              }
-              return true;
-            });
-            const double seconds =
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            std::cerr << "\n[" << generated.size() << " tokens in " << seconds << " s, "
-                      << (seconds > 0 ? generated.size() / seconds : 0) << " tokens/s]\n";
+            std::cout << prepared.text << std::flush;
+            const auto result =
+                generateText(*loaded.model, tokenizer, prepared, [](const std::string& piece) {
+                  std::cout << piece << std::flush;
+                  return true;
+                });
+            std::cerr << "\n[" << result.tokens << " tokens in " << result.seconds << " s, "
+                      << (result.seconds > 0 ? result.tokens / result.seconds : 0)
+                      << " tokens/s]\n";
             return 0;
           }};
 }

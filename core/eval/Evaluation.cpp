@@ -12,6 +12,7 @@
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "data/JsonLinesRecords.h"
+#include "eval/ModelSourceLoading.h"
 #include "model/Generation.h"
 #include "model/ModelFolder.h"
 #include "peft/PeftAdapterFiles.h"
@@ -161,20 +162,25 @@ EvaluationResult evaluateModelFolder(const std::string& modelFolder,
                                      const std::string& adapterFolder,
                                      const std::vector<EvalExample>& examples,
                                      const EvaluationOptions& options, JobContext* context) {
+  return evaluateModel({modelFolder, adapterFolder, {}}, examples, options, context);
+}
+
+EvaluationResult evaluateModel(const ModelSource& source, const std::vector<EvalExample>& examples,
+                               const EvaluationOptions& options, JobContext* context) {
   checkOptions(options);
   size_t count = examples.size();
   if (options.maxExamples > 0) count = std::min(count, static_cast<size_t>(options.maxExamples));
   if (count == 0) throw Error("evaluation: there are no examples to evaluate");
   const int64_t total = static_cast<int64_t>(count);
 
-  if (context) context->progress(0, 0, "loading " + modelFolder);
-  auto loaded = loadModelFolder(modelFolder);
+  const std::string& modelFolder = source.modelFolder;
+  if (context) context->progress(0, 0, "loading " + source.describe());
+  auto loaded = loadModelSource(source);
   auto& model = *loaded.model;
-  if (!adapterFolder.empty()) {
-    withContext("loading adapter " + adapterFolder,
-                [&] { return loadPeftAdapter(model, adapterFolder); });
-    if (context) context->log(LogLevel::Info, "adapter " + adapterFolder + " applied");
-  }
+  if (context && !source.adapterFolder.empty())
+    context->log(LogLevel::Info, "adapter " + source.adapterFolder + " applied");
+  if (context && !source.checkpointFolder.empty())
+    context->log(LogLevel::Info, "weights of checkpoint " + source.checkpointFolder + " applied");
   model.eval();
   const auto encoder = encoderForModelFolder(modelFolder);
   const ResponseDecoder decoder(encoder);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "eval/ModelSource.h"
 #include "jobs/JobContext.h"
 
 namespace tunebench {
@@ -55,6 +56,11 @@ EvaluationResult evaluateModelFolder(const std::string& modelFolder,
                                      const std::vector<EvalExample>& examples,
                                      const EvaluationOptions& options,
                                      JobContext* context = nullptr);
+
+// The same for any model source: a folder, a folder with an adapter, or a run's checkpoint (its
+// base model's tokenizer is used).
+EvaluationResult evaluateModel(const ModelSource& source, const std::vector<EvalExample>& examples,
+                               const EvaluationOptions& options, JobContext* context = nullptr);
 
 // Exact match compares after trimming whitespace at both ends.
 bool answersMatch(const std::string& generated, const std::string& reference);

@@ -37,8 +37,8 @@ void EvaluationJob::run(JobContext& context) {
   const auto examples =
       loadEvalExamples(request_.dataFile, request_.promptField, request_.responseField);
   if (context.isCanceled()) return;
-  result_ = evaluateModelFolder(request_.modelFolder, request_.adapterFolder, examples,
-                                request_.options, &context);
+  result_ = evaluateModel({request_.modelFolder, request_.adapterFolder, request_.checkpointFolder},
+                          examples, request_.options, &context);
   if (result_.canceled || !records()) return;
   auto project = openForRecording(request_);
   const std::string suite = request_.suite.empty()

@@ -19,7 +19,9 @@ class ProjectStore;
 struct EvaluationRequest {
   std::string modelFolder;
   std::string adapterFolder;  // empty: the model alone
-  std::string dataFile;       // JSON Lines
+  // A run's checkpoint: modelFolder is then the run's base model (see ModelSource).
+  std::string checkpointFolder;
+  std::string dataFile;  // JSON Lines
   std::string promptField = "prompt";
   std::string responseField = "response";
   EvaluationOptions options;

@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
 #include <QToolButton>
@@ -25,6 +26,7 @@
 #include "eval/EvaluationHistoryView.h"
 #include "eval/EvaluationJob.h"
 #include "eval/EvaluationOutcomeModel.h"
+#include "eval/GenerationComparison.h"
 #include "eval/MismatchFilterModel.h"
 #include "eval/RunEvaluationTarget.h"
 #include "jobs/JobRunner.h"
@@ -32,6 +34,9 @@
 namespace tunebench::ui {
 
 namespace {
+
+// Where the checkpoint picker keeps each checkpoint's folder.
+constexpr int kCheckpointFolderRole = Qt::UserRole + 1;
 
 QString formatNumber(double value) {
   return std::isfinite(value) ? QString::number(value, 'g', 5) : QObject::tr("n/a");
@@ -69,7 +74,10 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   addAction(evaluateAction_);
   connect(evaluateAction_, &QAction::triggered, this, [this] { evaluate(); });
 
-  auto* layout = new QVBoxLayout(this);
+  tabs_ = new QTabWidget(this);
+  tabs_->setObjectName(QStringLiteral("evaluateTabs"));
+  auto* fileTab = new QWidget(tabs_);
+  auto* layout = new QVBoxLayout(fileTab);
   auto* inputs = new QGroupBox(tr("What to evaluate"), this);
   buildInputs(inputs);
   layout->addWidget(inputs);
@@ -117,6 +125,26 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   splitter->setStretchFactor(1, 3);
   layout->addWidget(splitter, 1);
 
+  comparison_ = new GenerationComparisonView(tabs_);
+  connect(comparison_, &GenerationComparisonView::jobStarted, this, &EvaluatePanel::jobStarted);
+  connect(comparison_, &GenerationComparisonView::failed, this, &EvaluatePanel::failed);
+  tabs_->addTab(fileTab, tr("Evaluation on a fi&le"));
+  tabs_->addTab(comparison_, tr("&Side by side"));
+  // Ctrl+G works from the whole stage: it brings the side-by-side tab forward.
+  addAction(comparison_->generateAction());
+  connect(comparison_->generateAction(), &QAction::triggered, this,
+          [this] { tabs_->setCurrentWidget(comparison_); });
+  auto* outer = new QVBoxLayout(this);
+  outer->addWidget(tabs_);
+
+  connect(&checkpointsWatcher_, &QFutureWatcher<CheckpointsRead>::finished, this, [this] {
+    showCheckpoints(checkpointsWatcher_.result());
+    if (checkpointsAgain_) {
+      const qint64 again = checkpointsAgain_;
+      checkpointsAgain_ = 0;
+      readCheckpoints(again);
+    }
+  });
   connect(&runsWatcher_, &QFutureWatcher<RunsRead>::finished, this, [this] {
     showRuns(runsWatcher_.result());
     if (runsAgain_) {
@@ -134,6 +162,21 @@ void EvaluatePanel::buildInputs(QWidget* box) {
   target_->setObjectName(QStringLiteral("evaluateTarget"));
   target_->addItem(tr("Another model folder…"), QVariant::fromValue<qint64>(0));
   form->addRow(tr("&Model:"), target_);
+  auto* checkpointRow = new QHBoxLayout;
+  checkpoint_ = new QComboBox(box);
+  checkpoint_->setObjectName(QStringLiteral("evaluateCheckpoint"));
+  checkpoint_->addItem(tr("Final model"), QVariant::fromValue<qint64>(-1));
+  useValidation_ = new QToolButton(box);
+  useValidation_->setObjectName(QStringLiteral("evaluateUseValidation"));
+  useValidation_->setText(tr("&Use the run's validation file"));
+  useValidation_->setToolTip(
+      tr("Fill the evaluation file and its fields from the run's recorded config"));
+  useValidation_->setFocusPolicy(Qt::StrongFocus);
+  checkpointRow->addWidget(checkpoint_, 1);
+  checkpointRow->addWidget(useValidation_);
+  auto* checkpointLabel = new QLabel(tr("Chec&kpoint:"), box);
+  checkpointLabel->setBuddy(checkpoint_);
+  form->addRow(checkpointLabel, checkpointRow);
 
   auto* modelRow = new QHBoxLayout;
   modelFolder_ = new QLineEdit(box);
@@ -221,6 +264,9 @@ void EvaluatePanel::buildInputs(QWidget* box) {
 
   connect(target_, qOverload<int>(&QComboBox::currentIndexChanged), this,
           &EvaluatePanel::targetChanged);
+  connect(checkpoint_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &EvaluatePanel::targetChanged);
+  connect(useValidation_, &QToolButton::clicked, this, [this] { useRunValidationFile(); });
   connect(browseModel_, &QToolButton::clicked, this, &EvaluatePanel::chooseModelFolder);
   connect(browseAdapter_, &QToolButton::clicked, this, &EvaluatePanel::chooseAdapterFolder);
   connect(browseData, &QToolButton::clicked, this, &EvaluatePanel::chooseDataFile);
@@ -230,9 +276,15 @@ EvaluatePanel::~EvaluatePanel() {
   // The runner's destructor cancels and waits for the job.
   delete job_;
   runsWatcher_.waitForFinished();
+  checkpointsWatcher_.waitForFinished();
+}
+
+void EvaluatePanel::setProjectModel(const QString& modelFolder) {
+  comparison_->setProjectModel(modelFolder);
 }
 
 void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
+  comparison_->setProject(projectFile, readOnly);
   const bool readOnlyChanged = readOnly != readOnly_;
   readOnly_ = readOnly;
   if (projectFile == projectFile_) {
@@ -242,6 +294,7 @@ void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
   }
   projectFile_ = projectFile;
   runs_.clear();
+  checkpoint_->setProperty("runId", QVariant::fromValue<qint64>(0));
   const QSignalBlocker blocker(target_);
   while (target_->count() > 1) target_->removeItem(0);
   history_->setProject(projectFile_);
@@ -258,6 +311,89 @@ void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
 
 void EvaluatePanel::refresh() {
   readRuns();
+  comparison_->refresh();
+}
+
+void EvaluatePanel::readCheckpoints(qint64 runId) {
+  if (projectFile_.isEmpty() || runId <= 0) return;
+  if (checkpointsWatcher_.isRunning()) {
+    checkpointsAgain_ = runId;
+    return;
+  }
+  checkpointsWatcher_.setFuture(QtConcurrent::run([file = projectFile_, runId] {
+    return readProject<std::vector<RunCheckpoint>>(
+        file, runId, [runId](const std::string& f) { return readRunCheckpoints(f, runId); });
+  }));
+}
+
+void EvaluatePanel::showCheckpoints(const CheckpointsRead& read) {
+  if (read.projectFile != projectFile_ || read.key != selectedRun()) return;
+  if (!read.error.isEmpty()) {
+    fail(tr("Could not list the checkpoints of run %1: %2").arg(read.key).arg(read.error));
+    return;
+  }
+  const qint64 keep = selectedCheckpoint();
+  {
+    const QSignalBlocker blocker(checkpoint_);
+    while (checkpoint_->count() > 1) checkpoint_->removeItem(1);
+    for (const auto& checkpoint : read.value) {
+      checkpoint_->addItem(tr("Checkpoint at step %1").arg(checkpoint.step),
+                           QVariant::fromValue<qint64>(checkpoint.step));
+      const QString folder = QString::fromStdString(checkpoint.folder);
+      checkpoint_->setItemData(checkpoint_->count() - 1, folder, kCheckpointFolderRole);
+      checkpoint_->setItemData(checkpoint_->count() - 1, QDir::toNativeSeparators(folder),
+                               Qt::ToolTipRole);
+    }
+    const int index = checkpoint_->findData(QVariant::fromValue<qint64>(keep));
+    checkpoint_->setCurrentIndex(index < 0 ? 0 : index);
+  }
+  targetChanged();
+  emit checkpointsRead();
+}
+
+qint64 EvaluatePanel::selectedCheckpoint() const {
+  return checkpoint_->currentData().toLongLong();
+}
+
+bool EvaluatePanel::selectCheckpoint(qint64 step) {
+  const int index = checkpoint_->findData(QVariant::fromValue<qint64>(step));
+  if (index < 0) return false;
+  checkpoint_->setCurrentIndex(index);
+  return true;
+}
+
+RunEvaluationTarget EvaluatePanel::selectedTarget() const {
+  const qint64 runId = selectedRun();
+  const std::string config = runs_.value(runId).config;
+  const auto projectFolder = QFileInfo(projectFile_).absolutePath().toStdString();
+  if (selectedCheckpoint() < 0) return runEvaluationTarget(config, projectFolder);
+  return runCheckpointTarget(
+      config, projectFolder,
+      checkpoint_->itemData(checkpoint_->currentIndex(), kCheckpointFolderRole)
+          .toString()
+          .toStdString());
+}
+
+bool EvaluatePanel::useRunValidationFile() {
+  const qint64 runId = selectedRun();
+  if (runId <= 0 || !runs_.contains(runId)) {
+    fail(tr("Choose one of the project's runs first: its recorded config names the file."));
+    return false;
+  }
+  const auto target = selectedTarget();
+  if (target.validationFile.empty()) {
+    fail(tr("Run %1 was trained without a validation file; choose an evaluation file instead.")
+             .arg(runId));
+    return false;
+  }
+  const QString validation = QString::fromStdString(target.validationFile);
+  dataFile_->setText(QDir::toNativeSeparators(validation));
+  defaultDataFile_ = dataFile_->text();
+  setFields(QString::fromStdString(target.promptField),
+            QString::fromStdString(target.responseField));
+  lastError_.clear();
+  setStatus(tr("The evaluation file is run %1's validation file.").arg(runId));
+  return true;
 }
 
 void EvaluatePanel::readRuns() {
@@ -342,6 +478,16 @@ void EvaluatePanel::targetChanged() {
   const bool other = runId == 0;
   modelFolder_->setReadOnly(!other);
   browseModel_->setEnabled(other);
+  checkpoint_->setEnabled(!other && !job_);
+  useValidation_->setEnabled(!other);
+  if (other || checkpoint_->property("runId").toLongLong() != runId) {
+    // Another run: its checkpoints are read anew; until then only its final model is offered.
+    const QSignalBlocker blocker(checkpoint_);
+    while (checkpoint_->count() > 1) checkpoint_->removeItem(1);
+    checkpoint_->setCurrentIndex(0);
+    checkpoint_->setProperty("runId", QVariant::fromValue<qint64>(other ? 0 : runId));
+    if (!other) readCheckpoints(runId);
+  }
   adapterFolder_->setEnabled(other);
   browseAdapter_->setEnabled(other);
   if (other) {
@@ -352,20 +498,26 @@ void EvaluatePanel::targetChanged() {
            "Choose a run above to keep the result."));
     history_->setRun(0);
   } else if (runs_.contains(runId)) {
-    const auto& run = runs_[runId];
-    const auto target =
-        runEvaluationTarget(run.config, QFileInfo(projectFile_).absolutePath().toStdString());
-    modelFolder_->setText(
-        QDir::toNativeSeparators(QString::fromStdString(target.finalModelFolder)));
+    const auto target = selectedTarget();
+    const bool atCheckpoint = !target.checkpointFolder.empty();
+    modelFolder_->setText(QDir::toNativeSeparators(
+        QString::fromStdString(atCheckpoint ? target.checkpointFolder : target.finalModelFolder)));
     modelFromRun_ = true;
     adapterFolder_->clear();
-    QString note = target.problem.empty()
-                       ? tr("Evaluates the final model of run %1 (after LoRA or DoRA, the merged "
-                            "model).")
-                             .arg(runId)
-                       : tr("Run %1 cannot be evaluated: %2.")
-                             .arg(runId)
-                             .arg(QString::fromStdString(target.problem));
+    QString note;
+    if (!target.problem.empty())
+      note = tr("Run %1 cannot be evaluated: %2.")
+                 .arg(runId)
+                 .arg(QString::fromStdString(target.problem));
+    else if (atCheckpoint)
+      note = tr("Evaluates run %1 at step %2: its base model %3 with the checkpoint's trained "
+                "weights.")
+                 .arg(runId)
+                 .arg(target.checkpointStep)
+                 .arg(QDir::toNativeSeparators(QString::fromStdString(target.baseModelFolder)));
+    else
+      note = tr("Evaluates the final model of run %1 (after LoRA or DoRA, the merged model).")
+                 .arg(runId);
     note += QStringLiteral(" ") + (readOnly_ ? tr("The project is read-only: the result is shown "
                                                   "but not stored.")
                                              : tr("The result is stored with the run."));
@@ -440,15 +592,16 @@ bool EvaluatePanel::evaluate() {
       fail(tr("Run %1 is not in the project any more.").arg(runId));
       return false;
     }
-    const auto target = runEvaluationTarget(runs_[runId].config,
-                                            QFileInfo(projectFile_).absolutePath().toStdString());
+    const auto target = selectedTarget();
     if (!target.problem.empty()) {
       fail(tr("Run %1 cannot be evaluated: %2.")
                .arg(runId)
                .arg(QString::fromStdString(target.problem)));
       return false;
     }
-    request.modelFolder = target.finalModelFolder;
+    const auto source = target.source();
+    request.modelFolder = source.modelFolder;
+    request.checkpointFolder = source.checkpointFolder;
     if (!readOnly_) {
       request.projectFile = projectFile_.toStdString();
       request.runId = runId;
@@ -480,6 +633,10 @@ bool EvaluatePanel::evaluate() {
   request.options.maxNewTokens = maxNewTokens_->value();
   request.options.maxExamples = limit_->value();
   request.suite = QFileInfo(data).fileName().toStdString();
+  jobCheckpointStep_ = request.checkpointFolder.empty() ? -1 : selectedCheckpoint();
+  // A checkpoint's evaluation is stored with its run; the suite says which step it was.
+  if (jobCheckpointStep_ >= 0)
+    request.suite += tr(" at step %1").arg(jobCheckpointStep_).toStdString();
 
   jobRunId_ = request.runId;
   job_ = new JobRunner(std::make_unique<EvaluationJob>(std::move(request)), this);
@@ -492,7 +649,9 @@ bool EvaluatePanel::evaluate() {
   lastError_.clear();
   job_->start();
   setStatus(runId > 0
-                ? tr("Evaluating the final model of run %1…").arg(runId)
+                ? (jobCheckpointStep_ >= 0
+                       ? tr("Evaluating run %1 at step %2…").arg(runId).arg(jobCheckpointStep_)
+                       : tr("Evaluating the final model of run %1…").arg(runId))
                 : tr("Evaluating %1…")
                       .arg(QDir::toNativeSeparators(QString::fromStdString(
                           static_cast<const EvaluationJob&>(job_->job()).request().modelFolder))));
@@ -517,8 +676,10 @@ void EvaluatePanel::onFinished() {
     history_->clearSelection();
     const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
     QString source =
-        runId > 0 ? tr("Final model of run %1").arg(runId)
-                  : QDir::toNativeSeparators(QString::fromStdString(job.request().modelFolder));
+        runId > 0
+            ? (jobCheckpointStep_ >= 0 ? tr("Run %1 at step %2").arg(runId).arg(jobCheckpointStep_)
+                                       : tr("Final model of run %1").arg(runId))
+            : QDir::toNativeSeparators(QString::fromStdString(job.request().modelFolder));
     if (!job.request().adapterFolder.empty())
       source +=
           tr(" with adapter %1")
@@ -580,6 +741,7 @@ void EvaluatePanel::fail(const QString& message) {
 void EvaluatePanel::updateActions() {
   evaluateAction_->setEnabled(!projectFile_.isEmpty() && !job_);
   target_->setEnabled(!job_);
+  checkpoint_->setEnabled(!job_ && selectedRun() > 0);
 }
 
 }  // namespace tunebench::ui

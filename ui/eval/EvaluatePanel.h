@@ -1,10 +1,12 @@
 #pragma once
-// The Evaluate stage: evaluates the final model of one of the project's runs, or another model
-// folder (with an optional adapter), on a JSON Lines file of prompt/response pairs; shows exact
-// match, perplexity and every example (filterable to the mismatches). Evaluations of a run are
-// recorded in the project by the job itself (its own connection) and listed here with the run's
-// earlier ones; selecting one shows its stored examples. Another model folder's result is shown
-// only. The project is read on worker threads through read-only connections.
+// The Evaluate stage. Its first tab evaluates the final model or any complete checkpoint of one of
+// the project's runs, or another model folder (with an optional adapter), on a JSON Lines file of
+// prompt/response pairs (by default the run's validation file); shows exact match, perplexity and
+// every example (filterable to the mismatches). Evaluations of a run are recorded in the project
+// by the job itself (its own connection) and listed here with the run's earlier ones; selecting
+// one shows its stored examples. Another model folder's result is shown only. Its second tab
+// generates side by side (GenerationComparisonView). The project is read on worker threads
+// through read-only connections.
 #include <QFutureWatcher>
 #include <QHash>
 #include <QString>
@@ -13,6 +15,7 @@
 
 #include "eval/Evaluation.h"
 #include "eval/ProjectRead.h"
+#include "eval/RunEvaluationTarget.h"
 #include "store/EvaluationOverview.h"
 
 class QAction;
@@ -23,12 +26,14 @@ class QLineEdit;
 class QSpinBox;
 class QTableView;
 class QTableWidget;
+class QTabWidget;
 class QToolButton;
 
 namespace tunebench::ui {
 
 class EvaluationHistoryView;
 class EvaluationOutcomeModel;
+class GenerationComparisonView;
 class JobRunner;
 class MismatchFilterModel;
 struct StoredEvaluation;
@@ -44,11 +49,19 @@ class EvaluatePanel : public QWidget {
 
   // The open project (empty: none). A read-only project's evaluations are shown, not stored.
   void setProject(const QString& projectFile, bool readOnly);
+  // The project's current model, offered as the base model of side-by-side generation.
+  void setProjectModel(const QString& modelFolder);
 
   // The run picker: the project's runs, newest first, then "Another model folder…".
   void selectRun(qint64 runId);
   void selectOtherModel(const QString& modelFolder, const QString& adapterFolder = {});
   qint64 selectedRun() const;  // 0: another model folder
+  // The selected run's model: its final model (-1) or a complete checkpoint by step. Checkpoints
+  // are read when the run is selected (checkpointsRead); false when there is no such checkpoint.
+  bool selectCheckpoint(qint64 step);
+  qint64 selectedCheckpoint() const;  // -1: the final model
+  // Fills the evaluation file and fields from the selected run's recorded config.
+  bool useRunValidationFile();
   void setDataFile(const QString& file);
   void setFields(const QString& promptField, const QString& responseField);
   void setMaxNewTokens(int tokens);
@@ -73,6 +86,10 @@ class EvaluatePanel : public QWidget {
   EvaluationOutcomeModel* outcomes() const { return outcomes_; }
   MismatchFilterModel* outcomeFilter() const { return filter_; }
   QCheckBox* onlyMismatchesBox() const { return onlyMismatches_; }
+  QComboBox* checkpointBox() const { return checkpoint_; }
+  QToolButton* runValidationButton() const { return useValidation_; }
+  QTabWidget* tabs() const { return tabs_; }
+  GenerationComparisonView* comparison() const { return comparison_; }
   QTableWidget* historyTable() const;
   // Stored evaluation ids in the history table, in its order.
   QList<qint64> historyIds() const;
@@ -90,15 +107,21 @@ class EvaluatePanel : public QWidget {
   void evaluationFinished();
   void failed(const QString& title, const QString& message);
   void runsRead();
+  void checkpointsRead();
   void historyRead();
   void storedItemsShown();
 
  private:
   using RunsRead = ProjectRead<std::vector<store::RunRecord>>;
+  using CheckpointsRead = ProjectRead<std::vector<RunCheckpoint>>;
 
   void buildInputs(QWidget* box);
   void readRuns();
   void showRuns(const RunsRead& read);
+  void readCheckpoints(qint64 runId);
+  void showCheckpoints(const CheckpointsRead& read);
+  // The selected run's final model or checkpoint, as its config and the checkpoint pick say.
+  RunEvaluationTarget selectedTarget() const;
   void showStored(const StoredEvaluation& evaluation);
   void targetChanged();
   void onFinished();
@@ -115,7 +138,11 @@ class EvaluatePanel : public QWidget {
   bool modelFromRun_ = false;  // the model folder field shows a run's final model  // the last
                                // default put in the data field from a run's config
 
+  QTabWidget* tabs_;
+  GenerationComparisonView* comparison_;
   QComboBox* target_;
+  QComboBox* checkpoint_;
+  QToolButton* useValidation_;
   QLineEdit* modelFolder_;
   QLineEdit* adapterFolder_;
   QToolButton* browseModel_;
@@ -136,11 +163,14 @@ class EvaluatePanel : public QWidget {
   EvaluationHistoryView* history_;
 
   QFutureWatcher<RunsRead> runsWatcher_;
+  QFutureWatcher<CheckpointsRead> checkpointsWatcher_;
+  qint64 checkpointsAgain_ = 0;  // a run whose checkpoints to read once the running read ends
   bool runsAgain_ = false;
   qint64 selectAfterRead_ = 0;  // run to select once the runs are read
 
   JobRunner* job_ = nullptr;
   qint64 jobRunId_ = 0;
+  qint64 jobCheckpointStep_ = -1;
   EvaluationResult lastResult_;
   qint64 lastStoredEvaluation_ = 0;
   Shown shown_ = Shown::Nothing;

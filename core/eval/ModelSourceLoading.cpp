@@ -1,0 +1,74 @@
+#include "eval/ModelSourceLoading.h"
+
+#include <filesystem>
+
+#include "common/Error.h"
+#include "common/JsonFile.h"
+#include "common/TorchPch.h"
+#include "model/SafetensorsReader.h"
+#include "peft/LoraModel.h"
+#include "peft/PeftAdapterFiles.h"
+#include "train/TrainingConfig.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The checkpoint writer stores the CPU random state beside the weights under this name.
+constexpr const char* kRngTensor = "__rng_state.cpu";
+
+}  // namespace
+
+size_t loadCheckpointWeights(CausalLMImpl& model, const std::string& checkpointFolder) {
+  const fs::path folder(checkpointFolder);
+  if (!fs::exists(folder / "DONE"))
+    throw Error(checkpointFolder + " is not a complete checkpoint (it has no DONE marker)");
+  SafetensorsReader weights((folder / "trainable.safetensors").string());
+  auto parameters = model.named_parameters();
+  size_t copied = 0;
+  torch::NoGradGuard noGrad;
+  for (const auto& entry : weights.header().entries) {
+    if (entry.name == kRngTensor) continue;
+    auto* parameter = parameters.find(entry.name);
+    if (!parameter)
+      throw Error(weights.path() + ": tensor '" + entry.name +
+                  "' has no place in the model (was the run's base model or method changed?)");
+    const auto saved = weights.tensor(entry.name);
+    if (saved.sizes() != parameter->sizes())
+      throw Error(weights.path() + ": tensor '" + entry.name +
+                  "' has another shape than the model's");
+    parameter->copy_(saved);
+    ++copied;
+  }
+  return copied;
+}
+
+LoadedModel loadModelSource(const ModelSource& source) {
+  if (source.modelFolder.empty()) throw Error("choose a model folder");
+  if (!source.checkpointFolder.empty() && !source.adapterFolder.empty())
+    throw Error("a checkpoint brings its own weights; it cannot be combined with adapter " +
+                source.adapterFolder);
+  auto loaded = loadModelFolder(source.modelFolder);
+  auto& model = *loaded.model;
+  if (!source.adapterFolder.empty())
+    withContext("loading adapter " + source.adapterFolder,
+                [&] { return loadPeftAdapter(model, source.adapterFolder); });
+  if (!source.checkpointFolder.empty()) {
+    // The checkpoint's config is the run's: its method says which adapters hold the weights.
+    const auto configPath = (fs::path(source.checkpointFolder) / "config.json").string();
+    const auto config = parseTrainingConfig(readJsonFile(configPath), configPath);
+    if (config.method.usesAdapters()) {
+      auto lora = config.method.lora;
+      lora.dropout = 0.0;  // evaluation: dropout would be off anyway
+      applyLora(model, lora);
+    }
+    withContext("loading checkpoint " + source.checkpointFolder,
+                [&] { return loadCheckpointWeights(model, source.checkpointFolder); });
+  }
+  model.eval();
+  return loaded;
+}
+
+}  // namespace tunebench
