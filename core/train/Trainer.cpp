@@ -17,6 +17,7 @@
 #include "model/ModelFolder.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
+#include "peft/QloraModel.h"
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
 #include "train/Diagnosis.h"
@@ -74,6 +75,17 @@ std::string formatSeconds(double seconds) {
   return text;
 }
 
+const char* methodLabel(const MethodConfig& method) {
+  if (method.quantizesBase()) return "QLoRA";
+  return method.lora.dora ? "DoRA" : "LoRA";
+}
+
+std::string mebibytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
+
 void recordEnvironment(const TrainingConfig& config, const std::string& path) {
   const auto info = collectSystemInfo(false);
   nlohmann::json environment{{"tunebench", kVersion},
@@ -121,9 +133,20 @@ void Trainer::run(JobContext& context) {
   // Adapters come after the seed is set, so their initial values are the same in every run of
   // the config (a resume then overwrites them from the checkpoint).
   if (c.method.usesAdapters()) {
-    const auto adapted = applyLora(model, c.method.lora);
-    context.log(LogLevel::Info, std::string(c.method.lora.dora ? "DoRA" : "LoRA") + " on " +
+    const auto adapted =
+        c.method.quantizesBase() ? applyQlora(model, c.method.lora) : applyLora(model, c.method.lora);
+    context.log(LogLevel::Info, std::string(methodLabel(c.method)) + " on " +
                                     std::to_string(adapted.size()) + " linear layers");
+  }
+  const auto quantized = quantizedBaseOf(model);
+  if (quantized.layers > 0) {
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.1f %%",
+                  100.0 * static_cast<double>(quantized.nf4Bytes) / static_cast<double>(quantized.fp32Bytes));
+    context.log(LogLevel::Info, "NF4 base: " + std::to_string(quantized.layers) + " linear weights (" +
+                                    std::to_string(quantized.parameters) + " parameters) in " +
+                                    mebibytes(quantized.nf4Bytes) + " instead of " +
+                                    mebibytes(quantized.fp32Bytes) + " at fp32 (" + ratio + ")");
   }
   const auto encoder = encoderForModelFolder(c.modelFolder);
   context.progress(0, 0, "tokenising " + c.data.trainPath);
@@ -138,7 +161,8 @@ void Trainer::run(JobContext& context) {
 
   auto optimizer = makeOptimizer(c.optimizer, model);
   std::vector<torch::Tensor> trainable;
-  int64_t trainableCount = 0, totalCount = 0;
+  // The NF4 weights are no parameters of the module any more, but they are the model's.
+  int64_t trainableCount = 0, totalCount = quantized.parameters;
   for (const auto& parameter : model.parameters()) {
     totalCount += parameter.numel();
     if (parameter.requires_grad()) {
@@ -307,12 +331,21 @@ void Trainer::run(JobContext& context) {
     if (c.method.usesAdapters()) {
       result_.adapterFolder = (output / "adapter").string();
       savePeftAdapter(model, result_.adapterFolder, c.method.lora.adapterName, c.modelFolder);
-      mergeAndUnloadLora(model);
     }
     result_.finalModelFolder = (output / "final").string();
     SaveOptions save;
     save.tokenizerSourceFolder = c.modelFolder;
-    saveModelFolder(model, result_.finalModelFolder, save);
+    if (c.method.quantizesBase()) {
+      // As with PEFT: the adapter is merged into the full-precision base, not the NF4 one.
+      context.progress(state.step, totalSteps, "merging the adapter into the full-precision base");
+      auto fullPrecision = loadModelFolder(c.modelFolder);
+      loadPeftAdapter(*fullPrecision.model, result_.adapterFolder, c.method.lora.adapterName);
+      mergeAndUnloadLora(*fullPrecision.model);
+      saveModelFolder(*fullPrecision.model, result_.finalModelFolder, save);
+    } else {
+      if (c.method.usesAdapters()) mergeAndUnloadLora(model);
+      saveModelFolder(model, result_.finalModelFolder, save);
+    }
   }
   context.progress(state.step, totalSteps, "training " + result_.stopReason);
 }

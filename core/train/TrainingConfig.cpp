@@ -210,7 +210,8 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     auto& m = config.method;
     m.kind = method.choice<MethodKind>("name", MethodKind::Full,
                                        {{"full", MethodKind::Full}, {"freeze", MethodKind::Freeze},
-                                        {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora}});
+                                        {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora},
+                                        {"qlora", MethodKind::Qlora}});
     if (m.usesAdapters()) {
       m.lora.r = method.integer("r", 8, 1, 4096);
       m.lora.alpha = method.number("alpha", 16.0, 1e-6, 1e6);

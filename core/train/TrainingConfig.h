@@ -15,13 +15,17 @@ namespace tunebench {
 enum class Objective { CausalLm, Sft };
 enum class OptimizerKind { Sgd, Adagrad, RmsProp, AdaDelta, Adam, AdamW };
 enum class ScheduleKind { Constant, Linear, Cosine, Step };
-// What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen base.
-enum class MethodKind { Full, Freeze, Lora, Dora };
+// What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen
+// base; QLoRA is LoRA on a base whose linear weights are held in NF4.
+enum class MethodKind { Full, Freeze, Lora, Dora, Qlora };
 
 struct MethodConfig {
   MethodKind kind = MethodKind::Full;
-  LoraConfig lora;  // for Lora and Dora
-  bool usesAdapters() const { return kind == MethodKind::Lora || kind == MethodKind::Dora; }
+  LoraConfig lora;  // for Lora, Dora and Qlora
+  bool usesAdapters() const {
+    return kind == MethodKind::Lora || kind == MethodKind::Dora || kind == MethodKind::Qlora;
+  }
+  bool quantizesBase() const { return kind == MethodKind::Qlora; }
 };
 
 struct DataConfig {

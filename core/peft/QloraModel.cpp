@@ -1,0 +1,43 @@
+#include "peft/QloraModel.h"
+
+#include "common/Error.h"
+#include "common/TorchPch.h"
+#include "peft/LinearSlots.h"
+#include "peft/LoraModel.h"
+#include "peft/QloraLinear.h"
+
+namespace tunebench {
+
+QuantizedBase quantizeLinearLayers(CausalLMImpl& model) {
+  for (const auto& slot : linearSlots(model)) {
+    if (!isReplaceable(slot) || std::dynamic_pointer_cast<QloraLinearImpl>(slot.layer)) continue;
+    if (std::dynamic_pointer_cast<LoraLinearImpl>(slot.layer))
+      throw Error("cannot quantise " + slot.path +
+                  " to NF4: it already carries a LoRA adapter (quantise the base first)");
+    swapLayer(slot, std::make_shared<QloraLinearImpl>(*slot.layer));
+  }
+  return quantizedBaseOf(model);
+}
+
+QuantizedBase quantizedBaseOf(const CausalLMImpl& model) {
+  QuantizedBase base;
+  for (const auto& item : model.named_modules("", false)) {
+    const auto layer = std::dynamic_pointer_cast<QloraLinearImpl>(item.value());
+    if (!layer) continue;
+    const auto& quantized = layer->quantizedWeight();
+    ++base.layers;
+    base.parameters += quantized.count;
+    base.nf4Bytes += quantized.bytes();
+    base.fp32Bytes += quantized.count * static_cast<int64_t>(sizeof(float));
+  }
+  return base;
+}
+
+std::vector<std::string> applyQlora(CausalLMImpl& model, const LoraConfig& config) {
+  if (config.dora)
+    throw Error("QLoRA adapters are plain LoRA adapters; DoRA on an NF4 base is not supported");
+  quantizeLinearLayers(model);
+  return applyLora(model, config);
+}
+
+}  // namespace tunebench
