@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "model/CausalLM.h"
+#include "model/Layers.h"
 
 namespace tunebench {
 
