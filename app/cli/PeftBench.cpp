@@ -125,11 +125,12 @@ void benchOneMethod(const PeftBenchOptions& options, const std::string& method) 
   }
   std::sort(times.begin(), times.end());
   const double median = times[times.size() / 2];
-  const double peakMiB = statusMebibytes("VmHWM");
-  std::printf("%-6s %9.3f s %10.0f tok/s %11.1f MiB %10.1f MiB %13lld / %lld\n", method.c_str(),
-              median, static_cast<double>(options.batch * options.length) / median,
-              static_cast<double>(weightBytes) / (1024.0 * 1024.0), peakMiB - startMiB,
-              static_cast<long long>(trainable), static_cast<long long>(totalParameters));
+  const double residentMiB = statusMebibytes("VmRSS"), peakMiB = statusMebibytes("VmHWM");
+  std::printf("%-6s %9.3f s %10.0f tok/s %11.1f MiB %10.1f MiB %10.1f MiB %13lld / %lld\n",
+              method.c_str(), median, static_cast<double>(options.batch * options.length) / median,
+              static_cast<double>(weightBytes) / (1024.0 * 1024.0), residentMiB - startMiB,
+              peakMiB - startMiB, static_cast<long long>(trainable),
+              static_cast<long long>(totalParameters));
   std::fflush(stdout);
 }
 
@@ -189,11 +190,13 @@ std::vector<Command> addPeftBenchmarks(CLI::App& bench) {
              if (!*noHeader) {
                std::printf(
                    "threads: %d; batch %lld x %lld tokens; AdamW; adapters r = %lld on "
-                   "every projection; peak = resident-set growth of the method's process\n",
+                   "every projection; training = resident-set growth of the method's process after "
+                   "the steps, "
+                   "peak = its largest (loading included)\n",
                    torch::get_num_threads(), static_cast<long long>(options->batch),
                    static_cast<long long>(options->length), static_cast<long long>(options->rank));
-               std::printf("%-6s %11s %16s %15s %14s %21s\n", "method", "step", "throughput",
-                           "weights", "peak", "trainable / total");
+               std::printf("%-6s %11s %16s %15s %14s %14s %21s\n", "method", "step", "throughput",
+                           "weights", "training", "peak", "trainable / total");
                std::fflush(stdout);
              }
              if (methods.size() == 1) {

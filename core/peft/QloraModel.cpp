@@ -1,5 +1,9 @@
 #include "peft/QloraModel.h"
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "peft/LinearSlots.h"
@@ -8,13 +12,31 @@
 
 namespace tunebench {
 
+namespace {
+
+// Hands freed heap memory back to the system. Without it glibc keeps the quantisation's
+// temporaries and the released fp32 weights mapped, and the resident set grows instead of
+// shrinking.
+void releaseFreedMemory() {
+#if defined(__GLIBC__)
+  malloc_trim(0);
+#endif
+}
+
+}  // namespace
+
 QuantizedBase quantizeLinearLayers(CausalLMImpl& model) {
-  for (const auto& slot : linearSlots(model)) {
-    if (!isReplaceable(slot) || std::dynamic_pointer_cast<QloraLinearImpl>(slot.layer)) continue;
-    if (std::dynamic_pointer_cast<LoraLinearImpl>(slot.layer))
+  auto slots = linearSlots(model);
+  for (const auto& slot : slots)
+    if (isReplaceable(slot) && !std::dynamic_pointer_cast<QloraLinearImpl>(slot.layer) &&
+        std::dynamic_pointer_cast<LoraLinearImpl>(slot.layer))
       throw Error("cannot quantise " + slot.path +
                   " to NF4: it already carries a LoRA adapter (quantise the base first)");
+  for (auto& slot : slots) {
+    if (!isReplaceable(slot) || std::dynamic_pointer_cast<QloraLinearImpl>(slot.layer)) continue;
     swapLayer(slot, std::make_shared<QloraLinearImpl>(*slot.layer));
+    slot.layer.reset();  // the last reference to the full-precision weight
+    releaseFreedMemory();
   }
   return quantizedBaseOf(model);
 }
