@@ -34,5 +34,6 @@ Command addExportCommand(CLI::App& app);
 std::vector<Command> addModelBenchmarks(CLI::App& bench);
 std::vector<Command> addStoreBenchmarks(CLI::App& bench);
 std::vector<Command> addDataBenchmarks(CLI::App& bench);
+std::vector<Command> addPeftBenchmarks(CLI::App& bench);
 
 }  // namespace tunebench::cli

@@ -28,11 +28,12 @@ void LoraLinearImpl::addAdapter(const LoraConfig& config) {
     throw Error("cannot add LoRA adapter \"" + name + "\" to a merged layer; unmerge first");
   if (config.r < 1)
     throw Error("LoRA rank r must be at least 1 (got " + std::to_string(config.r) + ")");
-  const int64_t out = weight.size(0), in = weight.size(1);
   torch::NoGradGuard noGrad;
+  const auto base = baseWeight();
+  const int64_t out = base.size(0), in = base.size(1);
   Adapter adapter;
   adapter.config = config;
-  const auto options = weight.options();
+  const auto options = base.options();
   adapter.a = Linear(in, config.r, false);
   adapter.b = Linear(config.r, out, false);
   adapter.a->to(options.device(), options.dtype().toScalarType());
@@ -44,7 +45,7 @@ void LoraLinearImpl::addAdapter(const LoraConfig& config) {
   loraA_->update({{name, adapter.a.ptr()}});
   loraB_->update({{name, adapter.b.ptr()}});
   if (config.dora) {
-    adapter.magnitude = LoraMagnitude(rowNorm(weight).to(weight.scalar_type()));
+    adapter.magnitude = LoraMagnitude(rowNorm(base).to(base.scalar_type()));
     magnitudes_->update({{name, adapter.magnitude.ptr()}});
   }
   adapters_.emplace(name, adapter);
@@ -102,16 +103,21 @@ torch::Tensor LoraLinearImpl::rowNorm(const torch::Tensor& w) const {
 }
 
 torch::Tensor LoraLinearImpl::adaptedWeight() const {
-  if (active_.empty() || merged_) return weight;
+  const auto base = baseWeight();
+  if (active_.empty() || merged_) return base;
   const auto& current = adapter(active_);
-  const auto combined = weight + delta(current);
+  const auto combined = base + delta(current);
   if (!current.magnitude) return combined;
-  const auto scale = current.magnitude->weight / rowNorm(combined).to(weight.scalar_type());
+  const auto scale = current.magnitude->weight / rowNorm(combined).to(base.scalar_type());
   return combined * scale.unsqueeze(1);
 }
 
+torch::Tensor LoraLinearImpl::baseOutput(const torch::Tensor& x) const {
+  return torch::nn::functional::linear(x, weight);
+}
+
 torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
-  const auto base = torch::nn::functional::linear(x, weight);
+  const auto base = baseOutput(x);
   if (active_.empty() || merged_) return bias.defined() ? base + bias : base;
   const auto& current = adapter(active_);
   const double p = current.config.dropout;
@@ -122,7 +128,7 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {
   auto out = base + update;
   if (current.magnitude) {
     // The norm is treated as a constant in backward (DoRA paper §4.3), which saves memory.
-    const auto norm = rowNorm(weight + delta(current)).detach().to(x.scalar_type());
+    const auto norm = rowNorm(baseWeight() + delta(current)).detach().to(x.scalar_type());
     out = out * (current.magnitude->weight / norm);
   }
   return bias.defined() ? out + bias : out;

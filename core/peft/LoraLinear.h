@@ -46,9 +46,16 @@ class LoraLinearImpl : public LinearImpl {
   torch::Tensor forward(const torch::Tensor& x) override;
 
   // Writes the active adapter into `weight` (forward then skips the adapter) and back out.
-  void merge();
-  void unmerge();
+  virtual void merge();
+  virtual void unmerge();
   bool merged() const { return merged_; }
+
+ protected:
+  // The frozen base weight W0 [out, in] at full precision, without autograd history. A layer
+  // that stores its base in another form (QLoRA's NF4) reconstructs it here.
+  virtual torch::Tensor baseWeight() const { return weight; }
+  // x W0ᵀ (no bias). Overridden where the base weight is not kept as a tensor.
+  virtual torch::Tensor baseOutput(const torch::Tensor& x) const;
 
  private:
   struct Adapter {

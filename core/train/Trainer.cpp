@@ -16,6 +16,7 @@
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
 #include "system/ResidentMemory.h"
+#include "peft/QloraModel.h"
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
 #include "train/Diagnosis.h"
@@ -298,12 +299,21 @@ void Trainer::run(JobContext& context) {
     if (c.method.usesAdapters()) {
       result_.adapterFolder = (output / "adapter").string();
       savePeftAdapter(model, result_.adapterFolder, c.method.lora.adapterName, c.modelFolder);
-      mergeAndUnloadLora(model);
     }
     result_.finalModelFolder = (output / "final").string();
     SaveOptions save;
     save.tokenizerSourceFolder = c.modelFolder;
-    saveModelFolder(model, result_.finalModelFolder, save);
+    if (c.method.quantizesBase()) {
+      // As with PEFT: the adapter is merged into the full-precision base, not the NF4 one.
+      context.progress(state.step, totalSteps, "merging the adapter into the full-precision base");
+      auto fullPrecision = loadModelFolder(c.modelFolder);
+      loadPeftAdapter(*fullPrecision.model, result_.adapterFolder, c.method.lora.adapterName);
+      mergeAndUnloadLora(*fullPrecision.model);
+      saveModelFolder(*fullPrecision.model, result_.finalModelFolder, save);
+    } else {
+      if (c.method.usesAdapters()) mergeAndUnloadLora(model);
+      saveModelFolder(model, result_.finalModelFolder, save);
+    }
   }
   context.progress(state.step, totalSteps, "training " + result_.stopReason);
 }

@@ -212,7 +212,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     m.kind = method.choice<MethodKind>("name", MethodKind::Full,
                                        {{"full", MethodKind::Full}, {"freeze", MethodKind::Freeze},
                                         {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora},
-                                        {"half", MethodKind::Half}});
+                                        {"qlora", MethodKind::Qlora}, {"half", MethodKind::Half}});
     if (m.kind == MethodKind::Half) {
       m.halfRounds = method.integer("rounds", 0, 0, 1 << 20);
       if (hasFreeze)

@@ -15,15 +15,19 @@ namespace tunebench {
 enum class Objective { CausalLm, Sft };
 enum class OptimizerKind { Sgd, Adagrad, RmsProp, AdaDelta, Adam, AdamW };
 enum class ScheduleKind { Constant, Linear, Cosine, Step };
-// What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen base.
-// Half: half fine-tuning, half of every layer block trains per round (HalfFineTuning.h).
-enum class MethodKind { Full, Freeze, Lora, Dora, Half };
+// What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen
+// base; QLoRA is LoRA on a base whose linear weights are held in NF4. Half: half fine-tuning,
+// half of every layer block trains per round (HalfFineTuning.h).
+enum class MethodKind { Full, Freeze, Lora, Dora, Qlora, Half };
 
 struct MethodConfig {
   MethodKind kind = MethodKind::Full;
-  LoraConfig lora;  // for Lora and Dora
+  LoraConfig lora;         // for Lora, Dora and Qlora
   int64_t halfRounds = 0;  // Half: rounds over the run; 0 = one per epoch, at least 2
-  bool usesAdapters() const { return kind == MethodKind::Lora || kind == MethodKind::Dora; }
+  bool usesAdapters() const {
+    return kind == MethodKind::Lora || kind == MethodKind::Dora || kind == MethodKind::Qlora;
+  }
+  bool quantizesBase() const { return kind == MethodKind::Qlora; }
 };
 
 struct DataConfig {

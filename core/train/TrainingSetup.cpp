@@ -1,11 +1,13 @@
 #include "train/TrainingSetup.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <numeric>
 #include <random>
 
 #include "common/TorchPch.h"
 #include "peft/LoraModel.h"
+#include "peft/QloraModel.h"
 #include "train/TrainingBatches.h"
 
 namespace tunebench {
@@ -31,6 +33,17 @@ void applyFreezing(CausalLMImpl& model, const TrainingConfig& config) {
   }
 }
 
+const char* methodLabel(const MethodConfig& method) {
+  if (method.quantizesBase()) return "QLoRA";
+  return method.lora.dora ? "DoRA" : "LoRA";
+}
+
+std::string mebibytes(int64_t bytes) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return text;
+}
+
 }  // namespace
 
 PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& context) {
@@ -39,10 +52,25 @@ PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& 
   model.train();
   applyFreezing(model, config);
   if (config.method.usesAdapters()) {
-    const auto adapted = applyLora(model, config.method.lora);
-    context.log(LogLevel::Info, std::string(config.method.lora.dora ? "DoRA" : "LoRA") + " on " +
+    const auto adapted = config.method.quantizesBase() ? applyQlora(model, config.method.lora)
+                                                       : applyLora(model, config.method.lora);
+    context.log(LogLevel::Info, std::string(methodLabel(config.method)) + " on " +
                                     std::to_string(adapted.size()) + " linear layers");
   }
+  const auto quantized = quantizedBaseOf(model);
+  if (quantized.layers > 0) {
+    char ratio[32];
+    std::snprintf(ratio, sizeof ratio, "%.1f %%",
+                  100.0 * static_cast<double>(quantized.nf4Bytes) /
+                      static_cast<double>(quantized.fp32Bytes));
+    context.log(LogLevel::Info, "NF4 base: " + std::to_string(quantized.layers) +
+                                    " linear weights (" + std::to_string(quantized.parameters) +
+                                    " parameters) in " + mebibytes(quantized.nf4Bytes) +
+                                    " instead of " + mebibytes(quantized.fp32Bytes) +
+                                    " at fp32 (" + ratio + ")");
+  }
+  // The NF4 weights are no parameters of the module any more, but they are the model's.
+  prepared.totalParameters = quantized.parameters;
   for (const auto& parameter : model.parameters()) {
     prepared.totalParameters += parameter.numel();
     if (parameter.requires_grad()) {

@@ -141,6 +141,7 @@ class LoraTrainingTest : public QObject {
     QTest::addColumn<QString>("method");
     QTest::newRow("lora") << "lora";
     QTest::newRow("dora") << "dora";
+    QTest::newRow("qlora") << "qlora";
   }
   void resumeContinuesBitForBit() {
     QFETCH(QString, method);
