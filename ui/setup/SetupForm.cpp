@@ -54,6 +54,8 @@ QString methodName(MethodKind kind) {
       return QStringLiteral("dora");
     case MethodKind::Half:
       return QStringLiteral("half");
+    case MethodKind::Qlora:
+      return QStringLiteral("qlora");
     case MethodKind::Full:
       break;
   }
@@ -113,6 +115,7 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   method_->addItem(tr("Freeze lower layers"), QStringLiteral("freeze"));
   method_->addItem(tr("LoRA"), QStringLiteral("lora"));
   method_->addItem(tr("DoRA"), QStringLiteral("dora"));
+  method_->addItem(tr("QLoRA (NF4 base)"), QStringLiteral("qlora"));
   method_->addItem(tr("Half fine-tuning"), QStringLiteral("half"));
   // Methods of the guide the engine does not have yet: listed, but not selectable.
   auto* items = qobject_cast<QStandardItemModel*>(method_->model());
@@ -372,7 +375,8 @@ nlohmann::json SetupForm::toJson() const {
 
   const QString method = method_->currentData().toString();
   json["method"] = {{"name", method.isEmpty() ? std::string("full") : method.toStdString()}};
-  if (method == QLatin1String("lora") || method == QLatin1String("dora")) {
+  if (method == QLatin1String("lora") || method == QLatin1String("dora") ||
+      method == QLatin1String("qlora")) {
     auto& m = json["method"];
     m["r"] = loraRank_->value();
     m["alpha"] = numberValue(loraAlpha_);
@@ -506,7 +510,8 @@ void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
 
 void SetupForm::updateEnabledFields() {
   const QString method = method_->currentData().toString();
-  const bool adapters = method == QLatin1String("lora") || method == QLatin1String("dora");
+  const bool adapters = method == QLatin1String("lora") || method == QLatin1String("dora") ||
+                        method == QLatin1String("qlora");
   for (auto* input : {static_cast<QWidget*>(loraRank_), static_cast<QWidget*>(loraAlpha_),
                       static_cast<QWidget*>(loraDropout_), static_cast<QWidget*>(rslora_),
                       static_cast<QWidget*>(loraTargets_)})

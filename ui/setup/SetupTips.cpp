@@ -40,8 +40,9 @@ QString setupTip(const QString& key) {
                    "LoRA with a trainable magnitude per output, closer to full fine-tuning at a "
                    "similar cost. Half fine-tuning (§6.4): in each round half of every layer block "
                    "trains and the rest keeps its pretrained values, which limits forgetting. "
-                   "QLoRA, bottleneck adapters and prompt tuning are not available in this "
-                   "version.")},
+                   "QLoRA (§6.3.3): LoRA on a base held in 4-bit NF4, about a seventh of the "
+                   "base's weight memory, a little slower per step. Bottleneck adapters and "
+                   "prompt tuning are not available in this version.")},
       {QStringLiteral("method.rounds"),
        QObject::tr("Half fine-tuning: how many rounds the run's steps are split into; each round "
                    "picks another half of every block (seeded). 0 = one round per epoch, at "
