@@ -159,7 +159,7 @@ void Trainer::run(JobContext& context) {
     recordEnvironment(c, (output / "run.json").string());
   }
   // A metric rather than only a log line, so that runs can be compared by it.
-  context.metric(state.step, "trainable_parameters", static_cast<double>(trainableCount));
+  context.metric(state.step, "trainable_parameters", static_cast<double>(prepared.trainableParameters));
 
   size_t halfRound = SIZE_MAX;  // the round whose half trains now
   auto saveCheckpoint = [&] {
