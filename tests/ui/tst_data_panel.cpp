@@ -25,6 +25,7 @@
 #include <fstream>
 
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "builtin/BuiltinPlugins.h"
 #include "data/DataPanel.h"
 #include "data/DatasetRowsModel.h"
@@ -44,15 +45,12 @@ using tunebench::ui::ImportWizard;
 using tunebench::ui::StageState;
 namespace store = tunebench::store;
 
+using uitest::screenshotPath;
+
 namespace {
 
 constexpr int kTimeoutMs = 60000;
 constexpr int kLargeRows = 200000;
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
 
 QString newProject(const QTemporaryDir& dir, const QString& name) {
   const QString file = dir.filePath(name + QStringLiteral(".tbproj"));

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "eval/EvaluatePanel.h"
 #include "eval/Evaluation.h"
 #include "eval/EvaluationOutcomeModel.h"
@@ -39,15 +40,12 @@ using tunebench::ui::EvaluationOutcomeModel;
 namespace store = tunebench::store;
 namespace fs = std::filesystem;
 
+using uitest::screenshotPath;
+
 namespace {
 
 constexpr int kMaxNewTokens = 4;
 constexpr int kTimeoutMs = 180000;
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
 
 void clickEvaluate(EvaluatePanel& panel) {
   QToolButton* button = nullptr;

@@ -20,6 +20,7 @@
 
 #include "../core/RecordedRunFixtures.h"
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "export/ExportFolder.h"
 #include "export/ExportPanel.h"
 #include "jobs/JobsArea.h"
@@ -32,14 +33,11 @@ using tunebench::ui::ExportPanel;
 namespace store = tunebench::store;
 namespace fs = std::filesystem;
 
+using uitest::screenshotPath;
+
 namespace {
 
 constexpr int kTimeoutMs = 180000;
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
 
 QToolButton* buttonOf(QWidget& panel, QAction* action) {
   for (auto* candidate : panel.findChildren<QToolButton*>())

@@ -22,6 +22,7 @@
 
 #include "DirectGeneration.h"
 #include "LoraRunFixture.h"
+#include "UiTestSupport.h"
 #include "eval/EvaluatePanel.h"
 #include "eval/Evaluation.h"
 #include "eval/GenerationComparison.h"
@@ -35,16 +36,13 @@ using tunebench::ui::GenerationComparisonView;
 namespace store = tunebench::store;
 namespace fs = std::filesystem;
 
+using uitest::screenshotPath;
+
 namespace {
 
 constexpr int kTimeoutMs = 180000;
 constexpr int kLongGeneration = 200;
 const char* const kPrompt = "The cat has";
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include "AboutDialog.h"
 #include "MainWindow.h"
 #include "NoProjectPanel.h"
+#include "UiTestSupport.h"
 #include "builtin/BuiltinPlugins.h"
 #include "demo/DemoRun.h"
 #include "project/ProjectSession.h"
@@ -19,17 +20,14 @@ using tunebench::ui::RecentProjects;
 using tunebench::ui::Stage;
 using tunebench::ui::StageState;
 
+using uitest::screenshotPath;
+
 namespace {
 
 void writeFile(const QString& path, const QByteArray& bytes) {
   QFile file(path);
   QVERIFY(file.open(QIODevice::WriteOnly));
   file.write(bytes);
-}
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
 }
 
 }  // namespace
@@ -93,7 +91,8 @@ class MainWindowTest : public QObject {
     QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);
     QTRY_COMPARE(window.panels()->currentIndex(), 2);
     // Unbuilt stages say so plainly.
-    auto* notice = window.panels()->currentWidget()->findChild<QLabel*>(QStringLiteral("notBuiltNotice"));
+    auto* notice =
+        window.panels()->currentWidget()->findChild<QLabel*>(QStringLiteral("notBuiltNotice"));
     QVERIFY(notice);
     QVERIFY(notice->text().contains("not built yet"));
   }

@@ -15,11 +15,12 @@
 #include <thread>
 
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "demo/StarterModel.h"
-#include "model/ModelFactory.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelDescriptionView.h"
+#include "model/ModelFactory.h"
 #include "model/ModelPanel.h"
 #include "model/StarterModelDialog.h"
 #include "plugins/PluginRegistry.h"
@@ -27,17 +28,14 @@
 
 using namespace tunebench::ui;
 
+using uitest::screenshotPath;
+
 namespace {
 
 void writeFile(const QString& path, const QByteArray& bytes) {
   QFile file(path);
   QVERIFY(file.open(QIODevice::WriteOnly));
   file.write(bytes);
-}
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
 }
 
 // Measures the longest gap between ticks of a 5 ms timer: how long the event loop was stalled.
@@ -114,9 +112,9 @@ class ModelPanelTest : public QObject {
     window.showStage(1);
     const QString folder = project.dir.filePath("starter-v1");
     tunebench::makeRandomModel({"llama", "tiny", folder.toStdString(), 2});
-    writeFile(folder + "/starter.json",
-              QByteArray("{\"recipe_version\": ") +
-                  QByteArray::number(tunebench::kStarterRecipeVersion) + "}");
+    writeFile(folder + "/starter.json", QByteArray("{\"recipe_version\": ") +
+                                            QByteArray::number(tunebench::kStarterRecipeVersion) +
+                                            "}");
     QVERIFY(tunebench::isStarterModelReady(folder.toStdString()));
     ModelPanel* panel = window.modelPanel();
     QVERIFY(panel->findChild<QPushButton*>(QStringLiteral("starterModelButton"))->isEnabled());

@@ -15,6 +15,7 @@
 #include <QTest>
 
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "monitor/MonitorPanel.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
@@ -26,12 +27,9 @@
 using tunebench::ui::MonitorPanel;
 namespace store = tunebench::store;
 
-namespace {
+using uitest::screenshotPath;
 
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
+namespace {
 
 void recordEvaluation(const std::string& file, int64_t runId, const std::string& suite,
                       double exactMatch, double perplexity) {

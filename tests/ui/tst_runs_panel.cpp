@@ -21,6 +21,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "UiTestSupport.h"
 #include "runs/RunComparisonView.h"
 #include "runs/RunsPanel.h"
 #include "store/MetricRepository.h"
@@ -33,12 +34,9 @@ using tunebench::ui::TrainChart;
 namespace store = tunebench::store;
 namespace fs = std::filesystem;
 
-namespace {
+using uitest::screenshotPath;
 
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
+namespace {
 
 constexpr int kSteps = 100;
 

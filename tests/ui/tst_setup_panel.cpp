@@ -26,6 +26,7 @@
 #include <nlohmann/json.hpp>
 
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelFactory.h"
 #include "plugins/PluginRegistry.h"
@@ -39,18 +40,11 @@
 
 using tunebench::ui::SetupPanel;
 
+using uitest::buttonOf;
+using uitest::screenshotPath;
+using uitest::StallMeter;
+
 namespace {
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
-
-QToolButton* buttonOf(QWidget* panel, QAction* action) {
-  for (auto* button : panel->findChildren<QToolButton*>())
-    if (button->defaultAction() == action) return button;
-  return nullptr;
-}
 
 // Replaces a line edit's text by typing, as a user would.
 void retype(QWidget* field, const QString& text) {
@@ -70,28 +64,6 @@ void setSpin(QWidget* field, int value) {
   QTest::keyClicks(box, QString::number(value));
   QCOMPARE(box->value(), value);
 }
-
-// The longest gap between the ticks of a 5 ms timer: how long the event loop was blocked.
-class StallMeter : public QObject {
- public:
-  StallMeter() {
-    timer_.setTimerType(Qt::PreciseTimer);
-    timer_.setInterval(5);
-    connect(&timer_, &QTimer::timeout, this, [this] {
-      if (last_.isValid())
-        longest_ = std::max(longest_, last_.restart());
-      else
-        last_.start();
-    });
-    timer_.start();
-  }
-  qint64 longestMs() const { return longest_; }
-
- private:
-  QTimer timer_;
-  QElapsedTimer last_;
-  qint64 longest_ = 0;
-};
 
 }  // namespace
 

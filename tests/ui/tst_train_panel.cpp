@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "MainWindow.h"
+#include "UiTestSupport.h"
 #include "model/ModelFactory.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
@@ -41,18 +42,11 @@
 using tunebench::ui::TrainPanel;
 namespace store = tunebench::store;
 
+using uitest::buttonOf;
+using uitest::screenshotPath;
+using uitest::StallMeter;
+
 namespace {
-
-QString screenshotPath(const QString& name) {
-  QDir().mkpath(QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots"));
-  return QStringLiteral(TUNEBENCH_BINARY_DIR "/screenshots/") + name;
-}
-
-QToolButton* buttonOf(QWidget* panel, QAction* action) {
-  for (auto* button : panel->findChildren<QToolButton*>())
-    if (button->defaultAction() == action) return button;
-  return nullptr;
-}
 
 void click(QWidget* panel, QAction* action) {
   auto* button = buttonOf(panel, action);
@@ -60,28 +54,6 @@ void click(QWidget* panel, QAction* action) {
   QVERIFY(button->isEnabled());
   QTest::mouseClick(button, Qt::LeftButton);
 }
-
-// The longest gap between the ticks of a 5 ms timer: how long the event loop was blocked.
-class StallMeter : public QObject {
- public:
-  StallMeter() {
-    timer_.setTimerType(Qt::PreciseTimer);
-    timer_.setInterval(5);
-    connect(&timer_, &QTimer::timeout, this, [this] {
-      if (last_.isValid())
-        longest_ = std::max(longest_, last_.restart());
-      else
-        last_.start();
-    });
-    timer_.start();
-  }
-  qint64 longestMs() const { return longest_; }
-
- private:
-  QTimer timer_;
-  QElapsedTimer last_;
-  qint64 longest_ = 0;
-};
 
 // The complete checkpoints (with their DONE marker) under a run's output folder, by step.
 QList<qint64> completeCheckpointSteps(const QString& outputFolder) {

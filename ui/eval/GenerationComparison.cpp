@@ -22,6 +22,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 #include <climits>
 
+#include "ActionButton.h"
 #include "eval/GenerationComparisonJob.h"
 #include "jobs/JobRunner.h"
 
@@ -40,14 +41,6 @@ QString statsText(qint64 tokens, double seconds) {
   return QObject::tr("%n token(s) in %1 s · %2 tokens/s", nullptr, static_cast<int>(tokens))
       .arg(seconds, 0, 'f', 2)
       .arg(seconds > 0 ? static_cast<double>(tokens) / seconds : 0.0, 0, 'f', 1);
-}
-
-QToolButton* actionButton(QAction* action, QWidget* parent) {
-  auto* button = new QToolButton(parent);
-  button->setDefaultAction(action);
-  button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-  button->setFocusPolicy(Qt::StrongFocus);
-  return button;
 }
 
 }  // namespace

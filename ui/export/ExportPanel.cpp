@@ -21,6 +21,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "ActionButton.h"
 #include "export/ExportFolder.h"
 #include "export/RunExport.h"
 #include "jobs/JobRunner.h"
@@ -53,14 +54,6 @@ ExportOverview readOverview(const std::string& projectFile) {
     overview.sources.push_back(runExportSource(run.config, folder));
   overview.exports = readExports(projectFile);
   return overview;
-}
-
-QToolButton* actionButton(QAction* action, QWidget* parent) {
-  auto* button = new QToolButton(parent);
-  button->setDefaultAction(action);
-  button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-  button->setFocusPolicy(Qt::StrongFocus);
-  return button;
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "ActionButton.h"
 #include "jobs/JobRunner.h"
 #include "setup/EstimateView.h"
 #include "setup/SetupForm.h"
@@ -27,14 +28,6 @@ namespace tunebench::ui {
 namespace {
 
 const char* const kSource = "run configuration";
-
-QToolButton* buttonFor(QAction* action, QWidget* parent) {
-  auto* button = new QToolButton(parent);
-  button->setDefaultAction(action);
-  button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-  button->setFocusPolicy(Qt::StrongFocus);
-  return button;
-}
 
 }  // namespace
 
@@ -80,7 +73,7 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
   top->addWidget(presets_);
   top->addSpacing(12);
   for (auto* action : {openAction_, saveAction_, estimateAction_, useAction_})
-    top->addWidget(buttonFor(action, this));
+    top->addWidget(actionButton(action, this));
   top->addStretch(1);
   layout->addLayout(top);
 

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <fstream>
 
+#include "ActionButton.h"
 #include "jobs/JobRunner.h"
 #include "train/RecordedTraining.h"
 #include "train/TrainConfigForm.h"
@@ -26,14 +27,6 @@
 
 namespace tunebench::ui {
 namespace {
-
-QToolButton* buttonFor(QAction* action, QWidget* parent) {
-  auto* button = new QToolButton(parent);
-  button->setDefaultAction(action);
-  button->setToolButtonStyle(Qt::ToolButtonTextOnly);
-  button->setFocusPolicy(Qt::StrongFocus);
-  return button;
-}
 
 QString levelPrefix(LogLevel level) {
   switch (level) {
@@ -89,7 +82,7 @@ TrainPanel::TrainPanel(QWidget* parent) : QWidget(parent), feed_(new TrainingFee
   configLayout->addWidget(form_);
   auto* buttons = new QHBoxLayout;
   for (auto* action : {openConfigAction_, startAction_, pauseAction_, resumeAction_, stopAction_})
-    buttons->addWidget(buttonFor(action, configBox));
+    buttons->addWidget(actionButton(action, configBox));
   buttons->addStretch(1);
   configLayout->addLayout(buttons);
 
