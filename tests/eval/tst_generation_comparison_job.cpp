@@ -15,6 +15,7 @@
 #include "eval/ModelSourceLoading.h"
 #include "eval/RunEvaluationTarget.h"
 #include "jobs/BasicJobContext.h"
+#include "model/ModelFactory.h"
 #include "model/TextGeneration.h"
 #include "peft/PeftAdapterFiles.h"
 #include "store/ArtifactRepository.h"
