@@ -18,11 +18,10 @@
 #include "AboutDialog.h"
 #include "NoProjectPanel.h"
 #include "Stage.h"
-#include "UnbuiltStagePanel.h"
 #include "data/DataPanel.h"
 #include "eval/EvaluatePanel.h"
-#include "export/ExportPanel.h"
 #include "eval/GenerationComparison.h"
+#include "export/ExportPanel.h"
 #include "jobs/JobRunner.h"
 #include "jobs/JobsArea.h"
 #include "model/ModelPanel.h"
@@ -56,12 +55,12 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   modelPanel_ = new ModelPanel(panels_);
   setupPanel_ = new SetupPanel(panels_);
   // The Train stage: the run being trained, and the project's runs to compare.
-  auto* trainStage = new QTabWidget(panels_);
-  trainStage->setObjectName(QStringLiteral("trainStage"));
-  trainPanel_ = new TrainPanel(trainStage);
-  runsPanel_ = new RunsPanel(trainStage);
-  trainStage->addTab(trainPanel_, tr("&Current Run"));
-  trainStage->addTab(runsPanel_, tr("&Runs"));
+  trainStage_ = new QTabWidget(panels_);
+  trainStage_->setObjectName(QStringLiteral("trainStage"));
+  trainPanel_ = new TrainPanel(trainStage_);
+  runsPanel_ = new RunsPanel(trainStage_);
+  trainStage_->addTab(trainPanel_, tr("&Current Run"));
+  trainStage_->addTab(runsPanel_, tr("&Runs"));
   evaluatePanel_ = new EvaluatePanel(panels_);
   exportPanel_ = new ExportPanel(panels_);
   monitorPanel_ = new MonitorPanel(panels_);
@@ -69,22 +68,7 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   for (const auto& stage : allStages()) {
     auto* item = new QListWidgetItem(tr("%1. %2").arg(index + 1).arg(stage.title), navigator_);
     item->setToolTip(tr("%1 (Ctrl+%2)").arg(stage.summary).arg(index + 1));
-    if (stage.stage == Stage::Data)
-      panels_->addWidget(dataPanel_);
-    else if (stage.stage == Stage::Model)
-      panels_->addWidget(modelPanel_);
-    else if (stage.stage == Stage::Setup)
-      panels_->addWidget(setupPanel_);
-    else if (stage.stage == Stage::Train)
-      panels_->addWidget(trainStage);
-    else if (stage.stage == Stage::Evaluate)
-      panels_->addWidget(evaluatePanel_);
-    else if (stage.stage == Stage::Export)
-      panels_->addWidget(exportPanel_);
-    else if (stage.stage == Stage::Monitor)
-      panels_->addWidget(monitorPanel_);
-    else
-      panels_->addWidget(new UnbuiltStagePanel(stage, panels_));
+    panels_->addWidget(panelOf(stage.stage));
     ++index;
   }
   navigator_->setMaximumWidth(240);
@@ -117,6 +101,26 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
 MainWindow::~MainWindow() {
   // Jobs reference the model panel; let them end before the widgets go.
   modelPanel_->clear();
+}
+
+QWidget* MainWindow::panelOf(Stage stage) const {
+  switch (stage) {
+    case Stage::Data:
+      return dataPanel_;
+    case Stage::Model:
+      return modelPanel_;
+    case Stage::Setup:
+      return setupPanel_;
+    case Stage::Train:
+      return trainStage_;
+    case Stage::Evaluate:
+      return evaluatePanel_;
+    case Stage::Export:
+      return exportPanel_;
+    case Stage::Monitor:
+      return monitorPanel_;
+  }
+  return nullptr;
 }
 
 QWidget* MainWindow::currentPage() const {

@@ -8,6 +8,7 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QStackedWidget;
+class QTabWidget;
 
 namespace tunebench {
 class PluginRegistry;
@@ -40,6 +41,8 @@ class MainWindow : public QMainWindow {
   QStackedWidget* panels() const { return panels_; }
   // The no-project page or the stage panels.
   QWidget* currentPage() const;
+  // The page the navigator shows for a stage (the Train stage is a tab widget: run and runs).
+  QWidget* panelOf(Stage stage) const;
   ProjectSession* session() const { return session_; }
   DataPanel* dataPanel() const { return dataPanel_; }
   ModelPanel* modelPanel() const { return modelPanel_; }
@@ -102,6 +105,7 @@ class MainWindow : public QMainWindow {
   QStackedWidget* panels_;
   DataPanel* dataPanel_;
   ModelPanel* modelPanel_;
+  QTabWidget* trainStage_;
   SetupPanel* setupPanel_;
   TrainPanel* trainPanel_;
   RunsPanel* runsPanel_;

@@ -130,9 +130,11 @@ class DataPanelTest : public QObject {
     openPanel(panel, project);
     QCOMPARE(panel.stageState(), StageState::NotYet);
     QVERIFY(panel.tabs());
-    QCOMPARE(panel.tabs()->count(), 2);
+    QCOMPARE(panel.tabs()->count(), 4);
     QCOMPARE(panel.tabs()->tabText(0), QStringLiteral("&Rows"));
-    QCOMPARE(panel.tabs()->tabText(1), QStringLiteral("Split && &Balance"));
+    QCOMPARE(panel.tabs()->tabText(1), QStringLiteral("&Clean"));
+    QCOMPARE(panel.tabs()->tabText(2), QStringLiteral("&Profile"));
+    QCOMPARE(panel.tabs()->tabText(3), QStringLiteral("Split && &Balance"));
     QSignalSpy jobs(&panel, &DataPanel::jobStarted);
     QSignalSpy chosen(&panel, &DataPanel::versionChosen);
 

@@ -118,8 +118,9 @@ class SetupPanelTest : public QObject {
     QStringList selectable, unavailable;
     for (int i = 0; i < method->count(); ++i)
       (items->item(i)->isEnabled() ? selectable : unavailable) << method->itemText(i);
-    QCOMPARE(selectable, QStringList({"Full fine-tuning", "Freeze lower layers", "LoRA", "DoRA"}));
-    QCOMPARE(unavailable.size(), 4);
+    QCOMPARE(selectable, QStringList({"Full fine-tuning", "Freeze lower layers", "LoRA", "DoRA",
+                                      "QLoRA (NF4 base)", "Half fine-tuning"}));
+    QCOMPARE(unavailable.size(), 2);
     for (const auto& text : unavailable) QVERIFY(text.endsWith("not available in this version"));
 
     // LoRA with rsLoRA, rank 8, on q_proj and v_proj; SFT.

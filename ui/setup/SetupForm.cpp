@@ -119,7 +119,7 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   method_->addItem(tr("Half fine-tuning"), QStringLiteral("half"));
   // Methods of the guide the engine does not have yet: listed, but not selectable.
   auto* items = qobject_cast<QStandardItemModel*>(method_->model());
-  for (const QString& name : {tr("QLoRA"), tr("Bottleneck adapters"), tr("Prompt tuning")}) {
+  for (const QString& name : {tr("Bottleneck adapters"), tr("Prompt tuning")}) {
     method_->addItem(tr("%1 — not available in this version").arg(name));
     items->item(method_->count() - 1)->setEnabled(false);
   }
