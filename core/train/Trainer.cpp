@@ -1,5 +1,6 @@
 #include "train/Trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -15,8 +16,8 @@
 #include "model/ModelFolder.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
-#include "system/ResidentMemory.h"
 #include "peft/QloraModel.h"
+#include "system/ResidentMemory.h"
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
 #include "train/Diagnosis.h"
@@ -105,6 +106,24 @@ void Trainer::run(JobContext& context) {
     context.log(LogLevel::Warning, std::to_string(train.truncated) +
                                        " training examples were cut at " +
                                        std::to_string(c.data.maxLength) + " tokens");
+  // An example cut inside its prompt has nothing left to learn from; if all are, every step
+  // would report a loss of 0 and train nothing.
+  const auto withoutTargets = std::count_if(
+      train.examples.begin(), train.examples.end(), [](const TokenizedExample& example) {
+        return std::all_of(example.labels.begin() + std::min<size_t>(1, example.labels.size()),
+                           example.labels.end(),
+                           [](int64_t label) { return label == kIgnoredLabel; });
+      });
+  if (withoutTargets == static_cast<std::ptrdiff_t>(train.examples.size()))
+    throw Error(c.data.trainPath + ": no example keeps a token to learn from after the cut at " +
+                std::to_string(c.data.maxLength) +
+                " tokens (the prompts fill it); raise data.max_length or shorten the prompts");
+  if (withoutTargets > 0)
+    context.log(LogLevel::Warning,
+                std::to_string(withoutTargets) +
+                    " training examples keep no response token after the cut at " +
+                    std::to_string(c.data.maxLength) +
+                    " tokens and teach nothing; raise data.max_length");
   const std::string baseFingerprint = modelFolderFingerprint(c.modelFolder);
 
   const int64_t examples = static_cast<int64_t>(train.examples.size());
@@ -159,7 +178,8 @@ void Trainer::run(JobContext& context) {
     recordEnvironment(c, (output / "run.json").string());
   }
   // A metric rather than only a log line, so that runs can be compared by it.
-  context.metric(state.step, "trainable_parameters", static_cast<double>(prepared.trainableParameters));
+  context.metric(state.step, "trainable_parameters",
+                 static_cast<double>(prepared.trainableParameters));
 
   size_t halfRound = SIZE_MAX;  // the round whose half trains now
   auto saveCheckpoint = [&] {

@@ -9,12 +9,12 @@
 #include "jobs/BasicJobContext.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
+#include "tokenizer/TokenizerLoader.h"
 #include "train/AdaDelta.h"
 #include "train/Checkpoint.h"
 #include "train/LearningRateSchedule.h"
 #include "train/Trainer.h"
 #include "train/TrainingBatches.h"
-#include "tokenizer/TokenizerLoader.h"
 
 using namespace tunebench;
 namespace fs = std::filesystem;
@@ -51,7 +51,10 @@ class TrainingTest : public QObject {
     return {{"model", model_},
             {"output", dir_.filePath(output).toStdString()},
             {"objective", "causal_lm"},
-            {"data", {{"train", data_ + "/train.jsonl"}, {"validation", data_ + "/val.jsonl"}, {"max_length", 48}}},
+            {"data",
+             {{"train", data_ + "/train.jsonl"},
+              {"validation", data_ + "/val.jsonl"},
+              {"max_length", 48}}},
             {"optimizer", {{"name", "adamw"}, {"lr", 0.003}}},
             {"batch_size", 4},
             {"epochs", 1},
@@ -74,8 +77,12 @@ class TrainingTest : public QObject {
     const char* animals[] = {"cat", "dog", "owl", "fox"};
     for (int i = 0; i < 40; ++i) {
       const int a = i % 10, b = (i * 7) % 10;
-      const std::string text = "The " + std::string(animals[i % 4]) + " has " + std::to_string(a) + " and " + std::to_string(b) + ".";
-      nlohmann::json record{{"text", text}, {"prompt", "What is " + std::to_string(a) + " plus " + std::to_string(b) + "?"}, {"response", " " + std::to_string(a + b)}};
+      const std::string text = "The " + std::string(animals[i % 4]) + " has " + std::to_string(a) +
+                               " and " + std::to_string(b) + ".";
+      nlohmann::json record{
+          {"text", text},
+          {"prompt", "What is " + std::to_string(a) + " plus " + std::to_string(b) + "?"},
+          {"response", " " + std::to_string(a + b)}};
       (i < 32 ? train : val) << record.dump() << "\n";
     }
   }
@@ -108,6 +115,42 @@ class TrainingTest : public QObject {
     const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
     QVERIFY2(last < 0.8 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
     QVERIFY(fs::exists(result.finalModelFolder + "/model.safetensors"));
+  }
+
+  // SFT examples cut inside their prompts teach nothing: all of them is an error naming the
+  // file and the setting, some of them a warning.
+  void promptsFillingMaxLengthAreReported() {
+    auto json = baseConfig("cut-prompts");
+    json["objective"] = "sft";
+    json["data"]["max_length"] = 4;
+    Recorder recorder;
+    try {
+      train(json, recorder);
+      QFAIL("training on examples without targets started");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("raise data.max_length") != std::string::npos, e.what());
+      QVERIFY(std::string(e.what()).find("train.jsonl") != std::string::npos);
+    }
+    // Short prompts keep their answers at this length, long ones lose them.
+    const auto mixed = data_ + "/mixed.jsonl";
+    {
+      std::ofstream out(mixed);
+      for (int i = 0; i < 8; ++i)
+        out << nlohmann::json{{"prompt",
+                               i % 2 ? "Sum?" : "Please add up all of these numbers now?"},
+                              {"response", " 12"}}
+                   .dump()
+            << "\n";
+    }
+    json["output"] = dir_.filePath("cut-some").toStdString();
+    json["data"] = {{"train", mixed}, {"max_length", 12}};
+    json["max_steps"] = 1;
+    Recorder some;
+    train(json, some);
+    bool warned = false;
+    for (const auto& text : some.events)
+      warned |= text.find("4 training examples keep no response token") != std::string::npos;
+    QVERIFY(warned);
   }
 
   void fullBatchSgdTakesOneStepPerEpoch() {
@@ -178,7 +221,8 @@ class TrainingTest : public QObject {
 
   void adaDeltaFollowsItsUpdateRule() {
     auto parameter = torch::tensor({1.0, -2.0}, torch::dtype(torch::kFloat64).requires_grad(true));
-    AdaDelta optimizer({torch::optim::OptimizerParamGroup({parameter})}, AdaDeltaOptions(1.0).rho(0.9).eps(1e-6));
+    AdaDelta optimizer({torch::optim::OptimizerParamGroup({parameter})},
+                       AdaDeltaOptions(1.0).rho(0.9).eps(1e-6));
     parameter.mutable_grad() = torch::tensor({0.5, -1.0}, torch::kFloat64);
     optimizer.step();
     // By hand: v = 0.1 g²; Δ = √(0 + ε)/√(v + ε) · g; θ = θ − Δ.
@@ -227,7 +271,8 @@ class TrainingTest : public QObject {
     QCOMPARE(second.losses.begin()->first, int64_t(stopAfter + 1));
     for (const auto& [step, loss] : second.losses)
       QVERIFY2(loss == whole.losses.at(step), qPrintable(QString("step %1").arg(step)));
-    auto a = loadModelFolder(uninterrupted.finalModelFolder), b = loadModelFolder(resumed.finalModelFolder);
+    auto a = loadModelFolder(uninterrupted.finalModelFolder),
+         b = loadModelFolder(resumed.finalModelFolder);
     for (size_t i = 0; i < a.model->parameters().size(); ++i)
       QVERIFY(torch::equal(a.model->parameters()[i], b.model->parameters()[i]));
   }
@@ -241,7 +286,8 @@ class TrainingTest : public QObject {
     const fs::path root = dir_.filePath("half-written/checkpoints").toStdString();
     fs::create_directories(root / "step-00000009.partial");
     fs::create_directories(root / "step-00000008");  // no DONE: the write was interrupted
-    QCOMPARE(fs::path(*latestCheckpoint(root.string())).filename().string(), std::string("step-00000004"));
+    QCOMPARE(fs::path(*latestCheckpoint(root.string())).filename().string(),
+             std::string("step-00000004"));
   }
 
   void nonFiniteGradientPausesWithNothingApplied() {
@@ -260,7 +306,9 @@ class TrainingTest : public QObject {
     QCOMPARE(trainer.result().steps, int64_t(3));
     QVERIFY(!recorder.events.empty());
     // The checkpoint of step 2 is the newest and intact; resuming from it works.
-    QCOMPARE(fs::path(*latestCheckpoint(json["output"].get<std::string>() + "/checkpoints")).filename().string(),
+    QCOMPARE(fs::path(*latestCheckpoint(json["output"].get<std::string>() + "/checkpoints"))
+                 .filename()
+                 .string(),
              std::string("step-00000002"));
     Recorder resumed;
     QCOMPARE(train(json, resumed, true).stopReason, std::string("completed"));
@@ -317,14 +365,23 @@ class TrainingTest : public QObject {
   void configErrorsNameTheField_data() {
     QTest::addColumn<QString>("patch");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("lr") << "{\"optimizer\":{\"lr\":-1}}" << "optimizer.lr must be between";
-    QTest::newRow("optimizer name") << "{\"optimizer\":{\"name\":\"lion\"}}" << "optimizer.name must be one of sgd, adagrad";
-    QTest::newRow("unknown") << "{\"batchsize\":4}" << "batchsize is not a known setting";
-    QTest::newRow("batch type") << "{\"batch_size\":\"4\"}" << "batch_size must be a whole number";
-    QTest::newRow("nesterov") << "{\"optimizer\":{\"nesterov\":true}}" << "optimizer.nesterov needs momentum > 0";
-    QTest::newRow("schedule") << "{\"schedule\":{\"name\":\"cyclic\"}}" << "schedule.name must be one of";
-    QTest::newRow("data field") << "{\"data\":{\"train\":\"x\",\"maxlen\":3}}" << "data.maxlen is not a known setting";
-    QTest::newRow("early stopping") << "{\"data\":{\"validation\":null},\"early_stopping\":{\"patience\":2}}" << "early_stopping needs data.validation";
+    QTest::newRow("lr") << "{\"optimizer\":{\"lr\":-1}}"
+                        << "optimizer.lr must be between";
+    QTest::newRow("optimizer name") << "{\"optimizer\":{\"name\":\"lion\"}}"
+                                    << "optimizer.name must be one of sgd, adagrad";
+    QTest::newRow("unknown") << "{\"batchsize\":4}"
+                             << "batchsize is not a known setting";
+    QTest::newRow("batch type") << "{\"batch_size\":\"4\"}"
+                                << "batch_size must be a whole number";
+    QTest::newRow("nesterov") << "{\"optimizer\":{\"nesterov\":true}}"
+                              << "optimizer.nesterov needs momentum > 0";
+    QTest::newRow("schedule") << "{\"schedule\":{\"name\":\"cyclic\"}}"
+                              << "schedule.name must be one of";
+    QTest::newRow("data field") << "{\"data\":{\"train\":\"x\",\"maxlen\":3}}"
+                                << "data.maxlen is not a known setting";
+    QTest::newRow("early stopping")
+        << "{\"data\":{\"validation\":null},\"early_stopping\":{\"patience\":2}}"
+        << "early_stopping needs data.validation";
   }
   void configErrorsNameTheField() {
     QFETCH(QString, patch);
@@ -335,7 +392,8 @@ class TrainingTest : public QObject {
       parseTrainingConfig(json, "run.json");
       QFAIL("must throw");
     } catch (const Error& e) {
-      QVERIFY2(QString(e.what()).startsWith("run.json: ") && QString(e.what()).contains(expected), e.what());
+      QVERIFY2(QString(e.what()).startsWith("run.json: ") && QString(e.what()).contains(expected),
+               e.what());
     }
   }
 };
