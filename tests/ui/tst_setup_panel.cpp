@@ -41,31 +41,12 @@
 using tunebench::ui::SetupPanel;
 
 using uitest::buttonOf;
+using uitest::retype;
 using uitest::screenshotPath;
+using uitest::setSpin;
 using uitest::StallMeter;
 
-namespace {
-
-// Replaces a line edit's text by typing, as a user would.
-void retype(QWidget* field, const QString& text) {
-  auto* edit = qobject_cast<QLineEdit*>(field);
-  QVERIFY(edit);
-  edit->setFocus();
-  edit->selectAll();
-  QTest::keyClick(edit, Qt::Key_Backspace);
-  QTest::keyClicks(edit, text);
-}
-
-void setSpin(QWidget* field, int value) {
-  auto* box = qobject_cast<QSpinBox*>(field);
-  QVERIFY(box);
-  box->setFocus();
-  box->selectAll();
-  QTest::keyClicks(box, QString::number(value));
-  QCOMPARE(box->value(), value);
-}
-
-}  // namespace
+namespace {}  // namespace
 
 class SetupPanelTest : public QObject {
   Q_OBJECT

@@ -80,6 +80,9 @@ using tunebench::ui::StageState;
 using tunebench::ui::TrainPanel;
 namespace store = tunebench::store;
 
+using uitest::retype;
+using uitest::setSpin;
+
 namespace {
 
 constexpr int kTimeoutMs = 120000;
@@ -122,25 +125,6 @@ void click(QWidget* panel, QAction* action) {
   QVERIFY2(button, qPrintable(action->text()));
   QVERIFY2(button->isEnabled(), qPrintable(action->text()));
   QTest::mouseClick(button, Qt::LeftButton);
-}
-
-// Replaces a line edit's text by typing, as a user would.
-void retype(QWidget* field, const QString& text) {
-  auto* edit = qobject_cast<QLineEdit*>(field);
-  QVERIFY(edit);
-  edit->setFocus();
-  edit->selectAll();
-  QTest::keyClick(edit, Qt::Key_Backspace);
-  QTest::keyClicks(edit, text);
-}
-
-void setSpin(QWidget* field, int value) {
-  auto* box = qobject_cast<QSpinBox*>(field);
-  QVERIFY(box);
-  box->setFocus();
-  box->selectAll();
-  QTest::keyClicks(box, QString::number(value));
-  QCOMPARE(box->value(), value);
 }
 
 void chooseData(QWidget* field, const QString& data) {
