@@ -77,6 +77,9 @@ ProjectStore ProjectStore::open(const fs::path& file, const OpenOptions& options
 
   auto mode = options.readOnly ? Connection::Mode::ReadOnly : Connection::Mode::ReadWrite;
   auto connection = std::make_unique<Connection>(file.string(), mode);
+  // Before the first read: another connection may be opening the same project (its WAL
+  // recovery holds a lock for a moment), and without a timeout this read would fail at once.
+  connection->exec("PRAGMA busy_timeout = " + std::to_string(options.busyTimeout.count()));
   int32_t applicationId = 0;
   int version = 0;
   try {
