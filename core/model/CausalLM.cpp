@@ -3,6 +3,7 @@
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "model/ActivationCheckpoint.h"
 #include "model/DecoderBlocks.h"
 
 namespace tunebench {
@@ -14,10 +15,15 @@ bool endsWith(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-torch::Tensor projectToVocabulary(const torch::Tensor& hidden, const torch::Tensor& weight,
-                                  bool lastPositionOnly) {
+torch::Tensor projectToVocabulary(const torch::Tensor& hidden, const torch::Tensor* weight,
+                                  const ForwardInput& input, const ModelConfig& config) {
+  if (input.hiddenStatesOnly) return hidden;
+  if (!weight)
+    throw Error("this model is a sequence classifier (" + config.architecture +
+                "); it has no language-model head to predict tokens with");
+  const bool lastPositionOnly = input.lastPositionOnly;
   const auto selected = lastPositionOnly ? hidden.narrow(1, hidden.size(1) - 1, 1) : hidden;
-  return torch::nn::functional::linear(selected, weight).to(torch::kFloat32);
+  return torch::nn::functional::linear(selected, *weight).to(torch::kFloat32);
 }
 
 // What every forward pass works out before the layers run.
@@ -35,13 +41,27 @@ ForwardSetup prepareForward(const ForwardInput& input, const torch::Tensor& posi
                         ids.device())};
 }
 
-// Runs a stack of decoder layers and records the new cache length.
+// Runs a stack of decoder layers and records the new cache length. With `checkpoint`, each
+// layer keeps only its input for the backward pass (ActivationCheckpoint.h).
 template <typename LayerImpl>
 torch::Tensor runLayers(torch::nn::ModuleList& layers, torch::Tensor hidden, const ForwardSetup& setup,
-                        const torch::Tensor& cos, const torch::Tensor& sin, const ForwardInput& input) {
+                        const torch::Tensor& cos, const torch::Tensor& sin, const ForwardInput& input,
+                        bool checkpoint) {
   for (size_t i = 0; i < layers->size(); ++i) {
+    const auto layer = layers->ptr<LayerImpl>(i);
+    if (checkpoint) {
+      // The replay happens after this forward returns: the block owns copies of what it reads.
+      hidden = runCheckpointed(
+          [layer, plan = setup.plan, cos, sin, index = static_cast<int64_t>(i),
+           past = setup.past](const torch::Tensor& x) {
+            LayerContext context{plan, cos, sin, nullptr, index, past};
+            return layer->forward(x, context);
+          },
+          hidden);
+      continue;
+    }
     LayerContext context{setup.plan, cos, sin, input.cache, static_cast<int64_t>(i), setup.past};
-    hidden = layers[i]->as<LayerImpl>()->forward(hidden, context);
+    hidden = layer->forward(hidden, context);
   }
   if (input.cache) input.cache->length = setup.past + input.inputIds.size(1);
   return hidden;
@@ -68,7 +88,7 @@ class LlamaCausalLM : public CausalLMImpl {
  public:
   explicit LlamaCausalLM(const ModelConfig& config) : CausalLMImpl(config) {
     model = register_module("model", LlamaBody(config));
-    if (!config.tieWordEmbeddings)
+    if (!config.tieWordEmbeddings && !config.isClassifier())
       lm_head = register_module("lm_head", Linear(config.hiddenSize, config.vocabSize, false));
   }
 
@@ -77,10 +97,16 @@ class LlamaCausalLM : public CausalLMImpl {
     const auto setup = prepareForward(input, positionsFor(input, past), past, config_.slidingWindow);
     const auto [cos, sin] = model->rotary_emb(setup.positions);
     auto hidden = runLayers<LlamaLayerImpl>(model->layers, model->embed_tokens(input.inputIds), setup,
-                                            cos, sin, input);
+                                            cos, sin, input, checkpointsLayers(input));
     hidden = model->norm(hidden);
-    const auto& head = lm_head ? lm_head->weight : model->embed_tokens->weight;
-    return projectToVocabulary(hidden, head, input.lastPositionOnly);
+    const auto* head = lm_head ? &lm_head->weight
+                               : isClassifier() ? nullptr : &model->embed_tokens->weight;
+    return projectToVocabulary(hidden, head, input, config_);
+  }
+
+  void dropLanguageModelHead() override {
+    if (lm_head) unregister_module("lm_head");
+    lm_head = nullptr;
   }
 
   bool isIgnoredFileTensor(const std::string& name) const override {
@@ -112,7 +138,7 @@ class Gpt2CausalLM : public CausalLMImpl {
  public:
   explicit Gpt2CausalLM(const ModelConfig& config) : CausalLMImpl(config) {
     transformer = register_module("transformer", Gpt2Body(config));
-    if (!config.tieWordEmbeddings)
+    if (!config.tieWordEmbeddings && !config.isClassifier())
       lm_head = register_module("lm_head", Linear(config.hiddenSize, config.vocabSize, false));
   }
 
@@ -126,10 +152,16 @@ class Gpt2CausalLM : public CausalLMImpl {
     const torch::Tensor none;
     auto hidden = runLayers<Gpt2LayerImpl>(
         transformer->h, transformer->wte(input.inputIds) + transformer->wpe(setup.positions), setup,
-        none, none, input);
+        none, none, input, checkpointsLayers(input));
     hidden = transformer->ln_f(hidden);
-    const auto& head = lm_head ? lm_head->weight : transformer->wte->weight;
-    return projectToVocabulary(hidden, head, input.lastPositionOnly);
+    const auto* head = lm_head ? &lm_head->weight
+                               : isClassifier() ? nullptr : &transformer->wte->weight;
+    return projectToVocabulary(hidden, head, input, config_);
+  }
+
+  void dropLanguageModelHead() override {
+    if (lm_head) unregister_module("lm_head");
+    lm_head = nullptr;
   }
 
   // The original GPT-2 checkpoints name weights without the "transformer." prefix.
@@ -161,6 +193,10 @@ class Gpt2CausalLM : public CausalLMImpl {
 
 bool CausalLMImpl::isIgnoredFileTensor(const std::string&) const { return false; }
 
+bool CausalLMImpl::checkpointsLayers(const ForwardInput& input) const {
+  return activationCheckpointing_ && is_training() && torch::GradMode::is_enabled() && !input.cache;
+}
+
 torch::Tensor CausalLMImpl::positionsFor(const ForwardInput& input, int64_t past) const {
   if (input.positionIds.defined()) return input.positionIds;
   const int64_t batch = input.inputIds.size(0), length = input.inputIds.size(1);
@@ -186,9 +222,45 @@ KVCache CausalLMImpl::makeCache(int64_t batch, int64_t capacity) const {
   return cache;
 }
 
+void CausalLMImpl::registerClassificationHead() {
+  score_ = register_module(
+      "score", Linear(config_.hiddenSize, static_cast<int64_t>(config_.classLabels.size()), false));
+}
+
+void CausalLMImpl::attachClassificationHead(const std::vector<std::string>& labels,
+                                            uint64_t seed) {
+  if (labels.size() < 2) throw Error("a classifier needs at least two labels");
+  if (isClassifier()) throw Error("the model already has a classification head");
+  const auto reference = parameters().front();
+  dropLanguageModelHead();
+  config_.makeClassifier(labels);
+  registerClassificationHead();
+  torch::NoGradGuard noGrad;
+  auto generator = at::detail::createCPUGenerator(seed);
+  auto values = torch::empty(score_->weight.sizes(), torch::kFloat32);
+  values.normal_(0.0, 0.02, generator);
+  score_->weight.set_data(values.to(reference.device(), reference.scalar_type()));
+}
+
+torch::Tensor CausalLMImpl::classify(const ForwardInput& input, const torch::Tensor& lastIndex) {
+  if (!score_) throw Error("this model has no classification head");
+  ForwardInput hiddenInput = input;
+  hiddenInput.hiddenStatesOnly = true;
+  hiddenInput.lastPositionOnly = false;
+  const auto hidden = forward(hiddenInput);
+  const auto rows = torch::arange(hidden.size(0), lastIndex.options());
+  const auto pooled = hidden.index({rows, lastIndex});
+  return score_->forward(pooled).to(torch::kFloat32);
+}
+
 CausalLM buildCausalLM(const ModelConfig& config) {
-  if (config.family == ModelFamily::Gpt2) return std::make_shared<Gpt2CausalLM>(config);
-  return std::make_shared<LlamaCausalLM>(config);
+  CausalLM model;
+  if (config.family == ModelFamily::Gpt2)
+    model = std::make_shared<Gpt2CausalLM>(config);
+  else
+    model = std::make_shared<LlamaCausalLM>(config);
+  if (config.isClassifier()) model->registerClassificationHead();
+  return model;
 }
 
 void initializeWeights(CausalLMImpl& model, uint64_t seed) {

@@ -7,6 +7,7 @@
 #include <torch/nn/module.h>
 #include <torch/types.h>
 
+#include "model/Layers.h"
 #include "model/ModelConfig.h"
 
 namespace tunebench {
@@ -26,15 +27,35 @@ struct ForwardInput {
   torch::Tensor segmentIds;     // optional [B, T] (packed rows): attention stays within a segment
   KVCache* cache = nullptr;     // read and extended when given
   bool lastPositionOnly = false;  // logits for the last position only (generation)
+  bool hiddenStatesOnly = false;  // the final norm's output [B, T, H] instead of logits
 };
+
+class CausalLMImpl;
+using CausalLM = std::shared_ptr<CausalLMImpl>;
+// Builds the module for a parsed config (uninitialised weights).
+CausalLM buildCausalLM(const ModelConfig& config);
 
 class CausalLMImpl : public torch::nn::Module {
  public:
   explicit CausalLMImpl(ModelConfig config) : config_(std::move(config)) {}
   const ModelConfig& config() const { return config_; }
 
-  // Logits [B, T, V] (or [B, 1, V] with lastPositionOnly), fp32.
+  // Logits [B, T, V] (or [B, 1, V] with lastPositionOnly), fp32. A classifier has no
+  // language-model head and answers only hiddenStatesOnly requests.
   virtual torch::Tensor forward(const ForwardInput& input) = 0;
+
+  // Sequence classification with last-token pooling, as Hugging Face's
+  // *ForSequenceClassification: a bias-free `score` head [labels, hidden] replaces the
+  // language-model head (which is dropped), and the config becomes a classifier's. The head is
+  // initialised Normal(0, 0.02) from `seed`.
+  void attachClassificationHead(const std::vector<std::string>& labels, uint64_t seed);
+  bool isClassifier() const { return config_.isClassifier(); }
+
+  // Activation checkpointing per decoder layer while training with gradients (never with a KV
+  // cache): less memory for one more forward pass per layer in backward.
+  void setActivationCheckpointing(bool on) { activationCheckpointing_ = on; }
+  // Class logits [B, C], fp32, at each row's token `lastIndex` [B].
+  torch::Tensor classify(const ForwardInput& input, const torch::Tensor& lastIndex);
   KVCache makeCache(int64_t batch, int64_t capacity) const;
 
   // The tensor names a checkpoint may use for a parameter, preferred first.
@@ -49,13 +70,15 @@ class CausalLMImpl : public torch::nn::Module {
  protected:
   // Positions [B, T] for the current tokens: from the padding mask when given, else past + t.
   torch::Tensor positionsFor(const ForwardInput& input, int64_t past) const;
+  // Called by buildCausalLM and attachClassificationHead: registers `score`.
+  void registerClassificationHead();
+  virtual void dropLanguageModelHead() = 0;
+  bool checkpointsLayers(const ForwardInput& input) const;
+  bool activationCheckpointing_ = false;
+  friend CausalLM buildCausalLM(const ModelConfig& config);
   ModelConfig config_;
+  Linear score_{nullptr};
 };
-
-using CausalLM = std::shared_ptr<CausalLMImpl>;
-
-// Builds the module for a parsed config (uninitialised weights).
-CausalLM buildCausalLM(const ModelConfig& config);
 
 // Normal(0, 0.02) for matrices and embeddings, zeros for biases, ones for norm scales.
 void initializeWeights(CausalLMImpl& model, uint64_t seed);

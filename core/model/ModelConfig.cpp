@@ -11,15 +11,48 @@ struct ArchitectureName {
   const char* architecture;
   const char* modelType;
   ModelFamily family;
+  const char* classifier;  // the same body with a sequence-classification head
 };
 
 // Adding an architecture: one row here plus, if its shape is new, one model class.
 constexpr ArchitectureName kArchitectures[] = {
-    {"LlamaForCausalLM", "llama", ModelFamily::Llama},
-    {"MistralForCausalLM", "mistral", ModelFamily::Llama},
-    {"Qwen2ForCausalLM", "qwen2", ModelFamily::Llama},
-    {"GPT2LMHeadModel", "gpt2", ModelFamily::Gpt2},
+    {"LlamaForCausalLM", "llama", ModelFamily::Llama, "LlamaForSequenceClassification"},
+    {"MistralForCausalLM", "mistral", ModelFamily::Llama, "MistralForSequenceClassification"},
+    {"Qwen2ForCausalLM", "qwen2", ModelFamily::Llama, "Qwen2ForSequenceClassification"},
+    {"GPT2LMHeadModel", "gpt2", ModelFamily::Gpt2, "GPT2ForSequenceClassification"},
 };
+
+// id2label ({"0": "neg", "1": "pos"}) or, without it, num_labels (LABEL_0, LABEL_1, ...).
+std::vector<std::string> readClassLabels(const nlohmann::json& json, const std::string& file) {
+  std::vector<std::string> labels;
+  if (json.contains("id2label") && json["id2label"].is_object() && !json["id2label"].empty()) {
+    const auto& names = json["id2label"];
+    labels.resize(names.size());
+    for (auto it = names.begin(); it != names.end(); ++it) {
+      size_t id = labels.size();
+      try {
+        size_t used = 0;
+        id = std::stoul(it.key(), &used);
+        if (used != it.key().size()) id = labels.size();
+      } catch (const std::exception&) {
+      }
+      if (id >= labels.size() || !it.value().is_string() || !labels[id].empty())
+        throw Error(file + ": id2label must map the ids 0.." + std::to_string(names.size() - 1) +
+                    " to distinct label names (at \"" + it.key() + "\")");
+      labels[id] = it.value().get<std::string>();
+    }
+  } else if (json.contains("num_labels")) {
+    if (!json["num_labels"].is_number_integer() || json["num_labels"].get<int64_t>() < 2 ||
+        json["num_labels"].get<int64_t>() > 100000)
+      throw Error(file + ": num_labels must be an integer from 2 to 100000");
+    for (int64_t i = 0; i < json["num_labels"].get<int64_t>(); ++i)
+      labels.push_back("LABEL_" + std::to_string(i));
+  } else {
+    throw Error(file + ": a sequence classifier needs id2label or num_labels");
+  }
+  if (labels.size() < 2) throw Error(file + ": a sequence classifier needs at least two labels");
+  return labels;
+}
 
 class Reader {
  public:
@@ -133,8 +166,11 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
     throw Error(fileName + ": 'architectures' must list the model class (supported: " + supported + ")");
   config.architecture = json["architectures"][0].get<std::string>();
   const ArchitectureName* known = nullptr;
-  for (const auto& entry : kArchitectures)
+  bool classifier = false;
+  for (const auto& entry : kArchitectures) {
     if (config.architecture == entry.architecture) known = &entry;
+    if (config.architecture == entry.classifier) known = &entry, classifier = true;
+  }
   if (!known)
     throw Error(fileName + ": architecture '" + config.architecture +
                 "' is not supported (supported: " + supported + ")");
@@ -170,14 +206,14 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
     config.ropeTheta = reader.numberOr("rope_theta", 10000.0);
     config.hiddenAct = reader.stringOr("hidden_act", "silu");
     config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", false);
-    const bool qwen2 = config.architecture == "Qwen2ForCausalLM";
+    const bool qwen2 = std::string(known->modelType) == "qwen2";
     config.attentionBias = qwen2 || reader.boolOr("attention_bias", false);
     config.outputProjectionBias = !qwen2 && reader.boolOr("attention_bias", false);
     config.mlpBias = reader.boolOr("mlp_bias", false);
     if (config.hiddenAct != "silu")
       throw Error(fileName + ": hidden_act '" + config.hiddenAct + "' is not supported (silu)");
     readRopeScaling(json, fileName, config.ropeScaling);
-    const bool windowApplies = config.architecture == "MistralForCausalLM" ||
+    const bool windowApplies = std::string(known->modelType) == "mistral" ||
                                (qwen2 && reader.boolOr("use_sliding_window", false));
     if (windowApplies && reader.has("sliding_window"))
       config.slidingWindow = reader.positive("sliding_window");
@@ -202,7 +238,24 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
       config.torchDtype != "float16")
     throw Error(fileName + ": torch_dtype '" + config.torchDtype +
                 "' is not supported (float32, bfloat16, float16)");
+  if (classifier) config.classLabels = readClassLabels(json, fileName);
   return config;
+}
+
+void ModelConfig::makeClassifier(const std::vector<std::string>& labels) {
+  for (const auto& entry : kArchitectures)
+    if (architecture == entry.architecture || architecture == entry.classifier)
+      architecture = entry.classifier;
+  classLabels = labels;
+  raw["architectures"] = {architecture};
+  raw["num_labels"] = labels.size();
+  nlohmann::json idToLabel = nlohmann::json::object(), labelToId = nlohmann::json::object();
+  for (size_t i = 0; i < labels.size(); ++i) {
+    idToLabel[std::to_string(i)] = labels[i];
+    labelToId[labels[i]] = i;
+  }
+  raw["id2label"] = idToLabel;
+  raw["label2id"] = labelToId;
 }
 
 ModelConfig loadModelConfig(const std::string& path) {
@@ -224,7 +277,10 @@ int64_t ModelConfig::parameterCount() const {
   }
   int64_t total = numLayers * perLayer + vocabSize * h;
   total += family == ModelFamily::Gpt2 ? maxPositions * h + 2 * h : h;  // wpe + ln_f, or norm
-  if (!tieWordEmbeddings) total += vocabSize * h;
+  if (isClassifier())
+    total += static_cast<int64_t>(classLabels.size()) * h;  // score head, no lm_head
+  else if (!tieWordEmbeddings)
+    total += vocabSize * h;
   return total;
 }
 

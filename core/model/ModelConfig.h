@@ -45,7 +45,15 @@ struct ModelConfig {
   std::vector<int64_t> eosTokenIds;
   std::optional<int64_t> padTokenId;
   std::string torchDtype = "float32";
+  // Sequence classifiers (*ForSequenceClassification): the class names in id order, from
+  // id2label or num_labels. Empty for language models.
+  std::vector<std::string> classLabels;
   nlohmann::json raw;
+
+  bool isClassifier() const { return !classLabels.empty(); }
+  // Turns a language model's config into that of a classifier over `labels`: architectures,
+  // num_labels, id2label and label2id, as Hugging Face writes them.
+  void makeClassifier(const std::vector<std::string>& labels);
 
   int64_t parameterCount() const;
   nlohmann::json toJson() const;  // the config.json to save

@@ -57,6 +57,11 @@ std::vector<std::pair<std::string, torch::Tensor>> peftAdapterTensors(const Caus
     if (magnitude.defined())
       tensors.emplace_back(keyPrefix(path) + ".lora_magnitude_vector", magnitude.detach());
   }
+  // A classifier's head trains in full beside the adapter: PEFT's modules_to_save, stored under
+  // the module's own path.
+  if (model.isClassifier())
+    if (const auto* score = model.named_parameters().find("score.weight"))
+      tensors.emplace_back(keyPrefix("score") + ".weight", score->detach());
   return tensors;
 }
 
@@ -66,8 +71,9 @@ nlohmann::json peftAdapterConfigJson(const CausalLMImpl& model, const std::strin
   // The targets as given: PEFT matches them against module paths the way applyLora does (whole
   // path or dotted tail), so "mlp.c_proj" stays off GPT-2's attn.c_proj there too.
   const std::set<std::string> targets(config.targets.begin(), config.targets.end());
+  const bool classifier = model.isClassifier();
   return {{"peft_type", "LORA"},
-          {"task_type", "CAUSAL_LM"},
+          {"task_type", classifier ? "SEQ_CLS" : "CAUSAL_LM"},
           {"base_model_name_or_path", baseModelNameOrPath},
           {"r", config.r},
           {"lora_alpha", config.alpha},
@@ -79,7 +85,7 @@ nlohmann::json peftAdapterConfigJson(const CausalLMImpl& model, const std::strin
           {"bias", "none"},
           {"init_lora_weights", true},
           {"inference_mode", true},
-          {"modules_to_save", nullptr},
+          {"modules_to_save", classifier ? nlohmann::json::array({"score"}) : nlohmann::json()},
           {"layers_to_transform", nullptr},
           {"layers_pattern", nullptr},
           {"rank_pattern", nlohmann::json::object()},

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <random>
 
 #include "common/Error.h"
@@ -73,7 +74,15 @@ DryRunEstimate estimateTrainingRun(const TrainingConfig& c, JobContext& context,
     releaseFreeHeapMemory();
     estimate.residentBeforeBytes = residentBytes();
     torch::manual_seed(c.seed);
-    auto prepared = prepareModelForTraining(c, context);
+    const bool haveFile = !c.data.trainPath.empty() && fs::is_regular_file(c.data.trainPath);
+    const bool classification = c.objective == Objective::Classification;
+    // Without the file a classifier's classes are unknown; two stand in, the cost is the same.
+    std::vector<std::string> classLabels;
+    if (classification)
+      classLabels = haveFile || !c.classification.labels.empty()
+                        ? resolveClassLabels(c)
+                        : std::vector<std::string>{"class 0", "class 1"};
+    auto prepared = prepareModelForTraining(c, context, classLabels);
     auto& model = prepared.model();
     estimate.trainableParameters = prepared.trainableParameters;
     estimate.totalParameters = prepared.totalParameters;
@@ -84,14 +93,15 @@ DryRunEstimate estimateTrainingRun(const TrainingConfig& c, JobContext& context,
     std::vector<TokenizedExample> synthetic;
     TrainingDataset train;
     const std::vector<TokenizedExample>* examples = nullptr;
-    const bool haveFile = !c.data.trainPath.empty() && fs::is_regular_file(c.data.trainPath);
     StepPlan plan;
+    std::optional<ClassificationLoss> classificationLoss;
     if (haveFile) {
       context.progress(1, phases, "tokenising " + c.data.trainPath);
       train = loadTrainingDataset(c.data.trainPath, c.data, c.objective,
-                                  encoderForModelFolder(c.modelFolder));
+                                  encoderForModelFolder(c.modelFolder), nullptr, classLabels);
       if (train.examples.empty())
         throw Error(c.data.trainPath + ": no training examples; add records to the file");
+      if (classification) classificationLoss = classificationLossFor(c, classLabels, train.examples);
       examples = &train.examples;
       plan = planSteps(c, static_cast<int64_t>(train.examples.size()));
       estimate.trainingExamples = static_cast<int64_t>(train.examples.size());
@@ -106,6 +116,13 @@ DryRunEstimate estimateTrainingRun(const TrainingConfig& c, JobContext& context,
       if (modelConfig.maxPositions > 0) length = std::min(length, modelConfig.maxPositions);
       StepPlan syntheticPlan = planSteps(c, c.batchSize * c.gradientAccumulation);
       synthetic = syntheticRows(syntheticPlan.perStep, length, modelConfig.vocabSize, c.seed);
+      if (classification) {
+        for (size_t i = 0; i < synthetic.size(); ++i)
+          synthetic[i].classLabel = static_cast<int64_t>(i % classLabels.size());
+        classificationLoss.emplace();
+        classificationLoss->focal = c.classification.loss.loss == LossBalancing::Loss::Focal;
+        classificationLoss->focalGamma = c.classification.loss.focalGamma;
+      }
       examples = &synthetic;
       plan = syntheticPlan;
       estimate.syntheticBatches = true;
@@ -140,7 +157,8 @@ DryRunEstimate estimateTrainingRun(const TrainingConfig& c, JobContext& context,
         estimate.longestRow =
             std::max<int64_t>(estimate.longestRow, static_cast<int64_t>(example->ids.size()));
       const auto gradients =
-          accumulateStepGradients(model, *optimizer, stepExamples, plan.batchSize);
+          accumulateStepGradients(model, *optimizer, stepExamples, plan.batchSize,
+                                  classificationLoss ? &*classificationLoss : nullptr);
       torch::nn::utils::clip_grad_norm_(
           prepared.trainable,
           c.maxGradNorm > 0 ? c.maxGradNorm : std::numeric_limits<double>::infinity());

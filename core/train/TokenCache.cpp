@@ -18,7 +18,7 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr char kMagic[8] = {'T', 'B', 'T', 'O', 'K', 'E', 'N', 'S'};
-constexpr uint32_t kFormatVersion = 1;
+constexpr uint32_t kFormatVersion = 2;  // 2: each example carries its class label
 constexpr uint32_t kEndianMark = 0x01020304;
 constexpr uint32_t kMaxSequence = 1u << 24;
 
@@ -124,10 +124,12 @@ std::optional<TrainingDataset> TokenCache::load(const std::string& fingerprint) 
   dataset.truncated = header.truncated;
   PayloadReader reader(payload);
   for (uint64_t i = 0; i < header.examples; ++i) {
-    uint32_t length = 0, segmented = 0;
-    if (!reader.u32(length) || !reader.u32(segmented) || length > kMaxSequence || segmented > 1)
+    uint32_t length = 0, segmented = 0, classLabel = 0;
+    if (!reader.u32(length) || !reader.u32(segmented) || !reader.u32(classLabel) ||
+        length > kMaxSequence || segmented > 1)
       return reject();
     TokenizedExample example;
+    example.classLabel = static_cast<int32_t>(classLabel);
     if (!reader.ids(length, example.ids) || !reader.ids(length, example.labels)) return reject();
     if (segmented && !reader.ids(length, example.segments)) return reject();
     dataset.examples.push_back(std::move(example));
@@ -143,10 +145,12 @@ bool TokenCache::store(const TrainingDataset& dataset) const {
   for (const auto& example : dataset.examples) {
     if (example.ids.size() > kMaxSequence || example.labels.size() != example.ids.size() ||
         (!example.segments.empty() && example.segments.size() != example.ids.size()) ||
-        !fitsInt32(example.ids) || !fitsInt32(example.labels) || !fitsInt32(example.segments))
+        !fitsInt32(example.ids) || !fitsInt32(example.labels) || !fitsInt32(example.segments) ||
+        !fitsInt32({example.classLabel}))
       return false;
     putU32(payload, static_cast<uint32_t>(example.ids.size()));
     putU32(payload, example.segments.empty() ? 0 : 1);
+    putIds(payload, {example.classLabel});
     putIds(payload, example.ids);
     putIds(payload, example.labels);
     putIds(payload, example.segments);

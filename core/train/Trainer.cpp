@@ -89,16 +89,36 @@ void Trainer::run(JobContext& context) {
   context.progress(0, 0, "loading " + c.modelFolder);
   // Adapters come after the seed is set, so their initial values are the same in every run of
   // the config (a resume then overwrites them from the checkpoint).
-  auto prepared = prepareModelForTraining(c, context);
+  const bool classification = c.objective == Objective::Classification;
+  const auto classLabels = resolveClassLabels(c);
+  auto prepared = prepareModelForTraining(c, context, classLabels);
   auto& model = prepared.model();
   const auto encoder = encoderForModelFolder(c.modelFolder);
   context.progress(0, 0, "tokenising " + c.data.trainPath);
   const TokenCache tokenCache(TokenCache::defaultFolder());
   const TokenCache* cache = c.data.tokenCache ? &tokenCache : nullptr;
-  const auto train = loadTrainingDataset(c.data.trainPath, c.data, c.objective, encoder, cache);
+  const auto train =
+      loadTrainingDataset(c.data.trainPath, c.data, c.objective, encoder, cache, classLabels);
   TrainingDataset validation;
   if (!c.data.validationPath.empty())
-    validation = loadTrainingDataset(c.data.validationPath, c.data, c.objective, encoder, cache);
+    validation = loadTrainingDataset(c.data.validationPath, c.data, c.objective, encoder, cache,
+                                     classLabels);
+  std::optional<ClassificationLoss> classificationLoss;
+  if (classification) {
+    classificationLoss = classificationLossFor(c, classLabels, train.examples);
+    const auto counts = classCounts(train.examples, classLabels.size());
+    std::string summary;
+    for (size_t i = 0; i < classLabels.size(); ++i) {
+      char weight[32] = "";
+      if (!classificationLoss->classWeights.empty())
+        std::snprintf(weight, sizeof weight, ", weight %.3g", classificationLoss->classWeights[i]);
+      summary += (i ? "; " : "") + classLabels[i] + ": " + std::to_string(counts[i]) + weight;
+    }
+    context.log(LogLevel::Info, std::string("classes (training examples") +
+                                    (classificationLoss->classWeights.empty() ? "" : ", loss weight") +
+                                    "): " + summary +
+                                    (classificationLoss->focal ? "; focal loss" : ""));
+  }
   if (train.fromCache)
     context.log(LogLevel::Info, "tokens of " + c.data.trainPath + " read from the token cache (" +
                                     tokenCache.folder().string() + ")");
@@ -114,11 +134,11 @@ void Trainer::run(JobContext& context) {
                            example.labels.end(),
                            [](int64_t label) { return label == kIgnoredLabel; });
       });
-  if (withoutTargets == static_cast<std::ptrdiff_t>(train.examples.size()))
+  if (!classification && withoutTargets == static_cast<std::ptrdiff_t>(train.examples.size()))
     throw Error(c.data.trainPath + ": no example keeps a token to learn from after the cut at " +
                 std::to_string(c.data.maxLength) +
                 " tokens (the prompts fill it); raise data.max_length or shorten the prompts");
-  if (withoutTargets > 0)
+  if (!classification && withoutTargets > 0)
     context.log(LogLevel::Warning,
                 std::to_string(withoutTargets) +
                     " training examples keep no response token after the cut at " +
@@ -200,10 +220,19 @@ void Trainer::run(JobContext& context) {
   auto validate = [&]() -> bool {
     if (validation.examples.empty()) return false;
     model.eval();
-    const double loss = evaluateLoss(model, validation.examples, std::max<int64_t>(1, c.batchSize));
+    double loss = 0;
+    if (classification) {
+      const auto score = evaluateClassification(model, validation.examples,
+                                                std::max<int64_t>(1, c.batchSize), *classificationLoss);
+      loss = score.loss;
+      context.metric(state.step, "val_accuracy", score.accuracy);
+      context.metric(state.step, "val_macro_f1", score.macroF1);
+    } else {
+      loss = evaluateLoss(model, validation.examples, std::max<int64_t>(1, c.batchSize));
+    }
     model.train();
     context.metric(state.step, "val_loss", loss);
-    context.metric(state.step, "val_perplexity", std::exp(loss));
+    if (!classification) context.metric(state.step, "val_perplexity", std::exp(loss));
     report(diagnosis.addValidationLoss(state.step, loss));
     if (loss < state.bestValidationLoss - c.earlyStoppingMinDelta) {
       state.bestValidationLoss = loss;
@@ -242,7 +271,9 @@ void Trainer::run(JobContext& context) {
     for (int64_t i = 0; i < take; ++i)
       stepExamples.push_back(&train.examples[order[static_cast<size_t>(state.position + i)]]);
 
-    const auto gradients = accumulateStepGradients(model, *optimizer, stepExamples, batchSize);
+    const auto gradients =
+        accumulateStepGradients(model, *optimizer, stepExamples, batchSize,
+                                classificationLoss ? &*classificationLoss : nullptr);
     const double loss = gradients.loss;
     const int64_t tokens = gradients.tokens;
     if (afterBackward) afterBackward(state.step, model);
@@ -327,6 +358,8 @@ void Trainer::run(JobContext& context) {
       // As with PEFT: the adapter is merged into the full-precision base, not the NF4 one.
       context.progress(state.step, totalSteps, "merging the adapter into the full-precision base");
       auto fullPrecision = loadModelFolder(c.modelFolder);
+      if (classification && !fullPrecision.model->isClassifier())
+        fullPrecision.model->attachClassificationHead(classLabels, c.seed);  // weights: the adapter's
       loadPeftAdapter(*fullPrecision.model, result_.adapterFolder, c.method.lora.adapterName);
       mergeAndUnloadLora(*fullPrecision.model);
       saveModelFolder(*fullPrecision.model, result_.finalModelFolder, save);

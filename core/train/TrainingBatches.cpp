@@ -20,6 +20,11 @@ TrainingBatch collate(const std::vector<const TokenizedExample*>& examples, cons
   auto labelAccess = labels.accessor<int64_t, 2>();
   auto segmentAccess = segments.accessor<int64_t, 2>();
   auto positionAccess = positions.accessor<int64_t, 2>();
+  auto classLabels = torch::full({batch}, -1, torch::kInt64);
+  auto lastIndex = torch::zeros({batch}, torch::kInt64);
+  auto classAccess = classLabels.accessor<int64_t, 1>();
+  auto lastAccess = lastIndex.accessor<int64_t, 1>();
+  bool classified = false;
   TrainingBatch result;
   for (int64_t b = 0; b < batch; ++b) {
     const auto& example = *examples[static_cast<size_t>(b)];
@@ -36,6 +41,13 @@ TrainingBatch collate(const std::vector<const TokenizedExample*>& examples, cons
       if (t > 0 && example.labels[t] != kIgnoredLabel) ++result.targetTokens;
     }
     result.tokens += static_cast<int64_t>(example.ids.size());
+    classAccess[b] = example.classLabel;
+    lastAccess[b] = std::max<int64_t>(0, static_cast<int64_t>(example.ids.size()) - 1);
+    classified = classified || example.classLabel >= 0;
+  }
+  if (classified) {
+    result.classLabels = classLabels.to(device);
+    result.lastIndex = lastIndex.to(device);
   }
   result.inputIds = ids.to(device);
   result.labels = labels.to(device);
@@ -53,6 +65,33 @@ torch::Tensor summedTokenLoss(const torch::Tensor& logits, const torch::Tensor& 
   return torch::nn::functional::cross_entropy(
       predictions, targets,
       torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnoredLabel).reduction(torch::kSum));
+}
+
+double ClassificationLoss::weightOf(int64_t classIndex) const {
+  if (classWeights.empty()) return 1.0;
+  return classWeights.at(static_cast<size_t>(classIndex));
+}
+
+torch::Tensor summedClassificationLoss(const torch::Tensor& classLogits,
+                                       const torch::Tensor& classLabels,
+                                       const ClassificationLoss& loss) {
+  const auto logProbability =
+      torch::log_softmax(classLogits, -1).gather(1, classLabels.unsqueeze(1)).squeeze(1);
+  auto perRow = -logProbability;
+  if (loss.focal && loss.focalGamma != 0.0)
+    perRow = perRow * torch::pow(1.0 - logProbability.exp(), loss.focalGamma);
+  if (!loss.classWeights.empty()) {
+    const auto weights = torch::tensor(loss.classWeights, torch::kFloat64)
+                             .to(classLogits.device(), classLogits.scalar_type());
+    perRow = perRow * weights.index_select(0, classLabels);
+  }
+  return perRow.sum();
+}
+
+torch::Tensor classifyBatch(CausalLMImpl& model, const TrainingBatch& batch) {
+  ForwardInput input;
+  input.inputIds = batch.inputIds;
+  return model.classify(input, batch.lastIndex);
 }
 
 torch::Tensor forwardBatch(CausalLMImpl& model, const TrainingBatch& batch) {
@@ -78,6 +117,53 @@ double evaluateLoss(CausalLMImpl& model, const std::vector<TokenizedExample>& ex
     tokens += batch.targetTokens;
   }
   return tokens > 0 ? total / static_cast<double>(tokens) : 0.0;
+}
+
+}  // namespace tunebench
+
+namespace tunebench {
+
+ClassificationScore evaluateClassification(CausalLMImpl& model,
+                                           const std::vector<TokenizedExample>& examples,
+                                           int64_t batchSize, const ClassificationLoss& loss) {
+  torch::NoGradGuard noGrad;
+  const auto device = model.parameters().front().device();
+  const auto classes = static_cast<size_t>(model.config().classLabels.size());
+  std::vector<int64_t> truePositive(classes, 0), predicted(classes, 0), actual(classes, 0);
+  double total = 0, weights = 0;
+  int64_t correct = 0;
+  for (size_t start = 0; start < examples.size(); start += static_cast<size_t>(batchSize)) {
+    std::vector<const TokenizedExample*> chunk;
+    for (size_t i = start; i < std::min(examples.size(), start + static_cast<size_t>(batchSize)); ++i) {
+      chunk.push_back(&examples[i]);
+      weights += loss.weightOf(examples[i].classLabel);
+    }
+    const auto batch = collate(chunk, device);
+    const auto logits = classifyBatch(model, batch);
+    total += summedClassificationLoss(logits, batch.classLabels, loss).item<double>();
+    const auto guesses = logits.argmax(-1).cpu();
+    for (size_t row = 0; row < chunk.size(); ++row) {
+      const auto guess = static_cast<size_t>(guesses[static_cast<int64_t>(row)].item<int64_t>());
+      const auto truth = static_cast<size_t>(chunk[row]->classLabel);
+      ++predicted[guess];
+      ++actual[truth];
+      if (guess == truth) ++truePositive[truth], ++correct;
+    }
+  }
+  ClassificationScore score;
+  if (examples.empty()) return score;
+  score.loss = weights > 0 ? total / weights : 0.0;
+  score.accuracy = static_cast<double>(correct) / static_cast<double>(examples.size());
+  double f1Sum = 0;
+  int counted = 0;
+  for (size_t c = 0; c < classes; ++c) {
+    if (actual[c] == 0 && predicted[c] == 0) continue;
+    f1Sum += 2.0 * static_cast<double>(truePositive[c]) /
+             static_cast<double>(actual[c] + predicted[c]);
+    ++counted;
+  }
+  score.macroF1 = counted > 0 ? f1Sum / counted : 0.0;
+  return score;
 }
 
 }  // namespace tunebench

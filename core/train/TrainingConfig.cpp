@@ -93,6 +93,47 @@ std::string resolvePath(const std::string& path, const std::string& base) {
   return (std::filesystem::path(base) / path).lexically_normal().string();
 }
 
+void parseClassification(const nlohmann::json& json, const std::string& source,
+                         ClassificationConfig& out) {
+  Fields fields(json, "classification", source);
+  if (fields.has("labels")) {
+    const auto& labels = fields.at("labels");
+    std::set<std::string> seen;
+    if (!labels.is_array() || labels.size() < 2)
+      fields.fail("labels", "must list at least two class names");
+    for (const auto& label : labels) {
+      if (!label.is_string() || label.get<std::string>().empty())
+        fields.fail("labels", "must hold class names (non-empty strings)");
+      if (!seen.insert(label.get<std::string>()).second)
+        fields.fail("labels", "names \"" + label.get<std::string>() + "\" twice");
+      out.labels.push_back(label.get<std::string>());
+    }
+  }
+  out.loss.loss = fields.choice<LossBalancing::Loss>(
+      "loss", LossBalancing::Loss::CrossEntropy,
+      {{"cross_entropy", LossBalancing::Loss::CrossEntropy}, {"focal", LossBalancing::Loss::Focal}});
+  out.loss.focalGamma = fields.number("focal_gamma", 2.0, 0.0, 20.0);
+  if (fields.has("focal_gamma") && out.loss.loss != LossBalancing::Loss::Focal)
+    fields.fail("focal_gamma", "applies to loss \"focal\" only");
+  if (fields.has("class_weights")) {
+    const auto& weights = fields.at("class_weights");
+    if (weights.is_string() && weights.get<std::string>() == "balanced") {
+      out.balancedWeights = true;
+    } else if (weights.is_object() && !weights.empty()) {
+      for (const auto& [label, weight] : weights.items()) {
+        if (!weight.is_number() || !(weight.get<double>() > 0) || weight.get<double>() > 1e6)
+          fields.fail("class_weights", "must give each class a weight above 0 (\"" + label +
+                                           "\" has " + weight.dump() + ")");
+        out.loss.classWeights[label] = weight.get<double>();
+      }
+    } else {
+      fields.fail("class_weights",
+                  "must be \"balanced\" or an object of class weights such as {\"pos\": 2.0}");
+    }
+  }
+  fields.rejectUnknown();
+}
+
 }  // namespace
 
 const char* optimizerName(OptimizerKind kind) {
@@ -119,7 +160,10 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
   if (!top.has("output")) top.fail("output", "is required (the folder for checkpoints)");
   config.outputFolder = resolvePath(top.text("output", ""), baseFolder);
   config.objective = top.choice<Objective>(
-      "objective", Objective::CausalLm, {{"causal_lm", Objective::CausalLm}, {"sft", Objective::Sft}});
+      "objective", Objective::CausalLm,
+      {{"causal_lm", Objective::CausalLm},
+       {"sft", Objective::Sft},
+       {"classification", Objective::Classification}});
 
   if (!top.has("data")) top.fail("data", "is required");
   {
@@ -130,6 +174,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     config.data.textField = data.text("text_field", "text");
     config.data.promptField = data.text("prompt_field", "prompt");
     config.data.responseField = data.text("response_field", "response");
+    config.data.labelField = data.text("label_field", "label");
     config.data.maxLength = data.integer("max_length", 256, 2, 1 << 20);
     config.data.packing = data.flag("packing", false);
     config.data.tokenCache = data.flag("token_cache", true);
@@ -243,6 +288,14 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     if (m.kind == MethodKind::Freeze && !hasFreeze)
       top.fail("method", "freeze needs a freeze block (layers and/or embeddings)");
   }
+  config.activationCheckpointing = top.flag("activation_checkpointing", false);
+  if (top.has("classification")) {
+    if (config.objective != Objective::Classification)
+      top.fail("classification", "applies to objective \"classification\" only");
+    parseClassification(top.at("classification"), source, config.classification);
+  }
+  if (config.objective == Objective::Classification && config.data.packing)
+    top.fail("data", "packing cannot be used with objective classification (one label per row)");
   top.rejectUnknown();
   return config;
 }

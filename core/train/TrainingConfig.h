@@ -8,11 +8,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include "data/Balancing.h"
 #include "peft/LoraConfig.h"
 
 namespace tunebench {
 
-enum class Objective { CausalLm, Sft };
+// Classification: a label per text, predicted from the last token's hidden state by a head that
+// replaces the language-model head (last-token pooling).
+enum class Objective { CausalLm, Sft, Classification };
 enum class OptimizerKind { Sgd, Adagrad, RmsProp, AdaDelta, Adam, AdamW };
 enum class ScheduleKind { Constant, Linear, Cosine, Step };
 // What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen
@@ -36,6 +39,7 @@ struct DataConfig {
   std::string textField = "text";
   std::string promptField = "prompt";
   std::string responseField = "response";
+  std::string labelField = "label";  // classification
   int64_t maxLength = 256;
   bool packing = false;
   bool tokenCache = true;  // keep tokenised files in the per-user cache (TokenCache.h)
@@ -61,6 +65,13 @@ struct ScheduleConfig {
   double gamma = 0.5;                 // ... multiply by gamma
 };
 
+struct ClassificationConfig {
+  // The classes in head order; empty: the training file's labels, sorted.
+  std::vector<std::string> labels;
+  LossBalancing loss;  // cross-entropy or focal, with optional per-class weights
+  bool balancedWeights = false;  // class_weights "balanced": n / (classes * count) of the training file
+};
+
 struct TrainingConfig {
   std::string modelFolder;
   std::string outputFolder;
@@ -84,6 +95,9 @@ struct TrainingConfig {
   int64_t freezeLayers = 0;
   bool freezeEmbeddings = false;
   MethodConfig method;
+  ClassificationConfig classification;
+  // Recompute each decoder layer's activations in the backward pass instead of keeping them.
+  bool activationCheckpointing = false;
   nlohmann::json raw;  // as given, recorded with the run
 };
 

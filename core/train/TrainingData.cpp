@@ -1,6 +1,8 @@
 #include "train/TrainingData.h"
 
 #include <filesystem>
+#include <map>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -20,20 +22,53 @@ constexpr size_t kMaxLineBytes = 64u << 20;
 
 // The tokenizer and the settings come first; the file's lines follow.
 Sha256 fingerprintOfSettings(const DataConfig& data, Objective objective,
-                             const TextEncoder& encoder) {
+                             const TextEncoder& encoder,
+                             const std::vector<std::string>& classLabels) {
   Sha256 fingerprint;
   fingerprint.update(encoder.fingerprint);
   fingerprint.update(std::to_string(static_cast<int>(objective)) + "|" + data.textField + "|" +
                      data.promptField + "|" + data.responseField + "|" +
                      std::to_string(data.maxLength) + "|" + (data.packing ? "packed" : "rows") + "\n");
+  if (objective == Objective::Classification) {
+    fingerprint.update(data.labelField + "|" + std::to_string(classLabels.size()) + "\n");
+    for (const auto& label : classLabels) fingerprint.update(label + "\n");
+  }
   return fingerprint;
+}
+
+std::string labelOf(const nlohmann::json& record, const std::string& field,
+                    const std::string& where) {
+  const auto found = record.find(field);
+  if (found == record.end() || found->is_null())
+    throw Error(where + ": missing label field \"" + field + "\"");
+  if (found->is_string() && !found->get<std::string>().empty()) return found->get<std::string>();
+  if (found->is_number_integer()) return std::to_string(found->get<int64_t>());
+  throw Error(where + ": label field \"" + field + "\" must be a non-empty string or a whole number");
 }
 
 }  // namespace
 
+std::vector<std::string> classLabelsOfFile(const std::string& path,
+                                           const std::string& labelField) {
+  std::set<std::string> labels;
+  readJsonLinesObjects(path, [&](const nlohmann::json& record, const std::string& where) {
+    labels.insert(labelOf(record, labelField, where));
+  });
+  return {labels.begin(), labels.end()};
+}
+
+std::vector<int64_t> classCounts(const std::vector<TokenizedExample>& examples, size_t classes) {
+  std::vector<int64_t> counts(classes, 0);
+  for (const auto& example : examples)
+    if (example.classLabel >= 0 && static_cast<size_t>(example.classLabel) < classes)
+      ++counts[static_cast<size_t>(example.classLabel)];
+  return counts;
+}
+
 std::string trainingDataFingerprint(const std::string& path, const DataConfig& data,
-                                    Objective objective, const TextEncoder& encoder) {
-  auto fingerprint = fingerprintOfSettings(data, objective, encoder);
+                                    Objective objective, const TextEncoder& encoder,
+                                    const std::vector<std::string>& classLabels) {
+  auto fingerprint = fingerprintOfSettings(data, objective, encoder, classLabels);
   LineReader reader(path, kMaxLineBytes);
   std::string_view line;
   while (reader.next(line)) {
@@ -45,15 +80,23 @@ std::string trainingDataFingerprint(const std::string& path, const DataConfig& d
 
 TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
                                     Objective objective, const TextEncoder& encoder,
-                                    const TokenCache* cache) {
+                                    const TokenCache* cache,
+                                    const std::vector<std::string>& classLabels) {
+  const bool classification = objective == Objective::Classification;
+  if (classification && classLabels.size() < 2)
+    throw Error(path + ": classification needs at least two classes");
+  std::map<std::string, int64_t> classIndex;
+  for (size_t i = 0; i < classLabels.size(); ++i)
+    classIndex[classLabels[i]] = static_cast<int64_t>(i);
   if (cache) {
-    if (auto cached = cache->load(trainingDataFingerprint(path, data, objective, encoder))) {
+    if (auto cached =
+            cache->load(trainingDataFingerprint(path, data, objective, encoder, classLabels))) {
       cached->fromCache = true;
       return std::move(*cached);
     }
   }
   TrainingDataset dataset;
-  auto fingerprint = fingerprintOfSettings(data, objective, encoder);
+  auto fingerprint = fingerprintOfSettings(data, objective, encoder, classLabels);
   auto onLine = [&](const std::string& line) {
     fingerprint.update(line);
     fingerprint.update("\n");
@@ -72,16 +115,28 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
       for (int64_t id : encoder.encode(requiredTextField(record, data.textField, where)))
         example.ids.push_back(id);
     }
+    if (classification) {
+      const auto label = labelOf(record, data.labelField, where);
+      const auto found = classIndex.find(label);
+      if (found == classIndex.end())
+        throw Error(where + ": label \"" + label + "\" is not one of the " +
+                    std::to_string(classLabels.size()) + " classes the classifier was set up with");
+      example.classLabel = found->second;
+    }
     if (encoder.eosId >= 0) example.ids.push_back(encoder.eosId);
     if (static_cast<int64_t>(example.ids.size()) > data.maxLength) {
+      // A classifier reads its answer at the last token: keep the closing EOS there.
+      const bool keepEos = classification && encoder.eosId >= 0;
       example.ids.resize(static_cast<size_t>(data.maxLength));
+      if (keepEos) example.ids.back() = encoder.eosId;
       ++dataset.truncated;
     }
     example.labels = example.ids;
-    // No loss on the prompt: SFT learns the response only.
-    for (size_t i = 0; i < std::min(promptEnd, example.labels.size()); ++i)
+    // No loss on the prompt: SFT learns the response only; a classifier learns no tokens.
+    const size_t unlearned = classification ? example.labels.size() : promptEnd;
+    for (size_t i = 0; i < std::min(unlearned, example.labels.size()); ++i)
       example.labels[i] = kIgnoredLabel;
-    if (example.ids.size() < 2) return;  // nothing to predict
+    if (example.ids.size() < (classification ? 1u : 2u)) return;  // nothing to predict
     dataset.examples.push_back(std::move(example));
   }, onLine);
   if (dataset.examples.empty()) throw Error(path + " has no usable examples");

@@ -17,6 +17,7 @@ struct TokenizedExample {
   std::vector<int64_t> ids;
   std::vector<int64_t> labels;    // same length; the label of a position is the token itself
   std::vector<int64_t> segments;  // empty, or per position the packed example it came from
+  int64_t classLabel = -1;        // classification: the class's index in the head; else -1
 };
 
 class Tokenizer;
@@ -36,17 +37,27 @@ struct TrainingDataset {
   bool fromCache = false;   // read from the token cache rather than tokenised
 };
 
+// The classes of a classification file: the distinct values of `labelField`, sorted. Labels may
+// be strings or whole numbers (read as their decimal text).
+std::vector<std::string> classLabelsOfFile(const std::string& path, const std::string& labelField);
+
+// How many examples of each class, in the order of `labels`.
+std::vector<int64_t> classCounts(const std::vector<TokenizedExample>& examples, size_t classes);
+
 class TokenCache;
 
 // Reads a JSON Lines file; errors name the file, line and field. With a cache, a file already
 // tokenised with the same tokenizer and settings is read from it, and a new one is stored.
+// Classification needs `classLabels`, the head's classes; a record with another label is an error.
 TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
                                     Objective objective, const TextEncoder& encoder,
-                                    const TokenCache* cache = nullptr);
+                                    const TokenCache* cache = nullptr,
+                                    const std::vector<std::string>& classLabels = {});
 
 // The fingerprint loadTrainingDataset gives the file, computed without tokenising.
 std::string trainingDataFingerprint(const std::string& path, const DataConfig& data,
-                                    Objective objective, const TextEncoder& encoder);
+                                    Objective objective, const TextEncoder& encoder,
+                                    const std::vector<std::string>& classLabels = {});
 
 // Concatenates examples in order into rows of exactly maxLength tokens (the last may be shorter);
 // each row remembers which example every position came from, so attention stays within it.

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 
+#include "common/Error.h"
 #include "common/TorchPch.h"
 #include "peft/LoraModel.h"
 #include "peft/QloraModel.h"
@@ -46,9 +47,13 @@ std::string mebibytes(int64_t bytes) {
 
 }  // namespace
 
-PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& context) {
+PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& context,
+                                      const std::vector<std::string>& classLabels) {
   PreparedModel prepared{loadModelFolder(config.modelFolder), {}, 0, 0};
   auto& model = prepared.model();
+  if (model.isClassifier() && config.objective != Objective::Classification)
+    throw Error(config.modelFolder + " holds a sequence classifier; it can only be trained with "
+                                     "objective \"classification\"");
   model.train();
   applyFreezing(model, config);
   if (config.method.usesAdapters()) {
@@ -57,6 +62,19 @@ PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& 
     context.log(LogLevel::Info, std::string(methodLabel(config.method)) + " on " +
                                     std::to_string(adapted.size()) + " linear layers");
   }
+  if (config.objective == Objective::Classification) {
+    if (!model.isClassifier()) {
+      // After the adapters, so that their initial values do not depend on the objective.
+      model.attachClassificationHead(classLabels, config.seed);
+    } else if (model.config().classLabels != classLabels) {
+      throw Error(config.modelFolder + " classifies into other classes than the data's");
+    }
+    for (auto& item : model.named_parameters())
+      if (item.key().rfind("score.", 0) == 0) item.value().set_requires_grad(true);
+    context.log(LogLevel::Info, "classification head over " + std::to_string(classLabels.size()) +
+                                    " classes (last-token pooling)");
+  }
+  model.setActivationCheckpointing(config.activationCheckpointing);
   const auto quantized = quantizedBaseOf(model);
   if (quantized.layers > 0) {
     char ratio[32];
@@ -81,6 +99,46 @@ PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& 
   return prepared;
 }
 
+std::vector<std::string> resolveClassLabels(const TrainingConfig& config) {
+  if (config.objective != Objective::Classification) return {};
+  if (!config.classification.labels.empty()) return config.classification.labels;
+  auto labels = classLabelsOfFile(config.data.trainPath, config.data.labelField);
+  if (labels.size() < 2)
+    throw Error(config.data.trainPath + ": classification needs at least two classes in \"" +
+                config.data.labelField + "\" (found " + std::to_string(labels.size()) + ")");
+  return labels;
+}
+
+ClassificationLoss classificationLossFor(const TrainingConfig& config,
+                                         const std::vector<std::string>& classLabels,
+                                         const std::vector<TokenizedExample>& trainExamples) {
+  const auto& settings = config.classification;
+  ClassificationLoss loss;
+  loss.focal = settings.loss.loss == LossBalancing::Loss::Focal;
+  loss.focalGamma = settings.loss.focalGamma;
+  if (settings.balancedWeights) {
+    const auto counts = classCounts(trainExamples, classLabels.size());
+    loss.classWeights.resize(classLabels.size());
+    for (size_t c = 0; c < classLabels.size(); ++c) {
+      if (counts[c] == 0)
+        throw Error("classification.class_weights \"balanced\": class \"" + classLabels[c] +
+                    "\" has no training example in " + config.data.trainPath);
+      loss.classWeights[c] = static_cast<double>(trainExamples.size()) /
+                             (static_cast<double>(classLabels.size()) * static_cast<double>(counts[c]));
+    }
+  } else if (!settings.loss.classWeights.empty()) {
+    loss.classWeights.assign(classLabels.size(), 1.0);  // classes not named keep weight 1
+    for (const auto& [label, weight] : settings.loss.classWeights) {
+      const auto found = std::find(classLabels.begin(), classLabels.end(), label);
+      if (found == classLabels.end())
+        throw Error("classification.class_weights names \"" + label +
+                    "\", which is not one of the classes");
+      loss.classWeights[static_cast<size_t>(found - classLabels.begin())] = weight;
+    }
+  }
+  return loss;
+}
+
 StepPlan planSteps(const TrainingConfig& config, int64_t examples) {
   StepPlan plan;
   plan.batchSize = config.fullBatch ? std::max<int64_t>(1, examples) : config.batchSize;
@@ -101,7 +159,8 @@ std::vector<size_t> epochOrder(size_t count, uint64_t seed, int64_t epoch) {
 
 StepGradients accumulateStepGradients(CausalLMImpl& model, torch::optim::Optimizer& optimizer,
                                       const std::vector<const TokenizedExample*>& stepExamples,
-                                      int64_t batchSize) {
+                                      int64_t batchSize,
+                                      const ClassificationLoss* classification) {
   // Micro-batches first, so that the loss is normalised by the step's target tokens.
   const auto take = static_cast<int64_t>(stepExamples.size());
   std::vector<TrainingBatch> batches;
@@ -113,10 +172,18 @@ StepGradients accumulateStepGradients(CausalLMImpl& model, torch::optim::Optimiz
     step.targetTokens += batches.back().targetTokens;
     step.tokens += batches.back().tokens;
   }
+  double normaliser = static_cast<double>(std::max<int64_t>(1, step.targetTokens));
+  if (classification) {
+    normaliser = 0;
+    for (const auto* example : stepExamples) normaliser += classification->weightOf(example->classLabel);
+  }
   optimizer.zero_grad();
   for (const auto& batch : batches) {
-    const auto summed = summedTokenLoss(forwardBatch(model, batch), batch.labels);
-    const auto scaled = summed / static_cast<double>(std::max<int64_t>(1, step.targetTokens));
+    const auto summed =
+        classification
+            ? summedClassificationLoss(classifyBatch(model, batch), batch.classLabels, *classification)
+            : summedTokenLoss(forwardBatch(model, batch), batch.labels);
+    const auto scaled = summed / normaliser;
     scaled.backward();
     step.loss += scaled.item<double>();
   }

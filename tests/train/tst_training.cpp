@@ -9,6 +9,7 @@
 #include "jobs/BasicJobContext.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
+#include "peft/LoraModel.h"
 #include "tokenizer/TokenizerLoader.h"
 #include "train/AdaDelta.h"
 #include "train/Checkpoint.h"
@@ -275,6 +276,72 @@ class TrainingTest : public QObject {
          b = loadModelFolder(resumed.finalModelFolder);
     for (size_t i = 0; i < a.model->parameters().size(); ++i)
       QVERIFY(torch::equal(a.model->parameters()[i], b.model->parameters()[i]));
+  }
+
+  // Checkpointed layers give the gradients of a plain pass, LoRA dropout included (the replay
+  // draws the same masks); a run with it gives the same losses.
+  void activationCheckpointingKeepsGradients_data() {
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<bool>("lora");
+    QTest::newRow("llama") << "llama" << false;
+    QTest::newRow("llama lora dropout") << "llama" << true;
+    QTest::newRow("gpt2") << "gpt2" << false;
+  }
+  void activationCheckpointingKeepsGradients() {
+    QFETCH(QString, architecture);
+    QFETCH(bool, lora);
+    const auto folder = dir_.filePath("ckpt-" + architecture).toStdString();
+    if (!fs::exists(folder)) makeRandomModel({architecture.toStdString(), "tiny", folder, 6});
+    auto loaded = loadModelFolder(folder);
+    auto& model = *loaded.model;
+    if (lora) {
+      LoraConfig config;
+      config.dropout = 0.3;
+      applyLora(model, config);
+      // B starts at zero, which would leave A without gradient to compare.
+      torch::NoGradGuard noGrad;
+      for (auto& item : model.named_parameters())
+        if (item.key().find("lora_B") != std::string::npos) item.value().normal_(0.0, 0.1);
+    }
+    model.train();
+    torch::manual_seed(2);
+    const auto ids = torch::randint(0, model.config().vocabSize, {2, 12}, torch::kInt64);
+    auto gradients = [&](bool checkpoint) {
+      model.setActivationCheckpointing(checkpoint);
+      for (auto& parameter : model.parameters()) parameter.mutable_grad() = torch::Tensor();
+      torch::manual_seed(9);
+      ForwardInput input;
+      input.inputIds = ids;
+      summedTokenLoss(model.forward(input), ids).backward();
+      std::vector<torch::Tensor> out;
+      for (const auto& parameter : model.parameters())
+        if (parameter.requires_grad()) out.push_back(parameter.grad().clone());
+      return out;
+    };
+    const auto plain = gradients(false);
+    const auto checkpointed = gradients(true);
+    QCOMPARE(checkpointed.size(), plain.size());
+    for (size_t i = 0; i < plain.size(); ++i) {
+      QVERIFY2(plain[i].abs().sum().item<double>() > 0, qPrintable(QString("gradient %1 is zero").arg(i)));
+      QVERIFY2(torch::allclose(plain[i], checkpointed[i], 1e-5, 1e-7),
+               qPrintable(QString("gradient %1 differs").arg(i)));
+    }
+  }
+
+  void activationCheckpointingRunMatchesPlainRun() {
+    auto json = baseConfig("plain-activations");
+    json["max_steps"] = 3;
+    json["data"].erase("validation");
+    Recorder plain;
+    train(json, plain);
+    json["output"] = dir_.filePath("checkpointed-activations").toStdString();
+    json["activation_checkpointing"] = true;
+    Recorder checkpointed;
+    train(json, checkpointed);
+    QCOMPARE(checkpointed.losses.size(), size_t(3));
+    for (const auto& [step, loss] : plain.losses)
+      QVERIFY2(std::abs(loss - checkpointed.losses.at(step)) <= 1e-6 * std::abs(loss),
+               qPrintable(QString("step %1: %2 vs %3").arg(step).arg(loss).arg(checkpointed.losses.at(step))));
   }
 
   void halfWrittenCheckpointsAreIgnored() {
