@@ -295,7 +295,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     parseClassification(top.at("classification"), source, config.classification);
   }
   if (config.objective == Objective::Classification && config.data.packing)
-    top.fail("data", "packing cannot be used with objective classification (one label per row)");
+    top.fail("data.packing", "cannot be used with objective classification (one label per row)");
   top.rejectUnknown();
   return config;
 }

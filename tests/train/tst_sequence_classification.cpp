@@ -15,6 +15,7 @@
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
 #include "peft/PeftAdapterFiles.h"
+#include "train/DryRunEstimate.h"
 #include "train/TokenCache.h"
 #include "train/Trainer.h"
 #include "train/TrainingBatches.h"
@@ -128,7 +129,7 @@ class SequenceClassificationTest : public QObject {
     QTest::newRow("weights as list") << R"({"classification": {"class_weights": [1, 2]}})"
                                      << "must be \"balanced\" or an object";
     QTest::newRow("packing") << R"({"data": {"train": "t.jsonl", "packing": true}})"
-                             << "packing cannot be used with objective classification";
+                             << "data.packing cannot be used with objective classification";
   }
   void configIsValidated() {
     QFETCH(QString, patch);
@@ -343,6 +344,21 @@ class SequenceClassificationTest : public QObject {
     QCOMPARE(resumed.steps, uninterrupted.steps);
     for (const auto& [step, loss] : second.losses)
       QVERIFY2(loss == whole.losses.at(step), qPrintable(QString("step %1").arg(step)));
+  }
+
+  // The dry run builds what training builds, head and class weights included.
+  void dryRunEstimatesAClassifier() {
+    auto json = baseConfig("dry-run");
+    json["classification"] = {{"class_weights", "balanced"}};
+    json["activation_checkpointing"] = true;
+    BasicJobContext context;
+    DryRunOptions options;
+    options.timedSteps = 1;
+    const auto estimate = estimateTrainingRun(parseTrainingConfig(json, "run.json"), context, options);
+    QVERIFY(estimate.completed);
+    QCOMPARE(estimate.trainingExamples, int64_t(40));
+    QVERIFY(estimate.meanStepSeconds > 0);
+    QVERIFY(!fs::exists(dir_.filePath("dry-run").toStdString() + "/checkpoints"));
   }
 
   void aLanguageModelObjectiveRefusesAClassifier() {

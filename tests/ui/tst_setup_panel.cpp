@@ -197,6 +197,53 @@ class SetupPanelTest : public QObject {
         view->findChild<QLabel*>(QStringLiteral("estimateMessage"))->text().contains("earlier"));
   }
 
+  // Classification: its fields come alive with the objective, class weights take "balanced"
+  // or a JSON object, and the parser's message shows under the field that is wrong.
+  void configuresClassification() {
+    SetupPanel panel;
+    panel.resize(1400, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setProject(project_, model_);
+    auto* form = panel.form();
+    retype(form->field(QStringLiteral("data.train")), train_);
+    auto* objective = qobject_cast<QComboBox*>(form->field(QStringLiteral("objective")));
+    QVERIFY(!form->field(QStringLiteral("data.label_field"))->isEnabled());
+    objective->setCurrentIndex(objective->findData(QStringLiteral("classification")));
+    QVERIFY(form->field(QStringLiteral("data.label_field"))->isEnabled());
+    QVERIFY(form->field(QStringLiteral("classification.class_weights"))->isEnabled());
+    QVERIFY(!form->field(QStringLiteral("data.packing"))->isEnabled());
+    QVERIFY(!form->field(QStringLiteral("data.prompt_field"))->isEnabled());
+    QVERIFY(!form->field(QStringLiteral("classification.focal_gamma"))->isEnabled());
+    auto* loss = qobject_cast<QComboBox*>(form->field(QStringLiteral("classification.loss")));
+    loss->setCurrentIndex(loss->findData(QStringLiteral("focal")));
+    QVERIFY(form->field(QStringLiteral("classification.focal_gamma"))->isEnabled());
+    retype(form->field(QStringLiteral("classification.focal_gamma")), QStringLiteral("1.5"));
+    retype(form->field(QStringLiteral("classification.class_weights")), QStringLiteral("[1, 2]"));
+    QVERIFY2(form->problemShownAt(QStringLiteral("classification.class_weights"))
+                 .contains(QStringLiteral("must be \"balanced\" or an object")),
+             qPrintable(panel.problem()));
+    retype(form->field(QStringLiteral("classification.class_weights")),
+           QStringLiteral("{\"storm\": 3}"));
+    retype(form->field(QStringLiteral("classification.labels")), QStringLiteral("calm, storm"));
+    QTest::mouseClick(form->field(QStringLiteral("activation_checkpointing")), Qt::LeftButton,
+                      Qt::NoModifier, QPoint(5, 5));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    const auto parsed = tunebench::parseTrainingConfig(panel.runConfig(), "view");
+    QCOMPARE(parsed.objective, tunebench::Objective::Classification);
+    QCOMPARE(parsed.classification.labels, (std::vector<std::string>{"calm", "storm"}));
+    QCOMPARE(parsed.classification.loss.focalGamma, 1.5);
+    QCOMPARE(parsed.classification.loss.classWeights.at("storm"), 3.0);
+    QVERIFY(parsed.activationCheckpointing);
+    // And back: a config read into the form shows the same settings.
+    SetupPanel again;
+    again.form()->setConfig(parsed);
+    QCOMPARE(qobject_cast<QLineEdit*>(again.form()->field(QStringLiteral("classification.class_weights")))
+                 ->text(),
+             QStringLiteral("{\"storm\":3.0}"));
+    QVERIFY(again.runConfig()["activation_checkpointing"].get<bool>());
+  }
+
   void presetsFillTheForm() {
     SetupPanel panel;
     panel.show();

@@ -92,6 +92,8 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   objective_ = comboBox(QStringLiteral("objective"));
   objective_->addItem(tr("Causal LM (raw text)"), QStringLiteral("causal_lm"));
   objective_->addItem(tr("Supervised fine-tuning (prompt → response)"), QStringLiteral("sft"));
+  objective_->addItem(tr("Sequence classification (text → label)"),
+                      QStringLiteral("classification"));
   addRow(data, QStringLiteral("objective"), tr("O&bjective:"), objective_, {});
   addRow(data, QStringLiteral("data.train"), tr("Trainin&g data:"),
          pathPicker(QStringLiteral("data.train"), train_, false, jsonl), {});
@@ -104,6 +106,8 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   addRow(data, QStringLiteral("data.text_field"), tr("Text field:"), textField_, {});
   addRow(data, QStringLiteral("data.prompt_field"), tr("Prompt field:"), promptField_, {});
   addRow(data, QStringLiteral("data.response_field"), tr("Response field:"), responseField_, {});
+  labelField_ = new QLineEdit(QStringLiteral("label"), this);
+  addRow(data, QStringLiteral("data.label_field"), tr("Label field:"), labelField_, {});
   maxLength_ = spinBox(QStringLiteral("data.max_length"), 2, 1 << 20);
   addRow(data, QStringLiteral("data.max_length"), tr("Max &length (tokens):"), maxLength_, {});
   packing_ = checkBox(QStringLiteral("data.packing"), tr("Pack examples into full rows"));
@@ -219,6 +223,10 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   precision_->addItem(tr("bf16 mixed — not available in this version"));
   qobject_cast<QStandardItemModel*>(precision_->model())->item(1)->setEnabled(false);
   addRow(steps, QStringLiteral("precision"), tr("Precision:"), precision_, {});
+  activationCheckpointing_ = checkBox(QStringLiteral("activation_checkpointing"),
+                                      tr("Recompute layer activations in backward"));
+  addRow(steps, QStringLiteral("activation_checkpointing"), tr("Activation checkpointing:"),
+         activationCheckpointing_, {});
 
   auto* evaluation = group(tr("Evaluation and checkpoints"), QStringLiteral("evaluationGroup"));
   evalEvery_ = spinBox(QStringLiteral("eval_every"), 0, kManySteps);
@@ -239,6 +247,24 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   minDelta_ = numberEdit(QStringLiteral("early_stopping.min_delta"));
   addRow(evaluation, QStringLiteral("early_stopping.min_delta"), tr("Minimum improvement:"),
          minDelta_, {});
+
+  auto* classes = group(tr("Classification"), QStringLiteral("classificationGroup"));
+  classLabels_ = new QLineEdit(this);
+  classLabels_->setObjectName(QStringLiteral("classification.labels"));
+  classLabels_->setPlaceholderText(tr("from the training file"));
+  addRow(classes, QStringLiteral("classification.labels"), tr("Classes:"), classLabels_, {});
+  classLoss_ = comboBox(QStringLiteral("classification.loss"));
+  classLoss_->addItem(tr("Cross-entropy"), QStringLiteral("cross_entropy"));
+  classLoss_->addItem(tr("Focal loss"), QStringLiteral("focal"));
+  addRow(classes, QStringLiteral("classification.loss"), tr("Classification loss:"), classLoss_, {});
+  focalGamma_ = numberEdit(QStringLiteral("classification.focal_gamma"));
+  addRow(classes, QStringLiteral("classification.focal_gamma"), tr("Focal gamma:"), focalGamma_,
+         {});
+  classWeights_ = new QLineEdit(this);
+  classWeights_->setObjectName(QStringLiteral("classification.class_weights"));
+  classWeights_->setPlaceholderText(tr("none; balanced; or {\"label\": weight, …}"));
+  addRow(classes, QStringLiteral("classification.class_weights"), tr("Class weights:"),
+         classWeights_, {});
 
   int index = 0;
   for (auto* box : findChildren<QGroupBox*>(QString(), Qt::FindDirectChildrenOnly)) {
@@ -370,8 +396,11 @@ nlohmann::json SetupForm::toJson() const {
   data["text_field"] = text(textField_);
   data["prompt_field"] = text(promptField_);
   data["response_field"] = text(responseField_);
+  data["label_field"] = text(labelField_);
   data["max_length"] = maxLength_->value();
-  data["packing"] = packing_->isChecked();
+  // Packing has no meaning for a classifier (one label per row); its box is disabled then.
+  data["packing"] = packing_->isChecked() &&
+                    objective_->currentData().toString() != QLatin1String("classification");
 
   const QString method = method_->currentData().toString();
   json["method"] = {{"name", method.isEmpty() ? std::string("full") : method.toStdString()}};
@@ -424,6 +453,26 @@ nlohmann::json SetupForm::toJson() const {
   json["epochs"] = epochs_->value();
   if (maxSteps_->value() > 0) json["max_steps"] = maxSteps_->value();
   json["max_grad_norm"] = numberValue(maxGradNorm_);
+  if (activationCheckpointing_->isChecked()) json["activation_checkpointing"] = true;
+  if (objective_->currentData().toString() == QLatin1String("classification")) {
+    auto& c = json["classification"];
+    c = nlohmann::json::object();
+    const auto labels = classLabels_->text().split(QRegularExpression(QStringLiteral("\\s*,\\s*")),
+                                                   Qt::SkipEmptyParts);
+    if (!labels.isEmpty()) {
+      c["labels"] = nlohmann::json::array();
+      for (const auto& label : labels) c["labels"].push_back(label.trimmed().toStdString());
+    }
+    const QString loss = classLoss_->currentData().toString();
+    c["loss"] = loss.toStdString();
+    if (loss == QLatin1String("focal")) c["focal_gamma"] = numberValue(focalGamma_);
+    // "balanced" or a JSON object; anything else goes to the parser as typed, which says why not.
+    const QString weights = classWeights_->text().trimmed();
+    if (!weights.isEmpty()) {
+      const auto parsed = nlohmann::json::parse(weights.toStdString(), nullptr, false);
+      c["class_weights"] = parsed.is_discarded() ? nlohmann::json(weights.toStdString()) : parsed;
+    }
+  }
   json["seed"] = seed_->value();
   json["threads"] = threads_->value();
   json["eval_every"] = evalEvery_->value();
@@ -444,6 +493,7 @@ void SetupForm::setConfig(const TrainingConfig& config) {
   textField_->setText(QString::fromStdString(config.data.textField));
   promptField_->setText(QString::fromStdString(config.data.promptField));
   responseField_->setText(QString::fromStdString(config.data.responseField));
+  labelField_->setText(QString::fromStdString(config.data.labelField));
   setHyperparameterFields(config);
   filling_ = false;
   updateEnabledFields();
@@ -459,8 +509,21 @@ void SetupForm::setHyperparameters(const TrainingConfig& config) {
 }
 
 void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
-  selectData(objective_,
-             c.objective == Objective::Sft ? QStringLiteral("sft") : QStringLiteral("causal_lm"));
+  selectData(objective_, c.objective == Objective::Sft              ? QStringLiteral("sft")
+                        : c.objective == Objective::Classification ? QStringLiteral("classification")
+                                                                   : QStringLiteral("causal_lm"));
+  QStringList classLabels;
+  for (const auto& label : c.classification.labels) classLabels << QString::fromStdString(label);
+  classLabels_->setText(classLabels.join(QStringLiteral(", ")));
+  const auto& loss = c.classification.loss;
+  selectData(classLoss_, loss.loss == LossBalancing::Loss::Focal ? QStringLiteral("focal")
+                                                                 : QStringLiteral("cross_entropy"));
+  focalGamma_->setText(numberText(loss.focalGamma));
+  classWeights_->setText(c.classification.balancedWeights ? QStringLiteral("balanced")
+                         : loss.classWeights.empty()
+                             ? QString()
+                             : QString::fromStdString(nlohmann::json(loss.classWeights).dump()));
+  activationCheckpointing_->setChecked(c.activationCheckpointing);
   maxLength_->setValue(static_cast<int>(c.data.maxLength));
   packing_->setChecked(c.data.packing);
   selectData(method_, methodName(c.method.kind));
@@ -517,6 +580,17 @@ void SetupForm::updateEnabledFields() {
                       static_cast<QWidget*>(loraTargets_)})
     input->setEnabled(adapters);
   halfRounds_->setEnabled(method == QLatin1String("half"));
+  const QString objective = objective_->currentData().toString();
+  const bool classification = objective == QLatin1String("classification");
+  for (auto* input : {static_cast<QWidget*>(labelField_), static_cast<QWidget*>(classLabels_),
+                      static_cast<QWidget*>(classLoss_), static_cast<QWidget*>(classWeights_)})
+    input->setEnabled(classification);
+  focalGamma_->setEnabled(classification &&
+                          classLoss_->currentData().toString() == QLatin1String("focal"));
+  promptField_->setEnabled(objective == QLatin1String("sft"));
+  responseField_->setEnabled(objective == QLatin1String("sft"));
+  textField_->setEnabled(objective != QLatin1String("sft"));
+  packing_->setEnabled(!classification);
   freezeLayers_->setEnabled(method == QLatin1String("freeze"));
   freezeEmbeddings_->setEnabled(method == QLatin1String("freeze"));
   const QString kind = optimizer_->currentData().toString();

@@ -76,6 +76,12 @@ class SetupForm : public QWidget {
   QLineEdit* textField_;
   QLineEdit* promptField_;
   QLineEdit* responseField_;
+  QLineEdit* labelField_;
+  QLineEdit* classLabels_;
+  QComboBox* classLoss_;
+  QLineEdit* focalGamma_;
+  QLineEdit* classWeights_;
+  QCheckBox* activationCheckpointing_;
   QSpinBox* maxLength_;
   QCheckBox* packing_;
   QComboBox* method_;

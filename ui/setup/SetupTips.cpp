@@ -16,7 +16,9 @@ QString setupTip(const QString& key) {
       {QStringLiteral("objective"),
        QObject::tr("Causal LM: loss on every token of the text (continued pretraining on domain "
                    "text). Supervised fine-tuning: loss on the response only, so the model learns "
-                   "to answer rather than to repeat prompts.")},
+                   "to answer rather than to repeat prompts. Sequence classification: a head "
+                   "reads the last token and predicts the text's label (sentiment, topic, "
+                   "intent); the result is a classifier, not a text generator.")},
       {QStringLiteral("data.train"),
        QObject::tr("JSON Lines file, one example per line: {\"text\": …} for causal LM, "
                    "{\"prompt\": …, \"response\": …} for supervised fine-tuning.")},
@@ -25,6 +27,28 @@ QString setupTip(const QString& key) {
                    "evaluating on a separate validation set regularly; early stopping needs one.")},
       {QStringLiteral("data.text_field"), QObject::tr("The field holding the text (causal LM).")},
       {QStringLiteral("data.prompt_field"), QObject::tr("The field holding the prompt (SFT).")},
+      {QStringLiteral("data.label_field"),
+       QObject::tr("The field holding each text's class (classification): a name or a whole "
+                   "number.")},
+      {QStringLiteral("classification.labels"),
+       QObject::tr("The classes in the order of the classifier's outputs, separated by commas. "
+                   "Empty: the labels found in the training file, sorted.")},
+      {QStringLiteral("classification.loss"),
+       QObject::tr("Cross-entropy, or focal loss, which scales each example's loss by "
+                   "(1 − p)^gamma so that examples the model already gets right count less: a "
+                   "remedy for imbalanced classes besides resampling (§3.1.3).")},
+      {QStringLiteral("classification.focal_gamma"),
+       QObject::tr("How strongly focal loss discounts easy examples; 2 is the usual value, 0 is "
+                   "plain cross-entropy.")},
+      {QStringLiteral("classification.class_weights"),
+       QObject::tr("Weight of each class in the loss: \"balanced\" (inverse class frequency, "
+                   "n / (classes × count)) or a JSON object such as {\"storm\": 3}; the Data "
+                   "panel's Split & Balance tab copies balanced weights for you. Empty: all 1.")},
+      {QStringLiteral("activation_checkpointing"),
+       QObject::tr("Keep only each decoder layer's input during the forward pass and run the "
+                   "layer again in backward: much less activation memory for long sequences or "
+                   "large batches, at about one more forward pass per step. Losses are those of a "
+                   "plain run.")},
       {QStringLiteral("data.response_field"),
        QObject::tr("The field holding the response (SFT); only its tokens carry loss.")},
       {QStringLiteral("data.max_length"),
