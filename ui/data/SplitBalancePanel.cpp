@@ -185,8 +185,8 @@ QWidget* SplitBalancePanel::buildBalanceBox() {
   copyWeights_ = new QPushButton(tr("Copy Class &Weights"), box);
   copyWeights_->setObjectName(QStringLiteral("balanceCopyWeights"));
   copyWeights_->setToolTip(
-      tr("Copies the balanced class weights, n / (classes × count), as the JSON object a "
-         "training config's classWeights takes (Alt+W)"));
+      tr("Copies the balanced class weights, n / (classes × count), as the JSON object that "
+         "classWeights of the loss balancing settings takes (Alt+W)"));
   buttons->addWidget(copyWeights_);
   layout->addLayout(buttons);
   balanceNote_ = new QLabel(box);
@@ -299,8 +299,7 @@ void SplitBalancePanel::updateInputs() {
     balanceNote_->setText(tr("Choose a dataset version on the left."));
   } else if (!labelled) {
     balanceNote_->setText(
-        tr("Choose the label field: the field of each row that holds its "
-           "class."));
+        tr("Choose the label field: the field of each row that holds its class."));
   } else {
     balanceNote_->setText(
         tr("Count first; storing then writes a new version whose rows are the balanced rows "
