@@ -1,5 +1,5 @@
-// tunebench-cli data import|list|clean|profile|preview|split|export: the data pipeline on a
-// project.
+// tunebench-cli data import|list|clean|profile|preview|split|balance|export: the data pipeline
+// on a project.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -10,7 +10,9 @@
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
+#include "data/Balancing.h"
 #include "data/TokenProfile.h"
+#include "store/DatasetBalancing.h"
 #include "store/DatasetVersions.h"
 #include "store/ProjectDatasetImport.h"
 #include "store/ProjectStore.h"
@@ -23,11 +25,12 @@ using store::ProjectStore;
 
 struct DataOptions {
   std::string project, file, dataset, format, mapping, name, recipe, split, out, preset, model;
-  bool skipBadRows = false, json = false;
+  bool skipBadRows = false, json = false, classWeights = false;
   int64_t version = 0;    // 0: the newest
   int64_t maxLength = 0;  // 0: the model's maximum positions, else 2048
   int64_t row = 0;
   store::SplitRequest splitRequest;
+  store::BalanceRequest balanceRequest;
   int bins = 20;
 };
 
@@ -119,6 +122,12 @@ std::string describeVersion(store::DatasetRepository& repository,
     for (const auto& step : repository.recipe(v.id))
       steps += (steps.empty() ? "" : ", ") + step.operation;
     line << ", from v" << (parent ? parent->number : 0) << " by " << steps;
+    if (const auto balance = store::storedBalance(repository, v.id)) {
+      line << " (" << balance->request.method << " of \"" << balance->request.labelField
+           << "\", seed " << balance->request.seed << ":";
+      for (const auto& [label, count] : balance->after) line << " " << label << "=" << count;
+      line << ")";
+    }
   } else {
     line << ", imported";
   }
@@ -328,6 +337,43 @@ int split(const DataOptions& o) {
   return 0;
 }
 
+std::string countChange(const store::ClassCounts& before, const store::ClassCounts& after) {
+  std::ostringstream lines;
+  for (const auto& [label, count] : before) {
+    const auto found = after.find(label);
+    lines << "  " << label << ": " << count << " -> " << (found == after.end() ? 0 : found->second)
+          << "\n";
+  }
+  return lines.str();
+}
+
+int balance(const DataOptions& o) {
+  const auto& request = o.balanceRequest;
+  if (o.classWeights) {
+    auto project = openForReading(o.project);
+    const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
+    TerminalProgress context;
+    const auto labels = store::readLabels(project, version.id, request.labelField, context);
+    if (labels.empty())
+      throw Error("dataset \"" + o.dataset + "\" version " + std::to_string(version.number) +
+                  " has no rows");
+    std::cout << classWeightsJson(balancedClassWeights(labels)) << "\n";
+    return 0;
+  }
+  if (request.method.empty())
+    throw UsageError("--method oversample or undersample is needed (or --class-weights)");
+  auto project = openForWriting(o.project);
+  const auto source = store::resolveVersion(project, o.dataset, versionNumber(o));
+  TerminalProgress context;
+  const auto result = store::balanceVersion(project, source.id, request, context);
+  std::cout << "stored version " << result.version.number << " (" << request.method
+            << " of version " << source.number << " by \"" << request.labelField << "\", seed "
+            << request.seed << "): " << source.recordCount << " -> " << result.version.recordCount
+            << " records\n"
+            << countChange(result.before, result.after);
+  return 0;
+}
+
 int exportData(const DataOptions& o) {
   auto project = openForReading(o.project);
   const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
@@ -342,7 +388,8 @@ int exportData(const DataOptions& o) {
 
 Command addDataCommand(CLI::App& app) {
   auto o = std::make_shared<DataOptions>();
-  auto* data = app.add_subcommand("data", "Import, clean, profile, split and export datasets");
+  auto* data =
+      app.add_subcommand("data", "Import, clean, profile, split, balance and export datasets");
   data->require_subcommand(1);
   auto* import = data->add_subcommand("import", "Import a file as a new dataset (version 1)");
   auto* list = data->add_subcommand("list", "Datasets and their versions");
@@ -351,10 +398,12 @@ Command addDataCommand(CLI::App& app) {
   auto* previewCmd =
       data->add_subcommand("preview", "One row as the trainer tokenises it, with its label mask");
   auto* splitCmd = data->add_subcommand("split", "Draw train/validation/test: a new version");
+  auto* balanceCmd = data->add_subcommand(
+      "balance", "Over- or under-sample the classes: a new version; or print class weights");
   auto* exportCmd = data->add_subcommand("export", "Write a version as trainer JSON Lines");
-  for (auto* sub : {import, list, clean, prof, previewCmd, splitCmd, exportCmd})
+  for (auto* sub : {import, list, clean, prof, previewCmd, splitCmd, balanceCmd, exportCmd})
     sub->add_option("project", o->project, "Project file (*.tbproj)")->required();
-  for (auto* sub : {clean, prof, previewCmd, splitCmd, exportCmd}) {
+  for (auto* sub : {clean, prof, previewCmd, splitCmd, balanceCmd, exportCmd}) {
     sub->add_option("dataset", o->dataset, "Dataset name (or id)")->required();
     sub->add_option("--version", o->version, "Version number (default: the newest)")
         ->check(CLI::PositiveNumber);
@@ -401,6 +450,22 @@ Command addDataCommand(CLI::App& app) {
   splitCmd->add_option("--fold", r.fold, "kfold: the test fold (0-based)");
   splitCmd->add_option("--group-field", r.groupField, "group: field that keeps rows together");
 
+  auto& b = o->balanceRequest;
+  b.method.clear();  // required unless --class-weights
+  balanceCmd->add_option("--label", b.labelField, "Record field holding the class")->required();
+  auto* balanceMethod =
+      balanceCmd
+          ->add_option("--method", b.method,
+                       "oversample (copies up to the largest class) or undersample (down to the "
+                       "smallest)")
+          ->check(CLI::IsMember({"oversample", "undersample"}));
+  balanceCmd->add_option("--seed", b.seed, "Random seed");
+  balanceCmd
+      ->add_flag("--class-weights", o->classWeights,
+                 "Print the balanced class weights n / (classes * count) as JSON for a training "
+                 "config's classWeights; stores nothing")
+      ->excludes(balanceMethod);
+
   exportCmd->add_option("--split", o->split, "train, validation or test (default: all rows)")
       ->check(CLI::IsMember({"train", "validation", "test"}));
   exportCmd->add_option("--out", o->out, "Output file (.jsonl)")->required();
@@ -412,7 +477,7 @@ Command addDataCommand(CLI::App& app) {
                    "dataset kind)")
       ->check(CLI::IsMember({"alpaca", "chatml", "model"}));
 
-  return {data, [o, import, list, clean, prof, previewCmd, splitCmd] {
+  return {data, [o, import, list, clean, prof, previewCmd, splitCmd, balanceCmd] {
             try {
               if (import->parsed()) return importFile(*o);
               if (list->parsed()) return listDatasets(*o);
@@ -420,6 +485,7 @@ Command addDataCommand(CLI::App& app) {
               if (prof->parsed()) return profile(*o);
               if (previewCmd->parsed()) return preview(*o);
               if (splitCmd->parsed()) return split(*o);
+              if (balanceCmd->parsed()) return balance(*o);
               return exportData(*o);
             } catch (const UsageError& e) {
               std::cerr << "tunebench-cli data: " << e.what() << "\n";

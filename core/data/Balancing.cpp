@@ -57,6 +57,15 @@ std::map<std::string, double> balancedClassWeights(const std::vector<std::string
   return weights;
 }
 
+std::string classWeightsJson(const std::map<std::string, double>& weights) {
+  std::string text = "{";
+  for (const auto& [label, weight] : weights) {
+    if (text.size() > 1) text += ", ";
+    text += nlohmann::json(label).dump() + ": " + nlohmann::json(weight).dump();
+  }
+  return text + "}";
+}
+
 nlohmann::json LossBalancing::toJson() const {
   return {{"loss", loss == Loss::Focal ? "focal" : "cross-entropy"},
           {"focalGamma", focalGamma},

@@ -18,6 +18,10 @@ std::vector<size_t> randomUndersample(const std::vector<std::string>& labels, ui
 // n / (classes * count(c)) per class, as scikit-learn's class_weight="balanced".
 std::map<std::string, double> balancedClassWeights(const std::vector<std::string>& labels);
 
+// Class weights as the JSON object a training config's classWeights takes, on one line:
+// {"neg": 0.75, "pos": 1.5}.
+std::string classWeightsJson(const std::map<std::string, double>& weights);
+
 // What the trainer gets for an imbalanced classification task.
 struct LossBalancing {
   enum class Loss { CrossEntropy, Focal };

@@ -128,8 +128,9 @@ class CliDataTest : public QObject {
 
     // The model's own chat template (only tokenizer_config.json is read).
     QTemporaryDir model;
-    write(model, "tokenizer_config.json",
-          R"({"chat_template": "{% for m in messages %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}"})");
+    write(
+        model, "tokenizer_config.json",
+        R"({"chat_template": "{% for m in messages %}<{{ m.role }}>{{ m.content }}</{{ m.role }}>{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}"})");
     const auto templated = dir_.filePath("pairs-templated.jsonl");
     r = runCli({"data", "export", project_, "pairs", "--out", templated, "--template", "model",
                 "--model", model.path()});
@@ -146,6 +147,56 @@ class CliDataTest : public QObject {
                 "--model", noTemplate.path()});
     EXPECT_EXIT(r, 1);
     QVERIFY2(r.err.contains("has no chat_template"), qPrintable(r.err));
+  }
+
+  void balanceStoresAVersionAndPrintsWeights() {
+    std::string text;
+    for (int i = 0; i < 9; ++i)
+      text += "{\"text\": \"review " + std::to_string(i) + "\", \"sentiment\": \"" +
+              (i % 3 == 2 ? "pos" : "neg") + "\"}\n";
+    const auto file = write(dir_, "reviews.jsonl", text);
+    auto r = runCli(
+        {"data", "import", project_, file, "--mapping",
+         R"({"kind": "classification", "columns": {"text": "text", "label": "sentiment"}})"});
+    EXPECT_EXIT(r, 0);
+
+    r = runCli({"data", "balance", project_, "reviews", "--label", "sentiment", "--class-weights"});
+    EXPECT_EXIT(r, 0);
+    QCOMPARE(r.out.trimmed(), QStringLiteral(R"({"neg": 0.75, "pos": 1.5})"));
+    QVERIFY(QJsonDocument::fromJson(r.out.toUtf8()).isObject());
+
+    r = runCli({"data", "balance", project_, "reviews", "--label", "sentiment", "--method",
+                "oversample", "--seed", "5"});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("stored version 2 (oversample of version 1 by \"sentiment\", seed "
+                            "5): 9 -> 12 records\n  neg: 6 -> 6\n  pos: 3 -> 6\n"),
+             qPrintable(r.out));
+    r = runCli({"data", "balance", project_, "reviews", "--version", "1", "--label", "sentiment",
+                "--method", "undersample"});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("stored version 3 (undersample of version 1 by \"sentiment\", seed "
+                            "0): 9 -> 6 records\n  neg: 6 -> 3\n  pos: 3 -> 3\n"),
+             qPrintable(r.out));
+    // A field that some row lacks is named with the version and the row.
+    r = runCli({"data", "balance", project_, "reviews", "--version", "1", "--label", "stars",
+                "--method", "oversample"});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains("dataset \"reviews\" version 1, row 0 (line 1): the label field "
+                            "\"stars\" is missing"),
+             qPrintable(r.err));
+    r = runCli({"data", "list", project_});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("v1: 9 records, imported"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("v2: 12 records, from v1 by balance (oversample of \"sentiment\", "
+                            "seed 5: neg=6 pos=6)"),
+             qPrintable(r.out));
+    QVERIFY2(!r.out.contains("v4:"), qPrintable(r.out));  // the failed one stored nothing
+    r = runCli({"data", "balance", project_, "reviews", "--label", "sentiment"});
+    EXPECT_EXIT(r, 2);
+    QVERIFY2(r.err.contains("--method oversample or undersample is needed"), qPrintable(r.err));
+    EXPECT_EXIT(runCli({"data", "balance", project_, "reviews", "--label", "sentiment", "--method",
+                        "oversample", "--class-weights"}),
+                2);
   }
 
   void usageErrorsExitWithTwo() {

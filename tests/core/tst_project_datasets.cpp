@@ -1,5 +1,5 @@
 // The data pipeline persisted in a project: import as read, rejects, all-or-nothing, cleaning into
-// new versions, seeded splits and the export the trainer reads.
+// new versions, seeded splits, balanced versions and the export the trainer reads.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -10,6 +10,8 @@
 #include "ImportTestSupport.h"
 #include "StoreTestSupport.h"
 #include "common/Sha256.h"
+#include "data/Balancing.h"
+#include "store/DatasetBalancing.h"
 #include "store/DatasetVersions.h"
 #include "store/ProjectDatasetImport.h"
 
@@ -43,6 +45,34 @@ std::vector<std::string> splitsOf(ProjectStore& store, int64_t versionId) {
   for (const auto& row : DatasetRepository(store).page(versionId, 0, 100000))
     out.push_back(row.split.value_or(""));
   return out;
+}
+
+std::vector<std::string> rowData(ProjectStore& store, int64_t versionId) {
+  std::vector<std::string> out;
+  for (const auto& row : DatasetRepository(store).page(versionId, 0, 100000))
+    out.push_back(row.data);
+  return out;
+}
+
+std::map<std::string, int64_t> labelCounts(ProjectStore& store, int64_t versionId,
+                                           const std::string& field) {
+  BasicJobContext context;
+  std::map<std::string, int64_t> counts;
+  for (const auto& label : readLabels(store, versionId, field, context)) ++counts[label];
+  return counts;
+}
+
+// 10 records whose class is a number: six 1s, three 2s and one 3.
+std::string starsJsonl() {
+  std::string text;
+  for (int i = 0; i < 10; ++i)
+    text += nlohmann::json{{"text", "review " + std::to_string(i)},
+                           {"stars", i < 6   ? 1
+                                     : i < 9 ? 2
+                                             : 3}}
+                .dump() +
+            "\n";
+  return text;
 }
 
 }  // namespace
@@ -254,6 +284,150 @@ class ProjectDatasetsTest : public QObject {
       while (before.data.examples[j].text != e.text) ++j;  // the first copy is kept
       QCOMPARE(after.splits[i], before.splits[j]);
     }
+  }
+
+  void balancedVersionHasEqualClasses() {
+    const auto imported = importFile(file("mail.jsonl", datatest::classificationJsonl()));
+    const auto parentRows = rowData(*store_, imported.versionId);
+    BalanceRequest request;
+    request.labelField = "label";
+    request.seed = 7;
+    const auto over = balanceVersion(*store_, imported.versionId, request, context_);
+    QCOMPARE(over.version.number, int64_t(2));
+    QCOMPARE(over.version.parentVersionId.value_or(0), imported.versionId);
+    QCOMPARE(over.version.recordCount, int64_t(132));  // 66 ham, 34 spam grown to 66
+    const ClassCounts before = {{"ham", 66}, {"spam", 34}};
+    const ClassCounts equalToLargest = {{"ham", 66}, {"spam", 66}};
+    QCOMPARE(over.before, before);
+    QCOMPARE(over.after, equalToLargest);
+    QCOMPARE(labelCounts(*store_, over.version.id, "label"), equalToLargest);
+    // Every row is a row of the parent; the copies are rows of their own.
+    const auto overRows = rowData(*store_, over.version.id);
+    QCOMPARE(overRows.size(), size_t(132));
+    const std::multiset<std::string> parentSet(parentRows.begin(), parentRows.end());
+    for (const auto& row : overRows) QVERIFY(parentSet.count(row) > 0);
+    // The loaded version maps the copies like any row.
+    QCOMPARE(loadVersion(*store_, over.version.id, context_).data.examples.size(), size_t(132));
+
+    request.method = "undersample";
+    const auto under = balanceVersion(*store_, imported.versionId, request, context_);
+    QCOMPARE(under.version.number, int64_t(3));
+    const ClassCounts equalToSmallest = {{"ham", 34}, {"spam", 34}};
+    QCOMPARE(under.after, equalToSmallest);
+    QCOMPARE(labelCounts(*store_, under.version.id, "label"), equalToSmallest);
+    QCOMPARE(under.version.recordCount, int64_t(68));
+    // Under-sampling keeps each source row at most once.
+    std::set<int64_t> lines;
+    for (const auto& row : DatasetRepository(*store_).page(under.version.id, 0, 1000))
+      QVERIFY(lines.insert(row.sourceLine.value_or(-1)).second);
+
+    // The parent is as it was imported.
+    QCOMPARE(rowData(*store_, imported.versionId), parentRows);
+    QCOMPARE(DatasetRepository(*store_).findVersion(imported.versionId)->recordCount, int64_t(100));
+
+    // The version records what made it: the request as parameters, the counts as report.
+    DatasetRepository repository(*store_);
+    const auto steps = repository.recipe(over.version.id);
+    QCOMPARE(steps.size(), size_t(1));
+    QCOMPARE(steps[0].operation, std::string("balance"));
+    const auto params = nlohmann::json::parse(steps[0].params);
+    QCOMPARE(params["labelField"], nlohmann::json("label"));
+    QCOMPARE(params["method"], nlohmann::json("oversample"));
+    QCOMPARE(params["seed"], nlohmann::json(7));
+    const auto stored = storedBalance(repository, over.version.id);
+    QVERIFY(stored.has_value());
+    QCOMPARE(stored->before, before);
+    QCOMPARE(stored->after, equalToLargest);
+    QCOMPARE(stored->request.method, std::string("oversample"));
+    QVERIFY(!storedBalance(repository, imported.versionId).has_value());
+  }
+
+  void balancingIsSeeded() {
+    const auto imported = importFile(file("mail.jsonl", datatest::classificationJsonl()));
+    for (const char* method : {"oversample", "undersample"}) {
+      BalanceRequest request;
+      request.labelField = "label";
+      request.method = method;
+      request.seed = 3;
+      const auto first = balanceVersion(*store_, imported.versionId, request, context_);
+      const auto again = balanceVersion(*store_, imported.versionId, request, context_);
+      QCOMPARE(rowData(*store_, again.version.id), rowData(*store_, first.version.id));
+      request.seed = 4;
+      const auto other = balanceVersion(*store_, imported.versionId, request, context_);
+      QCOMPARE(other.after, first.after);
+      QVERIFY(rowData(*store_, other.version.id) != rowData(*store_, first.version.id));
+      // A plan stores nothing and picks the rows the stored version has.
+      const auto versions = DatasetRepository(*store_).versions(imported.datasetId).size();
+      request.seed = 3;
+      const auto plan = planBalance(*store_, imported.versionId, request, context_);
+      QCOMPARE(plan.after, first.after);
+      QCOMPARE(plan.rows.size(), size_t(first.version.recordCount));
+      QCOMPARE(DatasetRepository(*store_).versions(imported.datasetId).size(), versions);
+    }
+  }
+
+  void balancingNumberLabelsAndSplits() {
+    const auto imported = importFile(file("stars.jsonl", starsJsonl()));
+    SplitRequest split;
+    split.validation = 0.2;
+    split.test = 0;
+    split.seed = 1;
+    const auto splitRecord = splitVersion(*store_, imported.versionId, split, context_);
+    BalanceRequest request;
+    request.labelField = "stars";
+    const auto over = balanceVersion(*store_, splitRecord.id, request, context_);
+    const ClassCounts equal = {{"1", 6}, {"2", 6}, {"3", 6}};
+    QCOMPARE(over.after, equal);
+    // A split version stays split, and every copy keeps the split of its row.
+    QVERIFY(over.version.splitSettings.has_value());
+    std::map<std::string, std::string> splitOf;
+    for (const auto& row : DatasetRepository(*store_).page(splitRecord.id, 0, 100))
+      splitOf[row.data] = row.split.value_or("");
+    for (const auto& row : DatasetRepository(*store_).page(over.version.id, 0, 100))
+      QCOMPARE(row.split.value_or(""), splitOf.at(row.data));
+    request.method = "undersample";
+    const auto under = balanceVersion(*store_, splitRecord.id, request, context_);
+    QCOMPARE(under.after, (ClassCounts{{"1", 1}, {"2", 1}, {"3", 1}}));
+    // Balanced weights n / (classes * count), in the form a training config takes.
+    const auto plan = planBalance(*store_, imported.versionId, request, context_);
+    QCOMPARE(plan.classWeights.at("1"), 10.0 / 18.0);
+    QCOMPARE(plan.classWeights.at("3"), 10.0 / 3.0);
+    QCOMPARE(classWeightsJson({{"neg", 0.75}, {"pos", 1.5}}),
+             std::string(R"({"neg": 0.75, "pos": 1.5})"));
+  }
+
+  void balancingErrorsNameTheRow() {
+    auto text = starsJsonl();
+    auto fileLines = lines(file("tmp.jsonl", text));
+    fileLines[4] = R"({"text": "no stars here"})";
+    fileLines[6] = R"({"text": "stars as a list", "stars": [1, 2]})";
+    text.clear();
+    for (const auto& l : fileLines) text += l + "\n";
+    const auto imported = importFile(file("stars.jsonl", text));
+    BalanceRequest request;
+    request.labelField = "stars";
+    storetest::expectError([&] { balanceVersion(*store_, imported.versionId, request, context_); },
+                           {"dataset \"stars\" version 1, row 4 (line 5)",
+                            "label field \"stars\" is missing", "fields: text"});
+    QCOMPARE(DatasetRepository(*store_).versions(imported.datasetId).size(), size_t(1));
+    request.labelField = "text";
+    request.method = "sideways";
+    storetest::expectError([&] { balanceVersion(*store_, imported.versionId, request, context_); },
+                           {"sideways", "oversample or undersample"});
+    const auto listed = importFile(file("listed.jsonl", [] {
+      std::string t;
+      for (int i = 0; i < 3; ++i)
+        t += R"({"text": "x", "stars": [1]})"
+             "\n";
+      return t;
+    }()));
+    request.labelField = "stars";
+    request.method = "oversample";
+    storetest::expectError([&] { planBalance(*store_, listed.versionId, request, context_); },
+                           {"version 1, row 0 (line 1)", "holds array"});
+    request.labelField = "";
+    storetest::expectError([&] { planBalance(*store_, listed.versionId, request, context_); },
+                           {"needs the label field"});
   }
 
   void exportRoundTrip() {

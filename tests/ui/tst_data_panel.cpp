@@ -1,10 +1,12 @@
 // The Data panel driven through its widgets: the import wizard on a CSV file (detected schema,
 // preview, import job, the version and its rows in the table), a malformed file's error with its
 // line and the "skip bad rows" retry, the rows model over 200,000 rows read in bounded pages, a
-// split stored as a new version (the Data stage becomes done), class counts for balancing, the
-// event loop kept responsive during an import, and the main window's wiring.
+// split stored as a new version (the Data stage becomes done), class counts for balancing, a
+// balanced version stored and the class weights copied, the event loop kept responsive during
+// an import, and the main window's wiring.
 #include <QAction>
 #include <QCheckBox>
+#include <QClipboard>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -35,6 +37,7 @@
 #include "jobs/BasicJobContext.h"
 #include "jobs/JobRunner.h"
 #include "project/ProjectSession.h"
+#include "store/DatasetBalancing.h"
 #include "store/DatasetRepository.h"
 #include "store/ProjectDatasetImport.h"
 #include "store/ProjectStore.h"
@@ -443,31 +446,91 @@ class DataPanelTest : public QObject {
     openPanel(panel, project);
     QTRY_COMPARE(panel.currentVersion(), 1);
     auto* split = panel.splitPanel();
+    // The classification label's field is chosen; nothing can be stored before counting.
+    QTRY_COMPARE(split->labelFieldBox()->currentText(), QStringLiteral("label"));
     QVERIFY(split->countButton()->isEnabled());
+    QVERIFY(!split->storeBalanceButton()->isEnabled());
+    QVERIFY(!split->copyWeightsButton()->isEnabled());
+    QCOMPARE(split->storeBalanceButton()->shortcut(), QKeySequence(Qt::ALT | Qt::Key_A));
+    QCOMPARE(split->copyWeightsButton()->shortcut(), QKeySequence(Qt::ALT | Qt::Key_W));
     QSignalSpy counted(split, &tunebench::ui::SplitBalancePanel::countsShown);
-    split->balanceBox()->setCurrentIndex(0);  // over-sampling
+    split->balanceBox()->setCurrentIndex(1);  // under-sampling
     QTest::mouseClick(split->countButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(counted.count(), 1, kTimeoutMs);
     auto* table = split->countsTable();
     QCOMPARE(table->rowCount(), 2);
     QCOMPARE(table->item(0, 0)->text(), QStringLiteral("ham"));
     QCOMPARE(table->item(0, 1)->text(), QStringLiteral("2"));
-    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("8"));
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("2"));
     QCOMPARE(table->item(1, 1)->text(), QStringLiteral("8"));
-    QCOMPARE(table->item(1, 2)->text(), QStringLiteral("8"));
-    split->balanceBox()->setCurrentIndex(1);  // under-sampling
+    QCOMPARE(table->item(1, 2)->text(), QStringLiteral("2"));
+    QVERIFY(split->storeBalanceButton()->isEnabled());
+    // Other settings than the counted ones must be counted again before storing.
+    split->balanceBox()->setCurrentIndex(0);  // over-sampling
+    QVERIFY(!split->storeBalanceButton()->isEnabled());
+    QCOMPARE(table->rowCount(), 0);
     QTest::mouseClick(split->countButton(), Qt::LeftButton);
     QTRY_COMPARE_WITH_TIMEOUT(counted.count(), 2, kTimeoutMs);
-    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("2"));
-    QCOMPARE(table->item(1, 2)->text(), QStringLiteral("2"));
-    // Nothing was stored: still one version.
+    QCOMPARE(table->item(0, 2)->text(), QStringLiteral("8"));
+    QCOMPARE(table->item(1, 2)->text(), QStringLiteral("8"));
+    // Counting stored nothing.
     panel.refresh();
     QTest::qWait(100);
     QTRY_VERIFY(panel.isCatalogRead());
     QCOMPARE(panel.catalog().datasets[0].versions.size(), size_t(1));
-    QVERIFY(split->findChild<QLabel*>("balanceNote")->text().contains("not stored"));
+
+    // The balanced class weights n / (classes × count) go to the clipboard as JSON.
+    const QString weights = QStringLiteral(R"({"ham": 2.5, "spam": 0.625})");
+    QVERIFY(split->copyWeightsButton()->isEnabled());
+    QTest::mouseClick(split->copyWeightsButton(), Qt::LeftButton);
+    QCOMPARE(QGuiApplication::clipboard()->text(), weights);
+    QVERIFY(split->weightsLabel()->text().contains(weights));
+    QVERIFY(split->statusLabel()->text().contains(weights));
+
     panel.tabs()->setCurrentWidget(split);
     QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("data-split-balance.png"))));
+
+    // Storing makes version 2 from version 1, and the panel shows it.
+    QVERIFY(split->findChild<QLabel*>("balanceNote")->text().contains("new version"));
+    QTest::mouseClick(split->storeBalanceButton(), Qt::LeftButton);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.currentVersion() == 2, kTimeoutMs);
+    const auto* version = panel.catalog().findDataset(panel.currentDatasetId())->findVersion(2);
+    QVERIFY(version);
+    QCOMPARE(version->parentNumber, qint64(1));
+    QCOMPARE(version->madeBy, QStringLiteral("balance"));
+    QCOMPARE(version->rows, qint64(16));
+    QVERIFY2(version->balance.contains(QStringLiteral("ham 2 → 8")) &&
+                 version->balance.contains(QStringLiteral("spam 8 → 8")),
+             qPrintable(version->balance));
+    QVERIFY2(split->statusLabel()->text().contains(QStringLiteral("as version 2 (16 rows)")),
+             qPrintable(split->statusLabel()->text()));
+    QTRY_COMPARE(panel.rowsModel()->rowCount(), 16);
+    {
+      store::OpenOptions options;
+      options.readOnly = true;
+      auto projectStore = store::ProjectStore::open(project.toStdString(), options);
+      tunebench::BasicJobContext context;
+      std::map<std::string, int> classes;
+      for (const auto& label : store::readLabels(projectStore, version->id, "label", context))
+        ++classes[label];
+      QCOMPARE(classes, (std::map<std::string, int>{{"ham", 8}, {"spam", 8}}));
+      // Version 1 is as it was imported.
+      const auto parent =
+          store::DatasetRepository(projectStore).findVersionByNumber(panel.currentDatasetId(), 1);
+      QCOMPARE(parent->recordCount, int64_t(10));
+    }
+
+    // A field some row lacks: the error names the version and the row, and nothing is stored.
+    QSignalSpy failed(split, &tunebench::ui::SplitBalancePanel::failed);
+    uitest::retype(split->labelFieldBox()->lineEdit(), QStringLiteral("stars"));
+    QVERIFY(!split->storeBalanceButton()->isEnabled());
+    QTest::mouseClick(split->countButton(), Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, kTimeoutMs);
+    const QString message = failed.at(0).at(1).toString();
+    QVERIFY2(message.contains(QStringLiteral("version 2, row 0")) &&
+                 message.contains(QStringLiteral("\"stars\" is missing")),
+             qPrintable(message));
+    QVERIFY(!split->storeBalanceButton()->isEnabled());
   }
 
   void eventLoopStaysResponsiveDuringImport() {

@@ -264,6 +264,8 @@ void DataPanel::chooseVersion(qint64 datasetId, qint64 number) {
   chosen.rows = version->rows;
   chosen.splitSummary = splitSummary(*version);
   chosen.fields = rows_->fields();
+  chosen.labelField = version->labelField;
+  chosen.balance = version->balance;
   split_->setVersion(chosen);
   showVersionSummary();
   if (changed) emit versionChosen(datasetId, static_cast<int>(number));
@@ -286,6 +288,7 @@ void DataPanel::showVersionSummary() {
     text += tr("; %1 bad rows were skipped at import and stored as rejects")
                 .arg(locale.toString(version->rejects));
   if (version->hasSplit) text += tr("; split: %1").arg(splitSummary(*version));
+  if (!version->balance.isEmpty()) text += tr("; balanced by %1").arg(version->balance);
   versionSummary_->setText(text + QStringLiteral("."));
 }
 

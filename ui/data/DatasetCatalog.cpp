@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/ColumnMapping.h"
+#include "store/DatasetBalancing.h"
 #include "store/DatasetRepository.h"
 #include "store/ProjectStore.h"
 
@@ -13,7 +14,9 @@ namespace tunebench::ui {
 namespace {
 
 QString describeSteps(const std::vector<store::RecipeStep>& steps) {
-  if (steps.size() == 1 && steps.front().operation == "split") return QStringLiteral("split");
+  if (steps.size() == 1 &&
+      (steps.front().operation == "split" || steps.front().operation == store::kBalanceOperation))
+    return QString::fromStdString(steps.front().operation);
   QStringList operations;
   for (const auto& step : steps) operations << QString::fromStdString(step.operation);
   return operations.isEmpty() ? QStringLiteral("clean")
@@ -38,6 +41,22 @@ void describeMapping(const store::DatasetRecord& record, DatasetSummary& dataset
   } catch (const std::exception&) {
     dataset.kind = QObject::tr("unknown");
   }
+}
+
+QString describeBalance(const store::StoredBalance& balance) {
+  QStringList counts;
+  for (const auto& [label, before] : balance.before) {
+    const auto after = balance.after.find(label);
+    counts << QObject::tr("%1 %2 → %3")
+                  .arg(QString::fromStdString(label))
+                  .arg(before)
+                  .arg(after == balance.after.end() ? 0 : after->second);
+  }
+  return QObject::tr("%1 of “%2”, seed %3: %4")
+      .arg(QString::fromStdString(balance.request.method),
+           QString::fromStdString(balance.request.labelField))
+      .arg(balance.request.seed)
+      .arg(counts.join(QStringLiteral(", ")));
 }
 
 }  // namespace
@@ -84,9 +103,12 @@ DatasetCatalog readDatasetCatalog(const std::string& projectFile) {
         for (const auto& parent : versions)
           if (parent.id == *v.parentVersionId) version.parentNumber = parent.number;
         version.madeBy = describeSteps(repository.recipe(v.id));
+        if (const auto balance = store::storedBalance(repository, v.id))
+          version.balance = describeBalance(*balance);
       } else {
         version.madeBy = QStringLiteral("import");
       }
+      version.labelField = QString::fromStdString(store::defaultLabelField(record, v));
       if (v.splitSettings) {
         version.hasSplit = true;
         for (const auto& [name, count] : repository.splitCounts(v.id))

@@ -15,7 +15,9 @@ struct VersionSummary {
   qint64 id = 0;
   qint64 number = 0;
   qint64 parentNumber = 0;  // 0: none (the import)
-  QString madeBy;           // "import", "split", "clean: step, step", ...
+  QString madeBy;           // "import", "split", "balance", "clean: step, step", ...
+  QString balance;     // how a balanced version was made: "oversample of “label”, seed 7: ..."
+  QString labelField;  // the field of a classification version's label, else empty
   qint64 rows = 0;
   qint64 rejects = 0;
   QDateTime created;

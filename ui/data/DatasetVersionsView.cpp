@@ -63,6 +63,7 @@ void DatasetVersionsView::setCatalog(const DatasetCatalog& catalog) {
         QString tip = tr("Version %1 of %2: %3 rows").arg(v.number).arg(d.name).arg(v.rows);
         if (v.rejects > 0) tip += tr(", %1 rejected rows stored").arg(v.rejects);
         if (v.hasSplit) tip += tr("; split: %1").arg(splitText(v));
+        if (!v.balance.isEmpty()) tip += tr("; balanced by %1").arg(v.balance);
         for (int c = 0; c < kDate; ++c) item->setToolTip(c, tip);
         item->setData(0, kDatasetRole, d.id);
         item->setData(0, kNumberRole, v.number);

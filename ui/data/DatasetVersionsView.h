@@ -1,6 +1,6 @@
 #pragma once
 // The project's datasets, each with its versions: number, the version it was made from, what
-// made it (import, clean, split), rows and date.
+// made it (import, clean, split, balance), rows and date.
 #include <QTreeWidget>
 
 #include "data/DatasetCatalog.h"

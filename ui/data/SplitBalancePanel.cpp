@@ -1,9 +1,11 @@
 #include "data/SplitBalancePanel.h"
 
+#include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QGroupBox>
+#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -13,7 +15,6 @@
 #include <QVBoxLayout>
 #include <limits>
 
-#include "common/Error.h"
 #include "data/Balancing.h"
 #include "data/ProjectStoreJob.h"
 #include "jobs/JobRunner.h"
@@ -23,44 +24,42 @@ namespace tunebench::ui {
 
 namespace {
 
-// Reads a version's labels through a read-only connection and counts the classes before and
-// after the chosen resampling.
-class ClassCountJob : public Job {
+// Counts the classes of a version before and after the chosen resampling through a read-only
+// connection; nothing is stored.
+class BalancePlanJob : public Job {
  public:
-  ClassCountJob(std::string projectFile, int64_t versionId, bool oversample, uint64_t seed,
-                std::shared_ptr<ClassCounts> counts)
+  BalancePlanJob(std::string projectFile, int64_t versionId, store::BalanceRequest request,
+                 std::shared_ptr<store::BalancePlan> plan)
       : projectFile_(std::move(projectFile)),
         versionId_(versionId),
-        oversample_(oversample),
-        seed_(seed),
-        counts_(std::move(counts)) {}
+        request_(std::move(request)),
+        plan_(std::move(plan)) {}
   std::string name() const override { return "count classes"; }
   void run(JobContext& context) override {
     store::OpenOptions options;
     options.readOnly = true;
     auto project = store::ProjectStore::open(projectFile_, options);
-    const auto loaded = store::loadVersion(project, versionId_, context);
-    if (context.isCanceled()) return;
-    if (loaded.data.kind != DatasetKind::Classification)
-      throw Error("dataset \"" + loaded.dataset.name + "\" is " +
-                  datasetKindName(loaded.data.kind) + ": balancing needs classification labels");
-    std::vector<std::string> labels;
-    labels.reserve(loaded.data.examples.size());
-    for (const auto& example : loaded.data.examples) labels.push_back(example.label);
-    for (const auto& label : labels) ++counts_->before[label];
-    const auto kept =
-        oversample_ ? randomOversample(labels, seed_) : randomUndersample(labels, seed_);
-    for (const auto& entry : counts_->before) counts_->after[entry.first] = 0;
-    for (size_t index : kept) ++counts_->after[labels.at(index)];
+    *plan_ = store::planBalance(project, versionId_, request_, context);
   }
 
  private:
   std::string projectFile_;
   int64_t versionId_;
-  bool oversample_;
-  uint64_t seed_;
-  std::shared_ptr<ClassCounts> counts_;
+  store::BalanceRequest request_;
+  std::shared_ptr<store::BalancePlan> plan_;
 };
+
+QString countChanges(const store::ClassCounts& before, const store::ClassCounts& after) {
+  QStringList changes;
+  for (const auto& [label, count] : before) {
+    const auto found = after.find(label);
+    changes << QObject::tr("%1 %2 → %3")
+                   .arg(QString::fromStdString(label))
+                   .arg(count)
+                   .arg(found == after.end() ? 0 : found->second);
+  }
+  return changes.join(QStringLiteral(", "));
+}
 
 QDoubleSpinBox* shareBox(double value, QWidget* parent) {
   auto* box = new QDoubleSpinBox(parent);
@@ -148,6 +147,11 @@ QWidget* SplitBalancePanel::buildBalanceBox() {
   auto* box = new QGroupBox(tr("Balance classes"), this);
   auto* layout = new QVBoxLayout(box);
   auto* form = new QFormLayout;
+  labelField_ = new QComboBox(box);
+  labelField_->setObjectName(QStringLiteral("balanceLabelField"));
+  labelField_->setEditable(true);
+  labelField_->setToolTip(tr("The field of each row that holds its class (text or a number)"));
+  addRow(form, tr("&Label field:"), labelField_);
   balance_ = new QComboBox(box);
   balance_->setObjectName(QStringLiteral("balanceMethod"));
   balance_->addItem(tr("Random over-sampling (up to the largest class)"), true);
@@ -169,16 +173,42 @@ QWidget* SplitBalancePanel::buildBalanceBox() {
   counts_->verticalHeader()->setVisible(false);
   counts_->horizontalHeader()->setStretchLastSection(true);
   layout->addWidget(counts_, 1);
+  weights_ = new QLabel(box);
+  weights_->setObjectName(QStringLiteral("balanceWeights"));
+  weights_->setWordWrap(true);
+  weights_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+  layout->addWidget(weights_);
+  auto* buttons = new QHBoxLayout;
+  storeBalance_ = new QPushButton(tr("Store B&alanced Version"), box);
+  storeBalance_->setObjectName(QStringLiteral("balanceStore"));
+  buttons->addWidget(storeBalance_);
+  copyWeights_ = new QPushButton(tr("Copy Class &Weights"), box);
+  copyWeights_->setObjectName(QStringLiteral("balanceCopyWeights"));
+  copyWeights_->setToolTip(
+      tr("Copies the balanced class weights, n / (classes × count), as the JSON object that "
+         "classWeights of the loss balancing settings takes (Alt+W)"));
+  buttons->addWidget(copyWeights_);
+  layout->addLayout(buttons);
   balanceNote_ = new QLabel(box);
   balanceNote_->setObjectName(QStringLiteral("balanceNote"));
   balanceNote_->setWordWrap(true);
   layout->addWidget(balanceNote_);
   connect(count_, &QPushButton::clicked, this, &SplitBalancePanel::countClasses);
+  connect(storeBalance_, &QPushButton::clicked, this, &SplitBalancePanel::storeBalancedVersion);
+  connect(copyWeights_, &QPushButton::clicked, this, &SplitBalancePanel::copyClassWeights);
+  // Counts belong to the settings they were made with: a change asks for a new count.
+  connect(labelField_, &QComboBox::currentTextChanged, this, &SplitBalancePanel::forgetCounts);
+  connect(balance_, qOverload<int>(&QComboBox::currentIndexChanged), this,
+          &SplitBalancePanel::forgetCounts);
+  connect(balanceSeed_, qOverload<int>(&QSpinBox::valueChanged), this,
+          &SplitBalancePanel::forgetCounts);
   return box;
 }
 
 void SplitBalancePanel::setVersion(const ChosenVersion& version) {
   const bool other = version.versionId != version_.versionId;
+  const bool otherDataset = version.datasetId != version_.datasetId;
+  const bool justStored = storedVersion_ > 0 && version.versionId == storedVersion_;
   version_ = version;
   if (version_.versionId > 0) {
     QString text = tr("Version %1 of “%2” (%3): %4 rows.")
@@ -189,13 +219,19 @@ void SplitBalancePanel::setVersion(const ChosenVersion& version) {
                 ? tr(" Not split yet.")
                 : tr(" Split now: %1. A new split replaces it in a new version.")
                       .arg(version_.splitSummary);
+    if (!version_.balance.isEmpty()) text += tr(" Balanced by %1.").arg(version_.balance);
     current_->setText(text);
   } else {
     current_->setText(tr("Choose a dataset version on the left."));
   }
+  if (otherDataset || (other && labelField_->currentText().trimmed().isEmpty())) {
+    const QSignalBlocker blocker(labelField_);
+    labelField_->setCurrentText(version_.labelField);
+  }
   if (other) {
-    counts_->setRowCount(0);
-    status_->clear();
+    forgetCounts();
+    if (!justStored) status_->clear();
+    storedVersion_ = 0;
   }
   updateInputs();
 }
@@ -205,6 +241,12 @@ void SplitBalancePanel::setFields(const QStringList& fields) {
   groupField_->clear();
   groupField_->addItems(fields);
   groupField_->setCurrentText(text.isEmpty() && !fields.isEmpty() ? fields.front() : text);
+  // The label field is kept as it was: a different first row changes the list, not the choice.
+  const QSignalBlocker blocker(labelField_);
+  const QString label = labelField_->currentText();
+  labelField_->clear();
+  labelField_->addItems(fields);
+  labelField_->setCurrentText(label);
 }
 
 store::SplitRequest SplitBalancePanel::request() const {
@@ -241,15 +283,54 @@ void SplitBalancePanel::updateInputs() {
   const bool idle = runner_ == nullptr;
   split_->setEnabled(chosen && idle && !version_.readOnly);
   split_->setToolTip(version_.readOnly ? tr("The project is read-only.") : QString());
-  const bool classification = version_.kind == QLatin1String("classification");
-  count_->setEnabled(chosen && idle && classification);
-  balance_->setEnabled(classification);
-  balanceSeed_->setEnabled(classification);
-  balanceNote_->setText(
-      classification
-          ? tr("Shown, not stored: balancing is not a version operation of the project yet. The "
-               "counts are what random over- or under-sampling with this seed gives.")
-          : tr("Balancing needs a classification dataset (text and label)."));
+  const bool labelled = !labelField_->currentText().trimmed().isEmpty();
+  count_->setEnabled(chosen && idle && labelled);
+  labelField_->setEnabled(chosen);
+  balance_->setEnabled(chosen);
+  balanceSeed_->setEnabled(chosen);
+  const bool counted = isCounted();
+  storeBalance_->setEnabled(idle && counted && !version_.readOnly);
+  storeBalance_->setToolTip(version_.readOnly ? tr("The project is read-only.")
+                            : counted
+                                ? tr("Stores these balanced rows as a new version (Alt+A)")
+                                : tr("Count the classes first: the counts show what is stored"));
+  copyWeights_->setEnabled(counted);
+  if (!chosen) {
+    balanceNote_->setText(tr("Choose a dataset version on the left."));
+  } else if (!labelled) {
+    balanceNote_->setText(
+        tr("Choose the label field: the field of each row that holds its class."));
+  } else {
+    balanceNote_->setText(
+        tr("Count first; storing then writes a new version whose rows are the balanced rows "
+           "(over-sampled copies are rows of their own) and leaves version %1 as it is. Copies "
+           "keep the split of their row, so balance after splitting to keep copies of a "
+           "training row out of validation and test (those sides are balanced too). Class "
+           "weights are the alternative that keeps every row once.")
+            .arg(version_.number));
+  }
+}
+
+store::BalanceRequest SplitBalancePanel::balanceRequest() const {
+  store::BalanceRequest request;
+  request.labelField = labelField_->currentText().trimmed().toStdString();
+  request.method = balance_->currentData().toBool() ? "oversample" : "undersample";
+  request.seed = static_cast<uint64_t>(balanceSeed_->value());
+  return request;
+}
+
+bool SplitBalancePanel::isCounted() const {
+  if (!counted_ || counted_->versionId != version_.versionId) return false;
+  const auto request = balanceRequest();
+  return counted_->labelField == request.labelField && counted_->method == request.method &&
+         counted_->seed == request.seed;
+}
+
+void SplitBalancePanel::forgetCounts() {
+  counted_.reset();
+  counts_->setRowCount(0);
+  weights_->clear();
+  updateInputs();
 }
 
 bool SplitBalancePanel::startSplit() {
@@ -303,21 +384,30 @@ bool SplitBalancePanel::startSplit() {
 
 bool SplitBalancePanel::countClasses() {
   if (runner_ || version_.versionId <= 0) return false;
-  auto counts = std::make_shared<ClassCounts>();
-  const bool oversample = balance_->currentData().toBool();
-  runner_ = startJob_(std::make_unique<ClassCountJob>(
-      version_.projectFile.toStdString(), version_.versionId, oversample,
-      static_cast<uint64_t>(balanceSeed_->value()), counts));
+  const auto request = balanceRequest();
+  if (request.labelField.empty()) {
+    status_->setText(tr("Choose the label field: the field of each row that holds its class."));
+    return false;
+  }
+  auto plan = std::make_shared<store::BalancePlan>();
+  const qint64 versionId = version_.versionId;
+  runner_ = startJob_(std::make_unique<BalancePlanJob>(version_.projectFile.toStdString(),
+                                                       versionId, request, plan));
   if (!runner_) return false;
   status_->setText(tr("Counting the classes of version %1…").arg(version_.number));
-  connect(runner_, &JobRunner::finished, this, [this, counts] {
+  connect(runner_, &JobRunner::finished, this, [this, plan, request, versionId] {
     auto* runner = runner_.data();
     runner_ = nullptr;
-    if (runner->outcome() == JobRunner::Outcome::Succeeded) {
-      showCounts(*counts);
+    if (runner->outcome() == JobRunner::Outcome::Succeeded && versionId == version_.versionId) {
+      counted_ = Counted{versionId, request.labelField, request.method, request.seed,
+                         classWeightsJson(plan->classWeights)};
+      showCounts(*plan);
     } else if (runner->outcome() == JobRunner::Outcome::Failed) {
       status_->setText(tr("The classes could not be counted: %1").arg(runner->errorText()));
-      emit failed(tr("Balance"), runner->errorText());
+      emit failed(tr("Balance"),
+                  tr("%1\n\nChoose the field that holds the class in every row (rows without "
+                     "it can be removed by cleaning first) and count again.")
+                      .arg(runner->errorText()));
     } else {
       status_->setText(tr("Counting was canceled."));
     }
@@ -327,12 +417,66 @@ bool SplitBalancePanel::countClasses() {
   return true;
 }
 
-void SplitBalancePanel::showCounts(const ClassCounts& counts) {
-  counts_->setRowCount(static_cast<int>(counts.before.size()));
+bool SplitBalancePanel::storeBalancedVersion() {
+  if (runner_ || !isCounted() || version_.readOnly) return false;
+  const auto request = balanceRequest();
+  auto stored = std::make_shared<store::BalanceResult>();
+  const qint64 versionId = version_.versionId;
+  const qint64 datasetId = version_.datasetId;
+  const qint64 number = version_.number;
+  auto job = std::make_unique<ProjectStoreJob>(
+      "balance " + version_.datasetName.toStdString() + " v" + std::to_string(number),
+      version_.projectFile.toStdString(),
+      [versionId, request, stored](store::ProjectStore& project, JobContext& context) {
+        *stored = store::balanceVersion(project, versionId, request, context);
+      });
+  runner_ = startJob_(std::move(job));
+  if (!runner_) return false;
+  status_->setText(tr("Storing the balanced rows of version %1…").arg(number));
+  connect(runner_, &JobRunner::finished, this, [this, stored, datasetId, number] {
+    auto* runner = runner_.data();
+    runner_ = nullptr;
+    if (runner->outcome() == JobRunner::Outcome::Succeeded && stored->version.id > 0) {
+      status_->setText(tr("Stored the balanced rows of version %1 as version %2 (%3 rows): %4.")
+                           .arg(number)
+                           .arg(stored->version.number)
+                           .arg(stored->version.recordCount)
+                           .arg(countChanges(stored->before, stored->after)));
+      storedVersion_ = stored->version.id;
+      emit versionStored(datasetId, stored->version.number);
+    } else if (runner->outcome() == JobRunner::Outcome::Failed) {
+      status_->setText(tr("Balancing failed; nothing was stored: %1").arg(runner->errorText()));
+      emit failed(tr("Balance"),
+                  tr("Version %1 could not be balanced: %2\n\nChoose the field that holds the "
+                     "class in every row and try again.")
+                      .arg(number)
+                      .arg(runner->errorText()));
+    } else {
+      status_->setText(tr("Balancing was canceled; nothing was stored."));
+    }
+    updateInputs();
+  });
+  updateInputs();
+  return true;
+}
+
+bool SplitBalancePanel::copyClassWeights() {
+  if (!isCounted()) return false;
+  const QString json = QString::fromStdString(counted_->weightsJson);
+  QGuiApplication::clipboard()->setText(json);
+  status_->setText(tr("Copied the class weights of version %1 to the clipboard: %2 (the "
+                      "classWeights object of the loss balancing settings).")
+                       .arg(version_.number)
+                       .arg(json));
+  return true;
+}
+
+void SplitBalancePanel::showCounts(const store::BalancePlan& plan) {
+  counts_->setRowCount(static_cast<int>(plan.before.size()));
   int row = 0;
   qint64 before = 0, after = 0;
-  for (const auto& [label, count] : counts.before) {
-    const qint64 resampled = counts.after.count(label) ? counts.after.at(label) : 0;
+  for (const auto& [label, count] : plan.before) {
+    const qint64 resampled = plan.after.count(label) ? plan.after.at(label) : 0;
     counts_->setItem(row, 0, new QTableWidgetItem(QString::fromStdString(label)));
     auto* b = new QTableWidgetItem(QString::number(count));
     b->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
@@ -345,7 +489,12 @@ void SplitBalancePanel::showCounts(const ClassCounts& counts) {
     ++row;
   }
   counts_->resizeColumnsToContents();
-  status_->setText(tr("%1 rows before, %2 after (not stored).").arg(before).arg(after));
+  weights_->setText(tr("Balanced class weights: %1")
+                        .arg(QString::fromStdString(counted_ ? counted_->weightsJson : "")));
+  status_->setText(tr("%1 rows before, %2 after. Store Balanced Version writes them as a new "
+                      "version.")
+                       .arg(before)
+                       .arg(after));
   emit countsShown();
 }
 
