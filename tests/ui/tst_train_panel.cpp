@@ -34,6 +34,7 @@
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
 #include "train/TrainChart.h"
+#include "train/TrainingConfig.h"
 #include "train/TrainConfigForm.h"
 #include "train/TrainPanel.h"
 #include "train/TrainingCharts.h"
@@ -370,6 +371,20 @@ class TrainPanelTest : public QObject {
     QVERIFY2(panel.lastError().contains(QStringLiteral("data.train")),
              qPrintable(panel.lastError()));
     QCOMPARE(panel.state(), TrainPanel::State::Idle);
+  }
+
+  // A classification config from the Setup panel keeps its objective and settings here.
+  void aClassificationConfigKeepsItsObjective() {
+    TrainPanel panel;
+    const nlohmann::json config{{"model", "m"},
+                                {"objective", "classification"},
+                                {"data", {{"train", "t.jsonl"}, {"label_field", "tag"}}},
+                                {"classification", {{"class_weights", "balanced"}}}};
+    panel.form()->load(config);
+    const auto json = panel.form()->toJson(QStringLiteral("out"));
+    QCOMPARE(json["objective"].get<std::string>(), std::string("classification"));
+    QVERIFY(json["classification"] == config["classification"]);
+    QCOMPARE(tunebench::parseTrainingConfig(json, "run.json").data.labelField, std::string("tag"));
   }
 
   void closingTheWindowDuringTrainingStopsWithACheckpoint() {

@@ -31,6 +31,8 @@ TrainConfigForm::TrainConfigForm(QWidget* parent) : QWidget(parent) {
   objective_->setObjectName(QStringLiteral("objective"));
   objective_->addItem(tr("Causal LM (raw text)"), QStringLiteral("causal_lm"));
   objective_->addItem(tr("Supervised fine-tuning (prompt → response)"), QStringLiteral("sft"));
+  objective_->addItem(tr("Sequence classification (text → label)"),
+                      QStringLiteral("classification"));
   form->addRow(tr("&Objective:"), objective_);
 
   optimizer_ = new QComboBox(this);

@@ -55,7 +55,7 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
 
   auto* grid = new QGridLayout;
   loss_ = new TrainChart(tr("Training loss"), tr("loss"), this);
-  validation_ = new TrainChart(tr("Validation loss"), tr("loss"), this);
+  validation_ = new TrainChart(tr("Validation"), tr("loss · accuracy"), this);
   learningRate_ = new TrainChart(tr("Learning rate"), tr("lr"), this);
   gradNorm_ = new TrainChart(tr("Gradient norm"), tr("norm"), this);
   throughput_ = new TrainChart(tr("Throughput"), tr("tokens/s"), this);
@@ -75,6 +75,9 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
   loss_->enableSmoothing(0.6);
   seriesOfKey_[QStringLiteral("val_loss")] = {
       validation_, validation_->addSeries(tr("validation loss"), QColor(214, 39, 40))};
+  // Classifiers report accuracy too; its 0–1 scale sits well beside their loss.
+  seriesOfKey_[QStringLiteral("val_accuracy")] = {
+      validation_, validation_->addSeries(tr("validation accuracy"), QColor(23, 190, 207))};
   seriesOfKey_[QStringLiteral("lr")] = {learningRate_,
                                         learningRate_->addSeries(tr("lr"), QColor(44, 160, 44))};
   seriesOfKey_[QStringLiteral("grad_norm")] = {
@@ -84,6 +87,7 @@ TrainingCharts::TrainingCharts(QWidget* parent) : QWidget(parent) {
 
   // Validation comes every N steps: dots make single evaluations visible.
   validation_->graph(0)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, 5));
+  validation_->graph(1)->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDiamond, 6));
 
   connect(smoothing_, &QSlider::valueChanged, this, [this](int value) {
     smoothingValue_->setText(QString::number(value / 100.0, 'f', 2));
