@@ -15,15 +15,20 @@ bool endsWith(const std::string& text, const std::string& suffix) {
          text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
-torch::Tensor projectToVocabulary(const torch::Tensor& hidden, const torch::Tensor* weight,
-                                  const ForwardInput& input, const ModelConfig& config) {
+// Through the head module when there is one (an adapter may have taken its place), else the
+// tied embedding matrix.
+torch::Tensor projectToVocabulary(const torch::Tensor& hidden, Linear& head,
+                                  const torch::Tensor& tiedWeight, const ForwardInput& input,
+                                  const ModelConfig& config) {
   if (input.hiddenStatesOnly) return hidden;
-  if (!weight)
+  if (config.isClassifier())
     throw Error("this model is a sequence classifier (" + config.architecture +
                 "); it has no language-model head to predict tokens with");
   const bool lastPositionOnly = input.lastPositionOnly;
   const auto selected = lastPositionOnly ? hidden.narrow(1, hidden.size(1) - 1, 1) : hidden;
-  return torch::nn::functional::linear(selected, *weight).to(torch::kFloat32);
+  const auto logits =
+      head ? head->forward(selected) : torch::nn::functional::linear(selected, tiedWeight);
+  return logits.to(torch::kFloat32);
 }
 
 // What every forward pass works out before the layers run.
@@ -99,10 +104,10 @@ class LlamaCausalLM : public CausalLMImpl {
     auto hidden = runLayers<LlamaLayerImpl>(model->layers, model->embed_tokens(input.inputIds), setup,
                                             cos, sin, input, checkpointsLayers(input));
     hidden = model->norm(hidden);
-    const auto* head = lm_head ? &lm_head->weight
-                               : isClassifier() ? nullptr : &model->embed_tokens->weight;
-    return projectToVocabulary(hidden, head, input, config_);
+    return projectToVocabulary(hidden, lm_head, model->embed_tokens->weight, input, config_);
   }
+
+  Linear* languageModelHead() override { return lm_head ? &lm_head : nullptr; }
 
   void dropLanguageModelHead() override {
     if (lm_head) unregister_module("lm_head");
@@ -154,10 +159,10 @@ class Gpt2CausalLM : public CausalLMImpl {
         transformer->h, transformer->wte(input.inputIds) + transformer->wpe(setup.positions), setup,
         none, none, input, checkpointsLayers(input));
     hidden = transformer->ln_f(hidden);
-    const auto* head = lm_head ? &lm_head->weight
-                               : isClassifier() ? nullptr : &transformer->wte->weight;
-    return projectToVocabulary(hidden, head, input, config_);
+    return projectToVocabulary(hidden, lm_head, transformer->wte->weight, input, config_);
   }
+
+  Linear* languageModelHead() override { return lm_head ? &lm_head : nullptr; }
 
   void dropLanguageModelHead() override {
     if (lm_head) unregister_module("lm_head");

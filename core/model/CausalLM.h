@@ -62,6 +62,10 @@ class CausalLMImpl : public torch::nn::Module {
   virtual std::vector<std::string> fileNamesFor(const std::string& parameter) const {
     return {parameter};
   }
+  // The untied language-model head as the member forward calls through (so that an adapter
+  // layer can take its place); nullptr when the head is the embedding matrix or a classifier's.
+  virtual Linear* languageModelHead() = 0;
+
   // Whether the checkpoint stores this parameter transposed (GPT-2's Conv1D layers).
   virtual bool storedTransposed(const std::string&) const { return false; }
   // Checkpoint tensors that are derived state, not weights (e.g. cached causal masks).

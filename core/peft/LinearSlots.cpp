@@ -26,6 +26,8 @@ Linear* linearMember(torch::nn::Module& parent, const std::string& name) {
   } else if (auto* f = dynamic_cast<Gpt2MlpImpl*>(&parent)) {
     if (name == "c_fc") return &f->c_fc;
     if (name == "c_proj") return &f->c_proj;
+  } else if (auto* model = dynamic_cast<CausalLMImpl*>(&parent)) {
+    if (name == "lm_head") return model->languageModelHead();
   }
   return nullptr;
 }
@@ -56,7 +58,7 @@ void swapLayer(const LinearSlot& slot, const std::shared_ptr<LinearImpl>& replac
   if (!member)
     throw Error("LoRA cannot adapt " + slot.path +
                 ": its module type is not supported "
-                "(supported: attention and MLP projections)");
+                "(supported: attention and MLP projections, and an untied lm_head)");
   slot.parent->replace_module(slot.name, replacement);
   *member = Linear(replacement);
 }

@@ -20,11 +20,12 @@ struct LinearSlot {
 // Every linear layer of the model in module order (adapter layers' own A/B layers excluded).
 std::vector<LinearSlot> linearSlots(const CausalLMImpl& model);
 
-// Whether swapLayer can replace the slot's layer (attention and MLP projections can).
+// Whether swapLayer can replace the slot's layer (attention and MLP projections and an untied
+// lm_head can).
 bool isReplaceable(const LinearSlot& slot);
 
 // Puts `replacement` in the slot, both as the registered child and as the member the parent's
-// forward calls. Throws when the parent is not an attention or MLP block (lm_head, for one).
+// forward calls. Throws for any other layer.
 void swapLayer(const LinearSlot& slot, const std::shared_ptr<LinearImpl>& replacement);
 
 }  // namespace tunebench

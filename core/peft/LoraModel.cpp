@@ -39,10 +39,12 @@ std::vector<std::string> applyLora(CausalLMImpl& model, const LoraConfig& config
   if (config.dropout < 0 || config.dropout >= 1)
     throw Error("LoRA dropout must be in [0, 1) (got " + std::to_string(config.dropout) + ")");
   for (const auto& target : config.targets)
-    if (matchesLoraTarget("lm_head", target))
-      throw Error("LoRA target \"" + target +
-                  "\": lm_head cannot carry an adapter yet; "
-                  "choose attention or MLP projections");
+    if (matchesLoraTarget("lm_head", target) && !model.languageModelHead())
+      throw Error("LoRA target \"" + target + "\": " +
+                  (model.isClassifier() ? std::string("a classifier has no lm_head")
+                                        : "this model's lm_head is its embedding matrix "
+                                          "(tie_word_embeddings), which LoRA does not adapt") +
+                  "; choose attention or MLP projections");
   std::map<std::string, bool> used;
   std::vector<std::string> adapted;
   for (const auto& slot : linearSlots(model)) {

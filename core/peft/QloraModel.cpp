@@ -1,5 +1,7 @@
 #include "peft/QloraModel.h"
 
+#include <algorithm>
+
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -27,6 +29,10 @@ void releaseFreedMemory() {
 
 QuantizedBase quantizeLinearLayers(CausalLMImpl& model) {
   auto slots = linearSlots(model);
+  // The output head stays in full precision, as in QLoRA: it is not a decoder projection.
+  slots.erase(std::remove_if(slots.begin(), slots.end(),
+                             [](const LinearSlot& slot) { return slot.path == "lm_head"; }),
+              slots.end());
   for (const auto& slot : slots)
     if (isReplaceable(slot) && !std::dynamic_pointer_cast<QloraLinearImpl>(slot.layer) &&
         std::dynamic_pointer_cast<LoraLinearImpl>(slot.layer))

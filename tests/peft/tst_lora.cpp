@@ -257,13 +257,54 @@ class LoraTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(Error, setActiveLoraAdapter(*model, "missing"));
   }
 
+  // An untied lm_head takes an adapter like a projection: merged equals unmerged, PEFT's key
+  // name, and a bit-exact save/load round trip.
+  void lmHeadCarriesAnAdapter() {
+    auto json = tinyConfigJson("llama");
+    json["tie_word_embeddings"] = false;
+    const auto config = parseModelConfig(json.dump(), "config.json");
+    auto model = buildCausalLM(config);
+    initializeWeights(*model, 8);
+    LoraConfig lora;
+    lora.r = 4;
+    lora.targets = {"q_proj", "lm_head"};
+    const auto adapted = applyLora(*model, lora);
+    QVERIFY(std::find(adapted.begin(), adapted.end(), "lm_head") != adapted.end());
+    randomiseAdapters(*model, "default", 4);
+    const auto adaptedLogits = logitsOf(*model);
+    bool headKey = false;
+    for (const auto& [name, tensor] : peftAdapterTensors(*model, "default"))
+      headKey |= name == "base_model.model.lm_head.lora_B.weight";
+    QVERIFY(headKey);
+    const auto folder = dir_.filePath("lm-head-adapter").toStdString();
+    savePeftAdapter(*model, folder);
+    auto reloaded = buildCausalLM(config);
+    initializeWeights(*reloaded, 8);
+    loadPeftAdapter(*reloaded, folder);
+    QVERIFY(torch::equal(logitsOf(*reloaded), adaptedLogits));
+    mergeLora(*model);
+    QVERIFY(torch::allclose(logitsOf(*model), adaptedLogits, 1e-5, 1e-5));
+    mergeAndUnloadLora(*reloaded);
+    QVERIFY(torch::allclose(logitsOf(*reloaded), adaptedLogits, 1e-5, 1e-5));
+    QVERIFY(reloaded->named_parameters().contains("lm_head.weight"));
+  }
+
   void unknownTargetIsRefused() {
     auto model = tinyRandomModel("llama", 11);
     LoraConfig config;
     config.targets = {"qkv_proj"};
     QVERIFY_THROWS_EXCEPTION(Error, applyLora(*model, config));
+    // A tied head is the embedding matrix: refused, with the reason.
+    auto tiedJson = tinyConfigJson("llama");
+    tiedJson["tie_word_embeddings"] = true;
+    auto tied = buildCausalLM(parseModelConfig(tiedJson.dump(), "config.json"));
     config.targets = {"lm_head"};
-    QVERIFY_THROWS_EXCEPTION(Error, applyLora(*model, config));
+    try {
+      applyLora(*tied, config);
+      QFAIL("LoRA adapted a tied lm_head");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("tie_word_embeddings") != std::string::npos, e.what());
+    }
     QVERIFY(matchesLoraTarget("model.layers.0.self_attn.q_proj", "self_attn.q_proj"));
     QVERIFY(!matchesLoraTarget("model.layers.0.self_attn.xq_proj", "q_proj"));
   }

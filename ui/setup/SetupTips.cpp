@@ -85,8 +85,9 @@ QString setupTip(const QString& key) {
                    "learning at the same learning rate.")},
       {QStringLiteral("method.targets"),
        QObject::tr("Linear layers that receive adapters, comma-separated (q_proj, k_proj, v_proj, "
-                   "o_proj, gate_proj, up_proj, down_proj for Llama-style models). More targets "
-                   "learn more and cost more.")},
+                   "o_proj, gate_proj, up_proj, down_proj for Llama-style models; lm_head too when "
+                   "the model's head is not tied to its embeddings). More targets learn more and "
+                   "cost more.")},
       {QStringLiteral("freeze.layers"),
        QObject::tr("Freeze the first N decoder layers: the lower layers hold general knowledge, "
                    "the upper ones adapt (less memory, less forgetting).")},
