@@ -18,6 +18,7 @@
 #include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
+#include "train/TrainingSetup.h"
 
 namespace tunebench {
 
@@ -215,10 +216,22 @@ void RunExportJob::run(JobContext& context) {
     auto& model = *loaded.model;
     model.eval();
     if (!nextPhase()) return canceled();
+    // A classifier's head comes after the adapters, as in training; its classes are those of
+    // the run's final model, or of its training file when the run has none yet.
+    auto attachClassifierHead = [&] {
+      if (source.config.objective != Objective::Classification || model.isClassifier()) return;
+      const auto finalConfig = fs::path(source.finalModelFolder) / "config.json";
+      const auto labels = fs::exists(finalConfig)
+                              ? loadModelConfig(finalConfig.string()).classLabels
+                              : resolveClassLabels(source.config);
+      model.attachClassificationHead(labels, source.config.seed);
+    };
     if (r.checkpointStep) {
       if (source.usesAdapters) applyLora(model, source.config.method.lora);
+      attachClassifierHead();
       loadCheckpointWeights(model, checkpointFolder, source.usesAdapters);
     } else {
+      attachClassifierHead();
       loadPeftAdapter(model, source.adapterFolder, source.config.method.lora.adapterName);
     }
     if (!adapterFormat && source.usesAdapters) {

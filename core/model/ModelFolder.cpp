@@ -108,6 +108,18 @@ LoadedModel loadModelFolder(const std::string& folder, const LoadOptions& option
 
 void saveModelFolder(const CausalLMImpl& model, const std::string& folder,
                      const SaveOptions& options) {
+  // A linear layer without its weight (an NF4-quantised base) or with adapter layers inside
+  // (unmerged LoRA) would make a folder that no loader reads as the config says.
+  for (const auto& item : model.named_modules("", false)) {
+    if (!dynamic_cast<const LinearImpl*>(item.value().get())) continue;
+    if (!item.value()->named_parameters(false).contains("weight"))
+      throw Error("cannot save " + folder + ": " + item.key() +
+                  " holds no full-precision weight (an NF4-quantised base); merge the adapter "
+                  "into the full-precision model instead (adapters merge, or the run's final/)");
+    if (!item.value()->children().empty())
+      throw Error("cannot save " + folder + ": " + item.key() +
+                  " carries an adapter; merge and unload it first, or save the adapter alone");
+  }
   const fs::path target(folder);
   fs::create_directories(target);
 

@@ -114,6 +114,32 @@ class QloraTest : public QObject {
  private slots:
   void initTestCase() { QVERIFY(dir_.isValid()); }
 
+  // Saving a model whose base is in NF4, or one with unmerged adapters, is refused with what to
+  // do instead: either would write a folder that does not load as its config says.
+  void savingAnUnmergedOrQuantisedModelIsRefused() {
+    auto quantised = tinyRandomModel("llama", 2);
+    LoraConfig config;
+    applyQlora(*quantised, config);
+    try {
+      saveModelFolder(*quantised, dir_.filePath("nf4-save").toStdString());
+      QFAIL("saved an NF4 base");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("NF4-quantised base") != std::string::npos, e.what());
+    }
+    auto adapted = tinyRandomModel("llama", 2);
+    applyLora(*adapted, config);
+    try {
+      saveModelFolder(*adapted, dir_.filePath("lora-save").toStdString());
+      QFAIL("saved unmerged adapters");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("merge and unload it first") != std::string::npos,
+               e.what());
+    }
+    mergeAndUnloadLora(*adapted);
+    saveModelFolder(*adapted, dir_.filePath("merged-save").toStdString());
+    QVERIFY(loadModelFolder(dir_.filePath("merged-save").toStdString()).model);
+  }
+
   void codeTableIsNormalQuantiles() {
     const auto& codes = nf4CodeValues();
     QCOMPARE(codes.size(), size_t(16));
