@@ -7,10 +7,12 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 
 #include "CliRunner.h"
 #include "RecordedRunFixtures.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/Sha256.h"
 #include "common/TorchPch.h"
 #include "export/ExportFolder.h"
@@ -316,6 +318,41 @@ class RunExportTest : public QObject {
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.err.contains("full fine-tuning"), qPrintable(refused.err));
     QCOMPARE(recordedExports(), before);
+  }
+
+  // A classification run's checkpoint exports with its head: merged, a classifier over the
+  // run's classes; as an adapter, PEFT's SEQ_CLS layout with the head beside the adapter.
+  void aClassifierRunExportsWithItsHead() {
+    const auto corpus = folder_ + "/labels.jsonl";
+    {
+      std::ofstream out(corpus);
+      for (int i = 0; i < 12; ++i)
+        out << nlohmann::json{{"text", i % 2 ? "loud storm tonight" : "quiet calm sea"},
+                              {"label", i % 2 ? "storm" : "calm"}}
+                   .dump()
+            << "\n";
+    }
+    nlohmann::json json{{"model", folder_ + "/model"},
+                        {"output", folder_ + "/runs/classifier"},
+                        {"objective", "classification"},
+                        {"data", {{"train", corpus}, {"max_length", 16}}},
+                        {"method", {{"name", "lora"}, {"r", 4}, {"targets", {"q_proj"}}}},
+                        {"batch_size", 4},
+                        {"max_steps", 3},
+                        {"checkpoint_every", 2},
+                        {"keep_checkpoints", 10},
+                        {"threads", 1}};
+    RecordedTrainingJob job(project_, parseTrainingConfig(json, "classifier.json"), "classifier");
+    BasicJobContext context;
+    job.run(context);
+    const auto merged = exportRun(job.runId(), "merged", 2);
+    auto model = loadModelFolder(merged.folder);
+    QCOMPARE(model.model->config().classLabels, (std::vector<std::string>{"calm", "storm"}));
+    const auto adapter = exportRun(job.runId(), "adapter", 2);
+    const SafetensorsReader tensors(adapter.folder + "/adapter_model.safetensors");
+    QVERIFY(tensors.contains("base_model.model.score.weight"));
+    QCOMPARE(readJsonFile(adapter.folder + "/adapter_config.json")["task_type"].get<std::string>(),
+             std::string("SEQ_CLS"));
   }
 };
 
