@@ -11,6 +11,8 @@
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
+#include "eval/ModelSourceLoading.h"
+#include "eval/RunEvaluationTarget.h"
 #include "jobs/BasicJobContext.h"
 #include "model/Generation.h"
 #include "model/ModelFactory.h"
@@ -390,7 +392,17 @@ class PromptAndBottleneckTest : public QObject {
     const auto baseLogits = logitsOf(*base.model, ids(kText));
     QVERIFY(loadAdapterFolder(*base.model, result.adapterFolder) ==
             (prompt ? AdapterKind::PromptTuning : AdapterKind::Bottleneck));
-    QVERIFY(!torch::allclose(logitsOf(*base.model, ids(kText)), baseLogits, 0, 1e-4));
+    const auto adapted = logitsOf(*base.model, ids(kText));
+    QVERIFY(!torch::allclose(adapted, baseLogits, 0, 1e-4));
+    // The last checkpoint (step 8) evaluates as the same model, and so does the run's final
+    // target, which is the base with the adapter here.
+    QVERIFY(result.lastCheckpoint.find("step-00000008") != std::string::npos);
+    auto atCheckpoint = loadModelSource({model_, "", result.lastCheckpoint});
+    QVERIFY(torch::equal(logitsOf(*atCheckpoint.model, ids(kText)), adapted));
+    const auto target = runEvaluationTarget(json.dump(), dir_.path().toStdString());
+    QVERIFY2(target.problem.empty(), target.problem.c_str());
+    QCOMPARE(target.source().adapterFolder, result.adapterFolder);
+    QCOMPARE(target.source().modelFolder, model_);
   }
 
   void resumeContinuesBitForBit_data() {
