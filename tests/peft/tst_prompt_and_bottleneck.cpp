@@ -13,6 +13,7 @@
 #include "common/TorchPch.h"
 #include "eval/ModelSourceLoading.h"
 #include "eval/RunEvaluationTarget.h"
+#include "export/RunExportSource.h"
 #include "jobs/BasicJobContext.h"
 #include "model/Generation.h"
 #include "model/ModelFactory.h"
@@ -403,6 +404,12 @@ class PromptAndBottleneckTest : public QObject {
     QVERIFY2(target.problem.empty(), target.problem.c_str());
     QCOMPARE(target.source().adapterFolder, result.adapterFolder);
     QCOMPARE(target.source().modelFolder, model_);
+    // Exporting the run: its adapter, but no merged model.
+    const auto exportSource = runExportSource(json.dump(), dir_.path().toStdString());
+    QVERIFY(exportSource.unmergeable && exportSource.adapterExists);
+    QVERIFY(finalExportProblem(exportSource, "adapter").empty());
+    QVERIFY(QString::fromStdString(finalExportProblem(exportSource, "merged"))
+                .contains("cannot be merged"));
   }
 
   void resumeContinuesBitForBit_data() {
