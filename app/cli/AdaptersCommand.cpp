@@ -1,5 +1,7 @@
-// `tunebench-cli adapters inspect|merge|combine`: PEFT adapter folders (adapter_config.json +
-// adapter_model.safetensors) as the trainer writes them and Hugging Face PEFT reads them.
+// `tunebench-cli adapters inspect|merge|combine`: adapter folders (adapter_config.json +
+// adapter_model.safetensors) as the trainer writes them: LoRA/DoRA and prompt tuning in Hugging
+// Face PEFT's layout, bottleneck adapters in the project's own (docs/adapters.md). Only LoRA/DoRA
+// can be merged or combined.
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -11,8 +13,11 @@
 #include "model/ModelFolder.h"
 #include "model/SafetensorsReader.h"
 #include "peft/AdapterCombination.h"
+#include "peft/AdapterFolder.h"
+#include "peft/BottleneckAdapters.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
+#include "peft/PromptTuning.h"
 #include "system/SystemInfo.h"
 
 namespace tunebench::cli {
@@ -21,31 +26,64 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Prompt tuning and bottleneck adapters: what their adapter_config.json says.
+void describeUnmergeable(AdapterKind kind, const nlohmann::json& config,
+                         const std::string& source) {
+  if (kind == AdapterKind::PromptTuning) {
+    const auto prompt = readPromptTuningConfig(config, source);
+    std::cout << "method: prompt tuning\nvirtual tokens: " << prompt.virtualTokens
+              << ", token dim: " << config.value("token_dim", nlohmann::json()).dump() << "\ninit: "
+              << (prompt.init == PromptTuningInit::Text ? "text \"" + prompt.initText + "\""
+                                                        : std::string("random"))
+              << "\n";
+  } else {
+    const auto bottleneck = readBottleneckConfig(config, source);
+    std::cout << "method: bottleneck adapters (Tunebench's own format)\nbottleneck size: "
+              << bottleneck.size << ", activation: " << activationName(bottleneck.activation)
+              << ", hidden size: " << config.value("hidden_size", nlohmann::json()).dump()
+              << "\nplacement: after attention and after the MLP of every layer\n";
+  }
+  std::cout << "merge: not possible ("
+            << (kind == AdapterKind::PromptTuning ? "virtual tokens are extra inputs"
+                                                  : "each adapter is a non-linear block")
+            << ", not a change of linear weights)\n";
+}
+
 int inspectAdapter(const std::string& adapter, const std::string& model) {
-  const auto config = readPeftAdapterConfig(adapter);
+  const auto json = readAdapterConfigJson(adapter);
+  const auto source = (fs::path(adapter) / "adapter_config.json").string();
+  const auto kind = adapterKindOf(json, source);
   const fs::path weights = fs::path(adapter) / "adapter_model.safetensors";
   if (!fs::exists(weights)) throw Error(weights.string() + " is missing");
   const SafetensorsReader reader(weights.string());
   uint64_t parameters = 0;
   for (const auto& entry : reader.header().entries) parameters += entry.elementCount();
-  std::string targets;
-  for (const auto& target : config.targets) targets += (targets.empty() ? "" : ", ") + target;
-  std::cout << "adapter: " << adapter << "\n"
-            << "method: " << (config.dora ? "DoRA" : "LoRA") << (config.rslora ? " (rsLoRA)" : "")
-            << "\nrank: " << config.r << ", alpha: " << config.alpha
-            << ", scaling: " << loraScaling(config) << ", dropout: " << config.dropout
-            << "\ntarget modules: " << targets << "\ntensors: " << reader.header().entries.size()
-            << ", parameters: " << parameters << "\n";
+  std::cout << "adapter: " << adapter << "\n";
+  if (kind == AdapterKind::Lora) {
+    const auto config = readPeftAdapterConfig(adapter);
+    std::string targets;
+    for (const auto& target : config.targets) targets += (targets.empty() ? "" : ", ") + target;
+    std::cout << "method: " << (config.dora ? "DoRA" : "LoRA") << (config.rslora ? " (rsLoRA)" : "")
+              << "\nrank: " << config.r << ", alpha: " << config.alpha
+              << ", scaling: " << loraScaling(config) << ", dropout: " << config.dropout
+              << "\ntarget modules: " << targets << "\n";
+  } else {
+    describeUnmergeable(kind, json, source);
+  }
+  std::cout << "tensors: " << reader.header().entries.size() << ", parameters: " << parameters
+            << "\n";
   if (!model.empty()) {
     // Loading checks every tensor's name and shape against the model.
     auto loaded = loadModelFolder(model);
-    loadPeftAdapter(*loaded.model, adapter);
-    std::cout << "fits " << model << ": every tensor matches a target layer\n";
+    loadAdapterFolder(*loaded.model, adapter);
+    std::cout << "fits " << model << ": every tensor matches the model\n";
   }
   return 0;
 }
 
 int mergeAdapter(const std::string& adapter, const std::string& model, const std::string& out) {
+  const auto refusal = mergeRefusal(adapterKindOf(adapter));
+  if (!refusal.empty()) throw Error(adapter + ": " + refusal);
   if (fs::exists(out) && !fs::is_empty(out))
     throw Error(out +
                 " is not empty: choose an empty or new folder so that nothing is overwritten");
@@ -92,12 +130,13 @@ Command addAdaptersCommand(CLI::App& app) {
     int64_t rank = 0;
   };
   auto options = std::make_shared<Options>();
-  auto* adapters = app.add_subcommand(
-      "adapters", "Inspect PEFT adapters, merge them into a model, combine them");
+  auto* adapters = app.add_subcommand("adapters",
+                                      "Inspect adapters (LoRA/DoRA, prompt tuning, bottleneck), "
+                                      "merge LoRA into a model, combine LoRA adapters");
   adapters->require_subcommand(1);
   auto* inspect = adapters->add_subcommand("inspect", "Settings and size of an adapter folder");
   auto* merge = adapters->add_subcommand(
-      "merge", "Write a model folder with the adapter merged into its weights");
+      "merge", "Write a model folder with a LoRA/DoRA adapter merged into its weights");
   for (auto* sub : {inspect, merge}) {
     sub->add_option("--adapter", options->adapter, "Adapter folder")->required();
     sub->add_option("--threads", options->threads, "Intra-op threads (0 = all)");

@@ -49,7 +49,7 @@ Command addEvaluateCommand(CLI::App& app) {
   auto* command = app.add_subcommand(
       "evaluate", "Exact match and perplexity of a model (and adapter) on prompt/response pairs");
   command->add_option("--model", options->model, "Model folder")->required();
-  command->add_option("--adapter", options->adapter, "PEFT adapter folder applied on the model");
+  command->add_option("--adapter", options->adapter, "Adapter folder applied on the model (LoRA/DoRA, prompt tuning or bottleneck adapters)");
   command->add_option("--data", options->data, "JSON Lines file of prompt/response records")
       ->required();
   command->add_option("--prompt-field", options->promptField, "Field holding the prompt")

@@ -130,7 +130,7 @@ Command addExportCommand(CLI::App& app) {
                   "Step of a complete checkpoint (default: the run's final model)")
       ->check(CLI::NonNegativeNumber);
   run->add_option("--format", options->request.format,
-                  "merged: Hugging Face model folder; adapter: PEFT adapter folder")
+                  "merged: Hugging Face model folder; adapter: the run's adapter folder (the only format for prompt tuning and bottleneck runs)")
       ->required()
       ->check(CLI::IsMember({"merged", "adapter"}));
   run->add_option("--out", options->request.destination,

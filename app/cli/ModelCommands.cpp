@@ -13,7 +13,7 @@
 #include "model/TextGeneration.h"
 #include "system/SystemInfo.h"
 #include "chat/ChatTemplate.h"
-#include "peft/PeftAdapterFiles.h"
+#include "peft/AdapterFolder.h"
 #include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench::cli {
@@ -90,7 +90,7 @@ Command addGenerateCommand(CLI::App& app) {
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand("generate", "Continue a prompt with a model");
   command->add_option("--model", options->folder, "Model folder")->required();
-  command->add_option("--adapter", options->adapter, "PEFT LoRA/DoRA adapter folder to apply");
+  command->add_option("--adapter", options->adapter, "Adapter folder to apply (LoRA/DoRA, prompt tuning or bottleneck adapters)");
   command->add_option("--prompt", options->prompt, "Prompt text (with --chat: the user message)")
       ->required();
   command->add_flag("--chat", options->chat,
@@ -119,7 +119,7 @@ Command addGenerateCommand(CLI::App& app) {
             const auto loadedTokenizer = loadTokenizer(options->folder);
             const Tokenizer& tokenizer = *loadedTokenizer.tokenizer;
             auto loaded = loadModelFolder(options->folder);
-            if (!options->adapter.empty()) loadPeftAdapter(*loaded.model, options->adapter);
+            if (!options->adapter.empty()) loadAdapterFolder(*loaded.model, options->adapter);
             auto settings = options->settings;
             settings.useCache = !options->noCache;
             TextPrompt prompt;

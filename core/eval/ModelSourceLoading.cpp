@@ -6,8 +6,10 @@
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "model/SafetensorsReader.h"
+#include "peft/AdapterFolder.h"
+#include "peft/BottleneckAdapters.h"
 #include "peft/LoraModel.h"
-#include "peft/PeftAdapterFiles.h"
+#include "peft/PromptTuning.h"
 #include "train/TrainingConfig.h"
 
 namespace tunebench {
@@ -54,7 +56,7 @@ LoadedModel loadModelSource(const ModelSource& source) {
   auto& model = *loaded.model;
   if (!source.adapterFolder.empty())
     withContext("loading adapter " + source.adapterFolder,
-                [&] { return loadPeftAdapter(model, source.adapterFolder); });
+                [&] { return loadAdapterFolder(model, source.adapterFolder); });
   if (!source.checkpointFolder.empty()) {
     // The checkpoint's config is the run's: its method says which adapters hold the weights.
     const auto configPath = (fs::path(source.checkpointFolder) / "config.json").string();
@@ -63,6 +65,12 @@ LoadedModel loadModelSource(const ModelSource& source) {
       auto lora = config.method.lora;
       lora.dropout = 0.0;  // evaluation: dropout would be off anyway
       applyLora(model, lora);
+    } else if (config.method.kind == MethodKind::PromptTuning) {
+      // The checkpoint holds the virtual tokens; these placeholders only give them a place.
+      applyPromptTuning(model, torch::zeros({config.method.promptTuning.virtualTokens,
+                                             model.config().hiddenSize}));
+    } else if (config.method.kind == MethodKind::Bottleneck) {
+      applyBottleneckAdapters(model, config.method.bottleneck);
     }
     withContext("loading checkpoint " + source.checkpointFolder,
                 [&] { return loadCheckpointWeights(model, source.checkpointFolder); });

@@ -75,7 +75,11 @@ RunEvaluationTarget readConfig(const std::string& configJson, const std::string&
 
 ModelSource RunEvaluationTarget::source() const {
   ModelSource source;
-  if (checkpointFolder.empty()) {
+  if (checkpointFolder.empty() && !finalModelExists && !adapterFolder.empty()) {
+    // Prompt tuning and bottleneck adapters leave no merged model: the base with the adapter.
+    source.modelFolder = baseModelFolder;
+    source.adapterFolder = adapterFolder;
+  } else if (checkpointFolder.empty()) {
     source.modelFolder = finalModelFolder;
   } else {
     source.modelFolder = baseModelFolder;
@@ -87,7 +91,7 @@ ModelSource RunEvaluationTarget::source() const {
 RunEvaluationTarget runEvaluationTarget(const std::string& configJson,
                                         const std::string& projectFolder) {
   auto target = readConfig(configJson, projectFolder);
-  if (target.problem.empty() && !target.finalModelExists)
+  if (target.problem.empty() && !target.finalModelExists && target.adapterFolder.empty())
     target.problem = "the run has no final model in " + target.finalModelFolder +
                      " (it has not completed, or its folder was moved)";
   return target;

@@ -26,7 +26,8 @@ struct RunEvaluationTarget {
   // Why the target cannot be evaluated; empty when it can.
   std::string problem;
 
-  // The final model, or the base model at the checkpoint.
+  // The final model, or the base model at the checkpoint; the base model with the adapter when
+  // the run left an adapter but no merged model (prompt tuning, bottleneck adapters).
   ModelSource source() const;
 };
 

@@ -142,7 +142,11 @@ void RunExportJob::run(JobContext& context) {
   const auto source = runExportSource(run->config, projectFolder.string());
   if (!source.problem.empty()) throw Error(runText + " cannot be exported: " + source.problem);
   const bool adapterFormat = r.format == "adapter";
-  if (adapterFormat && !source.usesAdapters)
+  if (source.unmergeable && (!adapterFormat || r.checkpointStep))
+    throw Error(runText +
+                " trained prompt tuning or bottleneck adapters, which cannot be merged into the "
+                "base model; export its final adapter (adapter format, no checkpoint)");
+  if (adapterFormat && !source.usesAdapters && !source.unmergeable)
     throw Error(runText +
                 " fine-tuned all weights (full fine-tuning), so it has no adapter to export; "
                 "export it in the merged format, which writes its model folder");

@@ -19,11 +19,12 @@ RunExportSource runExportSource(const std::string& configJson, const std::string
     return source;
   }
   source.usesAdapters = source.config.method.usesAdapters();
+  source.unmergeable = source.config.method.addsUnmergeableModules();
   const fs::path output(source.config.outputFolder);
   std::error_code ec;
   source.finalModelFolder = (output / "final").string();
   source.finalModelExists = fs::exists(output / "final" / "config.json", ec);
-  if (source.usesAdapters) {
+  if (source.usesAdapters || source.unmergeable) {
     source.adapterFolder = (output / "adapter").string();
     source.adapterExists = fs::exists(output / "adapter" / "adapter_config.json", ec);
   }
@@ -36,8 +37,11 @@ RunExportSource runExportSource(const std::string& configJson, const std::string
 
 std::string finalExportProblem(const RunExportSource& source, const std::string& format) {
   if (!source.problem.empty()) return source.problem;
+  if (source.unmergeable && format != "adapter")
+    return "prompt tuning and bottleneck adapters cannot be merged into the base model; export "
+           "the run's adapter instead";
   if (format == "adapter") {
-    if (!source.usesAdapters)
+    if (!source.usesAdapters && !source.unmergeable)
       return "it fine-tuned all weights, so it has no adapter; export it as a merged model";
     if (!source.adapterExists)
       return "it has no final adapter in " + source.adapterFolder +

@@ -15,6 +15,7 @@ namespace tunebench {
 struct RunExportSource {
   TrainingConfig config;          // valid when problem is empty
   bool usesAdapters = false;      // LoRA or DoRA: the adapter can be exported on its own
+  bool unmergeable = false;       // prompt tuning or bottleneck adapters: only the final adapter
   std::string finalModelFolder;   // <output>/final (merged after LoRA/DoRA)
   bool finalModelExists = false;  // holds a config.json
   std::string adapterFolder;      // <output>/adapter (LoRA/DoRA runs)

@@ -16,16 +16,18 @@ bool endsWith(const std::string& text, const std::string& suffix) {
 }
 
 // Through the head module when there is one (an adapter may have taken its place), else the
-// tied embedding matrix.
+// tied embedding matrix. The virtual tokens put in front (`inserted`) get no output.
 torch::Tensor projectToVocabulary(const torch::Tensor& hidden, Linear& head,
                                   const torch::Tensor& tiedWeight, const ForwardInput& input,
-                                  const ModelConfig& config) {
-  if (input.hiddenStatesOnly) return hidden;
+                                  const ModelConfig& config, int64_t inserted) {
+  const auto given =
+      inserted > 0 ? hidden.narrow(1, inserted, hidden.size(1) - inserted) : hidden;
+  if (input.hiddenStatesOnly) return given;
   if (config.isClassifier())
     throw Error("this model is a sequence classifier (" + config.architecture +
                 "); it has no language-model head to predict tokens with");
-  const bool lastPositionOnly = input.lastPositionOnly;
-  const auto selected = lastPositionOnly ? hidden.narrow(1, hidden.size(1) - 1, 1) : hidden;
+  const auto selected =
+      input.lastPositionOnly ? given.narrow(1, given.size(1) - 1, 1) : given;
   const auto logits =
       head ? head->forward(selected) : torch::nn::functional::linear(selected, tiedWeight);
   return logits.to(torch::kFloat32);
@@ -33,17 +35,64 @@ torch::Tensor projectToVocabulary(const torch::Tensor& hidden, Linear& head,
 
 // What every forward pass works out before the layers run.
 struct ForwardSetup {
-  int64_t past;
-  torch::Tensor positions;
+  int64_t past = 0;         // cache positions before this pass (virtual tokens included)
+  int64_t inserted = 0;     // virtual tokens put in front in this pass (first pass only)
+  int64_t length = 0;       // positions this pass adds: inserted + the given tokens
+  torch::Tensor positions;  // [B, length]
   AttentionPlan plan;
 };
 
-ForwardSetup prepareForward(const ForwardInput& input, const torch::Tensor& positions, int64_t past,
+// The given padding mask, positions and segments describe the given tokens; the virtual tokens
+// (prompt tuning) are real, come first, take positions 0..N-1 and are seen by every segment.
+ForwardSetup prepareForward(const ForwardInput& input, int64_t virtualTokens,
                             std::optional<int64_t> window) {
   const auto& ids = input.inputIds;
-  return {past, positions,
-          planAttention(ids.size(0), ids.size(1), past, input.paddingMask, input.segmentIds, window,
-                        ids.device())};
+  const int64_t batch = ids.size(0);
+  const auto device = ids.device();
+  const auto options = torch::TensorOptions().dtype(torch::kInt64).device(device);
+  ForwardSetup setup;
+  setup.past = input.cache ? input.cache->length : 0;
+  if (virtualTokens > 0 && setup.past > 0 && setup.past < virtualTokens)
+    throw Error("the KV cache holds fewer positions than the model's virtual tokens");
+  setup.inserted = setup.past == 0 ? virtualTokens : 0;
+  setup.length = setup.inserted + ids.size(1);
+  auto mask = input.paddingMask;
+  if (mask.defined() && virtualTokens > 0)
+    mask = torch::cat({torch::ones({batch, virtualTokens}, mask.options()), mask}, 1);
+  if (input.positionIds.defined()) {
+    auto positions = input.positionIds.to(device) + virtualTokens;
+    if (setup.inserted > 0)
+      positions = torch::cat(
+          {torch::arange(setup.inserted, options).unsqueeze(0).expand({batch, setup.inserted}),
+           positions},
+          1);
+    setup.positions = positions;
+  } else if (mask.defined()) {
+    // Left padding: a sequence's first real token is position 0.
+    const auto positions = (mask.to(torch::kInt64).cumsum(-1) - 1).clamp_min(0);
+    setup.positions =
+        positions.narrow(1, positions.size(1) - setup.length, setup.length).to(device);
+  } else {
+    setup.positions = torch::arange(setup.past, setup.past + setup.length, options)
+                          .unsqueeze(0)
+                          .expand({batch, setup.length});
+  }
+  auto segments = input.segmentIds;
+  if (segments.defined() && setup.inserted > 0)
+    segments =
+        torch::cat({torch::full({batch, setup.inserted}, -2, options), segments.to(device)}, 1);
+  setup.plan = planAttention(batch, setup.length, setup.past, mask, segments, window, device,
+                             setup.inserted);
+  return setup;
+}
+
+// The token embeddings with the virtual tokens in front on a first pass.
+torch::Tensor withVirtualTokens(const torch::Tensor& embedded, const torch::Tensor& virtualTokens,
+                                int64_t inserted) {
+  if (inserted == 0) return embedded;
+  const auto prefix =
+      virtualTokens.to(embedded.scalar_type()).unsqueeze(0).expand({embedded.size(0), -1, -1});
+  return torch::cat({prefix, embedded}, 1);
 }
 
 // Runs a stack of decoder layers and records the new cache length. With `checkpoint`, each
@@ -68,7 +117,7 @@ torch::Tensor runLayers(torch::nn::ModuleList& layers, torch::Tensor hidden, con
     LayerContext context{setup.plan, cos, sin, input.cache, static_cast<int64_t>(i), setup.past};
     hidden = layer->forward(hidden, context);
   }
-  if (input.cache) input.cache->length = setup.past + input.inputIds.size(1);
+  if (input.cache) input.cache->length = setup.past + setup.length;
   return hidden;
 }
 
@@ -98,13 +147,15 @@ class LlamaCausalLM : public CausalLMImpl {
   }
 
   torch::Tensor forward(const ForwardInput& input) override {
-    const int64_t past = input.cache ? input.cache->length : 0;
-    const auto setup = prepareForward(input, positionsFor(input, past), past, config_.slidingWindow);
+    const auto setup = prepareForward(input, virtualTokenCount(), config_.slidingWindow);
     const auto [cos, sin] = model->rotary_emb(setup.positions);
-    auto hidden = runLayers<LlamaLayerImpl>(model->layers, model->embed_tokens(input.inputIds), setup,
-                                            cos, sin, input, checkpointsLayers(input));
+    const auto embedded =
+        withVirtualTokens(model->embed_tokens(input.inputIds), virtualTokens_, setup.inserted);
+    auto hidden = runLayers<LlamaLayerImpl>(model->layers, embedded, setup, cos, sin, input,
+                                            checkpointsLayers(input));
     hidden = model->norm(hidden);
-    return projectToVocabulary(hidden, lm_head, model->embed_tokens->weight, input, config_);
+    return projectToVocabulary(hidden, lm_head, model->embed_tokens->weight, input, config_,
+                               setup.inserted);
   }
 
   Linear* languageModelHead() override { return lm_head ? &lm_head : nullptr; }
@@ -148,18 +199,22 @@ class Gpt2CausalLM : public CausalLMImpl {
   }
 
   torch::Tensor forward(const ForwardInput& input) override {
-    const int64_t past = input.cache ? input.cache->length : 0;
-    const int64_t end = past + input.inputIds.size(1);
+    const auto setup = prepareForward(input, virtualTokenCount(), std::nullopt);
+    const int64_t end = setup.past + setup.length;
     if (end > config_.maxPositions)
-      throw Error("sequence of " + std::to_string(end) + " tokens exceeds the model's n_positions (" +
-                  std::to_string(config_.maxPositions) + ")");
-    const auto setup = prepareForward(input, positionsFor(input, past), past, std::nullopt);
+      throw Error("sequence of " + std::to_string(end) + " tokens" +
+                  (virtualTokenCount() > 0 ? " (virtual tokens included)" : "") +
+                  " exceeds the model's n_positions (" + std::to_string(config_.maxPositions) +
+                  ")");
     const torch::Tensor none;
+    const auto embedded =
+        withVirtualTokens(transformer->wte(input.inputIds), virtualTokens_, setup.inserted);
     auto hidden = runLayers<Gpt2LayerImpl>(
-        transformer->h, transformer->wte(input.inputIds) + transformer->wpe(setup.positions), setup,
-        none, none, input, checkpointsLayers(input));
+        transformer->h, embedded + transformer->wpe(setup.positions), setup, none, none, input,
+        checkpointsLayers(input));
     hidden = transformer->ln_f(hidden);
-    return projectToVocabulary(hidden, lm_head, transformer->wte->weight, input, config_);
+    return projectToVocabulary(hidden, lm_head, transformer->wte->weight, input, config_,
+                               setup.inserted);
   }
 
   Linear* languageModelHead() override { return lm_head ? &lm_head : nullptr; }
@@ -202,22 +257,17 @@ bool CausalLMImpl::checkpointsLayers(const ForwardInput& input) const {
   return activationCheckpointing_ && is_training() && torch::GradMode::is_enabled() && !input.cache;
 }
 
-torch::Tensor CausalLMImpl::positionsFor(const ForwardInput& input, int64_t past) const {
-  if (input.positionIds.defined()) return input.positionIds;
-  const int64_t batch = input.inputIds.size(0), length = input.inputIds.size(1);
-  if (input.paddingMask.defined()) {
-    // Left padding: a sequence's first real token is position 0.
-    const auto positions = (input.paddingMask.to(torch::kInt64).cumsum(-1) - 1).clamp_min(0);
-    return positions.narrow(1, positions.size(1) - length, length).to(input.inputIds.device());
-  }
-  return torch::arange(past, past + length,
-                       torch::TensorOptions().dtype(torch::kInt64).device(input.inputIds.device()))
-      .unsqueeze(0)
-      .expand({batch, length});
+void CausalLMImpl::setVirtualTokens(torch::Tensor embeddings) {
+  if (virtualTokens_.defined()) throw Error("the model has virtual tokens already");
+  if (embeddings.dim() != 2 || embeddings.size(0) < 1 || embeddings.size(1) != config_.hiddenSize)
+    throw Error("virtual tokens must be [count, " + std::to_string(config_.hiddenSize) +
+                "] embeddings");
+  virtualTokens_ = register_parameter("prompt_embeddings", std::move(embeddings));
 }
 
 KVCache CausalLMImpl::makeCache(int64_t batch, int64_t capacity) const {
   KVCache cache;
+  capacity += virtualTokenCount();
   const auto reference = parameters().front();
   const auto options = reference.options().requires_grad(false);
   for (int64_t i = 0; i < config_.numLayers; ++i) {

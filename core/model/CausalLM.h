@@ -56,7 +56,20 @@ class CausalLMImpl : public torch::nn::Module {
   void setActivationCheckpointing(bool on) { activationCheckpointing_ = on; }
   // Class logits [B, C], fp32, at each row's token `lastIndex` [B].
   torch::Tensor classify(const ForwardInput& input, const torch::Tensor& lastIndex);
+
+  // Room for `capacity` tokens (and the virtual tokens in front, when there are some).
   KVCache makeCache(int64_t batch, int64_t capacity) const;
+
+  // Prompt tuning (core/peft/PromptTuning.h): N embeddings [N, hidden] in front of every
+  // sequence, registered as the parameter "prompt_embeddings". The layers see them as N real
+  // tokens at positions 0..N-1 that every token of the row attends (the KV cache holds them
+  // too); padding masks, positions and segment ids given in ForwardInput describe the given
+  // tokens only, and the logits cover the given tokens only. Throws when set twice.
+  void setVirtualTokens(torch::Tensor embeddings);
+  const torch::Tensor& virtualTokens() const { return virtualTokens_; }
+  int64_t virtualTokenCount() const {
+    return virtualTokens_.defined() ? virtualTokens_.size(0) : 0;
+  }
 
   // The tensor names a checkpoint may use for a parameter, preferred first.
   virtual std::vector<std::string> fileNamesFor(const std::string& parameter) const {
@@ -72,8 +85,6 @@ class CausalLMImpl : public torch::nn::Module {
   virtual bool isIgnoredFileTensor(const std::string& name) const;
 
  protected:
-  // Positions [B, T] for the current tokens: from the padding mask when given, else past + t.
-  torch::Tensor positionsFor(const ForwardInput& input, int64_t past) const;
   // Called by buildCausalLM and attachClassificationHead: registers `score`.
   void registerClassificationHead();
   virtual void dropLanguageModelHead() = 0;
@@ -82,6 +93,7 @@ class CausalLMImpl : public torch::nn::Module {
   friend CausalLM buildCausalLM(const ModelConfig& config);
   ModelConfig config_;
   Linear score_{nullptr};
+  torch::Tensor virtualTokens_;
 };
 
 // Normal(0, 0.02) for matrices and embeddings, zeros for biases, ones for norm scales.

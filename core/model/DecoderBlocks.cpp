@@ -1,5 +1,6 @@
 #include "model/DecoderBlocks.h"
 
+#include "common/Error.h"
 #include "common/TorchPch.h"
 
 namespace tunebench {
@@ -13,6 +14,13 @@ std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k, co
   keys.narrow(2, context.past, length).copy_(k);
   values.narrow(2, context.past, length).copy_(v);
   return {keys.narrow(2, 0, context.past + length), values.narrow(2, 0, context.past + length)};
+}
+
+void DecoderLayerImpl::setBranchAdapters(std::shared_ptr<BranchAdapterImpl> attention,
+                                         std::shared_ptr<BranchAdapterImpl> mlp) {
+  if (attn_adapter || mlp_adapter) throw Error("the decoder layer has adapters already");
+  attn_adapter = register_module("attn_adapter", std::move(attention));
+  mlp_adapter = register_module("mlp_adapter", std::move(mlp));
 }
 
 LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
@@ -56,8 +64,8 @@ LlamaLayerImpl::LlamaLayerImpl(const ModelConfig& config) {
 }
 
 torch::Tensor LlamaLayerImpl::forward(const torch::Tensor& x, const LayerContext& context) {
-  auto h = x + self_attn->forward(input_layernorm(x), context);
-  return h + mlp(post_attention_layernorm(h));
+  auto h = x + adaptAttention(self_attn->forward(input_layernorm(x), context));
+  return h + adaptMlp(mlp(post_attention_layernorm(h)));
 }
 
 Gpt2AttentionImpl::Gpt2AttentionImpl(const ModelConfig& config)
@@ -93,8 +101,8 @@ Gpt2LayerImpl::Gpt2LayerImpl(const ModelConfig& config) {
 }
 
 torch::Tensor Gpt2LayerImpl::forward(const torch::Tensor& x, const LayerContext& context) {
-  auto h = x + attn->forward(ln_1(x), context);
-  return h + mlp(ln_2(h));
+  auto h = x + adaptAttention(attn->forward(ln_1(x), context));
+  return h + adaptMlp(mlp(ln_2(h)));
 }
 
 }  // namespace tunebench

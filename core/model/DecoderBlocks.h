@@ -19,6 +19,31 @@ struct LayerContext {
 std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k, const torch::Tensor& v,
                                                       const LayerContext& context);
 
+// A module on a residual branch: it maps the attention or MLP output before the residual add
+// (bottleneck adapters, core/peft/BottleneckAdapters.h).
+class BranchAdapterImpl : public torch::nn::Module {
+ public:
+  virtual torch::Tensor forward(const torch::Tensor& x) = 0;
+};
+
+// What both layer shapes share: the optional adapters on their two residual branches, registered
+// as attn_adapter and mlp_adapter.
+class DecoderLayerImpl : public torch::nn::Module {
+ public:
+  // Throws when the layer has adapters already.
+  void setBranchAdapters(std::shared_ptr<BranchAdapterImpl> attention,
+                         std::shared_ptr<BranchAdapterImpl> mlp);
+  std::shared_ptr<BranchAdapterImpl> attn_adapter, mlp_adapter;
+
+ protected:
+  torch::Tensor adaptAttention(const torch::Tensor& x) const {
+    return attn_adapter ? attn_adapter->forward(x) : x;
+  }
+  torch::Tensor adaptMlp(const torch::Tensor& x) const {
+    return mlp_adapter ? mlp_adapter->forward(x) : x;
+  }
+};
+
 class LlamaAttentionImpl : public torch::nn::Module {
  public:
   explicit LlamaAttentionImpl(const ModelConfig& config);
@@ -36,7 +61,7 @@ class LlamaMlpImpl : public torch::nn::Module {
 };
 TORCH_MODULE(LlamaMlp);
 
-class LlamaLayerImpl : public torch::nn::Module {
+class LlamaLayerImpl : public DecoderLayerImpl {
  public:
   explicit LlamaLayerImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
@@ -64,7 +89,7 @@ class Gpt2MlpImpl : public torch::nn::Module {
 };
 TORCH_MODULE(Gpt2Mlp);
 
-class Gpt2LayerImpl : public torch::nn::Module {
+class Gpt2LayerImpl : public DecoderLayerImpl {
  public:
   explicit Gpt2LayerImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);

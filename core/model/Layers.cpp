@@ -87,7 +87,8 @@ torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, cons
 
 AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
                             const torch::Tensor& paddingMask, const torch::Tensor& segmentIds,
-                            std::optional<int64_t> window, const torch::Device& device) {
+                            std::optional<int64_t> window, const torch::Device& device,
+                            int64_t sharedPrefix) {
   const int64_t total = past + length;
   const bool windowBites = window && *window < total;
   if (!paddingMask.defined() && !segmentIds.defined() && past == 0 && !windowBites) return {};
@@ -99,7 +100,9 @@ AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
   auto mask = allowed.unsqueeze(0).unsqueeze(0).expand({batch, 1, length, total});
   if (segmentIds.defined()) {
     const auto segments = segmentIds.to(device);
-    mask = mask & (segments.unsqueeze(2) == segments.unsqueeze(1)).unsqueeze(1);
+    auto sameSegment = segments.unsqueeze(2) == segments.unsqueeze(1);  // [B, T, T]
+    if (sharedPrefix > 0) sameSegment = sameSegment | (keyPos < sharedPrefix).unsqueeze(0);
+    mask = mask & sameSegment.unsqueeze(1);
   }
   if (paddingMask.defined()) {
     mask = mask & paddingMask.to(device).to(torch::kBool).view({batch, 1, 1, total});

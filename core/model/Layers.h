@@ -71,10 +71,12 @@ struct AttentionPlan {
 
 // Causal attention of queries at cache positions [past, past + T) over keys [0, past + T), with
 // optional padding mask [B, past + T] (1 = real token), segment ids [B, T] of packed rows (no
-// cache) and sliding window.
+// cache) and sliding window. Keys before `sharedPrefix` (prompt tuning's virtual tokens) are
+// seen by every later query of the row, whatever its segment.
 AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
                             const torch::Tensor& paddingMask, const torch::Tensor& segmentIds,
-                            std::optional<int64_t> window, const torch::Device& device);
+                            std::optional<int64_t> window, const torch::Device& device,
+                            int64_t sharedPrefix = 0);
 
 // softmax(q kᵀ / √d + mask) v for q [B, H, Tq, D], k/v [B, Hkv, Tk, D] (grouped-query heads are
 // repeated). SDPA on LibTorch 2, the equivalent math on 1.13.

@@ -53,7 +53,10 @@ std::vector<const TokenizedExample*> longestExamples(const std::vector<Tokenized
 TrainingMemory formulaFor(const TrainingConfig& config) {
   const auto modelConfig = loadModelConfig((fs::path(config.modelFolder) / "config.json").string());
   const auto estimate = estimateMemory(modelConfig, config.method.lora.r);
-  const char* wanted = config.method.kind == MethodKind::Lora   ? "LoRA"
+  // Prompt tuning and bottleneck adapters: like LoRA, a frozen base with few trainable values.
+  const char* wanted = config.method.kind == MethodKind::Lora ||
+                               config.method.addsUnmergeableModules()
+                           ? "LoRA"
                        : config.method.kind == MethodKind::Dora ? "DoRA"
                                                                 : "Full fine-tuning";
   for (const auto& method : estimate.training)

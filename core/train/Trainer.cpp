@@ -14,8 +14,10 @@
 #include "common/Version.h"
 #include "model/CheckpointFolder.h"
 #include "model/ModelFolder.h"
+#include "peft/BottleneckAdapters.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
+#include "peft/PromptTuning.h"
 #include "peft/QloraModel.h"
 #include "system/ResidentMemory.h"
 #include "system/SystemInfo.h"
@@ -54,6 +56,14 @@ void recordEnvironment(const TrainingConfig& config, const std::string& path) {
                              {"device", "cpu"},
                              {"config", config.raw}};
   std::ofstream(path) << environment.dump(2) << "\n";
+}
+
+void saveUnmergeableAdapter(const CausalLMImpl& model, const TrainingConfig& c,
+                            const std::string& folder) {
+  if (c.method.kind == MethodKind::PromptTuning)
+    savePromptTuningAdapter(model, c.method.promptTuning, folder, c.modelFolder);
+  else
+    saveBottleneckAdapters(model, c.method.bottleneck, folder, c.modelFolder);
 }
 
 }  // namespace
@@ -345,7 +355,17 @@ void Trainer::run(JobContext& context) {
   result_.steps = state.step;
   result_.bestValidationLoss =
       std::isfinite(state.bestValidationLoss) ? state.bestValidationLoss : std::nan("");
-  if (result_.stopReason != "stopped") {
+  if (result_.stopReason != "stopped" && c.method.addsUnmergeableModules()) {
+    model.eval();
+    result_.adapterFolder = (output / "adapter").string();
+    saveUnmergeableAdapter(model, c, result_.adapterFolder);
+    context.log(LogLevel::Info,
+                std::string(c.method.kind == MethodKind::PromptTuning ? "prompt tuning"
+                                                                      : "bottleneck adapters") +
+                    " cannot be merged into the base weights, so " + (output / "final").string() +
+                    " holds no merged model: use the adapter in " + result_.adapterFolder +
+                    " on the base model " + c.modelFolder);
+  } else if (result_.stopReason != "stopped") {
     model.eval();
     if (c.method.usesAdapters()) {
       result_.adapterFolder = (output / "adapter").string();

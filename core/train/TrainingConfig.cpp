@@ -132,6 +132,37 @@ void parseClassification(const nlohmann::json& json, const std::string& source,
     }
   }
   fields.rejectUnknown();
+// The settings block of prompt tuning or bottleneck adapters (method.prompt_tuning,
+// method.bottleneck); a block of the other method is refused.
+void parseUnmergeableMethod(Fields& method, MethodConfig& m, const std::string& source) {
+  const bool prompt = m.kind == MethodKind::PromptTuning;
+  const char* own = prompt ? "prompt_tuning" : "bottleneck";
+  const char* other = prompt ? "bottleneck" : "prompt_tuning";
+  if (method.has(other))
+    method.fail(other, std::string("belongs to method ") + other + ", not " + own);
+  if (!method.has(own)) return;
+  Fields block(method.at(own), std::string("method.") + own, source);
+  if (prompt) {
+    auto& p = m.promptTuning;
+    p.virtualTokens = block.integer("num_virtual_tokens", 20, 1, 4096);
+    p.init = block.choice<PromptTuningInit>(
+        "init", PromptTuningInit::Random,
+        {{"random", PromptTuningInit::Random}, {"text", PromptTuningInit::Text}});
+    p.initText = block.text("init_text", "");
+    if (p.init == PromptTuningInit::Text && p.initText.empty())
+      block.fail("init_text",
+                 "is required with init \"text\" (the words whose embeddings start the virtual "
+                 "tokens)");
+    if (p.init == PromptTuningInit::Random && !p.initText.empty())
+      block.fail("init_text", "is only used with init \"text\"");
+  } else {
+    auto& b = m.bottleneck;
+    b.size = block.integer("size", 64, 1, 1 << 16);
+    b.activation = block.choice<BottleneckActivation>(
+        "activation", BottleneckActivation::Gelu,
+        {{"gelu", BottleneckActivation::Gelu}, {"relu", BottleneckActivation::Relu}});
+  }
+  block.rejectUnknown();
 }
 
 }  // namespace
@@ -257,7 +288,14 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     m.kind = method.choice<MethodKind>("name", MethodKind::Full,
                                        {{"full", MethodKind::Full}, {"freeze", MethodKind::Freeze},
                                         {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora},
-                                        {"qlora", MethodKind::Qlora}, {"half", MethodKind::Half}});
+                                        {"qlora", MethodKind::Qlora}, {"half", MethodKind::Half},
+                                        {"prompt_tuning", MethodKind::PromptTuning},
+                                        {"bottleneck", MethodKind::Bottleneck}});
+    if (m.addsUnmergeableModules()) {
+      parseUnmergeableMethod(method, m, source);
+      if (hasFreeze) top.fail("freeze", "cannot be combined with method " + method.text("name", "") +
+                                            " (the whole base model is frozen)");
+    }
     if (m.kind == MethodKind::Half) {
       m.halfRounds = method.integer("rounds", 0, 0, 1 << 20);
       if (hasFreeze)
@@ -294,6 +332,10 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
       top.fail("classification", "applies to objective \"classification\" only");
     parseClassification(top.at("classification"), source, config.classification);
   }
+  // Their adapter folders have no place for a classifier's head.
+  if (config.objective == Objective::Classification && config.method.addsUnmergeableModules())
+    top.fail("method", "prompt tuning and bottleneck adapters cannot train a classifier yet; "
+                       "use LoRA, DoRA, QLoRA or full fine-tuning");
   if (config.objective == Objective::Classification && config.data.packing)
     top.fail("data.packing", "cannot be used with objective classification (one label per row)");
   top.rejectUnknown();

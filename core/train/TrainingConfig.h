@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "data/Balancing.h"
+#include "peft/AdapterMethodConfigs.h"
 #include "peft/LoraConfig.h"
 
 namespace tunebench {
@@ -21,16 +22,25 @@ enum class ScheduleKind { Constant, Linear, Cosine, Step };
 // What trains: every parameter (less the `freeze` block's), or LoRA/DoRA adapters on a frozen
 // base; QLoRA is LoRA on a base whose linear weights are held in NF4. Half: half fine-tuning,
 // half of every layer block trains per round (HalfFineTuning.h).
-enum class MethodKind { Full, Freeze, Lora, Dora, Qlora, Half };
+// PromptTuning and Bottleneck add trainable modules to a frozen base that cannot be merged into
+// its weights (peft/PromptTuning.h, peft/BottleneckAdapters.h).
+enum class MethodKind { Full, Freeze, Lora, Dora, Qlora, Half, PromptTuning, Bottleneck };
 
 struct MethodConfig {
   MethodKind kind = MethodKind::Full;
-  LoraConfig lora;         // for Lora, Dora and Qlora
-  int64_t halfRounds = 0;  // Half: rounds over the run; 0 = one per epoch, at least 2
+  LoraConfig lora;                  // for Lora, Dora and Qlora
+  int64_t halfRounds = 0;           // Half: rounds over the run; 0 = one per epoch, at least 2
+  PromptTuningConfig promptTuning;  // for PromptTuning
+  BottleneckConfig bottleneck;      // for Bottleneck
+  // LoRA-family adapters (merged into the base at the end of a run).
   bool usesAdapters() const {
     return kind == MethodKind::Lora || kind == MethodKind::Dora || kind == MethodKind::Qlora;
   }
   bool quantizesBase() const { return kind == MethodKind::Qlora; }
+  // Prompt tuning and bottleneck adapters: an adapter folder, but no merged model.
+  bool addsUnmergeableModules() const {
+    return kind == MethodKind::PromptTuning || kind == MethodKind::Bottleneck;
+  }
 };
 
 struct DataConfig {

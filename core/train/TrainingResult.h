@@ -12,8 +12,10 @@ struct TrainingResult {
   double bestValidationLoss = 0.0;  // NaN when never evaluated
   std::string stopReason;           // "completed", "early stopping", "stopped", "non-finite loss"
   std::string lastCheckpoint;
-  std::string finalModelFolder;  // empty unless training completed
-  std::string adapterFolder;     // LoRA/DoRA runs: the adapter in PEFT layout, when completed
+  // Empty unless training completed; also empty after prompt tuning and bottleneck adapters,
+  // which cannot be merged into a model (their adapter folder is the result).
+  std::string finalModelFolder;
+  std::string adapterFolder;  // adapter runs: the adapter folder (adapter_config.json), when completed
 };
 
 }  // namespace tunebench

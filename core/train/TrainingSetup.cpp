@@ -7,7 +7,9 @@
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "peft/BottleneckAdapters.h"
 #include "peft/LoraModel.h"
+#include "peft/PromptTuning.h"
 #include "peft/QloraModel.h"
 #include "train/TrainingBatches.h"
 
@@ -45,6 +47,30 @@ std::string mebibytes(int64_t bytes) {
   return text;
 }
 
+// Prompt tuning or bottleneck adapters on the frozen base.
+void applyUnmergeableMethod(CausalLMImpl& model, const TrainingConfig& config,
+                            JobContext& context) {
+  const auto& method = config.method;
+  if (method.kind == MethodKind::PromptTuning) {
+    const auto& prompt = method.promptTuning;
+    TextToIds encode;
+    if (prompt.init == PromptTuningInit::Text)
+      encode = encoderForModelFolder(config.modelFolder).encode;
+    applyPromptTuning(model, initialVirtualTokens(model, prompt, config.seed, encode));
+    context.log(LogLevel::Info,
+                "prompt tuning: " + std::to_string(prompt.virtualTokens) + " virtual tokens, " +
+                    (prompt.init == PromptTuningInit::Text
+                         ? "initialised from the embeddings of \"" + prompt.initText + "\""
+                         : std::string("initialised at random")));
+    return;
+  }
+  const auto layers = applyBottleneckAdapters(model, method.bottleneck);
+  context.log(LogLevel::Info,
+              "bottleneck adapters (size " + std::to_string(method.bottleneck.size) + ", " +
+                  activationName(method.bottleneck.activation) + ") on " + std::to_string(layers) +
+                  " decoder layers, after attention and MLP");
+}
+
 }  // namespace
 
 PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& context,
@@ -62,6 +88,7 @@ PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& 
     context.log(LogLevel::Info, std::string(methodLabel(config.method)) + " on " +
                                     std::to_string(adapted.size()) + " linear layers");
   }
+  if (config.method.addsUnmergeableModules()) applyUnmergeableMethod(model, config, context);
   if (config.objective == Objective::Classification) {
     if (!model.isClassifier()) {
       // After the adapters, so that their initial values do not depend on the objective.

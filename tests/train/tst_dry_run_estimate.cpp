@@ -204,7 +204,7 @@ class DryRunEstimateTest : public QObject {
     QTest::addColumn<QString>("message");
     QTest::newRow("learning rate") << R"({"optimizer": {"lr": -1}})"
                                    << "optimizer.lr must be between 1e-12 and 100 (got -1)";
-    QTest::newRow("unknown method") << R"({"method": {"name": "prompt_tuning"}})"
+    QTest::newRow("unknown method") << R"({"method": {"name": "prefix_tuning"}})"
                                     << "method.name must be one of full, freeze, lora, dora";
     QTest::newRow("batch size") << R"({"batch_size": 0})"
                                 << "batch_size must be between 1";

@@ -100,9 +100,9 @@ class SetupPanelTest : public QObject {
     for (int i = 0; i < method->count(); ++i)
       (items->item(i)->isEnabled() ? selectable : unavailable) << method->itemText(i);
     QCOMPARE(selectable, QStringList({"Full fine-tuning", "Freeze lower layers", "LoRA", "DoRA",
-                                      "QLoRA (NF4 base)", "Half fine-tuning"}));
-    QCOMPARE(unavailable.size(), 2);
-    for (const auto& text : unavailable) QVERIFY(text.endsWith("not available in this version"));
+                                      "QLoRA (NF4 base)", "Half fine-tuning", "Bottleneck adapters",
+                                      "Prompt tuning"}));
+    QVERIFY(unavailable.isEmpty());
 
     // LoRA with rsLoRA, rank 8, on q_proj and v_proj; SFT.
     method->setFocus();
@@ -195,6 +195,75 @@ class SetupPanelTest : public QObject {
     setSpin(form->field(QStringLiteral("batch_size")), 2);
     QVERIFY(
         view->findChild<QLabel*>(QStringLiteral("estimateMessage"))->text().contains("earlier"));
+  }
+
+  void configuresPromptTuningAndBottleneckAdapters() {
+    SetupPanel panel;
+    panel.resize(1400, 900);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    panel.setProject(project_, model_);
+    auto* form = panel.form();
+    retype(form->field(QStringLiteral("data.train")), train_);
+    auto* method = form->methodBox();
+    method->setFocus();
+    method->setCurrentIndex(method->findData(QStringLiteral("prompt_tuning")));
+    const QString tokensKey = QStringLiteral("method.prompt_tuning.num_virtual_tokens");
+    const QString textKey = QStringLiteral("method.prompt_tuning.init_text");
+    QVERIFY(form->field(tokensKey)->isEnabled());
+    QVERIFY(!form->field(textKey)->isEnabled());  // random init: no text
+    QVERIFY(!form->field(QStringLiteral("method.bottleneck.size"))->isEnabled());
+    QVERIFY(!form->field(QStringLiteral("method.r"))->isEnabled());
+    QVERIFY(form->field(tokensKey)->toolTip().contains(QStringLiteral("virtual")) ||
+            form->field(tokensKey)->toolTip().contains(QStringLiteral("prompt tokens")));
+    setSpin(form->field(tokensKey), 12);
+
+    // Text init without a text: the parser's message under the text field.
+    auto* init = qobject_cast<QComboBox*>(form->field(QStringLiteral("method.prompt_tuning.init")));
+    init->setCurrentIndex(init->findData(QStringLiteral("text")));
+    QVERIFY(form->field(textKey)->isEnabled());
+    QVERIFY2(panel.problem().startsWith(textKey + QStringLiteral(" is required")),
+             qPrintable(panel.problem()));
+    QCOMPARE(form->problemShownAt(textKey), panel.problem());
+    QCOMPARE(panel.configState(), SetupPanel::ConfigState::Invalid);
+    retype(form->field(textKey), QStringLiteral("Add the numbers"));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    auto json = nlohmann::json::parse(panel.jsonView()->toPlainText().toStdString());
+    QVERIFY(json == panel.runConfig());
+    QVERIFY(
+        json["method"] ==
+        nlohmann::json(
+            {{"name", "prompt_tuning"},
+             {"prompt_tuning",
+              {{"num_virtual_tokens", 12}, {"init", "text"}, {"init_text", "Add the numbers"}}}}));
+    auto parsed = tunebench::parseTrainingConfig(json, "view");
+    QVERIFY(parsed.method.kind == tunebench::MethodKind::PromptTuning);
+    QCOMPARE(parsed.method.promptTuning.virtualTokens, int64_t(12));
+    QVERIFY(panel.grab().save(screenshotPath(QStringLiteral("setup-prompt-tuning.png"))));
+
+    // Bottleneck adapters: size and activation, the prompt tuning fields off.
+    method->setCurrentIndex(method->findData(QStringLiteral("bottleneck")));
+    QVERIFY(!form->field(tokensKey)->isEnabled());
+    QVERIFY(form->field(QStringLiteral("method.bottleneck.size"))->isEnabled());
+    setSpin(form->field(QStringLiteral("method.bottleneck.size")), 16);
+    auto* activation =
+        qobject_cast<QComboBox*>(form->field(QStringLiteral("method.bottleneck.activation")));
+    activation->setCurrentIndex(activation->findData(QStringLiteral("relu")));
+    QVERIFY2(panel.problem().isEmpty(), qPrintable(panel.problem()));
+    json = panel.runConfig();
+    QVERIFY(json["method"] ==
+            nlohmann::json(
+                {{"name", "bottleneck"}, {"bottleneck", {{"size", 16}, {"activation", "relu"}}}}));
+    parsed = tunebench::parseTrainingConfig(json, "view");
+    QVERIFY(parsed.method.kind == tunebench::MethodKind::Bottleneck);
+    QVERIFY(parsed.method.bottleneck.activation == tunebench::BottleneckActivation::Relu);
+
+    // A config read back fills the same fields.
+    form->setConfig(parsed);
+    QCOMPARE(method->currentData().toString(), QStringLiteral("bottleneck"));
+    QCOMPARE(
+        qobject_cast<QSpinBox*>(form->field(QStringLiteral("method.bottleneck.size")))->value(),
+        16);
   }
 
   // Classification: its fields come alive with the objective, class weights take "balanced"

@@ -190,7 +190,7 @@ void EvaluatePanel::buildInputs(QWidget* box) {
   auto* adapterRow = new QHBoxLayout;
   adapterFolder_ = new QLineEdit(box);
   adapterFolder_->setObjectName(QStringLiteral("evaluateAdapterFolder"));
-  adapterFolder_->setPlaceholderText(tr("optional PEFT adapter applied on the model"));
+  adapterFolder_->setPlaceholderText(tr("optional adapter folder (LoRA/DoRA, prompt tuning, bottleneck) applied on the model"));
   browseAdapter_ = browseButton(tr("Choose the adapter folder"), box);
   adapterRow->addWidget(adapterFolder_, 1);
   adapterRow->addWidget(browseAdapter_);

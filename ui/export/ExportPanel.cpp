@@ -313,7 +313,7 @@ void ExportPanel::runChanged() {
   }
   // Full fine-tuning has no adapter: the adapter format is not offered for it.
   auto* formats = qobject_cast<QStandardItemModel*>(format_->model());
-  const bool adapters = source && source->usesAdapters;
+  const bool adapters = source && (source->usesAdapters || source->unmergeable);
   if (auto* adapterItem = formats ? formats->item(1) : nullptr) {
     adapterItem->setEnabled(adapters || !source);
     adapterItem->setToolTip(adapters || !source ? QString()
@@ -341,6 +341,11 @@ void ExportPanel::formatChanged() {
     const auto problem = final ? finalExportProblem(*source, format.toStdString()) : std::string();
     if (!problem.empty())
       note = tr("The final model cannot be exported: %1.").arg(QString::fromStdString(problem));
+    else if (format == QLatin1String("adapter") &&
+             source->config.method.kind == MethodKind::Bottleneck)
+      note = tr("Writes the bottleneck adapters in Tunebench's own format (docs/adapters.md); "
+                "they load on the base model %1 in Tunebench.")
+                 .arg(QDir::toNativeSeparators(QString::fromStdString(source->config.modelFolder)));
     else if (format == QLatin1String("adapter"))
       note = tr("Writes the adapter alone; load it with PEFT on the base model %1.")
                  .arg(QDir::toNativeSeparators(QString::fromStdString(source->config.modelFolder)));

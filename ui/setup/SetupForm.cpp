@@ -56,6 +56,10 @@ QString methodName(MethodKind kind) {
       return QStringLiteral("half");
     case MethodKind::Qlora:
       return QStringLiteral("qlora");
+    case MethodKind::PromptTuning:
+      return QStringLiteral("prompt_tuning");
+    case MethodKind::Bottleneck:
+      return QStringLiteral("bottleneck");
     case MethodKind::Full:
       break;
   }
@@ -121,12 +125,8 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   method_->addItem(tr("DoRA"), QStringLiteral("dora"));
   method_->addItem(tr("QLoRA (NF4 base)"), QStringLiteral("qlora"));
   method_->addItem(tr("Half fine-tuning"), QStringLiteral("half"));
-  // Methods of the guide the engine does not have yet: listed, but not selectable.
-  auto* items = qobject_cast<QStandardItemModel*>(method_->model());
-  for (const QString& name : {tr("Bottleneck adapters"), tr("Prompt tuning")}) {
-    method_->addItem(tr("%1 — not available in this version").arg(name));
-    items->item(method_->count() - 1)->setEnabled(false);
-  }
+  method_->addItem(tr("Bottleneck adapters"), QStringLiteral("bottleneck"));
+  method_->addItem(tr("Prompt tuning"), QStringLiteral("prompt_tuning"));
   addRow(method, QStringLiteral("method"), tr("Met&hod:"), method_, {});
   loraRank_ = spinBox(QStringLiteral("method.r"), 1, 4096);
   addRow(method, QStringLiteral("method.r"), tr("Rank r:"), loraRank_, {});
@@ -141,6 +141,26 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   halfRounds_ = spinBox(QStringLiteral("method.rounds"), 0, 1 << 20);
   halfRounds_->setSpecialValueText(tr("one per epoch"));
   addRow(method, QStringLiteral("method.rounds"), tr("Half fine-tuning rounds:"), halfRounds_, {});
+  promptTokens_ = spinBox(QStringLiteral("method.prompt_tuning.num_virtual_tokens"), 1, 4096);
+  addRow(method, QStringLiteral("method.prompt_tuning.num_virtual_tokens"), tr("Virtual tokens:"),
+         promptTokens_, {});
+  promptInit_ = comboBox(QStringLiteral("method.prompt_tuning.init"));
+  promptInit_->addItem(tr("Random"), QStringLiteral("random"));
+  promptInit_->addItem(tr("From a text"), QStringLiteral("text"));
+  addRow(method, QStringLiteral("method.prompt_tuning.init"), tr("Virtual tokens start:"),
+         promptInit_, {});
+  promptInitText_ = new QLineEdit(this);
+  promptInitText_->setObjectName(QStringLiteral("method.prompt_tuning.init_text"));
+  addRow(method, QStringLiteral("method.prompt_tuning.init_text"), tr("Init text:"),
+         promptInitText_, {});
+  bottleneckSize_ = spinBox(QStringLiteral("method.bottleneck.size"), 1, 1 << 16);
+  addRow(method, QStringLiteral("method.bottleneck.size"), tr("Bottleneck size:"), bottleneckSize_,
+         {});
+  bottleneckActivation_ = comboBox(QStringLiteral("method.bottleneck.activation"));
+  bottleneckActivation_->addItem(tr("GELU"), QStringLiteral("gelu"));
+  bottleneckActivation_->addItem(tr("ReLU"), QStringLiteral("relu"));
+  addRow(method, QStringLiteral("method.bottleneck.activation"), tr("Adapter activation:"),
+         bottleneckActivation_, {});
   freezeLayers_ = spinBox(QStringLiteral("freeze.layers"), 0, 1 << 20);
   addRow(method, QStringLiteral("freeze.layers"), tr("Frozen layers:"), freezeLayers_, {});
   freezeEmbeddings_ = checkBox(QStringLiteral("freeze.embeddings"), tr("Freeze embeddings"));
@@ -417,6 +437,18 @@ nlohmann::json SetupForm::toJson() const {
       m["targets"].push_back(target.toStdString());
   }
   if (method == QLatin1String("half")) json["method"]["rounds"] = halfRounds_->value();
+  if (method == QLatin1String("prompt_tuning")) {
+    auto& block = json["method"]["prompt_tuning"];
+    block = {{"num_virtual_tokens", promptTokens_->value()},
+             {"init", promptInit_->currentData().toString().toStdString()}};
+    // The text only goes with text init, where the parser needs it (and says so when empty).
+    if (promptInit_->currentData().toString() == QLatin1String("text"))
+      block["init_text"] = promptInitText_->text().toStdString();
+  }
+  if (method == QLatin1String("bottleneck"))
+    json["method"]["bottleneck"] = {
+        {"size", bottleneckSize_->value()},
+        {"activation", bottleneckActivation_->currentData().toString().toStdString()}};
   if (method == QLatin1String("freeze"))
     json["freeze"] = {{"layers", freezeLayers_->value()},
                       {"embeddings", freezeEmbeddings_->isChecked()}};
@@ -536,6 +568,14 @@ void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
   for (const auto& target : c.method.lora.targets) targets << QString::fromStdString(target);
   loraTargets_->setText(targets.join(QStringLiteral(", ")));
   halfRounds_->setValue(static_cast<int>(c.method.halfRounds));
+  promptTokens_->setValue(static_cast<int>(c.method.promptTuning.virtualTokens));
+  selectData(promptInit_, c.method.promptTuning.init == PromptTuningInit::Text
+                              ? QStringLiteral("text")
+                              : QStringLiteral("random"));
+  promptInitText_->setText(QString::fromStdString(c.method.promptTuning.initText));
+  bottleneckSize_->setValue(static_cast<int>(c.method.bottleneck.size));
+  selectData(bottleneckActivation_,
+             QString::fromLatin1(activationName(c.method.bottleneck.activation)));
   freezeLayers_->setValue(static_cast<int>(c.freezeLayers));
   freezeEmbeddings_->setChecked(c.freezeEmbeddings);
   const auto& o = c.optimizer;
@@ -591,6 +631,13 @@ void SetupForm::updateEnabledFields() {
   responseField_->setEnabled(objective == QLatin1String("sft"));
   textField_->setEnabled(objective != QLatin1String("sft"));
   packing_->setEnabled(!classification);
+  const bool prompt = method == QLatin1String("prompt_tuning");
+  promptTokens_->setEnabled(prompt);
+  promptInit_->setEnabled(prompt);
+  promptInitText_->setEnabled(prompt &&
+                              promptInit_->currentData().toString() == QLatin1String("text"));
+  bottleneckSize_->setEnabled(method == QLatin1String("bottleneck"));
+  bottleneckActivation_->setEnabled(method == QLatin1String("bottleneck"));
   freezeLayers_->setEnabled(method == QLatin1String("freeze"));
   freezeEmbeddings_->setEnabled(method == QLatin1String("freeze"));
   const QString kind = optimizer_->currentData().toString();

@@ -91,6 +91,11 @@ class SetupForm : public QWidget {
   QCheckBox* rslora_;
   QLineEdit* loraTargets_;
   QSpinBox* halfRounds_;
+  QSpinBox* promptTokens_;
+  QComboBox* promptInit_;
+  QLineEdit* promptInitText_;
+  QSpinBox* bottleneckSize_;
+  QComboBox* bottleneckActivation_;
   QSpinBox* freezeLayers_;
   QCheckBox* freezeEmbeddings_;
   QComboBox* optimizer_;

@@ -65,8 +65,31 @@ QString setupTip(const QString& key) {
                    "similar cost. Half fine-tuning (§6.4): in each round half of every layer block "
                    "trains and the rest keeps its pretrained values, which limits forgetting. "
                    "QLoRA (§6.3.3): LoRA on a base held in 4-bit NF4, about a seventh of the "
-                   "base's weight memory, a little slower per step. Bottleneck adapters and "
-                   "prompt tuning are not available in this version.")},
+                   "base's weight memory, a little slower per step. Bottleneck adapters "
+                   "(§6.3.1): small trainable layers after the attention and fully connected "
+                   "blocks of a frozen base. Prompt tuning (soft prompts): trainable virtual "
+                   "tokens in front of every input, the model itself untouched. Neither of these "
+                   "two can be merged into the base: the run leaves an adapter folder.")},
+      {QStringLiteral("method.prompt_tuning.num_virtual_tokens"),
+       QObject::tr("Prompt tuning: how many trainable prompt tokens are added to the input "
+                   "sequence (§6.3, soft prompt tuning). Each is one embedding of the model's "
+                   "hidden size; 8–32 is common. They count towards the model's context.")},
+      {QStringLiteral("method.prompt_tuning.init"),
+       QObject::tr("Where the virtual tokens start: random values with the spread of the "
+                   "model's token embeddings (seeded), or the embeddings of a text describing "
+                   "the task, repeated or cut to the number of virtual tokens (often learns "
+                   "faster).")},
+      {QStringLiteral("method.prompt_tuning.init_text"),
+       QObject::tr("Prompt tuning from a text: words that describe the task, e.g. \"Classify "
+                   "the sentiment of the review\". Their token embeddings are the starting "
+                   "virtual tokens.")},
+      {QStringLiteral("method.bottleneck.size"),
+       QObject::tr("Bottleneck adapters (§6.3.1): the width of each adapter's down projection "
+                   "(hidden → size → hidden). Larger adapters learn more and cost more; 64 is a "
+                   "common default. The up projection starts at zero, so training starts from "
+                   "the base model exactly.")},
+      {QStringLiteral("method.bottleneck.activation"),
+       QObject::tr("The non-linearity between the adapter's down and up projections.")},
       {QStringLiteral("method.rounds"),
        QObject::tr("Half fine-tuning: how many rounds the run's steps are split into; each round "
                    "picks another half of every block (seeded). 0 = one round per epoch, at "

@@ -312,11 +312,18 @@ void TrainPanel::onFinished() {
                   .arg(QDir::toNativeSeparators(QString::fromStdString(result.lastCheckpoint))));
     setState(State::Stopped);
   } else {
+    // Prompt tuning and bottleneck adapters leave an adapter and no merged model.
     QString text =
-        tr("Training %1 after %2 steps; final model in %3")
-            .arg(QString::fromStdString(result.stopReason))
-            .arg(result.steps)
-            .arg(QDir::toNativeSeparators(QString::fromStdString(result.finalModelFolder)));
+        result.finalModelFolder.empty() && !result.adapterFolder.empty()
+            ? tr("Training %1 after %2 steps; adapter in %3 (it cannot be merged into the base "
+                 "model: use it on the base model)")
+                  .arg(QString::fromStdString(result.stopReason))
+                  .arg(result.steps)
+                  .arg(QDir::toNativeSeparators(QString::fromStdString(result.adapterFolder)))
+            : tr("Training %1 after %2 steps; final model in %3")
+                  .arg(QString::fromStdString(result.stopReason))
+                  .arg(result.steps)
+                  .arg(QDir::toNativeSeparators(QString::fromStdString(result.finalModelFolder)));
     if (std::isfinite(result.bestValidationLoss))
       text += tr("; best validation loss %1").arg(result.bestValidationLoss, 0, 'g', 5);
     appendLog(text);

@@ -1,0 +1,146 @@
+#include "peft/AdapterFolder.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "common/Error.h"
+#include "common/JsonFile.h"
+#include "common/TorchPch.h"
+#include "model/SafetensorsReader.h"
+#include "model/SafetensorsWriter.h"
+#include "peft/BottleneckAdapters.h"
+#include "peft/PeftAdapterFiles.h"
+#include "peft/PromptTuning.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const char* kConfigFile = "adapter_config.json";
+const char* kWeightsFile = "adapter_model.safetensors";
+
+}  // namespace
+
+nlohmann::json readAdapterConfigJson(const std::string& folder) {
+  const auto path = (fs::path(folder) / kConfigFile).string();
+  if (!fs::exists(path))
+    throw Error(path + " is missing: choose a folder with an adapter (adapter_config.json and " +
+                kWeightsFile + ")");
+  auto json = readJsonFile(path);
+  if (!json.is_object()) throw Error(path + ": must hold a JSON object");
+  return json;
+}
+
+AdapterKind adapterKindOf(const nlohmann::json& config, const std::string& source) {
+  const auto type = config.contains("peft_type") && config["peft_type"].is_string()
+                        ? config["peft_type"].get<std::string>()
+                        : std::string();
+  if (type == "LORA") return AdapterKind::Lora;
+  if (type == "PROMPT_TUNING") return AdapterKind::PromptTuning;
+  if (type == "BOTTLENECK") return AdapterKind::Bottleneck;
+  throw Error(source + ": peft_type must be \"LORA\", \"PROMPT_TUNING\" or \"BOTTLENECK\"" +
+              (type.empty() ? std::string(" (it is missing)") : " (got \"" + type + "\")"));
+}
+
+AdapterKind adapterKindOf(const std::string& folder) {
+  return adapterKindOf(readAdapterConfigJson(folder), (fs::path(folder) / kConfigFile).string());
+}
+
+const char* adapterKindLabel(AdapterKind kind) {
+  switch (kind) {
+    case AdapterKind::Lora:
+      return "LoRA";
+    case AdapterKind::PromptTuning:
+      return "prompt tuning";
+    case AdapterKind::Bottleneck:
+      return "bottleneck adapters";
+  }
+  return "?";
+}
+
+std::string mergeRefusal(AdapterKind kind) {
+  switch (kind) {
+    case AdapterKind::Lora:
+      return {};
+    case AdapterKind::PromptTuning:
+      return "a prompt tuning adapter cannot be merged into the model's weights: its virtual "
+             "tokens are extra inputs in front of every sequence, not a change of any weight. "
+             "Use the adapter folder on the base model instead (evaluation and generation take "
+             "an adapter).";
+    case AdapterKind::Bottleneck:
+      return "bottleneck adapters cannot be merged into the model's weights: each adds a "
+             "non-linear block (down, activation, up) to every layer. Use the adapter folder on "
+             "the base model instead (evaluation and generation take an adapter).";
+  }
+  return {};
+}
+
+AdapterKind loadAdapterFolder(CausalLMImpl& model, const std::string& folder) {
+  const auto kind = adapterKindOf(folder);
+  switch (kind) {
+    case AdapterKind::Lora:
+      loadPeftAdapter(model, folder);
+      break;
+    case AdapterKind::PromptTuning:
+      loadPromptTuningAdapter(model, folder);
+      break;
+    case AdapterKind::Bottleneck:
+      loadBottleneckAdapters(model, folder);
+      break;
+  }
+  return kind;
+}
+
+void writeAdapterFolder(const std::string& folder, const nlohmann::json& config,
+                        const std::vector<std::pair<std::string, torch::Tensor>>& tensors) {
+  fs::create_directories(folder);
+  writeSafetensors((fs::path(folder) / kWeightsFile).string(), tensors, {{"format", "pt"}});
+  const auto configPath = fs::path(folder) / kConfigFile;
+  const auto temporary = fs::path(configPath.string() + ".tmp");
+  {
+    std::ofstream out(temporary);
+    out << config.dump(2) << "\n";
+    if (!out) throw Error("cannot write " + temporary.string());
+  }
+  fs::rename(temporary, configPath);
+}
+
+void copyAdapterTensors(const std::string& folder,
+                        const std::vector<std::pair<std::string, torch::Tensor>>& targets) {
+  const auto path = (fs::path(folder) / kWeightsFile).string();
+  if (!fs::exists(path)) throw Error(path + " is missing");
+  const SafetensorsReader reader(path);
+  std::set<std::string> expected;
+  std::vector<std::string> problems;
+  torch::NoGradGuard noGrad;
+  for (const auto& [name, target] : targets) {
+    expected.insert(name);
+    if (!reader.contains(name)) {
+      problems.push_back("missing " + name);
+      continue;
+    }
+    const auto stored = reader.tensor(name);
+    if (stored.sizes() != target.sizes()) {
+      std::ostringstream text;
+      text << name << " has shape " << stored.sizes() << ", the model needs " << target.sizes();
+      problems.push_back(text.str());
+      continue;
+    }
+    auto view = target;
+    view.copy_(stored.to(target.scalar_type()));
+  }
+  for (const auto& entry : reader.header().entries)
+    if (!expected.count(entry.name)) problems.push_back("unexpected " + entry.name);
+  if (!problems.empty()) {
+    std::string message = path + ": does not fit the model:";
+    for (size_t i = 0; i < problems.size() && i < 8; ++i) message += (i ? "; " : " ") + problems[i];
+    if (problems.size() > 8) message += "; and " + std::to_string(problems.size() - 8) + " more";
+    throw Error(message);
+  }
+}
+
+}  // namespace tunebench

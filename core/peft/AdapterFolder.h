@@ -1,0 +1,43 @@
+#pragma once
+// Adapter folders of every kind the project trains: adapter_config.json says which by its
+// peft_type ("LORA", "PROMPT_TUNING" or "BOTTLENECK"); adapter_model.safetensors holds the
+// tensors. LoRA/DoRA and prompt tuning folders are Hugging Face PEFT's layout; bottleneck
+// folders are the project's own (docs/adapters.md).
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/types.h>
+#include <nlohmann/json.hpp>
+
+#include "model/CausalLM.h"
+
+namespace tunebench {
+
+enum class AdapterKind { Lora, PromptTuning, Bottleneck };
+
+// Reads the folder's adapter_config.json; throws naming the file when it is missing, not JSON
+// or of an unknown peft_type.
+nlohmann::json readAdapterConfigJson(const std::string& folder);
+AdapterKind adapterKindOf(const nlohmann::json& config, const std::string& source);
+AdapterKind adapterKindOf(const std::string& folder);
+const char* adapterKindLabel(AdapterKind kind);  // "LoRA", "prompt tuning", "bottleneck adapters"
+
+// Why an adapter of this kind cannot be merged into the base weights; empty when it can.
+std::string mergeRefusal(AdapterKind kind);
+
+// Adds the adapter stored in `folder` to the model, whatever its kind, and returns the kind.
+AdapterKind loadAdapterFolder(CausalLMImpl& model, const std::string& folder);
+
+// Writes adapter_config.json and adapter_model.safetensors into `folder` (created if needed),
+// each through a temporary file.
+void writeAdapterFolder(const std::string& folder, const nlohmann::json& config,
+                        const std::vector<std::pair<std::string, torch::Tensor>>& tensors);
+
+// Copies the tensors of the folder's adapter_model.safetensors into `targets` (views of the
+// model's parameters, by file name). Missing, unexpected and mis-shaped tensors are reported in
+// one tunebench::Error naming the file.
+void copyAdapterTensors(const std::string& folder,
+                        const std::vector<std::pair<std::string, torch::Tensor>>& targets);
+
+}  // namespace tunebench
