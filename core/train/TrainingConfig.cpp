@@ -132,6 +132,8 @@ void parseClassification(const nlohmann::json& json, const std::string& source,
     }
   }
   fields.rejectUnknown();
+}
+
 // The settings block of prompt tuning or bottleneck adapters (method.prompt_tuning,
 // method.bottleneck); a block of the other method is refused.
 void parseUnmergeableMethod(Fields& method, MethodConfig& m, const std::string& source) {
