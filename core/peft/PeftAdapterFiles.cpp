@@ -9,8 +9,8 @@
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
-#include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
+#include "peft/AdapterFolder.h"
 #include "peft/LoraModel.h"
 
 namespace tunebench {
@@ -159,36 +159,11 @@ LoraConfig readPeftAdapterConfig(const std::string& folder, const std::string& a
 LoraConfig loadPeftAdapter(CausalLMImpl& model, const std::string& folder,
                            const std::string& adapterName) {
   const auto config = readPeftAdapterConfig(folder, adapterName);
+  // A missing weights file is reported before the model changes.
   const auto path = (fs::path(folder) / kWeightsFile).string();
-  const SafetensorsReader reader(path);
+  if (!fs::exists(path)) throw Error(path + " is missing");
   applyLora(model, config);
-  std::set<std::string> expected;
-  std::vector<std::string> problems;
-  torch::NoGradGuard noGrad;
-  for (const auto& [name, tensor] : peftAdapterTensors(model, adapterName)) {
-    expected.insert(name);
-    if (!reader.contains(name)) {
-      problems.push_back("missing " + name);
-      continue;
-    }
-    const auto stored = reader.tensor(name);
-    if (stored.sizes() != tensor.sizes()) {
-      std::ostringstream text;
-      text << name << " has shape " << stored.sizes() << ", the model needs " << tensor.sizes();
-      problems.push_back(text.str());
-      continue;
-    }
-    // `tensor` is a detached view of the parameter, so copying into it sets the parameter.
-    tensor.copy_(stored.to(tensor.scalar_type()));
-  }
-  for (const auto& entry : reader.header().entries)
-    if (!expected.count(entry.name)) problems.push_back("unexpected " + entry.name);
-  if (!problems.empty()) {
-    std::string message = path + ": does not fit the model:";
-    for (size_t i = 0; i < problems.size() && i < 8; ++i) message += (i ? "; " : " ") + problems[i];
-    if (problems.size() > 8) message += "; and " + std::to_string(problems.size() - 8) + " more";
-    throw Error(message);
-  }
+  copyAdapterTensors(folder, peftAdapterTensors(model, adapterName));
   return config;
 }
 

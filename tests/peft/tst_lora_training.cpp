@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../train/TrainingRecorder.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "jobs/BasicJobContext.h"
@@ -18,20 +19,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Recorder {
-  BasicJobContext context;
-  std::map<int64_t, double> losses;
-  std::vector<std::string> infos;
-  int64_t cancelAfter = -1;
-  Recorder() {
-    context.onMetric = [this](int64_t step, const std::string& key, double value) {
-      if (key != "loss") return;
-      losses[step] = value;
-      if (step == cancelAfter) context.cancel();
-    };
-    context.onLog = [this](LogLevel, const std::string& text) { infos.push_back(text); };
-  }
-};
+using Recorder = tunebench::testing::TrainingRecorder;
 
 torch::Tensor logitsOf(CausalLMImpl& model) {
   torch::NoGradGuard noGrad;
@@ -121,7 +109,7 @@ class LoraTrainingTest : public QObject {
     QVERIFY2(lastLoss < 0.9 * firstLoss,
              qPrintable(QString("%1 -> %2").arg(firstLoss).arg(lastLoss)));
     bool reported = false;
-    for (const auto& line : recorder.infos)
+    for (const auto& line : recorder.logs)
       reported |= line.rfind("trainable parameters: ", 0) == 0;
     QVERIFY(reported);
 

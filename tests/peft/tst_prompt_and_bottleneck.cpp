@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../train/TrainingRecorder.h"
 #include "ModelFixtures.h"
 #include "common/Error.h"
 #include "common/JsonFile.h"
@@ -31,25 +32,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Recorder {
-  BasicJobContext context;
-  std::map<int64_t, double> losses;
-  std::vector<std::string> infos;
-  int64_t cancelAfter = -1;
-  Recorder() {
-    context.onMetric = [this](int64_t step, const std::string& key, double value) {
-      if (key != "loss") return;
-      losses[step] = value;
-      if (step == cancelAfter) context.cancel();
-    };
-    context.onLog = [this](LogLevel, const std::string& text) { infos.push_back(text); };
-  }
-  bool logged(const std::string& start) const {
-    for (const auto& line : infos)
-      if (line.find(start) != std::string::npos) return true;
-    return false;
-  }
-};
+using Recorder = tunebench::testing::TrainingRecorder;
 
 torch::Tensor ids(std::vector<int64_t> values) {
   return torch::tensor(values, torch::kInt64).unsqueeze(0);

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "TrainingRecorder.h"
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
@@ -26,22 +27,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Recorder {
-  BasicJobContext context;
-  std::map<int64_t, double> losses;
-  std::map<std::string, double> last;  // the last value of every metric
-  std::vector<std::string> logs;
-  int64_t cancelAfter = -1;
-  Recorder() {
-    context.onMetric = [this](int64_t step, const std::string& key, double value) {
-      last[key] = value;
-      if (key != "loss") return;
-      losses[step] = value;
-      if (step == cancelAfter) context.cancel();
-    };
-    context.onLog = [this](LogLevel, const std::string& text) { logs.push_back(text); };
-  }
-};
+using Recorder = tunebench::testing::TrainingRecorder;
 
 bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;

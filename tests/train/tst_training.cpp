@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "TrainingRecorder.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "jobs/BasicJobContext.h"
@@ -22,22 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Recorder {
-  BasicJobContext context;
-  std::map<int64_t, double> losses;
-  std::vector<std::string> events;
-  int64_t cancelAfter = -1;
-  Recorder() {
-    context.onMetric = [this](int64_t step, const std::string& key, double value) {
-      if (key != "loss") return;
-      losses[step] = value;
-      if (step == cancelAfter) context.cancel();
-    };
-    context.onLog = [this](LogLevel level, const std::string& text) {
-      if (level >= LogLevel::Warning) events.push_back(text);
-    };
-  }
-};
+using Recorder = tunebench::testing::TrainingRecorder;
 
 }  // namespace
 
@@ -149,7 +135,7 @@ class TrainingTest : public QObject {
     Recorder some;
     train(json, some);
     bool warned = false;
-    for (const auto& text : some.events)
+    for (const auto& text : some.warnings)
       warned |= text.find("4 training examples keep no response token") != std::string::npos;
     QVERIFY(warned);
   }
@@ -371,7 +357,7 @@ class TrainingTest : public QObject {
     trainer.run(recorder.context);
     QCOMPARE(trainer.result().stopReason, std::string("non-finite loss"));
     QCOMPARE(trainer.result().steps, int64_t(3));
-    QVERIFY(!recorder.events.empty());
+    QVERIFY(!recorder.warnings.empty());
     // The checkpoint of step 2 is the newest and intact; resuming from it works.
     QCOMPARE(fs::path(*latestCheckpoint(json["output"].get<std::string>() + "/checkpoints"))
                  .filename()
