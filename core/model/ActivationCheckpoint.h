@@ -2,8 +2,8 @@
 // Activation (gradient) checkpointing: a block runs without keeping its intermediate activations,
 // and the backward pass runs it again from its saved input to get them. Memory falls from all
 // layers' activations to their inputs, at the cost of a second forward per block.
-#include <functional>
 #include <torch/types.h>
+#include <functional>
 
 namespace tunebench {
 

@@ -147,7 +147,8 @@ class SequenceClassificationTest : public QObject {
     auto config = loadModelConfig(model_ + "/config.json");
     config.makeClassifier({"neg", "neutral", "pos"});
     const auto json = config.toJson();
-    QCOMPARE(json["architectures"][0].get<std::string>(), std::string("LlamaForSequenceClassification"));
+    QCOMPARE(json["architectures"][0].get<std::string>(),
+             std::string("LlamaForSequenceClassification"));
     QCOMPARE(json["num_labels"].get<int>(), 3);
     QCOMPARE(json["id2label"]["2"].get<std::string>(), std::string("pos"));
     QCOMPARE(json["label2id"]["neutral"].get<int>(), 1);
@@ -171,22 +172,25 @@ class SequenceClassificationTest : public QObject {
     ClassificationLoss weighted;
     weighted.classWeights = {0.5, 2.0, 1.25};
     double weightSum = 0;
-    for (int64_t i = 0; i < labels.size(0); ++i) weightSum += weighted.weightOf(labels[i].item<int64_t>());
-    const double ours = summedClassificationLoss(logits, labels, weighted).item<double>() / weightSum;
-    const double reference =
-        torch::nn::functional::cross_entropy(
-            logits, labels,
-            torch::nn::functional::CrossEntropyFuncOptions().weight(
-                torch::tensor(weighted.classWeights, torch::kFloat64)))
-            .item<double>();
-    QVERIFY2(std::abs(ours - reference) < 1e-12, qPrintable(QString("%1 vs %2").arg(ours).arg(reference)));
+    for (int64_t i = 0; i < labels.size(0); ++i)
+      weightSum += weighted.weightOf(labels[i].item<int64_t>());
+    const double ours =
+        summedClassificationLoss(logits, labels, weighted).item<double>() / weightSum;
+    const double reference = torch::nn::functional::cross_entropy(
+                                 logits, labels,
+                                 torch::nn::functional::CrossEntropyFuncOptions().weight(
+                                     torch::tensor(weighted.classWeights, torch::kFloat64)))
+                                 .item<double>();
+    QVERIFY2(std::abs(ours - reference) < 1e-12,
+             qPrintable(QString("%1 vs %2").arg(ours).arg(reference)));
 
     ClassificationLoss focalZero;
     focalZero.focal = true;
     focalZero.focalGamma = 0.0;
-    QVERIFY(std::abs(summedClassificationLoss(logits, labels, focalZero).item<double>() -
-                     summedClassificationLoss(logits, labels, ClassificationLoss{}).item<double>()) <
-            1e-12);
+    QVERIFY(
+        std::abs(summedClassificationLoss(logits, labels, focalZero).item<double>() -
+                 summedClassificationLoss(logits, labels, ClassificationLoss{}).item<double>()) <
+        1e-12);
 
     ClassificationLoss focal;
     focal.focal = true;
@@ -196,7 +200,8 @@ class SequenceClassificationTest : public QObject {
     const double expected = -(1 - p) * (1 - p) * std::log(p);
     const double got =
         summedClassificationLoss(one, torch::tensor({0}, torch::kInt64), focal).item<double>();
-    QVERIFY2(std::abs(got - expected) < 1e-12, qPrintable(QString("%1 vs %2").arg(got).arg(expected)));
+    QVERIFY2(std::abs(got - expected) < 1e-12,
+             qPrintable(QString("%1 vs %2").arg(got).arg(expected)));
   }
 
   // The head reads each row at its last real token: padding after it changes nothing.
@@ -255,12 +260,16 @@ class SequenceClassificationTest : public QObject {
     }
     // A label the head does not have names the file and line.
     const auto odd = data_ + "/odd.jsonl";
-    std::ofstream(odd) << R"({"text": "a", "label": "calm"})" "\n" R"({"text": "b", "label": 7})" "\n";
+    std::ofstream(odd) << R"({"text": "a", "label": "calm"})"
+                          "\n"
+                          R"({"text": "b", "label": 7})"
+                          "\n";
     try {
       loadTrainingDataset(odd, data, Objective::Classification, encoder, nullptr, labels);
       QFAIL("accepted an unknown label");
     } catch (const Error& e) {
-      QVERIFY2(contains(e.what(), "odd.jsonl: line 2") && contains(e.what(), "label \"7\""), e.what());
+      QVERIFY2(contains(e.what(), "odd.jsonl: line 2") && contains(e.what(), "label \"7\""),
+               e.what());
     }
   }
 
@@ -280,7 +289,8 @@ class SequenceClassificationTest : public QObject {
     QVERIFY(!recorder.last.count("val_perplexity"));
     bool loggedWeights = false;
     for (const auto& line : recorder.logs)
-      loggedWeights |= contains(line, "calm: 30, weight 0.667") && contains(line, "storm: 10, weight 2");
+      loggedWeights |=
+          contains(line, "calm: 30, weight 0.667") && contains(line, "storm: 10, weight 2");
     QVERIFY(loggedWeights);
     auto final = loadModelFolder(result.finalModelFolder);
     QCOMPARE(final.model->config().classLabels, (std::vector<std::string>{"calm", "storm"}));
@@ -306,8 +316,8 @@ class SequenceClassificationTest : public QObject {
     base.model->eval();
     auto merged = loadModelFolder(result.finalModelFolder);
     const std::vector<std::vector<int64_t>> rows{{3, 4, 5, 6, 7}, {8, 9}};
-    QVERIFY(torch::allclose(classLogits(*base.model, rows), classLogits(*merged.model, rows),
-                            1e-5, 1e-5));
+    QVERIFY(torch::allclose(classLogits(*base.model, rows), classLogits(*merged.model, rows), 1e-5,
+                            1e-5));
     // The stored head is the trained one, not the seed's.
     auto fresh = loadModelFolder(model_);
     fresh.model->attachClassificationHead({"calm", "storm"}, 3);
@@ -340,7 +350,8 @@ class SequenceClassificationTest : public QObject {
     BasicJobContext context;
     DryRunOptions options;
     options.timedSteps = 1;
-    const auto estimate = estimateTrainingRun(parseTrainingConfig(json, "run.json"), context, options);
+    const auto estimate =
+        estimateTrainingRun(parseTrainingConfig(json, "run.json"), context, options);
     QVERIFY(estimate.completed);
     QCOMPARE(estimate.trainingExamples, int64_t(40));
     QVERIFY(estimate.meanStepSeconds > 0);
