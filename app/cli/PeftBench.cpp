@@ -1,4 +1,4 @@
-// `tunebench-cli bench peft`: step time and peak memory of full fine-tuning, LoRA and QLoRA on
+// `tunebench-cli bench peft`: step time and peak memory of full fine-tuning, LoRA, DoRA and QLoRA on
 // one model folder. Each method runs in its own process, so that one method's peak resident
 // memory is not another's.
 #include <spawn.h>
@@ -34,7 +34,7 @@ using Clock = std::chrono::steady_clock;
 
 struct PeftBenchOptions {
   std::string folder;
-  std::string methods = "full,lora,qlora";
+  std::string methods = "full,lora,dora,qlora";
   int threads = 0;
   int64_t batch = 4, length = 128, steps = 5, rank = 8;
 };
@@ -53,11 +53,11 @@ std::vector<std::string> splitMethods(const std::string& list) {
   std::stringstream stream(list);
   std::string method;
   while (std::getline(stream, method, ',')) {
-    if (method != "full" && method != "lora" && method != "qlora")
-      throw Error("--methods: unknown method \"" + method + "\" (use full, lora, qlora)");
+    if (method != "full" && method != "lora" && method != "dora" && method != "qlora")
+      throw Error("--methods: unknown method \"" + method + "\" (use full, lora, dora, qlora)");
     methods.push_back(method);
   }
-  if (methods.empty()) throw Error("--methods: name at least one of full, lora, qlora");
+  if (methods.empty()) throw Error("--methods: name at least one of full, lora, dora, qlora");
   return methods;
 }
 
@@ -79,7 +79,11 @@ void benchOneMethod(const PeftBenchOptions& options, const std::string& method) 
   auto& model = *loaded.model;
   model.train();
   int64_t weightBytes = 0, totalParameters = 0;
-  if (method == "lora") applyLora(model, allProjections(model, options.rank));
+  if (method == "lora" || method == "dora") {
+    auto config = allProjections(model, options.rank);
+    config.dora = method == "dora";
+    applyLora(model, config);
+  }
   if (method == "qlora") {
     applyQlora(model, allProjections(model, options.rank));
     const auto quantized = quantizedBaseOf(model);
@@ -177,10 +181,10 @@ std::vector<Command> addPeftBenchmarks(CLI::App& bench) {
   auto options = std::make_shared<PeftBenchOptions>();
   auto noHeader = std::make_shared<bool>(false);
   auto* peft = bench.add_subcommand(
-      "peft", "Step time and peak memory of full fine-tuning, LoRA and QLoRA on one model");
+      "peft", "Step time and peak memory of full fine-tuning, LoRA, DoRA and QLoRA on one model");
   peft->add_option("--model", options->folder, "Model folder (tunebench-cli make-model)")
       ->required();
-  peft->add_option("--methods", options->methods, "Comma-separated: full, lora, qlora");
+  peft->add_option("--methods", options->methods, "Comma-separated: full, lora, dora, qlora");
   peft->add_option("--batch", options->batch, "Sequences per step")->check(CLI::PositiveNumber);
   peft->add_option("--length", options->length, "Tokens per sequence")
       ->check(CLI::Range(int64_t(2), int64_t(1) << 20));
