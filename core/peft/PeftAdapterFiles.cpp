@@ -9,7 +9,6 @@
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
-#include "model/SafetensorsWriter.h"
 #include "peft/AdapterFolder.h"
 #include "peft/LoraModel.h"
 
@@ -95,18 +94,8 @@ nlohmann::json peftAdapterConfigJson(const CausalLMImpl& model, const std::strin
 
 void savePeftAdapter(const CausalLMImpl& model, const std::string& folder,
                      const std::string& adapter, const std::string& baseModelNameOrPath) {
-  const auto tensors = peftAdapterTensors(model, adapter);
-  const auto config = peftAdapterConfigJson(model, adapter, baseModelNameOrPath);
-  fs::create_directories(folder);
-  writeSafetensors((fs::path(folder) / kWeightsFile).string(), tensors, {{"format", "pt"}});
-  const auto configPath = fs::path(folder) / kConfigFile;
-  const auto temporary = fs::path(configPath.string() + ".tmp");
-  {
-    std::ofstream out(temporary);
-    out << config.dump(2) << "\n";
-    if (!out) throw Error("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, configPath);
+  writeAdapterFolder(folder, peftAdapterConfigJson(model, adapter, baseModelNameOrPath),
+                     peftAdapterTensors(model, adapter));
 }
 
 LoraConfig readPeftAdapterConfig(const std::string& folder, const std::string& adapterName) {
