@@ -1,6 +1,8 @@
 // The two model classes and what all models share.
 #include "model/CausalLM.h"
 
+#include <typeinfo>
+
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/ActivationCheckpoint.h"
@@ -29,7 +31,7 @@ torch::Tensor projectToVocabulary(const torch::Tensor& hidden, Linear& head,
   const auto selected =
       input.lastPositionOnly ? given.narrow(1, given.size(1) - 1, 1) : given;
   const auto logits =
-      head ? head->forward(selected) : torch::nn::functional::linear(selected, tiedWeight);
+      head ? head->forward(selected) : linearProduct(selected, tiedWeight);
   return logits.to(torch::kFloat32);
 }
 
@@ -165,6 +167,8 @@ class LlamaCausalLM : public CausalLMImpl {
     lm_head = nullptr;
   }
 
+  torch::Tensor inputEmbeddingWeight() const override { return model->embed_tokens->weight; }
+
   bool isIgnoredFileTensor(const std::string& name) const override {
     return endsWith(name, "rotary_emb.inv_freq") ||
            (config_.tieWordEmbeddings && name == "lm_head.weight") ||
@@ -224,6 +228,8 @@ class Gpt2CausalLM : public CausalLMImpl {
     lm_head = nullptr;
   }
 
+  torch::Tensor inputEmbeddingWeight() const override { return transformer->wte->weight; }
+
   // The original GPT-2 checkpoints name weights without the "transformer." prefix.
   std::vector<std::string> fileNamesFor(const std::string& parameter) const override {
     const std::string prefix = "transformer.";
@@ -252,6 +258,16 @@ class Gpt2CausalLM : public CausalLMImpl {
 }  // namespace
 
 bool CausalLMImpl::isIgnoredFileTensor(const std::string&) const { return false; }
+
+torch::Tensor CausalLMImpl::plainOutputWeight() {
+  if (isClassifier()) return {};
+  Linear* head = languageModelHead();
+  if (!head) return inputEmbeddingWeight();
+  // An adapter layer derives from LinearImpl and computes more than x Wᵀ.
+  const auto& layer = **head;
+  if (typeid(layer) != typeid(LinearImpl) || layer.bias.defined()) return {};
+  return layer.weight;
+}
 
 bool CausalLMImpl::checkpointsLayers(const ForwardInput& input) const {
   return activationCheckpointing_ && is_training() && torch::GradMode::is_enabled() && !input.cache;

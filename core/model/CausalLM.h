@@ -79,6 +79,11 @@ class CausalLMImpl : public torch::nn::Module {
   // layer can take its place); nullptr when the head is the embedding matrix or a classifier's.
   virtual Linear* languageModelHead() = 0;
 
+  // The [vocab, hidden] matrix the logits are computed with, when the head is a plain bias-free
+  // linear map (the tied embeddings included), so that a loss may apply it itself in pieces;
+  // undefined for a classifier or when an adapter layer has taken the head's place.
+  torch::Tensor plainOutputWeight();
+
   // Whether the checkpoint stores this parameter transposed (GPT-2's Conv1D layers).
   virtual bool storedTransposed(const std::string&) const { return false; }
   // Checkpoint tensors that are derived state, not weights (e.g. cached causal masks).
@@ -88,6 +93,8 @@ class CausalLMImpl : public torch::nn::Module {
   // Called by buildCausalLM and attachClassificationHead: registers `score`.
   void registerClassificationHead();
   virtual void dropLanguageModelHead() = 0;
+  // The embedding matrix the head shares when the word embeddings are tied.
+  virtual torch::Tensor inputEmbeddingWeight() const = 0;
   bool checkpointsLayers(const ForwardInput& input) const;
   bool activationCheckpointing_ = false;
   friend CausalLM buildCausalLM(const ModelConfig& config);

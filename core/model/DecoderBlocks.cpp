@@ -2,6 +2,7 @@
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "model/FusedOps.h"
 
 namespace tunebench {
 
@@ -52,7 +53,7 @@ LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
 }
 
 torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
-  return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+  return down_proj(swiGlu(gate_proj(x), up_proj(x)));
 }
 
 LlamaLayerImpl::LlamaLayerImpl(const ModelConfig& config) {

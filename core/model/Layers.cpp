@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "common/TorchPch.h"
+#include "model/FusedOps.h"
 
 namespace tunebench {
 
@@ -16,9 +17,19 @@ LinearImpl::LinearImpl(torch::Tensor existingWeight, torch::Tensor existingBias)
   if (existingBias.defined()) bias = register_parameter("bias", std::move(existingBias));
 }
 
-torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
-  return torch::nn::functional::linear(x, weight, bias);
+torch::Tensor linearProduct(const torch::Tensor& x, const torch::Tensor& weight,
+                            const torch::Tensor& bias) {
+  const int64_t inFeatures = x.size(-1);
+  if (x.numel() != inFeatures || weight.dim() != 2 || weight.size(1) != inFeatures ||
+      !x.device().is_cpu())
+    return torch::nn::functional::linear(x, weight, bias);
+  auto shape = x.sizes().vec();
+  shape.back() = weight.size(0);
+  const auto product = torch::mv(weight, x.reshape({inFeatures}));
+  return (bias.defined() ? product + bias : product).view(shape);
 }
+
+torch::Tensor LinearImpl::forward(const torch::Tensor& x) { return linearProduct(x, weight, bias); }
 
 EmbeddingImpl::EmbeddingImpl(int64_t count, int64_t dimension) {
   weight = register_parameter("weight", torch::empty({count, dimension}));
@@ -34,9 +45,7 @@ RMSNormImpl::RMSNormImpl(int64_t dimension, double epsilon) : eps(epsilon) {
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
   // Statistics in fp32 whatever the activation dtype, as the reference implementation does.
-  const auto x32 = x.to(torch::kFloat32);
-  const auto normed = x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + eps);
-  return weight * normed.to(x.scalar_type());
+  return rmsNorm(x, weight, eps);
 }
 
 LayerNormImpl::LayerNormImpl(int64_t dimension, double epsilon) : eps(epsilon) {

@@ -10,6 +10,12 @@
 
 namespace tunebench {
 
+// x Wᵀ + b (b may be undefined). A single row goes through a matrix-vector product: BLAS's
+// matrix product would copy (pack) the whole weight first, which doubles the memory traffic
+// that bounds decoding one token at a time.
+torch::Tensor linearProduct(const torch::Tensor& x, const torch::Tensor& weight,
+                            const torch::Tensor& bias = {});
+
 class LinearImpl : public torch::nn::Module {
  public:
   LinearImpl(int64_t inFeatures, int64_t outFeatures, bool bias);

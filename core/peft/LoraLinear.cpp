@@ -113,7 +113,7 @@ torch::Tensor LoraLinearImpl::adaptedWeight() const {
 }
 
 torch::Tensor LoraLinearImpl::baseOutput(const torch::Tensor& x) const {
-  return torch::nn::functional::linear(x, weight);
+  return linearProduct(x, weight);
 }
 
 torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x) {

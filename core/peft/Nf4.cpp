@@ -140,9 +140,63 @@ torch::Tensor dequantizeNf4Scales(const Nf4Tensor& quantized) {
   return (centred.view(-1).narrow(0, 0, blockCount) + quantized.scaleMean).clamp_min(0.0);
 }
 
-torch::Tensor dequantizeNf4(const Nf4Tensor& quantized, torch::ScalarType dtype) {
+namespace {
+
+void checkDequantisable(const Nf4Tensor& quantized) {
   if (!quantized.packedCodes.defined()) throw Error("dequantising an empty NF4 tensor");
+}
+
+// One pass over the packed codes on the CPU: every block's scale is rebuilt from its code
+// with the same float operations as dequantizeNf4Scales, and each byte gives two elements.
+// Writes the first `quantized.count` elements of `out`, which must hold that many floats.
+void dequantizeNf4OnCpu(const Nf4Tensor& quantized, float* out) {
+  const auto codes = quantized.packedCodes.contiguous();
+  const auto scaleCodes = quantized.scaleCodes.contiguous();
+  const auto groupScales = quantized.groupScales.contiguous();
+  const uint8_t* packed = codes.data_ptr<uint8_t>();
+  const int8_t* scaleCode = scaleCodes.data_ptr<int8_t>();
+  const float* groupScale = groupScales.data_ptr<float>();
+  const float scaleMean = quantized.scaleMean;
+  const int64_t count = quantized.count;
+  const auto& values = nf4CodeValues();
+  constexpr int64_t kBytesPerBlock = kNf4BlockSize / 2;
+  at::parallel_for(0, quantized.blocks(), 64, [&](int64_t first, int64_t last) {
+    for (int64_t block = first; block < last; ++block) {
+      const float step = groupScale[block / kNf4ScaleGroupSize] / static_cast<float>(kScaleCodeMax);
+      const float scale = std::max(static_cast<float>(scaleCode[block]) * step + scaleMean, 0.0f);
+      const int64_t begin = block * kNf4BlockSize;
+      const uint8_t* bytes = packed + block * kBytesPerBlock;
+      if (begin + kNf4BlockSize <= count) {
+        float* target = out + begin;
+        for (int64_t i = 0; i < kBytesPerBlock; ++i) {
+          target[2 * i] = values[bytes[i] & 15] * scale;
+          target[2 * i + 1] = values[bytes[i] >> 4] * scale;
+        }
+      } else {  // the last, padded block
+        for (int64_t element = begin; element < count; ++element) {
+          const uint8_t byte = bytes[(element - begin) / 2];
+          out[element] = values[(element - begin) % 2 == 0 ? byte & 15 : byte >> 4] * scale;
+        }
+      }
+    }
+  });
+}
+
+bool dequantisesOnCpu(const Nf4Tensor& quantized) {
+  return quantized.packedCodes.device().is_cpu() && quantized.scaleCodes.device().is_cpu() &&
+         quantized.groupScales.device().is_cpu();
+}
+
+}  // namespace
+
+torch::Tensor dequantizeNf4(const Nf4Tensor& quantized, torch::ScalarType dtype) {
+  checkDequantisable(quantized);
   torch::NoGradGuard noGrad;
+  if (dequantisesOnCpu(quantized)) {
+    auto weight = torch::empty(quantized.shape, torch::kFloat32);
+    dequantizeNf4OnCpu(quantized, weight.data_ptr<float>());
+    return weight.to(dtype);
+  }
   const auto table = bytePairTable().to(quantized.packedCodes.device());
   const auto values =
       table.index_select(0, quantized.packedCodes.to(torch::kInt32)).view({-1, kNf4BlockSize});
@@ -152,6 +206,19 @@ torch::Tensor dequantizeNf4(const Nf4Tensor& quantized, torch::ScalarType dtype)
       .narrow(0, 0, quantized.count)
       .view(quantized.shape)
       .to(dtype);
+}
+
+torch::Tensor dequantizeNf4Transient(const Nf4Tensor& quantized, torch::ScalarType dtype) {
+  checkDequantisable(quantized);
+  if (dtype != torch::kFloat32 || !dequantisesOnCpu(quantized))
+    return dequantizeNf4(quantized, dtype);
+  torch::NoGradGuard noGrad;
+  // One buffer per thread, grown to the largest weight seen: layers run one after another.
+  thread_local torch::Tensor scratch;
+  if (!scratch.defined() || scratch.numel() < quantized.count)
+    scratch = torch::empty({quantized.count}, torch::kFloat32);
+  dequantizeNf4OnCpu(quantized, scratch.data_ptr<float>());
+  return scratch.narrow(0, 0, quantized.count).view(quantized.shape);
 }
 
 }  // namespace tunebench

@@ -45,4 +45,11 @@ torch::Tensor dequantizeNf4Scales(const Nf4Tensor& quantized);
 // The weight the quantised form stands for, in its original shape and the given dtype.
 torch::Tensor dequantizeNf4(const Nf4Tensor& quantized, torch::ScalarType dtype = torch::kFloat32);
 
+// The same values in a buffer that the calling thread reuses: the result is only valid until
+// the thread's next call, so it must not be kept or returned to autograd. QLoRA's forward and
+// backward use it for the weight they need for one product, so that a training step does not
+// allocate (and fragment the heap with) a full-precision weight per layer.
+torch::Tensor dequantizeNf4Transient(const Nf4Tensor& quantized,
+                                     torch::ScalarType dtype = torch::kFloat32);
+
 }  // namespace tunebench

@@ -25,7 +25,7 @@ class Nf4LinearFunction : public torch::autograd::Function<Nf4LinearFunction> {
     context->saved_data["shape"] = weight->shape;
     context->saved_data["count"] = weight->count;
     context->saved_data["dtype"] = static_cast<int64_t>(x.scalar_type());
-    return torch::nn::functional::linear(x, dequantizeNf4(*weight, x.scalar_type()));
+    return torch::nn::functional::linear(x, dequantizeNf4Transient(*weight, x.scalar_type()));
   }
 
   static variable_list backward(AutogradContext* context, variable_list gradOutputs) {
@@ -39,7 +39,7 @@ class Nf4LinearFunction : public torch::autograd::Function<Nf4LinearFunction> {
     weight.count = context->saved_data["count"].toInt();
     const auto dtype = static_cast<torch::ScalarType>(context->saved_data["dtype"].toInt());
     // dL/dx = dL/dy · W for y = x Wᵀ.
-    return {torch::matmul(gradOutputs[0], dequantizeNf4(weight, dtype)), torch::Tensor()};
+    return {torch::matmul(gradOutputs[0], dequantizeNf4Transient(weight, dtype)), torch::Tensor()};
   }
 };
 

@@ -1,6 +1,7 @@
 #include "train/TrainingBatches.h"
 
 #include "common/TorchPch.h"
+#include "train/ChunkedCrossEntropy.h"
 
 namespace tunebench {
 
@@ -102,6 +103,21 @@ torch::Tensor forwardBatch(CausalLMImpl& model, const TrainingBatch& batch) {
   return model.forward(input);
 }
 
+torch::Tensor summedTokenLoss(CausalLMImpl& model, const TrainingBatch& batch) {
+  const auto headWeight = model.plainOutputWeight();
+  if (!headWeight.defined()) return summedTokenLoss(forwardBatch(model, batch), batch.labels);
+  ForwardInput input;
+  input.inputIds = batch.inputIds;
+  input.segmentIds = batch.segmentIds;
+  input.positionIds = batch.positionIds;
+  input.hiddenStatesOnly = true;
+  const auto hidden = model.forward(input);
+  const int64_t length = hidden.size(1);
+  const auto predictions = hidden.narrow(1, 0, length - 1).reshape({-1, hidden.size(-1)});
+  const auto targets = batch.labels.narrow(1, 1, length - 1).reshape({-1});
+  return chunkedLinearCrossEntropy(predictions, headWeight, targets, kIgnoredLabel);
+}
+
 double evaluateLoss(CausalLMImpl& model, const std::vector<TokenizedExample>& examples,
                     int64_t batchSize) {
   torch::NoGradGuard noGrad;
@@ -113,7 +129,7 @@ double evaluateLoss(CausalLMImpl& model, const std::vector<TokenizedExample>& ex
     for (size_t i = start; i < std::min(examples.size(), start + static_cast<size_t>(batchSize)); ++i)
       chunk.push_back(&examples[i]);
     const auto batch = collate(chunk, device);
-    total += summedTokenLoss(forwardBatch(model, batch), batch.labels).item<double>();
+    total += summedTokenLoss(model, batch).item<double>();
     tokens += batch.targetTokens;
   }
   return tokens > 0 ? total / static_cast<double>(tokens) : 0.0;

@@ -41,6 +41,10 @@ torch::Tensor summedTokenLoss(const torch::Tensor& logits, const torch::Tensor& 
 
 torch::Tensor forwardBatch(CausalLMImpl& model, const TrainingBatch& batch);
 
+// The same sum for a batch, computed without the full logits where the model's head allows it
+// (train/ChunkedCrossEntropy.h): what training and validation use.
+torch::Tensor summedTokenLoss(CausalLMImpl& model, const TrainingBatch& batch);
+
 torch::Tensor classifyBatch(CausalLMImpl& model, const TrainingBatch& batch);
 
 // Mean token loss over a dataset, without gradients.

@@ -209,7 +209,7 @@ StepGradients accumulateStepGradients(CausalLMImpl& model, torch::optim::Optimiz
     const auto summed =
         classification
             ? summedClassificationLoss(classifyBatch(model, batch), batch.classLabels, *classification)
-            : summedTokenLoss(forwardBatch(model, batch), batch.labels);
+            : summedTokenLoss(model, batch);
     const auto scaled = summed / normaliser;
     scaled.backward();
     step.loss += scaled.item<double>();

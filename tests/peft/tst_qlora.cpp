@@ -230,6 +230,31 @@ class QloraTest : public QObject {
     QVERIFY2(trip.maxScaleRatio <= 1.0, qPrintable(QString::number(trip.maxScaleRatio)));
   }
 
+  // The decoder reads the packed bytes directly; here each element is decoded on its own from
+  // its nibble, its code value and its block's stored scale.
+  void dequantisationDecodesEveryNibble_data() { oddShapesRoundTrip_data(); }
+  void dequantisationDecodesEveryNibble() {
+    QFETCH(int, rows);
+    QFETCH(int, columns);
+    torch::manual_seed(rows * 7 + columns);
+    const auto quantized = quantizeNf4(torch::randn({rows, columns}) * 0.02);
+    const auto codes = quantized.packedCodes.to(torch::kInt64);
+    const auto nibbles = torch::stack({codes.remainder(16), codes.div(16, "floor")}, 1).view(-1);
+    const auto codeValues = torch::tensor(std::vector<float>(nf4CodeValues().begin(),
+                                                             nf4CodeValues().end()));
+    const auto scales = dequantizeNf4Scales(quantized).repeat_interleave(kNf4BlockSize);
+    const auto expected = (codeValues.index_select(0, nibbles) * scales)
+                              .narrow(0, 0, quantized.count)
+                              .view({rows, columns});
+    QVERIFY(torch::equal(dequantizeNf4(quantized), expected));
+    QVERIFY(torch::equal(dequantizeNf4Transient(quantized), expected));
+    // The reused buffer: a smaller weight after a larger one still reads its own values.
+    const auto small = quantizeNf4(torch::randn({2, 3}));
+    const auto smallExpected = dequantizeNf4(small);
+    QVERIFY(torch::equal(dequantizeNf4Transient(small), smallExpected));
+    QCOMPARE(dequantizeNf4(quantized, torch::kFloat64).scalar_type(), torch::kFloat64);
+  }
+
   void badWeightsAreRefused_data() {
     QTest::addColumn<QString>("kind");
     QTest::addColumn<QString>("expected");

@@ -8,11 +8,13 @@
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "jobs/BasicJobContext.h"
+#include "model/FusedOps.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
 #include "peft/LoraModel.h"
 #include "tokenizer/TokenizerLoader.h"
 #include "train/AdaDelta.h"
+#include "train/ChunkedCrossEntropy.h"
 #include "train/Checkpoint.h"
 #include "train/LearningRateSchedule.h"
 #include "train/Trainer.h"
@@ -312,6 +314,140 @@ class TrainingTest : public QObject {
       QVERIFY2(torch::allclose(plain[i], checkpointed[i], 1e-5, 1e-7),
                qPrintable(QString("gradient %1 differs").arg(i)));
     }
+  }
+
+  // The chunked loss against the unchunked expression cross_entropy(hidden Wᵀ, targets, sum):
+  // value and both gradients, with ignored rows and chunks that do not divide the rows.
+  void chunkedCrossEntropyMatchesTheFullLogits_data() {
+    QTest::addColumn<int>("rowsPerChunk");
+    QTest::newRow("one row") << 1;
+    QTest::newRow("three rows") << 3;
+    QTest::newRow("all in one") << 64;
+    QTest::newRow("default") << 0;
+  }
+  void chunkedCrossEntropyMatchesTheFullLogits() {
+    QFETCH(int, rowsPerChunk);
+    torch::manual_seed(3);
+    const auto hiddenStart = torch::randn({11, 8}, torch::kFloat64).to(torch::kFloat32);
+    const auto weightStart = torch::randn({37, 8}) * 0.5;
+    auto targets = torch::randint(0, 37, {11}, torch::kInt64);
+    targets[2] = kIgnoredLabel;
+    targets[7] = kIgnoredLabel;
+    auto run = [&](bool chunked) {
+      auto hidden = hiddenStart.clone().requires_grad_(true);
+      auto weight = weightStart.clone().requires_grad_(true);
+      const auto loss =
+          chunked ? chunkedLinearCrossEntropy(hidden, weight, targets, kIgnoredLabel, rowsPerChunk)
+                  : torch::nn::functional::cross_entropy(
+                        hidden.mm(weight.t()), targets,
+                        torch::nn::functional::CrossEntropyFuncOptions()
+                            .ignore_index(kIgnoredLabel)
+                            .reduction(torch::kSum));
+      (loss * 0.25).backward();
+      return std::vector<torch::Tensor>{loss.detach(), hidden.grad(), weight.grad()};
+    };
+    const auto full = run(false), chunked = run(true);
+    QVERIFY(torch::allclose(chunked[0], full[0], 1e-6, 1e-5));
+    QVERIFY(torch::allclose(chunked[1], full[1], 1e-5, 1e-6));
+    QVERIFY(torch::allclose(chunked[2], full[2], 1e-5, 1e-6));
+    QVERIFY(torch::equal(chunked[1][2], torch::zeros({8})));  // an ignored row: no gradient
+    torch::NoGradGuard noGrad;
+    QVERIFY(torch::allclose(
+        chunkedLinearCrossEntropy(hiddenStart, weightStart, targets, kIgnoredLabel, rowsPerChunk),
+        full[0], 1e-6, 1e-5));
+  }
+
+  // The hand-written backward passes against autograd on the plain expressions.
+  void fusedOpsMatchAutograd() {
+    torch::manual_seed(8);
+    const auto gateStart = torch::randn({3, 5, 16}), upStart = torch::randn({3, 5, 16});
+    const auto outputGrad = torch::randn({3, 5, 16});
+    auto swiGluGradients = [&](bool fused) {
+      auto gate = gateStart.clone().requires_grad_(true), up = upStart.clone().requires_grad_(true);
+      const auto out = fused ? swiGlu(gate, up) : torch::silu(gate) * up;
+      out.backward(outputGrad);
+      return std::vector<torch::Tensor>{out.detach(), gate.grad(), up.grad()};
+    };
+    const auto plainGlu = swiGluGradients(false), fusedGlu = swiGluGradients(true);
+    for (size_t i = 0; i < plainGlu.size(); ++i) QVERIFY(torch::equal(fusedGlu[i], plainGlu[i]));
+
+    const auto weightStart = torch::randn({16});
+    auto normGradients = [&](bool fused) {
+      auto x = gateStart.clone().requires_grad_(true);
+      auto weight = weightStart.clone().requires_grad_(true);
+      const auto out = fused ? rmsNorm(x, weight, 1e-5)
+                             : weight * (x * torch::rsqrt(x.pow(2).mean(-1, true) + 1e-5));
+      out.backward(outputGrad);
+      return std::vector<torch::Tensor>{out.detach(), x.grad(), weight.grad()};
+    };
+    const auto plainNorm = normGradients(false), fusedNorm = normGradients(true);
+    QVERIFY(torch::equal(fusedNorm[0], plainNorm[0]));
+    QVERIFY(torch::allclose(fusedNorm[1], plainNorm[1], 1e-5, 1e-6));
+    QVERIFY(torch::allclose(fusedNorm[2], plainNorm[2], 1e-5, 1e-6));
+    // A frozen weight: only x gets a gradient.
+    auto x = gateStart.clone().requires_grad_(true);
+    rmsNorm(x, weightStart, 1e-5).backward(outputGrad);
+    QVERIFY(torch::allclose(x.grad(), plainNorm[1], 1e-5, 1e-6));
+  }
+
+  void chunkedCrossEntropyRefusesBadTargets() {
+    const auto hidden = torch::zeros({2, 4}), weight = torch::zeros({5, 4});
+    for (int64_t bad : {int64_t(5), int64_t(-3)}) {
+      try {
+        chunkedLinearCrossEntropy(hidden, weight, torch::tensor({int64_t(1), bad}), kIgnoredLabel);
+        QFAIL("target outside the vocabulary accepted");
+      } catch (const Error& error) {
+        QVERIFY2(std::string(error.what()).find("outside the vocabulary of 5") != std::string::npos,
+                 error.what());
+      }
+    }
+    QVERIFY_THROWS_EXCEPTION(Error, chunkedLinearCrossEntropy(hidden, torch::zeros({5, 3}),
+                                                              torch::tensor({int64_t(1), int64_t(2)}),
+                                                              kIgnoredLabel));
+  }
+
+  // The model-level loss takes the chunked path for tied and untied heads, and the logits path
+  // when an adapter sits on the head; all give the logits path's loss and gradients.
+  void batchLossMatchesTheLogitsPath_data() {
+    QTest::addColumn<QString>("architecture");
+    QTest::addColumn<bool>("loraOnHead");
+    QTest::newRow("llama (untied head)") << "llama" << false;
+    QTest::newRow("gpt2 (tied embeddings)") << "gpt2" << false;
+    QTest::newRow("llama, LoRA on lm_head") << "llama" << true;
+  }
+  void batchLossMatchesTheLogitsPath() {
+    QFETCH(QString, architecture);
+    QFETCH(bool, loraOnHead);
+    const auto folder = dir_.filePath("ce-" + architecture).toStdString();
+    if (!fs::exists(folder)) makeRandomModel({architecture.toStdString(), "tiny", folder, 4});
+    auto loaded = loadModelFolder(folder);
+    auto& model = *loaded.model;
+    if (loraOnHead) {
+      LoraConfig config;
+      config.targets = {"lm_head", "q_proj"};
+      applyLora(model, config);
+    }
+    QCOMPARE(model.plainOutputWeight().defined(), !loraOnHead);
+    model.train();
+    torch::manual_seed(4);
+    TrainingBatch batch;
+    batch.inputIds = torch::randint(0, model.config().vocabSize, {2, 10}, torch::kInt64);
+    batch.labels = batch.inputIds.clone();
+    batch.labels.narrow(1, 0, 4).fill_(kIgnoredLabel);  // a prompt
+    auto run = [&](bool logitsPath) {
+      for (auto& parameter : model.parameters()) parameter.mutable_grad() = torch::Tensor();
+      const auto loss = logitsPath ? summedTokenLoss(forwardBatch(model, batch), batch.labels)
+                                   : summedTokenLoss(model, batch);
+      loss.backward();
+      std::vector<torch::Tensor> out{loss.detach()};
+      for (const auto& parameter : model.parameters())
+        if (parameter.requires_grad()) out.push_back(parameter.grad().clone());
+      return out;
+    };
+    const auto viaLogits = run(true), chunked = run(false);
+    QCOMPARE(chunked.size(), viaLogits.size());
+    for (size_t i = 0; i < chunked.size(); ++i)
+      QVERIFY2(torch::allclose(chunked[i], viaLogits[i], 1e-4, 1e-6), qPrintable(QString::number(i)));
   }
 
   void activationCheckpointingRunMatchesPlainRun() {
