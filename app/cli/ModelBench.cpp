@@ -123,8 +123,8 @@ void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_
   const auto trainingBatch = collate(pointers, torch::kCPU);
   auto step = [&] {
     optimizer->zero_grad();
-    const auto loss = summedTokenLoss(model, trainingBatch) /
-                      static_cast<double>(trainingBatch.targetTokens);
+    const auto loss =
+        summedTokenLoss(model, trainingBatch) / static_cast<double>(trainingBatch.targetTokens);
     loss.backward();
     torch::nn::utils::clip_grad_norm_(model.parameters(), 1.0);
     optimizer->step();

@@ -115,8 +115,7 @@ void benchOneMethod(const PeftBenchOptions& options, const std::string& method) 
   const auto batch = collate(pointers, torch::kCPU);
   auto step = [&] {
     optimizer->zero_grad();
-    const auto loss = summedTokenLoss(model, batch) /
-                      static_cast<double>(batch.targetTokens);
+    const auto loss = summedTokenLoss(model, batch) / static_cast<double>(batch.targetTokens);
     loss.backward();
     torch::nn::utils::clip_grad_norm_(trainableTensors, 1.0);
     optimizer->step();

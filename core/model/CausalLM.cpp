@@ -30,8 +30,7 @@ torch::Tensor projectToVocabulary(const torch::Tensor& hidden, Linear& head,
                 "); it has no language-model head to predict tokens with");
   const auto selected =
       input.lastPositionOnly ? given.narrow(1, given.size(1) - 1, 1) : given;
-  const auto logits =
-      head ? head->forward(selected) : linearProduct(selected, tiedWeight);
+  const auto logits = head ? head->forward(selected) : linearProduct(selected, tiedWeight);
   return logits.to(torch::kFloat32);
 }
 

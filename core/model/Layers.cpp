@@ -29,7 +29,9 @@ torch::Tensor linearProduct(const torch::Tensor& x, const torch::Tensor& weight,
   return (bias.defined() ? product + bias : product).view(shape);
 }
 
-torch::Tensor LinearImpl::forward(const torch::Tensor& x) { return linearProduct(x, weight, bias); }
+torch::Tensor LinearImpl::forward(const torch::Tensor& x) {
+  return linearProduct(x, weight, bias);
+}
 
 EmbeddingImpl::EmbeddingImpl(int64_t count, int64_t dimension) {
   weight = register_parameter("weight", torch::empty({count, dimension}));

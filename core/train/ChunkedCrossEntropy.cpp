@@ -117,8 +117,8 @@ torch::Tensor chunkedLinearCrossEntropy(const torch::Tensor& hidden, const torch
                                         int64_t rowsPerChunk) {
   checkInputs(hidden, weight, targets, ignoredTarget);
   if (rowsPerChunk <= 0) rowsPerChunk = defaultCrossEntropyChunkRows(weight.size(0));
-  const bool tracked = torch::GradMode::is_enabled() &&
-                       (hidden.requires_grad() || weight.requires_grad());
+  const bool tracked =
+      torch::GradMode::is_enabled() && (hidden.requires_grad() || weight.requires_grad());
   if (!tracked)
     return runChunks(hidden, weight, targets, ignoredTarget, rowsPerChunk, false, false).loss;
   return ChunkedLinearCrossEntropyFunction::apply(hidden, weight, targets, ignoredTarget,

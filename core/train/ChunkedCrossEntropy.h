@@ -10,10 +10,10 @@
 
 namespace tunebench {
 
-// Sum over rows i with targets[i] != ignoredTarget of −log softmax(hidden[i] · weightᵀ)[targets[i]].
-// hidden [N, H], weight [V, H] (the head's weight, bias-free), targets [N] int64. Gradients reach
-// hidden and weight (where they require them) as autograd would give them for the unchunked
-// expression; ignored rows cost nothing. The logits are computed in fp32. Throws
+// Sum over rows i with targets[i] != ignoredTarget of −log softmax(hidden[i] ·
+// weightᵀ)[targets[i]]. hidden [N, H], weight [V, H] (the head's weight, bias-free), targets [N]
+// int64. Gradients reach hidden and weight (where they require them) as autograd would give them
+// for the unchunked expression; ignored rows cost nothing. The logits are computed in fp32. Throws
 // tunebench::Error for mismatched shapes or a target outside [0, V).
 torch::Tensor chunkedLinearCrossEntropy(const torch::Tensor& hidden, const torch::Tensor& weight,
                                         const torch::Tensor& targets, int64_t ignoredTarget,

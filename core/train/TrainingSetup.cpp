@@ -206,10 +206,10 @@ StepGradients accumulateStepGradients(CausalLMImpl& model, torch::optim::Optimiz
   }
   optimizer.zero_grad();
   for (const auto& batch : batches) {
-    const auto summed =
-        classification
-            ? summedClassificationLoss(classifyBatch(model, batch), batch.classLabels, *classification)
-            : summedTokenLoss(model, batch);
+    const auto summed = classification
+                            ? summedClassificationLoss(classifyBatch(model, batch),
+                                                       batch.classLabels, *classification)
+                            : summedTokenLoss(model, batch);
     const auto scaled = summed / normaliser;
     scaled.backward();
     step.loss += scaled.item<double>();

@@ -240,8 +240,8 @@ class QloraTest : public QObject {
     const auto quantized = quantizeNf4(torch::randn({rows, columns}) * 0.02);
     const auto codes = quantized.packedCodes.to(torch::kInt64);
     const auto nibbles = torch::stack({codes.remainder(16), codes.div(16, "floor")}, 1).view(-1);
-    const auto codeValues = torch::tensor(std::vector<float>(nf4CodeValues().begin(),
-                                                             nf4CodeValues().end()));
+    const auto codeValues =
+        torch::tensor(std::vector<float>(nf4CodeValues().begin(), nf4CodeValues().end()));
     const auto scales = dequantizeNf4Scales(quantized).repeat_interleave(kNf4BlockSize);
     const auto expected = (codeValues.index_select(0, nibbles) * scales)
                               .narrow(0, 0, quantized.count)

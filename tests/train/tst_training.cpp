@@ -14,8 +14,8 @@
 #include "peft/LoraModel.h"
 #include "tokenizer/TokenizerLoader.h"
 #include "train/AdaDelta.h"
-#include "train/ChunkedCrossEntropy.h"
 #include "train/Checkpoint.h"
+#include "train/ChunkedCrossEntropy.h"
 #include "train/LearningRateSchedule.h"
 #include "train/Trainer.h"
 #include "train/TrainingBatches.h"
@@ -401,9 +401,9 @@ class TrainingTest : public QObject {
                  error.what());
       }
     }
-    QVERIFY_THROWS_EXCEPTION(Error, chunkedLinearCrossEntropy(hidden, torch::zeros({5, 3}),
-                                                              torch::tensor({int64_t(1), int64_t(2)}),
-                                                              kIgnoredLabel));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, chunkedLinearCrossEntropy(hidden, torch::zeros({5, 3}),
+                                         torch::tensor({int64_t(1), int64_t(2)}), kIgnoredLabel));
   }
 
   // The model-level loss takes the chunked path for tied and untied heads, and the logits path
@@ -447,7 +447,8 @@ class TrainingTest : public QObject {
     const auto viaLogits = run(true), chunked = run(false);
     QCOMPARE(chunked.size(), viaLogits.size());
     for (size_t i = 0; i < chunked.size(); ++i)
-      QVERIFY2(torch::allclose(chunked[i], viaLogits[i], 1e-4, 1e-6), qPrintable(QString::number(i)));
+      QVERIFY2(torch::allclose(chunked[i], viaLogits[i], 1e-4, 1e-6),
+               qPrintable(QString::number(i)));
   }
 
   void activationCheckpointingRunMatchesPlainRun() {
