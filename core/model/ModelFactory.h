@@ -20,7 +20,7 @@ struct MakeModelOptions {
   uint64_t seed = 0;
   // Non-empty: a sequence classifier over these classes (*ForSequenceClassification, a random
   // `score` head in place of the language-model head).
-  std::vector<std::string> classLabels;
+  std::vector<std::string> classLabels{};
 };
 
 const std::vector<std::string>& makeModelArchitectures();

@@ -84,9 +84,12 @@ class ClassifierEvaluationTest : public QObject {
                            "slow rain at dusk",
                            "lightning and hail",
                            "gusts from the west",
-                           "a long calm evening where nothing at all moves on the flat grey sea"};
+                           ""};
+    std::string longText;
+    for (int i = 0; i < 12; ++i) longText += "a long calm evening where nothing moves on the sea ";
     for (int i = 0; i < 10; ++i)
-      records.push_back({{"sentence", texts[i]}, {"class", labels_[size_t(i % 3)]}});
+      records.push_back(
+          {{"sentence", i == 9 ? longText : texts[i]}, {"class", labels_[size_t(i % 3)]}});
     writeLines(data_, records);
   }
 
@@ -115,7 +118,7 @@ class ClassifierEvaluationTest : public QObject {
     ClassifierEvaluationOptions options;
     options.textField = "sentence";
     options.labelField = "class";
-    options.maxLength = 8;
+    options.maxLength = 48;
     options.batchSize = 4;
     BasicJobContext context;
     int64_t lastDone = 0;
@@ -138,8 +141,8 @@ class ClassifierEvaluationTest : public QObject {
       if (encoder.bosId >= 0) ids.push_back(encoder.bosId);
       for (auto id : encoder.encode(record["sentence"].get<std::string>())) ids.push_back(id);
       ids.push_back(encoder.eosId);
-      if (ids.size() > 8) {
-        ids.resize(8);
+      if (ids.size() > 48) {
+        ids.resize(48);
         ids.back() = encoder.eosId;
         ++truncated;
       }
