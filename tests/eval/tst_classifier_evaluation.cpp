@@ -75,16 +75,11 @@ class ClassifierEvaluationTest : public QObject {
     saveModelFolder(*loaded.model, classifier_, options);
     data_ = dir_.filePath("labelled.jsonl").toStdString();
     std::vector<nlohmann::json> records;
-    const char* texts[] = {"the sea is quiet",
-                           "loud thunder",
-                           "a strong breeze",
-                           "still water",
-                           "the storm breaks",
-                           "wind in the trees",
-                           "slow rain at dusk",
-                           "lightning and hail",
-                           "gusts from the west",
-                           ""};
+    const char* texts[] = {"the sea is quiet",    "loud thunder",
+                           "a strong breeze",     "still water",
+                           "the storm breaks",    "wind in the trees",
+                           "slow rain at dusk",   "lightning and hail",
+                           "gusts from the west", ""};
     std::string longText;
     for (int i = 0; i < 12; ++i) longText += "a long calm evening where nothing moves on the sea ";
     for (int i = 0; i < 10; ++i)

@@ -114,6 +114,8 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   connect(history_, &EvaluationHistoryView::readFailed, this, &EvaluatePanel::fail);
 
   classification_ = new ClassificationResultsView(this);
+  // The summary line above says the same.
+  classification_->figuresLabel()->hide();
   results_ = new QStackedWidget(this);
   results_->setObjectName(QStringLiteral("evaluateResults"));
   results_->addWidget(outcomesView_);
