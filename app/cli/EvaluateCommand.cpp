@@ -1,5 +1,6 @@
 // `tunebench-cli evaluate --model DIR [--adapter DIR] --data FILE.jsonl`: exact match and
-// perplexity of a model (and adapter) on prompt/response pairs.
+// perplexity of a language model (and adapter) on prompt/response pairs; accuracy, macro-F1,
+// per-class figures and the confusion matrix of a sequence classifier on labelled texts.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -8,8 +9,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ClassifierReport.h"
 #include "Commands.h"
 #include "TerminalProgress.h"
+#include "eval/ClassifierSource.h"
 #include "eval/Evaluation.h"
 #include "system/SystemInfo.h"
 
@@ -40,6 +43,7 @@ Command addEvaluateCommand(CLI::App& app) {
   struct Options {
     std::string model, adapter, data;
     std::string promptField = "prompt", responseField = "response";
+    ClassifierEvaluationOptions classifier;
     EvaluationOptions evaluation;
     int64_t samples = 3;
     int threads = 0;
@@ -47,10 +51,15 @@ Command addEvaluateCommand(CLI::App& app) {
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(
-      "evaluate", "Exact match and perplexity of a model (and adapter) on prompt/response pairs");
+      "evaluate",
+      "Exact match and perplexity of a language model (and adapter) on prompt/response pairs; "
+      "accuracy, macro-F1 and confusion matrix of a sequence classifier on labelled texts");
   command->add_option("--model", options->model, "Model folder")->required();
   command->add_option("--adapter", options->adapter, "Adapter folder applied on the model (LoRA/DoRA, prompt tuning or bottleneck adapters)");
-  command->add_option("--data", options->data, "JSON Lines file of prompt/response records")
+  command
+      ->add_option("--data", options->data,
+                   "JSON Lines file of prompt/response records (of text/label records for a "
+                   "classifier)")
       ->required();
   command->add_option("--prompt-field", options->promptField, "Field holding the prompt")
       ->capture_default_str();
@@ -58,6 +67,20 @@ Command addEvaluateCommand(CLI::App& app) {
       ->add_option("--response-field", options->responseField,
                    "Field holding the reference response")
       ->capture_default_str();
+  command
+      ->add_option("--text-field", options->classifier.textField,
+                   "Classifier: field holding the text")
+      ->capture_default_str();
+  command
+      ->add_option("--label-field", options->classifier.labelField,
+                   "Classifier: field holding the label (a string or a whole number)")
+      ->capture_default_str();
+  command
+      ->add_option("--max-length", options->classifier.maxLength,
+                   "Classifier: tokens per text; longer texts are cut, keeping EOS last (use the "
+                   "run's data.max_length)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t(2), int64_t(1) << 20));
   command
       ->add_option("--max-new-tokens", options->evaluation.maxNewTokens,
                    "Tokens generated per prompt")
@@ -67,7 +90,9 @@ Command addEvaluateCommand(CLI::App& app) {
       ->add_option("--limit", options->evaluation.maxExamples,
                    "Evaluate the first N examples (0 = all)")
       ->check(CLI::NonNegativeNumber);
-  command->add_option("--batch-size", options->evaluation.batchSize, "Prompts generated together")
+  command
+      ->add_option("--batch-size", options->evaluation.batchSize,
+                   "Prompts generated (or texts classified) together")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   command->add_option("--samples", options->samples, "Outcomes shown in text mode")
@@ -77,6 +102,21 @@ Command addEvaluateCommand(CLI::App& app) {
   command->add_flag("--json", options->json, "Print one JSON object");
   return {command, [options] {
             setIntraOpThreads(options->threads);
+            const ModelSource source{options->model, options->adapter, {}};
+            if (!classifierLabels(source).empty()) {
+              auto classifierOptions = options->classifier;
+              classifierOptions.batchSize = options->evaluation.batchSize;
+              classifierOptions.maxExamples = options->evaluation.maxExamples;
+              TerminalProgress context;
+              const auto result =
+                  evaluateClassifier(source, options->data, classifierOptions, &context);
+              const ClassifierReportSource named{options->model, options->adapter, options->data};
+              if (options->json)
+                printClassifierJson(result, named);
+              else
+                printClassifierReport(result, named, options->samples);
+              return result.canceled ? 130 : 0;
+            }
             const auto examples =
                 loadEvalExamples(options->data, options->promptField, options->responseField);
             TerminalProgress context;

@@ -27,6 +27,10 @@ Command addMakeModelCommand(CLI::App& app) {
   command->add_option("--preset", options->preset, "Size")->check(CLI::IsMember(makeModelPresets()));
   command->add_option("--out", options->folder, "Output folder")->required();
   command->add_option("--seed", options->seed, "Random seed");
+  command
+      ->add_option("--labels", options->classLabels,
+                   "Make a sequence classifier over these classes (comma-separated)")
+      ->delimiter(',');
   return {command, [options] {
             makeRandomModel(*options);
             const auto config = loadModelConfig(options->folder + "/config.json");

@@ -5,6 +5,7 @@
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
+#include "eval/ClassifierSource.h"
 #include "model/SafetensorsReader.h"
 #include "peft/AdapterFolder.h"
 #include "peft/BottleneckAdapters.h"
@@ -52,8 +53,13 @@ LoadedModel loadModelSource(const ModelSource& source) {
   if (!source.checkpointFolder.empty() && !source.adapterFolder.empty())
     throw Error("a checkpoint brings its own weights; it cannot be combined with adapter " +
                 source.adapterFolder);
+  // A classifier adapter or checkpoint needs the head the run trained; its weights come from
+  // the adapter or checkpoint, so the initial values do not matter.
+  const auto classLabels = classifierLabels(source);
   auto loaded = loadModelFolder(source.modelFolder);
   auto& model = *loaded.model;
+  const bool needsHead = !classLabels.empty() && !model.isClassifier();
+  if (needsHead && !source.adapterFolder.empty()) model.attachClassificationHead(classLabels, 0);
   if (!source.adapterFolder.empty())
     withContext("loading adapter " + source.adapterFolder,
                 [&] { return loadAdapterFolder(model, source.adapterFolder); });
@@ -72,6 +78,8 @@ LoadedModel loadModelSource(const ModelSource& source) {
     } else if (config.method.kind == MethodKind::Bottleneck) {
       applyBottleneckAdapters(model, config.method.bottleneck);
     }
+    // After the adapters, as training attached it.
+    if (needsHead) model.attachClassificationHead(classLabels, 0);
     withContext("loading checkpoint " + source.checkpointFolder,
                 [&] { return loadCheckpointWeights(model, source.checkpointFolder); });
   }

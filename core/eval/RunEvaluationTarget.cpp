@@ -59,7 +59,12 @@ RunEvaluationTarget readConfig(const std::string& configJson, const std::string&
     if (const auto field = textAt(data, "prompt_field"); !field.empty()) target.promptField = field;
     if (const auto field = textAt(data, "response_field"); !field.empty())
       target.responseField = field;
+    if (const auto field = textAt(data, "text_field"); !field.empty()) target.textField = field;
+    if (const auto field = textAt(data, "label_field"); !field.empty()) target.labelField = field;
+    if (data.is_object() && data.contains("max_length") && data["max_length"].is_number_integer())
+      target.maxLength = data["max_length"].get<int64_t>();
   }
+  target.classification = textAt(config, "objective") == "classification";
   if (target.outputFolder.empty()) {
     target.problem = "the run's recorded config names no output folder";
     return target;

@@ -20,6 +20,11 @@ struct RunEvaluationTarget {
   std::string validationFile;     // empty when the run had none
   std::string promptField = "prompt";
   std::string responseField = "response";
+  // A classification run (objective "classification"): its text and label fields and max length.
+  bool classification = false;
+  std::string textField = "text";
+  std::string labelField = "label";
+  int64_t maxLength = 256;
   // Set by runCheckpointTarget: the checkpoint evaluated instead of the final model.
   std::string checkpointFolder;
   int64_t checkpointStep = -1;

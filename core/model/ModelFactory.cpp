@@ -203,7 +203,11 @@ void makeRandomModel(const MakeModelOptions& options, JobContext* context) {
     configJson["bos_token_id"] = bpe.bos;
     configJson["eos_token_id"] = bpe.eos;
   }
-  const auto config = parseModelConfig(configJson.dump(), (folder / "config.json").string());
+  auto config = parseModelConfig(configJson.dump(), (folder / "config.json").string());
+  if (!options.classLabels.empty()) {
+    if (options.classLabels.size() < 2) throw Error("a classifier needs at least two labels");
+    config.makeClassifier(options.classLabels);
+  }
   auto model = buildCausalLM(config);
   if (canceledAt(2, "Initialising the weights")) return;
   initializeWeights(*model, options.seed);

@@ -18,6 +18,9 @@ struct MakeModelOptions {
   std::string preset = "tiny";         // tiny | small | 135m
   std::string folder;
   uint64_t seed = 0;
+  // Non-empty: a sequence classifier over these classes (*ForSequenceClassification, a random
+  // `score` head in place of the language-model head).
+  std::vector<std::string> classLabels{};
 };
 
 const std::vector<std::string>& makeModelArchitectures();

@@ -11,11 +11,12 @@
 namespace tunebench::store {
 
 bool isComparedMetric(const std::string& metric) {
-  return metric == "exact_match" || metric == "perplexity";
+  return metric == "exact_match" || metric == "perplexity" || metric == "accuracy" ||
+         metric == "macro_f1";
 }
 
 bool higherIsBetter(const std::string& metric) {
-  return metric == "exact_match";
+  return metric == "exact_match" || metric == "accuracy" || metric == "macro_f1";
 }
 
 std::vector<ModelVersion> groupIntoVersions(const std::vector<ExportRecord>& exports) {

@@ -31,9 +31,11 @@ struct ModelVersion {
   std::vector<EvaluationSummary> evaluations;  // of this model, oldest first
 };
 
-// The metrics compared between versions, and which way is better.
+// The metrics compared between versions, and which way is better: a language model's
+// exact_match and perplexity, a classifier's accuracy and macro_f1.
 bool isComparedMetric(const std::string& metric);
-bool higherIsBetter(const std::string& metric);  // exact_match: yes; perplexity: no
+// exact_match, accuracy, macro_f1: yes; perplexity: no
+bool higherIsBetter(const std::string& metric);
 
 struct VersionScore {
   int version = 0;

@@ -144,10 +144,8 @@ ClassificationScore evaluateClassification(CausalLMImpl& model,
                                            int64_t batchSize, const ClassificationLoss& loss) {
   torch::NoGradGuard noGrad;
   const auto device = model.parameters().front().device();
-  const auto classes = static_cast<size_t>(model.config().classLabels.size());
-  std::vector<int64_t> truePositive(classes, 0), predicted(classes, 0), actual(classes, 0);
+  ConfusionMatrix confusion(model.config().classLabels.size());
   double total = 0, weights = 0;
-  int64_t correct = 0;
   for (size_t start = 0; start < examples.size(); start += static_cast<size_t>(batchSize)) {
     std::vector<const TokenizedExample*> chunk;
     for (size_t i = start; i < std::min(examples.size(), start + static_cast<size_t>(batchSize)); ++i) {
@@ -158,27 +156,15 @@ ClassificationScore evaluateClassification(CausalLMImpl& model,
     const auto logits = classifyBatch(model, batch);
     total += summedClassificationLoss(logits, batch.classLabels, loss).item<double>();
     const auto guesses = logits.argmax(-1).cpu();
-    for (size_t row = 0; row < chunk.size(); ++row) {
-      const auto guess = static_cast<size_t>(guesses[static_cast<int64_t>(row)].item<int64_t>());
-      const auto truth = static_cast<size_t>(chunk[row]->classLabel);
-      ++predicted[guess];
-      ++actual[truth];
-      if (guess == truth) ++truePositive[truth], ++correct;
-    }
+    for (size_t row = 0; row < chunk.size(); ++row)
+      confusion.add(chunk[row]->classLabel, guesses[static_cast<int64_t>(row)].item<int64_t>());
   }
   ClassificationScore score;
   if (examples.empty()) return score;
+  const auto metrics = confusion.metrics();
   score.loss = weights > 0 ? total / weights : 0.0;
-  score.accuracy = static_cast<double>(correct) / static_cast<double>(examples.size());
-  double f1Sum = 0;
-  int counted = 0;
-  for (size_t c = 0; c < classes; ++c) {
-    if (actual[c] == 0 && predicted[c] == 0) continue;
-    f1Sum += 2.0 * static_cast<double>(truePositive[c]) /
-             static_cast<double>(actual[c] + predicted[c]);
-    ++counted;
-  }
-  score.macroF1 = counted > 0 ? f1Sum / counted : 0.0;
+  score.accuracy = metrics.accuracy;
+  score.macroF1 = metrics.macroF1;
   return score;
 }
 

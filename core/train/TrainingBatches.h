@@ -4,6 +4,7 @@
 #include <torch/types.h>
 
 #include "model/CausalLM.h"
+#include "train/ClassificationMetrics.h"
 #include "train/TrainingData.h"
 
 namespace tunebench {

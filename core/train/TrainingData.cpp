@@ -78,6 +78,54 @@ std::string trainingDataFingerprint(const std::string& path, const DataConfig& d
   return fingerprint.hexDigest();
 }
 
+RecordTokens tokenizeRecord(const nlohmann::json& record, const std::string& where,
+                            const DataConfig& data, Objective objective,
+                            const TextEncoder& encoder,
+                            const std::map<std::string, int64_t>& classIndex) {
+  const bool classification = objective == Objective::Classification;
+  RecordTokens tokens;
+  auto& example = tokens.example;
+  if (encoder.bosId >= 0) example.ids.push_back(encoder.bosId);
+  size_t promptEnd = example.ids.size();
+  if (objective == Objective::Sft) {
+    for (int64_t id : encoder.encode(requiredTextField(record, data.promptField, where)))
+      example.ids.push_back(id);
+    promptEnd = example.ids.size();
+    for (int64_t id : encoder.encode(requiredTextField(record, data.responseField, where)))
+      example.ids.push_back(id);
+  } else {
+    for (int64_t id : encoder.encode(requiredTextField(record, data.textField, where)))
+      example.ids.push_back(id);
+  }
+  if (classification) {
+    const auto label = labelOf(record, data.labelField, where);
+    const auto found = classIndex.find(label);
+    if (found == classIndex.end()) {
+      std::string known;
+      for (const auto& [name, index] : classIndex) known += (known.empty() ? "" : ", ") + name;
+      throw Error(where + ": label \"" + label + "\" is not one of the " +
+                  std::to_string(classIndex.size()) +
+                  " classes the classifier was set up with (" + known + ")");
+    }
+    example.classLabel = found->second;
+  }
+  if (encoder.eosId >= 0) example.ids.push_back(encoder.eosId);
+  if (static_cast<int64_t>(example.ids.size()) > data.maxLength) {
+    // A classifier reads its answer at the last token: keep the closing EOS there.
+    const bool keepEos = classification && encoder.eosId >= 0;
+    example.ids.resize(static_cast<size_t>(data.maxLength));
+    if (keepEos) example.ids.back() = encoder.eosId;
+    tokens.truncated = true;
+  }
+  example.labels = example.ids;
+  // No loss on the prompt: SFT learns the response only; a classifier learns no tokens.
+  const size_t unlearned = classification ? example.labels.size() : promptEnd;
+  for (size_t i = 0; i < std::min(unlearned, example.labels.size()); ++i)
+    example.labels[i] = kIgnoredLabel;
+  tokens.usable = example.ids.size() >= (classification ? 1u : 2u);  // something to predict
+  return tokens;
+}
+
 TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
                                     Objective objective, const TextEncoder& encoder,
                                     const TokenCache* cache,
@@ -102,42 +150,9 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
     fingerprint.update("\n");
   };
   readJsonLinesObjects(path, [&](const nlohmann::json& record, const std::string& where) {
-    TokenizedExample example;
-    if (encoder.bosId >= 0) example.ids.push_back(encoder.bosId);
-    size_t promptEnd = example.ids.size();
-    if (objective == Objective::Sft) {
-      for (int64_t id : encoder.encode(requiredTextField(record, data.promptField, where)))
-        example.ids.push_back(id);
-      promptEnd = example.ids.size();
-      for (int64_t id : encoder.encode(requiredTextField(record, data.responseField, where)))
-        example.ids.push_back(id);
-    } else {
-      for (int64_t id : encoder.encode(requiredTextField(record, data.textField, where)))
-        example.ids.push_back(id);
-    }
-    if (classification) {
-      const auto label = labelOf(record, data.labelField, where);
-      const auto found = classIndex.find(label);
-      if (found == classIndex.end())
-        throw Error(where + ": label \"" + label + "\" is not one of the " +
-                    std::to_string(classLabels.size()) + " classes the classifier was set up with");
-      example.classLabel = found->second;
-    }
-    if (encoder.eosId >= 0) example.ids.push_back(encoder.eosId);
-    if (static_cast<int64_t>(example.ids.size()) > data.maxLength) {
-      // A classifier reads its answer at the last token: keep the closing EOS there.
-      const bool keepEos = classification && encoder.eosId >= 0;
-      example.ids.resize(static_cast<size_t>(data.maxLength));
-      if (keepEos) example.ids.back() = encoder.eosId;
-      ++dataset.truncated;
-    }
-    example.labels = example.ids;
-    // No loss on the prompt: SFT learns the response only; a classifier learns no tokens.
-    const size_t unlearned = classification ? example.labels.size() : promptEnd;
-    for (size_t i = 0; i < std::min(unlearned, example.labels.size()); ++i)
-      example.labels[i] = kIgnoredLabel;
-    if (example.ids.size() < (classification ? 1u : 2u)) return;  // nothing to predict
-    dataset.examples.push_back(std::move(example));
+    auto tokens = tokenizeRecord(record, where, data, objective, encoder, classIndex);
+    if (tokens.truncated) ++dataset.truncated;
+    if (tokens.usable) dataset.examples.push_back(std::move(tokens.example));
   }, onLine);
   if (dataset.examples.empty()) throw Error(path + " has no usable examples");
   if (data.packing) dataset.examples = packExamples(dataset.examples, data.maxLength);

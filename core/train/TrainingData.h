@@ -3,6 +3,7 @@
 // JSON Lines for causal-LM and SFT objectives, optionally packed into full-length rows.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,6 +46,21 @@ std::vector<std::string> classLabelsOfFile(const std::string& path, const std::s
 std::vector<int64_t> classCounts(const std::vector<TokenizedExample>& examples, size_t classes);
 
 class TokenCache;
+
+struct RecordTokens {
+  TokenizedExample example;
+  bool truncated = false;  // cut at max_length
+  bool usable = true;      // false: nothing to learn from (training skips it)
+};
+
+// One JSON Lines record as training tokenises it for `objective`: [bos] + text (or prompt +
+// response) + [eos], cut at data.maxLength (a classifier keeps its EOS last, where it reads);
+// classification looks the record's label up in `classIndex` (class name → head index). Errors
+// name `where` and the field; a label not in `classIndex` is an error that lists the classes.
+RecordTokens tokenizeRecord(const nlohmann::json& record, const std::string& where,
+                            const DataConfig& data, Objective objective,
+                            const TextEncoder& encoder,
+                            const std::map<std::string, int64_t>& classIndex);
 
 // Reads a JSON Lines file; errors name the file, line and field. With a cache, a file already
 // tokenised with the same tokenizer and settings is read from it, and a new one is stored.

@@ -141,6 +141,71 @@ class CliEvaluateTest : public QObject {
     QVERIFY2(missing.err.contains("adapter_config.json"), qPrintable(missing.err));
   }
 
+  // A classifier trained by `train` (LoRA, objective classification): `evaluate` sees that the
+  // merged folder, and the base with the adapter, are classifiers and reports their figures;
+  // the confusion counts add up to the examples and agree with the per-example answers.
+  void evaluatesAClassifierTrainedByTheCli() {
+    std::string lines;
+    for (int i = 0; i < 12; ++i)
+      lines += std::string("{\"body\": \"") + (i % 3 ? "quiet sea " : "loud storm ") +
+               std::to_string(i) + "\", \"tag\": \"" + (i % 3 ? "calm" : "storm") + "\"}\n";
+    const auto train = write(dir_, "classes.jsonl", lines);
+    const QString output = dir_.filePath("classifier-run");
+    const std::string config =
+        "{\"model\": \"" + model_.toStdString() + "\", \"output\": \"" + output.toStdString() +
+        "\", \"objective\": \"classification\", \"data\": {\"train\": \"" +
+        train.toStdString() +
+        "\", \"text_field\": \"body\", \"label_field\": \"tag\", \"max_length\": 16}, "
+        "\"method\": {\"name\": \"lora\", \"r\": 4}, \"batch_size\": 4, \"max_steps\": 2, "
+        "\"threads\": 1}";
+    EXPECT_EXIT(runCli({"train", "--config", write(dir_, "classifier-run.json", config)}), 0);
+
+    const QStringList fields{"--text-field", "body", "--label-field", "tag", "--max-length", "16"};
+    const auto text = runCli(QStringList{"evaluate", "--model", output + "/final", "--data", train,
+                                         "--samples", "1"} +
+                             fields);
+    EXPECT_EXIT(text, 0);
+    QVERIFY2(text.out.contains("classifier over 2 classes"), qPrintable(text.out));
+    QVERIFY2(text.out.contains("examples: 12\n"), qPrintable(text.out));
+    QVERIFY2(text.out.contains("accuracy: "), qPrintable(text.out));
+    QVERIFY2(text.out.contains("macro F1: "), qPrintable(text.out));
+    QVERIFY2(text.out.contains("confusion (rows: label, columns: predicted)"), qPrintable(text.out));
+    QVERIFY2(!text.out.contains("perplexity"), qPrintable(text.out));
+
+    const auto r = runCli(QStringList{"evaluate", "--model", model_, "--adapter",
+                                      output + "/adapter", "--data", train, "--json"} +
+                          fields);
+    EXPECT_EXIT(r, 0);
+    const auto report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(report["task"].toString(), QString("classification"));
+    QCOMPARE(report["examples"].toInt(), 12);
+    QCOMPARE(report["labels"].toArray(), (QJsonArray{"calm", "storm"}));
+    const auto outcomes = report["outcomes"].toArray();
+    QCOMPARE(outcomes.size(), qsizetype(12));
+    int counts[2][2] = {{0, 0}, {0, 0}}, correct = 0;
+    for (const auto& value : outcomes) {
+      const auto outcome = value.toObject();
+      const int actual = outcome["label"].toString() == "storm";
+      const int predicted = outcome["predicted"].toString() == "storm";
+      ++counts[actual][predicted];
+      correct += actual == predicted;
+      QCOMPARE(outcome["correct"].toBool(), actual == predicted);
+      QVERIFY(outcome["probability"].toDouble() >= 0.5);
+    }
+    const auto confusion = report["confusion"].toArray();
+    for (int a = 0; a < 2; ++a)
+      for (int p = 0; p < 2; ++p) QCOMPARE(confusion[a].toArray()[p].toInt(), counts[a][p]);
+    QCOMPARE(report["accuracy"].toDouble(), correct / 12.0);
+    QCOMPARE(report["classes"].toArray()[1].toObject()["support"].toInt(), 4);
+
+    const auto bad = write(dir_, "unknown-class.jsonl",
+                           "{\"body\": \"a\", \"tag\": \"calm\"}\n{\"body\": \"b\", \"tag\": \"fog\"}\n");
+    const auto refused =
+        runCli(QStringList{"evaluate", "--model", output + "/final", "--data", bad} + fields);
+    EXPECT_EXIT(refused, 1);
+    QVERIFY2(refused.err.contains(bad + ": line 2: label \"fog\""), qPrintable(refused.err));
+  }
+
   void badInputIsReported() {
     const auto bad = write(dir_, "bad.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}\n{oops\n");
     auto r = runCli({"evaluate", "--model", model_, "--data", bad});

@@ -118,6 +118,14 @@ class ModelVersionsTest : public QObject {
     QVERIFY(!isComparedMetric("examples"));
     QVERIFY(higherIsBetter("exact_match"));
     QVERIFY(!higherIsBetter("perplexity"));
+    // A classifier's figures are compared too, higher being better.
+    QVERIFY(isComparedMetric("accuracy") && higherIsBetter("accuracy"));
+    QVERIFY(isComparedMetric("macro_f1") && higherIsBetter("macro_f1"));
+    QVERIFY(!isComparedMetric("f1 calm"));
+    ScoreSeries accuracy{"moods.jsonl", "accuracy", {{1, 1, 0.8}, {2, 2, 0.75}}};
+    const auto worse = findRegressions({accuracy});
+    QCOMPARE(worse.size(), size_t(1));
+    QCOMPARE(worse[0].version, 2);
   }
 
   void readFromAProject() {

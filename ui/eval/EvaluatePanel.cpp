@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTableWidget>
@@ -23,12 +24,15 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/Error.h"
+#include "eval/ClassificationResultsView.h"
 #include "eval/EvaluationHistoryView.h"
 #include "eval/EvaluationJob.h"
 #include "eval/EvaluationOutcomeModel.h"
 #include "eval/GenerationComparison.h"
 #include "eval/MismatchFilterModel.h"
 #include "eval/RunEvaluationTarget.h"
+#include "eval/StoredClassifierEvaluation.h"
 #include "jobs/JobRunner.h"
 
 namespace tunebench::ui {
@@ -51,15 +55,6 @@ QString runLabel(const store::RunRecord& run) {
   return QObject::tr("Run %1: %2 (%3)")
       .arg(run.id)
       .arg(QString::fromStdString(run.name), QString::fromLatin1(store::runStatusName(run.status)));
-}
-
-QToolButton* browseButton(const QString& accessibleName, QWidget* parent) {
-  auto* button = new QToolButton(parent);
-  button->setText(QObject::tr("…"));
-  button->setAccessibleName(accessibleName);
-  button->setToolTip(accessibleName);
-  button->setFocusPolicy(Qt::StrongFocus);
-  return button;
 }
 
 }  // namespace
@@ -118,9 +113,17 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   connect(history_, &EvaluationHistoryView::evaluationRead, this, &EvaluatePanel::showStored);
   connect(history_, &EvaluationHistoryView::readFailed, this, &EvaluatePanel::fail);
 
+  classification_ = new ClassificationResultsView(this);
+  // The summary line above says the same.
+  classification_->figuresLabel()->hide();
+  results_ = new QStackedWidget(this);
+  results_->setObjectName(QStringLiteral("evaluateResults"));
+  results_->addWidget(outcomesView_);
+  results_->addWidget(classification_);
+
   auto* splitter = new QSplitter(Qt::Horizontal, this);
   splitter->addWidget(history_);
-  splitter->addWidget(outcomesView_);
+  splitter->addWidget(results_);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
   layout->addWidget(splitter, 1);
@@ -156,122 +159,6 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   setStatus(statusText());
 }
 
-void EvaluatePanel::buildInputs(QWidget* box) {
-  auto* form = new QFormLayout(box);
-  target_ = new QComboBox(box);
-  target_->setObjectName(QStringLiteral("evaluateTarget"));
-  target_->addItem(tr("Another model folder…"), QVariant::fromValue<qint64>(0));
-  form->addRow(tr("&Model:"), target_);
-  auto* checkpointRow = new QHBoxLayout;
-  checkpoint_ = new QComboBox(box);
-  checkpoint_->setObjectName(QStringLiteral("evaluateCheckpoint"));
-  checkpoint_->addItem(tr("Final model"), QVariant::fromValue<qint64>(-1));
-  useValidation_ = new QToolButton(box);
-  useValidation_->setObjectName(QStringLiteral("evaluateUseValidation"));
-  useValidation_->setText(tr("&Use the run's validation file"));
-  useValidation_->setToolTip(
-      tr("Fill the evaluation file and its fields from the run's recorded config"));
-  useValidation_->setFocusPolicy(Qt::StrongFocus);
-  checkpointRow->addWidget(checkpoint_, 1);
-  checkpointRow->addWidget(useValidation_);
-  auto* checkpointLabel = new QLabel(tr("Chec&kpoint:"), box);
-  checkpointLabel->setBuddy(checkpoint_);
-  form->addRow(checkpointLabel, checkpointRow);
-
-  auto* modelRow = new QHBoxLayout;
-  modelFolder_ = new QLineEdit(box);
-  modelFolder_->setObjectName(QStringLiteral("evaluateModelFolder"));
-  browseModel_ = browseButton(tr("Choose the model folder"), box);
-  modelRow->addWidget(modelFolder_, 1);
-  modelRow->addWidget(browseModel_);
-  auto* modelLabel = new QLabel(tr("Model f&older:"), box);
-  modelLabel->setBuddy(modelFolder_);
-  form->addRow(modelLabel, modelRow);
-  auto* adapterRow = new QHBoxLayout;
-  adapterFolder_ = new QLineEdit(box);
-  adapterFolder_->setObjectName(QStringLiteral("evaluateAdapterFolder"));
-  adapterFolder_->setPlaceholderText(tr("optional adapter folder (LoRA/DoRA, prompt tuning, bottleneck) applied on the model"));
-  browseAdapter_ = browseButton(tr("Choose the adapter folder"), box);
-  adapterRow->addWidget(adapterFolder_, 1);
-  adapterRow->addWidget(browseAdapter_);
-  auto* adapterLabel = new QLabel(tr("&Adapter folder:"), box);
-  adapterLabel->setBuddy(adapterFolder_);
-  form->addRow(adapterLabel, adapterRow);
-  targetNote_ = new QLabel(box);
-  targetNote_->setObjectName(QStringLiteral("evaluateTargetNote"));
-  targetNote_->setWordWrap(true);
-  form->addRow(targetNote_);
-
-  auto* dataRow = new QHBoxLayout;
-  dataFile_ = new QLineEdit(box);
-  dataFile_->setObjectName(QStringLiteral("evaluateDataFile"));
-  dataFile_->setPlaceholderText(tr("JSON Lines of prompt/response records"));
-  auto* browseData = browseButton(tr("Choose the evaluation file"), box);
-  dataRow->addWidget(dataFile_, 1);
-  dataRow->addWidget(browseData);
-  auto* dataLabel = new QLabel(tr("Evaluation &file:"), box);
-  dataLabel->setBuddy(dataFile_);
-  form->addRow(dataLabel, dataRow);
-
-  auto* fieldsRow = new QHBoxLayout;
-  promptField_ = new QLineEdit(QStringLiteral("prompt"), box);
-  promptField_->setObjectName(QStringLiteral("evaluatePromptField"));
-  promptField_->setAccessibleName(tr("Prompt field"));
-  responseField_ = new QLineEdit(QStringLiteral("response"), box);
-  responseField_->setObjectName(QStringLiteral("evaluateResponseField"));
-  responseField_->setAccessibleName(tr("Response field"));
-  auto* responseLabel = new QLabel(tr("&response field:"), box);
-  responseLabel->setBuddy(responseField_);
-  fieldsRow->addWidget(promptField_, 1);
-  fieldsRow->addWidget(responseLabel);
-  fieldsRow->addWidget(responseField_, 1);
-  auto* promptLabel = new QLabel(tr("&Prompt field:"), box);
-  promptLabel->setBuddy(promptField_);
-  form->addRow(promptLabel, fieldsRow);
-
-  auto* limitsRow = new QHBoxLayout;
-  maxNewTokens_ = new QSpinBox(box);
-  maxNewTokens_->setObjectName(QStringLiteral("evaluateMaxNewTokens"));
-  maxNewTokens_->setAccessibleName(tr("Max new tokens"));
-  maxNewTokens_->setRange(1, 4096);
-  maxNewTokens_->setValue(32);
-  limit_ = new QSpinBox(box);
-  limit_->setObjectName(QStringLiteral("evaluateLimit"));
-  limit_->setAccessibleName(tr("Example limit"));
-  limit_->setRange(0, 10000000);
-  limit_->setSpecialValueText(tr("all"));
-  limit_->setValue(0);
-  auto* limitLabel = new QLabel(tr("E&xamples:"), box);
-  limitLabel->setBuddy(limit_);
-  limitsRow->addWidget(maxNewTokens_);
-  limitsRow->addWidget(limitLabel);
-  limitsRow->addWidget(limit_);
-  limitsRow->addStretch(1);
-  auto* evaluateButton = new QToolButton(box);
-  evaluateButton->setDefaultAction(evaluateAction_);
-  evaluateButton->setToolButtonStyle(Qt::ToolButtonTextOnly);
-  evaluateButton->setFocusPolicy(Qt::StrongFocus);
-  limitsRow->addWidget(evaluateButton);
-  auto* tokensLabel = new QLabel(tr("Max &new tokens:"), box);
-  tokensLabel->setBuddy(maxNewTokens_);
-  form->addRow(tokensLabel, limitsRow);
-
-  status_ = new QLabel(box);
-  status_->setObjectName(QStringLiteral("evaluateStatus"));
-  status_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  status_->setWordWrap(true);
-  form->addRow(status_);
-
-  connect(target_, qOverload<int>(&QComboBox::currentIndexChanged), this,
-          &EvaluatePanel::targetChanged);
-  connect(checkpoint_, qOverload<int>(&QComboBox::currentIndexChanged), this,
-          &EvaluatePanel::targetChanged);
-  connect(useValidation_, &QToolButton::clicked, this, [this] { useRunValidationFile(); });
-  connect(browseModel_, &QToolButton::clicked, this, &EvaluatePanel::chooseModelFolder);
-  connect(browseAdapter_, &QToolButton::clicked, this, &EvaluatePanel::chooseAdapterFolder);
-  connect(browseData, &QToolButton::clicked, this, &EvaluatePanel::chooseDataFile);
-}
-
 EvaluatePanel::~EvaluatePanel() {
   // The runner's destructor cancels and waits for the job.
   delete job_;
@@ -300,6 +187,7 @@ void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
   history_->setProject(projectFile_);
   if (shown_ == Shown::StoredEvaluation) {
     outcomes_->clear();
+    classification_->clear();
     summary_->clear();
     shown_ = Shown::Nothing;
   }
@@ -391,6 +279,9 @@ bool EvaluatePanel::useRunValidationFile() {
   defaultDataFile_ = dataFile_->text();
   setFields(QString::fromStdString(target.promptField),
             QString::fromStdString(target.responseField));
+  setClassifierFields(QString::fromStdString(target.textField),
+                      QString::fromStdString(target.labelField));
+  maxLength_->setValue(static_cast<int>(target.maxLength));
   lastError_.clear();
   setStatus(tr("The evaluation file is run %1's validation file.").arg(runId));
   return true;
@@ -469,6 +360,15 @@ void EvaluatePanel::setMaxNewTokens(int tokens) {
   maxNewTokens_->setValue(tokens);
 }
 
+void EvaluatePanel::setClassifierFields(const QString& textField, const QString& labelField) {
+  textField_->setText(textField);
+  labelField_->setText(labelField);
+}
+
+void EvaluatePanel::setMaxLength(int tokens) {
+  maxLength_->setValue(tokens);
+}
+
 void EvaluatePanel::setExampleLimit(int limit) {
   limit_->setValue(limit);
 }
@@ -529,6 +429,9 @@ void EvaluatePanel::targetChanged() {
       defaultDataFile_ = validation;
       setFields(QString::fromStdString(target.promptField),
                 QString::fromStdString(target.responseField));
+      setClassifierFields(QString::fromStdString(target.textField),
+                          QString::fromStdString(target.labelField));
+      maxLength_->setValue(static_cast<int>(target.maxLength));
     }
     if (history_->runId() != runId)
       history_->setRun(runId);
@@ -550,8 +453,23 @@ QTableWidget* EvaluatePanel::historyTable() const {
 }
 
 void EvaluatePanel::showStored(const StoredEvaluation& evaluation) {
-  outcomes_->setItems(evaluation.items);
   shown_ = Shown::StoredEvaluation;
+  if (isClassifierEvaluation(evaluation.metrics)) {
+    try {
+      lastClassifierResult_ = storedClassifierResult(evaluation.metrics, evaluation.items);
+    } catch (const std::exception& e) {
+      fail(tr("Stored evaluation %1 cannot be shown: %2").arg(evaluation.id).arg(e.what()));
+      return;
+    }
+    classification_->setResult(lastClassifierResult_);
+    showClassifierResults(true);
+    summary_->setText(tr("Stored evaluation “%1” of %2: %3")
+                          .arg(evaluation.suite, evaluation.date, classification_->figuresText()));
+    emit storedItemsShown();
+    return;
+  }
+  outcomes_->setItems(evaluation.items);
+  showClassifierResults(false);
   showSummary(tr("Stored evaluation “%1” of %2").arg(evaluation.suite, evaluation.date),
               evaluation.exactMatch, evaluation.perplexity, outcomes_->rowCount(),
               outcomes_->rowCount() - outcomes_->mismatchCount());
@@ -618,7 +536,8 @@ bool EvaluatePanel::evaluate() {
   }
   const QString data = dataFile_->text().trimmed();
   if (data.isEmpty()) {
-    fail(tr("Choose the evaluation file: JSON Lines with a prompt and a response field."));
+    fail(tr("Choose the evaluation file: JSON Lines with a prompt and a response field (a text "
+            "and a label field for a classifier)."));
     return false;
   }
   const QString promptField = promptField_->text().trimmed();
@@ -627,6 +546,16 @@ bool EvaluatePanel::evaluate() {
     fail(tr("Name the prompt and the response fields of the evaluation file."));
     return false;
   }
+  const QString textField = textField_->text().trimmed();
+  const QString labelField = labelField_->text().trimmed();
+  if (textField.isEmpty() || labelField.isEmpty()) {
+    fail(tr("Name the text and the label fields a classifier reads (\"text\" and \"label\" "
+            "unless the run named others)."));
+    return false;
+  }
+  request.textField = textField.toStdString();
+  request.labelField = labelField.toStdString();
+  request.maxLength = maxLength_->value();
   request.dataFile = QDir::fromNativeSeparators(data).toStdString();
   request.promptField = promptField.toStdString();
   request.responseField = responseField.toStdString();
@@ -669,12 +598,8 @@ void EvaluatePanel::onFinished() {
     fail(runner->errorText());
     emit failed(tr("Evaluation"), runner->errorText());
   } else {
-    lastResult_ = job.result();
     lastStoredEvaluation_ = job.evaluationId();
-    outcomes_->setOutcomes(lastResult_.outcomes);
-    shown_ = lastResult_.examples > 0 ? Shown::FreshResult : Shown::Nothing;
     history_->clearSelection();
-    const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
     QString source =
         runId > 0
             ? (jobCheckpointStep_ >= 0 ? tr("Run %1 at step %2").arg(runId).arg(jobCheckpointStep_)
@@ -684,14 +609,32 @@ void EvaluatePanel::onFinished() {
       source +=
           tr(" with adapter %1")
               .arg(QDir::toNativeSeparators(QString::fromStdString(job.request().adapterFolder)));
-    if (lastResult_.examples > 0)
-      showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, lastResult_.examples,
-                  matches);
-    else
-      summary_->clear();
-    if (runner->outcome() == JobRunner::Outcome::Canceled || lastResult_.canceled) {
+    int64_t examples = 0;
+    bool canceled = false;
+    if (job.classified()) {
+      lastClassifierResult_ = job.classifierResult();
+      examples = lastClassifierResult_.metrics.examples;
+      canceled = lastClassifierResult_.canceled;
+      classification_->setResult(lastClassifierResult_);
+      showClassifierResults(true);
+      if (examples > 0)
+        summary_->setText(tr("%1 (sequence classifier): %2")
+                              .arg(source, classification_->figuresText()));
+    } else {
+      lastResult_ = job.result();
+      examples = lastResult_.examples;
+      canceled = lastResult_.canceled;
+      outcomes_->setOutcomes(lastResult_.outcomes);
+      showClassifierResults(false);
+      const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
+      if (examples > 0)
+        showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, examples, matches);
+    }
+    shown_ = examples > 0 ? Shown::FreshResult : Shown::Nothing;
+    if (examples == 0) summary_->clear();
+    if (runner->outcome() == JobRunner::Outcome::Canceled || canceled) {
       setStatus(tr("Canceled after %n example(s); the partial result is shown and not stored.",
-                   nullptr, static_cast<int>(lastResult_.examples)));
+                   nullptr, static_cast<int>(examples)));
     } else if (lastStoredEvaluation_ > 0) {
       setStatus(tr("Stored as evaluation %1 of run %2.").arg(lastStoredEvaluation_).arg(runId));
       history_->refresh();
@@ -713,6 +656,13 @@ void EvaluatePanel::showSummary(const QString& source, double exactMatch, double
                         .arg(matches)
                         .arg(examples)
                         .arg(formatNumber(perplexity)));
+}
+
+void EvaluatePanel::showClassifierResults(bool classifier) {
+  showsClassifier_ = classifier;
+  results_->setCurrentWidget(classifier ? static_cast<QWidget*>(classification_) : outcomesView_);
+  // The classifier's view has its own filter, to its wrong predictions.
+  onlyMismatches_->setVisible(!classifier);
 }
 
 QString EvaluatePanel::summaryText() const {

@@ -2,7 +2,9 @@
 // The Evaluate stage. Its first tab evaluates the final model or any complete checkpoint of one of
 // the project's runs, or another model folder (with an optional adapter), on a JSON Lines file of
 // prompt/response pairs (by default the run's validation file); shows exact match, perplexity and
-// every example (filterable to the mismatches). Evaluations of a run are recorded in the project
+// every example (filterable to the mismatches). A sequence classifier is evaluated on labelled
+// texts instead (text and label fields): accuracy, macro-F1, per-class figures, the confusion
+// matrix and every example, filterable to the wrong predictions (ClassificationResultsView). Evaluations of a run are recorded in the project
 // by the job itself (its own connection) and listed here with the run's earlier ones; selecting
 // one shows its stored examples. Another model folder's result is shown only. Its second tab
 // generates side by side (GenerationComparisonView). The project is read on worker threads
@@ -13,6 +15,7 @@
 #include <QWidget>
 #include <vector>
 
+#include "eval/ClassifierEvaluation.h"
 #include "eval/Evaluation.h"
 #include "eval/ProjectRead.h"
 #include "eval/RunEvaluationTarget.h"
@@ -24,6 +27,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
+class QStackedWidget;
 class QTableView;
 class QTableWidget;
 class QTabWidget;
@@ -31,6 +35,7 @@ class QToolButton;
 
 namespace tunebench::ui {
 
+class ClassificationResultsView;
 class EvaluationHistoryView;
 class EvaluationOutcomeModel;
 class GenerationComparisonView;
@@ -65,6 +70,9 @@ class EvaluatePanel : public QWidget {
   void setDataFile(const QString& file);
   void setFields(const QString& promptField, const QString& responseField);
   void setMaxNewTokens(int tokens);
+  // A classifier's text and label fields and max length (tokens per text).
+  void setClassifierFields(const QString& textField, const QString& labelField);
+  void setMaxLength(int tokens);
   void setExampleLimit(int limit);  // 0 = all
 
   // Starts the evaluation; returns false (and says why) when it cannot start.
@@ -74,6 +82,10 @@ class EvaluatePanel : public QWidget {
   Shown shown() const { return shown_; }
   // The last evaluation run here (valid once one has finished).
   const EvaluationResult& lastResult() const { return lastResult_; }
+  // Whether the last evaluation, or the stored one shown, is a classifier's; and its result.
+  bool showsClassifier() const { return showsClassifier_; }
+  const ClassifierEvaluationResult& lastClassifierResult() const { return lastClassifierResult_; }
+  ClassificationResultsView* classificationView() const { return classification_; }
   qint64 lastStoredEvaluation() const { return lastStoredEvaluation_; }
   QString summaryText() const;
   QString statusText() const;
@@ -127,6 +139,8 @@ class EvaluatePanel : public QWidget {
   void onFinished();
   void showSummary(const QString& source, double exactMatch, double perplexity, qint64 examples,
                    qint64 matches);
+  // Brings the language model's or the classifier's results forward.
+  void showClassifierResults(bool classifier);
   void setStatus(const QString& text);
   void fail(const QString& message);
   void updateActions();
@@ -153,6 +167,9 @@ class EvaluatePanel : public QWidget {
   QLineEdit* responseField_;
   QSpinBox* maxNewTokens_;
   QSpinBox* limit_;
+  QLineEdit* textField_;
+  QLineEdit* labelField_;
+  QSpinBox* maxLength_;
   QAction* evaluateAction_;
   QLabel* status_;
   QLabel* summary_;
@@ -161,6 +178,8 @@ class EvaluatePanel : public QWidget {
   EvaluationOutcomeModel* outcomes_;
   MismatchFilterModel* filter_;
   EvaluationHistoryView* history_;
+  QStackedWidget* results_;
+  ClassificationResultsView* classification_;
 
   QFutureWatcher<RunsRead> runsWatcher_;
   QFutureWatcher<CheckpointsRead> checkpointsWatcher_;
@@ -172,6 +191,8 @@ class EvaluatePanel : public QWidget {
   qint64 jobRunId_ = 0;
   qint64 jobCheckpointStep_ = -1;
   EvaluationResult lastResult_;
+  bool showsClassifier_ = false;
+  ClassifierEvaluationResult lastClassifierResult_;
   qint64 lastStoredEvaluation_ = 0;
   Shown shown_ = Shown::Nothing;
   QString lastError_;

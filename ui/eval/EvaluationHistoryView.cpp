@@ -22,6 +22,8 @@ QString formatMetric(const std::string& name, double value) {
     return QStringLiteral("%1 %2").arg(QString::fromStdString(name).replace('_', ' '),
                                        QObject::tr("n/a"));
   if (name == "exact_match") return QObject::tr("exact match %1%").arg(100.0 * value, 0, 'f', 1);
+  if (name == "accuracy") return QObject::tr("accuracy %1%").arg(100.0 * value, 0, 'f', 1);
+  if (name == "macro_f1") return QObject::tr("macro-F1 %1").arg(value, 0, 'f', 4);
   if (name == "examples") return QObject::tr("%1 examples").arg(static_cast<qint64>(value));
   return QStringLiteral("%1 %2").arg(QString::fromStdString(name).replace('_', ' '),
                                      QString::number(value, 'g', 5));
@@ -92,6 +94,7 @@ void EvaluationHistoryView::setProject(const QString& projectFile) {
 void EvaluationHistoryView::setRun(qint64 runId) {
   runId_ = runId;
   table_->setRowCount(0);
+  metrics_.clear();
   note_->setText(runId > 0 || projectFile_.isEmpty()
                      ? QString()
                      : tr("Evaluations of another model folder are not stored."));
@@ -136,15 +139,20 @@ void EvaluationHistoryView::show(const HistoryRead& read) {
     suite->setData(kPerplexityRole, NAN);
     table_->setItem(row, kSuite, suite);
     table_->setItem(row, kDate, new QTableWidgetItem(formatTime(summary.record.createdAt)));
-    QStringList metrics;
+    QStringList metrics, details;
+    metrics_.insert(summary.record.id, summary.metrics);
     for (const auto& [name, value] : summary.metrics) {
       if (name == "exact_match") suite->setData(kExactMatchRole, value);
       if (name == "perplexity") suite->setData(kPerplexityRole, value);
       if (name == "mean_nll") continue;  // perplexity says the same
-      metrics << formatMetric(name, value);
+      details << formatMetric(name, value);
+      // A classifier's per-class figures ("f1 calm") stay in the tooltip.
+      const bool perClass = name.rfind("precision ", 0) == 0 || name.rfind("recall ", 0) == 0 ||
+                            name.rfind("f1 ", 0) == 0;
+      if (!perClass) metrics << formatMetric(name, value);
     }
     auto* metricsCell = new QTableWidgetItem(metrics.join(QStringLiteral(", ")));
-    metricsCell->setToolTip(metrics.join('\n'));
+    metricsCell->setToolTip(details.join('\n'));
     table_->setItem(row, kMetrics, metricsCell);
     --row;
   }
@@ -193,6 +201,7 @@ void EvaluationHistoryView::showItems(const ItemsRead& read) {
     evaluation.exactMatch = item->data(kExactMatchRole).toDouble();
     evaluation.perplexity = item->data(kPerplexityRole).toDouble();
   }
+  evaluation.metrics = metrics_.value(read.key);
   evaluation.items = read.value;
   emit evaluationRead(evaluation);
 }

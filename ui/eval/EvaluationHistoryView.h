@@ -2,6 +2,7 @@
 // The earlier evaluations of one run, newest first: suite, date and metrics, read on a worker
 // thread through a read-only connection. Selecting one reads its stored examples.
 #include <QFutureWatcher>
+#include <QHash>
 #include <QWidget>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct StoredEvaluation {
   qint64 id = 0;
   QString suite, date;
   double exactMatch = 0, perplexity = 0;  // NaN when not stored
+  std::vector<std::pair<std::string, double>> metrics;  // all of them, by name
   std::vector<store::EvaluationItem> items;
 };
 
@@ -59,6 +61,7 @@ class EvaluationHistoryView : public QWidget {
   QLabel* note_;
   QFutureWatcher<HistoryRead> historyWatcher_;
   QFutureWatcher<ItemsRead> itemsWatcher_;
+  QHash<qint64, std::vector<std::pair<std::string, double>>> metrics_;  // by evaluation id
   bool again_ = false;
   qint64 itemsPending_ = 0;
 };

@@ -40,12 +40,15 @@ QString regressionText(const store::ScoreRegression& regression) {
 QString metricTitle(const std::string& metric) {
   if (metric == "exact_match") return QObject::tr("exact match");
   if (metric == "perplexity") return QObject::tr("perplexity");
+  if (metric == "accuracy") return QObject::tr("accuracy");
+  if (metric == "macro_f1") return QObject::tr("macro-F1");
   return QString::fromStdString(metric);
 }
 
 QString formatScore(const std::string& metric, double value) {
   if (!std::isfinite(value)) return QObject::tr("n/a");
-  if (metric == "exact_match") return QStringLiteral("%1%").arg(100.0 * value, 0, 'f', 1);
+  if (metric == "exact_match" || metric == "accuracy")
+    return QStringLiteral("%1%").arg(100.0 * value, 0, 'f', 1);
   return QString::number(value, 'g', 5);
 }
 
@@ -54,7 +57,7 @@ QString formatScoreChange(const std::string& metric, double difference) {
   const QString sign = difference > 0   ? QStringLiteral("+")
                        : difference < 0 ? QStringLiteral("−")
                                         : QString();
-  if (metric == "exact_match")
+  if (metric == "exact_match" || metric == "accuracy")
     return QObject::tr("%1%2 points").arg(sign).arg(100.0 * std::abs(difference), 0, 'f', 1);
   return sign + QString::number(std::abs(difference), 'g', 4);
 }
@@ -300,7 +303,8 @@ void MonitorPanel::showSeries() {
     return;
   }
   const auto& series = history_.series[static_cast<size_t>(index)];
-  const double scale = series.metric == "exact_match" ? 100.0 : 1.0;
+  const bool percent = series.metric == "exact_match" || series.metric == "accuracy";
+  const double scale = percent ? 100.0 : 1.0;
   scores_->setRowCount(static_cast<int>(series.scores.size()));
   QVector<double> keys, values, worseKeys, worseValues;
   for (int row = 0; row < static_cast<int>(series.scores.size()); ++row) {
@@ -349,7 +353,7 @@ void MonitorPanel::showSeries() {
   chart_->legend->setVisible(!worseKeys.isEmpty());
   chart_->yAxis->setLabel(QString::fromStdString(series.suite) + QStringLiteral(": ") +
                           metricTitle(series.metric) +
-                          (series.metric == "exact_match" ? QStringLiteral(" (%)") : QString()));
+                          (percent ? QStringLiteral(" (%)") : QString()));
   // Whole versions on the x axis.
   QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
   ticker->setTickStep(1.0);
