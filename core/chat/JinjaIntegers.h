@@ -36,7 +36,9 @@ inline int64_t checkedMultiply(int64_t a, int64_t b) {
 }
 
 inline int64_t checkedNegate(int64_t a) {
-  return checkedSubtract(0, a);
+  if (a == std::numeric_limits<int64_t>::min())
+    throw Error("integer overflow: -(" + std::to_string(a) + ") does not fit in 64 bits");
+  return -a;
 }
 
 // Python's a // b (rounds toward negative infinity); b must not be 0.
