@@ -15,7 +15,7 @@ tests=(
   tst_safetensors tst_model_config tst_model_folder tst_model_description
   tst_bpe_tokenizer tst_tokenizer_files tst_tokenizer_robustness tst_split_regex
   tst_chat_template tst_import_errors tst_builtin_importers tst_table_importers
-  tst_dataset_import tst_plugin_registry
+  tst_dataset_import tst_plugin_registry tst_generation tst_lora
 )
 replays=(safetensors_header model_config tokenizer_json chat_template import)
 
