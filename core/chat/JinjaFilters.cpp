@@ -61,12 +61,19 @@ std::optional<double> parseFloat(const std::string& raw) {
   return v;
 }
 
+// Jinja's int filter: NaN gives the fallback, like any value int() refuses; an infinite or
+// too large float is an error (Python raises OverflowError there).
+Value floatToInt(double d, const Value& fallback) {
+  if (std::isnan(d)) return fallback;
+  if (const auto i = truncatedInteger(d)) return Value(*i);
+  throw Error("cannot convert float " + Value(d).str() + " to a 64-bit integer");
+}
+
 Value toInt(const Value& v, const Value& fallback, int base) {
-  if (v.isNumber())
-    return Value(v.isFloat() ? static_cast<int64_t>(std::trunc(v.asDouble())) : v.asInt());
+  if (v.isNumber()) return v.isFloat() ? floatToInt(v.asDouble(), fallback) : Value(v.asInt());
   if (v.isString()) {
     if (auto i = parseInteger(v.asString(), base)) return Value(*i);
-    if (auto d = parseFloat(v.asString())) return Value(static_cast<int64_t>(std::trunc(*d)));
+    if (auto d = parseFloat(v.asString())) return floatToInt(*d, fallback);
   }
   return fallback;
 }
@@ -219,8 +226,9 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   }
   if (name == "abs") {
     if (!input.isNumber()) throw Error("bad operand type for abs(): '" + input.typeName() + "'");
-    return input.isFloat() ? Value(std::fabs(input.asDouble()))
-                           : Value(static_cast<int64_t>(std::llabs(input.asInt())));
+    return input.isFloat()
+               ? Value(std::fabs(input.asDouble()))
+               : Value(input.asInt() < 0 ? checkedNegate(input.asInt()) : input.asInt());
   }
   if (name == "round") {
     const int64_t precision =
@@ -317,12 +325,12 @@ bool applyTest(const std::string& name, const Value& v, const ValueList& args) {
   if (name == "callable") return v.isFunction();
   if (name == "even" || name == "odd") {
     if (!v.isNumber()) throw Error("test '" + name + "' needs a number");
-    return (v.asInt() % 2 == 0) == (name == "even");
+    return (floorModulo(v.asInt(), 2) == 0) == (name == "even");
   }
   if (name == "divisibleby") {
     const int64_t d = argument(0).asInt();
     if (d == 0) throw Error("integer division or modulo by zero");
-    return v.asInt() % d == 0;
+    return floorModulo(v.asInt(), d) == 0;
   }
   if (name == "eq" || name == "equalto" || name == "==") return valuesEqual(v, argument(0));
   if (name == "ne" || name == "!=") return !valuesEqual(v, argument(0));
@@ -355,10 +363,11 @@ ValueDict builtinGlobals() {
                 const int64_t step = args.size() == 3 ? args[2].asInt() : 1;
                 if (step == 0) throw Error("range() arg 3 must not be zero");
                 ValueList out;
-                for (int64_t i = start; step > 0 ? i < stop : i > stop; i += step) {
+                for (int64_t i = start; step > 0 ? i < stop : i > stop;) {
                   // The same ceiling as Jinja's sandbox.
                   if (out.size() >= 100000) throw Error("range too big, maximum is 100000");
                   out.emplace_back(i);
+                  if (__builtin_add_overflow(i, step, &i)) break;  // past either end of int64
                 }
                 return Value::list(std::move(out));
               }));

@@ -26,12 +26,6 @@ namespace {
               b.typeName() + "'");
 }
 
-int64_t floorDiv(int64_t a, int64_t b) {
-  int64_t q = a / b;
-  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
-  return q;
-}
-
 Value repeat(const Value& seq, int64_t times) {
   if (times < 0) times = 0;
   if (seq.isString()) {
@@ -214,7 +208,8 @@ Value binaryOperation(const std::string& op, const Value& a, const Value& b) {
   const bool numbers = a.isNumber() && b.isNumber();
   const bool floats = numbers && (a.isFloat() || b.isFloat());
   if (op == "+") {
-    if (numbers) return floats ? Value(a.asDouble() + b.asDouble()) : Value(a.asInt() + b.asInt());
+    if (numbers)
+      return floats ? Value(a.asDouble() + b.asDouble()) : Value(checkedAdd(a.asInt(), b.asInt()));
     if (a.isString() && b.isString()) return Value(a.asString() + b.asString());
     if (a.isList() && b.isList() && a.isTuple() == b.isTuple()) {
       ValueList out = a.items();
@@ -224,13 +219,17 @@ Value binaryOperation(const std::string& op, const Value& a, const Value& b) {
     operandError(op, a, b);
   }
   if (op == "*") {
-    if (numbers) return floats ? Value(a.asDouble() * b.asDouble()) : Value(a.asInt() * b.asInt());
+    if (numbers)
+      return floats ? Value(a.asDouble() * b.asDouble())
+                    : Value(checkedMultiply(a.asInt(), b.asInt()));
     if ((a.isString() || a.isList()) && b.isNumber() && !b.isFloat()) return repeat(a, b.asInt());
     if ((b.isString() || b.isList()) && a.isNumber() && !a.isFloat()) return repeat(b, a.asInt());
     operandError(op, a, b);
   }
   if (!numbers) operandError(op, a, b);
-  if (op == "-") return floats ? Value(a.asDouble() - b.asDouble()) : Value(a.asInt() - b.asInt());
+  if (op == "-")
+    return floats ? Value(a.asDouble() - b.asDouble())
+                  : Value(checkedSubtract(a.asInt(), b.asInt()));
   if (op == "/") {
     if (b.asDouble() == 0.0) throw Error("division by zero");
     return Value(a.asDouble() / b.asDouble());
@@ -239,22 +238,16 @@ Value binaryOperation(const std::string& op, const Value& a, const Value& b) {
     if (b.asDouble() == 0.0)
       throw Error(op == "//" ? "integer division or modulo by zero" : "modulo by zero");
     if (!floats) {
-      const int64_t q = floorDiv(a.asInt(), b.asInt());
-      return op == "//" ? Value(q) : Value(a.asInt() - q * b.asInt());
+      return op == "//" ? Value(floorDivide(a.asInt(), b.asInt()))
+                        : Value(floorModulo(a.asInt(), b.asInt()));
     }
     const double q = std::floor(a.asDouble() / b.asDouble());
     return op == "//" ? Value(q) : Value(a.asDouble() - q * b.asDouble());
   }
   if (op == "**") {
     if (!floats && b.asInt() >= 0) {
-      const double approx =
-          std::pow(static_cast<double>(a.asInt()), static_cast<double>(b.asInt()));
-      if (std::fabs(approx) < 9e18) {
-        int64_t result = 1;
-        for (int64_t i = 0; i < b.asInt(); ++i) result *= a.asInt();
-        return Value(result);
-      }
-      return Value(approx);
+      if (const auto exact = integerPower(a.asInt(), b.asInt())) return Value(*exact);
+      return Value(std::pow(static_cast<double>(a.asInt()), static_cast<double>(b.asInt())));
     }
     return Value(std::pow(a.asDouble(), b.asDouble()));
   }
@@ -350,7 +343,10 @@ Value sliceValue(const Value& object, const Value& startV, const Value& stopV, c
   const int64_t from = adjust(start, step < 0 ? length - 1 : 0);
   const int64_t to = adjust(stop, step < 0 ? -1 : length);
   std::vector<int64_t> picks;
-  for (int64_t i = from; step > 0 ? i < to : i > to; i += step) picks.push_back(i);
+  for (int64_t i = from; step > 0 ? i < to : i > to;) {
+    picks.push_back(i);
+    if (__builtin_add_overflow(i, step, &i)) break;  // a huge step leaves the range at once
+  }
   if (object.isString()) {
     std::u32string out;
     for (int64_t i : picks) out += cps[static_cast<size_t>(i)];

@@ -345,7 +345,8 @@ class Interpreter {
                              std::string(e.kind == Expr::Kind::Negate ? "-" : "+") + ": '" +
                              v.typeName() + "'");
         if (e.kind == Expr::Kind::Plus) return v.isFloat() ? Value(v.asDouble()) : Value(v.asInt());
-        return v.isFloat() ? Value(-v.asDouble()) : Value(-v.asInt());
+        if (v.isFloat()) return Value(-v.asDouble());
+        return guarded(e.offset, [&] { return Value(checkedNegate(v.asInt())); });
       }
       case Expr::Kind::Binary: {
         const Value a = eval(*e.args[0]);

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "chat/JinjaIntegers.h"
+
 namespace tunebench::jinja {
 
 class Value;
@@ -59,7 +61,7 @@ class Value {
   bool isFunction() const { return type_ == Type::Function; }
 
   bool asBool() const { return b_; }
-  int64_t asInt() const { return type_ == Type::Float ? static_cast<int64_t>(d_) : i_; }
+  int64_t asInt() const { return type_ == Type::Float ? saturatedInteger(d_) : i_; }
   double asDouble() const { return type_ == Type::Float ? d_ : static_cast<double>(i_); }
   const std::string& asString() const { return s_; }  // also the name of an undefined/function
   const ValueList& items() const { return *list_; }

@@ -2,7 +2,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -58,6 +61,13 @@ torch::Tensor SafetensorsReader::tensor(const std::string& name) const {
   const auto dtype = toTorchDtype(entry->dtype);
   if (entry->elementCount() == 0) return torch::empty(entry->shape, torch::TensorOptions(dtype));
   auto* address = const_cast<char*>(file_->data() + header_.dataStart + entry->begin);
+  // Other writers may start a tensor at any byte (any header length, no padding between
+  // tensors); LibTorch's kernels load elements as their type, which needs natural alignment.
+  if (reinterpret_cast<uintptr_t>(address) % dtypeSize(entry->dtype) != 0) {
+    auto copy = torch::empty(entry->shape, torch::TensorOptions(dtype));
+    std::memcpy(copy.data_ptr(), address, entry->end - entry->begin);
+    return copy;
+  }
   auto keepAlive = file_;
   return torch::from_blob(address, entry->shape, [keepAlive](void*) {},
                           torch::TensorOptions(dtype));
@@ -70,16 +80,30 @@ void writeSafetensors(const std::string& path,
   if (!metadata.empty()) header["__metadata__"] = metadata;
   std::vector<torch::Tensor> cpuTensors;
   std::set<std::string> names;
-  uint64_t offset = 0;
   for (const auto& [name, tensor] : tensors) {
     if (!names.insert(name).second) throw Error("writing " + path + ": tensor '" + name + "' given twice");
-    auto cpu = tensor.detach().to(torch::kCPU).contiguous();
+    cpuTensors.push_back(tensor.detach().to(torch::kCPU).contiguous());
+  }
+  // The data section holds wider elements first: with the 8-byte aligned data start below,
+  // every tensor then starts at a multiple of its element size and readers can map it in place.
+  std::vector<size_t> dataOrder(tensors.size());
+  for (size_t i = 0; i < dataOrder.size(); ++i) dataOrder[i] = i;
+  std::stable_sort(dataOrder.begin(), dataOrder.end(), [&](size_t a, size_t b) {
+    return cpuTensors[a].element_size() > cpuTensors[b].element_size();
+  });
+  std::vector<std::pair<uint64_t, uint64_t>> offsets(tensors.size());
+  uint64_t offset = 0;
+  for (size_t i : dataOrder) {
+    const auto& cpu = cpuTensors[i];
     const uint64_t bytes = static_cast<uint64_t>(cpu.numel()) * cpu.element_size();
-    header[name] = {{"dtype", dtypeName(fromTorchDtype(cpu.scalar_type()))},
-                    {"shape", cpu.sizes().vec()},
-                    {"data_offsets", {offset, offset + bytes}}};
+    offsets[i] = {offset, offset + bytes};
     offset += bytes;
-    cpuTensors.push_back(std::move(cpu));
+  }
+  for (size_t i = 0; i < tensors.size(); ++i) {
+    const auto& cpu = cpuTensors[i];
+    header[tensors[i].first] = {{"dtype", dtypeName(fromTorchDtype(cpu.scalar_type()))},
+                                {"shape", cpu.sizes().vec()},
+                                {"data_offsets", {offsets[i].first, offsets[i].second}}};
   }
   std::string headerText = header.dump();
   // Padding with spaces keeps the data section 8-byte aligned for zero-copy readers.
@@ -95,9 +119,9 @@ void writeSafetensors(const std::string& path,
     for (int i = 0; i < 8; ++i) lengthBytes[i] = static_cast<char>((length >> (8 * i)) & 0xff);
     out.write(lengthBytes, 8);
     out.write(headerText.data(), static_cast<std::streamsize>(headerText.size()));
-    for (const auto& tensor : cpuTensors)
-      out.write(static_cast<const char*>(tensor.data_ptr()),
-                static_cast<std::streamsize>(tensor.numel() * tensor.element_size()));
+    for (size_t i : dataOrder)
+      out.write(static_cast<const char*>(cpuTensors[i].data_ptr()),
+                static_cast<std::streamsize>(cpuTensors[i].numel() * cpuTensors[i].element_size()));
     out.flush();
     if (!out) throw Error("writing " + temporary.string() + " failed (disk full?)");
   }

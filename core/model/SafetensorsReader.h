@@ -1,5 +1,6 @@
 #pragma once
-// Reads tensors from a .safetensors file without copying: each tensor is a view of the memory map.
+// Reads tensors from a .safetensors file without copying: each aligned tensor is a view of the
+// memory map.
 #include <memory>
 #include <string>
 #include <torch/types.h>
@@ -21,7 +22,8 @@ class SafetensorsReader {
   const std::string& path() const { return file_->path(); }
   bool contains(const std::string& name) const { return header_.find(name) != nullptr; }
 
-  // A read-only CPU view of the tensor's bytes in the map (copy before writing to it).
+  // A read-only CPU view of the tensor's bytes in the map (copy before writing to it); a copy
+  // when the file places the tensor at an offset that is not a multiple of its element size.
   torch::Tensor tensor(const std::string& name) const;
 
  private:

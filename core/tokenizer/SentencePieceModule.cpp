@@ -7,6 +7,7 @@
 
 #include "common/Error.h"
 #include "common/Paths.h"
+#include "common/SanitizerBuild.h"
 
 namespace tunebench {
 
@@ -28,6 +29,12 @@ bool resolve(void* handle, const char* name, T& target) {
 
 LoadedModule openModule() {
   LoadedModule module;
+  if constexpr (kAddressSanitizerBuild) {
+    // Opening it without RTLD_DEEPBIND would bind its protobuf-lite to LibTorch's libprotobuf.
+    module.error = std::string(kSentencePieceUnderSanitizerReason) +
+                   "; use a build without TUNEBENCH_SANITIZE for sentencepiece tokenizers.";
+    return module;
+  }
   std::string tried;
   for (const auto& candidate : SentencePieceModule::candidatePaths()) {
     std::error_code ec;

@@ -152,6 +152,20 @@ class ChatTemplateTest : public QObject {
                                           << "non-namespace";
     QTest::newRow("stray endfor") << "{% endfor %}"
                                   << "unknown or unsupported tag 'endfor'";
+    // 64-bit integers: where Python's would grow, a named error instead of a wrapped value.
+    QTest::newRow("integer overflow")
+        << "{{ 9223372036854775807 + 1 }}"
+        << "integer overflow: 9223372036854775807 + 1 does not fit in 64 bits";
+    QTest::newRow("int64 min // -1") << "{{ (-9223372036854775807 - 1) // -1 }}"
+                                     << "integer overflow";
+    QTest::newRow("negated int64 min") << "{{ -(-9223372036854775807 - 1) }}"
+                                       << "integer overflow";
+    QTest::newRow("abs of int64 min") << "{{ (-9223372036854775807 - 1) | abs }}"
+                                      << "integer overflow";
+    QTest::newRow("product overflow") << "{{ 4294967296 * 4294967296 }}"
+                                      << "integer overflow";
+    QTest::newRow("huge float to int") << "{{ 1e300 | int }}"
+                                       << "cannot convert float 1e+300 to a 64-bit integer";
     QTest::newRow("deep nesting") << QString("{{ ") + QString("(").repeated(300) + "1" +
                                          QString(")").repeated(300) + " }}"
                                   << "nesting is too deep";
@@ -166,6 +180,49 @@ class ChatTemplateTest : public QObject {
     });
     QVERIFY2(QString::fromStdString(message).contains(expected), message.c_str());
     QVERIFY2(QString::fromStdString(message).startsWith("chat template"), message.c_str());
+  }
+
+  // Integer corner cases that once trapped (INT64_MIN % -1), overflowed or looped for ages;
+  // the expected text is what Jinja2 renders.
+  void integerEdgesRenderLikePython_data() {
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("int64 min % -1") << "{{ (-9223372036854775807 - 1) % -1 }}"
+                                    << "0";
+    QTest::newRow("divisibleby -1") << "{{ (-9223372036854775807 - 1) is divisibleby(-1) }}"
+                                    << "True";
+    QTest::newRow("odd int64 min") << "{{ (-9223372036854775807 - 1) is odd }}"
+                                   << "False";
+    QTest::newRow("one to a huge power") << "{{ 1 ** 9223372036854775807 }}"
+                                         << "1";
+    QTest::newRow("minus one to an odd power") << "{{ (-1) ** 9223372036854775807 }}"
+                                               << "-1";
+    QTest::newRow("largest power of two") << "{{ 2 ** 62 }}"
+                                          << "4611686018427387904";
+    QTest::newRow("range near int64 max")
+        << "{{ range(9223372036854775806, 9223372036854775807, 10) | list }}"
+        << "[9223372036854775806]";
+    QTest::newRow("range near int64 min")
+        << "{{ range(-9223372036854775807, -9223372036854775807 - 1, -10) | list }}"
+        << "[-9223372036854775807]";
+    QTest::newRow("slice with a huge step") << "{{ 'abcdef'[5::9223372036854775807] }}"
+                                            << "f";
+    QTest::newRow("nan to int") << "{{ 'nan' | int(7) }}"
+                                << "7";
+    QTest::newRow("float index saturates") << "{{ [1, 2][1e300] is undefined }}"
+                                           << "True";
+  }
+
+  void integerEdgesRenderLikePython() {
+    QFETCH(QString, source);
+    QFETCH(QString, expected);
+    std::string rendered;
+    const std::string message = errorOf([&] {
+      tunebench::jinja::Template t(source.toStdString());
+      rendered = t.render({});
+    });
+    QVERIFY2(message == "(no error)", message.c_str());
+    QCOMPARE(QString::fromStdString(rendered), expected);
   }
 
   void presetsAreAvailable() {

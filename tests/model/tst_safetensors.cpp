@@ -46,12 +46,47 @@ class SafetensorsTest : public QObject {
     QCOMPARE(reader.header().metadata.at("format"), std::string("pt"));
     QCOMPARE(reader.header().entries.size(), tensors.size());
     QVERIFY(reader.header().dataStart % 8 == 0);
+    // Wider elements are stored first, so every tensor starts at a multiple of its element size.
+    for (const auto& entry : reader.header().entries)
+      QVERIFY2((reader.header().dataStart + entry.begin) % dtypeSize(entry.dtype) == 0,
+               entry.name.c_str());
     for (const auto& [name, tensor] : tensors) {
       const auto loaded = reader.tensor(name);
       QVERIFY2(loaded.scalar_type() == tensor.scalar_type(), name.c_str());
       QVERIFY2(loaded.sizes() == tensor.sizes(), name.c_str());
       QVERIFY2(torch::equal(loaded, tensor.contiguous()), name.c_str());
     }
+  }
+
+  // Another writer may place tensors at any byte offset: such tensors are read as aligned copies
+  // (LibTorch, and the element reads below, need natural alignment).
+  void misalignedTensorsAreCopiedAligned() {
+    const float floats[] = {1.5f, -2.25f};
+    const double doubles[] = {3.125};
+    const int16_t shorts[] = {-7};
+    QByteArray header(
+        "{\"s\":{\"dtype\":\"I16\",\"shape\":[1],\"data_offsets\":[0,2]},"
+        "\"f\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[2,10]},"
+        "\"d\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[10,18]}}");
+    while ((8 + header.size()) % 8 != 1) header.append(' ');  // data starts at an odd byte
+    QByteArray file(8, '\0');
+    for (int i = 0; i < 8; ++i) file[i] = char((uint64_t(header.size()) >> (8 * i)) & 0xff);
+    file += header;
+    file += QByteArray(reinterpret_cast<const char*>(shorts), sizeof shorts);
+    file += QByteArray(reinterpret_cast<const char*>(floats), sizeof floats);
+    file += QByteArray(reinterpret_cast<const char*>(doubles), sizeof doubles);
+    SafetensorsReader reader(write("misaligned.safetensors", file));
+    const auto s16 = reader.tensor("s");
+    const auto f32 = reader.tensor("f");
+    const auto f64 = reader.tensor("d");
+    QCOMPARE(reinterpret_cast<uintptr_t>(s16.data_ptr()) % 2, uintptr_t(0));
+    QCOMPARE(reinterpret_cast<uintptr_t>(f32.data_ptr()) % 4, uintptr_t(0));
+    QCOMPARE(reinterpret_cast<uintptr_t>(f64.data_ptr()) % 8, uintptr_t(0));
+    QCOMPARE(s16.data_ptr<int16_t>()[0], int16_t(-7));
+    QCOMPARE(f32.data_ptr<float>()[0], 1.5f);
+    QCOMPARE(f32.data_ptr<float>()[1], -2.25f);
+    QCOMPARE(f64.data_ptr<double>()[0], 3.125);
+    QCOMPARE(f32.sum().item<float>(), -0.75f);
   }
 
   void writerRefusesDuplicateNames() {
