@@ -663,6 +663,12 @@ class WorkbenchEndToEndTest : public QObject {
   void cleanupTestCase() {
     qInfo("the whole workflow took %.1f s", total_.elapsed() / 1000.0);
     if (window_) {
+      // A stage that failed may leave a run going; closing would then ask whether to stop it.
+      auto* trainPanel = window_->findChild<TrainPanel*>();
+      if (trainPanel && trainPanel->isTraining()) {
+        trainPanel->stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!trainPanel->isTraining(), kTimeoutMs);
+      }
       window_->close();
       window_.reset();
     }
