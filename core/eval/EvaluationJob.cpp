@@ -64,15 +64,29 @@ void EvaluationJob::run(JobContext& context) {
                                   " recorded for run " + std::to_string(request_.runId));
 }
 
-int64_t recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
-                         const EvaluationResult& result) {
+namespace {
+
+std::string detailsText(const nlohmann::json& details) {
+  return details.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// One evaluation with its figures and per-example items, in one transaction.
+int64_t storeEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
+                        const std::vector<std::pair<std::string, double>>& metrics,
+                        const std::vector<store::EvaluationItem>& items) {
   store::EvaluationRepository evaluations(project);
   store::Transaction transaction(project.db());
   const int64_t id = evaluations.create(runId, std::nullopt, suite);
-  evaluations.setMetric(id, "exact_match", result.exactMatch);
-  evaluations.setMetric(id, "perplexity", result.perplexity);
-  evaluations.setMetric(id, "mean_nll", result.meanNll);
-  evaluations.setMetric(id, "examples", static_cast<double>(result.examples));
+  for (const auto& [name, value] : metrics) evaluations.setMetric(id, name, value);
+  evaluations.addItems(id, items);
+  transaction.commit();
+  return id;
+}
+
+}  // namespace
+
+int64_t recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
+                         const EvaluationResult& result) {
   std::vector<store::EvaluationItem> items;
   items.reserve(result.outcomes.size());
   for (size_t i = 0; i < result.outcomes.size(); ++i) {
@@ -83,30 +97,30 @@ int64_t recordEvaluation(store::ProjectStore& project, int64_t runId, const std:
     item.expected = outcome.reference;
     item.output = outcome.generated;
     item.score = outcome.exactMatch ? 1.0 : 0.0;
-    item.details = nlohmann::json{{"response_nll", outcome.responseNll},
-                                  {"response_tokens", outcome.responseTokens}}
-                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    item.details = detailsText(
+        {{"response_nll", outcome.responseNll}, {"response_tokens", outcome.responseTokens}});
     items.push_back(std::move(item));
   }
-  evaluations.addItems(id, items);
-  transaction.commit();
-  return id;
+  return storeEvaluation(project, runId, suite,
+                         {{"exact_match", result.exactMatch},
+                          {"perplexity", result.perplexity},
+                          {"mean_nll", result.meanNll},
+                          {"examples", static_cast<double>(result.examples)}},
+                         items);
 }
 
 int64_t recordClassifierEvaluation(store::ProjectStore& project, int64_t runId,
                                    const std::string& suite,
                                    const ClassifierEvaluationResult& result) {
-  store::EvaluationRepository evaluations(project);
-  store::Transaction transaction(project.db());
-  const int64_t id = evaluations.create(runId, std::nullopt, suite);
-  evaluations.setMetric(id, "accuracy", result.metrics.accuracy);
-  evaluations.setMetric(id, "macro_f1", result.metrics.macroF1);
-  evaluations.setMetric(id, "examples", static_cast<double>(result.metrics.examples));
+  std::vector<std::pair<std::string, double>> metrics = {
+      {"accuracy", result.metrics.accuracy},
+      {"macro_f1", result.metrics.macroF1},
+      {"examples", static_cast<double>(result.metrics.examples)}};
   for (size_t c = 0; c < result.labels.size() && c < result.metrics.perClass.size(); ++c) {
-    const auto& metrics = result.metrics.perClass[c];
-    evaluations.setMetric(id, "precision " + result.labels[c], metrics.precision);
-    evaluations.setMetric(id, "recall " + result.labels[c], metrics.recall);
-    evaluations.setMetric(id, "f1 " + result.labels[c], metrics.f1);
+    const auto& perClass = result.metrics.perClass[c];
+    metrics.emplace_back("precision " + result.labels[c], perClass.precision);
+    metrics.emplace_back("recall " + result.labels[c], perClass.recall);
+    metrics.emplace_back("f1 " + result.labels[c], perClass.f1);
   }
   std::vector<store::EvaluationItem> items;
   items.reserve(result.outcomes.size());
@@ -118,16 +132,13 @@ int64_t recordClassifierEvaluation(store::ProjectStore& project, int64_t runId,
     item.expected = outcome.label;
     item.output = outcome.predicted;
     item.score = outcome.correct ? 1.0 : 0.0;
-    item.details = nlohmann::json{{"probability", outcome.probability},
-                                  {"line", outcome.line},
-                                  {"label_index", outcome.labelIndex},
-                                  {"predicted_index", outcome.predictedIndex}}
-                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    item.details = detailsText({{"probability", outcome.probability},
+                                {"line", outcome.line},
+                                {"label_index", outcome.labelIndex},
+                                {"predicted_index", outcome.predictedIndex}});
     items.push_back(std::move(item));
   }
-  evaluations.addItems(id, items);
-  transaction.commit();
-  return id;
+  return storeEvaluation(project, runId, suite, metrics, items);
 }
 
 }  // namespace tunebench
