@@ -98,24 +98,44 @@ def main():
     torch.manual_seed(0)
     ids = torch.randint(config["vocab_size"], (args.batch, args.length))
 
+    phases = [0.0] * 4
+
     def step():
+        mark = time.perf_counter()
+
+        def lap(phase):
+            nonlocal mark
+            now = time.perf_counter()
+            phases[phase] = now - mark
+            mark = now
+
         optimizer.zero_grad()
         logits = model(ids)
         loss = F.cross_entropy(logits[:, :-1].reshape(-1, logits.shape[-1]), ids[:, 1:].reshape(-1))
+        lap(0)
         loss.backward()
+        lap(1)
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        lap(2)
         optimizer.step()
+        lap(3)
 
     step()
     times = []
+    phase_times = [[] for _ in phases]
     for _ in range(args.steps):
         start = time.perf_counter()
         step()
         times.append(time.perf_counter() - start)
+        for phase, seconds in enumerate(phases):
+            phase_times[phase].append(seconds)
     median = statistics.median(times)
+    forward, backward, clipping, update = (statistics.median(t) for t in phase_times)
     print(f"threads: {torch.get_num_threads()}")
     print(f"eager PyTorch train step {args.batch} x {args.length} tokens: median {median:.3f} s "
           f"of {args.steps} steps, {args.batch * args.length / median:.0f} tokens/s")
+    print(f"phases (medians): forward and loss {forward:.3f} s, backward {backward:.3f} s, "
+          f"clipping {clipping:.3f} s, optimiser {update:.3f} s")
 
 
 if __name__ == "__main__":

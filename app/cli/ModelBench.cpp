@@ -1,11 +1,13 @@
 // `tunebench-cli bench load|forward|generate|train`: model benchmarks with measured figures.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include "Commands.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
@@ -103,7 +105,8 @@ void benchGenerate(const std::string& folder, int64_t newTokens) {
 
 // Training steps as the trainer takes them (forward, token loss, backward, clipping, AdamW) on
 // random full-length rows; figures comparable with bench/train_reference.py.
-void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_t steps) {
+void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_t steps,
+                const std::string& tracePath) {
   auto loaded = loadModelFolder(folder);
   auto& model = *loaded.model;
   model.train();
@@ -121,19 +124,43 @@ void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_
   std::vector<const TokenizedExample*> pointers;
   for (const auto& row : rows) pointers.push_back(&row);
   const auto trainingBatch = collate(pointers, torch::kCPU);
+  // Seconds spent in each phase of the last step: forward with loss, backward, clipping, update.
+  std::array<double, 4> phases{};
   auto step = [&] {
-    optimizer->zero_grad();
+    using Clock = std::chrono::steady_clock;
+    auto mark = Clock::now();
+    auto lap = [&](size_t phase) {
+      const auto now = Clock::now();
+      phases[phase] = std::chrono::duration<double>(now - mark).count();
+      mark = now;
+    };
+    clearGradients(*optimizer);
     const auto loss =
         summedTokenLoss(model, trainingBatch) / static_cast<double>(trainingBatch.targetTokens);
+    lap(0);
     loss.backward();
+    lap(1);
     torch::nn::utils::clip_grad_norm_(model.parameters(), 1.0);
+    lap(2);
     optimizer->step();
+    lap(3);
   };
   step();  // warm-up: allocations and optimiser state
+  if (!tracePath.empty()) {  // one more step, recorded operation by operation
+    torch::autograd::profiler::RecordProfile recording(tracePath);
+    step();
+  }
   std::vector<double> times;
-  for (int64_t i = 0; i < steps; ++i) times.push_back(bestOf(1, step));
-  std::sort(times.begin(), times.end());
-  const double median = times[times.size() / 2];
+  std::array<std::vector<double>, 4> phaseTimes;
+  for (int64_t i = 0; i < steps; ++i) {
+    times.push_back(bestOf(1, step));
+    for (size_t p = 0; p < phases.size(); ++p) phaseTimes[p].push_back(phases[p]);
+  }
+  auto medianOf = [](std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+  };
+  const double median = medianOf(times);
   double parameters = 0;
   for (const auto& parameter : model.parameters()) parameters += static_cast<double>(parameter.numel());
   const auto& c = model.config();
@@ -149,6 +176,11 @@ void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_
               static_cast<long long>(batch), static_cast<long long>(length), median,
               static_cast<long long>(steps), tokens / median, flops / 1e9, flops / median / 1e9,
               gemm.gflops, flops / median / 1e9 / gemm.gflops);
+  std::printf(
+      "phases (medians): forward and loss %.3f s, backward %.3f s, clipping %.3f s, "
+      "optimiser %.3f s\n",
+      medianOf(phaseTimes[0]), medianOf(phaseTimes[1]), medianOf(phaseTimes[2]),
+      medianOf(phaseTimes[3]));
 }
 
 }  // namespace
@@ -158,6 +190,7 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench) {
     std::string folder;
     int threads = 0;
     int64_t batch = 8, length = 256, newTokens = 64, steps = 5;
+    std::string trace;
   };
   auto options = std::make_shared<Options>();
   auto* load = bench.add_subcommand("load", "Model load time against a raw read of its files");
@@ -176,6 +209,9 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench) {
   train->add_option("--length", options->length, "Tokens per sequence");
   train->add_option("--steps", options->steps, "Timed steps (the median is reported)")
       ->check(CLI::Range(int64_t(1), int64_t(100000)));
+  train->add_option("--trace", options->trace,
+                    "Also record one step's operations into this Chrome trace file "
+                    "(chrome://tracing, Perfetto)");
 
   auto prepare = [options] {
     setIntraOpThreads(options->threads);
@@ -186,7 +222,9 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench) {
           {decode, [=] { prepare(); benchGenerate(options->folder, options->newTokens); return 0; }},
           {train, [=] {
              prepare();
-             benchTrain(options->folder, options->batch, options->length, options->steps);
+             benchTrain(options->folder, options->batch, options->length, options->steps,
+                        options->trace);
+             if (!options->trace.empty()) std::printf("trace: %s\n", options->trace.c_str());
              return 0;
            }}};
 }

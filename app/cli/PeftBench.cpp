@@ -114,7 +114,7 @@ void benchOneMethod(const PeftBenchOptions& options, const std::string& method) 
   for (const auto& row : rows) pointers.push_back(&row);
   const auto batch = collate(pointers, torch::kCPU);
   auto step = [&] {
-    optimizer->zero_grad();
+    clearGradients(*optimizer);
     const auto loss = summedTokenLoss(model, batch) / static_cast<double>(batch.targetTokens);
     loss.backward();
     torch::nn::utils::clip_grad_norm_(trainableTensors, 1.0);

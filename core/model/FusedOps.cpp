@@ -1,6 +1,10 @@
 #include "model/FusedOps.h"
 
+#include <cmath>
+#include <limits>
+
 #include "common/TorchPch.h"
+#include "system/BlasThreads.h"
 
 namespace tunebench {
 
@@ -16,35 +20,81 @@ bool tracksGradients(std::initializer_list<const torch::Tensor*> inputs) {
   return false;
 }
 
+bool isPlainCpuFloat(const torch::Tensor& t) {
+  return t.device().is_cpu() && t.scalar_type() == torch::kFloat32;
+}
+
 class SwiGluFunction : public torch::autograd::Function<SwiGluFunction> {
  public:
   static torch::Tensor forward(AutogradContext* context, const torch::Tensor& gate,
                                const torch::Tensor& up) {
     context->save_for_backward({gate, up});
-    return torch::silu(gate) * up;
+    return torch::silu(gate).mul_(up);
   }
 
+  // With s = sigmoid(gate): d(up) = grad · gate · s and d(gate) = grad · up · s · (1 + gate · (1 −
+  // s)).
   static variable_list backward(AutogradContext* context, variable_list gradOutputs) {
     const auto saved = context->get_saved_variables();
     const auto& gate = saved[0];
     const auto& up = saved[1];
     const auto& grad = gradOutputs[0];
-    // The products autograd forms for silu(gate) * up, in its order.
-    torch::Tensor gateGrad, upGrad;
-    if (context->needs_input_grad(0)) gateGrad = torch::silu_backward(grad * up, gate);
-    if (context->needs_input_grad(1)) upGrad = grad * torch::silu(gate);
-    return {gateGrad, upGrad};
+    const bool wantGate = context->needs_input_grad(0), wantUp = context->needs_input_grad(1);
+    if (!(isPlainCpuFloat(gate) && isPlainCpuFloat(up) && isPlainCpuFloat(grad))) {
+      torch::Tensor gateGrad, upGrad;
+      if (wantGate) gateGrad = torch::silu_backward(grad * up, gate);
+      if (wantUp) upGrad = grad * torch::silu(gate);
+      return {gateGrad, upGrad};
+    }
+    // One pass over the four inputs for both gradients, after the sigmoid's own pass.
+    const auto g = gate.contiguous(), u = up.contiguous(), d = grad.contiguous();
+    const auto sigmoid = torch::sigmoid(g);
+    auto gateGrad = torch::empty_like(g), upGrad = torch::empty_like(u);
+    const float *gp = g.data_ptr<float>(), *up_ = u.data_ptr<float>(), *dp = d.data_ptr<float>();
+    const float* sp = sigmoid.data_ptr<float>();
+    float *gateOut = gateGrad.data_ptr<float>(), *upOut = upGrad.data_ptr<float>();
+    at::parallel_for(0, g.numel(), 16384, [&](int64_t first, int64_t last) {
+#pragma omp simd
+      for (int64_t i = first; i < last; ++i) {
+        const float sig = sp[i], dsig = dp[i] * sig;
+        upOut[i] = dsig * gp[i];
+        gateOut[i] = dsig * up_[i] * (1.0f + gp[i] * (1.0f - sig));
+      }
+    });
+    return {wantGate ? gateGrad : torch::Tensor(), wantUp ? upGrad : torch::Tensor()};
   }
 };
 
+// RMSNorm over the last dimension of a contiguous fp32 [rows, width] tensor, one row per pass.
 class RmsNormFunction : public torch::autograd::Function<RmsNormFunction> {
  public:
   static torch::Tensor forward(AutogradContext* context, const torch::Tensor& x,
                                const torch::Tensor& weight, double eps) {
-    const auto x32 = x.to(torch::kFloat32);
-    const auto factor = torch::rsqrt(x32.pow(2).mean(-1, true) + eps);
-    context->save_for_backward({x, weight, factor});
-    return weight * (x32 * factor).to(x.scalar_type());
+    const auto input = x.contiguous();
+    const auto w = weight.contiguous();
+    const int64_t width = input.size(-1), rows = input.numel() / width;
+    auto out = torch::empty_like(input);
+    auto factor = torch::empty({rows}, input.options());
+    const float* xp = input.data_ptr<float>();
+    const float* wp = w.data_ptr<float>();
+    float* outp = out.data_ptr<float>();
+    float* factorp = factor.data_ptr<float>();
+    const float epsilon = static_cast<float>(eps);
+    at::parallel_for(0, rows, 16, [&](int64_t first, int64_t last) {
+      for (int64_t row = first; row < last; ++row) {
+        const float* xr = xp + row * width;
+        float squares = 0;
+#pragma omp simd reduction(+ : squares)
+        for (int64_t i = 0; i < width; ++i) squares += xr[i] * xr[i];
+        const float r = 1.0f / std::sqrt(squares / static_cast<float>(width) + epsilon);
+        factorp[row] = r;
+        float* o = outp + row * width;
+#pragma omp simd
+        for (int64_t i = 0; i < width; ++i) o[i] = wp[i] * (xr[i] * r);
+      }
+    });
+    context->save_for_backward({input, w, factor});
+    return out;
   }
 
   // With n = x·r, r = (mean(x²) + eps)^-½ and y = w·n: dL/dw = Σ g·n over the rows, and
@@ -54,23 +104,160 @@ class RmsNormFunction : public torch::autograd::Function<RmsNormFunction> {
     const auto& x = saved[0];
     const auto& weight = saved[1];
     const auto& factor = saved[2];
-    const auto grad = gradOutputs[0].to(torch::kFloat32);
-    const auto normed = x.to(torch::kFloat32) * factor;
-    torch::Tensor xGrad, weightGrad;
-    if (context->needs_input_grad(0)) {
-      const auto scaled = grad * weight.to(torch::kFloat32);
-      xGrad = (factor * (scaled - normed * (scaled * normed).mean(-1, true))).to(x.scalar_type());
-    }
-    if (context->needs_input_grad(1))
-      weightGrad = (grad * normed.to(x.scalar_type()).to(torch::kFloat32))
-                       .reshape({-1, weight.numel()})
-                       .sum(0)
-                       .to(weight.scalar_type());
+    const auto grad = gradOutputs[0].contiguous();
+    const int64_t width = x.size(-1), rows = x.numel() / width;
+    const bool wantX = context->needs_input_grad(0), wantWeight = context->needs_input_grad(1);
+    torch::Tensor xGrad = wantX ? torch::empty_like(x) : torch::Tensor();
+    const float* xp = x.data_ptr<float>();
+    const float* wp = weight.data_ptr<float>();
+    const float* gp = grad.data_ptr<float>();
+    const float* rp = factor.data_ptr<float>();
+    float* dxp = wantX ? xGrad.data_ptr<float>() : nullptr;
+    // The weight's gradient sums over rows: each thread sums its rows into its own row of
+    // `partial`, and the partial sums are added in thread order (the same every run).
+    const int64_t threads = at::get_num_threads();
+    const int64_t perThread = (rows + threads - 1) / threads;
+    auto partial = torch::zeros({threads, width}, x.options());
+    float* partialp = partial.data_ptr<float>();
+    at::parallel_for(0, threads, 1, [&](int64_t firstThread, int64_t lastThread) {
+      for (int64_t t = firstThread; t < lastThread; ++t) {
+        float* sum = partialp + t * width;
+        for (int64_t row = t * perThread; row < std::min(rows, (t + 1) * perThread); ++row) {
+          const float* xr = xp + row * width;
+          const float* gr = gp + row * width;
+          const float r = rp[row];
+          if (wantWeight) {
+#pragma omp simd
+            for (int64_t i = 0; i < width; ++i) sum[i] += gr[i] * (xr[i] * r);
+          }
+          if (!wantX) continue;
+          float dot = 0;
+#pragma omp simd reduction(+ : dot)
+          for (int64_t i = 0; i < width; ++i) dot += gr[i] * wp[i] * (xr[i] * r);
+          const float mean = dot / static_cast<float>(width);
+          float* dx = dxp + row * width;
+#pragma omp simd
+          for (int64_t i = 0; i < width; ++i) dx[i] = r * (gr[i] * wp[i] - (xr[i] * r) * mean);
+        }
+      }
+    });
+    torch::Tensor weightGrad;
+    if (wantWeight) weightGrad = partial.sum(0).view(weight.sizes());
     return {xGrad, weightGrad, torch::Tensor()};
   }
 };
 
+// Runs body(stack, scratch) for each stack of attention heads. With OpenBLAS made
+// single-threaded, LibTorch's threads take whole stacks each: for products this small (a head's
+// queries against its keys) that beat one product at a time split over OpenBLAS's threads
+// (measured on 2 cores, SmolLM-135M shapes). `scratch` is a per-thread [rows, columns] buffer.
+template <typename Body>
+void forEachStack(int64_t stacks, int64_t rows, int64_t columns,
+                  const torch::TensorOptions& options, const Body& body) {
+  SingleThreadedBlas singleThreaded;
+  const bool split = singleThreaded.active() && at::get_num_threads() > 1 && stacks > 1;
+  auto run = [&](int64_t begin, int64_t end) {
+    torch::NoGradGuard noGrad;  // grad mode is per thread; these products write into outputs
+    auto scratch = torch::empty({rows, columns}, options);
+    for (int64_t stack = begin; stack < end; ++stack) body(stack, scratch);
+  };
+  if (split)
+    at::parallel_for(0, stacks, 1, run);
+  else
+    run(0, stacks);
+}
+
+// Queries of a group share one key/value head: [B, H, T, D] is viewed as [B·Hkv, G·T, D].
+class CausalAttentionFunction : public torch::autograd::Function<CausalAttentionFunction> {
+ public:
+  static torch::Tensor forward(AutogradContext* context, const torch::Tensor& q,
+                               const torch::Tensor& k, const torch::Tensor& v) {
+    const int64_t batch = q.size(0), heads = q.size(1), length = q.size(2), dim = q.size(3);
+    const int64_t kvHeads = k.size(1), groups = heads / kvHeads, stacks = batch * kvHeads;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+    // The scale goes on the queries (smaller than the scores once T > D), in the same pass that
+    // lays them out contiguously for the products.
+    auto queries = torch::empty({stacks, groups * length, dim}, q.options());
+    auto queriesAsHeads = queries.view(q.sizes());
+    torch::mul_out(queriesAsHeads, q.detach(), torch::scalar_tensor(scale, q.options()));
+    const auto keys = k.detach().reshape({stacks, length, dim});
+    const auto values = v.detach().reshape({stacks, length, dim});
+    auto probabilities = torch::empty({stacks, groups * length, length}, q.options());
+    auto out = torch::empty({stacks, groups * length, dim}, q.options());
+    const auto future = torch::ones({length, length}, q.options().dtype(torch::kBool)).triu(1);
+    forEachStack(stacks, groups * length, length, q.options(),
+                 [&](int64_t s, torch::Tensor& scores) {
+                   torch::mm_out(scores, queries[s], keys[s].t());
+                   scores.view({groups, length, length})
+                       .masked_fill_(future, -std::numeric_limits<float>::infinity());
+                   auto stackProbabilities = probabilities[s];
+                   torch::_softmax_out(stackProbabilities, scores, -1, false);
+                   auto stackOut = out[s];
+                   torch::mm_out(stackOut, stackProbabilities, values[s]);
+                 });
+    context->save_for_backward({queries, keys, values, probabilities});
+    return out.view({batch, heads, length, dim});
+  }
+
+  // With P the probabilities and S the scaled scores: dV = Pᵀ dO (summing the group's rows),
+  // dS = softmax-backward(dO Vᵀ, P) (zero where masked, as P is), dQ = scale · dS K and
+  // dK = dSᵀ (scale · Q).
+  static variable_list backward(AutogradContext* context, variable_list gradOutputs) {
+    const auto saved = context->get_saved_variables();
+    const auto& queries = saved[0];
+    const auto& keys = saved[1];
+    const auto& values = saved[2];
+    const auto& probabilities = saved[3];
+    const auto& gradOut = gradOutputs[0];
+    const int64_t batch = gradOut.size(0), heads = gradOut.size(1);
+    const int64_t stacks = keys.size(0), length = keys.size(1), dim = keys.size(2);
+    const int64_t kvHeads = stacks / batch;
+    const double scale = 1.0 / std::sqrt(static_cast<double>(dim));
+    const auto grad = gradOut.detach().reshape(queries.sizes());
+    const bool wantQ = context->needs_input_grad(0), wantK = context->needs_input_grad(1);
+    const bool wantV = context->needs_input_grad(2);
+    torch::Tensor qGrad, kGrad, vGrad;
+    if (wantQ) qGrad = torch::empty(queries.sizes(), queries.options());
+    if (wantK) kGrad = torch::empty(keys.sizes(), keys.options());
+    if (wantV) vGrad = torch::empty(values.sizes(), values.options());
+    const auto rows = queries.size(1);
+    forEachStack(stacks, 2 * rows, length, queries.options(),
+                 [&](int64_t s, torch::Tensor& scratch) {
+                   const auto stackGrad = grad[s];
+                   const auto stackProbabilities = probabilities[s];
+                   if (wantV) {
+                     auto out = vGrad[s];
+                     torch::mm_out(out, stackProbabilities.t(), stackGrad);
+                   }
+                   if (!wantQ && !wantK) return;
+                   auto probabilityGrad = scratch.narrow(0, 0, rows);
+                   auto scoreGrad = scratch.narrow(0, rows, rows);
+                   torch::mm_out(probabilityGrad, stackGrad, values[s].t());
+                   torch::_softmax_backward_data_out(scoreGrad, probabilityGrad, stackProbabilities,
+                                                     -1, stackProbabilities.scalar_type());
+                   if (wantQ) {
+                     auto out = qGrad[s];
+                     torch::mm_out(out, scoreGrad, keys[s]);
+                     out.mul_(scale);
+                   }
+                   if (wantK) {
+                     auto out = kGrad[s];
+                     torch::mm_out(out, scoreGrad.t(), queries[s]);
+                   }
+                 });
+    if (wantQ) qGrad = qGrad.view({batch, heads, length, dim});
+    if (wantK) kGrad = kGrad.view({batch, kvHeads, length, dim});
+    if (wantV) vGrad = vGrad.view({batch, kvHeads, length, dim});
+    return {qGrad, kGrad, vGrad};
+  }
+};
+
 }  // namespace
+
+torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v) {
+  return CausalAttentionFunction::apply(q, k, v);
+}
 
 torch::Tensor swiGlu(const torch::Tensor& gate, const torch::Tensor& up) {
   if (!tracksGradients({&gate, &up})) return torch::silu(gate) * up;
@@ -78,11 +265,12 @@ torch::Tensor swiGlu(const torch::Tensor& gate, const torch::Tensor& up) {
 }
 
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {
-  if (!tracksGradients({&x, &weight})) {
-    const auto x32 = x.to(torch::kFloat32);
-    return weight * (x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
-  }
-  return RmsNormFunction::apply(x, weight, eps);
+  if (isPlainCpuFloat(x) && isPlainCpuFloat(weight) && weight.dim() == 1 &&
+      weight.size(0) == x.size(-1) && x.numel() > 0)
+    return RmsNormFunction::apply(x, weight, eps);
+  // Other dtypes and devices: the plain expression, the statistics in fp32.
+  const auto x32 = x.to(torch::kFloat32);
+  return weight * (x32 * torch::rsqrt(x32.pow(2).mean(-1, true) + eps)).to(x.scalar_type());
 }
 
 }  // namespace tunebench

@@ -1,18 +1,28 @@
 #pragma once
 // Operations with a hand-written backward that keeps fewer activations than autograd would
-// keep for the same expression built from single operations. Forward values are those of the
-// plain expressions; without gradients the plain expressions run.
+// keep for the same expression built from single operations, and on the CPU in fp32 makes
+// fewer passes over memory (one loop instead of several LibTorch operations). Values agree with
+// the plain expressions to float rounding.
 #include <torch/types.h>
 
 namespace tunebench {
 
 // silu(gate) · up (the SwiGLU feed-forward's middle). Keeps gate and up for backward, not
-// silu(gate): one [tokens, intermediate] tensor less per layer. Its gradients equal autograd's
-// bit for bit.
+// silu(gate): one [tokens, intermediate] tensor less per layer. On the CPU in fp32 both
+// gradients come from one pass after the sigmoid's.
 torch::Tensor swiGlu(const torch::Tensor& gate, const torch::Tensor& up);
 
-// weight · x / sqrt(mean(x²) + eps) over the last dimension, the statistics in fp32. Keeps x
-// and the per-row factor for backward, not the normalised activations.
+// weight · x / sqrt(mean(x²) + eps) over the last dimension, the statistics in fp32. On the
+// CPU in fp32: one pass per row forward and one backward, keeping x and the per-row factor, not
+// the normalised activations. Other dtypes and devices run the plain expression.
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
+
+// softmax(q kᵀ / √d + causal mask) v for q [B, H, T, D] and k, v [B, Hkv, T, D] in fp32, with
+// Hkv dividing H (grouped-query heads). The queries of a group are stacked against their one
+// key/value head, so keys and values are never repeated per head and each product is one larger
+// batched GEMM; the scale rides on the GEMM. Keeps q, k, v and the probabilities for backward,
+// as autograd would. Output [B, H, T, D].
+torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor& k,
+                              const torch::Tensor& v);
 
 }  // namespace tunebench

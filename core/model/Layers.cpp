@@ -126,6 +126,14 @@ AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
 
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
                         const AttentionPlan& plan) {
+#if TORCH_VERSION_MAJOR < 2
+  // Plain causal attention in fp32 (training, scoring, a prompt's first pass): the grouped
+  // product without repeated keys and values.
+  const auto fp32 = [](const torch::Tensor& t) { return t.scalar_type() == torch::kFloat32; };
+  if (!plan.mask.defined() && plan.isCausal && q.size(2) == k.size(2) && fp32(q) && fp32(k) &&
+      fp32(v))
+    return causalAttention(q, k, v);
+#endif
   auto keys = k;
   auto values = v;
   const int64_t groups = q.size(1) / k.size(1);

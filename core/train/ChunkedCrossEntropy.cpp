@@ -13,7 +13,7 @@ namespace {
 using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
-constexpr int64_t kChunkLogitBytes = 32ll << 20;
+constexpr int64_t kChunkLogitBytes = 64ll << 20;
 
 struct ChunkedPass {
   torch::Tensor loss;        // scalar, fp32

@@ -3,6 +3,7 @@
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "train/AdaDelta.h"
+#include "train/FusedAdamW.h"
 
 namespace tunebench {
 
@@ -67,7 +68,7 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerConfig& c,
     case OptimizerKind::AdamW: {
       AdamWOptions options(c.learningRate);
       options.betas({c.beta1, c.beta2}).eps(c.eps);
-      return std::make_unique<AdamW>(groupsFor(model, c, options), options);
+      return std::make_unique<FusedAdamW>(groupsFor(model, c, options), options);
     }
   }
   throw Error("unknown optimizer");
@@ -75,6 +76,11 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(const OptimizerConfig& c,
 
 void setLearningRate(torch::optim::Optimizer& optimizer, double learningRate) {
   for (auto& group : optimizer.param_groups()) group.options().set_lr(learningRate);
+}
+
+void clearGradients(torch::optim::Optimizer& optimizer) {
+  for (auto& group : optimizer.param_groups())
+    for (auto& parameter : group.params()) parameter.mutable_grad().reset();
 }
 
 }  // namespace tunebench

@@ -291,7 +291,7 @@ void Trainer::run(JobContext& context) {
         trainable, c.maxGradNorm > 0 ? c.maxGradNorm : std::numeric_limits<double>::infinity());
     if (!std::isfinite(loss) || !std::isfinite(gradNorm)) {
       // Nothing of this step reaches the weights; the last checkpoint stays the last good one.
-      optimizer->zero_grad();
+      clearGradients(*optimizer);
       context.event("non-finite", state.step + 1, state.step + 1,
                     std::string(std::isfinite(loss) ? "gradient norm" : "loss") +
                         " is not finite; the step was not applied and training paused. Lower the "

@@ -11,6 +11,7 @@
 #include "peft/LoraModel.h"
 #include "peft/PromptTuning.h"
 #include "peft/QloraModel.h"
+#include "train/Optimizers.h"
 #include "train/TrainingBatches.h"
 
 namespace tunebench {
@@ -204,7 +205,7 @@ StepGradients accumulateStepGradients(CausalLMImpl& model, torch::optim::Optimiz
     normaliser = 0;
     for (const auto* example : stepExamples) normaliser += classification->weightOf(example->classLabel);
   }
-  optimizer.zero_grad();
+  clearGradients(optimizer);
   for (const auto& batch : batches) {
     const auto summed = classification
                             ? summedClassificationLoss(classifyBatch(model, batch),

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "TrainingRecorder.h"
 #include "common/Error.h"
@@ -16,6 +17,7 @@
 #include "train/AdaDelta.h"
 #include "train/Checkpoint.h"
 #include "train/ChunkedCrossEntropy.h"
+#include "train/FusedAdamW.h"
 #include "train/LearningRateSchedule.h"
 #include "train/Trainer.h"
 #include "train/TrainingBatches.h"
@@ -360,34 +362,133 @@ class TrainingTest : public QObject {
   // The hand-written backward passes against autograd on the plain expressions.
   void fusedOpsMatchAutograd() {
     torch::manual_seed(8);
-    const auto gateStart = torch::randn({3, 5, 16}), upStart = torch::randn({3, 5, 16});
-    const auto outputGrad = torch::randn({3, 5, 16});
-    auto swiGluGradients = [&](bool fused) {
-      auto gate = gateStart.clone().requires_grad_(true), up = upStart.clone().requires_grad_(true);
-      const auto out = fused ? swiGlu(gate, up) : torch::silu(gate) * up;
-      out.backward(outputGrad);
-      return std::vector<torch::Tensor>{out.detach(), gate.grad(), up.grad()};
-    };
-    const auto plainGlu = swiGluGradients(false), fusedGlu = swiGluGradients(true);
-    for (size_t i = 0; i < plainGlu.size(); ++i) QVERIFY(torch::equal(fusedGlu[i], plainGlu[i]));
+    // A small shape, and one large enough to be split over threads.
+    for (const auto& shape : {std::vector<int64_t>{3, 5, 16}, std::vector<int64_t>{4, 300, 96}}) {
+      const auto gateStart = torch::randn(shape), upStart = torch::randn(shape);
+      const auto outputGrad = torch::randn(shape);
+      auto swiGluGradients = [&](bool fused) {
+        auto gate = gateStart.clone().requires_grad_(true),
+             up = upStart.clone().requires_grad_(true);
+        const auto out = fused ? swiGlu(gate, up) : torch::silu(gate) * up;
+        out.backward(outputGrad);
+        return std::vector<torch::Tensor>{out.detach(), gate.grad(), up.grad()};
+      };
+      const auto plainGlu = swiGluGradients(false), fusedGlu = swiGluGradients(true);
+      QVERIFY(torch::equal(fusedGlu[0], plainGlu[0]));
+      for (size_t i = 1; i < plainGlu.size(); ++i)
+        QVERIFY(torch::allclose(fusedGlu[i], plainGlu[i], 1e-5, 1e-6));
 
-    const auto weightStart = torch::randn({16});
-    auto normGradients = [&](bool fused) {
+      const auto weightStart = torch::randn({shape.back()});
+      auto normGradients = [&](bool fused) {
+        auto x = gateStart.clone().requires_grad_(true);
+        auto weight = weightStart.clone().requires_grad_(true);
+        const auto out = fused ? rmsNorm(x, weight, 1e-5)
+                               : weight * (x * torch::rsqrt(x.pow(2).mean(-1, true) + 1e-5));
+        out.backward(outputGrad);
+        return std::vector<torch::Tensor>{out.detach(), x.grad(), weight.grad()};
+      };
+      const auto plainNorm = normGradients(false), fusedNorm = normGradients(true);
+      QVERIFY(torch::allclose(fusedNorm[0], plainNorm[0], 1e-5, 1e-6));
+      QVERIFY(torch::allclose(fusedNorm[1], plainNorm[1], 1e-5, 1e-5));
+      QVERIFY(torch::allclose(fusedNorm[2], plainNorm[2], 1e-4, 1e-4));
+      // A frozen weight: only x gets a gradient.
       auto x = gateStart.clone().requires_grad_(true);
-      auto weight = weightStart.clone().requires_grad_(true);
-      const auto out = fused ? rmsNorm(x, weight, 1e-5)
-                             : weight * (x * torch::rsqrt(x.pow(2).mean(-1, true) + 1e-5));
-      out.backward(outputGrad);
-      return std::vector<torch::Tensor>{out.detach(), x.grad(), weight.grad()};
-    };
-    const auto plainNorm = normGradients(false), fusedNorm = normGradients(true);
-    QVERIFY(torch::equal(fusedNorm[0], plainNorm[0]));
-    QVERIFY(torch::allclose(fusedNorm[1], plainNorm[1], 1e-5, 1e-6));
-    QVERIFY(torch::allclose(fusedNorm[2], plainNorm[2], 1e-5, 1e-6));
-    // A frozen weight: only x gets a gradient.
-    auto x = gateStart.clone().requires_grad_(true);
-    rmsNorm(x, weightStart, 1e-5).backward(outputGrad);
-    QVERIFY(torch::allclose(x.grad(), plainNorm[1], 1e-5, 1e-6));
+      rmsNorm(x, weightStart, 1e-5).backward(outputGrad);
+      QVERIFY(torch::allclose(x.grad(), plainNorm[1], 1e-5, 1e-5));
+      // A non-contiguous input (a transposed view) gives the same values.
+      const auto transposed = gateStart.transpose(0, 1).contiguous().transpose(0, 1);
+      QVERIFY(torch::allclose(rmsNorm(transposed, weightStart, 1e-5), plainNorm[0], 1e-5, 1e-6));
+    }
+  }
+
+  // The one-pass AdamW against LibTorch's, with and without weight decay, over several steps;
+  // its state is AdamW's, so LibTorch's AdamW carries on from it.
+  void fusedAdamWMatchesLibTorchAdamW() {
+    torch::manual_seed(10);
+    const auto start = torch::randn({70000});  // large enough to be split over threads
+    std::vector<torch::Tensor> grads;
+    for (int i = 0; i < 4; ++i) grads.push_back(torch::randn({70000}));
+    for (double decay : {0.0, 0.1}) {
+      auto ours = start.clone().requires_grad_(true), theirs = start.clone().requires_grad_(true);
+      torch::optim::AdamWOptions options(1e-2);
+      options.weight_decay(decay).betas({0.8, 0.95}).eps(1e-6);
+      FusedAdamW fused({ours}, options);
+      torch::optim::AdamW reference({theirs}, options);
+      for (size_t step = 0; step < 3; ++step) {
+        ours.mutable_grad() = grads[step].clone();
+        theirs.mutable_grad() = grads[step].clone();
+        fused.step();
+        reference.step();
+        QVERIFY2(torch::allclose(ours, theirs, 1e-6, 1e-6),
+                 qPrintable(QString("decay %1, step %2: max difference %3")
+                                .arg(decay)
+                                .arg(step + 1)
+                                .arg((ours - theirs).abs().max().item<double>())));
+      }
+      std::stringstream saved;
+      torch::serialize::OutputArchive archive;
+      fused.save(archive);
+      archive.save_to(saved);
+      auto resumed = ours.detach().clone().requires_grad_(true);
+      torch::optim::AdamW carryOn({resumed}, options);
+      torch::serialize::InputArchive input;
+      input.load_from(saved);
+      carryOn.load(input);
+      resumed.mutable_grad() = grads[3].clone();
+      theirs.mutable_grad() = grads[3].clone();
+      carryOn.step();
+      reference.step();
+      QVERIFY(torch::allclose(resumed, theirs, 1e-6, 1e-6));
+    }
+  }
+
+  // The grouped causal attention against the textbook expression: keys and values repeated per
+  // query head, scores masked above the diagonal, softmax, values. Inputs are strided as the
+  // projections leave them ([B, T, H, D] transposed).
+  void causalAttentionMatchesTheTextbookExpression() {
+    torch::manual_seed(9);
+    for (const auto& [heads, kvHeads, length] :
+         std::vector<std::tuple<int64_t, int64_t, int64_t>>{{4, 4, 7}, {6, 2, 5}, {3, 1, 1}}) {
+      const int64_t batch = 2, dim = 8;
+      const auto qStart = torch::randn({batch, length, heads, dim});
+      const auto kStart = torch::randn({batch, length, kvHeads, dim});
+      const auto vStart = torch::randn({batch, length, kvHeads, dim});
+      const auto outputGrad = torch::randn({batch, heads, length, dim});
+      auto run = [&](bool fused) {
+        auto q = qStart.clone().requires_grad_(true), k = kStart.clone().requires_grad_(true),
+             v = vStart.clone().requires_grad_(true);
+        const auto qh = q.transpose(1, 2), kh = k.transpose(1, 2), vh = v.transpose(1, 2);
+        torch::Tensor out;
+        if (fused) {
+          out = causalAttention(qh, kh, vh);
+        } else {
+          const auto keys = kh.repeat_interleave(heads / kvHeads, 1);
+          const auto values = vh.repeat_interleave(heads / kvHeads, 1);
+          auto scores = torch::matmul(qh, keys.transpose(-2, -1)) / std::sqrt(double(dim));
+          const auto future = torch::ones({length, length}, torch::kBool).triu(1);
+          scores = scores.masked_fill(future, -std::numeric_limits<float>::infinity());
+          out = torch::matmul(torch::softmax(scores, -1), values);
+        }
+        out.backward(outputGrad);
+        return std::vector<torch::Tensor>{out.detach(), q.grad(), k.grad(), v.grad()};
+      };
+      const auto plain = run(false), fused = run(true);
+      for (size_t i = 0; i < plain.size(); ++i) {
+        QCOMPARE(fused[i].sizes(), plain[i].sizes());
+        QVERIFY2(torch::allclose(fused[i], plain[i], 1e-5, 1e-5),
+                 qPrintable(QString("heads %1/%2, length %3, tensor %4: max difference %5")
+                                .arg(heads)
+                                .arg(kvHeads)
+                                .arg(length)
+                                .arg(i)
+                                .arg((fused[i] - plain[i]).abs().max().item<double>())));
+      }
+      // Without gradients (scoring, generation's first pass) it gives the same output.
+      torch::NoGradGuard noGrad;
+      QVERIFY(torch::allclose(
+          causalAttention(qStart.transpose(1, 2), kStart.transpose(1, 2), vStart.transpose(1, 2)),
+          plain[0], 1e-5, 1e-5));
+    }
   }
 
   void chunkedCrossEntropyRefusesBadTargets() {
