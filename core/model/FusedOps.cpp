@@ -1,5 +1,6 @@
 #include "model/FusedOps.h"
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -32,8 +33,8 @@ class SwiGluFunction : public torch::autograd::Function<SwiGluFunction> {
     return torch::silu(gate).mul_(up);
   }
 
-  // With s = sigmoid(gate): d(up) = grad · gate · s and d(gate) = grad · up · s · (1 + gate · (1 −
-  // s)).
+  // With s = sigmoid(gate): d(up) = grad · gate · s and
+  // d(gate) = grad · up · s · (1 + gate · (1 − s)).
   static variable_list backward(AutogradContext* context, variable_list gradOutputs) {
     const auto saved = context->get_saved_variables();
     const auto& gate = saved[0];
@@ -147,6 +148,93 @@ class RmsNormFunction : public torch::autograd::Function<RmsNormFunction> {
   }
 };
 
+// Walks the rows (b, h, t) of a [B, H, T, D] tensor and its [B, 1, T, D] cos and sin, each
+// given by its strides, calling body(row of x, row of output, cos row, sin row).
+struct RotaryLayout {
+  int64_t batch, heads, length, dim;
+  std::array<int64_t, 3> in, out, table;  // strides of b, h, t (table: b, -, t)
+};
+
+template <typename Body>
+void forEachRotaryRow(const RotaryLayout& l, const Body& body) {
+  at::parallel_for(0, l.batch * l.heads * l.length, 64, [&](int64_t first, int64_t last) {
+    for (int64_t row = first; row < last; ++row) {
+      const int64_t t = row % l.length, h = (row / l.length) % l.heads,
+                    b = row / (l.length * l.heads);
+      body(b * l.in[0] + h * l.in[1] + t * l.in[2], b * l.out[0] + h * l.out[1] + t * l.out[2],
+           b * l.table[0] + t * l.table[2]);
+    }
+  });
+}
+
+// With halves x = (x₁, x₂): y₁ = x₁·cos₁ − x₂·sin₁ and y₂ = x₂·cos₂ + x₁·sin₂ (what
+// x·cos + cat(−x₂, x₁)·sin computes); backward is the transposed rotation,
+// dx₁ = dy₁·cos₁ + dy₂·sin₂ and dx₂ = dy₂·cos₂ − dy₁·sin₁.
+class RotaryFunction : public torch::autograd::Function<RotaryFunction> {
+ public:
+  static torch::Tensor forward(AutogradContext* context, const torch::Tensor& x,
+                               const torch::Tensor& cos, const torch::Tensor& sin) {
+    const auto cosTable = cos.expand({x.size(0), 1, x.size(2), x.size(3)});
+    const auto sinTable = sin.expand({x.size(0), 1, x.size(2), x.size(3)});
+    auto out = torch::empty(x.sizes(), x.options());
+    rotate(x, out, cosTable, sinTable, false);
+    context->save_for_backward({cosTable, sinTable});
+    context->saved_data["sizes"] = x.sizes().vec();
+    // The input's gradient is laid out as the input when that layout is dense (the projection's
+    // [B, T, H, D] transposed), so that the views it came through take it without a copy.
+    const bool dense = x.unsafeGetTensorImpl()->is_non_overlapping_and_dense();
+    context->saved_data["strides"] = dense ? x.strides().vec() : out.strides().vec();
+    return out;
+  }
+
+  static variable_list backward(AutogradContext* context, variable_list gradOutputs) {
+    const auto saved = context->get_saved_variables();
+    const auto sizes = context->saved_data["sizes"].toIntVector();
+    const auto strides = context->saved_data["strides"].toIntVector();
+    auto grad = gradOutputs[0];
+    if (grad.stride(-1) != 1) grad = grad.contiguous();
+    auto xGrad = torch::empty_strided(sizes, strides, grad.options());
+    rotate(grad, xGrad, saved[0], saved[1], true);
+    return {xGrad, torch::Tensor(), torch::Tensor()};
+  }
+
+  static void rotate(const torch::Tensor& in, torch::Tensor& out, const torch::Tensor& cos,
+                     const torch::Tensor& sin, bool inverse) {
+    const RotaryLayout layout{in.size(0),
+                              in.size(1),
+                              in.size(2),
+                              in.size(3),
+                              {in.stride(0), in.stride(1), in.stride(2)},
+                              {out.stride(0), out.stride(1), out.stride(2)},
+                              {cos.stride(0), 0, cos.stride(2)}};
+    const int64_t half = layout.dim / 2;
+    const float* source = in.data_ptr<float>();
+    float* target = out.data_ptr<float>();
+    const float* cosines = cos.data_ptr<float>();
+    const float* sines = sin.data_ptr<float>();
+    // cos and sin were expanded from the same shape, so one offset serves both.
+    forEachRotaryRow(layout, [&](int64_t inRow, int64_t outRow, int64_t tableRow) {
+      const float* x = source + inRow;
+      float* y = target + outRow;
+      const float* c = cosines + tableRow;
+      const float* s = sines + tableRow;
+      if (!inverse) {
+#pragma omp simd
+        for (int64_t i = 0; i < half; ++i) {
+          y[i] = x[i] * c[i] - x[i + half] * s[i];
+          y[i + half] = x[i + half] * c[i + half] + x[i] * s[i + half];
+        }
+      } else {
+#pragma omp simd
+        for (int64_t i = 0; i < half; ++i) {
+          y[i] = x[i] * c[i] + x[i + half] * s[i + half];
+          y[i + half] = x[i + half] * c[i + half] - x[i] * s[i];
+        }
+      }
+    });
+  }
+};
+
 // Runs body(stack, scratch) for each stack of attention heads. With OpenBLAS made
 // single-threaded, LibTorch's threads take whole stacks each: for products this small (a head's
 // queries against its keys) that beat one product at a time split over OpenBLAS's threads
@@ -253,6 +341,21 @@ class CausalAttentionFunction : public torch::autograd::Function<CausalAttention
 };
 
 }  // namespace
+
+torch::Tensor rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+  const bool fusable = x.dim() == 4 && cos.dim() == 4 && isPlainCpuFloat(x) &&
+                       isPlainCpuFloat(cos) && isPlainCpuFloat(sin) && cos.sizes() == sin.sizes() &&
+                       cos.strides() == sin.strides() && x.size(-1) % 2 == 0 && x.stride(-1) == 1 &&
+                       cos.stride(-1) == 1 && cos.size(1) == 1 &&
+                       (cos.size(0) == 1 || cos.size(0) == x.size(0)) && cos.size(2) == x.size(2) &&
+                       cos.size(3) == x.size(3) && x.numel() > 0;
+  if (!fusable) {
+    const int64_t half = x.size(-1) / 2;
+    const auto rotated = torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
+    return x * cos.to(x.scalar_type()) + rotated * sin.to(x.scalar_type());
+  }
+  return RotaryFunction::apply(x, cos, sin);
+}
 
 torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor& k,
                               const torch::Tensor& v) {

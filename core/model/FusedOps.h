@@ -17,6 +17,12 @@ torch::Tensor swiGlu(const torch::Tensor& gate, const torch::Tensor& up);
 // the normalised activations. Other dtypes and devices run the plain expression.
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps);
 
+// x · cos + rotate_half(x) · sin (rotary position embedding) for x [B, H, T, D] and cos, sin
+// [B or 1, 1, T, D]. On the CPU in fp32 with x's last dimension contiguous: one pass forward
+// (the output is contiguous, as the attention products want it) and one backward (the inverse
+// rotation), nothing kept but cos and sin. Otherwise the plain expression.
+torch::Tensor rotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+
 // softmax(q kᵀ / √d + causal mask) v for q [B, H, T, D] and k, v [B, Hkv, T, D] in fp32, with
 // Hkv dividing H (grouped-query heads). The queries of a group are stacked against their one
 // key/value head, so keys and values are never repeated per head and each product is one larger

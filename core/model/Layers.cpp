@@ -91,9 +91,7 @@ std::pair<torch::Tensor, torch::Tensor> RotaryEmbeddingImpl::forward(const torch
 }
 
 torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
-  const int64_t half = x.size(-1) / 2;
-  const auto rotated = torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1);
-  return x * cos.to(x.scalar_type()) + rotated * sin.to(x.scalar_type());
+  return rotary(x, cos, sin);
 }
 
 AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,

@@ -442,6 +442,46 @@ class TrainingTest : public QObject {
     }
   }
 
+  // The one-pass rotary embedding against x·cos + cat(−x₂, x₁)·sin: strided input (as the
+  // projection leaves it), contiguous input, cos and sin shared over the batch, one position.
+  void rotaryMatchesThePlainExpression() {
+    torch::manual_seed(11);
+    struct Case {
+      int64_t batch, heads, length, dim, tableBatch;
+      bool transposed;
+    };
+    for (const auto& c :
+         {Case{2, 3, 5, 8, 2, true}, Case{2, 3, 5, 8, 1, false}, Case{1, 4, 1, 16, 1, true}}) {
+      const auto angles = torch::rand({c.tableBatch, c.length, c.dim / 2}) * 10;
+      const auto full = torch::cat({angles, angles}, -1).unsqueeze(1);
+      const auto cos = full.cos(), sin = full.sin();
+      const auto start = c.transposed ? torch::randn({c.batch, c.length, c.heads, c.dim})
+                                      : torch::randn({c.batch, c.heads, c.length, c.dim});
+      const auto outputGrad = torch::randn({c.batch, c.heads, c.length, c.dim});
+      auto run = [&](bool fused) {
+        auto leaf = start.clone().requires_grad_(true);
+        const auto x = c.transposed ? leaf.transpose(1, 2) : leaf;
+        torch::Tensor out;
+        if (fused) {
+          out = rotary(x, cos, sin);
+        } else {
+          const int64_t half = c.dim / 2;
+          out = x * cos + torch::cat({-x.narrow(-1, half, half), x.narrow(-1, 0, half)}, -1) * sin;
+        }
+        out.backward(outputGrad);
+        return std::vector<torch::Tensor>{out.detach(), leaf.grad()};
+      };
+      const auto plain = run(false), fused = run(true);
+      for (size_t i = 0; i < plain.size(); ++i) {
+        QCOMPARE(fused[i].sizes(), plain[i].sizes());
+        QVERIFY2(torch::allclose(fused[i], plain[i], 1e-6, 1e-6),
+                 qPrintable(QString("tensor %1: max difference %2")
+                                .arg(i)
+                                .arg((fused[i] - plain[i]).abs().max().item<double>())));
+      }
+    }
+  }
+
   // The grouped causal attention against the textbook expression: keys and values repeated per
   // query head, scores masked above the diagonal, softmax, values. Inputs are strided as the
   // projections leave them ([B, T, H, D] transposed).
