@@ -1,10 +1,12 @@
 #include "model/FusedOps.h"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <limits>
 
 #include "common/TorchPch.h"
+#include "model/VectorExp.h"
 #include "system/BlasThreads.h"
 
 namespace tunebench {
@@ -25,42 +27,90 @@ bool isPlainCpuFloat(const torch::Tensor& t) {
   return t.device().is_cpu() && t.scalar_type() == torch::kFloat32;
 }
 
+// silu(g)·u = g·u / (1 + e⁻ᵍ) over n elements.
+TUNEBENCH_ALWAYS_INLINE void swiGluSpan(const float* g, const float* u, float* out, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) out[i] = g[i] * u[i] / (1.0f + vectorExp(-g[i]));
+}
+
+// With s = sigmoid(g): d(up) = grad·g·s and d(gate) = grad·u·s·(1 + g·(1 − s)); s is computed
+// again rather than kept.
+TUNEBENCH_ALWAYS_INLINE void swiGluBackwardSpan(const float* g, const float* u, const float* grad,
+                                                float* gateGrad, float* upGrad, int64_t n) {
+#pragma omp simd
+  for (int64_t i = 0; i < n; ++i) {
+    const float sig = 1.0f / (1.0f + vectorExp(-g[i])), dsig = grad[i] * sig;
+    upGrad[i] = dsig * g[i];
+    gateGrad[i] = dsig * u[i] * (1.0f + g[i] * (1.0f - sig));
+  }
+}
+
+TUNEBENCH_TARGET_AVX2_FMA void swiGluSpanAvx2(const float* g, const float* u, float* out,
+                                              int64_t n) {
+  swiGluSpan(g, u, out, n);
+}
+void swiGluSpanBaseline(const float* g, const float* u, float* out, int64_t n) {
+  swiGluSpan(g, u, out, n);
+}
+TUNEBENCH_TARGET_AVX2_FMA void swiGluBackwardSpanAvx2(const float* g, const float* u,
+                                                      const float* grad, float* gateGrad,
+                                                      float* upGrad, int64_t n) {
+  swiGluBackwardSpan(g, u, grad, gateGrad, upGrad, n);
+}
+void swiGluBackwardSpanBaseline(const float* g, const float* u, const float* grad, float* gateGrad,
+                                float* upGrad, int64_t n) {
+  swiGluBackwardSpan(g, u, grad, gateGrad, upGrad, n);
+}
+
+// Splits n elements over LibTorch's threads in spans of whole cache lines.
+template <typename Body>
+void forEachSpan(int64_t n, const Body& body) {
+  at::parallel_for(0, (n + 15) / 16, 1024, [&](int64_t first, int64_t last) {
+    const int64_t begin = first * 16;
+    body(begin, std::min(n, last * 16) - begin);
+  });
+}
+
+// gate and up: contiguous fp32 of one shape.
+torch::Tensor swiGluOnCpu(const torch::Tensor& gate, const torch::Tensor& up) {
+  auto out = torch::empty_like(gate);
+  const float *g = gate.data_ptr<float>(), *u = up.data_ptr<float>();
+  float* o = out.data_ptr<float>();
+  const auto span = cpuHasAvx2Fma() ? swiGluSpanAvx2 : swiGluSpanBaseline;
+  forEachSpan(gate.numel(),
+              [&](int64_t first, int64_t n) { span(g + first, u + first, o + first, n); });
+  return out;
+}
+
+// Keeps gate and up for backward, not silu(gate) as autograd would.
 class SwiGluFunction : public torch::autograd::Function<SwiGluFunction> {
  public:
   static torch::Tensor forward(AutogradContext* context, const torch::Tensor& gate,
                                const torch::Tensor& up) {
     context->save_for_backward({gate, up});
-    return torch::silu(gate).mul_(up);
+    return isPlainCpuFloat(gate) ? swiGluOnCpu(gate, up) : torch::silu(gate).mul_(up);
   }
 
-  // With s = sigmoid(gate): d(up) = grad · gate · s and
-  // d(gate) = grad · up · s · (1 + gate · (1 − s)).
   static variable_list backward(AutogradContext* context, variable_list gradOutputs) {
     const auto saved = context->get_saved_variables();
     const auto& gate = saved[0];
     const auto& up = saved[1];
-    const auto& grad = gradOutputs[0];
     const bool wantGate = context->needs_input_grad(0), wantUp = context->needs_input_grad(1);
-    if (!(isPlainCpuFloat(gate) && isPlainCpuFloat(up) && isPlainCpuFloat(grad))) {
-      torch::Tensor gateGrad, upGrad;
+    torch::Tensor gateGrad, upGrad;
+    if (!isPlainCpuFloat(gate)) {
+      const auto& grad = gradOutputs[0];
       if (wantGate) gateGrad = torch::silu_backward(grad * up, gate);
       if (wantUp) upGrad = grad * torch::silu(gate);
       return {gateGrad, upGrad};
     }
-    // One pass over the four inputs for both gradients, after the sigmoid's own pass.
-    const auto g = gate.contiguous(), u = up.contiguous(), d = grad.contiguous();
-    const auto sigmoid = torch::sigmoid(g);
-    auto gateGrad = torch::empty_like(g), upGrad = torch::empty_like(u);
-    const float *gp = g.data_ptr<float>(), *up_ = u.data_ptr<float>(), *dp = d.data_ptr<float>();
-    const float* sp = sigmoid.data_ptr<float>();
-    float *gateOut = gateGrad.data_ptr<float>(), *upOut = upGrad.data_ptr<float>();
-    at::parallel_for(0, g.numel(), 16384, [&](int64_t first, int64_t last) {
-#pragma omp simd
-      for (int64_t i = first; i < last; ++i) {
-        const float sig = sp[i], dsig = dp[i] * sig;
-        upOut[i] = dsig * gp[i];
-        gateOut[i] = dsig * up_[i] * (1.0f + gp[i] * (1.0f - sig));
-      }
+    const auto grad = gradOutputs[0].contiguous();
+    gateGrad = torch::empty_like(gate);
+    upGrad = torch::empty_like(up);
+    const float *g = gate.data_ptr<float>(), *u = up.data_ptr<float>(), *d = grad.data_ptr<float>();
+    float *dg = gateGrad.data_ptr<float>(), *du = upGrad.data_ptr<float>();
+    const auto span = cpuHasAvx2Fma() ? swiGluBackwardSpanAvx2 : swiGluBackwardSpanBaseline;
+    forEachSpan(gate.numel(), [&](int64_t first, int64_t n) {
+      span(g + first, u + first, d + first, dg + first, du + first, n);
     });
     return {wantGate ? gateGrad : torch::Tensor(), wantUp ? upGrad : torch::Tensor()};
   }
@@ -255,6 +305,40 @@ void forEachStack(int64_t stacks, int64_t rows, int64_t columns,
     run(0, stacks);
 }
 
+// Softmax of rows of causal scores [rows, T] where row r is query position r mod T (a group's
+// queries are stacked): only the first (r mod T) + 1 columns are read, the rest of the row of
+// probabilities is zero. Masking the future first would be one more pass over the scores.
+TUNEBENCH_ALWAYS_INLINE void causalSoftmax(const float* scores, float* probabilities, int64_t rows,
+                                           int64_t length) {
+  for (int64_t row = 0; row < rows; ++row) {
+    const int64_t visible = row % length + 1;
+    const float* in = scores + row * length;
+    float* out = probabilities + row * length;
+    float largest = -std::numeric_limits<float>::infinity();
+#pragma omp simd reduction(max : largest)
+    for (int64_t i = 0; i < visible; ++i) largest = in[i] > largest ? in[i] : largest;
+    float sum = 0;
+#pragma omp simd reduction(+ : sum)
+    for (int64_t i = 0; i < visible; ++i) {
+      out[i] = vectorExp(in[i] - largest);
+      sum += out[i];
+    }
+    const float reciprocal = 1.0f / sum;
+#pragma omp simd
+    for (int64_t i = 0; i < visible; ++i) out[i] *= reciprocal;
+    std::fill(out + visible, out + length, 0.0f);
+  }
+}
+
+TUNEBENCH_TARGET_AVX2_FMA void causalSoftmaxAvx2(const float* scores, float* probabilities,
+                                                 int64_t rows, int64_t length) {
+  causalSoftmax(scores, probabilities, rows, length);
+}
+void causalSoftmaxBaseline(const float* scores, float* probabilities, int64_t rows,
+                           int64_t length) {
+  causalSoftmax(scores, probabilities, rows, length);
+}
+
 // Queries of a group share one key/value head: [B, H, T, D] is viewed as [B·Hkv, G·T, D].
 class CausalAttentionFunction : public torch::autograd::Function<CausalAttentionFunction> {
  public:
@@ -272,14 +356,13 @@ class CausalAttentionFunction : public torch::autograd::Function<CausalAttention
     const auto values = v.detach().reshape({stacks, length, dim});
     auto probabilities = torch::empty({stacks, groups * length, length}, q.options());
     auto out = torch::empty({stacks, groups * length, dim}, q.options());
-    const auto future = torch::ones({length, length}, q.options().dtype(torch::kBool)).triu(1);
+    const auto softmaxRows = cpuHasAvx2Fma() ? causalSoftmaxAvx2 : causalSoftmaxBaseline;
     forEachStack(stacks, groups * length, length, q.options(),
                  [&](int64_t s, torch::Tensor& scores) {
                    torch::mm_out(scores, queries[s], keys[s].t());
-                   scores.view({groups, length, length})
-                       .masked_fill_(future, -std::numeric_limits<float>::infinity());
                    auto stackProbabilities = probabilities[s];
-                   torch::_softmax_out(stackProbabilities, scores, -1, false);
+                   softmaxRows(scores.data_ptr<float>(), stackProbabilities.data_ptr<float>(),
+                               groups * length, length);
                    auto stackOut = out[s];
                    torch::mm_out(stackOut, stackProbabilities, values[s]);
                  });
@@ -363,8 +446,13 @@ torch::Tensor causalAttention(const torch::Tensor& q, const torch::Tensor& k,
 }
 
 torch::Tensor swiGlu(const torch::Tensor& gate, const torch::Tensor& up) {
-  if (!tracksGradients({&gate, &up})) return torch::silu(gate) * up;
-  return SwiGluFunction::apply(gate, up);
+  const bool sameLayout = gate.sizes() == up.sizes() && gate.scalar_type() == up.scalar_type() &&
+                          gate.device() == up.device() && gate.numel() > 0;
+  if (!sameLayout || !tracksGradients({&gate, &up})) {
+    if (sameLayout && isPlainCpuFloat(gate)) return swiGluOnCpu(gate.contiguous(), up.contiguous());
+    return torch::silu(gate) * up;
+  }
+  return SwiGluFunction::apply(gate.contiguous(), up.contiguous());
 }
 
 torch::Tensor rmsNorm(const torch::Tensor& x, const torch::Tensor& weight, double eps) {

@@ -8,8 +8,8 @@
 namespace tunebench {
 
 // silu(gate) · up (the SwiGLU feed-forward's middle). Keeps gate and up for backward, not
-// silu(gate): one [tokens, intermediate] tensor less per layer. On the CPU in fp32 both
-// gradients come from one pass after the sigmoid's.
+// silu(gate): one [tokens, intermediate] tensor less per layer. On the CPU in fp32 forward is
+// one pass, and backward one pass for both gradients (the sigmoid is computed again in it).
 torch::Tensor swiGlu(const torch::Tensor& gate, const torch::Tensor& up);
 
 // weight · x / sqrt(mean(x²) + eps) over the last dimension, the statistics in fp32. On the

@@ -1,10 +1,13 @@
 #include "train/ChunkedCrossEntropy.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <sstream>
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "model/VectorExp.h"
 
 namespace tunebench {
 
@@ -14,6 +17,54 @@ using torch::autograd::AutogradContext;
 using torch::autograd::variable_list;
 
 constexpr int64_t kChunkLogitBytes = 64ll << 20;
+
+// One row of logits: its loss logsumexp − logit[target], and when asked the row replaced by the
+// loss's gradient with respect to it, softmax − onehot(target). The row is read from memory
+// once, for its maximum, and from cache after that.
+TUNEBENCH_ALWAYS_INLINE float crossEntropyRow(float* logit, int64_t width, int64_t target,
+                                              bool replaceWithGradient) {
+  float largest = -std::numeric_limits<float>::infinity();
+#pragma omp simd reduction(max : largest)
+  for (int64_t i = 0; i < width; ++i) largest = logit[i] > largest ? logit[i] : largest;
+  float sum = 0;
+#pragma omp simd reduction(+ : sum)
+  for (int64_t i = 0; i < width; ++i) sum += vectorExp(logit[i] - largest);
+  const float logSumExp = largest + std::log(sum);
+  const float loss = logSumExp - logit[target];
+  if (replaceWithGradient) {
+#pragma omp simd
+    for (int64_t i = 0; i < width; ++i) logit[i] = vectorExp(logit[i] - logSumExp);
+    logit[target] -= 1.0f;
+  }
+  return loss;
+}
+
+TUNEBENCH_TARGET_AVX2_FMA float crossEntropyRowAvx2(float* logit, int64_t width, int64_t target,
+                                                    bool replaceWithGradient) {
+  return crossEntropyRow(logit, width, target, replaceWithGradient);
+}
+float crossEntropyRowBaseline(float* logit, int64_t width, int64_t target,
+                              bool replaceWithGradient) {
+  return crossEntropyRow(logit, width, target, replaceWithGradient);
+}
+
+// crossEntropyRow over logits [rows, V] (fp32 on the CPU, contiguous) and targets [rows, 1]:
+// the rows' losses. LibTorch's operations for the same would make about five passes over the
+// chunk.
+torch::Tensor crossEntropyRows(torch::Tensor& logits, const torch::Tensor& targets,
+                               bool replaceWithGradient) {
+  const int64_t rows = logits.size(0), width = logits.size(1);
+  auto losses = torch::empty({rows}, logits.options());
+  float* base = logits.data_ptr<float>();
+  float* lossOut = losses.data_ptr<float>();
+  const int64_t* targetOf = targets.data_ptr<int64_t>();
+  const auto row = cpuHasAvx2Fma() ? crossEntropyRowAvx2 : crossEntropyRowBaseline;
+  at::parallel_for(0, rows, 1, [&](int64_t first, int64_t last) {
+    for (int64_t r = first; r < last; ++r)
+      lossOut[r] = row(base + r * width, width, targetOf[r], replaceWithGradient);
+  });
+  return losses;
+}
 
 struct ChunkedPass {
   torch::Tensor loss;        // scalar, fp32
@@ -42,13 +93,24 @@ ChunkedPass runChunks(const torch::Tensor& hidden, const torch::Tensor& weight,
     const auto chunkHidden = selectedHidden.narrow(0, start, size).to(torch::kFloat32);
     const auto chunkTargets = selectedTargets.narrow(0, start, size);
     auto logits = chunkHidden.mm(weightFloat.t());
-    const auto logSumExp = logits.logsumexp(1, /*keepdim=*/true);
-    pass.loss += (logSumExp - logits.gather(1, chunkTargets)).sum();
-    if (!hiddenNeedsGrad && !weightNeedsGrad) continue;
-    auto& probabilities = logits.sub_(logSumExp).exp_();
-    probabilities.scatter_add_(1, chunkTargets, torch::full({size, 1}, -1.0f, logits.options()));
-    if (hiddenNeedsGrad) selectedGrad.narrow(0, start, size).copy_(probabilities.mm(weightFloat));
-    if (weightNeedsGrad) pass.weightGrad.addmm_(probabilities.t(), chunkHidden);
+    const bool wantGrad = hiddenNeedsGrad || weightNeedsGrad;
+    if (logits.device().is_cpu()) {
+      pass.loss += crossEntropyRows(logits, chunkTargets, wantGrad).sum();
+    } else {
+      const auto logSumExp = logits.logsumexp(1, /*keepdim=*/true);
+      pass.loss += (logSumExp - logits.gather(1, chunkTargets)).sum();
+      if (wantGrad) {
+        logits.sub_(logSumExp).exp_();
+        logits.scatter_add_(1, chunkTargets, torch::full({size, 1}, -1.0f, logits.options()));
+      }
+    }
+    if (!wantGrad) continue;
+    const auto& gradient = logits;  // softmax − onehot(target), row by row
+    if (hiddenNeedsGrad) {
+      auto rowsGrad = selectedGrad.narrow(0, start, size);
+      torch::mm_out(rowsGrad, gradient, weightFloat);
+    }
+    if (weightNeedsGrad) pass.weightGrad.addmm_(gradient.t(), chunkHidden);
   }
   if (hiddenNeedsGrad) {
     pass.hiddenGrad = torch::zeros(hidden.sizes(), pass.loss.options());

@@ -10,8 +10,11 @@
 #include "common/TorchPch.h"
 #include "jobs/BasicJobContext.h"
 #include "model/FusedOps.h"
+#include "model/JointLinear.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
+#include "model/VectorExp.h"
+#include "peft/LoraLinear.h"
 #include "peft/LoraModel.h"
 #include "tokenizer/TokenizerLoader.h"
 #include "train/AdaDelta.h"
@@ -349,9 +352,14 @@ class TrainingTest : public QObject {
       return std::vector<torch::Tensor>{loss.detach(), hidden.grad(), weight.grad()};
     };
     const auto full = run(false), chunked = run(true);
-    QVERIFY(torch::allclose(chunked[0], full[0], 1e-6, 1e-5));
-    QVERIFY(torch::allclose(chunked[1], full[1], 1e-5, 1e-6));
-    QVERIFY(torch::allclose(chunked[2], full[2], 1e-5, 1e-6));
+    baselineKernelsForced() = true;  // the x86-64 baseline kernels, on a CPU with AVX2 too
+    const auto baseline = run(true);
+    baselineKernelsForced() = false;
+    for (const auto& ours : {chunked, baseline}) {
+      QVERIFY(torch::allclose(ours[0], full[0], 1e-6, 1e-5));
+      QVERIFY(torch::allclose(ours[1], full[1], 1e-5, 1e-6));
+      QVERIFY(torch::allclose(ours[2], full[2], 1e-5, 1e-6));
+    }
     QVERIFY(torch::equal(chunked[1][2], torch::zeros({8})));  // an ignored row: no gradient
     torch::NoGradGuard noGrad;
     QVERIFY(torch::allclose(
@@ -374,9 +382,18 @@ class TrainingTest : public QObject {
         return std::vector<torch::Tensor>{out.detach(), gate.grad(), up.grad()};
       };
       const auto plainGlu = swiGluGradients(false), fusedGlu = swiGluGradients(true);
-      QVERIFY(torch::equal(fusedGlu[0], plainGlu[0]));
-      for (size_t i = 1; i < plainGlu.size(); ++i)
+      for (size_t i = 0; i < plainGlu.size(); ++i)
         QVERIFY(torch::allclose(fusedGlu[i], plainGlu[i], 1e-5, 1e-6));
+      // The kernels built for the x86-64 baseline (the CPU may run the AVX2 ones).
+      baselineKernelsForced() = true;
+      const auto baselineGlu = swiGluGradients(true);
+      baselineKernelsForced() = false;
+      for (size_t i = 0; i < plainGlu.size(); ++i)
+        QVERIFY(torch::allclose(baselineGlu[i], plainGlu[i], 1e-5, 1e-6));
+      {
+        torch::NoGradGuard noGrad;
+        QVERIFY(torch::allclose(swiGlu(gateStart, upStart), plainGlu[0], 1e-5, 1e-6));
+      }
 
       const auto weightStart = torch::randn({shape.back()});
       auto normGradients = [&](bool fused) {
@@ -399,6 +416,62 @@ class TrainingTest : public QObject {
       const auto transposed = gateStart.transpose(0, 1).contiguous().transpose(0, 1);
       QVERIFY(torch::allclose(rmsNorm(transposed, weightStart, 1e-5), plainNorm[0], 1e-5, 1e-6));
     }
+  }
+
+  // Projections computed jointly give each layer's output and gradients, with and without
+  // biases and with a frozen layer; adapter layers and single rows are left to their own forward.
+  void jointProjectionsMatchSeparateLayers() {
+    torch::manual_seed(12);
+    for (const bool withBiases : {false, true}) {
+      std::vector<Linear> layers{Linear(24, 16, withBiases), Linear(24, 8, withBiases),
+                                 Linear(24, 8, withBiases)};
+      for (auto& layer : layers) {
+        torch::NoGradGuard noGrad;
+        layer->weight.normal_();
+        if (withBiases) layer->bias.normal_();
+      }
+      layers[2]->weight.requires_grad_(false);
+      const auto input = torch::randn({3, 7, 24});
+      const auto outputGrad = torch::randn({3, 7, 32});
+      auto gradients = [&](bool joint) {
+        for (auto& layer : layers) {
+          layer->weight.mutable_grad() = torch::Tensor();
+          if (withBiases) layer->bias.mutable_grad() = torch::Tensor();
+        }
+        auto x = input.clone().requires_grad_(true);
+        torch::Tensor out;
+        if (joint) {
+          const auto product =
+              jointProjection({layers[0].get(), layers[1].get(), layers[2].get()}, x);
+          if (!product) return std::vector<torch::Tensor>{};
+          out = *product;
+        } else {
+          out = torch::cat({layers[0](x), layers[1](x), layers[2](x)}, -1);
+        }
+        out.backward(outputGrad);
+        std::vector<torch::Tensor> result{out.detach(), x.grad(), layers[0]->weight.grad(),
+                                          layers[1]->weight.grad()};
+        if (withBiases) {
+          result.push_back(layers[0]->bias.grad());
+          result.push_back(layers[2]->bias.grad());
+        }
+        result.push_back(torch::tensor(layers[2]->weight.grad().defined()));  // frozen: false
+        return result;
+      };
+      const auto separate = gradients(false), joint = gradients(true);
+      QCOMPARE(joint.size(), separate.size());
+      for (size_t i = 0; i < joint.size(); ++i)
+        QVERIFY2(torch::allclose(joint[i], separate[i], 1e-5, 1e-5),
+                 qPrintable(QString::number(i)));
+      // One row is left to the layers (matrix-vector products); so is a mix with biases.
+      QVERIFY(!jointProjection({layers[0].get(), layers[1].get()}, torch::randn({1, 1, 24})));
+    }
+    Linear withBias(24, 8, true), withoutBias(24, 8, false), other(24, 8, false);
+    const auto rows = torch::randn({2, 20, 24});
+    QVERIFY(!jointProjection({withBias.get(), withoutBias.get()}, rows));
+    QVERIFY(jointProjection({other.get(), withoutBias.get()}, rows));
+    LoraLinearImpl adapted(*withoutBias);
+    QVERIFY(!jointProjection({other.get(), &adapted}, rows));
   }
 
   // The one-pass AdamW against LibTorch's, with and without weight decay, over several steps;
@@ -487,8 +560,8 @@ class TrainingTest : public QObject {
   // projections leave them ([B, T, H, D] transposed).
   void causalAttentionMatchesTheTextbookExpression() {
     torch::manual_seed(9);
-    for (const auto& [heads, kvHeads, length] :
-         std::vector<std::tuple<int64_t, int64_t, int64_t>>{{4, 4, 7}, {6, 2, 5}, {3, 1, 1}}) {
+    for (const auto& [heads, kvHeads, length] : std::vector<std::tuple<int64_t, int64_t, int64_t>>{
+             {4, 4, 7}, {6, 2, 5}, {3, 1, 1}, {6, 2, 37}}) {
       const int64_t batch = 2, dim = 8;
       const auto qStart = torch::randn({batch, length, heads, dim});
       const auto kStart = torch::randn({batch, length, kvHeads, dim});
@@ -513,16 +586,20 @@ class TrainingTest : public QObject {
         return std::vector<torch::Tensor>{out.detach(), q.grad(), k.grad(), v.grad()};
       };
       const auto plain = run(false), fused = run(true);
-      for (size_t i = 0; i < plain.size(); ++i) {
-        QCOMPARE(fused[i].sizes(), plain[i].sizes());
-        QVERIFY2(torch::allclose(fused[i], plain[i], 1e-5, 1e-5),
-                 qPrintable(QString("heads %1/%2, length %3, tensor %4: max difference %5")
-                                .arg(heads)
-                                .arg(kvHeads)
-                                .arg(length)
-                                .arg(i)
-                                .arg((fused[i] - plain[i]).abs().max().item<double>())));
-      }
+      baselineKernelsForced() = true;  // the x86-64 baseline kernels, on a CPU with AVX2 too
+      const auto baseline = run(true);
+      baselineKernelsForced() = false;
+      for (const auto& ours : {fused, baseline})
+        for (size_t i = 0; i < plain.size(); ++i) {
+          QCOMPARE(ours[i].sizes(), plain[i].sizes());
+          QVERIFY2(torch::allclose(ours[i], plain[i], 1e-5, 1e-5),
+                   qPrintable(QString("heads %1/%2, length %3, tensor %4: max difference %5")
+                                  .arg(heads)
+                                  .arg(kvHeads)
+                                  .arg(length)
+                                  .arg(i)
+                                  .arg((ours[i] - plain[i]).abs().max().item<double>())));
+        }
       // Without gradients (scoring, generation's first pass) it gives the same output.
       torch::NoGradGuard noGrad;
       QVERIFY(torch::allclose(
