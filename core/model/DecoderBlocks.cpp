@@ -3,7 +3,6 @@
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/FusedOps.h"
-#include "model/JointLinear.h"
 
 namespace tunebench {
 
@@ -36,17 +35,9 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerContext& context) {
   const int64_t batch = x.size(0), length = x.size(1);
-  torch::Tensor q, k, v;
-  if (const auto joint = jointProjection({q_proj.get(), k_proj.get(), v_proj.get()}, x)) {
-    const auto parts =
-        joint->split_with_sizes({heads * headDim, kvHeads * headDim, kvHeads * headDim}, -1);
-    q = parts[0], k = parts[1], v = parts[2];
-  } else {
-    q = q_proj(x), k = k_proj(x), v = v_proj(x);
-  }
-  q = q.view({batch, length, heads, headDim}).transpose(1, 2);
-  k = k.view({batch, length, kvHeads, headDim}).transpose(1, 2);
-  v = v.view({batch, length, kvHeads, headDim}).transpose(1, 2);
+  auto q = q_proj(x).view({batch, length, heads, headDim}).transpose(1, 2);
+  auto k = k_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
+  auto v = v_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
   q = applyRotary(q, context.cos, context.sin);
   k = applyRotary(k, context.cos, context.sin);
   const auto [keys, values] = appendToCache(k, v, context);

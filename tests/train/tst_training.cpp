@@ -10,11 +10,9 @@
 #include "common/TorchPch.h"
 #include "jobs/BasicJobContext.h"
 #include "model/FusedOps.h"
-#include "model/JointLinear.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
 #include "model/VectorExp.h"
-#include "peft/LoraLinear.h"
 #include "peft/LoraModel.h"
 #include "tokenizer/TokenizerLoader.h"
 #include "train/AdaDelta.h"
@@ -416,62 +414,6 @@ class TrainingTest : public QObject {
       const auto transposed = gateStart.transpose(0, 1).contiguous().transpose(0, 1);
       QVERIFY(torch::allclose(rmsNorm(transposed, weightStart, 1e-5), plainNorm[0], 1e-5, 1e-6));
     }
-  }
-
-  // Projections computed jointly give each layer's output and gradients, with and without
-  // biases and with a frozen layer; adapter layers and single rows are left to their own forward.
-  void jointProjectionsMatchSeparateLayers() {
-    torch::manual_seed(12);
-    for (const bool withBiases : {false, true}) {
-      std::vector<Linear> layers{Linear(24, 16, withBiases), Linear(24, 8, withBiases),
-                                 Linear(24, 8, withBiases)};
-      for (auto& layer : layers) {
-        torch::NoGradGuard noGrad;
-        layer->weight.normal_();
-        if (withBiases) layer->bias.normal_();
-      }
-      layers[2]->weight.requires_grad_(false);
-      const auto input = torch::randn({3, 7, 24});
-      const auto outputGrad = torch::randn({3, 7, 32});
-      auto gradients = [&](bool joint) {
-        for (auto& layer : layers) {
-          layer->weight.mutable_grad() = torch::Tensor();
-          if (withBiases) layer->bias.mutable_grad() = torch::Tensor();
-        }
-        auto x = input.clone().requires_grad_(true);
-        torch::Tensor out;
-        if (joint) {
-          const auto product =
-              jointProjection({layers[0].get(), layers[1].get(), layers[2].get()}, x);
-          if (!product) return std::vector<torch::Tensor>{};
-          out = *product;
-        } else {
-          out = torch::cat({layers[0](x), layers[1](x), layers[2](x)}, -1);
-        }
-        out.backward(outputGrad);
-        std::vector<torch::Tensor> result{out.detach(), x.grad(), layers[0]->weight.grad(),
-                                          layers[1]->weight.grad()};
-        if (withBiases) {
-          result.push_back(layers[0]->bias.grad());
-          result.push_back(layers[2]->bias.grad());
-        }
-        result.push_back(torch::tensor(layers[2]->weight.grad().defined()));  // frozen: false
-        return result;
-      };
-      const auto separate = gradients(false), joint = gradients(true);
-      QCOMPARE(joint.size(), separate.size());
-      for (size_t i = 0; i < joint.size(); ++i)
-        QVERIFY2(torch::allclose(joint[i], separate[i], 1e-5, 1e-5),
-                 qPrintable(QString::number(i)));
-      // One row is left to the layers (matrix-vector products); so is a mix with biases.
-      QVERIFY(!jointProjection({layers[0].get(), layers[1].get()}, torch::randn({1, 1, 24})));
-    }
-    Linear withBias(24, 8, true), withoutBias(24, 8, false), other(24, 8, false);
-    const auto rows = torch::randn({2, 20, 24});
-    QVERIFY(!jointProjection({withBias.get(), withoutBias.get()}, rows));
-    QVERIFY(jointProjection({other.get(), withoutBias.get()}, rows));
-    LoraLinearImpl adapted(*withoutBias);
-    QVERIFY(!jointProjection({other.get(), &adapted}, rows));
   }
 
   // The one-pass AdamW against LibTorch's, with and without weight decay, over several steps;
