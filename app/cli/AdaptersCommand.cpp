@@ -72,9 +72,20 @@ int inspectAdapter(const std::string& adapter, const std::string& model) {
   }
   std::cout << "tensors: " << reader.header().entries.size() << ", parameters: " << parameters
             << "\n";
+  const auto labels = readClassLabels(adapter);
+  if (isClassifierAdapterConfig(json)) {
+    std::string names;
+    for (const auto& label : labels) names += (names.empty() ? "" : ", ") + label;
+    std::cout << "sequence classifier head over "
+              << (names.empty() ? "classes it does not name (no class_labels.json)" : names)
+              << "\n";
+  }
   if (!model.empty()) {
     // Loading checks every tensor's name and shape against the model.
     auto loaded = loadModelFolder(model);
+    // A classifier's adapter fits the model with the head over its classes.
+    if (isClassifierAdapterConfig(json) && !loaded.model->isClassifier() && !labels.empty())
+      loaded.model->attachClassificationHead(labels, 0);  // weights: the adapter's
     loadAdapterFolder(*loaded.model, adapter);
     std::cout << "fits " << model << ": every tensor matches the model\n";
   }

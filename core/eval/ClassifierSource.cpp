@@ -5,6 +5,7 @@
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "model/ModelConfig.h"
+#include "peft/AdapterFolder.h"
 #include "train/TrainingConfig.h"
 #include "train/TrainingData.h"
 
@@ -19,20 +20,16 @@ bool isClassifierAdapter(const std::string& adapterFolder) {
   if (!fs::exists(path)) return false;  // loading the adapter reports what is missing
   const auto config = readJsonFile(path);
   if (!config.is_object()) throw Error(path + ": expected a JSON object");
-  if (config.value("task_type", nlohmann::json()).is_string() &&
-      config["task_type"].get<std::string>() == "SEQ_CLS")
-    return true;
-  const auto modules = config.find("modules_to_save");
-  if (modules != config.end() && modules->is_array())
-    for (const auto& module : *modules)
-      if (module.is_string() && module.get<std::string>() == "score") return true;
-  return false;
+  return isClassifierAdapterConfig(config);
 }
 
 std::vector<std::string> adapterClassLabels(const ModelSource& source,
                                             const std::vector<std::string>& baseLabels) {
   if (!baseLabels.empty()) return baseLabels;
-  // The trainer writes <output>/adapter and, after LoRA, the merged classifier <output>/final.
+  const auto ownLabels = readClassLabels(source.adapterFolder);
+  if (!ownLabels.empty()) return ownLabels;
+  // Adapters written before class_labels.json: the trainer writes <output>/adapter and, after
+  // LoRA, the merged classifier <output>/final.
   const auto sibling =
       fs::path(source.adapterFolder).lexically_normal().parent_path() / "final" / "config.json";
   if (fs::exists(sibling)) {
@@ -42,7 +39,10 @@ std::vector<std::string> adapterClassLabels(const ModelSource& source,
   throw Error(source.adapterFolder +
               " holds a sequence classifier's adapter (task_type SEQ_CLS), but neither the base "
               "model " +
-              source.modelFolder + " nor a classifier beside the adapter (" + sibling.string() +
+              source.modelFolder +
+              ", nor class_labels.json in the adapter folder, nor a "
+              "classifier beside it (" +
+              sibling.string() +
               ") names its classes: evaluate the run's merged model, or a base model whose "
               "config.json has id2label");
 }

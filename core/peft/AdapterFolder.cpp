@@ -22,6 +22,13 @@ namespace {
 
 const char* kConfigFile = "adapter_config.json";
 const char* kWeightsFile = "adapter_model.safetensors";
+const char* kClassLabelsFile = "class_labels.json";
+
+torch::Tensor classifierHeadWeight(const CausalLMImpl& model) {
+  const auto* weight = model.named_parameters().find("score.weight");
+  if (!weight) throw Error("the classifier has no score.weight");
+  return *weight;
+}
 
 }  // namespace
 
@@ -96,9 +103,20 @@ AdapterKind loadAdapterFolder(CausalLMImpl& model, const std::string& folder) {
 }
 
 void writeAdapterFolder(const std::string& folder, const nlohmann::json& config,
-                        const std::vector<std::pair<std::string, torch::Tensor>>& tensors) {
+                        const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                        const std::vector<std::string>& classLabels) {
   fs::create_directories(folder);
   writeSafetensors((fs::path(folder) / kWeightsFile).string(), tensors, {{"format", "pt"}});
+  if (!classLabels.empty()) {
+    const auto path = fs::path(folder) / kClassLabelsFile;
+    const auto temporary = fs::path(path.string() + ".tmp");
+    {
+      std::ofstream out(temporary);
+      out << nlohmann::json(classLabels).dump(2) << "\n";
+      if (!out) throw Error("cannot write " + temporary.string());
+    }
+    fs::rename(temporary, path);
+  }
   const auto configPath = fs::path(folder) / kConfigFile;
   const auto temporary = fs::path(configPath.string() + ".tmp");
   {
@@ -141,6 +159,57 @@ void copyAdapterTensors(const std::string& folder,
     if (problems.size() > 8) message += "; and " + std::to_string(problems.size() - 8) + " more";
     throw Error(message);
   }
+}
+
+bool isClassifierAdapterConfig(const nlohmann::json& config) {
+  if (config.value("task_type", nlohmann::json()) == "SEQ_CLS") return true;
+  const auto modules = config.find("modules_to_save");
+  if (modules != config.end() && modules->is_array())
+    for (const auto& module : *modules)
+      if (module == "score") return true;
+  return false;
+}
+
+void addClassifierHead(const CausalLMImpl& model, nlohmann::json& config,
+                       std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                       const std::string& tensorName) {
+  if (!model.isClassifier()) return;
+  config["task_type"] = "SEQ_CLS";
+  config["modules_to_save"] = nlohmann::json::array({"score"});
+  tensors.emplace_back(tensorName, classifierHeadWeight(model).detach());
+}
+
+void expectClassifierHead(CausalLMImpl& model, const nlohmann::json& config,
+                          const std::string& source,
+                          std::vector<std::pair<std::string, torch::Tensor>>& targets,
+                          const std::string& tensorName) {
+  if (!isClassifierAdapterConfig(config)) return;
+  if (!model.isClassifier())
+    throw Error(source +
+                ": the adapter belongs to a sequence classifier (task_type SEQ_CLS); load it on "
+                "the base model with a classification head over its classes (" +
+                kClassLabelsFile + " beside it names them)");
+  targets.emplace_back(tensorName, classifierHeadWeight(model).detach());
+}
+
+std::vector<std::string> readClassLabels(const std::string& folder) {
+  const auto path = (fs::path(folder) / kClassLabelsFile).string();
+  if (!fs::exists(path)) return {};
+  const auto json = readJsonFile(path);
+  std::vector<std::string> labels;
+  std::set<std::string> seen;
+  if (json.is_array())
+    for (const auto& label : json) {
+      if (!label.is_string() || label.get<std::string>().empty() ||
+          !seen.insert(label.get<std::string>()).second) {
+        labels.clear();
+        break;
+      }
+      labels.push_back(label.get<std::string>());
+    }
+  if (labels.size() < 2)
+    throw Error(path + ": must be a list of at least two distinct, non-empty class names");
+  return labels;
 }
 
 }  // namespace tunebench

@@ -85,9 +85,11 @@ nlohmann::json bottleneckConfigJson(const CausalLMImpl& model, const BottleneckC
 
 void saveBottleneckAdapters(const CausalLMImpl& model, const BottleneckConfig& config,
                             const std::string& folder, const std::string& baseModelNameOrPath) {
-  const auto tensors = bottleneckAdapterTensors(model);
+  auto tensors = bottleneckAdapterTensors(model);
   if (tensors.empty()) throw Error("the model has no bottleneck adapters to save");
-  writeAdapterFolder(folder, bottleneckConfigJson(model, config, baseModelNameOrPath), tensors);
+  auto json = bottleneckConfigJson(model, config, baseModelNameOrPath);
+  addClassifierHead(model, json, tensors);
+  writeAdapterFolder(folder, json, tensors, model.config().classLabels);
 }
 
 BottleneckConfig readBottleneckConfig(const nlohmann::json& json, const std::string& source,
@@ -116,8 +118,10 @@ BottleneckConfig loadBottleneckAdapters(CausalLMImpl& model, const std::string& 
     throw Error(source + ": peft_type must be \"BOTTLENECK\"");
   const auto config = readBottleneckConfig(json, source, model.config().hiddenSize);
   applyBottleneckAdapters(model, config);
+  auto targets = bottleneckAdapterTensors(model);
+  expectClassifierHead(model, json, source, targets);
   torch::NoGradGuard noGrad;
-  copyAdapterTensors(folder, bottleneckAdapterTensors(model));
+  copyAdapterTensors(folder, targets);
   for (auto& parameter : model.parameters()) parameter.set_requires_grad(false);
   return config;
 }

@@ -95,7 +95,7 @@ nlohmann::json peftAdapterConfigJson(const CausalLMImpl& model, const std::strin
 void savePeftAdapter(const CausalLMImpl& model, const std::string& folder,
                      const std::string& adapter, const std::string& baseModelNameOrPath) {
   writeAdapterFolder(folder, peftAdapterConfigJson(model, adapter, baseModelNameOrPath),
-                     peftAdapterTensors(model, adapter));
+                     peftAdapterTensors(model, adapter), model.config().classLabels);
 }
 
 LoraConfig readPeftAdapterConfig(const std::string& folder, const std::string& adapterName) {

@@ -82,8 +82,11 @@ nlohmann::json promptTuningConfigJson(const CausalLMImpl& model, const PromptTun
 void savePromptTuningAdapter(const CausalLMImpl& model, const PromptTuningConfig& config,
                              const std::string& folder, const std::string& baseModelNameOrPath) {
   if (model.virtualTokenCount() == 0) throw Error("the model has no virtual tokens to save");
-  writeAdapterFolder(folder, promptTuningConfigJson(model, config, baseModelNameOrPath),
-                     {{kTensorName, model.virtualTokens().detach()}});
+  auto json = promptTuningConfigJson(model, config, baseModelNameOrPath);
+  std::vector<std::pair<std::string, torch::Tensor>> tensors{
+      {kTensorName, model.virtualTokens().detach()}};
+  addClassifierHead(model, json, tensors);
+  writeAdapterFolder(folder, json, tensors, model.config().classLabels);
 }
 
 PromptTuningConfig readPromptTuningConfig(const nlohmann::json& json, const std::string& source,
@@ -118,8 +121,11 @@ PromptTuningConfig loadPromptTuningAdapter(CausalLMImpl& model, const std::strin
     throw Error(source + ": peft_type must be \"PROMPT_TUNING\"");
   const auto config = readPromptTuningConfig(json, source, model.config().hiddenSize);
   applyPromptTuning(model, torch::zeros({config.virtualTokens, model.config().hiddenSize}));
+  std::vector<std::pair<std::string, torch::Tensor>> targets{
+      {kTensorName, model.virtualTokens().detach()}};
+  expectClassifierHead(model, json, source, targets);
   torch::NoGradGuard noGrad;
-  copyAdapterTensors(folder, {{kTensorName, model.virtualTokens().detach()}});
+  copyAdapterTensors(folder, targets);
   model.virtualTokens().set_requires_grad(false);
   return config;
 }

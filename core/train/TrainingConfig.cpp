@@ -334,10 +334,6 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
       top.fail("classification", "applies to objective \"classification\" only");
     parseClassification(top.at("classification"), source, config.classification);
   }
-  // Their adapter folders have no place for a classifier's head.
-  if (config.objective == Objective::Classification && config.method.addsUnmergeableModules())
-    top.fail("method", "prompt tuning and bottleneck adapters cannot train a classifier yet; "
-                       "use LoRA, DoRA, QLoRA or full fine-tuning");
   if (config.objective == Objective::Classification && config.data.packing)
     top.fail("data.packing", "cannot be used with objective classification (one label per row)");
   top.rejectUnknown();

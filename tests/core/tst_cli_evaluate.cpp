@@ -204,6 +204,29 @@ class CliEvaluateTest : public QObject {
         runCli(QStringList{"evaluate", "--model", output + "/final", "--data", bad} + fields);
     EXPECT_EXIT(refused, 1);
     QVERIFY2(refused.err.contains(bad + ": line 2: label \"fog\""), qPrintable(refused.err));
+
+    // A bottleneck-adapter classifier: no merged folder, the adapter carries head and classes.
+    const QString bottleneckOutput = dir_.filePath("bottleneck-classifier-run");
+    std::string bottleneckConfig = config;
+    bottleneckConfig.replace(bottleneckConfig.find(output.toStdString()), output.size(),
+                             bottleneckOutput.toStdString());
+    const std::string lora = "{\"name\": \"lora\", \"r\": 4}";
+    bottleneckConfig.replace(bottleneckConfig.find(lora), lora.size(),
+                             "{\"name\": \"bottleneck\", \"bottleneck\": {\"size\": 4}}");
+    EXPECT_EXIT(
+        runCli({"train", "--config", write(dir_, "bottleneck-classifier.json", bottleneckConfig)}),
+        0);
+    const auto inspect = runCli(
+        {"adapters", "inspect", "--adapter", bottleneckOutput + "/adapter", "--model", model_});
+    EXPECT_EXIT(inspect, 0);
+    QVERIFY2(inspect.out.contains("sequence classifier head over calm, storm"),
+             qPrintable(inspect.out));
+    QVERIFY2(inspect.out.contains("every tensor matches the model"), qPrintable(inspect.out));
+    const auto bottleneck = runCli(QStringList{"evaluate", "--model", model_, "--adapter",
+                                               bottleneckOutput + "/adapter", "--data", train} +
+                                   fields);
+    EXPECT_EXIT(bottleneck, 0);
+    QVERIFY2(bottleneck.out.contains("classifier over 2 classes"), qPrintable(bottleneck.out));
   }
 
   void badInputIsReported() {

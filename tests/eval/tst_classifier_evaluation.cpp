@@ -272,9 +272,13 @@ class ClassifierEvaluationTest : public QObject {
     }
     QCOMPARE(withAdapter.confusion, atCheckpoint.confusion);
 
-    // Away from its run, the adapter's classes are nowhere to be read.
+    // Away from its run, the adapter names its classes itself (class_labels.json)...
     const auto moved = dir_.filePath("moved-adapter").toStdString();
     fs::copy(trained.adapterFolder, moved);
+    QCOMPARE(evaluateClassifier({model_, moved, {}}, val, options).confusion,
+             atCheckpoint.confusion);
+    // ...and without that file they are nowhere to be read.
+    fs::remove(fs::path(moved) / "class_labels.json");
     try {
       evaluateClassifier({model_, moved, {}}, val, options);
       QFAIL("guessed the classes of a moved adapter");

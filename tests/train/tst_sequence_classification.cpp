@@ -1,5 +1,6 @@
 // Sequence classification on a decoder: the head and its config, the loss against independent
-// computations, training end to end (full, LoRA), saving and resuming.
+// computations, training end to end (full, LoRA, prompt tuning, bottleneck adapters), saving
+// and resuming.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -11,11 +12,14 @@
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
+#include "eval/ModelSourceLoading.h"
 #include "jobs/BasicJobContext.h"
 #include "model/ModelConfig.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
+#include "peft/AdapterFolder.h"
 #include "peft/PeftAdapterFiles.h"
+#include "train/Checkpoint.h"
 #include "train/DryRunEstimate.h"
 #include "train/TokenCache.h"
 #include "train/Trainer.h"
@@ -323,6 +327,64 @@ class SequenceClassificationTest : public QObject {
     fresh.model->attachClassificationHead({"calm", "storm"}, 3);
     QVERIFY(!torch::equal(fresh.model->named_parameters()["score.weight"],
                           merged.model->named_parameters()["score.weight"]));
+  }
+
+  // Prompt tuning and bottleneck adapters train the head beside their adapter: the adapter
+  // folder keeps it with the class names, and base + adapter gives the logits of the run's last
+  // checkpoint (loaded by another path, its trainable tensors).
+  void unmergeableAdaptersTrainClassifiers_data() {
+    QTest::addColumn<QString>("method");
+    QTest::newRow("prompt tuning") << "prompt_tuning";
+    QTest::newRow("bottleneck") << "bottleneck";
+  }
+  void unmergeableAdaptersTrainClassifiers() {
+    QFETCH(QString, method);
+    const auto name = method.toStdString();
+    auto json = baseConfig("unmergeable-" + method);
+    json["method"] = name == "prompt_tuning"
+                         ? nlohmann::json{{"name", name}, {name, {{"num_virtual_tokens", 4}}}}
+                         : nlohmann::json{{"name", name}, {name, {{"size", 8}}}};
+    json["optimizer"]["lr"] = 0.03;
+    Recorder recorder;
+    const auto result = train(json, recorder);
+    QCOMPARE(result.stopReason, std::string("completed"));
+    QVERIFY(result.finalModelFolder.empty());
+    const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
+    QVERIFY2(last < first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
+
+    const auto adapterConfig = readJsonFile(result.adapterFolder + "/adapter_config.json");
+    QCOMPARE(adapterConfig["task_type"].get<std::string>(), std::string("SEQ_CLS"));
+    QCOMPARE(adapterConfig["modules_to_save"][0].get<std::string>(), std::string("score"));
+    const std::vector<std::string> labels{"calm", "storm"};
+    QCOMPARE(readClassLabels(result.adapterFolder), labels);
+
+    ModelSource withAdapter;
+    withAdapter.modelFolder = model_;
+    withAdapter.adapterFolder = result.adapterFolder;
+    auto adapted = loadModelSource(withAdapter);
+    QCOMPARE(adapted.model->config().classLabels, labels);
+    ModelSource atCheckpoint;
+    atCheckpoint.modelFolder = model_;
+    atCheckpoint.checkpointFolder =
+        *latestCheckpoint(dir_.filePath("unmergeable-" + method).toStdString() + "/checkpoints");
+    auto checkpointed = loadModelSource(atCheckpoint);
+    const std::vector<std::vector<int64_t>> rows{{3, 4, 5, 6, 7}, {8, 9}};
+    QVERIFY(torch::allclose(classLogits(*adapted.model, rows),
+                            classLogits(*checkpointed.model, rows), 1e-5, 1e-5));
+    // The stored head is the trained one, not the seed's.
+    auto fresh = loadModelFolder(model_);
+    fresh.model->attachClassificationHead(labels, 3);
+    QVERIFY(!torch::equal(fresh.model->named_parameters()["score.weight"],
+                          adapted.model->named_parameters()["score.weight"]));
+
+    // Without a head to take it, the adapter is refused with a reason.
+    auto plain = loadModelFolder(model_);
+    try {
+      loadAdapterFolder(*plain.model, result.adapterFolder);
+      QFAIL("a classifier's adapter loaded onto a language model");
+    } catch (const Error& e) {
+      QVERIFY2(contains(e.what(), "SEQ_CLS") && contains(e.what(), "class_labels.json"), e.what());
+    }
   }
 
   void resumeContinuesBitForBit() {
