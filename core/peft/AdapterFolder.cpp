@@ -24,6 +24,17 @@ const char* kConfigFile = "adapter_config.json";
 const char* kWeightsFile = "adapter_model.safetensors";
 const char* kClassLabelsFile = "class_labels.json";
 
+// A reader never sees a half-written file: the JSON goes to <path>.tmp, renamed into place.
+void writeJsonThroughTemporary(const fs::path& path, const nlohmann::json& json) {
+  const auto temporary = fs::path(path.string() + ".tmp");
+  {
+    std::ofstream out(temporary);
+    out << json.dump(2) << "\n";
+    if (!out) throw Error("cannot write " + temporary.string());
+  }
+  fs::rename(temporary, path);
+}
+
 torch::Tensor classifierHeadWeight(const CausalLMImpl& model) {
   const auto* weight = model.named_parameters().find("score.weight");
   if (!weight) throw Error("the classifier has no score.weight");
@@ -107,24 +118,13 @@ void writeAdapterFolder(const std::string& folder, const nlohmann::json& config,
                         const std::vector<std::string>& classLabels) {
   fs::create_directories(folder);
   writeSafetensors((fs::path(folder) / kWeightsFile).string(), tensors, {{"format", "pt"}});
-  if (!classLabels.empty()) {
-    const auto path = fs::path(folder) / kClassLabelsFile;
-    const auto temporary = fs::path(path.string() + ".tmp");
-    {
-      std::ofstream out(temporary);
-      out << nlohmann::json(classLabels).dump(2) << "\n";
-      if (!out) throw Error("cannot write " + temporary.string());
-    }
-    fs::rename(temporary, path);
-  }
-  const auto configPath = fs::path(folder) / kConfigFile;
-  const auto temporary = fs::path(configPath.string() + ".tmp");
-  {
-    std::ofstream out(temporary);
-    out << config.dump(2) << "\n";
-    if (!out) throw Error("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, configPath);
+  const auto labelsPath = fs::path(folder) / kClassLabelsFile;
+  std::error_code ignored;
+  if (classLabels.empty())
+    fs::remove(labelsPath, ignored);  // a language model's adapter: no classes to name
+  else
+    writeJsonThroughTemporary(labelsPath, nlohmann::json(classLabels));
+  writeJsonThroughTemporary(fs::path(folder) / kConfigFile, config);
 }
 
 void copyAdapterTensors(const std::string& folder,
