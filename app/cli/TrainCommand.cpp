@@ -93,7 +93,7 @@ Command addTrainCommand(CLI::App& app) {
             std::signal(SIGINT, SIG_DFL);
             std::signal(SIGTERM, SIG_DFL);
             const auto& result = trainer.result();
-            std::cout << "training " << result.stopReason << " after " << result.steps << " steps";
+            std::cout << "training " << stopReasonName(result.stopReason) << " after " << result.steps << " steps";
             if (!std::isnan(result.bestValidationLoss) && result.bestValidationLoss > 0)
               std::cout << ", best validation loss " << result.bestValidationLoss;
             std::cout << "\n";
@@ -103,8 +103,8 @@ Command addTrainCommand(CLI::App& app) {
               std::cout << "model: " << result.finalModelFolder << "\n";
             if (!result.adapterFolder.empty())
               std::cout << "adapter: " << result.adapterFolder << "\n";
-            if (result.stopReason == "non-finite loss") return 3;
-            return result.stopReason == "stopped" ? 130 : 0;
+            if (result.stopReason == StopReason::NonFiniteLoss) return 3;
+            return result.stopReason == StopReason::Stopped ? 130 : 0;
           }};
 }
 

@@ -15,6 +15,13 @@ class Error : public std::runtime_error {
   Error within(const std::string& context) const { return Error(context + ": " + what()); }
 };
 
+// Thrown where long work sees that its job was canceled (reading a file, loading a model). A
+// Job's run() catches it and returns normally, as a canceled job does.
+class Canceled : public Error {
+ public:
+  explicit Canceled(const std::string& what) : Error(what + ": canceled") {}
+};
+
 // Runs f(); any exception leaving it is re-thrown as tunebench::Error prefixed by context.
 // Used at core API boundaries so that LibTorch's c10::Error gains the context it lacks.
 template <typename F>

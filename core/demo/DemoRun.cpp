@@ -198,22 +198,21 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   config.method.lora.alpha = 32;
   config.method.lora.targets = {"q_proj", "k_proj", "v_proj", "o_proj",
                                 "gate_proj", "up_proj", "down_proj"};
-  config.raw = {{"demo", true}, {"method", "lora"}, {"lora_r", 16}, {"lora_alpha", 32},
-                {"targets", "all linear"}, {"lr", 3e-3}, {"batch_size", 16},
-                {"max_steps", options.trainSteps}};
-  report.trainingSettings = config.raw;
-  // Recorded with the run, so that the GUI finds its final model and validation data; paths
-  // relative to the project's folder.
-  config.raw["model"] = starter;
-  config.raw["output"] = "runs/demo-lora";
-  config.raw["data"] = {{"train", "data/train.jsonl"}, {"validation", "data/validation.jsonl"}};
+  // The report names the settings a reader would change first; the run records all of them.
+  report.trainingSettings = {{"method", fileNameOf(methodNames(), config.method.kind)},
+                             {"r", config.method.lora.r},
+                             {"alpha", config.method.lora.alpha},
+                             {"targets", config.method.lora.targets},
+                             {"lr", config.optimizer.learningRate},
+                             {"batch_size", config.batchSize},
+                             {"max_steps", config.maxSteps}};
   RecordedTrainingJob training(outcome.projectFile, config, "demo LoRA");
   training.run(context);
   outcome.runId = training.runId();
   const auto& trained = training.result();
-  if (trained.stopReason != "completed") {
+  if (trained.stopReason != StopReason::Completed) {
     if (context.isCanceled()) return std::nullopt;
-    throw Error("demo training ended early: " + trained.stopReason);
+    throw Error(std::string("demo training ended early: ") + stopReasonName(trained.stopReason));
   }
 
   stage(context, 6, "evaluating the fine-tuned model");

@@ -45,7 +45,6 @@ TrainingConfig pretrainingConfig(const StarterModelOptions& options, const fs::p
   config.seed = options.seed;
   config.threads = options.threads;
   config.keepCheckpoints = 1;
-  config.raw = {{"recipe", "starter"}, {"version", kStarterRecipeVersion}};
   return config;
 }
 
@@ -103,9 +102,10 @@ bool makeStarterModel(const StarterModelOptions& options, JobContext& context) {
   Trainer trainer(config, false);
   trainer.run(context);
   const auto& result = trainer.result();
-  if (result.stopReason != "completed") {
+  if (result.stopReason != StopReason::Completed) {
     if (context.isCanceled()) return false;
-    throw Error("pretraining the starter model ended early: " + result.stopReason);
+    throw Error(std::string("pretraining the starter model ended early: ") +
+                stopReasonName(result.stopReason));
   }
 
   const fs::path made = result.finalModelFolder;

@@ -6,6 +6,7 @@
 #include "common/JsonFile.h"
 #include "model/ModelConfig.h"
 #include "peft/AdapterFolder.h"
+#include "train/RecordedConfig.h"
 #include "train/TrainingConfig.h"
 #include "train/TrainingData.h"
 
@@ -48,8 +49,7 @@ std::vector<std::string> adapterClassLabels(const ModelSource& source,
 }
 
 std::vector<std::string> checkpointClassLabels(const ModelSource& source) {
-  const auto path = (fs::path(source.checkpointFolder) / "config.json").string();
-  const auto config = parseTrainingConfig(readJsonFile(path), path);
+  const auto config = readCheckpointConfig(source.checkpointFolder);
   if (config.objective != Objective::Classification) return {};
   if (!config.classification.labels.empty()) return config.classification.labels;
   // As training found them: the training file's labels, sorted. A relative path was relative
@@ -58,7 +58,8 @@ std::vector<std::string> checkpointClassLabels(const ModelSource& source) {
   if (train.is_relative() && !fs::exists(train))
     train = fs::path(source.checkpointFolder).parent_path().parent_path().parent_path() / train;
   if (!fs::exists(train))
-    throw Error(path + ": the run trained a classifier on " + config.data.trainPath +
+    throw Error((fs::path(source.checkpointFolder) / "config.json").string() +
+                ": the run trained a classifier on " + config.data.trainPath +
                 ", which is not there any more; its labels name the classes");
   return classLabelsOfFile(train.string(), config.data.labelField);
 }

@@ -11,6 +11,7 @@
 #include "peft/BottleneckAdapters.h"
 #include "peft/LoraModel.h"
 #include "peft/PromptTuning.h"
+#include "train/RecordedConfig.h"
 #include "train/TrainingConfig.h"
 
 namespace tunebench {
@@ -65,8 +66,7 @@ LoadedModel loadModelSource(const ModelSource& source) {
                 [&] { return loadAdapterFolder(model, source.adapterFolder); });
   if (!source.checkpointFolder.empty()) {
     // The checkpoint's config is the run's: its method says which adapters hold the weights.
-    const auto configPath = (fs::path(source.checkpointFolder) / "config.json").string();
-    const auto config = parseTrainingConfig(readJsonFile(configPath), configPath);
+    const auto config = readCheckpointConfig(source.checkpointFolder);
     if (config.method.usesAdapters()) {
       auto lora = config.method.lora;
       lora.dropout = 0.0;  // evaluation: dropout would be off anyway

@@ -9,6 +9,7 @@
 #include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
+#include "train/RecordedConfig.h"
 
 namespace tunebench {
 
@@ -41,12 +42,13 @@ int64_t checkpointStep(const fs::path& folder) {
   return std::stoll(name.substr(5));
 }
 
-// What a run's config says, whatever is evaluated.
+// What a run's config says, whatever is evaluated. Read leniently (a config with only an output
+// folder is enough to find the final model).
 RunEvaluationTarget readConfig(const std::string& configJson, const std::string& projectFolder) {
   RunEvaluationTarget target;
   nlohmann::json config;
   try {
-    config = nlohmann::json::parse(configJson);
+    config = upgradeRecordedConfig(nlohmann::json::parse(configJson));
   } catch (const nlohmann::json::exception& e) {
     target.problem = std::string("the run's recorded config is not valid JSON: ") + e.what();
     return target;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "train/CheckpointList.h"
+#include "train/RecordedConfig.h"
 
 namespace tunebench {
 
@@ -12,8 +13,7 @@ namespace fs = std::filesystem;
 RunExportSource runExportSource(const std::string& configJson, const std::string& projectFolder) {
   RunExportSource source;
   try {
-    source.config = parseTrainingConfig(nlohmann::json::parse(configJson),
-                                        "the run's recorded config", projectFolder);
+    source.config = readRecordedConfig(configJson, projectFolder);
   } catch (const std::exception& e) {
     source.problem = std::string("its recorded config cannot be read: ") + e.what();
     return source;

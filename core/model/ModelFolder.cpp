@@ -55,7 +55,11 @@ LoadedModel loadModelFolder(const std::string& folder, const LoadOptions& option
   std::set<std::string> used;
   {
     torch::NoGradGuard noGrad;
-    for (auto& item : model->named_parameters()) {
+    const auto parameters = model->named_parameters();
+    const auto total = static_cast<int64_t>(parameters.size());
+    int64_t done = 0;
+    for (auto& item : parameters) {
+      if (options.progress) options.progress(done++, total);
       const auto& name = item.key();
       auto& parameter = item.value();
       std::string found;

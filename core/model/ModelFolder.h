@@ -1,5 +1,8 @@
 #pragma once
 // Loading and saving Hugging Face model folders (config.json + safetensors + tokenizer files).
+#include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <torch/types.h>
 
@@ -11,6 +14,8 @@ struct LoadOptions {
   torch::Device device = torch::kCPU;
   // Parameter dtype; undefined picks fp32 on CPU and bf16 on CUDA.
   std::optional<torch::Dtype> dtype;
+  // Tensors loaded so far and their number; may throw (tunebench::Canceled) to stop loading.
+  std::function<void(int64_t done, int64_t total)> progress;
 };
 
 struct LoadedModel {

@@ -64,7 +64,8 @@ RunTimeline readRunTimeline(MetricRepository& metrics, const RunRecord& run,
 }
 
 RunOverview readRunOverview(const std::string& projectFile, const std::vector<int64_t>& compare,
-                            const std::vector<std::string>& keys, int pixelBudget) {
+                            const std::vector<std::string>& keys, int pixelBudget,
+                            const ConfigReader& readConfig) {
   OpenOptions options;
   options.readOnly = true;
   auto project = ProjectStore::open(projectFile, options);
@@ -73,6 +74,7 @@ RunOverview readRunOverview(const std::string& projectFile, const std::vector<in
   RunOverview overview;
   for (auto& run : runs.list()) {
     RunOverviewRow row;
+    if (readConfig) run.config = readConfig(run.config);
     row.method = trainingMethodOf(run.config);
     // The validation curve has a point per evaluation: few enough to read whole.
     for (const auto& point : metrics.points(run.id, "val_loss"))

@@ -4,6 +4,7 @@
 // curves, where their steps lie in epochs and in time, their key figures and their configs side
 // by side. Reads through its own read-only connection, so it runs on a worker thread while
 // training writes.
+#include <functional>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -54,9 +55,15 @@ struct RunOverview {
   std::string configError;               // why the configs could not be compared, if so
 };
 
+// A run's stored config as it is shown and compared. The store keeps configs as recorded; the
+// training room knows their shapes (train/RecordedConfig.h: canonicalRecordedConfig).
+using ConfigReader = std::function<std::string(const std::string& storedConfig)>;
+
 // `compare`: runs whose `keys` curves to read, each reduced to at most pixelBudget buckets.
+// With `readConfig`, each run's method and the compared configs come from what it returns.
 RunOverview readRunOverview(const std::string& projectFile, const std::vector<int64_t>& compare,
-                            const std::vector<std::string>& keys, int pixelBudget);
+                            const std::vector<std::string>& keys, int pixelBudget,
+                            const ConfigReader& readConfig = {});
 
 // The figures of one run (its overview row gives the duration and best validation loss).
 RunFigures readRunFigures(MetricRepository& metrics, const RunOverviewRow& row);

@@ -206,6 +206,8 @@ DryRunEstimate estimateTrainingRun(const TrainingConfig& c, JobContext& context,
     estimate.completed = true;
     context.progress(phases, phases, "estimate ready");
     return estimate;
+  } catch (const Canceled&) {
+    return estimate;  // canceled while the model loaded: nothing measured
   } catch (const c10::Error& e) {
     throw Error("estimating " + c.modelFolder + ": " + e.what_without_backtrace());
   }

@@ -50,12 +50,18 @@ class EventRecordingContext : public JobContext {
 
 }  // namespace
 
-const char* runStatusForStopReason(const std::string& stopReason) {
-  if (stopReason == "completed" || stopReason == "early stopping") return "completed";
-  if (stopReason == "stopped") return "stopped";
-  // A non-finite loss pauses the run: it can be resumed from its last good checkpoint.
-  if (stopReason == "non-finite loss") return "paused";
-  return "failed";
+store::RunStatus runStatusForStopReason(StopReason stopReason) {
+  switch (stopReason) {
+    case StopReason::Completed:
+    case StopReason::EarlyStopping:
+      return store::RunStatus::Completed;
+    case StopReason::Stopped:
+      return store::RunStatus::Stopped;
+    // A non-finite loss pauses the run: it can be resumed from its last good checkpoint.
+    case StopReason::NonFiniteLoss:
+      return store::RunStatus::Paused;
+  }
+  return store::RunStatus::Failed;
 }
 
 RecordedTrainingJob::RecordedTrainingJob(std::string projectFile, TrainingConfig config,
@@ -74,7 +80,7 @@ void RecordedTrainingJob::run(JobContext& context) {
   int64_t id = runToResume_;
   if (id == 0) {
     store::NewRun run(runName_);
-    run.config = config_.raw.is_null() ? "{}" : config_.raw.dump();
+    run.config = trainingConfigToJson(config_).dump();
     id = runs.create(run);
   } else if (!runs.find(id)) {
     throw Error("run " + std::to_string(id) + " is not in " + projectFile_);
@@ -85,6 +91,7 @@ void RecordedTrainingJob::run(JobContext& context) {
   store::RunJobContext recorded(context, project, id);
   EventRecordingContext events(recorded, context, project, id);
   Trainer trainer(config_, runToResume_ != 0);
+  trainer.hooks.beforeStep = beforeStep;
   try {
     trainer.run(events);
   } catch (const std::exception& e) {
@@ -95,7 +102,7 @@ void RecordedTrainingJob::run(JobContext& context) {
   }
   result_ = trainer.result();
   recorded.flush();
-  runs.setStatus(id, store::parseRunStatus(runStatusForStopReason(result_.stopReason)));
+  runs.setStatus(id, runStatusForStopReason(result_.stopReason));
 }
 
 }  // namespace tunebench

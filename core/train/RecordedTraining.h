@@ -5,9 +5,11 @@
 // This header does not include LibTorch.
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "jobs/JobContext.h"
+#include "store/RunRepository.h"
 #include "train/TrainingConfig.h"
 #include "train/TrainingResult.h"
 
@@ -28,6 +30,10 @@ class RecordedTrainingJob : public Job {
   bool resumed() const { return runToResume_ != 0; }
   const TrainingResult& result() const { return result_; }
 
+  // Handed to the Trainer (Trainer.h, TrainerHooks::beforeStep): called on the training thread
+  // before each optimiser step. Set before run().
+  std::function<void(int64_t stepsDone)> beforeStep;
+
  private:
   std::string projectFile_;
   TrainingConfig config_;
@@ -38,6 +44,6 @@ class RecordedTrainingJob : public Job {
 };
 
 // The status a run gets from how its training ended ("completed", "stopped", ...).
-const char* runStatusForStopReason(const std::string& stopReason);
+store::RunStatus runStatusForStopReason(StopReason stopReason);
 
 }  // namespace tunebench

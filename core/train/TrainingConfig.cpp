@@ -40,7 +40,8 @@ class Fields {
     if (!json_[key].is_number()) fail(key, "must be a number");
     const double value = json_[key].get<double>();
     if (!(value >= low && value <= high))
-      fail(key, "must be between " + show(low) + " and " + show(high) + " (got " + show(value) + ")");
+      fail(key,
+           "must be between " + show(low) + " and " + show(high) + " (got " + show(value) + ")");
     return value;
   }
   int64_t integer(const std::string& key, int64_t fallback, int64_t low, int64_t high) {
@@ -58,16 +59,11 @@ class Fields {
     return json_[key].get<bool>();
   }
   template <typename Enum>
-  Enum choice(const std::string& key, Enum fallback,
-              const std::vector<std::pair<const char*, Enum>>& options) {
+  Enum named(const std::string& key, Enum fallback, const EnumNames<Enum>& names) {
     if (!has(key)) return fallback;
     const auto value = text(key, "");
-    std::string names;
-    for (const auto& [name, item] : options) {
-      if (value == name) return item;
-      names += (names.empty() ? "" : ", ") + std::string(name);
-    }
-    fail(key, "must be one of " + names + " (got \"" + value + "\")");
+    if (const auto found = enumFromFileName(names, value)) return *found;
+    fail(key, "must be one of " + fileNamesListed(names) + " (got \"" + value + "\")");
   }
   void rejectUnknown() const {
     for (const auto& [key, value] : json_.items()) {
@@ -87,6 +83,25 @@ class Fields {
   const std::string& source_;
   std::set<std::string> seen_;
 };
+
+const EnumNames<LossBalancing::Loss>& lossNames() {
+  static const EnumNames<LossBalancing::Loss> names = {
+      {LossBalancing::Loss::CrossEntropy, "cross_entropy", "Cross-entropy"},
+      {LossBalancing::Loss::Focal, "focal", "Focal"}};
+  return names;
+}
+
+const EnumNames<PromptTuningInit>& promptInitNames() {
+  static const EnumNames<PromptTuningInit> names = {{PromptTuningInit::Random, "random", "Random"},
+                                                    {PromptTuningInit::Text, "text", "From text"}};
+  return names;
+}
+
+const EnumNames<BottleneckActivation>& activationNames() {
+  static const EnumNames<BottleneckActivation> names = {
+      {BottleneckActivation::Gelu, "gelu", "GELU"}, {BottleneckActivation::Relu, "relu", "ReLU"}};
+  return names;
+}
 
 std::string resolvePath(const std::string& path, const std::string& base) {
   if (path.empty() || base.empty() || std::filesystem::path(path).is_absolute()) return path;
@@ -109,9 +124,7 @@ void parseClassification(const nlohmann::json& json, const std::string& source,
       out.labels.push_back(label.get<std::string>());
     }
   }
-  out.loss.loss = fields.choice<LossBalancing::Loss>(
-      "loss", LossBalancing::Loss::CrossEntropy,
-      {{"cross_entropy", LossBalancing::Loss::CrossEntropy}, {"focal", LossBalancing::Loss::Focal}});
+  out.loss.loss = fields.named("loss", LossBalancing::Loss::CrossEntropy, lossNames());
   out.loss.focalGamma = fields.number("focal_gamma", 2.0, 0.0, 20.0);
   if (fields.has("focal_gamma") && out.loss.loss != LossBalancing::Loss::Focal)
     fields.fail("focal_gamma", "applies to loss \"focal\" only");
@@ -147,9 +160,7 @@ void parseUnmergeableMethod(Fields& method, MethodConfig& m, const std::string& 
   if (prompt) {
     auto& p = m.promptTuning;
     p.virtualTokens = block.integer("num_virtual_tokens", 20, 1, 4096);
-    p.init = block.choice<PromptTuningInit>(
-        "init", PromptTuningInit::Random,
-        {{"random", PromptTuningInit::Random}, {"text", PromptTuningInit::Text}});
+    p.init = block.named("init", PromptTuningInit::Random, promptInitNames());
     p.initText = block.text("init_text", "");
     if (p.init == PromptTuningInit::Text && p.initText.empty())
       block.fail("init_text",
@@ -160,31 +171,60 @@ void parseUnmergeableMethod(Fields& method, MethodConfig& m, const std::string& 
   } else {
     auto& b = m.bottleneck;
     b.size = block.integer("size", 64, 1, 1 << 16);
-    b.activation = block.choice<BottleneckActivation>(
-        "activation", BottleneckActivation::Gelu,
-        {{"gelu", BottleneckActivation::Gelu}, {"relu", BottleneckActivation::Relu}});
+    b.activation = block.named("activation", BottleneckActivation::Gelu, activationNames());
   }
   block.rejectUnknown();
 }
 
 }  // namespace
 
+const EnumNames<Objective>& objectiveNames() {
+  static const EnumNames<Objective> names = {
+      {Objective::CausalLm, "causal_lm", "Causal LM (raw text)"},
+      {Objective::Sft, "sft", "Supervised fine-tuning (prompt → response)"},
+      {Objective::Classification, "classification", "Sequence classification (text → label)"}};
+  return names;
+}
+
+const EnumNames<OptimizerKind>& optimizerNames() {
+  static const EnumNames<OptimizerKind> names = {{OptimizerKind::Sgd, "sgd", "SGD"},
+                                                 {OptimizerKind::Adagrad, "adagrad", "Adagrad"},
+                                                 {OptimizerKind::RmsProp, "rmsprop", "RMSprop"},
+                                                 {OptimizerKind::AdaDelta, "adadelta", "AdaDelta"},
+                                                 {OptimizerKind::Adam, "adam", "Adam"},
+                                                 {OptimizerKind::AdamW, "adamw", "AdamW"}};
+  return names;
+}
+
+const EnumNames<ScheduleKind>& scheduleNames() {
+  static const EnumNames<ScheduleKind> names = {
+      {ScheduleKind::Linear, "linear", "Warm-up, then linear decay"},
+      {ScheduleKind::Cosine, "cosine", "Warm-up, then cosine decay"},
+      {ScheduleKind::Constant, "constant", "Warm-up, then constant"},
+      {ScheduleKind::Step, "step", "Warm-up, then step decay"}};
+  return names;
+}
+
+const EnumNames<MethodKind>& methodNames() {
+  static const EnumNames<MethodKind> names = {
+      {MethodKind::Full, "full", "Full fine-tuning"},
+      {MethodKind::Freeze, "freeze", "Freeze lower layers"},
+      {MethodKind::Lora, "lora", "LoRA"},
+      {MethodKind::Dora, "dora", "DoRA"},
+      {MethodKind::Qlora, "qlora", "QLoRA (NF4 base)"},
+      {MethodKind::Half, "half", "Half fine-tuning"},
+      {MethodKind::Bottleneck, "bottleneck", "Bottleneck adapters"},
+      {MethodKind::PromptTuning, "prompt_tuning", "Prompt tuning"}};
+  return names;
+}
+
 const char* optimizerName(OptimizerKind kind) {
-  switch (kind) {
-    case OptimizerKind::Sgd: return "sgd";
-    case OptimizerKind::Adagrad: return "adagrad";
-    case OptimizerKind::RmsProp: return "rmsprop";
-    case OptimizerKind::AdaDelta: return "adadelta";
-    case OptimizerKind::Adam: return "adam";
-    case OptimizerKind::AdamW: return "adamw";
-  }
-  return "?";
+  return fileNameOf(optimizerNames(), kind);
 }
 
 TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string& source,
                                    const std::string& baseFolder) {
   TrainingConfig config;
-  config.raw = json;
   Fields top(json, "", source);
   constexpr int64_t kMany = int64_t(1) << 40;
 
@@ -192,11 +232,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
   config.modelFolder = resolvePath(top.text("model", ""), baseFolder);
   if (!top.has("output")) top.fail("output", "is required (the folder for checkpoints)");
   config.outputFolder = resolvePath(top.text("output", ""), baseFolder);
-  config.objective = top.choice<Objective>(
-      "objective", Objective::CausalLm,
-      {{"causal_lm", Objective::CausalLm},
-       {"sft", Objective::Sft},
-       {"classification", Objective::Classification}});
+  config.objective = top.named("objective", Objective::CausalLm, objectiveNames());
 
   if (!top.has("data")) top.fail("data", "is required");
   {
@@ -217,19 +253,16 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
   if (top.has("optimizer")) {
     Fields optimizer(top.at("optimizer"), "optimizer", source);
     auto& o = config.optimizer;
-    o.kind = optimizer.choice<OptimizerKind>(
-        "name", OptimizerKind::AdamW,
-        {{"sgd", OptimizerKind::Sgd}, {"adagrad", OptimizerKind::Adagrad},
-         {"rmsprop", OptimizerKind::RmsProp}, {"adadelta", OptimizerKind::AdaDelta},
-         {"adam", OptimizerKind::Adam}, {"adamw", OptimizerKind::AdamW}});
-    o.learningRate = optimizer.number("lr", o.kind == OptimizerKind::AdaDelta ? 1.0 : 1e-4, 1e-12, 100);
+    o.kind = optimizer.named("name", OptimizerKind::AdamW, optimizerNames());
+    o.learningRate =
+        optimizer.number("lr", o.kind == OptimizerKind::AdaDelta ? 1.0 : 1e-4, 1e-12, 100);
     o.weightDecay = optimizer.number("weight_decay", 0.0, 0.0, 10.0);
     o.decayNormsAndBiases = optimizer.flag("decay_norms_and_biases", false);
     if (optimizer.has("betas")) {
       const auto& betas = optimizer.at("betas");
-      if (!betas.is_array() || betas.size() != 2 || !betas[0].is_number() || !betas[1].is_number() ||
-          betas[0].get<double>() < 0 || betas[0].get<double>() >= 1 || betas[1].get<double>() < 0 ||
-          betas[1].get<double>() >= 1)
+      if (!betas.is_array() || betas.size() != 2 || !betas[0].is_number() ||
+          !betas[1].is_number() || betas[0].get<double>() < 0 || betas[0].get<double>() >= 1 ||
+          betas[1].get<double>() < 0 || betas[1].get<double>() >= 1)
         optimizer.fail("betas", "must be two numbers in [0, 1)");
       o.beta1 = betas[0].get<double>();
       o.beta2 = betas[1].get<double>();
@@ -237,8 +270,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     o.eps = optimizer.number("eps", o.kind == OptimizerKind::AdaDelta ? 1e-6 : 1e-8, 1e-20, 1.0);
     o.momentum = optimizer.number("momentum", 0.0, 0.0, 0.9999);
     o.nesterov = optimizer.flag("nesterov", false);
-    if (o.nesterov && o.momentum == 0.0)
-      optimizer.fail("nesterov", "needs momentum > 0");
+    if (o.nesterov && o.momentum == 0.0) optimizer.fail("nesterov", "needs momentum > 0");
     o.alpha = optimizer.number("alpha", 0.99, 0.0, 0.9999);
     o.rho = optimizer.number("rho", 0.9, 0.0, 0.9999);
     optimizer.rejectUnknown();
@@ -247,10 +279,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
   if (top.has("schedule")) {
     Fields schedule(top.at("schedule"), "schedule", source);
     auto& s = config.schedule;
-    s.kind = schedule.choice<ScheduleKind>(
-        "name", ScheduleKind::Linear,
-        {{"constant", ScheduleKind::Constant}, {"linear", ScheduleKind::Linear},
-         {"cosine", ScheduleKind::Cosine}, {"step", ScheduleKind::Step}});
+    s.kind = schedule.named("name", ScheduleKind::Linear, scheduleNames());
     s.warmupSteps = schedule.integer("warmup_steps", 0, 0, kMany);
     s.minLearningRateRatio = schedule.number("min_lr_ratio", 0.0, 0.0, 1.0);
     s.stepSize = schedule.integer("step_size", 100, 1, kMany);
@@ -274,8 +303,7 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
     config.earlyStoppingPatience = early.integer("patience", 3, 1, 1 << 20);
     config.earlyStoppingMinDelta = early.number("min_delta", 0.0, 0.0, 1e6);
     early.rejectUnknown();
-    if (config.data.validationPath.empty())
-      top.fail("early_stopping", "needs data.validation");
+    if (config.data.validationPath.empty()) top.fail("early_stopping", "needs data.validation");
   }
   const bool hasFreeze = top.has("freeze");
   if (hasFreeze) {
@@ -287,22 +315,19 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
   if (top.has("method")) {
     Fields method(top.at("method"), "method", source);
     auto& m = config.method;
-    m.kind = method.choice<MethodKind>("name", MethodKind::Full,
-                                       {{"full", MethodKind::Full}, {"freeze", MethodKind::Freeze},
-                                        {"lora", MethodKind::Lora}, {"dora", MethodKind::Dora},
-                                        {"qlora", MethodKind::Qlora}, {"half", MethodKind::Half},
-                                        {"prompt_tuning", MethodKind::PromptTuning},
-                                        {"bottleneck", MethodKind::Bottleneck}});
+    m.kind = method.named("name", MethodKind::Full, methodNames());
     if (m.addsUnmergeableModules()) {
       parseUnmergeableMethod(method, m, source);
-      if (hasFreeze) top.fail("freeze", "cannot be combined with method " + method.text("name", "") +
-                                            " (the whole base model is frozen)");
+      if (hasFreeze)
+        top.fail("freeze", "cannot be combined with method " + method.text("name", "") +
+                               " (the whole base model is frozen)");
     }
     if (m.kind == MethodKind::Half) {
       m.halfRounds = method.integer("rounds", 0, 0, 1 << 20);
       if (hasFreeze)
-        top.fail("freeze", "cannot be combined with method half (half fine-tuning chooses what "
-                           "trains in each round)");
+        top.fail("freeze",
+                 "cannot be combined with method half (half fine-tuning chooses what "
+                 "trains in each round)");
     }
     if (m.usesAdapters()) {
       m.lora.r = method.integer("r", 8, 1, 4096);
@@ -321,8 +346,9 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
           m.lora.targets.push_back(target.get<std::string>());
         }
       }
-      if (hasFreeze) top.fail("freeze", "cannot be combined with method " + method.text("name", "") +
-                                            " (the whole base model is frozen)");
+      if (hasFreeze)
+        top.fail("freeze", "cannot be combined with method " + method.text("name", "") +
+                               " (the whole base model is frozen)");
     }
     method.rejectUnknown();
     if (m.kind == MethodKind::Freeze && !hasFreeze)
@@ -343,6 +369,101 @@ TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string
 TrainingConfig loadTrainingConfig(const std::string& path) {
   return parseTrainingConfig(readJsonFile(path), path,
                              std::filesystem::path(path).parent_path().string());
+}
+
+namespace {
+
+nlohmann::json methodToJson(const MethodConfig& m) {
+  nlohmann::json method{{"name", fileNameOf(methodNames(), m.kind)}};
+  if (m.usesAdapters()) {
+    method["r"] = m.lora.r;
+    method["alpha"] = m.lora.alpha;
+    method["dropout"] = m.lora.dropout;
+    method["rslora"] = m.lora.rslora;
+    method["targets"] = m.lora.targets;
+  }
+  if (m.kind == MethodKind::Half) method["rounds"] = m.halfRounds;
+  if (m.kind == MethodKind::PromptTuning) {
+    nlohmann::json block{{"num_virtual_tokens", m.promptTuning.virtualTokens},
+                         {"init", fileNameOf(promptInitNames(), m.promptTuning.init)}};
+    if (m.promptTuning.init == PromptTuningInit::Text) block["init_text"] = m.promptTuning.initText;
+    method["prompt_tuning"] = block;
+  }
+  if (m.kind == MethodKind::Bottleneck)
+    method["bottleneck"] = {{"size", m.bottleneck.size},
+                            {"activation", fileNameOf(activationNames(), m.bottleneck.activation)}};
+  return method;
+}
+
+nlohmann::json classificationToJson(const ClassificationConfig& c) {
+  nlohmann::json block{{"loss", fileNameOf(lossNames(), c.loss.loss)}};
+  if (!c.labels.empty()) block["labels"] = c.labels;
+  if (c.loss.loss == LossBalancing::Loss::Focal) block["focal_gamma"] = c.loss.focalGamma;
+  if (c.balancedWeights)
+    block["class_weights"] = "balanced";
+  else if (!c.loss.classWeights.empty())
+    block["class_weights"] = c.loss.classWeights;
+  return block;
+}
+
+}  // namespace
+
+nlohmann::json trainingConfigToJson(const TrainingConfig& c) {
+  const auto& d = c.data;
+  const auto& o = c.optimizer;
+  const auto& s = c.schedule;
+  nlohmann::json json{{"model", c.modelFolder},
+                      {"output", c.outputFolder},
+                      {"objective", fileNameOf(objectiveNames(), c.objective)},
+                      {"data",
+                       {{"train", d.trainPath},
+                        {"validation", d.validationPath},
+                        {"text_field", d.textField},
+                        {"prompt_field", d.promptField},
+                        {"response_field", d.responseField},
+                        {"label_field", d.labelField},
+                        {"max_length", d.maxLength},
+                        {"packing", d.packing},
+                        {"token_cache", d.tokenCache}}},
+                      {"optimizer",
+                       {{"name", optimizerName(o.kind)},
+                        {"lr", o.learningRate},
+                        {"weight_decay", o.weightDecay},
+                        {"decay_norms_and_biases", o.decayNormsAndBiases},
+                        {"betas", {o.beta1, o.beta2}},
+                        {"eps", o.eps},
+                        {"momentum", o.momentum},
+                        {"nesterov", o.nesterov},
+                        {"alpha", o.alpha},
+                        {"rho", o.rho}}},
+                      {"schedule",
+                       {{"name", fileNameOf(scheduleNames(), s.kind)},
+                        {"warmup_steps", s.warmupSteps},
+                        {"min_lr_ratio", s.minLearningRateRatio},
+                        {"step_size", s.stepSize},
+                        {"gamma", s.gamma}}},
+                      {"batch_size", c.batchSize},
+                      {"full_batch", c.fullBatch},
+                      {"gradient_accumulation", c.gradientAccumulation},
+                      {"epochs", c.epochs},
+                      {"max_steps", c.maxSteps},
+                      {"max_grad_norm", c.maxGradNorm},
+                      {"seed", c.seed},
+                      {"threads", c.threads},
+                      {"eval_every", c.evalEvery},
+                      {"checkpoint_every", c.checkpointEvery},
+                      {"keep_checkpoints", c.keepCheckpoints},
+                      {"method", methodToJson(c.method)},
+                      {"activation_checkpointing", c.activationCheckpointing}};
+  if (c.earlyStoppingPatience > 0)
+    json["early_stopping"] = {{"patience", c.earlyStoppingPatience},
+                              {"min_delta", c.earlyStoppingMinDelta}};
+  // A freeze block is what makes method "freeze" (and "full" with frozen parts) freeze.
+  if (c.freezeLayers > 0 || c.freezeEmbeddings || c.method.kind == MethodKind::Freeze)
+    json["freeze"] = {{"layers", c.freezeLayers}, {"embeddings", c.freezeEmbeddings}};
+  if (c.objective == Objective::Classification)
+    json["classification"] = classificationToJson(c.classification);
+  return json;
 }
 
 }  // namespace tunebench

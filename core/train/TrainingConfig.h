@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/EnumNames.h"
 #include "data/Balancing.h"
 #include "peft/AdapterMethodConfigs.h"
 #include "peft/LoraConfig.h"
@@ -25,6 +26,12 @@ enum class ScheduleKind { Constant, Linear, Cosine, Step };
 // PromptTuning and Bottleneck add trainable modules to a frozen base that cannot be merged into
 // its weights (peft/PromptTuning.h, peft/BottleneckAdapters.h).
 enum class MethodKind { Full, Freeze, Lora, Dora, Qlora, Half, PromptTuning, Bottleneck };
+
+// The names of the enums above in run.json and in the GUI (common/EnumNames.h).
+const EnumNames<Objective>& objectiveNames();
+const EnumNames<OptimizerKind>& optimizerNames();
+const EnumNames<ScheduleKind>& scheduleNames();
+const EnumNames<MethodKind>& methodNames();
 
 struct MethodConfig {
   MethodKind kind = MethodKind::Full;
@@ -108,7 +115,6 @@ struct TrainingConfig {
   ClassificationConfig classification;
   // Recompute each decoder layer's activations in the backward pass instead of keeping them.
   bool activationCheckpointing = false;
-  nlohmann::json raw;  // as given, recorded with the run
 };
 
 // Throws tunebench::Error naming `source` and the field: "run.json: optimizer.lr must be > 0".
@@ -116,6 +122,11 @@ struct TrainingConfig {
 TrainingConfig parseTrainingConfig(const nlohmann::json& json, const std::string& source,
                                    const std::string& baseFolder = {});
 TrainingConfig loadTrainingConfig(const std::string& path);
+
+// Every setting, defaults included, in the shape parseTrainingConfig reads: parsing the result
+// gives the same config back (paths stay as they are in the config, absolute once resolved). This
+// is what a run records, what the GUI edits and what run comparison lines up.
+nlohmann::json trainingConfigToJson(const TrainingConfig& config);
 
 const char* optimizerName(OptimizerKind kind);
 

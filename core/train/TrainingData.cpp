@@ -129,7 +129,8 @@ RecordTokens tokenizeRecord(const nlohmann::json& record, const std::string& whe
 TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
                                     Objective objective, const TextEncoder& encoder,
                                     const TokenCache* cache,
-                                    const std::vector<std::string>& classLabels) {
+                                    const std::vector<std::string>& classLabels,
+                                    const ReadProgress& progress) {
   const bool classification = objective == Objective::Classification;
   if (classification && classLabels.size() < 2)
     throw Error(path + ": classification needs at least two classes");
@@ -145,9 +146,15 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
   }
   TrainingDataset dataset;
   auto fingerprint = fingerprintOfSettings(data, objective, encoder, classLabels);
+  std::error_code sizeError;
+  const auto totalBytes = static_cast<int64_t>(std::filesystem::file_size(path, sizeError));
+  int64_t doneBytes = 0;
+  int64_t lines = 0;
   auto onLine = [&](const std::string& line) {
     fingerprint.update(line);
     fingerprint.update("\n");
+    doneBytes += static_cast<int64_t>(line.size()) + 1;
+    if (progress && ++lines % 256 == 0) progress(doneBytes, sizeError ? 0 : totalBytes);
   };
   readJsonLinesObjects(path, [&](const nlohmann::json& record, const std::string& where) {
     auto tokens = tokenizeRecord(record, where, data, objective, encoder, classIndex);

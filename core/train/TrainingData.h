@@ -62,13 +62,17 @@ RecordTokens tokenizeRecord(const nlohmann::json& record, const std::string& whe
                             const TextEncoder& encoder,
                             const std::map<std::string, int64_t>& classIndex);
 
+// Bytes of the file read so far and its size; may throw (tunebench::Canceled) to stop the read.
+using ReadProgress = std::function<void(int64_t doneBytes, int64_t totalBytes)>;
+
 // Reads a JSON Lines file; errors name the file, line and field. With a cache, a file already
 // tokenised with the same tokenizer and settings is read from it, and a new one is stored.
 // Classification needs `classLabels`, the head's classes; a record with another label is an error.
 TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& data,
                                     Objective objective, const TextEncoder& encoder,
                                     const TokenCache* cache = nullptr,
-                                    const std::vector<std::string>& classLabels = {});
+                                    const std::vector<std::string>& classLabels = {},
+                                    const ReadProgress& progress = {});
 
 // The fingerprint loadTrainingDataset gives the file, computed without tokenising.
 std::string trainingDataFingerprint(const std::string& path, const DataConfig& data,

@@ -76,7 +76,12 @@ void applyUnmergeableMethod(CausalLMImpl& model, const TrainingConfig& config,
 
 PreparedModel prepareModelForTraining(const TrainingConfig& config, JobContext& context,
                                       const std::vector<std::string>& classLabels) {
-  PreparedModel prepared{loadModelFolder(config.modelFolder), {}, 0, 0};
+  LoadOptions load;
+  load.progress = [&](int64_t done, int64_t total) {
+    if (context.isCanceled()) throw Canceled("loading " + config.modelFolder);
+    context.progress(done, total, "loading " + config.modelFolder);
+  };
+  PreparedModel prepared{loadModelFolder(config.modelFolder, load), {}, 0, 0};
   auto& model = prepared.model();
   if (model.isClassifier() && config.objective != Objective::Classification)
     throw Error(config.modelFolder + " holds a sequence classifier; it can only be trained with "

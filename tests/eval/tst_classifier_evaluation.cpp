@@ -249,7 +249,7 @@ class ClassifierEvaluationTest : public QObject {
     Trainer trainer(parseTrainingConfig(config, "run.json"), false);
     trainer.run(recorder.context);
     const auto trained = trainer.result();
-    QCOMPARE(trained.stopReason, std::string("completed"));
+    QCOMPARE(trained.stopReason, tunebench::StopReason::Completed);
     QVERIFY(!trained.lastCheckpoint.empty());
 
     ClassifierEvaluationOptions options;

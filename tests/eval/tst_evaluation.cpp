@@ -262,7 +262,7 @@ class EvaluationTest : public QObject {
     };
 
     const auto full = train("full", nullptr, 0.01, 15);
-    QCOMPARE(full.stopReason, std::string("completed"));
+    QCOMPARE(full.stopReason, tunebench::StopReason::Completed);
     const auto tuned = evaluateModelFolder(full.finalModelFolder, "", {kPair}, options);
     QVERIFY2(tuned.exactMatch == 1.0,
              qPrintable(QString::fromStdString("generated: " + tuned.outcomes[0].generated)));
@@ -275,7 +275,7 @@ class EvaluationTest : public QObject {
         {"alpha", 16},
         {"targets", {"q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"}}};
     const auto adapted = train("lora", lora, 0.01, 30);
-    QCOMPARE(adapted.stopReason, std::string("completed"));
+    QCOMPARE(adapted.stopReason, tunebench::StopReason::Completed);
     QVERIFY(fs::exists(adapted.adapterFolder + "/adapter_config.json"));
     const auto withAdapter = evaluateModelFolder(model_, adapted.adapterFolder, {kPair}, options);
     QVERIFY2(withAdapter.exactMatch == 1.0,

@@ -84,7 +84,7 @@ class LoraTrainingTest : public QObject {
     std::map<std::string, torch::Tensor> first;
     std::vector<std::string> changedBase, unchangedAdapters;
     const int64_t lastStep = 3 * 8 - 1;
-    trainer.afterBackward = [&](int64_t step, CausalLMImpl& model) {
+    trainer.hooks.afterBackward = [&](int64_t step, CausalLMImpl& model) {
       if (step == 0)
         for (const auto& item : model.named_parameters())
           first[item.key()] = item.value().detach().clone();
@@ -99,7 +99,7 @@ class LoraTrainingTest : public QObject {
     Recorder recorder;
     trainer.run(recorder.context);
     const auto result = trainer.result();
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     QVERIFY(!first.empty());
     QVERIFY2(changedBase.empty(), changedBase.empty() ? "" : changedBase.front().c_str());
     QVERIFY2(unchangedAdapters.empty(),
@@ -142,7 +142,7 @@ class LoraTrainingTest : public QObject {
     json["output"] = dir_.filePath("resume-" + method + "-split").toStdString();
     Recorder first;
     first.cancelAfter = 5;
-    QCOMPARE(train(json, first).stopReason, std::string("stopped"));
+    QCOMPARE(train(json, first).stopReason, tunebench::StopReason::Stopped);
     Recorder second;
     const auto resumed = train(json, second, true);
     QCOMPARE(resumed.steps, uninterrupted.steps);

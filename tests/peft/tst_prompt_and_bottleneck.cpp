@@ -339,7 +339,7 @@ class PromptAndBottleneckTest : public QObject {
     std::map<std::string, torch::Tensor> first;
     std::vector<std::string> changedBase, unchangedAdapters;
     torch::Tensor lastLogits;
-    trainer.afterBackward = [&](int64_t step, CausalLMImpl& model) {
+    trainer.hooks.afterBackward = [&](int64_t step, CausalLMImpl& model) {
       if (step == 0)
         for (const auto& item : model.named_parameters())
           first[item.key()] = item.value().detach().clone();
@@ -354,7 +354,7 @@ class PromptAndBottleneckTest : public QObject {
     Recorder recorder;
     trainer.run(recorder.context);
     const auto result = trainer.result();
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     QVERIFY(first.count(prompt ? "prompt_embeddings" : "model.layers.1.mlp_adapter.up.weight"));
     QVERIFY2(changedBase.empty(), changedBase.empty() ? "" : changedBase.front().c_str());
     QVERIFY2(unchangedAdapters.empty(),
@@ -409,7 +409,7 @@ class PromptAndBottleneckTest : public QObject {
     json["output"] = dir_.filePath("resume-" + method + "-split").toStdString();
     Recorder first;
     first.cancelAfter = 4;
-    QCOMPARE(train(json, first).stopReason, std::string("stopped"));
+    QCOMPARE(train(json, first).stopReason, tunebench::StopReason::Stopped);
     Recorder second;
     const auto resumed = train(json, second, true);
     QCOMPARE(resumed.steps, uninterrupted.steps);

@@ -454,7 +454,7 @@ class QloraTest : public QObject {
 
     Trainer trainer(config, false);
     bool baseIsNf4 = false;
-    trainer.afterBackward = [&](int64_t step, CausalLMImpl& trained) {
+    trainer.hooks.afterBackward = [&](int64_t step, CausalLMImpl& trained) {
       if (step != 0) return;
       const auto report = quantizedBaseOf(trained);
       baseIsNf4 = report.layers == 14;
@@ -465,7 +465,7 @@ class QloraTest : public QObject {
     Recorder recorder;
     trainer.run(recorder.context);
     const auto result = trainer.result();
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     QVERIFY(baseIsNf4);
     // The last quarter's mean against the first loss: single losses swing by about 0.05 from
     // step to step (dropout, a constant learning rate), which float rounding alone can shift.

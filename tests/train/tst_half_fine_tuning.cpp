@@ -120,7 +120,7 @@ class HalfFineTuningTest : public QObject {
     Recorder recorder;
     trainer.run(recorder.context);
     const auto result = trainer.result();
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     const auto planJson = nlohmann::json::parse(
         std::ifstream(json["output"].get<std::string>() + "/half-fine-tuning.json"));
     std::set<std::string> picked;
@@ -167,7 +167,7 @@ class HalfFineTuningTest : public QObject {
     first.cancelAfter = 5;
     Trainer b(parseTrainingConfig(json, "run.json"), false);
     b.run(first.context);
-    QCOMPARE(b.result().stopReason, std::string("stopped"));
+    QCOMPARE(b.result().stopReason, tunebench::StopReason::Stopped);
     Recorder second;
     Trainer c(parseTrainingConfig(json, "run.json"), true);
     c.run(second.context);

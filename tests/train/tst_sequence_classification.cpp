@@ -284,7 +284,7 @@ class SequenceClassificationTest : public QObject {
     json["classification"] = {{"class_weights", "balanced"}};
     Recorder recorder;
     const auto result = train(json, recorder);
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
     QVERIFY2(last < 0.5 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
     QVERIFY2(recorder.last.at("val_accuracy") == 1.0,
@@ -347,7 +347,7 @@ class SequenceClassificationTest : public QObject {
     json["optimizer"]["lr"] = 0.03;
     Recorder recorder;
     const auto result = train(json, recorder);
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     QVERIFY(result.finalModelFolder.empty());
     const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
     QVERIFY2(last < first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
@@ -396,7 +396,7 @@ class SequenceClassificationTest : public QObject {
     json["output"] = dir_.filePath("resume-split").toStdString();
     Recorder first;
     first.cancelAfter = 3;
-    QCOMPARE(train(json, first).stopReason, std::string("stopped"));
+    QCOMPARE(train(json, first).stopReason, tunebench::StopReason::Stopped);
     Recorder second;
     const auto resumed = train(json, second, true);
     QCOMPARE(resumed.steps, uninterrupted.steps);

@@ -102,7 +102,7 @@ class TrainingTest : public QObject {
     json["data"].erase("validation");
     Recorder recorder;
     const auto result = train(json, recorder);
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     QCOMPARE(result.steps, int64_t(24));
     const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
     QVERIFY2(last < 0.8 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
@@ -192,7 +192,7 @@ class TrainingTest : public QObject {
     json["data"].erase("validation");
     Recorder recorder;
     const auto result = train(json, recorder);
-    QCOMPARE(result.stopReason, std::string("completed"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::Completed);
     const double first = recorder.losses.begin()->second, last = recorder.losses.rbegin()->second;
     QVERIFY2(last < 0.8 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
   }
@@ -256,7 +256,7 @@ class TrainingTest : public QObject {
     json["output"] = dir_.filePath(tag + "-split").toStdString();
     Recorder first;
     first.cancelAfter = stopAfter;
-    QCOMPARE(train(json, first).stopReason, std::string("stopped"));
+    QCOMPARE(train(json, first).stopReason, tunebench::StopReason::Stopped);
     Recorder second;
     const auto resumed = train(json, second, true);
     QCOMPARE(resumed.steps, uninterrupted.steps);
@@ -645,14 +645,14 @@ class TrainingTest : public QObject {
     json["checkpoint_every"] = 2;
     Trainer trainer(parseTrainingConfig(json, "run.json"), false);
     std::vector<torch::Tensor> before;
-    trainer.afterBackward = [&](int64_t step, CausalLMImpl& model) {
+    trainer.hooks.afterBackward = [&](int64_t step, CausalLMImpl& model) {
       if (step != 3) return;
       for (const auto& parameter : model.parameters()) before.push_back(parameter.detach().clone());
       model.parameters().front().mutable_grad().fill_(std::nan(""));
     };
     Recorder recorder;
     trainer.run(recorder.context);
-    QCOMPARE(trainer.result().stopReason, std::string("non-finite loss"));
+    QCOMPARE(trainer.result().stopReason, tunebench::StopReason::NonFiniteLoss);
     QCOMPARE(trainer.result().steps, int64_t(3));
     QVERIFY(!recorder.warnings.empty());
     // The checkpoint of step 2 is the newest and intact; resuming from it works.
@@ -661,7 +661,7 @@ class TrainingTest : public QObject {
                  .string(),
              std::string("step-00000002"));
     Recorder resumed;
-    QCOMPARE(train(json, resumed, true).stopReason, std::string("completed"));
+    QCOMPARE(train(json, resumed, true).stopReason, tunebench::StopReason::Completed);
   }
 
   void resumeRefusesChangedData() {
@@ -691,7 +691,7 @@ class TrainingTest : public QObject {
     json["early_stopping"] = {{"patience", 2}};
     Recorder recorder;
     const auto result = train(json, recorder);
-    QCOMPARE(result.stopReason, std::string("early stopping"));
+    QCOMPARE(result.stopReason, tunebench::StopReason::EarlyStopping);
     const auto kept = completeCheckpoints(json["output"].get<std::string>() + "/checkpoints");
     QVERIFY(std::any_of(kept.begin(), kept.end(), [&](const auto& item) {
       return item.first == result.steps - 2;  // the best: two evaluations before the stop

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "MainWindow.h"
+#include "StepGate.h"
 #include "UiTestSupport.h"
 #include "model/ModelFactory.h"
 #include "plugins/PluginRegistry.h"
@@ -313,30 +314,37 @@ class TrainPanelTest : public QObject {
     QCOMPARE(panel.form()->modelFolder(), model_);
     QCOMPARE(panel.form()->trainFile(), train_);
 
+    // The test paces the run: each step starts only when the gate allows it, so pausing and
+    // stopping land at known steps on a fast machine and a busy one alike.
+    const auto gate = std::make_shared<uitest::StepGate>();
+    panel.setStepGate(uitest::StepGate::hook(gate));
+    gate->allow(3);
     QTest::keyClick(&panel, Qt::Key_R, Qt::ControlModifier);  // Start
     QCOMPARE(panel.state(), TrainPanel::State::Running);
     auto* loss = panel.charts()->lossChart();
-    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) >= 3, 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(loss->pointCount(0), 3, 120000);
     click(&panel, panel.pauseAction());
     QCOMPARE(panel.state(), TrainPanel::State::Paused);
-    QTest::qWait(400);
-    const int pausedAt = loss->pointCount(0);
-    QTest::qWait(600);
-    QCOMPARE(loss->pointCount(0), pausedAt);
-    QVERIFY(pausedAt < 40);
+    // The fourth step may pass the gate now; the pause must hold it.
+    gate->allow(1);
+    QTRY_COMPARE_WITH_TIMEOUT(gate->passed(), int64_t(4), 60000);
+    QTest::qWait(300);
+    QCOMPARE(loss->pointCount(0), 3);
 
     click(&panel, panel.resumeAction());
-    QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > pausedAt, 60000);
+    QCOMPARE(panel.state(), TrainPanel::State::Running);
+    QTRY_COMPARE_WITH_TIMEOUT(loss->pointCount(0), 4, 60000);  // then it waits at the gate
     click(&panel, panel.pauseAction());
-    QTest::qWait(400);
-    const int stoppedAt = loss->pointCount(0);
-    QVERIFY(stoppedAt < 40);
+    QCOMPARE(panel.state(), TrainPanel::State::Paused);
+    const int stoppedAt = 4;
 
     // Stop while paused: the trainer wakes, writes a checkpoint and the run is stopped.
     QSignalSpy ended(&panel, &TrainPanel::trainingEnded);
     click(&panel, panel.stopAction());
+    gate->open();
     QTRY_COMPARE_WITH_TIMEOUT(ended.count(), 1, 60000);
     QCOMPARE(panel.state(), TrainPanel::State::Stopped);
+    QCOMPARE(loss->pointCount(0), stoppedAt);
     QCOMPARE(completeCheckpointSteps(panel.outputFolder()), QList<qint64>{stoppedAt});
     QCOMPARE(statusOf(project_, panel.runId()), store::RunStatus::Stopped);
     const qint64 run = panel.runId();

@@ -6,6 +6,7 @@
 #include <QDialog>
 #include <QDialogButtonBox>
 #include <QDir>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QInputDialog>
@@ -25,6 +26,7 @@
 #include "runs/RunFormat.h"
 #include "store/ProjectStore.h"
 #include "store/RunDeletion.h"
+#include "train/RecordedConfig.h"
 #include "train/TrainChart.h"
 
 namespace tunebench::ui {
@@ -198,7 +200,12 @@ void RunsPanel::read(const QList<qint64>& compare) {
   const std::string file = projectFile_.toStdString();
   const std::vector<int64_t> runs(compare.begin(), compare.end());
   watcher_.setFuture(QtConcurrent::run([file, runs] {
-    return store::readRunOverview(file, runs, {"loss", "val_loss"}, kPixelBudget);
+    // Configs are compared as the trainer reads them: defaults filled in, paths resolved.
+    const auto folder = QFileInfo(QString::fromStdString(file)).path().toStdString();
+    return store::readRunOverview(file, runs, {"loss", "val_loss"}, kPixelBudget,
+                                  [folder](const std::string& config) {
+                                    return canonicalRecordedConfig(config, folder);
+                                  });
   }));
   status_->setText(tr("Reading runs…"));
 }

@@ -44,40 +44,21 @@ void selectData(QComboBox* box, const QString& data) {
   if (index >= 0) box->setCurrentIndex(index);
 }
 
-QString methodName(MethodKind kind) {
-  switch (kind) {
-    case MethodKind::Freeze:
-      return QStringLiteral("freeze");
-    case MethodKind::Lora:
-      return QStringLiteral("lora");
-    case MethodKind::Dora:
-      return QStringLiteral("dora");
-    case MethodKind::Half:
-      return QStringLiteral("half");
-    case MethodKind::Qlora:
-      return QStringLiteral("qlora");
-    case MethodKind::PromptTuning:
-      return QStringLiteral("prompt_tuning");
-    case MethodKind::Bottleneck:
-      return QStringLiteral("bottleneck");
-    case MethodKind::Full:
-      break;
-  }
-  return QStringLiteral("full");
+// Fills a combo box from an enum's name table: the label shown, the file name as its data.
+template <typename Enum>
+void addNamedItems(QComboBox* box, const EnumNames<Enum>& names) {
+  for (const auto& name : names)
+    box->addItem(QString::fromUtf8(name.label), QString::fromLatin1(name.file));
 }
 
-QString scheduleName(ScheduleKind kind) {
-  switch (kind) {
-    case ScheduleKind::Constant:
-      return QStringLiteral("constant");
-    case ScheduleKind::Cosine:
-      return QStringLiteral("cosine");
-    case ScheduleKind::Step:
-      return QStringLiteral("step");
-    case ScheduleKind::Linear:
-      break;
-  }
-  return QStringLiteral("linear");
+template <typename Enum>
+void selectNamed(QComboBox* box, const EnumNames<Enum>& names, Enum value) {
+  selectData(box, QString::fromLatin1(fileNameOf(names, value)));
+}
+
+template <typename Enum>
+Enum namedValue(const QComboBox* box, const EnumNames<Enum>& names, Enum fallback) {
+  return enumFromFileName(names, box->currentData().toString().toStdString()).value_or(fallback);
 }
 
 }  // namespace
@@ -94,10 +75,7 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
          pathPicker(QStringLiteral("output"), output_, true, {}),
          setupTip(QStringLiteral("output")));
   objective_ = comboBox(QStringLiteral("objective"));
-  objective_->addItem(tr("Causal LM (raw text)"), QStringLiteral("causal_lm"));
-  objective_->addItem(tr("Supervised fine-tuning (prompt → response)"), QStringLiteral("sft"));
-  objective_->addItem(tr("Sequence classification (text → label)"),
-                      QStringLiteral("classification"));
+  addNamedItems(objective_, objectiveNames());
   addRow(data, QStringLiteral("objective"), tr("O&bjective:"), objective_, {});
   addRow(data, QStringLiteral("data.train"), tr("Trainin&g data:"),
          pathPicker(QStringLiteral("data.train"), train_, false, jsonl), {});
@@ -119,14 +97,7 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
 
   auto* method = group(tr("Method"), QStringLiteral("methodGroup"));
   method_ = comboBox(QStringLiteral("method"));
-  method_->addItem(tr("Full fine-tuning"), QStringLiteral("full"));
-  method_->addItem(tr("Freeze lower layers"), QStringLiteral("freeze"));
-  method_->addItem(tr("LoRA"), QStringLiteral("lora"));
-  method_->addItem(tr("DoRA"), QStringLiteral("dora"));
-  method_->addItem(tr("QLoRA (NF4 base)"), QStringLiteral("qlora"));
-  method_->addItem(tr("Half fine-tuning"), QStringLiteral("half"));
-  method_->addItem(tr("Bottleneck adapters"), QStringLiteral("bottleneck"));
-  method_->addItem(tr("Prompt tuning"), QStringLiteral("prompt_tuning"));
+  addNamedItems(method_, methodNames());
   addRow(method, QStringLiteral("method"), tr("Met&hod:"), method_, {});
   loraRank_ = spinBox(QStringLiteral("method.r"), 1, 4096);
   addRow(method, QStringLiteral("method.r"), tr("Rank r:"), loraRank_, {});
@@ -203,10 +174,7 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
 
   auto* schedule = group(tr("Learning-rate schedule"), QStringLiteral("scheduleGroup"));
   schedule_ = comboBox(QStringLiteral("schedule.name"));
-  schedule_->addItem(tr("Warm-up, then linear decay"), QStringLiteral("linear"));
-  schedule_->addItem(tr("Warm-up, then cosine decay"), QStringLiteral("cosine"));
-  schedule_->addItem(tr("Warm-up, then constant"), QStringLiteral("constant"));
-  schedule_->addItem(tr("Warm-up, then step decay"), QStringLiteral("step"));
+  addNamedItems(schedule_, scheduleNames());
   addRow(schedule, QStringLiteral("schedule.name"), tr("Sche&dule:"), schedule_, {});
   warmup_ = spinBox(QStringLiteral("schedule.warmup_steps"), 0, kManySteps);
   addRow(schedule, QStringLiteral("schedule.warmup_steps"), tr("Warm-up steps:"), warmup_, {});
@@ -276,7 +244,8 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   classLoss_ = comboBox(QStringLiteral("classification.loss"));
   classLoss_->addItem(tr("Cross-entropy"), QStringLiteral("cross_entropy"));
   classLoss_->addItem(tr("Focal loss"), QStringLiteral("focal"));
-  addRow(classes, QStringLiteral("classification.loss"), tr("Classification loss:"), classLoss_, {});
+  addRow(classes, QStringLiteral("classification.loss"), tr("Classification loss:"), classLoss_,
+         {});
   focalGamma_ = numberEdit(QStringLiteral("classification.focal_gamma"));
   addRow(classes, QStringLiteral("classification.focal_gamma"), tr("Focal gamma:"), focalGamma_,
          {});
@@ -402,117 +371,151 @@ QWidget* SetupForm::pathPicker(const QString& key, QLineEdit*& edit, bool folder
   return row;
 }
 
-nlohmann::json SetupForm::toJson() const {
+// Reads the form into a typed config. A number field whose text is no number keeps its place in
+// `unreadable` (its run.json path and the text), so that the parser names it; fields that do not
+// apply to the chosen optimiser or schedule are read only when they hold numbers.
+TrainingConfig SetupForm::readConfig(UnreadableFields& unreadable) const {
   auto text = [](const QLineEdit* edit) { return edit->text().trimmed().toStdString(); };
-  nlohmann::json json;
-  json["model"] = text(model_);
-  json["output"] = text(output_);
-  json["objective"] = objective_->currentData().toString().toStdString();
-  auto& data = json["data"];
-  data = nlohmann::json::object();
-  // Files left out when empty, so that the parser names what is missing.
-  if (!train_->text().trimmed().isEmpty()) data["train"] = text(train_);
-  if (!validation_->text().trimmed().isEmpty()) data["validation"] = text(validation_);
-  data["text_field"] = text(textField_);
-  data["prompt_field"] = text(promptField_);
-  data["response_field"] = text(responseField_);
-  data["label_field"] = text(labelField_);
-  data["max_length"] = maxLength_->value();
+  auto number = [&](const QLineEdit* edit, const char* path, double& out, bool applies = true) {
+    bool ok = false;
+    const double value = QLocale::c().toDouble(edit->text().trimmed(), &ok);
+    if (ok)
+      out = value;
+    else if (applies)
+      unreadable.emplace_back(nlohmann::json::json_pointer(path), text(edit));
+  };
+  TrainingConfig c;
+  c.modelFolder = text(model_);
+  c.outputFolder = text(output_);
+  c.objective = namedValue(objective_, objectiveNames(), Objective::CausalLm);
+  const bool classification = c.objective == Objective::Classification;
+  auto& d = c.data;
+  d.trainPath = text(train_);
+  d.validationPath = text(validation_);
+  d.textField = text(textField_);
+  d.promptField = text(promptField_);
+  d.responseField = text(responseField_);
+  d.labelField = text(labelField_);
+  d.maxLength = maxLength_->value();
   // Packing has no meaning for a classifier (one label per row); its box is disabled then.
-  data["packing"] = packing_->isChecked() &&
-                    objective_->currentData().toString() != QLatin1String("classification");
+  d.packing = packing_->isChecked() && !classification;
 
-  const QString method = method_->currentData().toString();
-  json["method"] = {{"name", method.isEmpty() ? std::string("full") : method.toStdString()}};
-  if (method == QLatin1String("lora") || method == QLatin1String("dora") ||
-      method == QLatin1String("qlora")) {
-    auto& m = json["method"];
-    m["r"] = loraRank_->value();
-    m["alpha"] = numberValue(loraAlpha_);
-    m["dropout"] = numberValue(loraDropout_);
-    m["rslora"] = rslora_->isChecked();
-    m["targets"] = nlohmann::json::array();
-    for (const auto& target : loraTargets_->text().split(
-             QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
-      m["targets"].push_back(target.toStdString());
+  auto& m = c.method;
+  m.kind = namedValue(method_, methodNames(), MethodKind::Full);
+  m.lora.r = loraRank_->value();
+  number(loraAlpha_, "/method/alpha", m.lora.alpha, m.usesAdapters());
+  number(loraDropout_, "/method/dropout", m.lora.dropout, m.usesAdapters());
+  m.lora.rslora = rslora_->isChecked();
+  m.lora.targets.clear();
+  for (const auto& target : loraTargets_->text().split(
+           QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
+    m.lora.targets.push_back(target.toStdString());
+  m.halfRounds = halfRounds_->value();
+  m.promptTuning.virtualTokens = promptTokens_->value();
+  m.promptTuning.init = promptInit_->currentData().toString() == QLatin1String("text")
+                            ? PromptTuningInit::Text
+                            : PromptTuningInit::Random;
+  // The text only goes with text init, where the parser needs it (and says so when empty).
+  if (m.promptTuning.init == PromptTuningInit::Text)
+    m.promptTuning.initText = promptInitText_->text().toStdString();
+  m.bottleneck.size = bottleneckSize_->value();
+  m.bottleneck.activation = bottleneckActivation_->currentData().toString() == QLatin1String("relu")
+                                ? BottleneckActivation::Relu
+                                : BottleneckActivation::Gelu;
+  if (m.kind == MethodKind::Freeze) {
+    c.freezeLayers = freezeLayers_->value();
+    c.freezeEmbeddings = freezeEmbeddings_->isChecked();
   }
-  if (method == QLatin1String("half")) json["method"]["rounds"] = halfRounds_->value();
-  if (method == QLatin1String("prompt_tuning")) {
-    auto& block = json["method"]["prompt_tuning"];
-    block = {{"num_virtual_tokens", promptTokens_->value()},
-             {"init", promptInit_->currentData().toString().toStdString()}};
-    // The text only goes with text init, where the parser needs it (and says so when empty).
-    if (promptInit_->currentData().toString() == QLatin1String("text"))
-      block["init_text"] = promptInitText_->text().toStdString();
+  readOptimization(c, number);
+  if (classification) readClassification(c.classification, number, unreadable);
+  c.seed = static_cast<uint64_t>(seed_->value());
+  c.threads = threads_->value();
+  c.evalEvery = evalEvery_->value();
+  c.checkpointEvery = checkpointEvery_->value();
+  c.keepCheckpoints = keepCheckpoints_->value();
+  if (earlyStopping_->isChecked()) {
+    c.earlyStoppingPatience = patience_->value();
+    number(minDelta_, "/early_stopping/min_delta", c.earlyStoppingMinDelta);
   }
-  if (method == QLatin1String("bottleneck"))
-    json["method"]["bottleneck"] = {
-        {"size", bottleneckSize_->value()},
-        {"activation", bottleneckActivation_->currentData().toString().toStdString()}};
-  if (method == QLatin1String("freeze"))
-    json["freeze"] = {{"layers", freezeLayers_->value()},
-                      {"embeddings", freezeEmbeddings_->isChecked()}};
+  return c;
+}
 
-  const QString kind = optimizer_->currentData().toString();
-  auto& o = json["optimizer"];
-  o = {{"name", kind.toStdString()},
-       {"lr", numberValue(learningRate_)},
-       {"weight_decay", numberValue(weightDecay_)},
-       {"decay_norms_and_biases", decayNorms_->isChecked()}};
-  if (kind.startsWith(QLatin1String("adam")) && kind != QLatin1String("adadelta"))
-    o["betas"] = {numberValue(beta1_), numberValue(beta2_)};
-  if (kind == QLatin1String("sgd") || kind == QLatin1String("rmsprop")) {
-    o["momentum"] = numberValue(momentum_);
-    o["nesterov"] = nesterov_->isChecked() && kind == QLatin1String("sgd");
-  }
-  if (kind == QLatin1String("rmsprop")) o["alpha"] = numberValue(rmsAlpha_);
-  if (kind == QLatin1String("adadelta")) o["rho"] = numberValue(rho_);
-  if (kind != QLatin1String("sgd")) o["eps"] = numberValue(eps_);
+void SetupForm::readOptimization(TrainingConfig& c, const ReadNumber& number) const {
+  auto& o = c.optimizer;
+  o.kind = enumFromFileName(optimizerNames(), optimizer_->currentData().toString().toStdString())
+               .value_or(OptimizerKind::AdamW);
+  const bool adam = o.kind == OptimizerKind::Adam || o.kind == OptimizerKind::AdamW;
+  const bool sgd = o.kind == OptimizerKind::Sgd;
+  const bool rmsprop = o.kind == OptimizerKind::RmsProp;
+  number(learningRate_, "/optimizer/lr", o.learningRate, true);
+  number(weightDecay_, "/optimizer/weight_decay", o.weightDecay, true);
+  o.decayNormsAndBiases = decayNorms_->isChecked();
+  number(beta1_, "/optimizer/betas/0", o.beta1, adam);
+  number(beta2_, "/optimizer/betas/1", o.beta2, adam);
+  number(momentum_, "/optimizer/momentum", o.momentum, sgd || rmsprop);
+  o.nesterov = nesterov_->isChecked() && sgd;
+  number(rmsAlpha_, "/optimizer/alpha", o.alpha, rmsprop);
+  number(rho_, "/optimizer/rho", o.rho, o.kind == OptimizerKind::AdaDelta);
+  number(eps_, "/optimizer/eps", o.eps, !sgd);
 
-  const QString schedule = schedule_->currentData().toString();
-  auto& s = json["schedule"];
-  s = {{"name", schedule.toStdString()}, {"warmup_steps", warmup_->value()}};
-  if (schedule == QLatin1String("linear") || schedule == QLatin1String("cosine"))
-    s["min_lr_ratio"] = numberValue(minRatio_);
-  if (schedule == QLatin1String("step")) {
-    s["step_size"] = stepSize_->value();
-    s["gamma"] = numberValue(gamma_);
-  }
+  auto& s = c.schedule;
+  s.kind = namedValue(schedule_, scheduleNames(), ScheduleKind::Linear);
+  s.warmupSteps = warmup_->value();
+  number(minRatio_, "/schedule/min_lr_ratio", s.minLearningRateRatio,
+         s.kind == ScheduleKind::Linear || s.kind == ScheduleKind::Cosine);
+  s.stepSize = stepSize_->value();
+  number(gamma_, "/schedule/gamma", s.gamma, s.kind == ScheduleKind::Step);
 
-  json["batch_size"] = batchSize_->value();
-  if (fullBatch_->isChecked()) json["full_batch"] = true;
-  json["gradient_accumulation"] = accumulation_->value();
-  json["epochs"] = epochs_->value();
-  if (maxSteps_->value() > 0) json["max_steps"] = maxSteps_->value();
-  json["max_grad_norm"] = numberValue(maxGradNorm_);
-  if (activationCheckpointing_->isChecked()) json["activation_checkpointing"] = true;
-  if (objective_->currentData().toString() == QLatin1String("classification")) {
-    auto& c = json["classification"];
-    c = nlohmann::json::object();
-    const auto labels = classLabels_->text().split(QRegularExpression(QStringLiteral("\\s*,\\s*")),
-                                                   Qt::SkipEmptyParts);
-    if (!labels.isEmpty()) {
-      c["labels"] = nlohmann::json::array();
-      for (const auto& label : labels) c["labels"].push_back(label.trimmed().toStdString());
+  c.batchSize = batchSize_->value();
+  c.fullBatch = fullBatch_->isChecked();
+  c.gradientAccumulation = accumulation_->value();
+  c.epochs = epochs_->value();
+  c.maxSteps = maxSteps_->value();
+  number(maxGradNorm_, "/max_grad_norm", c.maxGradNorm, true);
+  c.activationCheckpointing = activationCheckpointing_->isChecked();
+}
+
+void SetupForm::readClassification(ClassificationConfig& c, const ReadNumber& number,
+                                   UnreadableFields& unreadable) const {
+  for (const auto& label : classLabels_->text().split(
+           QRegularExpression(QStringLiteral("\\s*,\\s*")), Qt::SkipEmptyParts))
+    c.labels.push_back(label.trimmed().toStdString());
+  c.loss.loss = classLoss_->currentData().toString() == QLatin1String("focal")
+                    ? LossBalancing::Loss::Focal
+                    : LossBalancing::Loss::CrossEntropy;
+  number(focalGamma_, "/classification/focal_gamma", c.loss.focalGamma,
+         c.loss.loss == LossBalancing::Loss::Focal);
+  // "balanced" or a JSON object of weights; anything else goes to the parser as typed.
+  const QString weights = classWeights_->text().trimmed();
+  if (weights.isEmpty()) return;
+  if (weights == QLatin1String("balanced")) {
+    c.balancedWeights = true;
+    return;
+  }
+  const auto parsed = nlohmann::json::parse(weights.toStdString(), nullptr, false);
+  const nlohmann::json::json_pointer path("/classification/class_weights");
+  if (!parsed.is_object()) {
+    unreadable.emplace_back(path,
+                            parsed.is_discarded() ? nlohmann::json(weights.toStdString()) : parsed);
+    return;
+  }
+  for (const auto& [label, weight] : parsed.items()) {
+    if (!weight.is_number()) {
+      unreadable.emplace_back(path, parsed);
+      return;
     }
-    const QString loss = classLoss_->currentData().toString();
-    c["loss"] = loss.toStdString();
-    if (loss == QLatin1String("focal")) c["focal_gamma"] = numberValue(focalGamma_);
-    // "balanced" or a JSON object; anything else goes to the parser as typed, which says why not.
-    const QString weights = classWeights_->text().trimmed();
-    if (!weights.isEmpty()) {
-      const auto parsed = nlohmann::json::parse(weights.toStdString(), nullptr, false);
-      c["class_weights"] = parsed.is_discarded() ? nlohmann::json(weights.toStdString()) : parsed;
-    }
+    c.loss.classWeights[label] = weight.get<double>();
   }
-  json["seed"] = seed_->value();
-  json["threads"] = threads_->value();
-  json["eval_every"] = evalEvery_->value();
-  json["checkpoint_every"] = checkpointEvery_->value();
-  json["keep_checkpoints"] = keepCheckpoints_->value();
-  if (earlyStopping_->isChecked())
-    json["early_stopping"] = {{"patience", patience_->value()},
-                              {"min_delta", numberValue(minDelta_)}};
+}
+
+nlohmann::json SetupForm::toJson() const {
+  UnreadableFields unreadable;
+  const auto config = readConfig(unreadable);
+  // The engine writes the shape; the form only says what is set.
+  auto json = trainingConfigToJson(config);
+  for (const auto& [path, value] : unreadable) json[path] = value;
+  // Files left out when empty, so that the parser names what is missing.
+  if (config.data.trainPath.empty()) json["data"].erase("train");
   return json;
 }
 
@@ -541,9 +544,7 @@ void SetupForm::setHyperparameters(const TrainingConfig& config) {
 }
 
 void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
-  selectData(objective_, c.objective == Objective::Sft              ? QStringLiteral("sft")
-                        : c.objective == Objective::Classification ? QStringLiteral("classification")
-                                                                   : QStringLiteral("causal_lm"));
+  selectNamed(objective_, objectiveNames(), c.objective);
   QStringList classLabels;
   for (const auto& label : c.classification.labels) classLabels << QString::fromStdString(label);
   classLabels_->setText(classLabels.join(QStringLiteral(", ")));
@@ -558,7 +559,7 @@ void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
   activationCheckpointing_->setChecked(c.activationCheckpointing);
   maxLength_->setValue(static_cast<int>(c.data.maxLength));
   packing_->setChecked(c.data.packing);
-  selectData(method_, methodName(c.method.kind));
+  selectNamed(method_, methodNames(), c.method.kind);
   loraRank_->setValue(static_cast<int>(c.method.lora.r));
   loraAlpha_->setText(numberText(c.method.lora.alpha));
   // The engine's LoRA default dropout when a method block gives none.
@@ -590,7 +591,7 @@ void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
   nesterov_->setChecked(o.nesterov);
   rmsAlpha_->setText(numberText(o.alpha));
   rho_->setText(numberText(o.rho));
-  selectData(schedule_, scheduleName(c.schedule.kind));
+  selectNamed(schedule_, scheduleNames(), c.schedule.kind);
   warmup_->setValue(static_cast<int>(std::min<int64_t>(c.schedule.warmupSteps, kManySteps)));
   minRatio_->setText(numberText(c.schedule.minLearningRateRatio));
   stepSize_->setValue(static_cast<int>(std::min<int64_t>(c.schedule.stepSize, kManySteps)));

@@ -6,7 +6,10 @@
 #include <QHash>
 #include <QString>
 #include <QWidget>
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
 
 #include "train/TrainingConfig.h"
 
@@ -66,6 +69,13 @@ class SetupForm : public QWidget {
   QWidget* pathPicker(const QString& key, QLineEdit*& edit, bool folder, const QString& filter);
   void updateEnabledFields();
   void setHyperparameterFields(const TrainingConfig& config);
+  using UnreadableFields = std::vector<std::pair<nlohmann::json::json_pointer, nlohmann::json>>;
+  using ReadNumber =
+      std::function<void(const QLineEdit*, const char* path, double& out, bool applies)>;
+  TrainingConfig readConfig(UnreadableFields& unreadable) const;
+  void readOptimization(TrainingConfig& config, const ReadNumber& number) const;
+  void readClassification(ClassificationConfig& config, const ReadNumber& number,
+                          UnreadableFields& unreadable) const;
 
   QHash<QString, Row> rows_;
   QLineEdit* model_;

@@ -170,7 +170,7 @@ bool TrainPanel::openRunConfig(const QString& file) {
   try {
     // Validated by the engine's own parser, so that the form never holds a config it refuses.
     const auto config = loadTrainingConfig(file.toStdString());
-    form_->load(config.raw);
+    form_->load(trainingConfigToJson(config));
     // Paths in the file are relative to its folder; the form shows them resolved.
     form_->setModelFolder(QString::fromStdString(config.modelFolder));
     form_->setTrainFile(QString::fromStdString(config.data.trainPath));
@@ -224,6 +224,7 @@ bool TrainPanel::launch(const nlohmann::json& json, qint64 runToResume) {
   const auto name = QFileInfo(QString::fromStdString(config.outputFolder)).fileName();
   auto job = std::make_unique<RecordedTrainingJob>(projectFile_.toStdString(), std::move(config),
                                                    name.toStdString(), runToResume);
+  job->beforeStep = stepGate_;
   job_ = new JobRunner(std::move(job), this);
   auto& context = job_->context();
   auto* feed = feed_;
@@ -306,7 +307,7 @@ void TrainPanel::onFinished() {
   if (runner->outcome() == JobRunner::Outcome::Failed) {
     fail(runner->errorText());
     setState(State::Failed);
-  } else if (result.stopReason == "stopped" || result.stopReason == "non-finite loss") {
+  } else if (!result.finished()) {
     appendLog(tr("Stopped at step %1; checkpoint %2. Resume continues from it.")
                   .arg(result.steps)
                   .arg(QDir::toNativeSeparators(QString::fromStdString(result.lastCheckpoint))));
@@ -317,11 +318,11 @@ void TrainPanel::onFinished() {
         result.finalModelFolder.empty() && !result.adapterFolder.empty()
             ? tr("Training %1 after %2 steps; adapter in %3 (it cannot be merged into the base "
                  "model: use it on the base model)")
-                  .arg(QString::fromStdString(result.stopReason))
+                  .arg(QString::fromLatin1(stopReasonName(result.stopReason)))
                   .arg(result.steps)
                   .arg(QDir::toNativeSeparators(QString::fromStdString(result.adapterFolder)))
             : tr("Training %1 after %2 steps; final model in %3")
-                  .arg(QString::fromStdString(result.stopReason))
+                  .arg(QString::fromLatin1(stopReasonName(result.stopReason)))
                   .arg(result.steps)
                   .arg(QDir::toNativeSeparators(QString::fromStdString(result.finalModelFolder)));
     if (std::isfinite(result.bestValidationLoss))

@@ -45,6 +45,10 @@ class TrainPanel : public QWidget {
   QString outputFolder() const { return outputFolder_; }
   QString statusText() const;
   QString lastError() const { return lastError_; }
+  // Called on the training thread before each optimiser step of runs started afterwards (with
+  // the steps done); tests pace a run with it so that what they observe does not depend on the
+  // machine's speed.
+  void setStepGate(std::function<void(int64_t stepsDone)> gate) { stepGate_ = std::move(gate); }
 
   TrainConfigForm* form() const { return form_; }
   TrainingCharts* charts() const { return charts_; }
@@ -100,6 +104,7 @@ class TrainPanel : public QWidget {
   qint64 runId_ = 0;
   QString outputFolder_;
   nlohmann::json runConfig_;  // of the current or last run, for resuming it
+  std::function<void(int64_t)> stepGate_;
   double etaSeconds_ = -1;
   QString lastError_;
 };
