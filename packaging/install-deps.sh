@@ -13,8 +13,6 @@ packages=(
   # tokenizers, storage, parsing
   libsentencepiece-dev sentencepiece libsqlite3-dev nlohmann-json3-dev libsimdjson-dev
   libre2-dev libutf8proc-dev libcli11-dev libzstd-dev
-  # PNG charts in reports (deflate + CRC32)
-  zlib1g-dev
   # headless GUI tests and screenshots
   xvfb xauth
   # reference oracles used by tests

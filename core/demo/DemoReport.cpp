@@ -21,7 +21,9 @@ std::string fixed(double value, int digits) {
   return text.str();
 }
 
-std::string percent(double share) { return fixed(100.0 * share, 1) + " %"; }
+std::string percent(double share) {
+  return fixed(100.0 * share, 1) + " %";
+}
 
 ChartSeries toSeries(const std::string& name, const StepSeries& points) {
   ChartSeries series;
@@ -58,21 +60,21 @@ void writeCharts(const fs::path& folder, const DemoReportData& data) {
   loss.xLabel = "step";
   loss.yLabel = "loss";
   loss.series = {toSeries("train", data.loss), toSeries("validation", data.validationLoss)};
-  writeLineChartPng((folder / "loss.png").string(), loss);
+  writeLineChartSvg((folder / "loss.svg").string(), loss);
 
   LineChartSpec rate;
   rate.title = "Learning rate";
   rate.xLabel = "step";
   rate.yLabel = "learning rate";
   rate.series = {toSeries("lr", data.learningRate)};
-  writeLineChartPng((folder / "learning-rate.png").string(), rate);
+  writeLineChartSvg((folder / "learning-rate.svg").string(), rate);
 
   BarChartSpec accuracy;
   accuracy.title = "Exact match on the test split";
   accuracy.yLabel = "exact match (%)";
   accuracy.labels = {"starter (before)", "after LoRA"};
   accuracy.values = {100.0 * data.before.exactMatch, 100.0 * data.after.exactMatch};
-  writeBarChartPng((folder / "accuracy.png").string(), accuracy);
+  writeBarChartSvg((folder / "accuracy.svg").string(), accuracy);
 
   if (!data.datasets.empty()) {
     const auto& profile = data.datasets.front().profile;
@@ -87,7 +89,7 @@ void writeCharts(const fs::path& folder, const DemoReportData& data) {
         lengths.labels.push_back(std::to_string(static_cast<long long>(histogram.edges[i])));
         lengths.values.push_back(static_cast<double>(histogram.counts[i]));
       }
-      writeBarChartPng((folder / "lengths.png").string(), lengths);
+      writeBarChartSvg((folder / "lengths.svg").string(), lengths);
     }
   }
   for (const auto& dataset : data.datasets) {
@@ -100,7 +102,7 @@ void writeCharts(const fs::path& folder, const DemoReportData& data) {
       classes.labels.push_back(label);
       classes.values.push_back(static_cast<double>(count));
     }
-    writeBarChartPng((folder / "classes.png").string(), classes);
+    writeBarChartSvg((folder / "classes.svg").string(), classes);
     break;
   }
 }
@@ -136,11 +138,11 @@ std::string writeDemoReport(const std::string& folderText, const DemoReportData&
       << percent(data.before.exactMatch) << " | " << percent(data.after.exactMatch) << " |\n"
       << "| Perplexity of the reference answers | " << fixed(data.before.perplexity, 2) << " | "
       << fixed(data.after.perplexity, 2) << " |\n\n"
-      << "![Exact match before and after](accuracy.png)\n\n"
+      << "![Exact match before and after](accuracy.svg)\n\n"
       << "## Training\n\n"
       << data.steps << " optimiser steps. Settings: `" << data.trainingSettings.dump() << "`.\n\n"
-      << "![Training and validation loss](loss.png)\n\n"
-      << "![Learning rate](learning-rate.png)\n\n"
+      << "![Training and validation loss](loss.svg)\n\n"
+      << "![Learning rate](learning-rate.svg)\n\n"
       << "## Data\n\n"
       << "The generators planted " << data.dirtyRows
       << " dirty rows (duplicates, empty answers, e-mail addresses and phone numbers, stray "
@@ -158,7 +160,7 @@ std::string writeDemoReport(const std::string& folderText, const DemoReportData&
     out << "| " << dataset.name << " | " << dataset.importedRows << " | " << steps << " | "
         << dataset.cleanRows << " | " << splits << " |\n";
   }
-  out << "\n![Characters per example](lengths.png)\n\n![Classes](classes.png)\n\n"
+  out << "\n![Characters per example](lengths.svg)\n\n![Classes](classes.svg)\n\n"
       << "## Sample answers from the test split\n\n";
   writeSamples(out, data, 12);
   out << "\n## Where things are\n\n"

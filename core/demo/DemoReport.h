@@ -37,7 +37,7 @@ struct DemoReportData {
   double seconds = 0;
 };
 
-// Writes report.md and its charts into `folder`; returns the path of report.md.
+// Writes report.md and its SVG charts into `folder`; returns the path of report.md.
 std::string writeDemoReport(const std::string& folder, const DemoReportData& data);
 
 }  // namespace tunebench

@@ -1,8 +1,8 @@
 #include "report/ChartAxes.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
-#include <cstdio>
 
 namespace tunebench {
 
@@ -16,7 +16,15 @@ double niceStep(double raw) {
   return 10 * power;
 }
 
-// printf's "%e" output tidied: "2.50e+06" -> "2.5e6", "1.0e-05" -> "1e-5".
+// value with the given format and precision, independent of the C locale (labels are file
+// content: a decimal comma would change with the user's settings).
+std::string formatted(double value, std::chars_format format, int precision) {
+  char buffer[400];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, format, precision);
+  return std::string(buffer, result.ptr);
+}
+
+// Scientific output tidied: "2.50e+06" -> "2.5e6", "1.0e-05" -> "1e-5".
 std::string tidyScientific(const std::string& s) {
   const size_t e = s.find('e');
   if (e == std::string::npos) return s;
@@ -99,16 +107,13 @@ ChartAxis logAxis(double lo, double hi, int target) {
 
 std::string formatTick(double value, double step, double magnitude) {
   if (value == 0) return "0";
-  char buffer[64];
   const int stepExponent = int(std::floor(std::log10(step) + 1e-9));
   if (magnitude >= 1e6 || magnitude < 1e-3) {
     const int valueExponent = int(std::floor(std::log10(std::abs(value)) + 1e-9));
     const int decimals = std::clamp(valueExponent - stepExponent, 0, 15);
-    std::snprintf(buffer, sizeof buffer, "%.*e", decimals, value);
-    return tidyScientific(buffer);
+    return tidyScientific(formatted(value, std::chars_format::scientific, decimals));
   }
-  std::snprintf(buffer, sizeof buffer, "%.*f", std::clamp(-stepExponent, 0, 15), value);
-  return buffer;
+  return formatted(value, std::chars_format::fixed, std::clamp(-stepExponent, 0, 15));
 }
 
 std::string formatPowerOfTen(int exponent) {
@@ -118,12 +123,9 @@ std::string formatPowerOfTen(int exponent) {
 }
 
 std::string formatValue(double value) {
-  char buffer[64];
   if (std::isfinite(value) && value == std::round(value) && std::abs(value) < 1e15)
-    std::snprintf(buffer, sizeof buffer, "%.0f", value);
-  else
-    std::snprintf(buffer, sizeof buffer, "%.3g", value);
-  return tidyScientific(buffer);
+    return formatted(value, std::chars_format::fixed, 0);
+  return tidyScientific(formatted(value, std::chars_format::general, 3));
 }
 
 }  // namespace tunebench

@@ -1,5 +1,6 @@
 #pragma once
-// Axis ranges, tick positions and tick labels for the report charts (Charts.h).
+// Axis ranges, tick positions and tick labels for the report charts (Charts.h). Labels do not
+// depend on the C locale.
 #include <string>
 #include <vector>
 

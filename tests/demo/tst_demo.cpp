@@ -1,8 +1,8 @@
 // The demo: its dataset generators (deterministic, with dirt for cleaning to find), the starter
 // model recipe, and a short end-to-end demo run whose project, exports and report are checked.
 #include <QFile>
-#include <QImage>
 #include <QTemporaryDir>
+#include <QXmlStreamReader>
 #include <QtTest>
 
 #include <filesystem>
@@ -38,6 +38,24 @@ std::string readFile(const fs::path& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// A well-formed SVG document that draws data: a series line or dot, or a bar.
+bool isSvgChart(const std::string& document) {
+  QXmlStreamReader xml(QByteArray::fromStdString(document));
+  bool root = false, drawn = false;
+  QStringList groups;  // classes of the open <g> elements
+  while (!xml.atEnd()) {
+    xml.readNext();
+    if (xml.isEndElement() && xml.name() == QLatin1String("g")) groups.removeLast();
+    if (!xml.isStartElement()) continue;
+    const QString name = xml.name().toString();
+    if (name == "svg") root = xml.namespaceUri() == QLatin1String("http://www.w3.org/2000/svg");
+    if (name == "g") groups << xml.attributes().value("class").toString();
+    if (groups.contains("series") && (name == "polyline" || name == "circle")) drawn = true;
+    if (groups.contains("bars") && name == "rect") drawn = true;
+  }
+  return !xml.hasError() && root && drawn;
 }
 
 std::vector<nlohmann::json> readRows(const fs::path& path) {
@@ -125,8 +143,7 @@ class DemoTest : public QObject {
     const fs::path preferences = dir_.filePath("preferences.jsonl").toStdString();
     writeDemoPreferenceDataset(preferences.string(), 2, 300);
     for (const auto& row : readRows(preferences))
-      if (!row["chosen"].get<std::string>().empty())
-        QVERIFY(row["chosen"] != row["rejected"]);
+      if (!row["chosen"].get<std::string>().empty()) QVERIFY(row["chosen"] != row["rejected"]);
   }
 
   // Same seed, same steps, same threads: the same weights, byte for byte.
@@ -182,18 +199,18 @@ class DemoTest : public QObject {
     QVERIFY(outcome->accuracyAfter >= 0 && outcome->accuracyAfter <= 1);
     // Even a short LoRA run learns the answer format: the references become likelier.
     QVERIFY2(outcome->perplexityAfter < outcome->perplexityBefore,
-             qPrintable(QString("%1 -> %2").arg(outcome->perplexityBefore).arg(outcome->perplexityAfter)));
+             qPrintable(
+                 QString("%1 -> %2").arg(outcome->perplexityBefore).arg(outcome->perplexityAfter)));
 
     const fs::path folder(options.folder);
     for (const char* name : {"config.json", "model.safetensors", "tokenizer.model"})
       QVERIFY2(fs::exists(fs::path(outcome->mergedFolder) / name), name);
     QVERIFY(fs::exists(fs::path(outcome->adapterFolder) / "adapter_config.json"));
     const std::string report = readFile(outcome->reportFile);
-    for (const char* chart : {"loss.png", "learning-rate.png", "accuracy.png", "lengths.png",
-                              "classes.png"}) {
-      QVERIFY2(report.find(chart) != std::string::npos, chart);
-      QImage image(QString::fromStdString((folder / "report" / chart).string()));
-      QVERIFY2(!image.isNull(), chart);
+    for (const char* chart :
+         {"loss.svg", "learning-rate.svg", "accuracy.svg", "lengths.svg", "classes.svg"}) {
+      QVERIFY2(report.find(std::string("](") + chart + ")") != std::string::npos, chart);
+      QVERIFY2(isSvgChart(readFile((folder / "report" / chart).string())), chart);
     }
 
     auto project = store::ProjectStore::open(outcome->projectFile);
