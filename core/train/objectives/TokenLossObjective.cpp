@@ -1,5 +1,8 @@
 #include "train/objectives/TokenLossObjective.h"
 
+#include <cmath>
+
+#include "common/Error.h"
 #include "common/TorchPch.h"
 #include "train/TokenCache.h"
 #include "train/TrainingBatches.h"
