@@ -9,8 +9,8 @@ Command addBenchCommand(CLI::App& app) {
   auto* bench = app.add_subcommand("bench", "Benchmarks that print measured figures");
   bench->require_subcommand(1);
   std::vector<Command> benchmarks;
-  for (auto adder : {addModelBenchmarks, addStoreBenchmarks, addDataBenchmarks,
-                       addPeftBenchmarks})
+  for (auto adder : {addModelBenchmarks, addStoreBenchmarks, addDataBenchmarks, addPeftBenchmarks,
+                     addHashBenchmarks})
     for (auto& command : adder(*bench)) benchmarks.push_back(std::move(command));
   return {bench, [benchmarks] {
             for (const auto& benchmark : benchmarks)

@@ -35,5 +35,6 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench);
 std::vector<Command> addStoreBenchmarks(CLI::App& bench);
 std::vector<Command> addDataBenchmarks(CLI::App& bench);
 std::vector<Command> addPeftBenchmarks(CLI::App& bench);
+std::vector<Command> addHashBenchmarks(CLI::App& bench);
 
 }  // namespace tunebench::cli

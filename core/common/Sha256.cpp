@@ -1,7 +1,12 @@
 #include "common/Sha256.h"
 
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <vector>
 
 #include "common/Error.h"
@@ -10,91 +15,75 @@ namespace tunebench {
 
 namespace {
 
-constexpr uint32_t kRoundConstants[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+// Fetched once: an implicit fetch on every init would look the algorithm up again each time.
+const EVP_MD* sha256Algorithm() {
+  static EVP_MD* algorithm = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  if (!algorithm) throw Error("OpenSSL offers no SHA-256 (is libcrypto installed completely?)");
+  return algorithm;
+}
 
-inline uint32_t rotateRight(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
+constexpr size_t kReadBlock = size_t(1) << 20;
+
+class FileDescriptor {
+ public:
+  explicit FileDescriptor(const std::string& path)
+      : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~FileDescriptor() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
 
 }  // namespace
 
-Sha256::Sha256()
-    : state_{0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
-             0x5be0cd19} {}
+Sha256::Sha256() : context_(EVP_MD_CTX_new()) {
+  if (!context_ || EVP_DigestInit_ex(context_, sha256Algorithm(), nullptr) != 1) {
+    EVP_MD_CTX_free(context_);
+    throw Error("OpenSSL could not start a SHA-256 hash (out of memory?)");
+  }
+}
 
-void Sha256::compress(const uint8_t* block) {
-  uint32_t w[64];
-  for (int i = 0; i < 16; ++i)
-    w[i] = (uint32_t(block[4 * i]) << 24) | (uint32_t(block[4 * i + 1]) << 16) |
-           (uint32_t(block[4 * i + 2]) << 8) | uint32_t(block[4 * i + 3]);
-  for (int i = 16; i < 64; ++i) {
-    const uint32_t s0 = rotateRight(w[i - 15], 7) ^ rotateRight(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    const uint32_t s1 = rotateRight(w[i - 2], 17) ^ rotateRight(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(context_);
+}
+
+Sha256::Sha256(Sha256&& other) noexcept : context_(other.context_) {
+  other.context_ = nullptr;
+}
+
+Sha256& Sha256::operator=(Sha256&& other) noexcept {
+  if (this != &other) {
+    EVP_MD_CTX_free(context_);
+    context_ = other.context_;
+    other.context_ = nullptr;
   }
-  uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
-  uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
-  for (int i = 0; i < 64; ++i) {
-    const uint32_t s1 = rotateRight(e, 6) ^ rotateRight(e, 11) ^ rotateRight(e, 25);
-    const uint32_t choice = (e & f) ^ (~e & g);
-    const uint32_t t1 = h + s1 + choice + kRoundConstants[i] + w[i];
-    const uint32_t s0 = rotateRight(a, 2) ^ rotateRight(a, 13) ^ rotateRight(a, 22);
-    const uint32_t majority = (a & b) ^ (a & c) ^ (b & c);
-    const uint32_t t2 = s0 + majority;
-    h = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  state_[0] += a;
-  state_[1] += b;
-  state_[2] += c;
-  state_[3] += d;
-  state_[4] += e;
-  state_[5] += f;
-  state_[6] += g;
-  state_[7] += h;
+  return *this;
 }
 
 void Sha256::update(const void* data, size_t size) {
-  const auto* bytes = static_cast<const uint8_t*>(data);
-  totalBytes_ += size;
-  while (size > 0) {
-    const size_t take = std::min(size, sizeof buffer_ - buffered_);
-    std::memcpy(buffer_ + buffered_, bytes, take);
-    buffered_ += take;
-    bytes += take;
-    size -= take;
-    if (buffered_ == sizeof buffer_) {
-      compress(buffer_);
-      buffered_ = 0;
-    }
-  }
+  if (!context_) throw Error("SHA-256: update after the hash was moved away");
+  if (size > 0 && EVP_DigestUpdate(context_, data, size) != 1)
+    throw Error("OpenSSL failed to hash " + std::to_string(size) + " bytes");
 }
 
 std::string Sha256::hexDigest() {
-  const uint64_t bits = totalBytes_ * 8;
-  const uint8_t one = 0x80, zero = 0;
-  update(&one, 1);
-  while (buffered_ != 56) update(&zero, 1);
-  uint8_t length[8];
-  for (int i = 0; i < 8; ++i) length[i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  update(length, 8);
+  if (!context_) throw Error("SHA-256: digest of a hash that was moved away");
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_DigestFinal_ex(context_, digest, &length) != 1 || length != 32)
+    throw Error("OpenSSL failed to finish a SHA-256 hash");
   static const char* hex = "0123456789abcdef";
-  std::string digest;
-  for (uint32_t word : state_)
-    for (int shift = 28; shift >= 0; shift -= 4) digest += hex[(word >> shift) & 0xf];
-  return digest;
+  std::string text(2 * length, '0');
+  for (unsigned int i = 0; i < length; ++i) {
+    text[2 * i] = hex[digest[i] >> 4];
+    text[2 * i + 1] = hex[digest[i] & 0xf];
+  }
+  return text;
 }
 
 std::string sha256Hex(std::string_view bytes) {
@@ -104,12 +93,29 @@ std::string sha256Hex(std::string_view bytes) {
 }
 
 std::string sha256OfFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot read " + path + " to fingerprint it");
+  return sha256OfFile(path, {});
+}
+
+std::string sha256OfFile(const std::string& path, const HashProgress& progress) {
+  const FileDescriptor file(path);
+  struct stat info {};
+  if (file.get() < 0 || ::fstat(file.get(), &info) != 0)
+    throw Error("cannot read " + path + " to fingerprint it: " + std::strerror(errno));
+  ::posix_fadvise(file.get(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  const auto total = static_cast<uint64_t>(info.st_size);
   Sha256 hash;
-  std::vector<char> buffer(1 << 20);
-  while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
-    hash.update(buffer.data(), static_cast<size_t>(in.gcount()));
+  std::vector<char> buffer(kReadBlock);
+  uint64_t done = 0;
+  if (progress && !progress(done, total)) return {};
+  for (;;) {
+    const ssize_t got = ::read(file.get(), buffer.data(), buffer.size());
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) throw Error("cannot read " + path + " to fingerprint it: " + std::strerror(errno));
+    if (got == 0) break;
+    hash.update(buffer.data(), static_cast<size_t>(got));
+    done += static_cast<uint64_t>(got);
+    if (progress && !progress(done, total)) return {};
+  }
   return hash.hexDigest();
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "common/Error.h"
+#include "common/FileFingerprintCache.h"
 #include "common/Sha256.h"
 
 namespace tunebench {
@@ -25,15 +26,15 @@ std::vector<std::string> exportFolderFiles(const std::string& folder) {
   return names;
 }
 
-std::string exportFolderSha256(
-    const std::string& folder,
-    const std::function<bool(size_t, size_t, const std::string&)>& afterFile) {
+std::string exportFolderSha256(const std::string& folder, const HashProgress& progress) {
   const auto names = exportFolderFiles(folder);
+  std::vector<std::string> paths;
+  for (const auto& name : names) paths.push_back((fs::path(folder) / name).string());
+  FileFingerprintCache cache;
+  const auto digests = cache.sha256OfFiles(paths, progress);
+  if (digests.size() != names.size()) return {};
   Sha256 digest;
-  for (size_t i = 0; i < names.size(); ++i) {
-    digest.update(sha256OfFile((fs::path(folder) / names[i]).string()) + "  " + names[i] + "\n");
-    if (afterFile && !afterFile(i + 1, names.size(), names[i])) return {};
-  }
+  for (size_t i = 0; i < names.size(); ++i) digest.update(digests[i] + "  " + names[i] + "\n");
   return digest.hexDigest();
 }
 

@@ -2,9 +2,10 @@
 // The files of an exported folder: their SHA-256 as one digest, their size, and where a new export
 // goes by default. No LibTorch here.
 #include <cstdint>
-#include <functional>
 #include <string>
 #include <vector>
+
+#include "common/Sha256.h"
 
 namespace tunebench {
 
@@ -15,11 +16,10 @@ std::vector<std::string> exportFolderFiles(const std::string& folder);
 // The SHA-256 of the folder: the digest of the lines "<sha256 of file>  <file name>\n" for its
 // files in name order, exactly what `sha256sum` prints, so that
 //   (cd FOLDER && LC_ALL=C ls | xargs sha256sum | sha256sum)
-// reproduces it. `afterFile(done, total, name)` is called after each file when given; returning
-// false stops the hashing (the result is then empty).
-std::string exportFolderSha256(
-    const std::string& folder,
-    const std::function<bool(size_t done, size_t total, const std::string& name)>& afterFile = {});
+// reproduces it. The files' digests come from the per-user FileFingerprintCache.
+// `progress(done, total)` is called with the bytes of the folder hashed so far when given;
+// returning false stops the hashing (the result is then empty).
+std::string exportFolderSha256(const std::string& folder, const HashProgress& progress = {});
 
 // Total bytes of the regular files under path (a file or a folder); 0 when it does not exist.
 uint64_t pathBytes(const std::string& path);

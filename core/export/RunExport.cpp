@@ -255,8 +255,8 @@ void RunExportJob::run(JobContext& context) {
 
   if (!nextPhase()) return canceled();
   const auto files = exportFolderFiles(out.string());
-  const std::string sha256 = exportFolderSha256(
-      out.string(), [&](size_t, size_t, const std::string&) { return !context.isCanceled(); });
+  const std::string sha256 =
+      exportFolderSha256(out.string(), [&](uint64_t, uint64_t) { return !context.isCanceled(); });
   if (sha256.empty()) return canceled();
   for (const auto& name : files) syncPath(out / name);
   syncPath(out);

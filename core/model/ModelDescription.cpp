@@ -4,11 +4,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "chat/ChatTemplate.h"
 #include "common/Error.h"
-#include "common/Sha256.h"
 #include "jobs/JobContext.h"
 #include "model/CheckpointFolder.h"
-#include "chat/ChatTemplate.h"
+#include "model/ModelFingerprint.h"
 #include "tokenizer/SentencePieceProcessor.h"
 
 namespace tunebench {
@@ -89,39 +89,6 @@ std::vector<SpecialToken> specialTokens(const fs::path& folder,
   return tokens;
 }
 
-std::string fingerprint(const fs::path& folder, const std::vector<std::string>& weightFiles,
-                        JobContext* context) {
-  std::vector<fs::path> files{folder / "config.json"};
-  for (const auto& file : weightFiles) files.emplace_back(file);
-  uint64_t total = 0;
-  for (const auto& file : files) total += fs::file_size(file);
-  Sha256 hash;
-  std::vector<char> buffer(4 << 20);
-  uint64_t done = 0;
-  for (const auto& file : files) {
-    // The name is part of the fingerprint so that renaming a shard changes it.
-    hash.update(file.filename().string());
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error("cannot read " + file.string());
-    while (in) {
-      in.read(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      const auto got = static_cast<size_t>(in.gcount());
-      hash.update(buffer.data(), got);
-      done += got;
-      if (context) {
-        if (context->isCanceled()) return {};
-        context->progress(static_cast<int64_t>(done), static_cast<int64_t>(total),
-                          "Fingerprinting " + file.filename().string());
-      }
-    }
-  }
-  return hash.hexDigest();
-}
-
-}  // namespace
-
-namespace {
-
 // What the trainer and the chat front ends will feed the model, shown before anyone trains.
 void renderChatSample(const fs::path& folder, ModelDescription& d) {
   d.chatSampleSource = d.hasChatTemplate ? "tokenizer_config.json" : "preset chatml";
@@ -190,7 +157,7 @@ ModelDescription describeModelFolder(const std::string& folderPath, const Descri
 
   if (options.fingerprint && d.usable()) {
     try {
-      d.sha256 = fingerprint(folder, weightFiles, context);
+      d.sha256 = modelFolderFingerprint(folderPath, context);
     } catch (const std::exception& e) {
       d.problems.push_back(e.what());
     }

@@ -33,14 +33,15 @@ struct ModelDescription {
   // has none), or why it could not be rendered; empty without a usable tokenizer.
   std::string chatSample;
   std::string chatSampleSource;  // "tokenizer_config.json" or "preset chatml"
-  std::string sha256;  // fingerprint of config.json and the weight files, when asked for
+  std::string sha256;  // modelFolderFingerprint (model/ModelFingerprint.h), when asked for
   std::vector<std::string> problems;
 
   bool usable() const { return problems.empty(); }
 };
 
 struct DescribeOptions {
-  // Hashing reads every weight byte: asked for only when the model is being registered.
+  // Hashing reads every weight byte the first time (later the per-user fingerprint cache
+  // answers): asked for only when the model is being registered.
   bool fingerprint = false;
 };
 

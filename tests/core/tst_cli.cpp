@@ -173,6 +173,18 @@ class CliTest : public QObject {
                qPrintable(r.out));
     QVERIFY(QFile::exists(dir.filePath("bench.tbproj")));
   }
+
+  // Checks that both digests agree on a generated file and that the second fingerprint is cached.
+  void benchHashComparesWithSha256sum() {
+    const auto r = runCli({"bench", "hash", "--size-mb", "3", "--rounds", "2"});
+    QVERIFY2(r.exitCode == 0, qPrintable(r.err + r.out));
+    QCOMPARE(r.out.count(QRegularExpression("round \\d +tunebench +[0-9.]+ MiB/s +sha256sum +"
+                                            "[0-9.]+ MiB/s +digest [0-9a-f]{64}")),
+             2);
+    QVERIFY2(r.out.contains(QRegularExpression("time ratio [0-9.]+ \\(tunebench / sha256sum\\)")),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("(from the cache)"), qPrintable(r.out));
+  }
 };
 
 QTEST_GUILESS_MAIN(CliTest)

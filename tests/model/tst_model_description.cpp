@@ -1,6 +1,4 @@
-// Model descriptions, memory estimates, SHA-256 fingerprints and the model jobs the GUI runs.
-#include <QCryptographicHash>
-#include <QRandomGenerator>
+// Model descriptions, memory estimates, model folder fingerprints and the model jobs the GUI runs.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -8,11 +6,13 @@
 #include <fstream>
 
 #include "common/Error.h"
+#include "common/FileFingerprintCache.h"
 #include "common/SanitizerBuild.h"
 #include "common/Sha256.h"
 #include "jobs/BasicJobContext.h"
 #include "model/MemoryEstimate.h"
 #include "model/ModelDescription.h"
+#include "model/ModelFingerprint.h"
 #include "model/ModelJobs.h"
 
 using namespace tunebench;
@@ -38,41 +38,6 @@ void writeFile(const fs::path& path, const std::string& text) {
 class ModelDescriptionTest : public QObject {
   Q_OBJECT
  private slots:
-  void sha256KnownVectors_data() {
-    QTest::addColumn<QByteArray>("input");
-    QTest::addColumn<QString>("digest");
-    QTest::newRow("empty") << QByteArray()
-                           << "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
-    QTest::newRow("abc") << QByteArray("abc")
-                         << "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
-    QTest::newRow("two blocks")
-        << QByteArray("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")
-        << "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1";
-  }
-
-  void sha256KnownVectors() {
-    QFETCH(QByteArray, input);
-    QFETCH(QString, digest);
-    Sha256 hash;
-    hash.update(input.constData(), static_cast<size_t>(input.size()));
-    QCOMPARE(QString::fromStdString(hash.hexDigest()), digest);
-  }
-
-  void sha256InChunksMatchesQt() {
-    QByteArray data(1 << 20, Qt::Uninitialized);
-    QRandomGenerator random(7);
-    for (auto& byte : data) byte = static_cast<char>(random.bounded(256));
-    Sha256 hash;
-    for (qsizetype at = 0; at < data.size();) {
-      const qsizetype take = std::min<qsizetype>(random.bounded(1, 200), data.size() - at);
-      hash.update(data.constData() + at, static_cast<size_t>(take));
-      at += take;
-    }
-    QCOMPARE(
-        QString::fromStdString(hash.hexDigest()),
-        QString::fromLatin1(QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex()));
-  }
-
   void memoryEstimateOfLlama32OneB() {
     const auto config = llama32OneB();
     // PEFT reports these trainable counts for r=16 on all linear layers (LoRA and DoRA).
@@ -138,9 +103,9 @@ class ModelDescriptionTest : public QObject {
     QCOMPARE(d.sha256.size(), size_t(64));
     // No chat template of its own: the sample is rendered with the ChatML preset.
     QCOMPARE(d.chatSampleSource, std::string("preset chatml"));
-    QVERIFY2(d.chatSample.find("<|im_start|>user\nWhat is 2 plus 3?<|im_end|>") !=
-                 std::string::npos,
-             d.chatSample.c_str());
+    QVERIFY2(
+        d.chatSample.find("<|im_start|>user\nWhat is 2 plus 3?<|im_end|>") != std::string::npos,
+        d.chatSample.c_str());
     QCOMPARE(d.specialTokens.at(0).role, std::string("bos"));
     QCOMPARE(d.specialTokens.at(0).text, std::string("<s>"));
     QCOMPARE(d.specialTokens.at(0).id.value_or(-1), int64_t(1));
@@ -183,6 +148,47 @@ class ModelDescriptionTest : public QObject {
     std::ofstream(folder + "/tokenizer_config.json") << config.dump();
     d = describeModelFolder(folder);
     QVERIFY2(d.chatSample.rfind("cannot render a sample", 0) == 0, d.chatSample.c_str());
+  }
+
+  // What training records of its base model and the Model panel shows: SHA-256 over the lines
+  // "<name>:<sha256>\n" of config.json and the weights; a second fingerprint reads no weights.
+  void modelFolderFingerprintIsCachedAndCancelable() {
+    QTemporaryDir dir;
+    const std::string folder = dir.filePath("tiny").toStdString();
+    BasicJobContext quiet;
+    MakeModelJob make({"llama", "tiny", folder, 5});
+    make.run(quiet);
+    QVERIFY(make.completed());
+    const fs::path config = fs::path(folder) / "config.json";
+    const fs::path weights = fs::path(folder) / "model.safetensors";
+    const std::string expected =
+        sha256Hex("config.json:" + sha256OfFile(config.string()) + "\n" +
+                  "model.safetensors:" + sha256OfFile(weights.string()) + "\n");
+    QCOMPARE(make.result().sha256, expected);
+    QCOMPARE(modelFolderFingerprint(folder), expected);
+
+    // Files written a moment ago are remembered by a cache that needs no settling time.
+    const fs::path cacheFile = dir.filePath("fingerprints.txt").toStdString();
+    FileFingerprintCache first(cacheFile, std::chrono::nanoseconds(0));
+    BasicJobContext context;
+    int64_t lastDone = -1, lastTotal = 0;
+    context.onProgress = [&](int64_t done, int64_t total, const std::string&) {
+      lastDone = done;
+      lastTotal = total;
+    };
+    QCOMPARE(modelFolderFingerprint(folder, first, &context), expected);
+    QCOMPARE(first.filesHashed(), size_t(2));
+    QCOMPARE(lastTotal, int64_t(fs::file_size(config) + fs::file_size(weights)));
+    QCOMPARE(lastDone, lastTotal);
+    FileFingerprintCache second(cacheFile, std::chrono::nanoseconds(0));
+    QCOMPARE(modelFolderFingerprint(folder, second), expected);
+    QCOMPARE(second.filesHashed(), size_t(0));
+
+    BasicJobContext canceled;
+    canceled.cancel();
+    FileFingerprintCache third(dir.filePath("other.txt").toStdString());
+    QVERIFY(modelFolderFingerprint(folder, third, &canceled).empty());
+    QVERIFY(describeModelFolder(folder, {true}, &canceled).sha256.empty());
   }
 
   void canceledStarterModelLeavesNothing() {
