@@ -1,9 +1,10 @@
 #include "demo/StarterModel.h"
 
-#include <fstream>
+#include <ostream>
 
 #include <nlohmann/json.hpp>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/Paths.h"
 #include "demo/StarterCorpus.h"
@@ -19,11 +20,10 @@ namespace {
 constexpr const char* kMarkerFile = "starter.json";
 
 void writeCorpus(const fs::path& path, uint64_t seed, size_t bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error("cannot write " + path.string());
-  for (const auto& document : starterCorpusDocuments(seed, bytes))
-    out << nlohmann::json{{"text", document}}.dump() << "\n";
-  if (!out.flush()) throw Error("cannot write " + path.string() + " (disk full?)");
+  writeFileAtomically(path, [&](std::ostream& out) {
+    for (const auto& document : starterCorpusDocuments(seed, bytes))
+      out << nlohmann::json{{"text", document}}.dump() << "\n";
+  });
 }
 
 TrainingConfig pretrainingConfig(const StarterModelOptions& options, const fs::path& work) {
@@ -70,7 +70,8 @@ bool isStarterModelReady(const std::string& folder) {
 }
 
 bool makeStarterModel(const StarterModelOptions& options, JobContext& context) {
-  const fs::path folder = options.folder.empty() ? defaultStarterFolder() : fs::path(options.folder);
+  const fs::path folder =
+      options.folder.empty() ? defaultStarterFolder() : fs::path(options.folder);
   if (options.steps < 1) throw Error("the starter model needs at least one training step");
   const fs::path work = fs::path(folder.string() + ".partial");
   std::error_code ignored;
@@ -97,8 +98,8 @@ bool makeStarterModel(const StarterModelOptions& options, JobContext& context) {
               static_cast<size_t>(options.steps * config.batchSize * config.data.maxLength) * 4);
   if (context.isCanceled()) return false;
 
-  context.log(LogLevel::Info, "Pretraining the starter model for " +
-                                  std::to_string(options.steps) + " steps");
+  context.log(LogLevel::Info,
+              "Pretraining the starter model for " + std::to_string(options.steps) + " steps");
   Trainer trainer(config, false);
   trainer.run(context);
   const auto& result = trainer.result();
@@ -113,7 +114,7 @@ bool makeStarterModel(const StarterModelOptions& options, JobContext& context) {
                         {"seed", options.seed},
                         {"steps", result.steps},
                         {"final_loss", result.lastLoss}};
-  std::ofstream(made / kMarkerFile) << marker.dump(2) << "\n";
+  writeFileAtomically(made / kMarkerFile, marker.dump(2) + "\n");
   // The trainer's folder lacks the tokenizer when the base had it only beside the weights.
   for (const char* name : {"tokenizer.model", "tokenizer_config.json"})
     if (!fs::exists(made / name) && fs::exists(work / "random" / name))

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/SafetensorsReader.h"
@@ -233,11 +234,8 @@ AdapterCombinationReport combineAdapters(const std::vector<WeightedAdapter>& inp
   fs::create_directories(temporary);
   try {
     writeSafetensors((temporary / kWeightsFile).string(), tensors, {{"format", "pt"}});
-    std::ofstream configOut(temporary / kConfigFile);
-    configOut << config.dump(2) << "\n";
-    if (!configOut) throw Error("cannot write " + (temporary / kConfigFile).string());
-    configOut.close();
-    fs::rename(temporary, outFolder);
+    writeFileAtomically(temporary / kConfigFile, config.dump(2) + "\n");
+    publishFolder(temporary, outFolder);
   } catch (...) {
     fs::remove_all(temporary);
     throw;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <optional>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "common/Version.h"
@@ -40,10 +41,7 @@ std::string formatSeconds(double seconds) {
 }
 
 void writeJson(const fs::path& path, const nlohmann::json& json) {
-  std::ofstream out(path);
-  out << json.dump(2) << "\n";
-  out.flush();
-  if (!out) throw Error("cannot write " + path.string());
+  writeFileAtomically(path, json.dump(2) + "\n");
 }
 
 // The software and settings a run started with: <output>/run.json.
@@ -199,7 +197,9 @@ void TrainingSession::buildModel() {
 }
 
 void TrainingSession::restoreOrStart() {
-  const std::string baseFingerprint = modelFolderFingerprint(c_.modelFolder);
+  // A 10 GB base model takes a while to hash the first time: progress and Cancel apply.
+  const std::string baseFingerprint = modelFolderFingerprint(c_.modelFolder, &context_);
+  if (baseFingerprint.empty()) throw Canceled("fingerprinting " + c_.modelFolder);
   if (resume_) {
     state_ = readCheckpoint(*existing_, prepared_->model(), *optimizer_);
     if (state_.datasetFingerprint != objective_->dataFingerprint())

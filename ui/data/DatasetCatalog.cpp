@@ -38,8 +38,11 @@ void describeMapping(const store::DatasetRecord& record, DatasetSummary& dataset
     }
     for (const char* part : kPartOrder) dataset.fieldOrder << QString::fromLatin1(part);
     dataset.fieldOrder.removeDuplicates();
-  } catch (const std::exception&) {
-    dataset.kind = QObject::tr("unknown");
+  } catch (const std::exception& e) {
+    // Kept and shown: a project edited by hand or by a newer release still lists the dataset.
+    dataset.kind = QObject::tr("unknown kind");
+    dataset.problem = QObject::tr("its recorded column mapping cannot be read: %1")
+                          .arg(QString::fromUtf8(e.what()));
   }
 }
 

@@ -1,0 +1,158 @@
+#include "common/AtomicFile.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <streambuf>
+#include <string>
+#include <vector>
+
+#include "common/Error.h"
+
+namespace tunebench {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// An output stream buffer over a file descriptor that remembers the first write error's errno,
+// so the message can say "No space left on device" rather than "write failed".
+class DescriptorBuffer : public std::streambuf {
+ public:
+  explicit DescriptorBuffer(int fd) : fd_(fd), buffer_(1 << 20) {
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+  }
+  int error() const { return error_; }
+
+ protected:
+  int_type overflow(int_type ch) override {
+    if (!drain()) return traits_type::eof();
+    if (!traits_type::eq_int_type(ch, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(ch);
+      pbump(1);
+    }
+    return traits_type::not_eof(ch);
+  }
+  std::streamsize xsputn(const char* data, std::streamsize size) override {
+    if (size < static_cast<std::streamsize>(buffer_.size()))
+      return std::streambuf::xsputn(data, size);
+    // Large blocks (tensor data) go straight to the file.
+    if (!drain() || !writeAll(data, static_cast<size_t>(size))) return 0;
+    return size;
+  }
+  int sync() override { return drain() ? 0 : -1; }
+
+ private:
+  bool drain() {
+    const size_t pending = static_cast<size_t>(pptr() - pbase());
+    const bool ok = pending == 0 || writeAll(pbase(), pending);
+    setp(buffer_.data(), buffer_.data() + buffer_.size());
+    return ok;
+  }
+  bool writeAll(const char* data, size_t size) {
+    if (error_) return false;
+    while (size > 0) {
+      const ssize_t wrote = ::write(fd_, data, size);
+      if (wrote < 0 && errno == EINTR) continue;
+      if (wrote <= 0) {
+        error_ = wrote < 0 ? errno : ENOSPC;
+        return false;
+      }
+      data += wrote;
+      size -= static_cast<size_t>(wrote);
+    }
+    return true;
+  }
+
+  int fd_;
+  std::vector<char> buffer_;
+  int error_ = 0;
+};
+
+// A name beside `path`, unique per process and call: two writers never share a temporary.
+fs::path temporaryBeside(const fs::path& path) {
+  static std::atomic<uint64_t> serial{0};
+  fs::path temporary = path;
+  temporary += ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
+  return temporary;
+}
+
+Error writeFailure(const fs::path& path, const std::string& what, int error) {
+  return Error("cannot write " + path.string() + ": " + what +
+               (error ? std::string(": ") + std::strerror(error) : std::string()));
+}
+
+}  // namespace
+
+void syncPath(const fs::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+void writeFileAtomically(const fs::path& path, const StreamWriter& write) {
+  const fs::path temporary = temporaryBeside(path);
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw writeFailure(path, "cannot create " + temporary.filename().string(), errno);
+  auto abandon = [&] {
+    ::close(fd);
+    ::unlink(temporary.c_str());
+  };
+  DescriptorBuffer buffer(fd);
+  std::ostream out(&buffer);
+  try {
+    write(out);
+    out.flush();
+  } catch (...) {
+    const int error = buffer.error();
+    abandon();
+    if (error) throw writeFailure(path, "the write failed", error);
+    throw;
+  }
+  if (!out || buffer.error()) {
+    const int error = buffer.error();
+    abandon();
+    throw writeFailure(path, "the write failed", error);
+  }
+  if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
+    const int error = errno;
+    abandon();
+    throw writeFailure(path, "cannot flush it to disk", error);
+  }
+  if (::close(fd) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw writeFailure(path, "cannot finish it", error);
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    const int error = errno;
+    ::unlink(temporary.c_str());
+    throw writeFailure(path, "cannot replace it", error);
+  }
+  syncPath(path.parent_path().empty() ? fs::path(".") : path.parent_path());
+}
+
+void writeFileAtomically(const fs::path& path, std::string_view contents) {
+  writeFileAtomically(path, [&](std::ostream& out) {
+    out.write(contents.data(), static_cast<std::streamsize>(contents.size()));
+  });
+}
+
+void publishFolder(const fs::path& assembled, const fs::path& destination) {
+  std::error_code ec;
+  for (const auto& entry : fs::recursive_directory_iterator(assembled, ec))
+    if (entry.is_regular_file(ec)) syncPath(entry.path());
+  syncPath(assembled);
+  ec.clear();
+  fs::rename(assembled, destination, ec);
+  if (ec)
+    throw Error("cannot move " + assembled.string() + " to " + destination.string() + ": " +
+                ec.message());
+  syncPath(destination.parent_path().empty() ? fs::path(".") : destination.parent_path());
+}
+
+}  // namespace tunebench
