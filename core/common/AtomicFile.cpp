@@ -19,7 +19,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // An output stream buffer over a file descriptor that remembers the first write error's errno,
-// so the message can say "No space left on device" rather than "write failed".
+// so the message can say "No space left on device" rather than "write failed". After an error
+// it discards what follows and still reports success: writers such as LibTorch's archive abort
+// the process when a stream fails under them (their destructors throw), so the failure is
+// reported once the writer has returned.
 class DescriptorBuffer : public std::streambuf {
  public:
   explicit DescriptorBuffer(int fd) : fd_(fd), buffer_(1 << 20) {
@@ -29,7 +32,7 @@ class DescriptorBuffer : public std::streambuf {
 
  protected:
   int_type overflow(int_type ch) override {
-    if (!drain()) return traits_type::eof();
+    drain();
     if (!traits_type::eq_int_type(ch, traits_type::eof())) {
       *pptr() = traits_type::to_char_type(ch);
       pbump(1);
@@ -40,31 +43,32 @@ class DescriptorBuffer : public std::streambuf {
     if (size < static_cast<std::streamsize>(buffer_.size()))
       return std::streambuf::xsputn(data, size);
     // Large blocks (tensor data) go straight to the file.
-    if (!drain() || !writeAll(data, static_cast<size_t>(size))) return 0;
+    drain();
+    writeAll(data, static_cast<size_t>(size));
     return size;
   }
-  int sync() override { return drain() ? 0 : -1; }
+  int sync() override {
+    drain();
+    return 0;
+  }
 
  private:
-  bool drain() {
+  void drain() {
     const size_t pending = static_cast<size_t>(pptr() - pbase());
-    const bool ok = pending == 0 || writeAll(pbase(), pending);
+    if (pending > 0) writeAll(pbase(), pending);
     setp(buffer_.data(), buffer_.data() + buffer_.size());
-    return ok;
   }
-  bool writeAll(const char* data, size_t size) {
-    if (error_) return false;
-    while (size > 0) {
+  void writeAll(const char* data, size_t size) {
+    while (size > 0 && !error_) {
       const ssize_t wrote = ::write(fd_, data, size);
       if (wrote < 0 && errno == EINTR) continue;
       if (wrote <= 0) {
         error_ = wrote < 0 ? errno : ENOSPC;
-        return false;
+        return;
       }
       data += wrote;
       size -= static_cast<size_t>(wrote);
     }
-    return true;
   }
 
   int fd_;
@@ -81,8 +85,10 @@ fs::path temporaryBeside(const fs::path& path) {
 }
 
 Error writeFailure(const fs::path& path, const std::string& what, int error) {
-  return Error("cannot write " + path.string() + ": " + what +
-               (error ? std::string(": ") + std::strerror(error) : std::string()));
+  std::string text = "cannot write " + path.string();
+  if (!what.empty()) text += ": " + what;
+  if (error) text += std::string(": ") + std::strerror(error);
+  return Error(text);
 }
 
 }  // namespace
@@ -110,13 +116,13 @@ void writeFileAtomically(const fs::path& path, const StreamWriter& write) {
   } catch (...) {
     const int error = buffer.error();
     abandon();
-    if (error) throw writeFailure(path, "the write failed", error);
+    if (error) throw writeFailure(path, "", error);
     throw;
   }
   if (!out || buffer.error()) {
     const int error = buffer.error();
     abandon();
-    throw writeFailure(path, "the write failed", error);
+    throw writeFailure(path, "", error);
   }
   if (::fsync(fd) != 0 && errno != EINVAL && errno != EROFS) {
     const int error = errno;
@@ -153,6 +159,34 @@ void publishFolder(const fs::path& assembled, const fs::path& destination) {
     throw Error("cannot move " + assembled.string() + " to " + destination.string() + ": " +
                 ec.message());
   syncPath(destination.parent_path().empty() ? fs::path(".") : destination.parent_path());
+}
+
+void writeFolderAtomically(const fs::path& destination,
+                           const std::function<void(const fs::path& folder)>& fill) {
+  const fs::path partial = destination.string() + ".partial";
+  const fs::path old = destination.string() + ".old";
+  std::error_code ec;
+  fs::remove_all(partial, ec);
+  fs::create_directories(partial, ec);
+  if (ec) throw Error("cannot create " + partial.string() + ": " + ec.message());
+  try {
+    fill(partial);
+    std::error_code ignored;
+    for (const auto& entry : fs::recursive_directory_iterator(partial, ignored))
+      if (entry.is_regular_file(ignored)) syncPath(entry.path());
+    syncPath(partial);
+    fs::remove_all(old, ignored);
+    if (fs::exists(destination, ignored)) fs::rename(destination, old);
+    fs::rename(partial, destination);
+  } catch (const fs::filesystem_error& e) {
+    fs::remove_all(partial, ec);
+    throw Error("cannot put " + destination.string() + " in place: " + e.code().message());
+  } catch (...) {
+    fs::remove_all(partial, ec);
+    throw;
+  }
+  syncPath(destination.parent_path().empty() ? fs::path(".") : destination.parent_path());
+  fs::remove_all(old, ec);
 }
 
 }  // namespace tunebench

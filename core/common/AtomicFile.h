@@ -30,4 +30,11 @@ void syncPath(const std::filesystem::path& path);
 void publishFolder(const std::filesystem::path& assembled,
                    const std::filesystem::path& destination);
 
+// Writes a whole folder the same way: `fill` writes into an empty folder beside `destination`,
+// which then takes the place of `destination` (an older one is removed only after the new one is
+// complete and synced). Readers see the old folder, none for an instant, or the complete new one;
+// on failure the partial folder is removed and the old one kept.
+void writeFolderAtomically(const std::filesystem::path& destination,
+                           const std::function<void(const std::filesystem::path& folder)>& fill);
+
 }  // namespace tunebench

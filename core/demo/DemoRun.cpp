@@ -1,5 +1,6 @@
 #include "demo/DemoRun.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -14,6 +15,8 @@
 #include "eval/EvaluationJob.h"
 #include "export/ExportFolder.h"
 #include "jobs/JobContext.h"
+#include "model/ModelConfig.h"
+#include "model/ModelFingerprint.h"
 #include "store/ArtifactRepository.h"
 #include "store/DatasetVersions.h"
 #include "store/EvaluationRepository.h"
@@ -145,6 +148,12 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   int64_t instructionVersion = 0;
   {
     auto project = store::ProjectStore::create(outcome.projectFile);
+    // The model the demo trains is the project's model, as if chosen in the Model panel.
+    const fs::path starterPath(starter);
+    store::ModelRepository(project).add(
+        starterPath.filename().string(), starterPath,
+        loadModelConfig((starterPath / "config.json").string()).architecture,
+        modelFolderFingerprint(starter));
     const nlohmann::json textRecipe = {{"steps",
                                         {{{"id", "whitespace"}},
                                          {{"id", "drop-empty"}},
@@ -191,7 +200,7 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   config.optimizer.kind = OptimizerKind::AdamW;
   config.optimizer.learningRate = 3e-3;
   config.schedule.kind = ScheduleKind::Cosine;
-  config.schedule.warmupSteps = 20;
+  config.schedule.warmupSteps = std::min<int64_t>(20, options.trainSteps);
   config.batchSize = 16;
   config.maxSteps = options.trainSteps;
   config.evalEvery = std::max<int64_t>(1, options.trainSteps / 6);

@@ -1,11 +1,13 @@
 #include "demo/StarterModel.h"
 
+#include <algorithm>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/Paths.h"
 #include "demo/StarterCorpus.h"
 #include "model/ModelFactory.h"
@@ -38,7 +40,7 @@ TrainingConfig pretrainingConfig(const StarterModelOptions& options, const fs::p
   config.optimizer.learningRate = 3e-3;
   config.optimizer.weightDecay = 0.01;
   config.schedule.kind = ScheduleKind::Cosine;
-  config.schedule.warmupSteps = 30;
+  config.schedule.warmupSteps = std::min<int64_t>(30, options.steps);
   config.schedule.minLearningRateRatio = 0.1;
   config.batchSize = 16;
   config.maxSteps = options.steps;
@@ -56,12 +58,11 @@ fs::path defaultStarterFolder() {
 
 bool isStarterModelReady(const std::string& folder) {
   const fs::path root(folder);
-  std::ifstream in(root / kMarkerFile);
-  if (!in) return false;
   try {
-    const auto marker = nlohmann::json::parse(in);
-    if (marker.value("recipe_version", 0) != kStarterRecipeVersion) return false;
-  } catch (const nlohmann::json::exception&) {
+    const auto marker = readJsonFile((root / kMarkerFile).string());
+    if (!marker.is_object() || marker.value("recipe_version", 0) != kStarterRecipeVersion)
+      return false;
+  } catch (const std::exception&) {
     return false;
   }
   for (const char* name : {"config.json", "model.safetensors", "tokenizer.model"})

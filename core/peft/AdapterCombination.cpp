@@ -11,6 +11,7 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
@@ -62,8 +63,7 @@ LoadedAdapter loadAdapter(const WeightedAdapter& input) {
                 ": a DoRA adapter (use_dora) cannot be combined: its magnitude "
                 "vectors do not add up; merge it into the model instead");
   adapter.scaling = loraScaling(adapter.config);
-  std::ifstream configStream(fs::path(input.folder) / kConfigFile);
-  adapter.configJson = nlohmann::json::parse(configStream, nullptr, false);
+  adapter.configJson = readJsonFile((fs::path(input.folder) / kConfigFile).string());
   const auto weights = (fs::path(input.folder) / kWeightsFile).string();
   const SafetensorsReader reader(weights);
   for (const auto& entry : reader.header().entries) {

@@ -4,6 +4,7 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "data/RecordMapper.h"
 #include "data/TrainerRecords.h"
 #include "store/DatasetRows.h"
@@ -51,8 +52,9 @@ LoadedVersion loadVersion(ProjectStore& store, int64_t versionId, JobContext& co
     throw Error(store.file().string() + ": no dataset version " + std::to_string(versionId));
   loaded.version = *version;
   loaded.dataset = *repository.findDataset(version->datasetId);
-  const auto mapping =
-      ColumnMapping::fromJson(nlohmann::json::parse(loaded.dataset.detectedSchema));
+  const auto mapping = ColumnMapping::fromJson(
+      parseJson(loaded.dataset.detectedSchema,
+                "the project's column mapping of dataset \"" + loaded.dataset.name + "\""));
   loaded.data.kind = mapping.kind;
   const bool raw = version->rowFormat == kRawRows;
   forEachRow(repository, versionId, context, "loading " + describe(loaded),
@@ -126,7 +128,7 @@ int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string&
   int64_t written = 0;
   // The rows are checked before anything is written: a split with no rows writes no file.
   if (!split.empty() && std::none_of(loaded.splits.begin(), loaded.splits.end(),
-                                     [&](const std::string& name) { return name == split; }))
+                                     [&](const std::optional<std::string>& name) { return name == split; }))
     throw Error(describe(loaded) + " has no rows in split \"" + split +
                 "\" (splits are train, validation, test)");
   writeFileAtomically(out, [&](std::ostream& file) {

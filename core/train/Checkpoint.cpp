@@ -23,6 +23,29 @@ double jsonDouble(const nlohmann::json& value) {
   return value.get<double>();
 }
 
+// The files of a checkpoint, DONE last: a folder without it is an interrupted checkpoint and
+// never resumed from.
+void writeCheckpointFiles(const fs::path& partial, const torch::nn::Module& model,
+                          const torch::optim::Optimizer& optimizer, const TrainerState& state,
+                          const nlohmann::json& config) {
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& item : model.named_parameters())
+    if (item.value().requires_grad()) tensors.emplace_back(item.key(), item.value());
+  {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    tensors.emplace_back(kRngTensor, generator.get_state());
+  }
+  writeSafetensors((partial / "trainable.safetensors").string(), tensors);
+
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  writeFileAtomically(partial / "optimizer.pt", [&](std::ostream& out) { archive.save_to(out); });
+  writeFileAtomically(partial / "state.json", state.toJson().dump(2));
+  writeFileAtomically(partial / "config.json", config.dump(2));
+  writeFileAtomically(partial / "DONE", std::to_string(state.step) + "\n");
+}
+
 }  // namespace
 
 nlohmann::json TrainerState::toJson() const {
@@ -74,23 +97,14 @@ std::string writeCheckpoint(const std::string& checkpointsRoot, const torch::nn:
   fs::remove_all(partial);
   fs::create_directories(partial);
 
-  std::vector<std::pair<std::string, torch::Tensor>> tensors;
-  for (const auto& item : model.named_parameters())
-    if (item.value().requires_grad()) tensors.emplace_back(item.key(), item.value());
-  {
-    auto generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    tensors.emplace_back(kRngTensor, generator.get_state());
+  try {
+    writeCheckpointFiles(partial, model, optimizer, state, config);
+  } catch (...) {
+    // A failed checkpoint (a full disk) gives its space back; the previous ones stay complete.
+    std::error_code ignored;
+    fs::remove_all(partial, ignored);
+    throw;
   }
-  writeSafetensors((partial / "trainable.safetensors").string(), tensors);
-
-  torch::serialize::OutputArchive archive;
-  optimizer.save(archive);
-  writeFileAtomically(partial / "optimizer.pt", [&](std::ostream& out) { archive.save_to(out); });
-  writeFileAtomically(partial / "state.json", state.toJson().dump(2));
-  writeFileAtomically(partial / "config.json", config.dump(2));
-  // DONE last: a folder without it is an interrupted checkpoint and never resumed from.
-  writeFileAtomically(partial / "DONE", std::to_string(state.step) + "\n");
 
   std::error_code ec;
   fs::remove_all(final, ec);

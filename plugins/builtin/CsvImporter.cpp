@@ -5,6 +5,7 @@
 #include "builtin/ImportSupport.h"
 #include "common/Error.h"
 #include "data/CsvReader.h"
+#include "data/Utf8.h"
 
 namespace tunebench::builtin {
 
@@ -44,6 +45,14 @@ std::string joinFields(const CsvRow& row, char delimiter) {
   return text;
 }
 
+// The malformed record's text as stored with the reject; bytes that are not UTF-8 become U+FFFD.
+std::string readableRawText(const std::string& path, const CsvProblem& problem) {
+  std::string text = csvRawText(path, problem.start, problem.end);
+  for (size_t bad = findInvalidUtf8(text); bad != std::string::npos; bad = findInvalidUtf8(text))
+    text.replace(bad, 1, "\xEF\xBF\xBD");
+  return text;
+}
+
 }  // namespace
 
 void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink, JobContext& context) {
@@ -64,7 +73,8 @@ void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink, Job
       if (names.empty() && header)
         throw Error(options.path + ": " + describePosition(problem->at) + ": " + problem->problem +
                     " (in the header)");
-      reportProblem(options, sink, problem->at, problem->start, problem->problem, "");
+      reportProblem(options, sink, problem->at, problem->start, problem->problem,
+                    readableRawText(options.path, *problem));
       continue;
     }
     if (isBlankLine(row)) continue;

@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <nlohmann/json.hpp>
 
+#include "common/JsonFile.h"
 #include "data/ColumnMapping.h"
 #include "store/DatasetBalancing.h"
 #include "store/DatasetRepository.h"
@@ -29,7 +30,8 @@ const char* const kPartOrder[] = {"instruction", "input",    "output", "prompt",
 
 void describeMapping(const store::DatasetRecord& record, DatasetSummary& dataset) {
   try {
-    const auto mapping = ColumnMapping::fromJson(nlohmann::json::parse(record.detectedSchema));
+    const auto mapping =
+        ColumnMapping::fromJson(parseJson(record.detectedSchema, "the column mapping"));
     dataset.kind = QString::fromLatin1(datasetKindName(mapping.kind));
     for (const char* part : kPartOrder) {
       const auto found = mapping.columns.find(part);
