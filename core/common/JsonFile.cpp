@@ -11,6 +11,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// "line L, column C", or "column C" for one-line text (a JSON Lines row names its line itself).
 std::string position(std::string_view text, size_t offset) {
   size_t line = 1, column = 1;
   for (size_t i = 0; i < offset && i < text.size(); ++i) {
@@ -21,6 +22,7 @@ std::string position(std::string_view text, size_t offset) {
       ++column;
     }
   }
+  if (text.find('\n') == std::string_view::npos) return "column " + std::to_string(column);
   return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 

@@ -214,11 +214,13 @@ void TrainingSession::prepareData() {
   const auto encoder = encoderForModelFolder(c_.modelFolder);
   objective_->loadData(encoder, c_.data.tokenCache ? &tokenCache : nullptr, context_);
   plan_ = planSteps(c_, objective_->trainingExamples());
-  // Warm-up longer than the run would never reach the chosen learning rate.
+  // Warm-up longer than the run never reaches the chosen learning rate: said, not silent (a
+  // short trial run of a preset is still allowed).
   if (c_.schedule.warmupSteps > plan_.totalSteps)
-    throw Error("schedule.warmup_steps is " + std::to_string(c_.schedule.warmupSteps) +
-                ", more than the run's " + std::to_string(plan_.totalSteps) +
-                " steps: the learning rate would never reach optimizer.lr");
+    context_.log(LogLevel::Warning,
+                 "schedule.warmup_steps is " + std::to_string(c_.schedule.warmupSteps) +
+                     ", more than the run's " + std::to_string(plan_.totalSteps) +
+                     " steps: the learning rate never reaches optimizer.lr");
 }
 
 void TrainingSession::buildModel() {

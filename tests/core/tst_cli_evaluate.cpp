@@ -233,7 +233,7 @@ class CliEvaluateTest : public QObject {
     const auto bad = write(dir_, "bad.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}\n{oops\n");
     auto r = runCli({"evaluate", "--model", model_, "--data", bad});
     EXPECT_EXIT(r, 1);
-    QVERIFY2(r.err.contains(bad + ": line 2: bad JSON"), qPrintable(r.err));
+    QVERIFY2(r.err.contains(bad + ": line 2: not valid JSON at column"), qPrintable(r.err));
 
     r = runCli({"evaluate", "--model", model_, "--data", data_});
     EXPECT_EXIT(r, 1);

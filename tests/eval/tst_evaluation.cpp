@@ -99,7 +99,7 @@ class EvaluationTest : public QObject {
     const auto badJson =
         writeFile(dir, "bad.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}\n{\"prompt\": \n");
     auto message = failureOf([&] { loadEvalExamples(badJson); });
-    QVERIFY2(message.contains(QString::fromStdString(badJson) + ": line 2: bad JSON"),
+    QVERIFY2(message.contains(QString::fromStdString(badJson) + ": line 2: not valid JSON at column"),
              qPrintable(message));
 
     const auto missing = writeFile(dir, "missing.jsonl",
