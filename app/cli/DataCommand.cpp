@@ -1,6 +1,7 @@
 // tunebench-cli data import|list|clean|profile|preview|split|balance|export: the data pipeline
 // on a project.
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -26,7 +27,7 @@ using store::ProjectStore;
 
 struct DataOptions {
   std::string project, file, dataset, format, mapping, name, recipe, split, out, preset, model;
-  bool skipBadRows = false, json = false, classWeights = false;
+  bool skipBadRows = false, json = false, classWeights = false, force = false;
   int64_t version = 0;    // 0: the newest
   int64_t maxLength = 0;  // 0: the model's maximum positions, else 2048
   int64_t row = 0;
@@ -378,6 +379,12 @@ int exportData(const DataOptions& o) {
   auto project = openForReading(o.project);
   const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
   const auto format = formatOption(o);
+  // Nothing of the user's is replaced unless asked.
+  std::error_code ec;
+  if (std::filesystem::is_directory(o.out, ec))
+    throw Error(o.out + " is a folder: --out names the file to write");
+  if (std::filesystem::exists(o.out, ec) && !o.force)
+    throw Error(o.out + " already exists: pass --force to replace it, or choose another file");
   TerminalProgress context;
   const auto count = store::exportVersion(project, version.id, o.split, o.out, format, context);
   std::cout << "wrote " << count << " records to " << o.out << "\n";
@@ -469,6 +476,7 @@ Command addDataCommand(CLI::App& app) {
   exportCmd->add_option("--split", o->split, "train, validation or test (default: all rows)")
       ->check(CLI::IsMember({"train", "validation", "test"}));
   exportCmd->add_option("--out", o->out, "Output file (.jsonl)")->required();
+  exportCmd->add_flag("--force", o->force, "Replace --out when it exists");
   exportCmd->add_option("--model", o->model,
                         "Model folder whose chat template renders the records (--template model)");
   exportCmd

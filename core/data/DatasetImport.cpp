@@ -18,8 +18,11 @@ class SamplingContext : public JobContext, public RecordSink {
   void record(ImportedRecord&& r) override {
     if (records.size() < wanted_) records.push_back(std::move(r.fields));
   }
-  void reject(ImportReject&&) override {}
+  void reject(ImportReject&& r) override {
+    if (firstProblem.empty()) firstProblem = r.problem;
+  }
   std::vector<nlohmann::json> records;
+  std::string firstProblem;
 
  private:
   size_t wanted_;
@@ -28,17 +31,24 @@ class SamplingContext : public JobContext, public RecordSink {
 }  // namespace
 
 std::vector<nlohmann::json> sampleRecords(DatasetImporter& importer, const ImportOptions& options,
-                                          size_t count) {
+                                          size_t count, std::string* firstProblem) {
   SamplingContext sampler(count);
   ImportOptions lenient = options;
   lenient.skipBadRows = true;
   importer.importFile(lenient, sampler, sampler);
+  if (firstProblem) *firstProblem = sampler.firstProblem;
   return std::move(sampler.records);
 }
 
 ColumnMapping detectFileSchema(DatasetImporter& importer, const ImportOptions& options,
                                size_t sampleSize) {
-  const auto guess = detectSchema(sampleRecords(importer, options, sampleSize));
+  std::string firstProblem;
+  const auto sample = sampleRecords(importer, options, sampleSize, &firstProblem);
+  // With no good record to look at, the reader's own error is the one that helps.
+  if (sample.empty() && !firstProblem.empty())
+    throw Error(options.path + ": " + firstProblem +
+                " (no readable record to guess the columns from)");
+  const auto guess = detectSchema(sample);
   if (guess.mapping) return *guess.mapping;
   std::string fields;
   for (const auto& f : guess.fields) fields += (fields.empty() ? "" : ", ") + f;

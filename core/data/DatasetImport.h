@@ -13,8 +13,9 @@
 namespace tunebench {
 
 // Reads up to `count` records from the start of the file (bad rows are skipped, not counted).
+// `firstProblem`, when given, receives the first bad row's position and problem.
 std::vector<nlohmann::json> sampleRecords(DatasetImporter& importer, const ImportOptions& options,
-                                          size_t count);
+                                          size_t count, std::string* firstProblem = nullptr);
 
 // Detects the schema from up to `sampleSize` records; throws tunebench::Error with the reason
 // and the fields seen when no known shape fits.

@@ -76,8 +76,14 @@ nlohmann::json describeOptions(const ProjectImportRequest& request, const std::s
 ProjectImportResult importIntoProject(ProjectStore& store, DatasetImporter& importer,
                                       const ProjectImportRequest& request, JobContext& context) {
   const std::filesystem::path source(request.options.path);
-  if (!std::filesystem::is_regular_file(source))
-    throw Error(request.options.path + ": no such file");
+  std::error_code ec;
+  const auto status = std::filesystem::status(source, ec);
+  if (!std::filesystem::exists(status)) throw Error(request.options.path + ": no such file");
+  // A FIFO would block the import, a device may never end: only regular files are datasets.
+  if (!std::filesystem::is_regular_file(status))
+    throw Error(request.options.path + ": not a regular file (" +
+                (std::filesystem::is_directory(status) ? "a folder" : "a device, pipe or socket") +
+                "): import a data file");
   const std::string name = request.name.empty() ? source.stem().string() : request.name;
   DatasetRepository repository(store);
   if (repository.findDatasetByName(name))

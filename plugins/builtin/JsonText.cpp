@@ -68,6 +68,12 @@ std::optional<JsonTextProblem> JsonTextParser::parse(std::string_view text, nloh
   } catch (const nlohmann::json::parse_error& e) {
     const size_t byte = e.byte > 0 ? e.byte - 1 : 0;
     return JsonTextProblem{byte, "bad JSON: " + problemText(e.what())};
+  } catch (const nlohmann::json::exception& e) {
+    // A number beyond a double (1e400) is a bad row like any other, not a failed import.
+    const std::string what = e.what();
+    const size_t tag = what.find("] ");
+    return JsonTextProblem{0,
+                           "bad JSON: " + (tag == std::string::npos ? what : what.substr(tag + 2))};
   }
   return JsonTextProblem{0, std::string("bad JSON: ") + simdjson::error_message(error)};
 }

@@ -86,6 +86,17 @@ class CliDataTest : public QObject {
     EXPECT_EXIT(r, 0);
     const auto lines = readLines(out);
     QCOMPARE(lines.size(), 72);
+    // The file now exists: replacing it needs --force; a folder is never written as a file.
+    r = runCli({"data", "export", project_, "mail", "--version", "3", "--out", out});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains(out + " already exists: pass --force"), qPrintable(r.err));
+    QCOMPARE(readLines(out).size(), 72);
+    r = runCli({"data", "export", project_, "mail", "--version", "3", "--out", dir_.path()});
+    EXPECT_EXIT(r, 1);
+    QVERIFY2(r.err.contains("is a folder"), qPrintable(r.err));
+    r = runCli({"data", "export", project_, "mail", "--version", "3", "--split", "train", "--out",
+                out, "--force"});
+    EXPECT_EXIT(r, 0);
     for (const auto& line : lines) {
       const auto record = QJsonDocument::fromJson(line.toUtf8()).object();
       QVERIFY(record.contains("prompt") && record.contains("response") && record.contains("text"));
@@ -213,9 +224,10 @@ class CliDataTest : public QObject {
     EXPECT_EXIT(r, 1);
     QVERIFY2(r.err.contains("no dataset \"nosuch\""), qPrintable(r.err));
     r = runCli({"data", "export", project_, "mail", "--version", "1", "--split", "train", "--out",
-                dir_.filePath("x.jsonl")});
+                dir_.filePath("unsplit.jsonl")});
     EXPECT_EXIT(r, 1);
     QVERIFY2(r.err.contains("has no splits"), qPrintable(r.err));
+    QVERIFY(!QFile::exists(dir_.filePath("unsplit.jsonl")));
   }
 };
 

@@ -74,6 +74,25 @@ class DatasetImportTest : public QObject {
     }
   }
 
+  // A file whose first rows are all bad: the reader's error, not "no records to look at".
+  void detectionShowsTheReadersErrorWhenNoRowReads() {
+    const std::string path =
+        tbtest::writeFile(dir_, "all-bad.csv", "instruction,output\n\"never closed,x\n");
+    tunebench::DatasetImportJob job(tbtest::importer("csv"), {path, false, {}});
+    tunebench::BasicJobContext context;
+    try {
+      job.run(context);
+      QFAIL("must throw");
+    } catch (const tunebench::Error& e) {
+      QVERIFY2(QString(e.what()).contains(QString::fromStdString(path) +
+                                          ": line 2, column 1 (byte offset 19): unterminated "
+                                          "quoted field"),
+               e.what());
+      QVERIFY2(QString(e.what()).contains("no readable record to guess the columns from"),
+               e.what());
+    }
+  }
+
   void sampleStopsEarly() {
     std::string many;
     for (int i = 0; i < 50000; ++i) many += "{\"text\":\"t" + std::to_string(i) + "\"}\n";

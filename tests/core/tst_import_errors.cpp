@@ -142,6 +142,9 @@ class ImportErrorsTest : public QObject {
            at(1, 11, 10,
               "bad JSON: syntax error while parsing value - invalid string: missing "
               "closing quote; last read: '\"abc}'"));
+    // A number beyond a double is a bad row like any other: named, and skippable.
+    addRow("jsonl number overflow", "jsonl", "{\"t\":1}\n{\"t\": 1e400}\n",
+           at(2, 1, 8, "bad JSON: number overflow parsing '1e400'"));
     addRow("jsonl line over limit", "jsonl",
            "{\"t\":1}\n{\"t\":\"" + std::string(60, 'x') + "\"}\n",
            at(2, 1, 8, "line longer than the limit of 50 bytes"), R"({"maxLineBytes":50})");

@@ -1,6 +1,8 @@
 // The data pipeline persisted in a project: import as read, rejects, all-or-nothing, cleaning into
 // new versions, seeded splits, balanced versions and the export the trainer reads.
+#include <sys/stat.h>
 #include <QTemporaryDir>
+
 #include <QtTest>
 
 #include <fstream>
@@ -165,6 +167,28 @@ class ProjectDatasetsTest : public QObject {
     QCOMPARE(store_->db().queryInt64("SELECT COUNT(*) FROM dataset_version"), int64_t(0));
     QCOMPARE(store_->db().queryInt64("SELECT COUNT(*) FROM dataset_record"), int64_t(0));
     QCOMPARE(store_->db().queryInt64("SELECT COUNT(*) FROM dataset_reject"), int64_t(0));
+  }
+
+  // A FIFO would block the import forever and a folder is no file: both are named as what they
+  // are, not as missing.
+  void onlyRegularFilesAreImported() {
+    const std::string fifo = file("pipe.jsonl", "");
+    std::filesystem::remove(fifo);
+    QCOMPARE(mkfifo(fifo.c_str(), 0600), 0);
+    storetest::expectError(
+        [&] { importIntoProject(*store_, *tbtest::importer("jsonl"), request(fifo), context_); },
+        {"pipe.jsonl: not a regular file (a device, pipe or socket)"});
+    const std::string folder = std::filesystem::path(fifo).parent_path().string();
+    storetest::expectError(
+        [&] { importIntoProject(*store_, *tbtest::importer("jsonl"), request(folder), context_); },
+        {"not a regular file (a folder)"});
+    storetest::expectError(
+        [&] {
+          importIntoProject(*store_, *tbtest::importer("jsonl"), request(folder + "/none.jsonl"),
+                            context_);
+        },
+        {"none.jsonl: no such file"});
+    QVERIFY(DatasetRepository(*store_).datasets().empty());
   }
 
   void canceledImportLeavesNothing() {
