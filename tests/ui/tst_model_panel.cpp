@@ -218,9 +218,12 @@ class ModelPanelTest : public QObject {
         ++sawProgressBar;
     });
     sampler.start(20);
-    QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, 300000);
+    // A real event loop waits for the signal: QTRY's polling sleeps between its checks, and
+    // those sleeps would count as stalls.
+    QVERIFY(shown.count() == 1 || shown.wait(300000));
     const qint64 longestStall = stalls.longestMs();
-    qInfo("longest event-loop stall while the 135m model job ran: %lld ms", longestStall);
+    qInfo("longest event-loop stall while the 135m model job ran: %s",
+          qPrintable(stalls.describeLongest()));
     QVERIFY2(longestStall < 100, qPrintable(QString::number(longestStall)));
     QVERIFY(sawProgressBar > 0);
     QVERIFY(panel->description()->usable());
