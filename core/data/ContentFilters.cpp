@@ -3,9 +3,9 @@
 #include <utf8proc.h>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "data/BasicCleaningSteps.h"
 #include "data/TextNormalization.h"
-#include "common/JsonFile.h"
 #include "data/WordLists.h"
 
 namespace tunebench {
@@ -115,7 +115,19 @@ std::unique_ptr<CleaningStep> ScriptFilterStep::fromSettings(const nlohmann::jso
   if (s.is_object() && s.contains("allowed")) {
     if (!s["allowed"].is_array()) throw Error("cleaning setting \"allowed\" must be a list");
     allowed.clear();
-    for (const auto& name : s["allowed"]) allowed.insert(name.get<std::string>());
+    // A misspelt script would match no letter and remove every row: refuse it by name.
+    std::set<std::string> known = {"Other"};
+    for (const auto& range : kScripts) known.insert(range.script);
+    for (const auto& name : s["allowed"]) {
+      if (!name.is_string()) throw Error("cleaning setting \"allowed\" must list script names");
+      if (!known.count(name.get<std::string>())) {
+        std::string names;
+        for (const auto& k : known) names += (names.empty() ? "" : ", ") + k;
+        throw Error("cleaning setting \"allowed\": unknown script \"" + name.get<std::string>() +
+                    "\" (known: " + names + ")");
+      }
+      allowed.insert(name.get<std::string>());
+    }
   }
   return std::make_unique<ScriptFilterStep>(allowed, numberSetting(s, "minShare", 0.9));
 }

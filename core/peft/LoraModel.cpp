@@ -87,6 +87,10 @@ void mergeAndUnloadLora(CausalLMImpl& model) {
     auto lora = std::dynamic_pointer_cast<LoraLinearImpl>(slot.layer);
     if (!lora) continue;
     lora->merge();
+    // An adapter with absurd settings (lora_alpha 1e308) merges into inf/NaN: never written.
+    if (!torch::isfinite(lora->weight).all().item<bool>())
+      throw Error("merging the adapter into " + slot.path +
+                  " gives values that are not finite (check the adapter's lora_alpha and r)");
     swapLayer(slot, std::make_shared<LinearImpl>(lora->weight, lora->bias));
   }
 }

@@ -209,6 +209,14 @@ class CleaningStepsTest : public QObject {
                        {"hello world", "\xD0\xBF\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82", "12345",
                         "hello \xD0\xBC\xD0\xB8\xD1\x80"});
     QCOMPARE(run.texts, (std::vector<std::string>{"hello world", "12345"}));
+    // A misspelt script would keep no letter and remove every row: it is refused by name.
+    try {
+      runStep("script", {{"allowed", {"Latn"}}}, {"hello"});
+      QFAIL("must throw");
+    } catch (const tunebench::Error& e) {
+      QVERIFY2(std::string(e.what()).find("unknown script \"Latn\" (known: ") != std::string::npos,
+               e.what());
+    }
   }
 
   void regex() {

@@ -116,6 +116,22 @@ class LoraTest : public QObject {
     QVERIFY(torch::allclose(logitsOf(*model), adaptedLogits, 1e-5, 1e-5));
   }
 
+  // An absurd lora_alpha merges into inf: refused with the layer named, never written.
+  void mergingToNonFiniteWeightsIsRefused() {
+    auto model = tinyRandomModel("llama", 5);
+    auto config = allLinear("llama", false);
+    config.alpha = 1e308;
+    applyLora(*model, config);
+    randomiseAdapters(*model, "default", 2);
+    try {
+      mergeAndUnloadLora(*model);
+      QFAIL("merged");
+    } catch (const tunebench::Error& e) {
+      QVERIFY2(std::string(e.what()).find("gives values that are not finite") != std::string::npos,
+               e.what());
+    }
+  }
+
   void onlyAdapterTensorsTrain() {
     auto model = tinyRandomModel("qwen2", 6);
     LoraConfig config;
