@@ -1,5 +1,7 @@
 #include "data/DatasetImport.h"
 
+#include <algorithm>
+
 #include "common/Error.h"
 
 namespace tunebench {
@@ -50,8 +52,12 @@ ColumnMapping detectFileSchema(DatasetImporter& importer, const ImportOptions& o
                 " (no readable record to guess the columns from)");
   const auto guess = detectSchema(sample);
   if (guess.mapping) return *guess.mapping;
+  // A file with 100,000 columns must not make a message of a megabyte: the first 20 are named.
   std::string fields;
-  for (const auto& f : guess.fields) fields += (fields.empty() ? "" : ", ") + f;
+  const size_t shown = std::min<size_t>(guess.fields.size(), 20);
+  for (size_t i = 0; i < shown; ++i) fields += (fields.empty() ? "" : ", ") + guess.fields[i];
+  if (guess.fields.size() > shown)
+    fields += " and " + std::to_string(guess.fields.size() - shown) + " more";
   throw Error(options.path + ": " + guess.reason +
               " (fields: " + (fields.empty() ? "none" : fields) + ")");
 }

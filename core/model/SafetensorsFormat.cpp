@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <set>
 
+#include <cstdio>
+
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
@@ -31,13 +33,30 @@ bool multiplyChecked(uint64_t a, uint64_t b, uint64_t& out) {
   return !__builtin_mul_overflow(a, b, &out);
 }
 
+// A name as it can be printed: control characters (a NUL would cut the message) as \xNN.
+std::string printable(const std::string& name) {
+  std::string text;
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02X", c);
+      text += escaped;
+    } else {
+      text += static_cast<char>(c);
+    }
+  }
+  return text;
+}
+
 void checkName(const std::string& name, const std::string& fileName) {
   if (name.empty()) throw Error(fileName + ": a tensor has an empty name");
   if (name.size() > 1024)
-    throw Error(fileName + ": tensor name '" + name.substr(0, 64) + "…' is longer than 1024 bytes");
+    throw Error(fileName + ": tensor name '" + printable(name.substr(0, 64)) +
+                "…' is longer than 1024 bytes");
   for (unsigned char c : name)
     if (c < 0x20 || c == 0x7f)
-      throw Error(fileName + ": tensor name '" + name + "' contains a control character");
+      throw Error(fileName + ": tensor name '" + printable(name) +
+                  "' contains a control character");
 }
 
 }  // namespace
@@ -117,7 +136,8 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view prefix, uint64_t fileS
   } catch (const nlohmann::json::exception& e) {
     throw Error(fileName + ": header is not valid JSON: " + e.what());
   }
-  if (!duplicate.empty()) throw Error(fileName + ": header names tensor '" + duplicate + "' twice");
+  if (!duplicate.empty())
+    throw Error(fileName + ": header names tensor '" + printable(duplicate) + "' twice");
   if (!header.is_object()) throw Error(fileName + ": header is not a JSON object");
 
   SafetensorsHeader result;
@@ -134,7 +154,7 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view prefix, uint64_t fileS
       continue;
     }
     checkName(name, fileName);
-    const std::string where = fileName + ": tensor '" + name + "'";
+    const std::string where = fileName + ": tensor '" + printable(name) + "'";
     if (!value.is_object()) throw Error(where + " is not described by an object");
     for (const auto& [field, unused] : value.items()) {
       (void)unused;
@@ -181,7 +201,8 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view prefix, uint64_t fileS
   uint64_t expected = 0;
   for (const auto& entry : result.entries) {
     if (entry.begin < expected)
-      throw Error(fileName + ": tensor '" + entry.name + "' overlaps the previous tensor's data");
+      throw Error(fileName + ": tensor '" + printable(entry.name) +
+                  "' overlaps the previous tensor's data");
     if (entry.begin > expected)
       throw Error(fileName + ": gap of " + std::to_string(entry.begin - expected) +
                   " bytes before tensor '" + entry.name + "'");

@@ -93,6 +93,25 @@ class DatasetImportTest : public QObject {
     }
   }
 
+  // A file of many columns: the message names the first 20 and counts the rest.
+  void longFieldListsAreCut() {
+    std::string header, row;
+    for (int i = 0; i < 5000; ++i) {
+      header += (i ? "," : "") + std::string("column_") + std::to_string(i);
+      row += (i ? "," : "") + std::to_string(i);
+    }
+    const std::string path = tbtest::writeFile(dir_, "wide.csv", header + "\n" + row + "\n");
+    tunebench::DatasetImportJob job(tbtest::importer("csv"), {path, false, {}});
+    tunebench::BasicJobContext context;
+    try {
+      job.run(context);
+      QFAIL("must throw");
+    } catch (const tunebench::Error& e) {
+      QVERIFY2(QString(e.what()).contains("and 4980 more)"), e.what());
+      QVERIFY(std::string(e.what()).size() < 1000);
+    }
+  }
+
   void sampleStopsEarly() {
     std::string many;
     for (int i = 0; i < 50000; ++i) many += "{\"text\":\"t" + std::to_string(i) + "\"}\n";

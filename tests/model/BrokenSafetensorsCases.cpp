@@ -62,6 +62,9 @@ std::vector<BrokenSafetensorsCase> brokenSafetensorsCases() {
     row("metadata value not string", craft(R"({"__metadata__":{"k":1}})", 0), "__metadata__.k is not a string");
     row("empty name", craft(R"({"":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4), "empty name");
     row("control character in name", craft("{\"a\\u0001\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4), "control character");
+    // A NUL in a name must not cut the message short: it is printed escaped.
+    row("nul in name", craft("{\"a\\u0000b\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+        "tensor name 'a\\x00b' contains a control character");
     row("name too long", craft("{\"" + std::string(2000, 'n') + R"(":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}})", 4), "longer than 1024 bytes");
     row("header is a string", craft("\"hello\"", 0), "not a JSON object");
     row("truncated json", craft(R"({"a":{"dtype":"F32")", 0), "not valid JSON");
