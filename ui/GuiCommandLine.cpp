@@ -11,7 +11,8 @@ namespace {
 GuiCommandLine failure(const QString& message) {
   GuiCommandLine result;
   result.action = GuiCommandLine::Action::Fail;
-  result.text = QStringLiteral("tunebench: %1\nRun 'tunebench --help' for the usage.\n").arg(message);
+  result.text =
+      QStringLiteral("tunebench: %1\nRun 'tunebench --help' for the usage.\n").arg(message);
   return result;
 }
 
@@ -27,8 +28,9 @@ GuiCommandLine text(const QString& text) {
 GuiCommandLine parseGuiCommandLine(const QStringList& arguments) {
   QCommandLineParser parser;
   parser.setApplicationDescription(
-      QCoreApplication::translate("GuiCommandLine", "Tunebench: a workbench for fine-tuning "
-                                                    "language models."));
+      QCoreApplication::translate("GuiCommandLine",
+                                  "Tunebench: a workbench for fine-tuning "
+                                  "language models."));
   const auto help = parser.addHelpOption();
   const auto version = parser.addVersionOption();
   const QCommandLineOption demo(
@@ -47,7 +49,7 @@ GuiCommandLine parseGuiCommandLine(const QStringList& arguments) {
   if (parser.isSet(help)) return text(parser.helpText());
   if (parser.isSet(version))
     return text(QStringLiteral("%1 %2\n").arg(QCoreApplication::applicationName(),
-                                             QCoreApplication::applicationVersion()));
+                                              QCoreApplication::applicationVersion()));
   if (!parsed) return failure(parser.errorText());
 
   const auto positional = parser.positionalArguments();
@@ -58,11 +60,11 @@ GuiCommandLine parseGuiCommandLine(const QStringList& arguments) {
   GuiCommandLine result;
   result.demo = parser.isSet(demo);
   if (positional.isEmpty()) return result;
-  if (result.demo)
-    return failure(QStringLiteral("give either --demo or a project file, not both"));
+  if (result.demo) return failure(QStringLiteral("give either --demo or a project file, not both"));
   const QFileInfo file(positional.front());
   if (!file.exists())
-    return failure(QStringLiteral("the project file %1 does not exist").arg(file.absoluteFilePath()));
+    return failure(
+        QStringLiteral("the project file %1 does not exist").arg(file.absoluteFilePath()));
   if (!file.isFile())
     return failure(QStringLiteral("%1 is not a file: give a project file (*.tbproj)")
                        .arg(file.absoluteFilePath()));

@@ -8,9 +8,9 @@ namespace tunebench::ui {
 
 struct GuiCommandLine {
   enum class Action {
-    OpenWindow,   // start the GUI (with the demo or a project when asked)
-    PrintText,    // print text (help or version) and exit with 0
-    Fail,         // print text (the error) to stderr and exit with 2
+    OpenWindow,  // start the GUI (with the demo or a project when asked)
+    PrintText,   // print text (help or version) and exit with 0
+    Fail,        // print text (the error) to stderr and exit with 2
   };
   Action action = Action::OpenWindow;
   bool demo = false;

@@ -67,7 +67,8 @@ class BackgroundTask {
   }
 
   void start(Work work) {
-    watcher_.setFuture(QtConcurrent::run(pool_, [work = std::move(work)] { return attempt(work); }));
+    watcher_.setFuture(
+        QtConcurrent::run(pool_, [work = std::move(work)] { return attempt(work); }));
   }
 
   void returned() {
