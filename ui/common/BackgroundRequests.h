@@ -24,7 +24,8 @@ class BackgroundRequests {
   bool finish();
   // Drops the running request's result (canceling it) and any waiting request.
   void clear();
-  bool isBusy() const { return running_.has_value() || waiting_.has_value(); }
+  // A result is still to come: a request runs that is not stale, or one waits to run.
+  bool isBusy() const { return (running_ && !stale_) || waiting_; }
 
  private:
   void start(Request request);

@@ -45,7 +45,7 @@ class BackgroundTask {
   }
   // Drops the running request's result and any waiting request (e.g. the project closed).
   void clear() { requests_.clear(); }
-  // A request runs or waits to run.
+  // A result is still to come (a stale request still running does not count).
   bool isBusy() const { return requests_.isBusy(); }
 
  private:
