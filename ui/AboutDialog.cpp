@@ -1,10 +1,8 @@
 #include "AboutDialog.h"
 
 #include <QDialogButtonBox>
-#include <QFutureWatcher>
 #include <QLabel>
 #include <QVBoxLayout>
-#include <QtConcurrent>
 
 #include "system/SystemInfo.h"
 
@@ -37,20 +35,16 @@ AboutDialog::AboutDialog(QWidget* parent) : QDialog(parent) {
   layout->addWidget(buttons);
 
   // The GEMM probe takes a few hundred milliseconds: never on the GUI thread.
-  auto* watcher = new QFutureWatcher<QString>(this);
-  connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
-    facts_->setText(watcher->result());
-    emit factsReady();
-  });
-  watcher->setFuture(QtConcurrent::run([] {
-    try {
-      return factsAsHtml(collectSystemInfo(true));
-    } catch (const std::exception& e) {
-      return tr("Could not gather the facts: %1").arg(QString::fromUtf8(e.what()));
-    }
-  }));
+  gathering_.run([] { return factsAsHtml(collectSystemInfo(true)); });
 }
 
-QString AboutDialog::factsText() const { return facts_->text(); }
+void AboutDialog::showFacts(const QString& html) {
+  facts_->setText(html);
+  emit factsReady();
+}
+
+QString AboutDialog::factsText() const {
+  return facts_->text();
+}
 
 }  // namespace tunebench::ui

@@ -1,6 +1,8 @@
 #pragma once
 #include <QDialog>
 
+#include "common/BackgroundTask.h"
+
 class QLabel;
 
 namespace tunebench::ui {
@@ -16,7 +18,12 @@ class AboutDialog : public QDialog {
   void factsReady();
 
  private:
+  void showFacts(const QString& html);
+
   QLabel* facts_;
+  BackgroundTask<QString> gathering_{
+      [this](const QString& html) { showFacts(html); },
+      [this](const QString& error) { showFacts(tr("Could not gather the facts: %1").arg(error)); }};
 };
 
 }  // namespace tunebench::ui

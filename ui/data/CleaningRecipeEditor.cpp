@@ -17,7 +17,6 @@
 #include <QSplitter>
 #include <QTextBrowser>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "common/JsonFile.h"
 #include "data/CleanVersionJob.h"
@@ -156,10 +155,6 @@ CleaningRecipeEditor::CleaningRecipeEditor(QWidget* parent) : QWidget(parent) {
   previewTimer_.setSingleShot(true);
   previewTimer_.setInterval(kPreviewDelayMs);
   connect(&previewTimer_, &QTimer::timeout, this, &CleaningRecipeEditor::startPreview);
-  connect(&previewWatcher_, &QFutureWatcher<RecipePreview>::finished, this,
-          &CleaningRecipeEditor::onPreviewFinished);
-  connect(&versionWatcher_, &QFutureWatcher<VersionRead>::finished, this,
-          &CleaningRecipeEditor::onVersionRead);
   connect(model_, &CleaningRecipeModel::recipeChanged, this, [this] {
     model_->clearOutcome();
     schedulePreview();
@@ -190,11 +185,9 @@ CleaningRecipeEditor::CleaningRecipeEditor(QWidget* parent) : QWidget(parent) {
 }
 
 CleaningRecipeEditor::~CleaningRecipeEditor() {
-  delete job_;  // cancels and waits
-  if (previewContext_) previewContext_->cancel();
-  if (versionContext_) versionContext_->cancel();
-  previewWatcher_.waitForFinished();
-  versionWatcher_.waitForFinished();
+  // Cancels Apply's job, which ends on its own thread; the running read and preview are canceled
+  // and end on their workers, unshown.
+  delete job_;
 }
 
 void CleaningRecipeEditor::buildActions() {
@@ -279,8 +272,7 @@ void CleaningRecipeEditor::setModelFolder(const QString& folder) {
 }
 
 void CleaningRecipeEditor::readVersion() {
-  if (versionContext_) versionContext_->cancel();
-  versionContext_.reset();
+  versionReads_.clear();  // cancels a read of the previous choice
   ++versionKey_;
   loaded_ = {};
   updateActions();
@@ -290,9 +282,8 @@ void CleaningRecipeEditor::readVersion() {
     return;
   }
   auto context = std::make_shared<BasicJobContext>();
-  versionContext_ = context;
   setStatus(tr("Reading the dataset…"));
-  versionWatcher_.setFuture(QtConcurrent::run(
+  versionReads_.run(
       [file = projectFile_, id = datasetId_, number = versionNumber_, key = versionKey_, context] {
         VersionRead read;
         read.key = key;
@@ -302,13 +293,12 @@ void CleaningRecipeEditor::readVersion() {
           read.error = QString::fromStdString(e.what());
         }
         return read;
-      }));
+      },
+      [context] { context->cancel(); });
 }
 
-void CleaningRecipeEditor::onVersionRead() {
-  const VersionRead read = versionWatcher_.result();
+void CleaningRecipeEditor::onVersionRead(const VersionRead& read) {
   if (read.key != versionKey_) return;
-  versionContext_.reset();
   if (!read.error.isEmpty()) {
     lastError_ = tr("Could not read the dataset: %1").arg(read.error);
     setStatus(lastError_);
@@ -385,33 +375,25 @@ void CleaningRecipeEditor::schedulePreview() {
 }
 
 bool CleaningRecipeEditor::isPreviewPending() const {
-  // The contexts live from the start of a worker until its result has been taken in.
-  return previewTimer_.isActive() || previewContext_ || previewAgain_ || versionContext_;
+  // Busy from the start of a worker until its result has been taken in.
+  return previewTimer_.isActive() || previews_.isBusy() || versionReads_.isBusy();
 }
 
 void CleaningRecipeEditor::startPreview() {
-  if (previewContext_) {
-    // The running preview is for an older recipe: stop it and start again once it returns.
-    previewContext_->cancel();
-    previewAgain_ = true;
-    return;
-  }
-  previewAgain_ = false;
+  // A running preview is for an older recipe: it is canceled, and this one starts once it
+  // returns.
   auto context = std::make_shared<BasicJobContext>();
-  previewContext_ = context;
   if (loaded_.data) previewNote_->setText(tr("Previewing…"));
-  previewWatcher_.setFuture(QtConcurrent::run(
+  previews_.run(
       [recipe = model_->toJson(), data = loaded_.data, revision = model_->revision(),
        folder = modelFolder_.toStdString(),
-       context] { return previewRecipe(recipe, data, folder, kPreviewRows, revision, *context); }));
+       context] { return previewRecipe(recipe, data, folder, kPreviewRows, revision, *context); },
+      [context] { context->cancel(); });
 }
 
-void CleaningRecipeEditor::onPreviewFinished() {
-  const RecipePreview preview = previewWatcher_.result();
-  previewContext_.reset();
-  if (previewAgain_ || preview.revision != model_->revision()) {
-    previewAgain_ = false;
-    startPreview();
+void CleaningRecipeEditor::onPreviewFinished(const RecipePreview& preview) {
+  if (preview.revision != model_->revision()) {
+    startPreview();  // the recipe changed without a new preview asked for
     return;
   }
   model_->setOutcome(preview.problems, preview.reports);

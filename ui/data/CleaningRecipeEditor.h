@@ -6,12 +6,12 @@
 // step sample rows before and after with the changed words marked. Apply stores the cleaned rows
 // as the dataset's next version through a job (store::cleanVersion, as `data clean --recipe`).
 // Recipes are saved and opened as the same JSON files the command line reads.
-#include <QFutureWatcher>
 #include <QString>
 #include <QTimer>
 #include <QWidget>
 #include <memory>
 
+#include "common/BackgroundTask.h"
 #include "data/DatasetVersionRead.h"
 #include "data/RecipePreview.h"
 
@@ -100,10 +100,10 @@ class CleaningRecipeEditor : public QWidget {
 
   void buildActions();
   void readVersion();
-  void onVersionRead();
+  void onVersionRead(const VersionRead& read);
   void schedulePreview();
   void startPreview();
-  void onPreviewFinished();
+  void onPreviewFinished(const RecipePreview& preview);
   void showSelectedStep();
   void showSamples();
   void formEdited();
@@ -135,14 +135,14 @@ class CleaningRecipeEditor : public QWidget {
   QAction* openAction_;
   QAction* saveAction_;
 
-  QFutureWatcher<VersionRead> versionWatcher_;
+  // Reads and previews made stale are canceled through their contexts.
+  BackgroundTask<VersionRead> versionReads_{
+      [this](const VersionRead& read) { onVersionRead(read); }};
   quint64 versionKey_ = 0;
-  std::shared_ptr<BasicJobContext> versionContext_;
 
   QTimer previewTimer_;
-  QFutureWatcher<RecipePreview> previewWatcher_;
-  std::shared_ptr<BasicJobContext> previewContext_;
-  bool previewAgain_ = false;
+  BackgroundTask<RecipePreview> previews_{
+      [this](const RecipePreview& preview) { onPreviewFinished(preview); }};
 
   JobRunner* job_ = nullptr;
   qint64 jobDatasetId_ = 0;

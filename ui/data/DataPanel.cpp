@@ -10,7 +10,6 @@
 #include <QTableView>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 
 #include "data/CleaningRecipeEditor.h"
@@ -133,28 +132,22 @@ DataPanel::DataPanel(const PluginRegistry& plugins, QWidget* parent)
     refresh();
   });
   connect(split_, &SplitBalancePanel::failed, this, &DataPanel::failed);
-  connect(&catalogWatcher_, &QFutureWatcher<CatalogRead>::finished, this, [this] {
-    showCatalog(catalogWatcher_.result());
-    if (readAgain_) {
-      readAgain_ = false;
-      refresh();
-    }
-  });
   updateActions();
   setStatus(statusText());
 }
 
 DataPanel::~DataPanel() {
-  // Runners cancel and wait for their jobs; the jobs reference nothing of the widgets.
+  // Runners cancel their jobs and let them end on their threads; the jobs reference nothing of
+  // the widgets.
   for (auto* runner : runners_) delete runner;
   runners_.clear();
-  catalogWatcher_.waitForFinished();
 }
 
 void DataPanel::setProject(const QString& projectFile, bool readOnly) {
   readOnly_ = readOnly;
   if (projectFile != projectFile_) {
     projectFile_ = projectFile;
+    catalogReads_.clear();  // a read of the previous project is not shown
     catalog_ = {};
     catalogRead_ = false;
     datasetId_ = 0;
@@ -190,14 +183,10 @@ qint64 DataPanel::currentVersionId() const {
 
 void DataPanel::refresh() {
   if (projectFile_.isEmpty()) return;
-  if (catalogWatcher_.isRunning()) {
-    readAgain_ = true;
-    return;
-  }
-  catalogWatcher_.setFuture(QtConcurrent::run([file = projectFile_] {
+  catalogReads_.run([file = projectFile_] {
     return readProject<DatasetCatalog>(file, 0,
                                        [](const std::string& f) { return readDatasetCatalog(f); });
-  }));
+  });
 }
 
 void DataPanel::showCatalog(const CatalogRead& read) {

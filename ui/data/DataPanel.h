@@ -5,12 +5,12 @@
 // through the import wizard (Ctrl+I). Other views of a version plug in as further tabs through
 // tabs(), currentDatasetId(), currentVersion() and versionChosen(); they call refresh() after
 // storing a version.
-#include <QFutureWatcher>
 #include <QWidget>
 #include <functional>
 #include <memory>
 
 #include "Stage.h"
+#include "common/BackgroundTask.h"
 #include "data/DatasetCatalog.h"
 #include "eval/ProjectRead.h"
 
@@ -112,8 +112,7 @@ class DataPanel : public QWidget {
   CleaningRecipeEditor* cleaner_;
   DatasetProfileView* profile_;
 
-  QFutureWatcher<CatalogRead> catalogWatcher_;
-  bool readAgain_ = false;
+  BackgroundTask<CatalogRead> catalogReads_{[this](const CatalogRead& read) { showCatalog(read); }};
   std::vector<JobRunner*> runners_;
 };
 

@@ -8,7 +8,6 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "data/ProfileCharts.h"
 #include "jobs/BasicJobContext.h"
@@ -75,15 +74,11 @@ DatasetProfileView::DatasetProfileView(QWidget* parent) : QWidget(parent) {
   restartTimer_.setSingleShot(true);
   restartTimer_.setInterval(0);
   connect(&restartTimer_, &QTimer::timeout, this, &DatasetProfileView::start);
-  connect(&watcher_, &QFutureWatcher<ProfileOutcome>::finished, this,
-          &DatasetProfileView::onFinished);
   clear(tr("Open a project and choose a dataset to profile it."));
 }
 
-DatasetProfileView::~DatasetProfileView() {
-  if (context_) context_->cancel();
-  watcher_.waitForFinished();
-}
+// A computation still running is canceled and ends on its worker, unshown.
+DatasetProfileView::~DatasetProfileView() = default;
 
 void DatasetProfileView::setProject(const QString& projectFile, bool /*readOnly*/) {
   // The profile only reads: a read-only project is profiled like any other.
@@ -112,7 +107,7 @@ void DatasetProfileView::setMaxLength(int tokens) {
 }
 
 void DatasetProfileView::restart() {
-  if (context_) context_->cancel();
+  profiles_.clear();  // cancels a running computation, whose result is not shown
   ++key_;
   restartTimer_.start();
 }
@@ -124,27 +119,18 @@ void DatasetProfileView::start() {
                                          : tr("Choose a dataset to profile it."));
     return;
   }
-  if (context_) {
-    // The running one was canceled; this starts again when it returns.
-    return;
-  }
   auto context = std::make_shared<BasicJobContext>();
-  context_ = context;
   busy_->show();
   summary_->setText(tr("Profiling…"));
   request_.bins = kBins;
-  watcher_.setFuture(QtConcurrent::run([request = request_, key = key_, context] {
-    return computeProfile(request, key, *context);
-  }));
+  // Starts once a canceled computation still running has returned.
+  profiles_.run(
+      [request = request_, key = key_, context] { return computeProfile(request, key, *context); },
+      [context] { context->cancel(); });
 }
 
-void DatasetProfileView::onFinished() {
-  const ProfileOutcome outcome = watcher_.result();
-  context_.reset();
-  if (outcome.key != key_) {
-    start();  // the inputs changed meanwhile
-    return;
-  }
+void DatasetProfileView::onFinished(const ProfileOutcome& outcome) {
+  if (outcome.key != key_) return;  // the inputs changed meanwhile: a newer one runs
   busy_->hide();
   if (!outcome.error.isEmpty()) {
     const QString message = tr("Could not profile the dataset: %1").arg(outcome.error);

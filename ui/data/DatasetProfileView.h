@@ -4,12 +4,12 @@
 // (with the maximum length marked and the share that would be cut written on the chart), the
 // length of each field, the label distribution with its imbalance ratio, and the duplicates
 // found. Without a model folder the histogram counts words and says that tokens need a model.
-#include <QFutureWatcher>
 #include <QString>
 #include <QTimer>
 #include <QWidget>
 #include <memory>
 
+#include "common/BackgroundTask.h"
 #include "data/DatasetProfileComputation.h"
 
 class QLabel;
@@ -41,7 +41,7 @@ class DatasetProfileView : public QWidget {
   void setMaxLength(int tokens);
 
   // From a setter until the profile for it is shown (or has failed).
-  bool isComputing() const { return context_ != nullptr || restartTimer_.isActive(); }
+  bool isComputing() const { return profiles_.isBusy() || restartTimer_.isActive(); }
   // The profile shown (valid once profileShown() was emitted).
   const ProfileOutcome& shown() const { return shown_; }
   LengthHistogramChart* histogram() const { return histogram_; }
@@ -57,7 +57,7 @@ class DatasetProfileView : public QWidget {
  private:
   void restart();
   void start();
-  void onFinished();
+  void onFinished(const ProfileOutcome& outcome);
   void showOutcome(const ProfileOutcome& outcome);
   void clear(const QString& message);
   void fillFieldTable(const ProfileOutcome& outcome);
@@ -71,8 +71,9 @@ class DatasetProfileView : public QWidget {
   QTableWidget* fields_;
 
   QTimer restartTimer_;
-  QFutureWatcher<ProfileOutcome> watcher_;
-  std::shared_ptr<BasicJobContext> context_;
+  // A computation made stale by a setter is canceled through its context.
+  BackgroundTask<ProfileOutcome> profiles_{
+      [this](const ProfileOutcome& outcome) { onFinished(outcome); }};
   quint64 key_ = 0;
   ProfileOutcome shown_;
 };

@@ -15,7 +15,6 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "data/ProjectStoreJob.h"
 #include "jobs/JobRunner.h"
@@ -81,14 +80,10 @@ ImportWizard::ImportWizard(const PluginRegistry& plugins, const QString& project
   setPage(SchemaPage, buildSchemaPage());
   setPage(PreviewPage, buildPreviewPage());
   setPage(ImportPage, buildImportPage());
-  connect(&inspectWatcher_, &QFutureWatcher<ImportInspection>::finished, this,
-          &ImportWizard::showInspection);
   resize(820, 560);
 }
 
-ImportWizard::~ImportWizard() {
-  inspectWatcher_.waitForFinished();
-}
+ImportWizard::~ImportWizard() = default;
 
 QWizardPage* ImportWizard::buildFilePage() {
   auto* step = new StepPage;
@@ -316,13 +311,13 @@ void ImportWizard::inspect() {
   options.path = file.toStdString();
   options.settings = nlohmann::json::object();
   // A read still running for a file chosen before is left to end; its result is not shown.
-  inspectWatcher_.setFuture(QtConcurrent::run([importer = importer_, options] {
+  inspections_.run([importer = importer_, options] {
     return inspectImportFile(*importer, options, kSampleRecords);
-  }));
+  });
 }
 
-void ImportWizard::showInspection() {
-  inspection_ = inspectWatcher_.result();
+void ImportWizard::showInspection(const ImportInspection& inspection) {
+  inspection_ = inspection;
   if (inspection_.file != inspectedFile_) return;  // the user chose another file meanwhile
   inspected_ = true;
   kind_->setEnabled(inspection_.error.isEmpty());

@@ -4,13 +4,13 @@
 // rows that would be rejected), then import as a job with progress. An import that stops on a
 // bad row says which file, line and column or field; the user may then skip bad rows, which are
 // stored as rejects and counted.
-#include <QFutureWatcher>
 #include <QMap>
 #include <QPointer>
 #include <QWizard>
 #include <functional>
 #include <memory>
 
+#include "common/BackgroundTask.h"
 #include "data/ImportInspection.h"
 #include "jobs/JobRunner.h"
 #include "store/ProjectDatasetImport.h"
@@ -85,7 +85,7 @@ class ImportWizard : public QWizard {
   std::shared_ptr<DatasetImporter> chosenImporter(QString* problem) const;
   bool validateFile();
   void inspect();
-  void showInspection();
+  void showInspection(const ImportInspection& inspection);
   void rebuildSlots(DatasetKind kind);
   bool mappingComplete() const;
   void showPreview();
@@ -116,7 +116,8 @@ class ImportWizard : public QWizard {
   QPushButton* backToMapping_;
 
   std::shared_ptr<DatasetImporter> importer_;
-  QFutureWatcher<ImportInspection> inspectWatcher_;
+  BackgroundTask<ImportInspection> inspections_{
+      [this](const ImportInspection& inspection) { showInspection(inspection); }};
   QString inspectedFile_;
   bool inspected_ = false;
   ImportInspection inspection_;

@@ -20,7 +20,6 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <cmath>
 
@@ -140,30 +139,13 @@ EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
   auto* outer = new QVBoxLayout(this);
   outer->addWidget(tabs_);
 
-  connect(&checkpointsWatcher_, &QFutureWatcher<CheckpointsRead>::finished, this, [this] {
-    showCheckpoints(checkpointsWatcher_.result());
-    if (checkpointsAgain_) {
-      const qint64 again = checkpointsAgain_;
-      checkpointsAgain_ = 0;
-      readCheckpoints(again);
-    }
-  });
-  connect(&runsWatcher_, &QFutureWatcher<RunsRead>::finished, this, [this] {
-    showRuns(runsWatcher_.result());
-    if (runsAgain_) {
-      runsAgain_ = false;
-      readRuns();
-    }
-  });
   targetChanged();
   setStatus(statusText());
 }
 
 EvaluatePanel::~EvaluatePanel() {
-  // The runner's destructor cancels and waits for the job.
+  // The runner's destructor cancels the job, which ends on its own thread.
   delete job_;
-  runsWatcher_.waitForFinished();
-  checkpointsWatcher_.waitForFinished();
 }
 
 void EvaluatePanel::setProjectModel(const QString& modelFolder) {
@@ -204,14 +186,10 @@ void EvaluatePanel::refresh() {
 
 void EvaluatePanel::readCheckpoints(qint64 runId) {
   if (projectFile_.isEmpty() || runId <= 0) return;
-  if (checkpointsWatcher_.isRunning()) {
-    checkpointsAgain_ = runId;
-    return;
-  }
-  checkpointsWatcher_.setFuture(QtConcurrent::run([file = projectFile_, runId] {
+  checkpointsReads_.run([file = projectFile_, runId] {
     return readProject<std::vector<RunCheckpoint>>(
         file, runId, [runId](const std::string& f) { return readRunCheckpoints(f, runId); });
-  }));
+  });
 }
 
 void EvaluatePanel::showCheckpoints(const CheckpointsRead& read) {
@@ -289,14 +267,10 @@ bool EvaluatePanel::useRunValidationFile() {
 
 void EvaluatePanel::readRuns() {
   if (projectFile_.isEmpty()) return;
-  if (runsWatcher_.isRunning()) {
-    runsAgain_ = true;
-    return;
-  }
-  runsWatcher_.setFuture(QtConcurrent::run([file = projectFile_] {
+  runsReads_.run([file = projectFile_] {
     return readProject<std::vector<store::RunRecord>>(
         file, 0, [](const std::string& f) { return store::readRuns(f); });
-  }));
+  });
 }
 
 void EvaluatePanel::showRuns(const RunsRead& read) {
@@ -536,8 +510,9 @@ bool EvaluatePanel::evaluate() {
   }
   const QString data = dataFile_->text().trimmed();
   if (data.isEmpty()) {
-    fail(tr("Choose the evaluation file: JSON Lines with a prompt and a response field (a text "
-            "and a label field for a classifier)."));
+    fail(
+        tr("Choose the evaluation file: JSON Lines with a prompt and a response field (a text "
+           "and a label field for a classifier)."));
     return false;
   }
   const QString promptField = promptField_->text().trimmed();
@@ -549,8 +524,9 @@ bool EvaluatePanel::evaluate() {
   const QString textField = textField_->text().trimmed();
   const QString labelField = labelField_->text().trimmed();
   if (textField.isEmpty() || labelField.isEmpty()) {
-    fail(tr("Name the text and the label fields a classifier reads (\"text\" and \"label\" "
-            "unless the run named others)."));
+    fail(
+        tr("Name the text and the label fields a classifier reads (\"text\" and \"label\" "
+           "unless the run named others)."));
     return false;
   }
   request.textField = textField.toStdString();
@@ -618,8 +594,8 @@ void EvaluatePanel::onFinished() {
       classification_->setResult(lastClassifierResult_);
       showClassifierResults(true);
       if (examples > 0)
-        summary_->setText(tr("%1 (sequence classifier): %2")
-                              .arg(source, classification_->figuresText()));
+        summary_->setText(
+            tr("%1 (sequence classifier): %2").arg(source, classification_->figuresText()));
     } else {
       lastResult_ = job.result();
       examples = lastResult_.examples;

@@ -4,17 +4,17 @@
 // prompt/response pairs (by default the run's validation file); shows exact match, perplexity and
 // every example (filterable to the mismatches). A sequence classifier is evaluated on labelled
 // texts instead (text and label fields): accuracy, macro-F1, per-class figures, the confusion
-// matrix and every example, filterable to the wrong predictions (ClassificationResultsView). Evaluations of a run are recorded in the project
-// by the job itself (its own connection) and listed here with the run's earlier ones; selecting
-// one shows its stored examples. Another model folder's result is shown only. Its second tab
-// generates side by side (GenerationComparisonView). The project is read on worker threads
-// through read-only connections.
-#include <QFutureWatcher>
+// matrix and every example, filterable to the wrong predictions (ClassificationResultsView).
+// Evaluations of a run are recorded in the project by the job itself (its own connection) and
+// listed here with the run's earlier ones; selecting one shows its stored examples. Another model
+// folder's result is shown only. Its second tab generates side by side (GenerationComparisonView).
+// The project is read on worker threads through read-only connections.
 #include <QHash>
 #include <QString>
 #include <QWidget>
 #include <vector>
 
+#include "common/BackgroundTask.h"
 #include "eval/ClassifierEvaluation.h"
 #include "eval/Evaluation.h"
 #include "eval/ProjectRead.h"
@@ -181,10 +181,9 @@ class EvaluatePanel : public QWidget {
   QStackedWidget* results_;
   ClassificationResultsView* classification_;
 
-  QFutureWatcher<RunsRead> runsWatcher_;
-  QFutureWatcher<CheckpointsRead> checkpointsWatcher_;
-  qint64 checkpointsAgain_ = 0;  // a run whose checkpoints to read once the running read ends
-  bool runsAgain_ = false;
+  BackgroundTask<RunsRead> runsReads_{[this](const RunsRead& read) { showRuns(read); }};
+  BackgroundTask<CheckpointsRead> checkpointsReads_{
+      [this](const CheckpointsRead& read) { showCheckpoints(read); }};
   qint64 selectAfterRead_ = 0;  // run to select once the runs are read
 
   JobRunner* job_ = nullptr;

@@ -5,7 +5,6 @@
 #include <QLabel>
 #include <QTableWidget>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 
 namespace tunebench::ui {
@@ -62,27 +61,9 @@ EvaluationHistoryView::EvaluationHistoryView(QWidget* parent) : QWidget(parent) 
     if (!rows.isEmpty())
       readItems(table_->item(rows.front().row(), kSuite)->data(Qt::UserRole).toLongLong());
   });
-  connect(&historyWatcher_, &QFutureWatcher<HistoryRead>::finished, this, [this] {
-    show(historyWatcher_.result());
-    if (again_) {
-      again_ = false;
-      refresh();
-    }
-  });
-  connect(&itemsWatcher_, &QFutureWatcher<ItemsRead>::finished, this, [this] {
-    showItems(itemsWatcher_.result());
-    if (itemsPending_ > 0) {
-      const qint64 next = itemsPending_;
-      itemsPending_ = 0;
-      readItems(next);
-    }
-  });
 }
 
-EvaluationHistoryView::~EvaluationHistoryView() {
-  historyWatcher_.waitForFinished();
-  itemsWatcher_.waitForFinished();
-}
+EvaluationHistoryView::~EvaluationHistoryView() = default;
 
 void EvaluationHistoryView::setProject(const QString& projectFile) {
   projectFile_ = projectFile;
@@ -107,14 +88,10 @@ QString EvaluationHistoryView::noteText() const {
 
 void EvaluationHistoryView::refresh() {
   if (projectFile_.isEmpty() || runId_ == 0) return;
-  if (historyWatcher_.isRunning()) {
-    again_ = true;
-    return;
-  }
-  historyWatcher_.setFuture(QtConcurrent::run([file = projectFile_, runId = runId_] {
+  historyReads_.run([file = projectFile_, runId = runId_] {
     return readProject<std::vector<store::EvaluationSummary>>(
         file, runId, [runId](const std::string& f) { return store::readRunEvaluations(f, runId); });
-  }));
+  });
 }
 
 void EvaluationHistoryView::clearSelection() {
@@ -172,20 +149,16 @@ QList<qint64> EvaluationHistoryView::evaluationIds() const {
 
 void EvaluationHistoryView::readItems(qint64 evaluationId) {
   if (projectFile_.isEmpty() || evaluationId <= 0) return;
-  if (itemsWatcher_.isRunning()) {
-    itemsPending_ = evaluationId;
-    return;
-  }
-  itemsWatcher_.setFuture(QtConcurrent::run([file = projectFile_, evaluationId] {
+  itemsReads_.run([file = projectFile_, evaluationId] {
     return readProject<std::vector<store::EvaluationItem>>(
         file, evaluationId, [evaluationId](const std::string& f) {
           return store::readEvaluationItems(f, evaluationId, kStoredItemLimit);
         });
-  }));
+  });
 }
 
 void EvaluationHistoryView::showItems(const ItemsRead& read) {
-  if (read.projectFile != projectFile_ || itemsPending_ > 0) return;
+  if (read.projectFile != projectFile_) return;
   if (!read.error.isEmpty()) {
     emit readFailed(tr("Could not read evaluation %1: %2").arg(read.key).arg(read.error));
     return;

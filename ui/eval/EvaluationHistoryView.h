@@ -1,11 +1,11 @@
 #pragma once
 // The earlier evaluations of one run, newest first: suite, date and metrics, read on a worker
 // thread through a read-only connection. Selecting one reads its stored examples.
-#include <QFutureWatcher>
 #include <QHash>
 #include <QWidget>
 #include <vector>
 
+#include "common/BackgroundTask.h"
 #include "eval/ProjectRead.h"
 #include "store/EvaluationOverview.h"
 
@@ -17,7 +17,7 @@ namespace tunebench::ui {
 struct StoredEvaluation {
   qint64 id = 0;
   QString suite, date;
-  double exactMatch = 0, perplexity = 0;  // NaN when not stored
+  double exactMatch = 0, perplexity = 0;                // NaN when not stored
   std::vector<std::pair<std::string, double>> metrics;  // all of them, by name
   std::vector<store::EvaluationItem> items;
 };
@@ -59,11 +59,9 @@ class EvaluationHistoryView : public QWidget {
   qint64 runId_ = 0;
   QTableWidget* table_;
   QLabel* note_;
-  QFutureWatcher<HistoryRead> historyWatcher_;
-  QFutureWatcher<ItemsRead> itemsWatcher_;
   QHash<qint64, std::vector<std::pair<std::string, double>>> metrics_;  // by evaluation id
-  bool again_ = false;
-  qint64 itemsPending_ = 0;
+  BackgroundTask<HistoryRead> historyReads_{[this](const HistoryRead& read) { show(read); }};
+  BackgroundTask<ItemsRead> itemsReads_{[this](const ItemsRead& read) { showItems(read); }};
 };
 
 }  // namespace tunebench::ui

@@ -19,7 +19,6 @@
 #include <QTextCursor>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <climits>
 
 #include "ActionButton.h"
@@ -115,30 +114,6 @@ GenerationComparisonView::GenerationComparisonView(QWidget* parent) : QWidget(pa
 
   textTimer_.setInterval(JobRunner::kRefreshIntervalMs);
   connect(&textTimer_, &QTimer::timeout, this, &GenerationComparisonView::pickUpText);
-  connect(&choicesWatcher_, &QFutureWatcher<ChoicesRead>::finished, this, [this] {
-    showChoices(choicesWatcher_.result());
-    if (choicesAgain_) {
-      choicesAgain_ = false;
-      readChoices();
-    }
-  });
-  connect(&comparisonsWatcher_, &QFutureWatcher<ComparisonsRead>::finished, this, [this] {
-    showComparisons(comparisonsWatcher_.result());
-    if (comparisonsAgain_) {
-      comparisonsAgain_ = false;
-      readComparisons();
-    }
-  });
-  connect(&comparisonWatcher_, &QFutureWatcher<ComparisonRead>::finished, this, [this] {
-    if (openAgain_) {
-      // The user picked another comparison while this one was read: show only the last pick.
-      const qint64 id = openAgain_;
-      openAgain_ = 0;
-      openComparison(id);
-      return;
-    }
-    showComparison(comparisonWatcher_.result());
-  });
   fillBaseModels();
   setStatus(statusText());
   updateActions();
@@ -235,10 +210,7 @@ QWidget* GenerationComparisonView::buildColumn(int column) {
 }
 
 GenerationComparisonView::~GenerationComparisonView() {
-  delete job_;  // cancels and waits for the job
-  choicesWatcher_.waitForFinished();
-  comparisonsWatcher_.waitForFinished();
-  comparisonWatcher_.waitForFinished();
+  delete job_;  // cancels the job, which ends on its own thread
 }
 
 void GenerationComparisonView::setProject(const QString& projectFile, bool readOnly) {
@@ -274,13 +246,9 @@ void GenerationComparisonView::refresh() {
 
 void GenerationComparisonView::readChoices() {
   if (projectFile_.isEmpty()) return;
-  if (choicesWatcher_.isRunning()) {
-    choicesAgain_ = true;
-    return;
-  }
-  choicesWatcher_.setFuture(QtConcurrent::run([file = projectFile_] {
+  choicesReads_.run([file = projectFile_] {
     return readProject<std::vector<ModelChoice>>(file, 0, readModelChoices);
-  }));
+  });
 }
 
 void GenerationComparisonView::showChoices(const ChoicesRead& read) {
@@ -539,14 +507,10 @@ void GenerationComparisonView::onFinished() {
 
 void GenerationComparisonView::readComparisons() {
   if (projectFile_.isEmpty()) return;
-  if (comparisonsWatcher_.isRunning()) {
-    comparisonsAgain_ = true;
-    return;
-  }
-  comparisonsWatcher_.setFuture(QtConcurrent::run([file = projectFile_] {
+  comparisonsReads_.run([file = projectFile_] {
     return readProject<std::vector<store::GenerationComparisonRecord>>(
         file, 0, store::readGenerationComparisons);
-  }));
+  });
 }
 
 void GenerationComparisonView::showComparisons(const ComparisonsRead& read) {
@@ -590,14 +554,10 @@ QList<qint64> GenerationComparisonView::comparisonIds() const {
 
 void GenerationComparisonView::openComparison(qint64 id) {
   if (projectFile_.isEmpty() || job_) return;
-  if (comparisonWatcher_.isRunning()) {
-    openAgain_ = id;
-    return;
-  }
-  comparisonWatcher_.setFuture(QtConcurrent::run([file = projectFile_, id] {
+  comparisonReads_.run([file = projectFile_, id] {
     return readProject<std::optional<store::GenerationComparisonRecord>>(
         file, id, [id](const std::string& f) { return store::readGenerationComparison(f, id); });
-  }));
+  });
 }
 
 void GenerationComparisonView::showComparison(const ComparisonRead& read) {

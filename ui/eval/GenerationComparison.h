@@ -4,7 +4,6 @@
 // as it comes. One core job generates the columns in turn; the view picks its text up from a
 // timer at most 25 times a second. Finished comparisons are stored in the project (by the job,
 // on its own connection) and listed here to be re-opened. The project is read on worker threads.
-#include <QFutureWatcher>
 #include <QString>
 #include <QTimer>
 #include <QWidget>
@@ -12,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "common/BackgroundTask.h"
 #include "eval/ModelChoices.h"
 #include "eval/ProjectRead.h"
 #include "store/GenerationComparisonRepository.h"
@@ -126,12 +126,12 @@ class GenerationComparisonView : public QWidget {
   QAction* generateAction_;
   QAction* stopAction_;
 
-  QFutureWatcher<ChoicesRead> choicesWatcher_;
-  QFutureWatcher<ComparisonsRead> comparisonsWatcher_;
-  QFutureWatcher<ComparisonRead> comparisonWatcher_;
-  bool choicesAgain_ = false;
-  bool comparisonsAgain_ = false;
-  qint64 openAgain_ = 0;  // a comparison to read once the running read ends
+  BackgroundTask<ChoicesRead> choicesReads_{[this](const ChoicesRead& read) { showChoices(read); }};
+  BackgroundTask<ComparisonsRead> comparisonsReads_{
+      [this](const ComparisonsRead& read) { showComparisons(read); }};
+  // Picking another comparison while one is read shows only the last pick.
+  BackgroundTask<ComparisonRead> comparisonReads_{
+      [this](const ComparisonRead& read) { showComparison(read); }};
 
   JobRunner* job_ = nullptr;
   std::vector<int> jobColumns_;  // the view column of each job column

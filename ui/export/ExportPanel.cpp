@@ -19,7 +19,6 @@
 #include <QToolButton>
 #include <QUrl>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "ActionButton.h"
 #include "export/ExportFolder.h"
@@ -105,13 +104,6 @@ ExportPanel::ExportPanel(QWidget* parent) : QWidget(parent) {
   layout->addWidget(listLabel);
   layout->addWidget(exports_, 1);
 
-  connect(&watcher_, &QFutureWatcher<OverviewRead>::finished, this, [this] {
-    showOverview(watcher_.result());
-    if (readAgain_) {
-      readAgain_ = false;
-      read();
-    }
-  });
   runChanged();
   setStatus(statusText());
 }
@@ -166,8 +158,7 @@ void ExportPanel::buildInputs(QWidget* box) {
 }
 
 ExportPanel::~ExportPanel() {
-  delete job_;  // cancels and waits; a canceled export leaves nothing behind
-  watcher_.waitForFinished();
+  delete job_;  // cancels; a canceled export leaves nothing behind
 }
 
 void ExportPanel::setProject(const QString& projectFile, bool readOnly) {
@@ -177,6 +168,7 @@ void ExportPanel::setProject(const QString& projectFile, bool readOnly) {
     return;
   }
   projectFile_ = projectFile;
+  reads_.clear();  // a read of the previous project is not shown
   overview_ = {};
   lastFolder_.clear();
   lastError_.clear();
@@ -198,12 +190,7 @@ void ExportPanel::refresh() {
 
 void ExportPanel::read() {
   if (projectFile_.isEmpty()) return;
-  if (watcher_.isRunning()) {
-    readAgain_ = true;
-    return;
-  }
-  watcher_.setFuture(QtConcurrent::run(
-      [file = projectFile_] { return readProject<ExportOverview>(file, 0, readOverview); }));
+  reads_.run([file = projectFile_] { return readProject<ExportOverview>(file, 0, readOverview); });
 }
 
 void ExportPanel::showOverview(const OverviewRead& read) {

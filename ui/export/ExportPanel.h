@@ -4,11 +4,11 @@
 // <project folder>/exports/<run name>-<format>-<n>); the job runs on its own thread with progress
 // in the status bar, records the export with its SHA-256, and the panel shows where the files
 // went (Open Folder) and the project's earlier exports. The project is read on worker threads.
-#include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 #include <vector>
 
+#include "common/BackgroundTask.h"
 #include "eval/ProjectRead.h"
 #include "export/ExportListing.h"
 #include "export/RunExportSource.h"
@@ -109,8 +109,7 @@ class ExportPanel : public QWidget {
   QAction* exportAction_;
   QAction* openFolderAction_;
 
-  QFutureWatcher<OverviewRead> watcher_;
-  bool readAgain_ = false;
+  BackgroundTask<OverviewRead> reads_{[this](const OverviewRead& read) { showOverview(read); }};
   qint64 selectAfterRead_ = 0;
 
   JobRunner* job_ = nullptr;

@@ -1,6 +1,11 @@
 #include "jobs/JobRunner.h"
 
+#include <QCoreApplication>
+#include <QList>
+#include <QPointer>
 #include <QThread>
+#include <mutex>
+#include <utility>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -10,31 +15,135 @@
 
 namespace tunebench::ui {
 
-JobRunner::JobRunner(std::unique_ptr<Job> job, QObject* parent)
-    : QObject(parent), job_(std::move(job)), name_(QString::fromStdString(job_->name())) {
-  context_.onProgress = [this](int64_t done, int64_t total, const std::string& text) {
+namespace {
+
+// What the job sees: cancel and pause come from the owner's context; reports go to it until the
+// runner goes (detach()), after which they are dropped. The lock makes detach() wait at most for
+// a report being delivered, never for the job.
+class DetachableContext final : public JobContext {
+ public:
+  explicit DetachableContext(BasicJobContext& owner) : owner_(owner) {}
+
+  void detach() {
     std::lock_guard lock(mutex_);
-    latest_.done = done;
-    latest_.total = total;
-    latest_.text = QString::fromStdString(text);
-    dirty_ = true;
+    detached_ = true;
+  }
+  bool isCanceled() const override { return owner_.isCanceled(); }
+  void waitIfPaused() override { owner_.waitIfPaused(); }
+  void progress(int64_t done, int64_t total, const std::string& text) override {
+    std::lock_guard lock(mutex_);
+    if (!detached_) owner_.progress(done, total, text);
+  }
+  void metric(int64_t step, const std::string& key, double value) override {
+    std::lock_guard lock(mutex_);
+    if (!detached_) owner_.metric(step, key, value);
+  }
+  void log(LogLevel level, const std::string& text) override {
+    std::lock_guard lock(mutex_);
+    if (!detached_) owner_.log(level, text);
+  }
+  void event(const std::string& kind, int64_t fromStep, int64_t toStep,
+             const std::string& message) override {
+    std::lock_guard lock(mutex_);
+    if (!detached_) owner_.event(kind, fromStep, toStep, message);
+  }
+
+ private:
+  BasicJobContext& owner_;
+  std::mutex mutex_;
+  bool detached_ = false;
+};
+
+// Threads of destroyed runners whose jobs may still run (touched on the GUI thread only).
+QList<QPointer<QThread>>& detachedThreads() {
+  static QList<QPointer<QThread>> threads;
+  return threads;
+}
+
+void adoptDetached(QThread* thread) {
+  auto& threads = detachedThreads();
+  threads.removeAll(nullptr);
+  if (threads.isEmpty()) {
+    static bool registered = false;
+    if (!registered) qAddPostRoutine(&JobRunner::waitForDetachedJobs);
+    registered = true;
+  }
+  threads.append(thread);
+}
+
+}  // namespace
+
+struct JobRunner::Shared {
+  explicit Shared(std::unique_ptr<Job> j) : job(std::move(j)) {}
+
+  std::unique_ptr<Job> job;
+  BasicJobContext context;  // the owner's: callbacks, cancel, pause
+  DetachableContext jobView{context};
+
+  mutable std::mutex mutex;  // guards the fields below, written by the job's thread
+  Progress latest;
+  bool dirty = false;
+  std::string failure;
+};
+
+JobRunner::JobRunner(std::unique_ptr<Job> job, QObject* parent)
+    : QObject(parent),
+      shared_(std::make_shared<Shared>(std::move(job))),
+      name_(QString::fromStdString(shared_->job->name())) {
+  // Runs on the job's thread, which keeps the shared state alive.
+  shared_->context.onProgress = [shared = shared_.get()](int64_t done, int64_t total,
+                                                         const std::string& text) {
+    std::lock_guard lock(shared->mutex);
+    shared->latest.done = done;
+    shared->latest.total = total;
+    shared->latest.text = QString::fromStdString(text);
+    shared->dirty = true;
   };
   refreshTimer_.setInterval(kRefreshIntervalMs);
   connect(&refreshTimer_, &QTimer::timeout, this, &JobRunner::refresh);
 }
 
 JobRunner::~JobRunner() {
-  if (thread_) {
-    context_.cancel();
-    thread_->wait();
+  if (!thread_) return;
+  shared_->context.cancel();
+  shared_->jobView.detach();
+  disconnect(thread_, nullptr, this, nullptr);
+  if (thread_->isFinished()) {
+    thread_->wait();  // returns at once: the job has ended
     delete thread_;
+    return;
   }
+  connect(thread_, &QThread::finished, thread_, &QObject::deleteLater);
+  adoptDetached(thread_);
+}
+
+void JobRunner::waitForDetachedJobs() {
+  auto& threads = detachedThreads();
+  for (const auto& thread : std::as_const(threads)) {
+    if (!thread) continue;
+    thread->wait();
+    delete thread.data();
+  }
+  threads.clear();
+}
+
+BasicJobContext& JobRunner::context() {
+  return shared_->context;
+}
+
+bool JobRunner::isPaused() const {
+  return shared_->context.isPaused();
+}
+
+Job& JobRunner::job() {
+  return *shared_->job;
 }
 
 void JobRunner::start() {
   if (thread_ || outcome_ != Outcome::Running) return;
   elapsed_.start();
-  thread_ = QThread::create([this] {
+  // The thread shares the state, so that a job outliving its runner still has it.
+  thread_ = QThread::create([shared = shared_] {
 #ifdef __linux__
     // Linux threads have their own nice value, inherited by the threads they start: a job that
     // uses every core must still leave the GUI thread the CPU it needs to stay responsive.
@@ -42,13 +151,13 @@ void JobRunner::start() {
 #endif
     // Nothing may escape the thread: every failure becomes the job's error text.
     try {
-      job_->run(context_);
+      shared->job->run(shared->jobView);
     } catch (const std::exception& e) {
-      std::lock_guard lock(mutex_);
-      failure_ = e.what();
+      std::lock_guard lock(shared->mutex);
+      shared->failure = e.what();
     } catch (...) {
-      std::lock_guard lock(mutex_);
-      failure_ = "the job stopped with an unknown error";
+      std::lock_guard lock(shared->mutex);
+      shared->failure = "the job stopped with an unknown error";
     }
   });
   thread_->setObjectName(name_.left(15));
@@ -58,20 +167,20 @@ void JobRunner::start() {
 }
 
 void JobRunner::cancel() {
-  context_.cancel();
+  shared_->context.cancel();
 }
 
 void JobRunner::pause() {
-  context_.pause();
+  shared_->context.pause();
 }
 
 void JobRunner::resume() {
-  context_.resume();
+  shared_->context.resume();
 }
 
 JobRunner::Progress JobRunner::progress() const {
-  std::lock_guard lock(mutex_);
-  return latest_;
+  std::lock_guard lock(shared_->mutex);
+  return shared_->latest;
 }
 
 double JobRunner::etaSeconds() const {
@@ -83,9 +192,9 @@ double JobRunner::etaSeconds() const {
 
 void JobRunner::refresh() {
   {
-    std::lock_guard lock(mutex_);
-    if (!dirty_) return;
-    dirty_ = false;
+    std::lock_guard lock(shared_->mutex);
+    if (!shared_->dirty) return;
+    shared_->dirty = false;
   }
   emit progressChanged();
 }
@@ -96,13 +205,13 @@ void JobRunner::onThreadFinished() {
   delete thread_;
   thread_ = nullptr;
   {
-    std::lock_guard lock(mutex_);
-    if (!failure_.empty()) error_ = QString::fromStdString(failure_);
-    dirty_ = false;
+    std::lock_guard lock(shared_->mutex);
+    if (!shared_->failure.empty()) error_ = QString::fromStdString(shared_->failure);
+    shared_->dirty = false;
   }
   if (!error_.isEmpty())
     outcome_ = Outcome::Failed;
-  else if (context_.isCanceled())
+  else if (shared_->context.isCanceled())
     outcome_ = Outcome::Canceled;
   else
     outcome_ = Outcome::Succeeded;

@@ -1,13 +1,14 @@
 #pragma once
 // Runs one core Job on its own QThread. The job reports through a thread-safe JobContext; the GUI
 // side picks up the latest report from a timer (at most 25 times a second), so a job that reports
-// every millisecond never floods the event loop with repaints.
+// every millisecond never floods the event loop with repaints. Destroying a runner never waits
+// for its job: the job is canceled and finishes on its own thread, keeping what it uses alive,
+// and reports nothing more.
 #include <QElapsedTimer>
 #include <QObject>
 #include <QString>
 #include <QTimer>
 #include <memory>
-#include <mutex>
 
 #include "jobs/BasicJobContext.h"
 
@@ -28,16 +29,20 @@ class JobRunner : public QObject {
   static constexpr int kJobNiceness = 10;
 
   explicit JobRunner(std::unique_ptr<Job> job, QObject* parent = nullptr);
-  // Cancels a running job and waits for it: the job may reference objects about to go.
+  // Cancels a running job without waiting for it: the job ends on its thread, which owns the job
+  // and its context from then on; the context's callbacks are not called again.
   ~JobRunner() override;
+  // Waits for the jobs of destroyed runners to end (called once the GUI has closed, before the
+  // process exits, so that no job runs while the program's statics go away).
+  static void waitForDetachedJobs();
 
   void start();
   // Set the context's metric, log and event callbacks before start(); they run on the job's
   // thread. (Progress is the runner's own.)
-  BasicJobContext& context() { return context_; }
-  bool isPaused() const { return context_.isPaused(); }
+  BasicJobContext& context();
+  bool isPaused() const;
   QString name() const { return name_; }
-  Job& job() { return *job_; }
+  Job& job();
   Outcome outcome() const { return outcome_; }
   bool isRunning() const { return outcome_ == Outcome::Running && thread_ != nullptr; }
   QString errorText() const { return error_; }
@@ -59,19 +64,15 @@ class JobRunner : public QObject {
   void refresh();
   void onThreadFinished();
 
-  std::unique_ptr<Job> job_;
+  struct Shared;  // what the job's thread uses; it outlives the runner while the job runs
+
+  std::shared_ptr<Shared> shared_;
   QString name_;
-  BasicJobContext context_;
   QThread* thread_ = nullptr;
   QTimer refreshTimer_;
   QElapsedTimer elapsed_;
   Outcome outcome_ = Outcome::Running;
   QString error_;
-
-  mutable std::mutex mutex_;  // guards the fields below, written by the job's thread
-  Progress latest_;
-  bool dirty_ = false;
-  std::string failure_;
 };
 
 QString formatEta(double seconds);

@@ -12,7 +12,6 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <cmath>
 #include <set>
 
@@ -138,23 +137,15 @@ MonitorPanel::MonitorPanel(QWidget* parent) : QWidget(parent) {
 
   connect(evaluation_, qOverload<int>(&QComboBox::currentIndexChanged), this,
           &MonitorPanel::showSeries);
-  connect(&watcher_, &QFutureWatcher<HistoryRead>::finished, this, [this] {
-    showHistory(watcher_.result());
-    if (readAgain_) {
-      readAgain_ = false;
-      read();
-    }
-  });
   showVersions();
 }
 
-MonitorPanel::~MonitorPanel() {
-  watcher_.waitForFinished();
-}
+MonitorPanel::~MonitorPanel() = default;
 
 void MonitorPanel::setProject(const QString& projectFile) {
   if (projectFile == projectFile_) return;
   projectFile_ = projectFile;
+  reads_.clear();  // a read of the previous project is not shown
   history_ = {};
   showVersions();
   read();
@@ -166,14 +157,10 @@ void MonitorPanel::refresh() {
 
 void MonitorPanel::read() {
   if (projectFile_.isEmpty()) return;
-  if (watcher_.isRunning()) {
-    readAgain_ = true;
-    return;
-  }
-  watcher_.setFuture(QtConcurrent::run([file = projectFile_] {
+  reads_.run([file = projectFile_] {
     return readProject<store::ModelVersionHistory>(
         file, 0, [](const std::string& f) { return store::readModelVersionHistory(f); });
-  }));
+  });
 }
 
 void MonitorPanel::showHistory(const HistoryRead& read) {

@@ -4,10 +4,10 @@
 // each evaluation (evaluation file and metric) a table and a chart of the score across versions.
 // A version that scores worse than the previous version on the same evaluation (lower exact
 // match, higher perplexity) is flagged with the difference. Read on a worker thread.
-#include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 
+#include "common/BackgroundTask.h"
 #include "eval/ProjectRead.h"
 #include "store/ModelVersions.h"
 
@@ -74,8 +74,7 @@ class MonitorPanel : public QWidget {
   QTableWidget* scores_;
   QCustomPlot* chart_;
   QAction* refreshAction_;
-  QFutureWatcher<HistoryRead> watcher_;
-  bool readAgain_ = false;
+  BackgroundTask<HistoryRead> reads_{[this](const HistoryRead& read) { showHistory(read); }};
 };
 
 // "exact match 60.0%", "perplexity 3.21".

@@ -18,7 +18,6 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <set>
 
@@ -117,35 +116,35 @@ RunsPanel::RunsPanel(QWidget* parent) : QWidget(parent) {
   splitter->setStretchFactor(1, 2);
   layout->addWidget(splitter, 1);
 
-  connect(&watcher_, &QFutureWatcher<store::RunOverview>::finished, this, [this] {
-    try {
-      showOverview(watcher_.result());
-      error_.clear();
-    } catch (const std::exception& e) {
-      error_ = QString::fromStdString(e.what());
-    }
-    status_->setText(statusText());
-    emit refreshed();
-    if (again_) {
-      again_ = false;
-      read(pending_);
-    }
-  });
-  connect(&writer_, &QFutureWatcher<WriteOutcome>::finished, this, [this] {
-    const auto outcome = writer_.result();
-    lastWrite_ = outcome.message;
-    updateActions();
-    emit written(outcome.ok, outcome.message);
-    refresh();
-    status_->setText(statusText());
-  });
   updateActions();
   status_->setText(statusText());
 }
 
-RunsPanel::~RunsPanel() {
-  watcher_.waitForFinished();
-  writer_.waitForFinished();
+RunsPanel::~RunsPanel() = default;
+
+void RunsPanel::overviewRead(const store::RunOverview& overview) {
+  try {
+    showOverview(overview);
+    error_.clear();
+  } catch (const std::exception& e) {
+    error_ = QString::fromStdString(e.what());
+  }
+  status_->setText(statusText());
+  emit refreshed();
+}
+
+void RunsPanel::overviewFailed(const QString& error) {
+  error_ = error;
+  status_->setText(statusText());
+  emit refreshed();
+}
+
+void RunsPanel::writeDone(const WriteOutcome& outcome) {
+  lastWrite_ = outcome.message;
+  updateActions();
+  emit written(outcome.ok, outcome.message);
+  refresh();
+  status_->setText(statusText());
 }
 
 TrainChart* RunsPanel::chart() const {
@@ -154,7 +153,9 @@ TrainChart* RunsPanel::chart() const {
 
 void RunsPanel::setProject(const QString& projectFile) {
   if (projectFile == projectFile_) return;
-  writer_.waitForFinished();  // a change in flight belongs to the old project
+  // A change or read in flight belongs to the old project: it ends unreported.
+  writes_.clear();
+  reads_.clear();
   projectFile_ = projectFile;
   compared_.clear();
   runs_.clear();
@@ -192,21 +193,15 @@ void RunsPanel::compareSelected() {
 
 void RunsPanel::read(const QList<qint64>& compare) {
   if (projectFile_.isEmpty()) return;
-  pending_ = compare;
-  if (watcher_.isRunning()) {
-    again_ = true;
-    return;
-  }
   const std::string file = projectFile_.toStdString();
   const std::vector<int64_t> runs(compare.begin(), compare.end());
-  watcher_.setFuture(QtConcurrent::run([file, runs] {
+  reads_.run([file, runs] {
     // Configs are compared as the trainer reads them: defaults filled in, paths resolved.
     const auto folder = QFileInfo(QString::fromStdString(file)).path().toStdString();
-    return store::readRunOverview(file, runs, {"loss", "val_loss"}, kPixelBudget,
-                                  [folder](const std::string& config) {
-                                    return canonicalRecordedConfig(config, folder);
-                                  });
-  }));
+    return store::readRunOverview(
+        file, runs, {"loss", "val_loss"}, kPixelBudget,
+        [folder](const std::string& config) { return canonicalRecordedConfig(config, folder); });
+  });
   status_->setText(tr("Reading runs…"));
 }
 
@@ -271,7 +266,7 @@ const store::RunRecord* RunsPanel::currentRun() const {
 }
 
 void RunsPanel::updateActions() {
-  const bool idle = !writer_.isRunning() && !projectFile_.isEmpty();
+  const bool idle = !writes_.isBusy() && !projectFile_.isEmpty();
   const bool any = !table_->selectionModel()->selectedRows().isEmpty();
   for (auto* action : {renameAction_, tagsAction_, notesAction_})
     action->setEnabled(idle && currentRun());
@@ -280,9 +275,9 @@ void RunsPanel::updateActions() {
 }
 
 void RunsPanel::write(const QString& what, WriteOperation operation) {
-  if (projectFile_.isEmpty() || writer_.isRunning()) return;
+  if (projectFile_.isEmpty() || writes_.isBusy()) return;
   const std::string file = projectFile_.toStdString();
-  writer_.setFuture(QtConcurrent::run([file, what, operation]() -> WriteOutcome {
+  writes_.run([file, what, operation]() -> WriteOutcome {
     try {
       auto project = store::ProjectStore::open(file);
       if (project.isReadOnly())
@@ -292,7 +287,7 @@ void RunsPanel::write(const QString& what, WriteOperation operation) {
     } catch (const std::exception& e) {
       return {false, tr("Could not %1: %2").arg(what, QString::fromStdString(e.what()))};
     }
-  }));
+  });
   updateActions();
   status_->setText(tr("Saving…"));
 }

@@ -5,11 +5,11 @@
 // project is read on a worker thread through its own read-only connection, and every change is
 // written on a worker thread through its own connection: the GUI thread never waits on SQLite or
 // on the file system.
-#include <QFutureWatcher>
 #include <QWidget>
 #include <functional>
 #include <map>
 
+#include "common/BackgroundTask.h"
 #include "store/RunOverview.h"
 
 class QAction;
@@ -88,7 +88,10 @@ class RunsPanel : public QWidget {
   using WriteOperation = std::function<QString(store::ProjectStore&)>;
 
   void read(const QList<qint64>& compare);
+  void overviewRead(const store::RunOverview& overview);
+  void overviewFailed(const QString& error);
   void showOverview(const store::RunOverview& overview);
+  void writeDone(const WriteOutcome& outcome);
   void write(const QString& what, WriteOperation operation);
   const store::RunRecord* currentRun() const;
   void updateActions();
@@ -103,14 +106,15 @@ class RunsPanel : public QWidget {
   QAction* tagsAction_;
   QAction* notesAction_;
   QAction* deleteAction_;
-  QFutureWatcher<store::RunOverview> watcher_;
-  QFutureWatcher<WriteOutcome> writer_;
   std::map<qint64, store::RunRecord> runs_;
   QList<qint64> compared_;
-  QList<qint64> pending_;
-  bool again_ = false;
   QString error_;
   QString lastWrite_;
+  BackgroundTask<store::RunOverview> reads_{
+      [this](const store::RunOverview& overview) { overviewRead(overview); },
+      [this](const QString& error) { overviewFailed(error); }};
+  // One change at a time (the actions are disabled meanwhile).
+  BackgroundTask<WriteOutcome> writes_{[this](const WriteOutcome& outcome) { writeDone(outcome); }};
 };
 
 }  // namespace tunebench::ui

@@ -15,7 +15,6 @@
 #include <QSplitter>
 #include <QToolButton>
 #include <QVBoxLayout>
-#include <QtConcurrent/QtConcurrentRun>
 
 #include "ActionButton.h"
 #include "jobs/JobRunner.h"
@@ -115,25 +114,24 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
     touched_ = true;
     validate();
   });
-  connect(&fileWatcher_, &QFutureWatcher<FileResult>::finished, this, [this] {
-    const auto result = fileWatcher_.result();
-    if (!result.error.isEmpty()) {
-      emit failed(result.saving ? tr("Save run.json") : tr("Open run.json"), result.error);
-    } else if (result.saving) {
-      emit configSaved(result.file);
-    } else {
-      form_->setConfig(result.config);
-      emit configOpened(result.file);
-    }
-    updateActions();
-  });
   validate();
 }
 
 SetupPanel::~SetupPanel() {
-  // The runner's destructor cancels and waits for the dry run.
+  // The runner's destructor cancels the dry run, which ends on its own thread.
   delete job_;
-  fileWatcher_.waitForFinished();
+}
+
+void SetupPanel::fileDone(const FileResult& result) {
+  if (!result.error.isEmpty()) {
+    emit failed(result.saving ? tr("Save run.json") : tr("Open run.json"), result.error);
+  } else if (result.saving) {
+    emit configSaved(result.file);
+  } else {
+    form_->setConfig(result.config);
+    emit configOpened(result.file);
+  }
+  updateActions();
 }
 
 void SetupPanel::setProject(const QString& projectFile, const QString& modelFolder) {
@@ -192,8 +190,8 @@ void SetupPanel::validate() {
 
 void SetupPanel::updateActions() {
   estimateAction_->setEnabled(job_ == nullptr);
-  saveAction_->setEnabled(!fileWatcher_.isRunning());
-  openAction_->setEnabled(!fileWatcher_.isRunning());
+  saveAction_->setEnabled(!files_.isBusy());
+  openAction_->setEnabled(!files_.isBusy());
 }
 
 void SetupPanel::applyPreset(int index) {
@@ -221,8 +219,8 @@ void SetupPanel::chooseRunConfigToSave() {
 }
 
 void SetupPanel::openRunConfig(const QString& file) {
-  if (fileWatcher_.isRunning()) return;
-  fileWatcher_.setFuture(QtConcurrent::run([file] {
+  if (files_.isBusy()) return;
+  files_.run([file] {
     FileResult result;
     result.file = file;
     try {
@@ -234,14 +232,14 @@ void SetupPanel::openRunConfig(const QString& file) {
                          .arg(QString::fromStdString(e.what()));
     }
     return result;
-  }));
+  });
   updateActions();
 }
 
 void SetupPanel::saveRunConfig(const QString& file) {
-  if (fileWatcher_.isRunning()) return;
+  if (files_.isBusy()) return;
   const QByteArray text = QByteArray::fromStdString(runConfig().dump(2) + "\n");
-  fileWatcher_.setFuture(QtConcurrent::run([file, text] {
+  files_.run([file, text] {
     FileResult result;
     result.file = file;
     result.saving = true;
@@ -251,7 +249,7 @@ void SetupPanel::saveRunConfig(const QString& file) {
       result.error = tr("Could not save %1: %2. Choose a folder you can write to and save again.")
                          .arg(QDir::toNativeSeparators(file), out.errorString());
     return result;
-  }));
+  });
   updateActions();
 }
 

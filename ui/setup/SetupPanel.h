@@ -4,12 +4,12 @@
 // run config as JSON (opened from and saved as run.json), a measured estimate of the run's peak
 // memory and time (a dry run on a worker thread), and "Use for Training", which hands the config
 // to the Train panel.
-#include <QFutureWatcher>
 #include <QString>
 #include <QWidget>
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "common/BackgroundTask.h"
 #include "train/DryRunEstimate.h"
 #include "train/TrainingConfig.h"
 
@@ -85,6 +85,7 @@ class SetupPanel : public QWidget {
     QString error;
   };
   void validate();
+  void fileDone(const FileResult& result);
   void onEstimateFinished();
   void updateActions();
   QString baseFolder() const;
@@ -105,7 +106,8 @@ class SetupPanel : public QWidget {
   ConfigState state_ = ConfigState::Untouched;
   bool touched_ = false;
   QString problem_;
-  QFutureWatcher<FileResult> fileWatcher_;
+  // Reads and writes run.json files; one at a time (the actions are disabled meanwhile).
+  BackgroundTask<FileResult> files_{[this](const FileResult& result) { fileDone(result); }};
 };
 
 }  // namespace tunebench::ui
