@@ -53,6 +53,7 @@ class SetupPanelTest : public QObject {
  private:
   QTemporaryDir dir_;
   QString model_, train_, project_;
+  int projects_ = 0;
 
  private slots:
   void initTestCase() {
@@ -70,8 +71,45 @@ class SetupPanelTest : public QObject {
                    .dump()
             << "\n";
     train.close();
-    project_ = dir_.filePath(QStringLiteral("setup.tbproj"));
+  }
+
+  // Each test gets a project of its own: the form is stored in the project as a draft, and a draft
+  // left by another test would be restored into this one's form.
+  void init() {
+    project_ = dir_.filePath(QStringLiteral("setup-%1.tbproj").arg(++projects_));
     tunebench::store::ProjectStore::create(project_.toStdString());
+  }
+
+  // The form survives closing the project: it is stored as the project's draft and restored,
+  // unfinished parts (no training file yet) included.
+  void theFormIsRestoredWhenTheProjectOpensAgain() {
+    {
+      SetupPanel panel;
+      panel.show();
+      QVERIFY(QTest::qWaitForWindowExposed(&panel));
+      QSignalSpy saved(&panel, &SetupPanel::draftSaved);
+      panel.setProject(project_, model_);
+      panel.applyPreset(0);  // LoRA SFT
+      retype(panel.form()->field(QStringLiteral("optimizer.lr")), QStringLiteral("0.00042"));
+      QCOMPARE(panel.runConfig()["optimizer"]["lr"].get<double>(), 0.00042);
+      // Edits coalesce into writes; the last one stores the last edit.
+      QTRY_COMPARE_WITH_TIMEOUT(
+          nlohmann::json::parse(tunebench::store::ProjectStore::open(project_.toStdString())
+                                    .setting("setup.draft")
+                                    .value_or("{}"))
+              .value(nlohmann::json::json_pointer("/optimizer/lr"), 0.0),
+          0.00042, 20000);
+      QTRY_VERIFY_WITH_TIMEOUT(saved.count() >= 1, 20000);
+    }
+    SetupPanel again;
+    QSignalSpy restored(&again, &SetupPanel::draftRestored);
+    again.setProject(project_, model_);
+    QVERIFY(restored.count() == 1 || restored.wait(20000));
+    QCOMPARE(again.runConfig()["optimizer"]["lr"].get<double>(), 0.00042);
+    QCOMPARE(again.runConfig()["method"]["name"].get<std::string>(), std::string("lora"));
+    const auto data = again.runConfig()["data"];
+    QVERIFY(!data.contains("train") || data["train"].is_null() || data["train"] == "");
+    QVERIFY(again.configState() != SetupPanel::ConfigState::Untouched);
   }
 
   void configuresLoraValidatesAndEstimates() {
@@ -307,7 +345,8 @@ class SetupPanelTest : public QObject {
     // And back: a config read into the form shows the same settings.
     SetupPanel again;
     again.form()->setConfig(parsed);
-    QCOMPARE(qobject_cast<QLineEdit*>(again.form()->field(QStringLiteral("classification.class_weights")))
+    QCOMPARE(qobject_cast<QLineEdit*>(
+                 again.form()->field(QStringLiteral("classification.class_weights")))
                  ->text(),
              QStringLiteral("{\"storm\":3.0}"));
     QVERIFY(again.runConfig()["activation_checkpointing"].get<bool>());

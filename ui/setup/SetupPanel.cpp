@@ -17,10 +17,12 @@
 #include <QVBoxLayout>
 
 #include "ActionButton.h"
+#include "common/JsonFile.h"
 #include "jobs/JobRunner.h"
 #include "setup/EstimateView.h"
 #include "setup/SetupForm.h"
 #include "setup/SetupPresets.h"
+#include "store/ProjectStore.h"
 
 namespace tunebench::ui {
 
@@ -110,9 +112,13 @@ SetupPanel::SetupPanel(QWidget* parent) : QWidget(parent) {
   splitter->setStretchFactor(1, 2);
   layout->addWidget(splitter, 1);
 
+  draftTimer_.setSingleShot(true);
+  draftTimer_.setInterval(300);
+  connect(&draftTimer_, &QTimer::timeout, this, &SetupPanel::writeDraft);
   connect(form_, &SetupForm::edited, this, [this] {
     touched_ = true;
     validate();
+    if (!restoringDraft_ && !projectFile_.isEmpty()) draftTimer_.start();
   });
   validate();
 }
@@ -144,14 +150,76 @@ void SetupPanel::setProject(const QString& projectFile, const QString& modelFold
     if (!projectFile.isEmpty())
       defaults.outputFolder =
           QFileInfo(projectFile).dir().filePath(QStringLiteral("checkpoints/run")).toStdString();
+    draftTimer_.stop();
+    restoringDraft_ = true;
     form_->setConfig(defaults);
+    restoringDraft_ = false;
     touched_ = false;
     lastEstimate_.reset();
     estimateView_->showMessage(tr("No estimate yet for this project."));
+    readDraft();
   } else if (!touched_ || form_->modelFolder().isEmpty()) {
     form_->setModelFolder(modelFolder);
   }
   validate();
+}
+
+namespace {
+const char* const kDraftSetting = "setup.draft";
+}  // namespace
+
+void SetupPanel::readDraft() {
+  draftReads_.clear();
+  if (projectFile_.isEmpty()) return;
+  draftReads_.run([file = projectFile_]() -> StoredDraft {
+    store::OpenOptions options;
+    options.readOnly = true;
+    auto store = store::ProjectStore::open(file.toStdString(), options);
+    return {file, store.setting(kDraftSetting)};
+  });
+}
+
+void SetupPanel::restoreDraft(const QString& projectFile, const std::optional<std::string>& draft) {
+  // What the user changed meanwhile wins over the stored draft.
+  if (projectFile != projectFile_ || touched_ || !draft) return;
+  try {
+    // A draft is often unfinished: the paths not chosen yet stand in for parsing and are
+    // emptied again in the form.
+    auto json = parseJson(*draft, "the project's Setup draft");
+    const nlohmann::json::json_pointer model("/model"), output("/output"), train("/data/train");
+    auto unset = [&json](const nlohmann::json::json_pointer& at) {
+      return !json.contains(at) || !json.at(at).is_string() ||
+             json.at(at).get<std::string>().empty();
+    };
+    const bool noModel = unset(model), noOutput = unset(output), noTrain = unset(train);
+    if (noModel) json[model] = "unset";
+    if (noOutput) json[output] = "unset";
+    if (noTrain) json[train] = "unset";
+    const auto config =
+        parseTrainingConfig(json, "the project's Setup draft", baseFolder().toStdString());
+    restoringDraft_ = true;
+    form_->setConfig(config);
+    if (noModel) form_->setModelFolder(QString());
+    if (noOutput) form_->setOutputFolder(QString());
+    if (noTrain) form_->setTrainFile(QString());
+    restoringDraft_ = false;
+    touched_ = true;
+    validate();
+    emit draftRestored();
+  } catch (const std::exception&) {
+    // A draft this release cannot read (written by a newer one): the defaults stay.
+    restoringDraft_ = false;
+  }
+}
+
+void SetupPanel::writeDraft() {
+  if (projectFile_.isEmpty()) return;
+  draftWrites_.run([file = projectFile_, text = runConfig().dump()] {
+    auto store = store::ProjectStore::open(file.toStdString());
+    if (store.isReadOnly()) return false;
+    store.setSetting(kDraftSetting, text);
+    return true;
+  });
 }
 
 QString SetupPanel::baseFolder() const {

@@ -5,9 +5,11 @@
 // memory and time (a dry run on a worker thread), and "Use for Training", which hands the config
 // to the Train panel.
 #include <QString>
+#include <QTimer>
 #include <QWidget>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "common/BackgroundTask.h"
 #include "train/DryRunEstimate.h"
@@ -76,6 +78,9 @@ class SetupPanel : public QWidget {
   void configSaved(const QString& file);
   void estimateFinished();
   void failed(const QString& title, const QString& message);
+  // The form was stored in the open project as its Setup draft / restored from it on opening.
+  void draftSaved();
+  void draftRestored();
 
  private:
   struct FileResult {
@@ -89,6 +94,9 @@ class SetupPanel : public QWidget {
   void onEstimateFinished();
   void updateActions();
   QString baseFolder() const;
+  void readDraft();
+  void restoreDraft(const QString& projectFile, const std::optional<std::string>& draft);
+  void writeDraft();
 
   QString projectFile_;
   SetupForm* form_;
@@ -108,6 +116,16 @@ class SetupPanel : public QWidget {
   QString problem_;
   // Reads and writes run.json files; one at a time (the actions are disabled meanwhile).
   BackgroundTask<FileResult> files_{[this](const FileResult& result) { fileDone(result); }};
+  // The form is the project's Setup draft: written a moment after the last edit, read back
+  // when the project opens again. A read-only project keeps no draft.
+  QTimer draftTimer_;
+  bool restoringDraft_ = false;
+  using StoredDraft = std::pair<QString, std::optional<std::string>>;  // project, draft
+  BackgroundTask<StoredDraft> draftReads_{
+      [this](const StoredDraft& read) { restoreDraft(read.first, read.second); }};
+  BackgroundTask<bool> draftWrites_{[this](bool saved) {
+    if (saved) emit draftSaved();
+  }};
 };
 
 }  // namespace tunebench::ui
