@@ -11,11 +11,11 @@
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
 #include "data/Balancing.h"
-#include "data/TokenProfile.h"
 #include "store/DatasetBalancing.h"
 #include "store/DatasetVersions.h"
 #include "store/ProjectDatasetImport.h"
 #include "store/ProjectStore.h"
+#include "train/TokenProfile.h"
 
 namespace tunebench::cli {
 

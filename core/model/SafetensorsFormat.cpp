@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
-#include "data/Utf8.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 
@@ -126,8 +126,7 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view prefix, uint64_t fileS
     if (name == "__metadata__") {
       if (!value.is_object()) throw Error(fileName + ": __metadata__ is not an object");
       for (const auto& [key, text] : value.items()) {
-        if (!text.is_string())
-          throw Error(fileName + ": __metadata__." + key + " is not a string");
+        if (!text.is_string()) throw Error(fileName + ": __metadata__." + key + " is not a string");
         result.metadata[key] = text.get<std::string>();
       }
       continue;
@@ -174,8 +173,9 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view prefix, uint64_t fileS
     result.entries.push_back(std::move(entry));
   }
 
-  std::sort(result.entries.begin(), result.entries.end(),
-            [](const auto& a, const auto& b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+  std::sort(result.entries.begin(), result.entries.end(), [](const auto& a, const auto& b) {
+    return a.begin != b.begin ? a.begin < b.begin : a.end < b.end;
+  });
   uint64_t expected = 0;
   for (const auto& entry : result.entries) {
     if (entry.begin < expected)

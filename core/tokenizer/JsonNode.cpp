@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "common/Error.h"
-#include "data/Utf8.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

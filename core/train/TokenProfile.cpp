@@ -1,4 +1,4 @@
-#include "data/TokenProfile.h"
+#include "train/TokenProfile.h"
 
 #include <fstream>
 
@@ -83,7 +83,7 @@ TrainingTextFormat formatFor(DatasetKind kind, const std::optional<TrainingTextF
 
 TrainingTokenizer openTrainingTokenizer(const fs::path& folder) {
   TrainingTokenizer t;
-  const auto loaded = loadTokenizer(folder);  // names the folder and what is missing
+  const auto loaded = loadTokenizer(folder);           // names the folder and what is missing
   t.encoder = encoderForModelFolder(folder.string());  // the trainer's own encoding
   t.tokenizer = t.encoder.tokenizer;
   t.file = loaded.file;
