@@ -3,9 +3,10 @@
 #include <utf8proc.h>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
+#include "common/Utf8.h"
 #include "data/BasicCleaningSteps.h"
 #include "data/TextNormalization.h"
-#include "common/JsonFile.h"
 #include "data/WordLists.h"
 
 namespace tunebench {

@@ -5,6 +5,8 @@
 
 #include <utf8proc.h>
 
+#include "common/Utf8.h"
+
 namespace tunebench {
 
 namespace {

@@ -4,8 +4,6 @@
 #include <string_view>
 #include <vector>
 
-#include "common/Utf8.h"  // appendUtf8, decodeUtf8
-
 namespace tunebench {
 
 enum class NormalForm { NFC, NFKC };
