@@ -10,6 +10,7 @@
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "data/Balancing.h"
 #include "store/DatasetBalancing.h"
 #include "store/DatasetVersions.h"
@@ -56,12 +57,10 @@ std::optional<int64_t> versionNumber(const DataOptions& o) {
 }
 
 nlohmann::json readJsonFile(const std::string& path, const char* what) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path + ": cannot open the " + what);
   try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path + ": the " + what + " is not valid JSON: " + e.what());
+    return tunebench::readJsonFile(path);
+  } catch (const Error& e) {
+    throw Error(std::string("the ") + what + ": " + e.what());
   }
 }
 
@@ -70,9 +69,9 @@ ColumnMapping parseMapping(const std::string& text) {
   nlohmann::json json;
   if (!text.empty() && text.front() == '{') {
     try {
-      json = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {
-      throw UsageError(std::string("--mapping is not valid JSON: ") + e.what());
+      json = parseJson(text, "--mapping");
+    } catch (const Error& e) {
+      throw UsageError(e.what());
     }
   } else {
     json = readJsonFile(text, "mapping");
@@ -145,7 +144,8 @@ int listDatasets(const DataOptions& o) {
   const auto datasets = repository.datasets();
   if (datasets.empty()) std::cout << "no datasets\n";
   for (const auto& d : datasets) {
-    const auto mapping = ColumnMapping::fromJson(nlohmann::json::parse(d.detectedSchema));
+    const auto mapping = ColumnMapping::fromJson(
+        parseJson(d.detectedSchema, "the project's column mapping of dataset \"" + d.name + "\""));
     std::cout << d.name << " (" << datasetKindName(mapping.kind) << ") from " << d.sourcePath
               << " sha256 " << d.sourceSha256.substr(0, 12) << "\n";
     for (const auto& v : repository.versions(d.id))

@@ -15,6 +15,8 @@
 #include <string_view>
 #include <vector>
 
+#include "common/AtomicFile.h"
+#include "common/Error.h"
 #include "common/Paths.h"
 
 namespace tunebench {
@@ -117,40 +119,14 @@ std::string formatEntries(const std::map<std::string, Entry>& entries) {
   return text;
 }
 
-bool writeAll(int fd, const std::string& text) {
-  for (size_t at = 0; at < text.size();) {
-    const ssize_t wrote = ::write(fd, text.data() + at, text.size() - at);
-    if (wrote < 0 && errno == EINTR) continue;
-    if (wrote <= 0) return false;
-    at += static_cast<size_t>(wrote);
-  }
-  return true;
-}
-
-void syncFolder(const fs::path& folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
-// Temporary file in the same folder, fsync, rename: readers see the old or the new file, never a
-// torn one. Failing to write only means the next run hashes again.
+// Failing to write only means the next run hashes again.
 void writeEntries(const fs::path& file, const std::map<std::string, Entry>& entries) {
   std::error_code ec;
   fs::create_directories(file.parent_path(), ec);
-  static std::atomic<uint64_t> serial{0};
-  fs::path temporary = file;
-  temporary += ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return;
-  const bool written = writeAll(fd, formatEntries(entries)) && ::fsync(fd) == 0;
-  const bool closed = ::close(fd) == 0;
-  if (!written || !closed || ::rename(temporary.c_str(), file.c_str()) != 0) {
-    ::unlink(temporary.c_str());
-    return;
+  try {
+    writeFileAtomically(file, formatEntries(entries));
+  } catch (const Error&) {
   }
-  syncFolder(file.parent_path());
 }
 
 void dropOldest(std::map<std::string, Entry>& entries, size_t keep) {

@@ -1,6 +1,8 @@
 #include "data/CsvReader.h"
 
+#include <algorithm>
 #include <array>
+#include <fstream>
 #include <map>
 
 #include "common/Error.h"
@@ -45,8 +47,9 @@ void CsvReader::skipRestOfLine() {
 
 std::optional<CsvProblem> CsvReader::checkUtf8(const CsvRow& row) {
   if (!cursor_.sawInvalidUtf8()) return std::nullopt;
-  CsvProblem problem{cursor_.badUtf8Position(), row.start, "invalid UTF-8"};
+  CsvProblem problem{cursor_.badUtf8Position(), row.start, {}, "invalid UTF-8"};
   skipRestOfLine();
+  problem.end = cursor_.position();
   return problem;
 }
 
@@ -65,50 +68,74 @@ bool CsvReader::next(CsvRow& row, std::optional<CsvProblem>& problem) {
     int c = cursor_.peek();
     if (c == quote) {
       const TextPosition opened = cursor_.position();
+      std::optional<TextPosition> nextLine;  // after the first line end inside the field
       cursor_.get();
       while (true) {
         c = cursor_.get();
         if (c == -1) {
-          problem = CsvProblem{opened, row.start,
+          problem = CsvProblem{opened, row.start, cursor_.position(),
                                "unterminated quoted field (the quote opened here is never closed)"};
+          if (nextLine) {
+            problem->end = *nextLine;
+            cursor_.seek(*nextLine);
+          }
           cursor_.clearInvalidUtf8();
           return true;
+        }
+        if (!nextLine && (c == '\n' || c == '\r')) {
+          if (c == '\r' && cursor_.peek() == '\n') {
+            field.push_back('\r');
+            c = cursor_.get();
+          }
+          nextLine = cursor_.position();
         }
         if (c == quote) {
           if (cursor_.peek() != quote) break;
           cursor_.get();  // a doubled quote stands for one
         }
         if (field.size() >= options_.maxFieldBytes) {
-          problem = CsvProblem{row.fieldStarts.back(), row.start,
+          problem = CsvProblem{row.fieldStarts.back(),
+                               row.start,
+                               {},
                                "field longer than the limit of " +
                                    std::to_string(options_.maxFieldBytes) + " bytes"};
           skipRestOfLine();
+          problem->end = cursor_.position();
           return true;
         }
         field.push_back(static_cast<char>(c));
       }
       c = cursor_.peek();
       if (c != delimiter && c != '\n' && c != '\r' && c != -1) {
-        problem = CsvProblem{cursor_.position(), row.start,
+        problem = CsvProblem{cursor_.position(),
+                             row.start,
+                             {},
                              "unexpected character " + describeByte(c) +
                                  " after a closing quote (expected the delimiter or a line end)"};
         skipRestOfLine();
+        problem->end = cursor_.position();
         return true;
       }
     } else {
       while (c != delimiter && c != '\n' && c != '\r' && c != -1) {
         if (c == quote) {
-          problem = CsvProblem{cursor_.position(), row.start,
+          problem = CsvProblem{cursor_.position(),
+                               row.start,
+                               {},
                                "quote character inside an unquoted field (quote the whole field "
                                "and double the quotes inside it)"};
           skipRestOfLine();
+          problem->end = cursor_.position();
           return true;
         }
         if (field.size() >= options_.maxFieldBytes) {
-          problem = CsvProblem{row.fieldStarts.back(), row.start,
+          problem = CsvProblem{row.fieldStarts.back(),
+                               row.start,
+                               {},
                                "field longer than the limit of " +
                                    std::to_string(options_.maxFieldBytes) + " bytes"};
           skipRestOfLine();
+          problem->end = cursor_.position();
           return true;
         }
         field.push_back(static_cast<char>(cursor_.get()));
@@ -124,6 +151,19 @@ bool CsvReader::next(CsvRow& row, std::optional<CsvProblem>& problem) {
     if (!problem) atRecordEnd(c);
     return true;
   }
+}
+
+std::string csvRawText(const std::string& path, const TextPosition& from, const TextPosition& to,
+                       size_t maxBytes) {
+  if (to.offset <= from.offset) return {};
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(from.offset));
+  std::string text(std::min<size_t>(maxBytes, static_cast<size_t>(to.offset - from.offset)), '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(std::max<std::streamsize>(0, in.gcount())));
+  // The line end is not part of the record's text.
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return text;
 }
 
 char sniffCsvDelimiter(const std::string& path, size_t sampleBytes) {

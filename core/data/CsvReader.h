@@ -28,6 +28,7 @@ struct CsvRow {
 struct CsvProblem {
   TextPosition at;     // where the problem is
   TextPosition start;  // where the record holding it starts
+  TextPosition end;    // where the malformed record ends: reading goes on from here
   std::string problem;
 };
 
@@ -36,7 +37,9 @@ class CsvReader {
   CsvReader(const std::string& path, const CsvOptions& options);
 
   // Reads the next record. Returns false at the end of the file. When the record is malformed,
-  // returns true with `problem` set; the rest of the record's line was skipped.
+  // returns true with `problem` set; the rest of the record's line was skipped. A quote that is
+  // never closed makes the line where it opened the malformed record, and reading goes on with
+  // the next line (the rest of the file is not swallowed into one field).
   bool next(CsvRow& row, std::optional<CsvProblem>& problem);
 
   const TextCursor& cursor() const { return cursor_; }
@@ -50,6 +53,10 @@ class CsvReader {
   TextCursor cursor_;
   CsvOptions options_;
 };
+
+// The file's bytes from `from` to `to`, at most maxBytes of them: a malformed record's raw text.
+std::string csvRawText(const std::string& path, const TextPosition& from, const TextPosition& to,
+                       size_t maxBytes = 200);
 
 // Guesses the delimiter from the first lines of a file: the candidate (, \t ; |) that occurs
 // outside quotes the same, non-zero number of times on most lines. Returns ',' when unsure.

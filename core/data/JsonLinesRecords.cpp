@@ -1,6 +1,7 @@
 #include "data/JsonLinesRecords.h"
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "data/LineReader.h"
 
 namespace tunebench {
@@ -12,15 +13,14 @@ void readJsonLinesObjects(
   LineReader reader(path, 64u << 20);
   std::string line;
   while (reader.next(line)) {
+    const std::string where = path + ": line " + std::to_string(reader.lineNumber());
+    // Never dropped silently: a row over the limit would vanish from training or evaluation.
+    if (reader.lineTooLong())
+      throw Error(where + ": the line is longer than the limit of " +
+                  std::to_string(reader.maxLineBytes() >> 20) + " MiB; shorten or split that row");
     if (onLine) onLine(line);
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::string where = path + ": line " + std::to_string(reader.lineNumber());
-    nlohmann::json record;
-    try {
-      record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::exception& e) {
-      throw Error(where + ": bad JSON: " + e.what());
-    }
+    const nlohmann::json record = parseJson(line, where);
     if (!record.is_object()) throw Error(where + ": expected a JSON object");
     onRecord(record, where);
   }

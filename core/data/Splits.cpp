@@ -23,7 +23,8 @@ std::vector<size_t> iota(size_t count) {
 }
 
 void checkShare(double share, const char* name) {
-  if (share < 0 || share >= 1)
+  // Written so that NaN, which compares false with everything, fails too.
+  if (!(share >= 0 && share < 1))
     throw Error(std::string("split setting ") + name + " must be at least 0 and below 1");
 }
 

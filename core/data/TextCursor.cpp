@@ -71,6 +71,16 @@ void TextCursor::reachedEnd() {
   pending_ = 0;
 }
 
+void TextCursor::seek(const TextPosition& position) {
+  stream_.clear();
+  stream_.seekg(static_cast<std::streamoff>(position.offset));
+  pos_ = end_ = 0;
+  position_ = position;
+  afterCr_ = false;
+  badUtf8_ = false;
+  pending_ = 0;
+}
+
 void TextCursor::clearInvalidUtf8() {
   badUtf8_ = false;
   pending_ = 0;

@@ -55,6 +55,9 @@ class TextCursor {
   const TextPosition& badUtf8Position() const { return badUtf8Position_; }
   // Forgets a reported UTF-8 error so that reading can go on (skipping bad rows).
   void clearInvalidUtf8();
+  // Reads on from a position seen earlier (the start of a line), e.g. after a record that turned
+  // out malformed only at the end of the file. UTF-8 checking restarts there.
+  void seek(const TextPosition& position);
 
   int64_t fileSize() const { return fileSize_; }
   const std::string& path() const { return path_; }

@@ -1,25 +1,26 @@
 #include "demo/DemoDatasets.h"
 
-#include <fstream>
 #include <random>
 #include <set>
+#include <sstream>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 
 namespace tunebench {
 
 namespace {
 
-const std::vector<std::string> kWords = {"cat", "dog", "owl", "fox", "goat", "apples", "bread",
-                                         "rice", "soup", "tea", "red", "blue", "green", "park"};
-const std::vector<std::string> kNames = {"Anna", "Ben", "Carla", "David", "Elif", "Farid",
-                                         "Grace", "Hugo", "Ines", "Jonas"};
-const std::vector<std::string> kFoods = {"apples", "bread", "rice", "soup", "cheese", "pears",
-                                         "beans", "carrots", "tea", "honey"};
-const std::vector<std::string> kPlaces = {"the park", "the library", "the market", "the river",
+const std::vector<std::string> kWords = {"cat",  "dog",  "owl", "fox", "goat", "apples", "bread",
+                                         "rice", "soup", "tea", "red", "blue", "green",  "park"};
+const std::vector<std::string> kNames = {"Anna",  "Ben",   "Carla", "David", "Elif",
+                                         "Farid", "Grace", "Hugo",  "Ines",  "Jonas"};
+const std::vector<std::string> kFoods = {"apples", "bread", "rice",    "soup", "cheese",
+                                         "pears",  "beans", "carrots", "tea",  "honey"};
+const std::vector<std::string> kPlaces = {"the park",   "the library", "the market", "the river",
                                           "the school", "the station", "the garden", "the beach"};
 const std::vector<std::string> kTimesWords = {"", "", "two", "three", "four"};
 
@@ -32,15 +33,13 @@ const T& anyOf(std::mt19937_64& random, const std::vector<T>& items) {
   return items[static_cast<size_t>(uniform(random, 0, static_cast<int>(items.size()) - 1))];
 }
 
-std::ofstream openForWriting(const std::string& path) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error("cannot write " + path);
-  return out;
+// The rows are assembled in memory (the demo's files are small) and written in one go.
+std::ostringstream openForWriting(const std::string&) {
+  return std::ostringstream();
 }
 
-void finish(std::ofstream& out, const std::string& path) {
-  out.flush();
-  if (!out) throw Error("cannot write " + path + " (disk full?)");
+void finish(const std::ostringstream& out, const std::string& path) {
+  writeFileAtomically(path, out.str());
 }
 
 // PII-like suffixes: made-up addresses and numbers in reserved example ranges.
@@ -112,10 +111,21 @@ DemoDatasetCounts writeDemoInstructionDataset(const std::string& path, uint64_t 
     if (uniform(random, 0, 24) != 0) continue;
     ++counts.dirtyRows;
     switch (uniform(random, 0, 3)) {
-      case 0: emit(written[static_cast<size_t>(uniform(random, 0, int(written.size()) - 1))]); break;
-      case 1: emit({{"instruction", "  " + task.instruction + "   "}, {"input", ""}, {"output", task.answer + " "}}); break;
-      case 2: emit({{"instruction", task.instruction}, {"input", ""}, {"output", ""}}); break;
-      default: emit({{"instruction", task.instruction + piiSuffix(random)}, {"input", ""}, {"output", task.answer}});
+      case 0:
+        emit(written[static_cast<size_t>(uniform(random, 0, int(written.size()) - 1))]);
+        break;
+      case 1:
+        emit({{"instruction", "  " + task.instruction + "   "},
+              {"input", ""},
+              {"output", task.answer + " "}});
+        break;
+      case 2:
+        emit({{"instruction", task.instruction}, {"input", ""}, {"output", ""}});
+        break;
+      default:
+        emit({{"instruction", task.instruction + piiSuffix(random)},
+              {"input", ""},
+              {"output", task.answer}});
     }
   }
   finish(out, path);
@@ -176,14 +186,16 @@ DemoDatasetCounts writeDemoPreferenceDataset(const std::string& path, uint64_t s
     std::string rejected = task.answer;
     const size_t digit = rejected.find_first_of("0123456789");
     if (digit != std::string::npos)
-      rejected[digit] = static_cast<char>('0' + (rejected[digit] - '0' + uniform(random, 1, 8)) % 10);
+      rejected[digit] =
+          static_cast<char>('0' + (rejected[digit] - '0' + uniform(random, 1, 8)) % 10);
     else
       rejected = task.answer.substr(0, task.answer.find(' '));
     if (rejected == task.answer || (rejected.size() > 1 && rejected[0] == '0'))
       rejected = "I do not know.";
-    const std::string line =
-        nlohmann::json{{"prompt", task.instruction}, {"chosen", task.answer}, {"rejected", rejected}}
-            .dump();
+    const std::string line = nlohmann::json{
+        {"prompt", task.instruction},
+        {"chosen", task.answer},
+        {"rejected", rejected}}.dump();
     out << line << "\n";
     ++counts.rows;
     if (uniform(random, 0, 39) == 0 && !previous.empty()) {
@@ -191,7 +203,8 @@ DemoDatasetCounts writeDemoPreferenceDataset(const std::string& path, uint64_t s
       ++counts.rows;
       ++counts.dirtyRows;
     } else if (uniform(random, 0, 59) == 0) {
-      out << nlohmann::json{{"prompt", task.instruction}, {"chosen", ""}, {"rejected", rejected}}.dump()
+      out << nlohmann::json{{"prompt", task.instruction}, {"chosen", ""}, {"rejected", rejected}}
+                 .dump()
           << "\n";
       ++counts.rows;
       ++counts.dirtyRows;

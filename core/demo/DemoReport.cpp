@@ -2,10 +2,10 @@
 
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 #include <iomanip>
 #include <sstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "report/Charts.h"
 
@@ -127,8 +127,7 @@ std::string writeDemoReport(const std::string& folderText, const DemoReportData&
   writeCharts(folder, data);
 
   const fs::path file = folder / "report.md";
-  std::ofstream out(file, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error("cannot write " + file.string());
+  std::ostringstream out;
   out << "# Tunebench demo report\n\n"
       << "LoRA fine-tuning of the built-in starter model on the demo instruction dataset "
       << "(unit conversions, small sums, counting on, repeating words), in "
@@ -168,8 +167,7 @@ std::string writeDemoReport(const std::string& folderText, const DemoReportData&
       << "- Merged model (Hugging Face folder): `" << data.mergedFolder << "`\n"
       << "- LoRA adapter (PEFT layout): `" << data.adapterFolder << "`\n"
       << "- Starter model: `" << data.starterFolder << "`\n";
-  out.flush();
-  if (!out) throw Error("cannot write " + file.string());
+  writeFileAtomically(file, out.str());
   return file.string();
 }
 

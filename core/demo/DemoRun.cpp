@@ -1,11 +1,12 @@
 #include "demo/DemoRun.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 
 #include <nlohmann/json.hpp>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "demo/DemoDatasets.h"
 #include "demo/DemoReport.h"
@@ -14,6 +15,8 @@
 #include "eval/EvaluationJob.h"
 #include "export/ExportFolder.h"
 #include "jobs/JobContext.h"
+#include "model/ModelConfig.h"
+#include "model/ModelFingerprint.h"
 #include "store/ArtifactRepository.h"
 #include "store/DatasetVersions.h"
 #include "store/EvaluationRepository.h"
@@ -33,8 +36,8 @@ constexpr const char* kMarkerFile = "tunebench-demo.json";
 constexpr int kStages = 8;
 
 void stage(JobContext& context, int number, const std::string& text) {
-  context.log(LogLevel::Info, "Demo " + std::to_string(number) + "/" + std::to_string(kStages) +
-                                  ": " + text);
+  context.log(LogLevel::Info,
+              "Demo " + std::to_string(number) + "/" + std::to_string(kStages) + ": " + text);
 }
 
 // Creates the demo folder, or empties one an earlier demo made when asked to replace it.
@@ -42,14 +45,15 @@ void prepareFolder(const DemoOptions& options) {
   const fs::path folder(options.folder);
   if (fs::exists(folder) && !fs::is_empty(folder)) {
     if (!fs::exists(folder / kMarkerFile))
-      throw Error(folder.string() + " is not empty and was not made by the demo; choose another "
-                                    "folder");
+      throw Error(folder.string() +
+                  " is not empty and was not made by the demo; choose another "
+                  "folder");
     if (!options.replace)
       throw Error(folder.string() + " already holds a demo; replace it with --replace");
     for (const auto& entry : fs::directory_iterator(folder)) fs::remove_all(entry.path());
   }
   fs::create_directories(folder);
-  std::ofstream(folder / kMarkerFile) << nlohmann::json{{"seed", options.seed}}.dump() << "\n";
+  writeFileAtomically(folder / kMarkerFile, nlohmann::json{{"seed", options.seed}}.dump() + "\n");
 }
 
 struct PreparedDataset {
@@ -59,8 +63,8 @@ struct PreparedDataset {
 
 PreparedDataset prepareDataset(store::ProjectStore& project, DatasetImporter& importer,
                                const fs::path& file, const std::string& name,
-                               const nlohmann::json& recipeJson,
-                               const store::SplitRequest& split, JobContext& context) {
+                               const nlohmann::json& recipeJson, const store::SplitRequest& split,
+                               JobContext& context) {
   PreparedDataset prepared;
   prepared.summary.name = name;
   store::ProjectImportRequest request;
@@ -70,16 +74,18 @@ PreparedDataset prepareDataset(store::ProjectStore& project, DatasetImporter& im
   const auto imported = store::importIntoProject(project, importer, request, context);
   if (imported.canceled) return prepared;
   prepared.summary.importedRows = imported.records;
-  const auto cleaned =
-      store::cleanVersion(project, imported.versionId, CleaningRecipe::fromJson(recipeJson), context);
+  const auto cleaned = store::cleanVersion(project, imported.versionId,
+                                           CleaningRecipe::fromJson(recipeJson), context);
   if (cleaned.canceled) return prepared;
   prepared.summary.cleaning = cleaned.reports;
   prepared.summary.cleanRows = cleaned.version.recordCount;
   ProfileOptions profileOptions;
   profileOptions.bins = 24;
-  prepared.summary.profile = store::profileVersion(project, cleaned.version.id, profileOptions, context);
+  prepared.summary.profile =
+      store::profileVersion(project, cleaned.version.id, profileOptions, context);
   const auto splitVersion = store::splitVersion(project, cleaned.version.id, split, context);
-  for (const auto& [splitName, count] : store::DatasetRepository(project).splitCounts(splitVersion.id))
+  for (const auto& [splitName, count] :
+       store::DatasetRepository(project).splitCounts(splitVersion.id))
     prepared.summary.splits[splitName] = count;
   prepared.finalVersionId = splitVersion.id;
   return prepared;
@@ -134,17 +140,25 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
       (data / "reviews.jsonl").string(), options.seed, options.instructionRows / 3);
   const auto preferenceCounts = writeDemoPreferenceDataset(
       (data / "answer-preferences.jsonl").string(), options.seed, options.instructionRows / 4);
-  report.dirtyRows = instructionCounts.dirtyRows + classificationCounts.dirtyRows +
-                     preferenceCounts.dirtyRows;
+  report.dirtyRows =
+      instructionCounts.dirtyRows + classificationCounts.dirtyRows + preferenceCounts.dirtyRows;
 
   stage(context, 3, "importing, cleaning, profiling and splitting");
   outcome.projectFile = demoProjectFile(options.folder);
   int64_t instructionVersion = 0;
   {
     auto project = store::ProjectStore::create(outcome.projectFile);
-    const nlohmann::json textRecipe = {
-        {"steps",
-         {{{"id", "whitespace"}}, {{"id", "drop-empty"}}, {{"id", "pii"}}, {{"id", "exact-dedup"}}}}};
+    // The model the demo trains is the project's model, as if chosen in the Model panel.
+    const fs::path starterPath(starter);
+    store::ModelRepository(project).add(
+        starterPath.filename().string(), starterPath,
+        loadModelConfig((starterPath / "config.json").string()).architecture,
+        modelFolderFingerprint(starter));
+    const nlohmann::json textRecipe = {{"steps",
+                                        {{{"id", "whitespace"}},
+                                         {{"id", "drop-empty"}},
+                                         {{"id", "pii"}},
+                                         {{"id", "exact-dedup"}}}}};
     store::SplitRequest split;
     split.seed = options.seed;
     auto instruction = prepareDataset(project, jsonlImporter, data / "arithmetic-and-units.jsonl",
@@ -186,7 +200,7 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   config.optimizer.kind = OptimizerKind::AdamW;
   config.optimizer.learningRate = 3e-3;
   config.schedule.kind = ScheduleKind::Cosine;
-  config.schedule.warmupSteps = 20;
+  config.schedule.warmupSteps = std::min<int64_t>(20, options.trainSteps);
   config.batchSize = 16;
   config.maxSteps = options.trainSteps;
   config.evalEvery = std::max<int64_t>(1, options.trainSteps / 6);
@@ -196,7 +210,7 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   config.method.kind = MethodKind::Lora;
   config.method.lora.r = 16;
   config.method.lora.alpha = 32;
-  config.method.lora.targets = {"q_proj", "k_proj", "v_proj", "o_proj",
+  config.method.lora.targets = {"q_proj",    "k_proj",  "v_proj",   "o_proj",
                                 "gate_proj", "up_proj", "down_proj"};
   // The report names the settings a reader would change first; the run records all of them.
   report.trainingSettings = {{"method", fileNameOf(methodNames(), config.method.kind)},
@@ -216,7 +230,8 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   }
 
   stage(context, 6, "evaluating the fine-tuned model");
-  report.after = evaluateModelFolder(trained.finalModelFolder, "", testExamples, evaluation, &context);
+  report.after =
+      evaluateModelFolder(trained.finalModelFolder, "", testExamples, evaluation, &context);
   if (context.isCanceled()) return std::nullopt;
 
   stage(context, 7, "exporting the merged model and the adapter");

@@ -1,10 +1,13 @@
 #include "demo/StarterModel.h"
 
-#include <fstream>
+#include <algorithm>
+#include <ostream>
 
 #include <nlohmann/json.hpp>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/Paths.h"
 #include "demo/StarterCorpus.h"
 #include "model/ModelFactory.h"
@@ -19,11 +22,10 @@ namespace {
 constexpr const char* kMarkerFile = "starter.json";
 
 void writeCorpus(const fs::path& path, uint64_t seed, size_t bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) throw Error("cannot write " + path.string());
-  for (const auto& document : starterCorpusDocuments(seed, bytes))
-    out << nlohmann::json{{"text", document}}.dump() << "\n";
-  if (!out.flush()) throw Error("cannot write " + path.string() + " (disk full?)");
+  writeFileAtomically(path, [&](std::ostream& out) {
+    for (const auto& document : starterCorpusDocuments(seed, bytes))
+      out << nlohmann::json{{"text", document}}.dump() << "\n";
+  });
 }
 
 TrainingConfig pretrainingConfig(const StarterModelOptions& options, const fs::path& work) {
@@ -38,7 +40,7 @@ TrainingConfig pretrainingConfig(const StarterModelOptions& options, const fs::p
   config.optimizer.learningRate = 3e-3;
   config.optimizer.weightDecay = 0.01;
   config.schedule.kind = ScheduleKind::Cosine;
-  config.schedule.warmupSteps = 30;
+  config.schedule.warmupSteps = std::min<int64_t>(30, options.steps);
   config.schedule.minLearningRateRatio = 0.1;
   config.batchSize = 16;
   config.maxSteps = options.steps;
@@ -56,12 +58,11 @@ fs::path defaultStarterFolder() {
 
 bool isStarterModelReady(const std::string& folder) {
   const fs::path root(folder);
-  std::ifstream in(root / kMarkerFile);
-  if (!in) return false;
   try {
-    const auto marker = nlohmann::json::parse(in);
-    if (marker.value("recipe_version", 0) != kStarterRecipeVersion) return false;
-  } catch (const nlohmann::json::exception&) {
+    const auto marker = readJsonFile((root / kMarkerFile).string());
+    if (!marker.is_object() || marker.value("recipe_version", 0) != kStarterRecipeVersion)
+      return false;
+  } catch (const std::exception&) {
     return false;
   }
   for (const char* name : {"config.json", "model.safetensors", "tokenizer.model"})
@@ -70,7 +71,8 @@ bool isStarterModelReady(const std::string& folder) {
 }
 
 bool makeStarterModel(const StarterModelOptions& options, JobContext& context) {
-  const fs::path folder = options.folder.empty() ? defaultStarterFolder() : fs::path(options.folder);
+  const fs::path folder =
+      options.folder.empty() ? defaultStarterFolder() : fs::path(options.folder);
   if (options.steps < 1) throw Error("the starter model needs at least one training step");
   const fs::path work = fs::path(folder.string() + ".partial");
   std::error_code ignored;
@@ -97,8 +99,8 @@ bool makeStarterModel(const StarterModelOptions& options, JobContext& context) {
               static_cast<size_t>(options.steps * config.batchSize * config.data.maxLength) * 4);
   if (context.isCanceled()) return false;
 
-  context.log(LogLevel::Info, "Pretraining the starter model for " +
-                                  std::to_string(options.steps) + " steps");
+  context.log(LogLevel::Info,
+              "Pretraining the starter model for " + std::to_string(options.steps) + " steps");
   Trainer trainer(config, false);
   trainer.run(context);
   const auto& result = trainer.result();
@@ -113,7 +115,7 @@ bool makeStarterModel(const StarterModelOptions& options, JobContext& context) {
                         {"seed", options.seed},
                         {"steps", result.steps},
                         {"final_loss", result.lastLoss}};
-  std::ofstream(made / kMarkerFile) << marker.dump(2) << "\n";
+  writeFileAtomically(made / kMarkerFile, marker.dump(2) + "\n");
   // The trainer's folder lacks the tokenizer when the base had it only beside the weights.
   for (const char* name : {"tokenizer.model", "tokenizer_config.json"})
     if (!fs::exists(made / name) && fs::exists(work / "random" / name))

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "eval/ModelSourceLoading.h"
 #include "model/TextGeneration.h"
 #include "store/GenerationComparisonRepository.h"
@@ -23,12 +24,7 @@ std::string ComparisonSettings::toJson() const {
 
 ComparisonSettings ComparisonSettings::fromJson(const std::string& text) {
   ComparisonSettings settings;
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(std::string("generation settings are not valid JSON: ") + e.what());
-  }
+  nlohmann::json json = parseJson(text, "generation settings");
   if (!json.is_object()) throw Error("generation settings are not a JSON object");
   auto read = [&json](const char* key, auto& value) {
     const auto found = json.find(key);

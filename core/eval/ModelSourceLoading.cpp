@@ -6,48 +6,17 @@
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "eval/ClassifierSource.h"
-#include "model/SafetensorsReader.h"
 #include "peft/AdapterFolder.h"
 #include "peft/BottleneckAdapters.h"
 #include "peft/LoraModel.h"
 #include "peft/PromptTuning.h"
+#include "train/Checkpoint.h"
 #include "train/RecordedConfig.h"
 #include "train/TrainingConfig.h"
 
 namespace tunebench {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// The checkpoint writer stores the CPU random state beside the weights under this name.
-constexpr const char* kRngTensor = "__rng_state.cpu";
-
-}  // namespace
-
-size_t loadCheckpointWeights(CausalLMImpl& model, const std::string& checkpointFolder) {
-  const fs::path folder(checkpointFolder);
-  if (!fs::exists(folder / "DONE"))
-    throw Error(checkpointFolder + " is not a complete checkpoint (it has no DONE marker)");
-  SafetensorsReader weights((folder / "trainable.safetensors").string());
-  auto parameters = model.named_parameters();
-  size_t copied = 0;
-  torch::NoGradGuard noGrad;
-  for (const auto& entry : weights.header().entries) {
-    if (entry.name == kRngTensor) continue;
-    auto* parameter = parameters.find(entry.name);
-    if (!parameter)
-      throw Error(weights.path() + ": tensor '" + entry.name +
-                  "' has no place in the model (was the run's base model or method changed?)");
-    const auto saved = weights.tensor(entry.name);
-    if (saved.sizes() != parameter->sizes())
-      throw Error(weights.path() + ": tensor '" + entry.name +
-                  "' has another shape than the model's");
-    parameter->copy_(saved);
-    ++copied;
-  }
-  return copied;
-}
 
 LoadedModel loadModelSource(const ModelSource& source) {
   if (source.modelFolder.empty()) throw Error("choose a model folder");

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
@@ -48,9 +49,9 @@ RunEvaluationTarget readConfig(const std::string& configJson, const std::string&
   RunEvaluationTarget target;
   nlohmann::json config;
   try {
-    config = upgradeRecordedConfig(nlohmann::json::parse(configJson));
-  } catch (const nlohmann::json::exception& e) {
-    target.problem = std::string("the run's recorded config is not valid JSON: ") + e.what();
+    config = upgradeRecordedConfig(parseJson(configJson, "the run's recorded config"));
+  } catch (const std::exception& e) {
+    target.problem = e.what();
     return target;
   }
   target.outputFolder = resolved(textAt(config, "output"), projectFolder);

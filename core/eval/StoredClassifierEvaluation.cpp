@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 
 namespace tunebench {
 
@@ -14,7 +15,7 @@ namespace {
 const std::string kF1Prefix = "f1 ";
 
 nlohmann::json detailsOf(const store::EvaluationItem& item) {
-  const auto details = nlohmann::json::parse(item.details, nullptr, false);
+  const auto details = parseJsonOrDiscarded(item.details);
   return details.is_object() ? details : nlohmann::json::object();
 }
 

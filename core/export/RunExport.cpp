@@ -1,23 +1,21 @@
 #include "export/RunExport.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <filesystem>
 #include <map>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "export/ExportFolder.h"
 #include "export/RunExportSource.h"
 #include "model/ModelFolder.h"
-#include "model/SafetensorsReader.h"
 #include "peft/LoraModel.h"
 #include "peft/PeftAdapterFiles.h"
 #include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
+#include "train/Checkpoint.h"
 #include "train/TrainingSetup.h"
 
 namespace tunebench {
@@ -25,15 +23,6 @@ namespace tunebench {
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr const char* kRngTensor = "__rng_state.cpu";  // stored with a checkpoint's weights
-
-void syncPath(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
 
 // The folder being assembled: removed unless the export completes.
 class TemporaryFolder {
@@ -73,36 +62,6 @@ void copyFolderFiles(const fs::path& from, const fs::path& to, JobContext& conte
     fs::copy_file(from / name, to / name, fs::copy_options::overwrite_existing, ec);
     if (ec) throw Error("cannot copy " + (from / name).string() + ": " + ec.message());
   }
-}
-
-// Puts a checkpoint's trained tensors (trainable.safetensors) into the model: the adapter tensors
-// of a LoRA/DoRA run, the unfrozen weights of a full fine-tuning run.
-void loadCheckpointWeights(CausalLMImpl& model, const std::string& folder, bool adapters) {
-  const std::string file = (fs::path(folder) / "trainable.safetensors").string();
-  const SafetensorsReader weights(file);
-  std::map<std::string, torch::Tensor> parameters;
-  for (const auto& item : model.named_parameters()) parameters.emplace(item.key(), item.value());
-  torch::NoGradGuard noGrad;
-  size_t loaded = 0;
-  for (const auto& entry : weights.header().entries) {
-    if (entry.name == kRngTensor) continue;
-    const auto found = parameters.find(entry.name);
-    if (found == parameters.end())
-      throw Error(file + ": tensor '" + entry.name +
-                  "' is not a weight of the model the run trained (was the base model or the "
-                  "run's method changed?)");
-    const auto saved = weights.tensor(entry.name);
-    if (saved.sizes() != found->second.sizes())
-      throw Error(file + ": tensor '" + entry.name + "' has another shape than the model's");
-    found->second.copy_(saved.to(found->second.dtype()));
-    ++loaded;
-  }
-  if (adapters)
-    for (const auto& [name, tensor] : parameters)
-      if (name.find(".lora_") != std::string::npos && !weights.contains(name))
-        throw Error(file + ": checkpoint lacks adapter tensor '" + name +
-                    "' (was the run's method changed?)");
-  if (loaded == 0) throw Error(file + " holds no trained weights");
 }
 
 int64_t checkpointRecordId(store::ProjectStore& project, int64_t runId, int64_t step,
@@ -258,16 +217,10 @@ void RunExportJob::run(JobContext& context) {
   const std::string sha256 =
       exportFolderSha256(out.string(), [&](uint64_t, uint64_t) { return !context.isCanceled(); });
   if (sha256.empty()) return canceled();
-  for (const auto& name : files) syncPath(out / name);
-  syncPath(out);
 
   if (!nextPhase()) return canceled();
-  fs::rename(out, destination, ec);
-  if (ec)
-    throw Error("cannot move the export " + out.string() + " to " + destination.string() + ": " +
-                ec.message());
+  publishFolder(out, destination);
   temporary.release();
-  syncPath(destination.parent_path());
   try {
     std::optional<int64_t> checkpointId;
     if (r.checkpointStep)

@@ -1,6 +1,7 @@
 #include "model/Generation.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
@@ -9,12 +10,19 @@ namespace tunebench {
 
 namespace {
 
-void checkSettings(const GenerationSettings& s) {
+// Comparisons are written so that NaN fails them too.
+void checkSettings(const GenerationSettings& s, int64_t contextLength) {
   if (s.maxNewTokens < 0) throw Error("max new tokens must not be negative");
-  if (s.temperature < 0) throw Error("temperature must not be negative");
+  // The cache is sized for prompt + new tokens up front: an absurd count must not allocate.
+  if (s.maxNewTokens > contextLength)
+    throw Error("max new tokens is " + std::to_string(s.maxNewTokens) +
+                ", more than the model's context of " + std::to_string(contextLength) + " tokens");
+  if (!(s.temperature >= 0 && std::isfinite(s.temperature)))
+    throw Error("temperature must be a number of at least 0");
   if (s.topK < 0) throw Error("top-k must not be negative");
-  if (s.topP <= 0 || s.topP > 1) throw Error("top-p must be in (0, 1]");
-  if (s.repetitionPenalty <= 0) throw Error("repetition penalty must be positive");
+  if (!(s.topP > 0 && s.topP <= 1)) throw Error("top-p must be in (0, 1]");
+  if (!(s.repetitionPenalty > 0 && std::isfinite(s.repetitionPenalty)))
+    throw Error("repetition penalty must be positive");
   if (!s.stopStrings.empty() && !s.decode)
     throw Error("stop strings need a decoder to turn tokens into text");
 }
@@ -34,7 +42,8 @@ void penaliseRepeats(torch::Tensor& logits, const std::vector<std::vector<int64_
   }
 }
 
-torch::Tensor chooseTokens(torch::Tensor logits, const GenerationSettings& s, at::Generator& generator) {
+torch::Tensor chooseTokens(torch::Tensor logits, const GenerationSettings& s,
+                           at::Generator& generator) {
   if (s.temperature == 0.0) return logits.argmax(-1);
   logits = logits / s.temperature;
   const int64_t vocab = logits.size(-1);
@@ -48,7 +57,8 @@ torch::Tensor chooseTokens(torch::Tensor logits, const GenerationSettings& s, at
     // Drop a token when the tokens ranked above it already reach top-p (the first always stays).
     const auto remove = (probabilities.cumsum(-1) - probabilities) >= s.topP;
     const auto filtered = sorted.masked_fill(remove, -std::numeric_limits<float>::infinity());
-    logits = torch::full_like(logits, -std::numeric_limits<float>::infinity()).scatter(-1, order, filtered);
+    logits = torch::full_like(logits, -std::numeric_limits<float>::infinity())
+                 .scatter(-1, order, filtered);
   }
   const auto probabilities = logits.softmax(-1).to(torch::kCPU, torch::kFloat64);
   return torch::multinomial(probabilities, 1, false, generator).squeeze(-1).to(logits.device());
@@ -70,7 +80,7 @@ std::vector<std::vector<int64_t>> generate(CausalLMImpl& model,
                                            const std::vector<std::vector<int64_t>>& prompts,
                                            const GenerationSettings& settings,
                                            const TokenCallback& onToken) {
-  checkSettings(settings);
+  checkSettings(settings, model.config().maxPositions);
   if (prompts.empty()) return {};
   torch::NoGradGuard noGrad;
   const auto device = model.parameters().front().device();
@@ -89,7 +99,8 @@ std::vector<std::vector<int64_t>> generate(CausalLMImpl& model,
   for (int64_t b = 0; b < batch; ++b) {
     const auto& prompt = prompts[static_cast<size_t>(b)];
     const int64_t offset = promptLength - static_cast<int64_t>(prompt.size());
-    ids[b].narrow(0, offset, static_cast<int64_t>(prompt.size()))
+    ids[b]
+        .narrow(0, offset, static_cast<int64_t>(prompt.size()))
         .copy_(torch::tensor(prompt, torch::kInt64));
     mask[b].narrow(0, offset, static_cast<int64_t>(prompt.size())).fill_(1);
   }
@@ -118,7 +129,8 @@ std::vector<std::vector<int64_t>> generate(CausalLMImpl& model,
       input.inputIds = sequence;
     }
     auto logits = model.forward(input).squeeze(1);  // [B, V]
-    if (settings.repetitionPenalty != 1.0) penaliseRepeats(logits, seen, settings.repetitionPenalty);
+    if (settings.repetitionPenalty != 1.0)
+      penaliseRepeats(logits, seen, settings.repetitionPenalty);
     const auto chosen = chooseTokens(logits, settings, generator).to(torch::kCPU);
 
     bool allDone = true;

@@ -1,5 +1,7 @@
 #include "model/ModelConfig.h"
 
+#include <cmath>
+
 #include "common/Error.h"
 #include "common/JsonFile.h"
 
@@ -137,6 +139,29 @@ void readRopeScaling(const nlohmann::json& json, const std::string& file, RopeSc
   }
 }
 
+// Far above any real model, far below what would exhaust memory before loading fails: a
+// hostile or mistyped config.json is refused with the field, not by an allocation.
+void checkModelConfigRanges(const ModelConfig& config, const std::string& fileName) {
+  const bool gpt2 = config.family == ModelFamily::Gpt2;
+  auto atMost = [&](const char* name, int64_t value, int64_t limit) {
+    if (value > limit)
+      throw Error(fileName + ": " + name + " is " + std::to_string(value) + ", more than " +
+                  std::to_string(limit) + " (no model Tunebench loads is that large)");
+  };
+  atMost("vocab_size", config.vocabSize, int64_t(1) << 22);
+  atMost(gpt2 ? "n_embd" : "hidden_size", config.hiddenSize, int64_t(1) << 17);
+  atMost(gpt2 ? "n_inner" : "intermediate_size", config.intermediateSize, int64_t(1) << 20);
+  atMost(gpt2 ? "n_layer" : "num_hidden_layers", config.numLayers, 1024);
+  atMost(gpt2 ? "n_head" : "num_attention_heads", config.numHeads, 1024);
+  const char* epsName = gpt2 ? "layer_norm_epsilon" : "rms_norm_eps";
+  if (!std::isfinite(config.normEps) || config.normEps <= 0 || config.normEps >= 1)
+    throw Error(fileName + ": " + epsName + " must be a small positive number (e.g. 1e-6), not " +
+                std::to_string(config.normEps));
+  if (!gpt2 && (!std::isfinite(config.ropeTheta) || config.ropeTheta <= 1))
+    throw Error(fileName + ": rope_theta must be a positive base above 1 (e.g. 10000), not " +
+                std::to_string(config.ropeTheta));
+}
+
 }  // namespace
 
 const std::vector<std::string>& supportedArchitectures() {
@@ -149,21 +174,18 @@ const std::vector<std::string>& supportedArchitectures() {
 }
 
 ModelConfig parseModelConfig(const std::string& text, const std::string& fileName) {
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fileName + ": not valid JSON: " + e.what());
-  }
+  nlohmann::json json = parseJson(text, fileName);
   if (!json.is_object()) throw Error(fileName + ": expected a JSON object");
   ModelConfig config;
   config.raw = json;
 
   std::string supported;
-  for (const auto& name : supportedArchitectures()) supported += (supported.empty() ? "" : ", ") + name;
+  for (const auto& name : supportedArchitectures())
+    supported += (supported.empty() ? "" : ", ") + name;
   if (!json.contains("architectures") || !json["architectures"].is_array() ||
       json["architectures"].empty() || !json["architectures"][0].is_string())
-    throw Error(fileName + ": 'architectures' must list the model class (supported: " + supported + ")");
+    throw Error(fileName + ": 'architectures' must list the model class (supported: " + supported +
+                ")");
   config.architecture = json["architectures"][0].get<std::string>();
   const ArchitectureName* known = nullptr;
   bool classifier = false;
@@ -218,6 +240,7 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
     if (windowApplies && reader.has("sliding_window"))
       config.slidingWindow = reader.positive("sliding_window");
   }
+  checkModelConfigRanges(config, fileName);
   config.headDim = reader.positiveOr("head_dim", 0);
   if (config.headDim == 0) {
     if (config.hiddenSize % config.numHeads != 0)
@@ -284,6 +307,8 @@ int64_t ModelConfig::parameterCount() const {
   return total;
 }
 
-nlohmann::json ModelConfig::toJson() const { return raw; }
+nlohmann::json ModelConfig::toJson() const {
+  return raw;
+}
 
 }  // namespace tunebench

@@ -1,11 +1,15 @@
 #include "model/ModelDescription.h"
 
+#include <algorithm>
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 
 #include "chat/ChatTemplate.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "jobs/JobContext.h"
 #include "model/CheckpointFolder.h"
 #include "model/ModelFingerprint.h"
@@ -28,15 +32,12 @@ std::string tokenText(const nlohmann::json& value) {
 nlohmann::json readTokenizerConfig(const fs::path& folder, std::vector<std::string>& problems) {
   const fs::path file = folder / "tokenizer_config.json";
   if (!fs::exists(file)) return nlohmann::json::object();
-  std::ifstream in(file);
-  std::stringstream text;
-  text << in.rdbuf();
   try {
-    auto json = nlohmann::json::parse(text.str());
+    auto json = readJsonFile(file.string());
     if (json.is_object()) return json;
     problems.push_back(file.string() + ": is not a JSON object");
-  } catch (const nlohmann::json::exception& e) {
-    problems.push_back(file.string() + ": not valid JSON: " + e.what());
+  } catch (const std::exception& e) {
+    problems.push_back(e.what());
   }
   return nlohmann::json::object();
 }
@@ -103,6 +104,34 @@ void renderChatSample(const fs::path& folder, ModelDescription& d) {
   }
 }
 
+// What loading would refuse, found from the weights' headers alone (nothing is allocated): an
+// embedding whose rows are not the vocabulary, and more or fewer layers than config.json says.
+void checkWeightsAgainstConfig(const CheckpointFolder& checkpoint, const ModelConfig& config,
+                               std::vector<std::string>& problems) {
+  const bool gpt2 = config.family == ModelFamily::Gpt2;
+  const std::string embedding = gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight";
+  const std::string layerPrefix = gpt2 ? "transformer.h." : "model.layers.";
+  int64_t layers = 0;
+  for (const auto& name : checkpoint.tensorNames()) {
+    if (name == embedding) {
+      const auto& shape = checkpoint.entry(name).shape;
+      if (!shape.empty() && shape[0] != config.vocabSize)
+        problems.push_back(embedding + " has " + std::to_string(shape[0]) +
+                           " rows, but config.json's vocab_size is " +
+                           std::to_string(config.vocabSize));
+    }
+    if (name.rfind(layerPrefix, 0) != 0) continue;
+    int64_t index = 0;
+    const char* begin = name.data() + layerPrefix.size();
+    const auto parsed = std::from_chars(begin, name.data() + name.size(), index);
+    if (parsed.ec == std::errc() && parsed.ptr != begin) layers = std::max(layers, index + 1);
+  }
+  if (layers > 0 && layers != config.numLayers)
+    problems.push_back("the weights hold " + std::to_string(layers) +
+                       " layers, but config.json's " + (gpt2 ? "n_layer" : "num_hidden_layers") +
+                       " is " + std::to_string(config.numLayers));
+}
+
 }  // namespace
 
 ModelDescription describeModelFolder(const std::string& folderPath, const DescribeOptions& options,
@@ -138,6 +167,7 @@ ModelDescription describeModelFolder(const std::string& folderPath, const Descri
       d.dtypeElements[dtypeName(entry.dtype)] += entry.elementCount();
       d.checkpointBytes += entry.end - entry.begin;
     }
+    if (d.config) checkWeightsAgainstConfig(checkpoint, *d.config, d.problems);
   } catch (const std::exception& e) {
     d.problems.push_back(e.what());
   }

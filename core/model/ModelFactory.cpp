@@ -3,15 +3,16 @@
 #include <filesystem>
 #include <fstream>
 
+#include "chat/ChatPresets.h"
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "data/SyntheticCorpus.h"
 #include "jobs/JobContext.h"
 #include "model/ModelFolder.h"
+#include "tokenizer/BpeTrainer.h"
 #include "tokenizer/SentencePieceModule.h"
 #include "tokenizer/SentencePieceProcessor.h"
-#include "chat/ChatPresets.h"
-#include "tokenizer/BpeTrainer.h"
 #include "tokenizer/TokenizerLoader.h"
 
 #include <sstream>
@@ -35,15 +36,13 @@ PresetShape presetShape(const std::string& architecture, const std::string& pres
   if (preset == "small") return {256, gpt2 ? 1024 : 688, 4, 8, gpt2 ? 8 : 4, 512, 0, 1000};
   if (preset == "135m") {
     if (gpt2) return {768, 3072, 12, 12, 12, 1024, 50257, 1000};  // GPT-2 small
-    return {576, 1536, 30, 9, 3, 2048, 49152, 1000};                // SmolLM-135M shape
+    return {576, 1536, 30, 9, 3, 2048, 49152, 1000};              // SmolLM-135M shape
   }
   throw Error("unknown model preset '" + preset + "' (tiny, starter, small, 135m)");
 }
 
 void writeText(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw Error("cannot write " + path.string());
+  writeFileAtomically(path, text);
 }
 
 // Trains a sentencepiece tokenizer (Llama-style ids: <unk>=0, <s>=1, </s>=2) on generated text.
@@ -129,20 +128,34 @@ nlohmann::json presetConfig(const std::string& architecture, const std::string& 
   const auto shape = presetShape(architecture, preset);
   const int64_t vocab = shape.vocab ? shape.vocab : tokenizerVocab;
   if (architecture == "gpt2")
-    return {{"architectures", {"GPT2LMHeadModel"}}, {"model_type", "gpt2"},
-            {"vocab_size", vocab}, {"n_embd", shape.hidden}, {"n_layer", shape.layers},
-            {"n_head", shape.heads}, {"n_positions", shape.positions}, {"n_inner", shape.intermediate},
-            {"activation_function", "gelu_new"}, {"layer_norm_epsilon", 1e-5},
-            {"bos_token_id", 1}, {"eos_token_id", 2}, {"tie_word_embeddings", true},
+    return {{"architectures", {"GPT2LMHeadModel"}},
+            {"model_type", "gpt2"},
+            {"vocab_size", vocab},
+            {"n_embd", shape.hidden},
+            {"n_layer", shape.layers},
+            {"n_head", shape.heads},
+            {"n_positions", shape.positions},
+            {"n_inner", shape.intermediate},
+            {"activation_function", "gelu_new"},
+            {"layer_norm_epsilon", 1e-5},
+            {"bos_token_id", 1},
+            {"eos_token_id", 2},
+            {"tie_word_embeddings", true},
             {"torch_dtype", "float32"}};
-  nlohmann::json config{{"vocab_size", vocab}, {"hidden_size", shape.hidden},
+  nlohmann::json config{{"vocab_size", vocab},
+                        {"hidden_size", shape.hidden},
                         {"intermediate_size", shape.intermediate},
-                        {"num_hidden_layers", shape.layers}, {"num_attention_heads", shape.heads},
+                        {"num_hidden_layers", shape.layers},
+                        {"num_attention_heads", shape.heads},
                         {"num_key_value_heads", shape.kvHeads},
-                        {"max_position_embeddings", shape.positions}, {"rms_norm_eps", 1e-5},
-                        {"rope_theta", 10000.0}, {"hidden_act", "silu"},
-                        {"tie_word_embeddings", preset == "135m"}, {"bos_token_id", 1},
-                        {"eos_token_id", 2}, {"torch_dtype", "float32"}};
+                        {"max_position_embeddings", shape.positions},
+                        {"rms_norm_eps", 1e-5},
+                        {"rope_theta", 10000.0},
+                        {"hidden_act", "silu"},
+                        {"tie_word_embeddings", preset == "135m"},
+                        {"bos_token_id", 1},
+                        {"eos_token_id", 2},
+                        {"torch_dtype", "float32"}};
   if (architecture == "llama") {
     config["architectures"] = {"LlamaForCausalLM"};
     config["model_type"] = "llama";

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/CheckpointFolder.h"
@@ -21,21 +22,15 @@ std::string shapeText(c10::IntArrayRef shape) {
 }
 
 void writeJson(const fs::path& path, const nlohmann::json& json) {
-  const fs::path temporary = path.string() + ".partial";
-  {
-    std::ofstream out(temporary);
-    out << json.dump(2) << "\n";
-    if (!out) throw Error("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, path);
+  writeFileAtomically(path, json.dump(2) + "\n");
 }
 
 }  // namespace
 
 const std::vector<std::string>& tokenizerFileNames() {
-  static const std::vector<std::string> names = {"tokenizer.model", "tokenizer.json",
-                                                 "tokenizer_config.json", "special_tokens_map.json",
-                                                 "vocab.json", "merges.txt"};
+  static const std::vector<std::string> names = {
+      "tokenizer.model",         "tokenizer.json", "tokenizer_config.json",
+      "special_tokens_map.json", "vocab.json",     "merges.txt"};
   return names;
 }
 
@@ -49,7 +44,8 @@ LoadedModel loadModelFolder(const std::string& folder, const LoadOptions& option
   const auto config = loadModelConfig((fs::path(folder) / "config.json").string());
   const CheckpointFolder checkpoint(folder);
   auto model = buildCausalLM(config);
-  const auto dtype = options.dtype.value_or(options.device.is_cuda() ? torch::kBFloat16 : torch::kFloat32);
+  const auto dtype =
+      options.dtype.value_or(options.device.is_cuda() ? torch::kBFloat16 : torch::kFloat32);
 
   std::vector<std::string> missing, misShaped;
   std::set<std::string> used;
@@ -81,7 +77,8 @@ LoadedModel loadModelFolder(const std::string& folder, const LoadOptions& option
         continue;
       }
       if (!source.is_floating_point()) {
-        misShaped.push_back(found + " has integer dtype " + std::string(c10::toString(source.scalar_type())));
+        misShaped.push_back(found + " has integer dtype " +
+                            std::string(c10::toString(source.scalar_type())));
         continue;
       }
       parameter.set_data(source.to(options.device, dtype, false, true).contiguous());
@@ -92,8 +89,8 @@ LoadedModel loadModelFolder(const std::string& folder, const LoadOptions& option
     if (!used.count(name) && !model->isIgnoredFileTensor(name)) unexpected.push_back(name);
 
   if (!missing.empty() || !unexpected.empty() || !misShaped.empty()) {
-    std::string message = "the weights in " + folder + " do not match its config.json (" +
-                          config.architecture + ")";
+    std::string message =
+        "the weights in " + folder + " do not match its config.json (" + config.architecture + ")";
     auto list = [&](const char* title, const std::vector<std::string>& items) {
       if (items.empty()) return;
       message += std::string("\n") + title + " (" + std::to_string(items.size()) + "):";
@@ -146,7 +143,8 @@ void saveModelFolder(const CausalLMImpl& model, const std::string& folder,
     std::vector<std::vector<std::pair<std::string, torch::Tensor>>> shards(1);
     uint64_t shardBytes = 0;
     for (auto& tensor : tensors) {
-      const uint64_t bytes = static_cast<uint64_t>(tensor.second.numel()) * tensor.second.element_size();
+      const uint64_t bytes =
+          static_cast<uint64_t>(tensor.second.numel()) * tensor.second.element_size();
       if (!shards.back().empty() && shardBytes + bytes > options.maxShardBytes) {
         shards.emplace_back();
         shardBytes = 0;
@@ -154,7 +152,8 @@ void saveModelFolder(const CausalLMImpl& model, const std::string& folder,
       shards.back().push_back(tensor);
       shardBytes += bytes;
     }
-    nlohmann::json index{{"metadata", {{"total_size", totalBytes}}}, {"weight_map", nlohmann::json::object()}};
+    nlohmann::json index{{"metadata", {{"total_size", totalBytes}}},
+                         {"weight_map", nlohmann::json::object()}};
     char name[64];
     for (size_t i = 0; i < shards.size(); ++i) {
       std::snprintf(name, sizeof name, "model-%05zu-of-%05zu.safetensors", i + 1, shards.size());

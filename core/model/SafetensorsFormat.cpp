@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/Utf8.h"
 
 namespace tunebench {
@@ -102,6 +103,7 @@ SafetensorsHeader parseSafetensorsHeader(std::string_view prefix, uint64_t fileS
   // nlohmann keeps the last of duplicate keys silently; the callback sees each top-level key.
   std::set<std::string> seenKeys;
   std::string duplicate;
+  checkJsonNesting(text, fileName, JsonLimits().maxDepth);
   nlohmann::json header;
   try {
     header = nlohmann::json::parse(

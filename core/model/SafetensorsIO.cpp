@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/SafetensorsReader.h"
@@ -21,33 +22,54 @@ namespace tunebench {
 
 torch::Dtype toTorchDtype(SafetensorsDType dtype) {
   switch (dtype) {
-    case SafetensorsDType::Bool: return torch::kBool;
-    case SafetensorsDType::U8: return torch::kUInt8;
-    case SafetensorsDType::I8: return torch::kInt8;
-    case SafetensorsDType::I16: return torch::kInt16;
-    case SafetensorsDType::I32: return torch::kInt32;
-    case SafetensorsDType::I64: return torch::kInt64;
-    case SafetensorsDType::F16: return torch::kFloat16;
-    case SafetensorsDType::BF16: return torch::kBFloat16;
-    case SafetensorsDType::F32: return torch::kFloat32;
-    case SafetensorsDType::F64: return torch::kFloat64;
+    case SafetensorsDType::Bool:
+      return torch::kBool;
+    case SafetensorsDType::U8:
+      return torch::kUInt8;
+    case SafetensorsDType::I8:
+      return torch::kInt8;
+    case SafetensorsDType::I16:
+      return torch::kInt16;
+    case SafetensorsDType::I32:
+      return torch::kInt32;
+    case SafetensorsDType::I64:
+      return torch::kInt64;
+    case SafetensorsDType::F16:
+      return torch::kFloat16;
+    case SafetensorsDType::BF16:
+      return torch::kBFloat16;
+    case SafetensorsDType::F32:
+      return torch::kFloat32;
+    case SafetensorsDType::F64:
+      return torch::kFloat64;
   }
   return torch::kFloat32;
 }
 
 SafetensorsDType fromTorchDtype(torch::Dtype dtype) {
   switch (dtype) {
-    case torch::kBool: return SafetensorsDType::Bool;
-    case torch::kUInt8: return SafetensorsDType::U8;
-    case torch::kInt8: return SafetensorsDType::I8;
-    case torch::kInt16: return SafetensorsDType::I16;
-    case torch::kInt32: return SafetensorsDType::I32;
-    case torch::kInt64: return SafetensorsDType::I64;
-    case torch::kFloat16: return SafetensorsDType::F16;
-    case torch::kBFloat16: return SafetensorsDType::BF16;
-    case torch::kFloat32: return SafetensorsDType::F32;
-    case torch::kFloat64: return SafetensorsDType::F64;
-    default: throw Error(std::string("safetensors cannot store dtype ") + c10::toString(dtype));
+    case torch::kBool:
+      return SafetensorsDType::Bool;
+    case torch::kUInt8:
+      return SafetensorsDType::U8;
+    case torch::kInt8:
+      return SafetensorsDType::I8;
+    case torch::kInt16:
+      return SafetensorsDType::I16;
+    case torch::kInt32:
+      return SafetensorsDType::I32;
+    case torch::kInt64:
+      return SafetensorsDType::I64;
+    case torch::kFloat16:
+      return SafetensorsDType::F16;
+    case torch::kBFloat16:
+      return SafetensorsDType::BF16;
+    case torch::kFloat32:
+      return SafetensorsDType::F32;
+    case torch::kFloat64:
+      return SafetensorsDType::F64;
+    default:
+      throw Error(std::string("safetensors cannot store dtype ") + c10::toString(dtype));
   }
 }
 
@@ -69,8 +91,8 @@ torch::Tensor SafetensorsReader::tensor(const std::string& name) const {
     return copy;
   }
   auto keepAlive = file_;
-  return torch::from_blob(address, entry->shape, [keepAlive](void*) {},
-                          torch::TensorOptions(dtype));
+  return torch::from_blob(
+      address, entry->shape, [keepAlive](void*) {}, torch::TensorOptions(dtype));
 }
 
 void writeSafetensors(const std::string& path,
@@ -81,7 +103,8 @@ void writeSafetensors(const std::string& path,
   std::vector<torch::Tensor> cpuTensors;
   std::set<std::string> names;
   for (const auto& [name, tensor] : tensors) {
-    if (!names.insert(name).second) throw Error("writing " + path + ": tensor '" + name + "' given twice");
+    if (!names.insert(name).second)
+      throw Error("writing " + path + ": tensor '" + name + "' given twice");
     cpuTensors.push_back(tensor.detach().to(torch::kCPU).contiguous());
   }
   // The data section holds wider elements first: with the 8-byte aligned data start below,
@@ -109,11 +132,7 @@ void writeSafetensors(const std::string& path,
   // Padding with spaces keeps the data section 8-byte aligned for zero-copy readers.
   headerText.append((8 - headerText.size() % 8) % 8, ' ');
 
-  const std::filesystem::path target(path);
-  const std::filesystem::path temporary = target.string() + ".partial";
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cannot write " + temporary.string());
+  writeFileAtomically(path, [&](std::ostream& out) {
     uint64_t length = headerText.size();
     char lengthBytes[8];
     for (int i = 0; i < 8; ++i) lengthBytes[i] = static_cast<char>((length >> (8 * i)) & 0xff);
@@ -122,17 +141,7 @@ void writeSafetensors(const std::string& path,
     for (size_t i : dataOrder)
       out.write(static_cast<const char*>(cpuTensors[i].data_ptr()),
                 static_cast<std::streamsize>(cpuTensors[i].numel() * cpuTensors[i].element_size()));
-    out.flush();
-    if (!out) throw Error("writing " + temporary.string() + " failed (disk full?)");
-  }
-  const int fd = ::open(temporary.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, target, ec);
-  if (ec) throw Error("cannot rename " + temporary.string() + " to " + path + ": " + ec.message());
+  });
 }
 
 }  // namespace tunebench

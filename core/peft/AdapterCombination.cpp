@@ -9,7 +9,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
@@ -61,8 +63,7 @@ LoadedAdapter loadAdapter(const WeightedAdapter& input) {
                 ": a DoRA adapter (use_dora) cannot be combined: its magnitude "
                 "vectors do not add up; merge it into the model instead");
   adapter.scaling = loraScaling(adapter.config);
-  std::ifstream configStream(fs::path(input.folder) / kConfigFile);
-  adapter.configJson = nlohmann::json::parse(configStream, nullptr, false);
+  adapter.configJson = readJsonFile((fs::path(input.folder) / kConfigFile).string());
   const auto weights = (fs::path(input.folder) / kWeightsFile).string();
   const SafetensorsReader reader(weights);
   for (const auto& entry : reader.header().entries) {
@@ -233,11 +234,8 @@ AdapterCombinationReport combineAdapters(const std::vector<WeightedAdapter>& inp
   fs::create_directories(temporary);
   try {
     writeSafetensors((temporary / kWeightsFile).string(), tensors, {{"format", "pt"}});
-    std::ofstream configOut(temporary / kConfigFile);
-    configOut << config.dump(2) << "\n";
-    if (!configOut) throw Error("cannot write " + (temporary / kConfigFile).string());
-    configOut.close();
-    fs::rename(temporary, outFolder);
+    writeFileAtomically(temporary / kConfigFile, config.dump(2) + "\n");
+    publishFolder(temporary, outFolder);
   } catch (...) {
     fs::remove_all(temporary);
     throw;

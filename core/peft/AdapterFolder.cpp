@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
@@ -24,15 +25,8 @@ const char* kConfigFile = "adapter_config.json";
 const char* kWeightsFile = "adapter_model.safetensors";
 const char* kClassLabelsFile = "class_labels.json";
 
-// A reader never sees a half-written file: the JSON goes to <path>.tmp, renamed into place.
 void writeJsonThroughTemporary(const fs::path& path, const nlohmann::json& json) {
-  const auto temporary = fs::path(path.string() + ".tmp");
-  {
-    std::ofstream out(temporary);
-    out << json.dump(2) << "\n";
-    if (!out) throw Error("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, path);
+  writeFileAtomically(path, json.dump(2) + "\n");
 }
 
 torch::Tensor classifierHeadWeight(const CausalLMImpl& model) {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "peft/AdapterFolder.h"
 #include "peft/LoraModel.h"
@@ -100,16 +101,7 @@ void savePeftAdapter(const CausalLMImpl& model, const std::string& folder,
 
 LoraConfig readPeftAdapterConfig(const std::string& folder, const std::string& adapterName) {
   const auto path = (fs::path(folder) / kConfigFile).string();
-  std::ifstream in(path);
-  if (!in) throw Error("cannot open " + path);
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json json;
-  try {
-    json = nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path + ": not valid JSON: " + e.what());
-  }
+  nlohmann::json json = readJsonFile(path);
   auto need = [&](const char* key, auto check, const char* what) -> const nlohmann::json& {
     if (!json.contains(key) || !check(json[key]))
       throw Error(path + ": " + key + " must be " + what);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "report/XmlText.h"
 
@@ -143,21 +144,7 @@ std::string SvgDocument::str() const {
 }
 
 void writeSvgFile(const std::string& path, const std::string& svg) {
-  const std::string temp = path + ".part";
-  auto fail = [&](const std::string& what, int err) {
-    std::remove(temp.c_str());
-    return Error("writing SVG " + path + ": " + what + ": " + std::strerror(err));
-  };
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (!file) throw fail("cannot create " + temp, errno);
-  const bool written = std::fwrite(svg.data(), 1, svg.size(), file) == svg.size();
-  int err = errno;
-  if (std::fclose(file) != 0 && written) {
-    err = errno;
-    throw fail("cannot finish " + temp, err);
-  }
-  if (!written) throw fail("cannot write " + temp, err);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) throw fail("cannot replace the file", errno);
+  writeFileAtomically(path, svg);
 }
 
 }  // namespace tunebench

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 
 namespace tunebench::store {
 
@@ -26,13 +27,10 @@ std::vector<ConfigDifference> tabulateConfigs(const std::vector<std::string>& co
   std::vector<std::map<std::string, std::string>> flat(configs.size());
   std::map<std::string, bool> keys;
   for (size_t i = 0; i < configs.size(); ++i) {
-    nlohmann::json parsed;
-    try {
-      parsed = nlohmann::json::parse(configs[i]);
-    } catch (const nlohmann::json::exception& e) {
+    const nlohmann::json parsed = parseJsonOrDiscarded(configs[i]);
+    if (parsed.is_discarded())
       throw Error("comparing run configs: config " + std::to_string(i + 1) +
-                  " is not valid JSON: " + e.what());
-    }
+                  " is not valid JSON (or nests too deep)");
     flatten(parsed, "", flat[i]);
     for (const auto& entry : flat[i]) keys[entry.first] = true;
   }
@@ -61,7 +59,7 @@ std::vector<ConfigDifference> diffConfigs(const std::vector<std::string>& config
 }
 
 std::string trainingMethodOf(const std::string& config) {
-  const auto parsed = nlohmann::json::parse(config, nullptr, false);
+  const auto parsed = parseJsonOrDiscarded(config);
   if (!parsed.is_object() || parsed.empty()) return {};
   // The same defaults as TrainingConfig: no method block is full fine-tuning, and a freeze block
   // without one freezes layers of it.

@@ -1,6 +1,7 @@
 #include "store/DatasetBalancing.h"
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "data/Balancing.h"
 #include "data/ColumnMapping.h"
 #include "store/DatasetRows.h"
@@ -101,7 +102,9 @@ nlohmann::json BalanceRequest::toJson() const {
 
 std::string defaultLabelField(const DatasetRecord& dataset, const DatasetVersionRecord& version) {
   try {
-    const auto mapping = ColumnMapping::fromJson(nlohmann::json::parse(dataset.detectedSchema));
+    const auto mapping = ColumnMapping::fromJson(
+        parseJson(dataset.detectedSchema,
+                  "the project's column mapping of dataset \"" + dataset.name + "\""));
     if (mapping.kind != DatasetKind::Classification) return {};
     if (version.rowFormat == kExampleRows) return "label";
     const auto found = mapping.columns.find("label");
@@ -162,8 +165,8 @@ std::optional<StoredBalance> storedBalance(DatasetRepository& repository, int64_
   const auto steps = repository.recipe(versionId);
   if (steps.size() != 1 || steps.front().operation != kBalanceOperation) return std::nullopt;
   try {
-    const auto params = nlohmann::json::parse(steps.front().params);
-    const auto report = nlohmann::json::parse(steps.front().report);
+    const auto params = parseJson(steps.front().params, "the project's balancing settings");
+    const auto report = parseJson(steps.front().report, "the project's balancing report");
     StoredBalance stored;
     stored.request.labelField = params.value("labelField", std::string());
     stored.request.method = params.value("method", std::string());

@@ -1,6 +1,7 @@
 #include "store/DatasetRows.h"
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 
 namespace tunebench::store {
 
@@ -19,12 +20,8 @@ void forEachRow(DatasetRepository& repository, int64_t versionId, JobContext& co
 }
 
 nlohmann::json parseRow(const DatasetRow& row, const std::string& datasetName) {
-  try {
-    return nlohmann::json::parse(row.data);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error("dataset \"" + datasetName + "\" row " + std::to_string(row.index) +
-                ": stored record is not JSON (" + e.what() + ")");
-  }
+  return parseJson(row.data, "dataset \"" + datasetName + "\" row " + std::to_string(row.index) +
+                                 ": stored record");
 }
 
 void RowWriter::add(DatasetRow row) {

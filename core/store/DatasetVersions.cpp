@@ -2,7 +2,9 @@
 
 #include <fstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "data/RecordMapper.h"
 #include "data/TrainerRecords.h"
 #include "store/DatasetRows.h"
@@ -50,8 +52,9 @@ LoadedVersion loadVersion(ProjectStore& store, int64_t versionId, JobContext& co
     throw Error(store.file().string() + ": no dataset version " + std::to_string(versionId));
   loaded.version = *version;
   loaded.dataset = *repository.findDataset(version->datasetId);
-  const auto mapping =
-      ColumnMapping::fromJson(nlohmann::json::parse(loaded.dataset.detectedSchema));
+  const auto mapping = ColumnMapping::fromJson(
+      parseJson(loaded.dataset.detectedSchema,
+                "the project's column mapping of dataset \"" + loaded.dataset.name + "\""));
   loaded.data.kind = mapping.kind;
   const bool raw = version->rowFormat == kRawRows;
   forEachRow(repository, versionId, context, "loading " + describe(loaded),
@@ -121,14 +124,14 @@ int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string&
   const auto loaded = loadVersion(store, versionId, context);
   if (!split.empty() && !loaded.version.splitSettings)
     throw Error(describe(loaded) + " has no splits; run 'data split' first, or export all rows");
-  const auto chosen =
-      format.value_or(TrainingTextFormat(defaultPresetFor(loaded.data.kind)));
-  auto temporary = out;
-  temporary += ".partial";
+  const auto chosen = format.value_or(TrainingTextFormat(defaultPresetFor(loaded.data.kind)));
   int64_t written = 0;
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) throw Error(out.string() + ": cannot write (" + temporary.string() + ")");
+  // The rows are checked before anything is written: a split with no rows writes no file.
+  if (!split.empty() && std::none_of(loaded.splits.begin(), loaded.splits.end(),
+                                     [&](const std::optional<std::string>& name) { return name == split; }))
+    throw Error(describe(loaded) + " has no rows in split \"" + split +
+                "\" (splits are train, validation, test)");
+  writeFileAtomically(out, [&](std::ostream& file) {
     const auto total = static_cast<int64_t>(loaded.data.examples.size());
     for (size_t i = 0; i < loaded.data.examples.size(); ++i) {
       if (!split.empty() && loaded.splits[i] != split) continue;
@@ -136,27 +139,13 @@ int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string&
       try {
         record = trainerRecord(loaded.data.examples[i], loaded.data.kind, chosen);
       } catch (const Error& e) {
-        file.close();
-        std::filesystem::remove(temporary);
         throw e.within(describe(loaded) + ": row " + std::to_string(i));
       }
       file << record.dump() << '\n';
       ++written;
       if (i % 4096 == 0) context.progress(int64_t(i), total, "exporting to " + out.string());
     }
-    file.flush();
-    if (!file) {
-      file.close();
-      std::filesystem::remove(temporary);
-      throw Error(out.string() + ": write failed (disk full?)");
-    }
-  }
-  if (!split.empty() && written == 0) {
-    std::filesystem::remove(temporary);
-    throw Error(describe(loaded) + " has no rows in split \"" + split +
-                "\" (splits are train, validation, test)");
-  }
-  std::filesystem::rename(temporary, out);
+  });
   return written;
 }
 

@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 
 namespace tunebench::store {
@@ -85,13 +86,6 @@ void rebaseRelativePaths(Connection& db, const fs::path& from, const fs::path& t
   transaction.commit();
 }
 
-void syncFolder(const fs::path& folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 }  // namespace
 
 ProjectStore saveProjectAs(ProjectStore& source, const fs::path& targetPath) {
@@ -124,7 +118,7 @@ ProjectStore saveProjectAs(ProjectStore& source, const fs::path& targetPath) {
     removeCompanions(target);
     removeCompanions(partial);
     fs::rename(partial, target);
-    syncFolder(folder);
+    syncPath(folder);
   } catch (const std::exception& e) {
     removeWithCompanions(partial);
     if (dynamic_cast<const Error*>(&e)) throw;

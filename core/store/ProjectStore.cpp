@@ -122,6 +122,18 @@ ProjectStore ProjectStore::open(const fs::path& file, const OpenOptions& options
   store.schemaVersion_ = version;
   store.configureConnection(options);
   if (!store.readOnly_) {
+    // Writing into a damaged file spreads the damage: SQLite's quick check (every page read
+    // once, no index cross-checks) guards every open for writing.
+    std::string check;
+    try {
+      check = store.db().queryText("PRAGMA quick_check(1)");
+    } catch (const Error& e) {
+      check = e.what();
+    }
+    if (check != "ok")
+      throw Error(file.string() + ": the project file is damaged (SQLite's quick check: " + check +
+                  "); restore it from a backup. It may still open read-only, and "
+                  "'tunebench-cli project check' lists what is damaged");
     store.schemaVersion_ = migrate(store.db());
     store.recoveredRuns_ = RunRepository(store).recoverStaleRuns(options.staleRunAfter);
   }

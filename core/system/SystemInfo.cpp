@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <thread>
 
+#include "common/Error.h"
 #include "common/TorchPch.h"
 #include "common/Version.h"
 #include "system/BlasTuning.h"
@@ -12,7 +13,13 @@
 namespace tunebench {
 
 void setIntraOpThreads(int n) {
-  if (n <= 0) n = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (n <= 0) n = cores;
+  // Thousands of threads only thrash (and starting them can take minutes): refuse, don't hang.
+  const int limit = std::max(64, 16 * cores);
+  if (n > limit)
+    throw Error("threads is " + std::to_string(n) + ", more than " + std::to_string(limit) +
+                " (this machine has " + std::to_string(cores) + " hardware threads)");
   torch::set_num_threads(n);
 }
 
@@ -49,7 +56,8 @@ SystemInfo collectSystemInfo(bool runGemmProbe) {
   if (blasCoreTypeChosenByTunebench())
     info.blas.detail += "; core type set by Tunebench because OpenBLAS did not recognise this CPU";
   else if (const char* better = betterOpenBlasCoreType())
-    info.blas.detail += std::string("; generic kernels: OPENBLAS_CORETYPE=") + better + " is faster";
+    info.blas.detail +=
+        std::string("; generic kernels: OPENBLAS_CORETYPE=") + better + " is faster";
   if (const char* spin = std::getenv("GOMP_SPINCOUNT"))
     info.blas.detail += std::string("; GOMP_SPINCOUNT=") + spin;
   else if (openMpSpinIsDefault())
@@ -71,12 +79,13 @@ std::vector<std::pair<std::string, std::string>> describe(const SystemInfo& info
   if (!info.cudaDevices.empty()) {
     cuda += ":";
     for (size_t i = 0; i < info.cudaDevices.size(); ++i)
-      cuda += (i ? ", " : " ") + std::string("cuda:") + std::to_string(i) + " " +
-              info.cudaDevices[i];
+      cuda +=
+          (i ? ", " : " ") + std::string("cuda:") + std::to_string(i) + " " + info.cudaDevices[i];
   }
   lines.emplace_back("CUDA", cuda);
   lines.emplace_back("Intra-op threads", std::to_string(info.intraOpThreads));
-  lines.emplace_back("BLAS", info.blas.library + (info.blas.detail.empty() ? "" : " (" + info.blas.detail + ")"));
+  lines.emplace_back(
+      "BLAS", info.blas.library + (info.blas.detail.empty() ? "" : " (" + info.blas.detail + ")"));
   if (info.gemm.repetitions > 0) {
     char figure[160];
     std::snprintf(figure, sizeof figure, "%.1f GFLOP/s (fp32 %d×%d×%d, %d runs in %.2f s)",
@@ -84,9 +93,9 @@ std::vector<std::pair<std::string, std::string>> describe(const SystemInfo& info
                   info.gemm.repetitions, info.gemm.seconds);
     lines.emplace_back("CPU GEMM", figure);
   }
-  lines.emplace_back("sentencepiece module",
-                     info.sentencepieceLoaded ? "loaded OK (" + info.sentencepieceDetail + ")"
-                                              : "NOT loaded: " + info.sentencepieceDetail);
+  lines.emplace_back("sentencepiece module", info.sentencepieceLoaded
+                                                 ? "loaded OK (" + info.sentencepieceDetail + ")"
+                                                 : "NOT loaded: " + info.sentencepieceDetail);
   return lines;
 }
 

@@ -33,7 +33,8 @@ struct SystemInfo {
   std::string sentencepieceDetail;  // module path, or why it failed
 };
 
-// Sets LibTorch's intra-op thread count; n <= 0 picks the number of hardware threads.
+// Sets LibTorch's intra-op thread count; n <= 0 picks the number of hardware threads. Throws
+// tunebench::Error for a count far beyond the machine (more than 16 per hardware thread, min 64).
 void setIntraOpThreads(int n);
 
 BlasInfo detectBlas();

@@ -8,6 +8,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "tokenizer/ByteLevel.h"
 #include "tokenizer/SplitRegex.h"
@@ -224,17 +225,7 @@ void writeTokenizerFiles(const TrainedTokenizerFiles& files, const std::filesyst
   for (const auto& [name, text] :
        {std::make_pair("tokenizer.json", &files.tokenizerJson),
         std::make_pair("tokenizer_config.json", &files.tokenizerConfigJson)}) {
-    // Written next to the target and renamed, so that a failed write leaves the old file intact.
-    const fs::path target = folder / name;
-    const fs::path temp = folder / (std::string(name) + ".tmp");
-    {
-      std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-      out << *text;
-      out.close();
-      if (!out) throw Error("writing " + target.string() + ": write failed");
-    }
-    fs::rename(temp, target, ec);
-    if (ec) throw Error("writing " + target.string() + ": " + ec.message());
+    writeFileAtomically(folder / name, *text);
   }
 }
 

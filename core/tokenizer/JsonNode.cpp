@@ -1,30 +1,27 @@
 #include "tokenizer/JsonNode.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/Utf8.h"
 
 namespace tunebench {
 
+namespace {
+// tokenizer.json of large vocabularies (Gemma 3's is ~33 MB) with room to spare.
+constexpr uint64_t kTokenizerFileLimit = uint64_t(1) << 30;
+}  // namespace
+
 nlohmann::json JsonNode::parseFile(const std::string& file) {
-  std::ifstream in(file, std::ios::binary);
-  if (!in) throw Error(file + ": cannot be opened");
-  std::ostringstream bytes;
-  bytes << in.rdbuf();
-  return parseText(bytes.str(), file);
+  return parseText(readTextFile(file, kTokenizerFileLimit), file);
 }
 
 nlohmann::json JsonNode::parseText(const std::string& text, const std::string& file) {
   const size_t bad = findInvalidUtf8(text);
   if (bad != std::string::npos)
     throw Error(file + ": invalid UTF-8 at byte " + std::to_string(bad));
-  try {
-    return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw Error(file + ": not valid JSON (byte " + std::to_string(e.byte) + "): " + e.what());
-  }
+  JsonLimits limits;
+  limits.maxBytes = kTokenizerFileLimit;
+  return parseJson(text, file, limits);
 }
 
 bool JsonNode::has(const std::string& key) const {

@@ -1,6 +1,8 @@
 #include "tokenizer/TokenizerConfig.h"
 
+#include <charconv>
 #include <cmath>
+#include <system_error>
 
 #include "common/Error.h"
 
@@ -73,13 +75,10 @@ TokenizerConfig TokenizerConfig::fromJson(const JsonNode& root) {
   if (const auto decoder = root.find("added_tokens_decoder")) {
     for (const auto& [key, node] : decoder->members()) {
       AddedToken token = readAddedTokenObject(node);
-      try {
-        size_t used = 0;
-        token.id = std::stoi(key, &used);
-        if (used != key.size() || token.id < 0) throw std::invalid_argument(key);
-      } catch (const std::exception&) {
+      const char* end = key.data() + key.size();
+      const auto parsed = std::from_chars(key.data(), end, token.id);
+      if (key.empty() || parsed.ec != std::errc() || parsed.ptr != end || token.id < 0)
         node.fail("the key is not a token id");
-      }
       config.addedTokens.push_back(token);
     }
   }

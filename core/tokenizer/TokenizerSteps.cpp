@@ -191,7 +191,27 @@ std::vector<DecoderStep> parseDecoder(const JsonNode& node) {
 }
 
 std::string normalize(const std::vector<NormalizerStep>& steps, std::string text) {
-  for (const auto& step : steps) {
+  // Real normalizers grow text a little (a space becomes "▁", a prefix is added); a hostile
+  // chain of replacements grows it exponentially. The bound is relative to the input.
+  const size_t limit = 16 * text.size() + 4096;
+  for (size_t index = 0; index < steps.size(); ++index) {
+    const auto& step = steps[index];
+    const size_t before = text.size();
+    const auto refuse = [&](size_t bytes) {
+      throw Error("the tokenizer's normalizer step " + std::to_string(index + 1) +
+                  " would make the text " + std::to_string(bytes) + " bytes long from " +
+                  std::to_string(before) + ", more than the limit of " + std::to_string(limit) +
+                  " (16 times the input): the tokenizer is refused");
+    };
+    if (step.kind == NormalizerStep::Kind::Replace && !step.regex && !step.text.empty() &&
+        step.content.size() > step.text.size()) {
+      size_t hits = 0;
+      for (size_t at = text.find(step.text); at != std::string::npos;
+           at = text.find(step.text, at + step.text.size()))
+        ++hits;
+      const size_t grown = text.size() + hits * (step.content.size() - step.text.size());
+      if (grown > limit) refuse(grown);
+    }
     switch (step.kind) {
       case NormalizerStep::Kind::Nfc:
         text = unicodeNormalize(text, static_cast<utf8proc_option_t>(UTF8PROC_COMPOSE));
@@ -237,6 +257,7 @@ std::string normalize(const std::vector<NormalizerStep>& steps, std::string text
         break;
       }
     }
+    if (text.size() > limit) refuse(text.size());
   }
   return text;
 }

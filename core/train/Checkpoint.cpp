@@ -1,11 +1,8 @@
 #include "train/Checkpoint.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
-#include <fstream>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
@@ -20,24 +17,33 @@ namespace {
 
 constexpr const char* kRngTensor = "__rng_state.cpu";
 
-void syncPath(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
-void writeTextFile(const fs::path& path, const std::string& text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << text;
-  out.flush();
-  if (!out) throw Error("cannot write " + path.string());
-}
-
 double jsonDouble(const nlohmann::json& value) {
   // JSON has no infinity: "inf" stands for "no evaluation yet".
   if (value.is_string()) return std::numeric_limits<double>::infinity();
   return value.get<double>();
+}
+
+// The files of a checkpoint, DONE last: a folder without it is an interrupted checkpoint and
+// never resumed from.
+void writeCheckpointFiles(const fs::path& partial, const torch::nn::Module& model,
+                          const torch::optim::Optimizer& optimizer, const TrainerState& state,
+                          const nlohmann::json& config) {
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  for (const auto& item : model.named_parameters())
+    if (item.value().requires_grad()) tensors.emplace_back(item.key(), item.value());
+  {
+    auto generator = at::detail::getDefaultCPUGenerator();
+    std::lock_guard<std::mutex> lock(generator.mutex());
+    tensors.emplace_back(kRngTensor, generator.get_state());
+  }
+  writeSafetensors((partial / "trainable.safetensors").string(), tensors);
+
+  torch::serialize::OutputArchive archive;
+  optimizer.save(archive);
+  writeFileAtomically(partial / "optimizer.pt", [&](std::ostream& out) { archive.save_to(out); });
+  writeFileAtomically(partial / "state.json", state.toJson().dump(2));
+  writeFileAtomically(partial / "config.json", config.dump(2));
+  writeFileAtomically(partial / "DONE", std::to_string(state.step) + "\n");
 }
 
 }  // namespace
@@ -51,8 +57,9 @@ nlohmann::json TrainerState::toJson() const {
                       {"dataset_fingerprint", datasetFingerprint},
                       {"base_model_fingerprint", baseModelFingerprint},
                       {"diagnosis", diagnosis}};
-  json["best_validation_loss"] = std::isfinite(bestValidationLoss) ? nlohmann::json(bestValidationLoss)
-                                                                   : nlohmann::json("inf");
+  json["best_validation_loss"] = std::isfinite(bestValidationLoss)
+                                     ? nlohmann::json(bestValidationLoss)
+                                     : nlohmann::json("inf");
   return json;
 }
 
@@ -90,32 +97,50 @@ std::string writeCheckpoint(const std::string& checkpointsRoot, const torch::nn:
   fs::remove_all(partial);
   fs::create_directories(partial);
 
-  std::vector<std::pair<std::string, torch::Tensor>> tensors;
-  for (const auto& item : model.named_parameters())
-    if (item.value().requires_grad()) tensors.emplace_back(item.key(), item.value());
-  {
-    auto generator = at::detail::getDefaultCPUGenerator();
-    std::lock_guard<std::mutex> lock(generator.mutex());
-    tensors.emplace_back(kRngTensor, generator.get_state());
+  try {
+    writeCheckpointFiles(partial, model, optimizer, state, config);
+  } catch (...) {
+    // A failed checkpoint (a full disk) gives its space back; the previous ones stay complete.
+    std::error_code ignored;
+    fs::remove_all(partial, ignored);
+    throw;
   }
-  writeSafetensors((partial / "trainable.safetensors").string(), tensors);
-
-  torch::serialize::OutputArchive archive;
-  optimizer.save(archive);
-  archive.save_to((partial / "optimizer.pt").string());
-  writeTextFile(partial / "state.json", state.toJson().dump(2));
-  writeTextFile(partial / "config.json", config.dump(2));
-  for (const char* file : {"optimizer.pt", "state.json", "config.json"}) syncPath(partial / file);
-  writeTextFile(partial / "DONE", std::to_string(state.step) + "\n");
-  syncPath(partial / "DONE");
-  syncPath(partial);
 
   std::error_code ec;
   fs::remove_all(final, ec);
-  fs::rename(partial, final, ec);
-  if (ec) throw Error("cannot move checkpoint " + partial.string() + " into place: " + ec.message());
-  syncPath(root);
+  publishFolder(partial, final);
   return final.string();
+}
+
+size_t loadCheckpointWeights(torch::nn::Module& model, const std::string& checkpointFolder,
+                             bool requireAdapters) {
+  const fs::path folder(checkpointFolder);
+  if (!fs::exists(folder / "DONE"))
+    throw Error(checkpointFolder + " is not a complete checkpoint (it has no DONE marker)");
+  const SafetensorsReader weights((folder / "trainable.safetensors").string());
+  auto parameters = model.named_parameters();
+  size_t copied = 0;
+  torch::NoGradGuard noGrad;
+  for (const auto& entry : weights.header().entries) {
+    if (entry.name == kRngTensor) continue;
+    auto* parameter = parameters.find(entry.name);
+    if (!parameter)
+      throw Error(weights.path() + ": tensor '" + entry.name +
+                  "' has no place in the model (was the run's base model or method changed?)");
+    const auto saved = weights.tensor(entry.name);
+    if (saved.sizes() != parameter->sizes())
+      throw Error(weights.path() + ": tensor '" + entry.name +
+                  "' has another shape than the model's");
+    parameter->copy_(saved.to(parameter->dtype()));
+    ++copied;
+  }
+  if (requireAdapters)
+    for (const auto& item : parameters)
+      if (item.key().find(".lora_") != std::string::npos && !weights.contains(item.key()))
+        throw Error(weights.path() + ": the checkpoint lacks adapter tensor '" + item.key() +
+                    "' (was the run's method changed?)");
+  if (copied == 0) throw Error(weights.path() + " holds no trained weights");
+  return copied;
 }
 
 std::optional<std::string> latestCheckpoint(const std::string& checkpointsRoot) {

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/nn/module.h>
 #include <torch/optim/optimizer.h>
+#include <nlohmann/json.hpp>
 
 #include "train/CheckpointList.h"
 
@@ -45,6 +45,13 @@ std::optional<std::string> latestCheckpoint(const std::string& checkpointsRoot);
 // Restores trainable weights, optimiser state and the CPU RNG; returns the trainer state.
 TrainerState readCheckpoint(const std::string& folder, torch::nn::Module& model,
                             torch::optim::Optimizer& optimizer);
+
+// Copies a complete checkpoint's trained weights (not its random state) into `model`, which must
+// carry the modules the run trained (adapters, head). Throws naming the tensor when one has no
+// place in the model or another shape; with `requireAdapters`, also when the model has LoRA
+// tensors the checkpoint lacks. Returns how many tensors were copied (at least one).
+size_t loadCheckpointWeights(torch::nn::Module& model, const std::string& checkpointFolder,
+                             bool requireAdapters = false);
 
 // Deletes complete checkpoints beyond the newest `keep`, never the one of `protectedStep`, and
 // any leftover .partial folders.

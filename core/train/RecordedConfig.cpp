@@ -57,9 +57,8 @@ nlohmann::json upgradeRecordedConfig(const nlohmann::json& stored) {
 
 TrainingConfig readRecordedConfig(const std::string& storedJson, const std::string& projectFolder,
                                   const std::string& source) {
-  const auto stored = nlohmann::json::parse(storedJson, nullptr, false);
-  if (stored.is_discarded()) throw Error(source + " is not valid JSON");
-  return parseTrainingConfig(upgradeRecordedConfig(stored), source, projectFolder);
+  return parseTrainingConfig(upgradeRecordedConfig(parseJson(storedJson, source)), source,
+                             projectFolder);
 }
 
 TrainingConfig readCheckpointConfig(const std::string& checkpointFolder) {

@@ -9,6 +9,8 @@
 #include <limits>
 #include <vector>
 
+#include "common/AtomicFile.h"
+#include "common/Error.h"
 #include "common/Paths.h"
 
 namespace tunebench {
@@ -167,25 +169,13 @@ bool TokenCache::store(const TrainingDataset& dataset) const {
 
   std::error_code ec;
   fs::create_directories(folder_, ec);
-  const auto path = fileFor(dataset.fingerprint);
-  auto temporary = path;
-  // Unique per process and call: two runs storing the same file never share a temporary.
-  static std::atomic<uint64_t> serial{0};
-  temporary += ".partial-" + std::to_string(::getpid()) + "-" + std::to_string(serial++);
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(&header), sizeof header);
-    out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
-    out.flush();
-    if (!out) {
-      out.close();
-      fs::remove(temporary, ec);
-      return false;
-    }
-  }
-  fs::rename(temporary, path, ec);
-  if (ec) {
-    fs::remove(temporary, ec);
+  // A cache that cannot be written (a full disk) only means the next run tokenises again.
+  try {
+    writeFileAtomically(fileFor(dataset.fingerprint), [&](std::ostream& out) {
+      out.write(reinterpret_cast<const char*>(&header), sizeof header);
+      out.write(payload.data(), static_cast<std::streamsize>(payload.size()));
+    });
+  } catch (const Error&) {
     return false;
   }
   evictBeyondBudget();

@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "data/TrainerRecords.h"
 #include "jobs/JobContext.h"
 #include "tokenizer/TokenizerLoader.h"
@@ -17,14 +18,7 @@ namespace fs = std::filesystem;
 int64_t configMaxPositions(const fs::path& folder) {
   const fs::path path = folder / "config.json";
   if (!fs::exists(path)) return 0;
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(path.string() + ": cannot open");
-  nlohmann::json config;
-  try {
-    config = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(path.string() + ": not valid JSON: " + e.what());
-  }
+  nlohmann::json config = readJsonFile(path.string());
   for (const char* key : {"max_position_embeddings", "n_positions", "n_ctx"})
     if (config.is_object() && config.contains(key) && config[key].is_number_integer())
       return config[key].get<int64_t>();

@@ -8,13 +8,16 @@
 #include <fstream>
 #include <optional>
 
+#include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "common/Version.h"
 #include "model/ModelFingerprint.h"
 #include "system/ResidentMemory.h"
 #include "system/SystemInfo.h"
 #include "train/Checkpoint.h"
+#include "train/CheckpointList.h"
 #include "train/Diagnosis.h"
 #include "train/HalfFineTuning.h"
 #include "train/LearningRateSchedule.h"
@@ -40,10 +43,54 @@ std::string formatSeconds(double seconds) {
 }
 
 void writeJson(const fs::path& path, const nlohmann::json& json) {
-  std::ofstream out(path);
-  out << json.dump(2) << "\n";
-  out.flush();
-  if (!out) throw Error("cannot write " + path.string());
+  writeFileAtomically(path, json.dump(2) + "\n");
+}
+
+// What a run writes into its output folder; a folder holding only these is a run's own.
+const char* const kRunOutputEntries[] = {
+    "run.json",  "half-fine-tuning.json", "checkpoints", "final", "adapter", "final.partial",
+    "final.old", "adapter.partial",       "adapter.old"};
+
+// A run writes into a new or empty folder, or one a run made: never over a user's files (their
+// config named run.json), into a model folder, or at a filesystem root.
+void refuseForeignOutputFolder(const TrainingConfig& c) {
+  if (c.outputFolder.empty()) throw Error("the output folder is empty: name a folder for the run");
+  const fs::path output = fs::absolute(c.outputFolder).lexically_normal();
+  if (output == output.root_path() || output.relative_path().empty())
+    throw Error(c.outputFolder + " is a filesystem root: choose a folder for the run's output");
+  std::error_code ec;
+  if (!c.modelFolder.empty() && fs::equivalent(output, c.modelFolder, ec))
+    throw Error(c.outputFolder + " is the model folder " + c.modelFolder +
+                ": choose another output folder, so that the model is not overwritten");
+  if (!fs::is_directory(output, ec)) {
+    if (fs::exists(output, ec))
+      throw Error(c.outputFolder +
+                  " is a file, not a folder: choose a folder for the run's output");
+    return;
+  }
+  std::vector<std::string> foreign;
+  for (const auto& entry : fs::directory_iterator(output, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (std::find(std::begin(kRunOutputEntries), std::end(kRunOutputEntries), name) ==
+        std::end(kRunOutputEntries))
+      foreign.push_back(name);
+  }
+  // A run.json the user wrote (a config) is not a run's record.
+  const fs::path record = output / "run.json";
+  if (fs::exists(record, ec)) {
+    try {
+      if (!readJsonFile(record.string()).contains("tunebench")) foreign.push_back("run.json");
+    } catch (const Error&) {
+      foreign.push_back("run.json");
+    }
+  }
+  if (foreign.empty()) return;
+  std::sort(foreign.begin(), foreign.end());
+  std::string names;
+  for (size_t i = 0; i < foreign.size() && i < 3; ++i) names += (i ? ", " : "") + foreign[i];
+  if (foreign.size() > 3) names += " and " + std::to_string(foreign.size() - 3) + " more";
+  throw Error(c.outputFolder + " holds files that are not a run's (" + names +
+              "): choose a new or empty output folder, so that nothing of yours is overwritten");
 }
 
 // The software and settings a run started with: <output>/run.json.
@@ -126,6 +173,7 @@ class TrainingSession {
                   double stepSeconds, size_t examples);
   bool validate();
   void saveCheckpoint();
+  std::string readNewestReadableCheckpoint();
   void finish();
 
   const TrainingConfig& c_;
@@ -151,6 +199,7 @@ class TrainingSession {
 };
 
 void TrainingSession::checkOutputFolder() {
+  refuseForeignOutputFolder(c_);
   existing_ = latestCheckpoint(checkpoints_);
   if (!resume_ && existing_)
     throw Error(c_.outputFolder +
@@ -165,6 +214,11 @@ void TrainingSession::prepareData() {
   const auto encoder = encoderForModelFolder(c_.modelFolder);
   objective_->loadData(encoder, c_.data.tokenCache ? &tokenCache : nullptr, context_);
   plan_ = planSteps(c_, objective_->trainingExamples());
+  // Warm-up longer than the run would never reach the chosen learning rate.
+  if (c_.schedule.warmupSteps > plan_.totalSteps)
+    throw Error("schedule.warmup_steps is " + std::to_string(c_.schedule.warmupSteps) +
+                ", more than the run's " + std::to_string(plan_.totalSteps) +
+                " steps: the learning rate would never reach optimizer.lr");
 }
 
 void TrainingSession::buildModel() {
@@ -199,9 +253,11 @@ void TrainingSession::buildModel() {
 }
 
 void TrainingSession::restoreOrStart() {
-  const std::string baseFingerprint = modelFolderFingerprint(c_.modelFolder);
+  // A 10 GB base model takes a while to hash the first time: progress and Cancel apply.
+  const std::string baseFingerprint = modelFolderFingerprint(c_.modelFolder, &context_);
+  if (baseFingerprint.empty()) throw Canceled("fingerprinting " + c_.modelFolder);
   if (resume_) {
-    state_ = readCheckpoint(*existing_, prepared_->model(), *optimizer_);
+    existing_ = readNewestReadableCheckpoint();
     if (state_.datasetFingerprint != objective_->dataFingerprint())
       throw Error("cannot resume from " + *existing_ +
                   ": the training data or its settings changed "
@@ -353,6 +409,29 @@ bool TrainingSession::validate() {
          state_.evaluationsWithoutImprovement >= c_.earlyStoppingPatience;
 }
 
+// The newest checkpoint that reads back; a damaged newer one (a disk error, a file cut short) is
+// named in the log and skipped rather than ending the resume.
+std::string TrainingSession::readNewestReadableCheckpoint() {
+  const auto all = completeCheckpoints(checkpoints_);
+  std::string problems;
+  for (auto it = all.rbegin(); it != all.rend(); ++it) {
+    try {
+      state_ = readCheckpoint(it->second, prepared_->model(), *optimizer_);
+      if (!problems.empty())
+        context_.log(LogLevel::Warning, "resuming from the checkpoint of step " +
+                                            std::to_string(it->first) + " instead: " + problems);
+      return it->second;
+    } catch (const Canceled&) {
+      throw;
+    } catch (const std::exception& e) {
+      problems += std::string(problems.empty() ? "" : "; ") + "the checkpoint of step " +
+                  std::to_string(it->first) + " cannot be read (" + e.what() + ")";
+    }
+  }
+  throw Error("cannot resume from " + c_.outputFolder + ": " +
+              (problems.empty() ? std::string("it has no complete checkpoint") : problems));
+}
+
 void TrainingSession::saveCheckpoint() {
   state_.diagnosis = diagnosis_.save();
   auto& model = prepared_->model();
@@ -360,10 +439,18 @@ void TrainingSession::saveCheckpoint() {
     result_.lastCheckpoint =
         writeCheckpoint(checkpoints_, model, *optimizer_, state_, trainingConfigToJson(c_));
   };
-  if (half_)
-    half_->withEveryUnit(model, write);
-  else
-    write();
+  try {
+    if (half_)
+      half_->withEveryUnit(model, write);
+    else
+      write();
+  } catch (const Error& e) {
+    // A full disk must not leave the user guessing what survived.
+    throw Error(std::string(e.what()) + "; " +
+                (lastCheckpointStep_ >= 0
+                     ? "the last good checkpoint is step " + std::to_string(lastCheckpointStep_)
+                     : std::string("no checkpoint of this run was written yet")));
+  }
   rotateCheckpoints(checkpoints_, c_.keepCheckpoints, state_.bestStep);
   lastCheckpointStep_ = state_.step;
 }

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "common/AtomicFile.h"
 #include "common/TorchPch.h"
 #include "model/ModelFolder.h"
 #include "peft/BottleneckAdapters.h"
@@ -19,10 +20,12 @@ namespace {
 void saveUnmergeableAdapter(const CausalLMImpl& model, const TrainingConfig& c, JobContext& context,
                             TrainingResult& result) {
   result.adapterFolder = (fs::path(c.outputFolder) / "adapter").string();
-  if (c.method.kind == MethodKind::PromptTuning)
-    savePromptTuningAdapter(model, c.method.promptTuning, result.adapterFolder, c.modelFolder);
-  else
-    saveBottleneckAdapters(model, c.method.bottleneck, result.adapterFolder, c.modelFolder);
+  writeFolderAtomically(result.adapterFolder, [&](const fs::path& folder) {
+    if (c.method.kind == MethodKind::PromptTuning)
+      savePromptTuningAdapter(model, c.method.promptTuning, folder.string(), c.modelFolder);
+    else
+      saveBottleneckAdapters(model, c.method.bottleneck, folder.string(), c.modelFolder);
+  });
   context.log(LogLevel::Info,
               std::string(c.method.kind == MethodKind::PromptTuning ? "prompt tuning"
                                                                     : "bottleneck adapters") +
@@ -41,7 +44,9 @@ void saveQloraMerged(const TrainingConfig& c, const std::vector<std::string>& he
     fullPrecision.model->attachClassificationHead(headLabels, c.seed);  // weights: the adapter's
   loadPeftAdapter(*fullPrecision.model, adapterFolder, c.method.lora.adapterName);
   mergeAndUnloadLora(*fullPrecision.model);
-  saveModelFolder(*fullPrecision.model, finalFolder, save);
+  writeFolderAtomically(finalFolder, [&](const fs::path& folder) {
+    saveModelFolder(*fullPrecision.model, folder.string(), save);
+  });
 }
 
 }  // namespace
@@ -56,7 +61,9 @@ void saveTrainingOutputs(CausalLMImpl& model, const TrainingConfig& c,
   }
   if (c.method.usesAdapters()) {
     result.adapterFolder = (fs::path(c.outputFolder) / "adapter").string();
-    savePeftAdapter(model, result.adapterFolder, c.method.lora.adapterName, c.modelFolder);
+    writeFolderAtomically(result.adapterFolder, [&](const fs::path& folder) {
+      savePeftAdapter(model, folder.string(), c.method.lora.adapterName, c.modelFolder);
+    });
   }
   result.finalModelFolder = (fs::path(c.outputFolder) / "final").string();
   SaveOptions save;
@@ -67,7 +74,10 @@ void saveTrainingOutputs(CausalLMImpl& model, const TrainingConfig& c,
     return;
   }
   if (c.method.usesAdapters()) mergeAndUnloadLora(model);
-  saveModelFolder(model, result.finalModelFolder, save);
+  // Written beside and renamed: a kill meanwhile never leaves a final/ that looks complete.
+  writeFolderAtomically(result.finalModelFolder, [&](const fs::path& folder) {
+    saveModelFolder(model, folder.string(), save);
+  });
 }
 
 }  // namespace tunebench

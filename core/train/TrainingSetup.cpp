@@ -24,6 +24,10 @@ bool startsWith(const std::string& text, const std::string& prefix) {
 
 void applyFreezing(CausalLMImpl& model, const TrainingConfig& config) {
   const bool gpt2 = model.config().family == ModelFamily::Gpt2;
+  if (config.freezeLayers > model.config().numLayers)
+    throw Error("freeze.layers is " + std::to_string(config.freezeLayers) +
+                ", more than the model's " + std::to_string(model.config().numLayers) +
+                " layers");
   for (auto& item : model.named_parameters()) {
     const auto& name = item.key();
     bool frozen = false;

@@ -4,6 +4,7 @@
 
 #include "builtin/ImportSupport.h"
 #include "common/Error.h"
+#include "common/Utf8.h"
 #include "data/CsvReader.h"
 
 namespace tunebench::builtin {
@@ -44,6 +45,11 @@ std::string joinFields(const CsvRow& row, char delimiter) {
   return text;
 }
 
+// The malformed record's text as stored with the reject; bytes that are not UTF-8 become U+FFFD.
+std::string readableRawText(const std::string& path, const CsvProblem& problem) {
+  return toValidUtf8Lossy(csvRawText(path, problem.start, problem.end));
+}
+
 }  // namespace
 
 void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink, JobContext& context) {
@@ -64,7 +70,8 @@ void CsvImporter::importFile(const ImportOptions& options, RecordSink& sink, Job
       if (names.empty() && header)
         throw Error(options.path + ": " + describePosition(problem->at) + ": " + problem->problem +
                     " (in the header)");
-      reportProblem(options, sink, problem->at, problem->start, problem->problem, "");
+      reportProblem(options, sink, problem->at, problem->start, problem->problem,
+                    readableRawText(options.path, *problem));
       continue;
     }
     if (isBlankLine(row)) continue;

@@ -58,6 +58,10 @@ std::optional<JsonTextProblem> JsonTextParser::parse(std::string_view text, nloh
     value = toJson(element);
     return std::nullopt;
   }
+  // Too deep for simdjson is too deep for any reader: the fallback below would recurse as deep.
+  if (error == simdjson::DEPTH_ERROR)
+    return JsonTextProblem{
+        0, "bad JSON: nested deeper than " + std::to_string(parser_.max_depth()) + " levels"};
   try {
     const auto accepted = nlohmann::json::parse(text);
     (void)accepted;

@@ -7,6 +7,8 @@
 #include <map>
 #include <set>
 
+#include <cmath>
+
 #include "common/Error.h"
 #include "data/Balancing.h"
 #include "data/Splits.h"
@@ -125,6 +127,9 @@ class SplitsTest : public QObject {
     QCOMPARE(all.size(), size_t(101));
     QCOMPARE(tunebench::randomSplit(101, 0.1, 0.2, 9).test, split.test);
     QVERIFY_THROWS_EXCEPTION(tunebench::Error, tunebench::randomSplit(10, 0.5, 0.5, 1));
+    // NaN is no share (it compares false with every bound).
+    QVERIFY_THROWS_EXCEPTION(tunebench::Error, tunebench::randomSplit(10, std::nan(""), 0.1, 1));
+    QVERIFY_THROWS_EXCEPTION(tunebench::Error, tunebench::randomSplit(10, 0.1, std::nan(""), 1));
   }
 
   void kFold_data() {

@@ -3,6 +3,7 @@
 #include <QtTest>
 
 #include "StoreTestSupport.h"
+#include "WriteProtectingVfs.h"
 #include "store/ArtifactRepository.h"
 #include "store/MetricRepository.h"
 #include "store/Migrations.h"
@@ -161,13 +162,18 @@ class StoreTest : public QObject {
   }
 
   void opensAWriteProtectedFileReadOnly() {
-    if (geteuid() == 0) QSKIP("root may write to write-protected files");
     QTemporaryDir dir;
     const auto file = projectPath(dir);
     ProjectStore::create(file);
     fs::permissions(file, fs::perms::owner_read | fs::perms::group_read);
+    // Root may write to write-protected files: the VFS makes the file refuse writing for
+    // everyone, the way SQLite sees a file it may not open for writing.
+    storetest::WriteProtectingVfs vfs;
+    vfs.writeProtect(file);
     auto store = ProjectStore::open(file);
+    QVERIFY(vfs.protectedOpens() > 0);
     QVERIFY(store.isReadOnly());
+    expectError([&] { store.setSetting("a", "b"); }, {"read-only"});
     QVERIFY2(store.readOnlyReason().find("write-protected") != std::string::npos,
              store.readOnlyReason().c_str());
   }
@@ -233,7 +239,13 @@ class StoreTest : public QObject {
     // Scribble over the middle of the file, away from the schema.
     for (size_t i = 30 * pageSize; i < 31 * pageSize; ++i) bytes[i] = static_cast<char>(i * 7);
     storetest::writeBytes(file, bytes);
-    auto store = ProjectStore::open(file);
+    // Opening for writing (an import, a run) refuses the damaged file; read-only still shows it.
+    expectError([&] { ProjectStore::open(file); },
+                {file.filename().c_str(), "the project file is damaged (SQLite's quick check",
+                 "restore it from a backup"});
+    OpenOptions readOnly;
+    readOnly.readOnly = true;
+    auto store = ProjectStore::open(file, readOnly);
     const auto problems = store.integrityCheck();
     QVERIFY(!problems.empty());
     QVERIFY(problems.front() != "ok");

@@ -96,6 +96,37 @@ class TableImportersTest : public QObject {
     QCOMPARE(QString::fromStdString(sink.records[2].fields["a"].get<std::string>()), QString("7"));
   }
 
+  // A quote that is never closed must not swallow the rest of the file: the line where it
+  // opened is the bad record (kept with its text), reading goes on at the next line, and the
+  // counts add up to the file's data lines.
+  void anUnclosedQuoteRejectsOnlyItsLine() {
+    const std::string file =
+        "instruction,output\n"
+        "What is 2 plus 2?,4\n"
+        "\"Name the capital of France,Paris\n"
+        "Name a colour,blue\n"
+        "Say hello,hello\n";
+    for (size_t buffer : {size_t(1), size_t(5), size_t(1) << 20}) {
+      const auto sink = run("csv", file, {{"readBufferBytes", buffer}}, true);
+      QCOMPARE(sink.records.size(), size_t(3));
+      QCOMPARE(sink.rejects.size(), size_t(1));
+      QCOMPARE(sink.rejects[0].line, int64_t(3));
+      QCOMPARE(QString::fromStdString(sink.rejects[0].rawText),
+               QString("\"Name the capital of France,Paris"));
+      QVERIFY(sink.rejects[0].problem.find("unterminated quoted field") != std::string::npos);
+      QCOMPARE(sink.records[0].line, int64_t(2));
+      QCOMPARE(sink.records[1].line, int64_t(4));
+      QCOMPARE(sink.records[1].byteOffset, int64_t(file.find("Name a colour")));
+      QCOMPARE(QString::fromStdString(sink.records[2].fields["output"].get<std::string>()),
+               QString("hello"));
+    }
+    // Every other bad record keeps its text too.
+    const auto sink = run("csv", "a,b\n1,2\n3\n6,\"x\"y\n", nlohmann::json::object(), true);
+    QCOMPARE(sink.rejects.size(), size_t(2));
+    QCOMPARE(QString::fromStdString(sink.rejects[0].rawText), QString("3"));
+    QCOMPARE(QString::fromStdString(sink.rejects[1].rawText), QString("6,\"x\"y"));
+  }
+
   // Random rows full of quotes, delimiters, line ends and multi-byte text: every buffer size and
   // every importer must give the same records, and CSV must round-trip what was written.
   void bufferSizeNeverChangesResults() {

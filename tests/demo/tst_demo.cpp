@@ -21,7 +21,9 @@
 #include "eval/RunEvaluationTarget.h"
 #include "jobs/BasicJobContext.h"
 #include "model/ModelConfig.h"
+#include "model/ModelFingerprint.h"
 #include "plugins/PluginRegistry.h"
+#include "store/ArtifactRepository.h"
 #include "store/EvaluationRepository.h"
 #include "store/MetricRepository.h"
 #include "store/ProjectStore.h"
@@ -216,6 +218,12 @@ class DemoTest : public QObject {
     auto project = store::ProjectStore::open(outcome->projectFile);
     const auto run = store::RunRepository(project).find(outcome->runId);
     QVERIFY(run.has_value());
+    // The model the demo trained is registered: the Model stage opens with it.
+    const auto models = store::ModelRepository(project).list();
+    QCOMPARE(int(models.size()), 1);
+    QCOMPARE(project.resolve(models.front().folder), fs::path(starter_));
+    QCOMPARE(models.front().architecture, std::string("LlamaForCausalLM"));
+    QCOMPARE(models.front().sha256, modelFolderFingerprint(starter_));
     QCOMPARE(int64_t(store::MetricRepository(project).points(outcome->runId, "loss").size()),
              options.trainSteps);
     store::EvaluationRepository evaluations(project);

@@ -65,31 +65,66 @@ class ModelConfigTest : public QObject {
   void errors_data() {
     QTest::addColumn<QString>("json");
     QTest::addColumn<QString>("expected");
-    const QString base = "\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":8,"
-                         "\"num_hidden_layers\":1,\"num_attention_heads\":2";
-    QTest::newRow("not json") << "{" << "not valid JSON";
-    QTest::newRow("array") << "[]" << "expected a JSON object";
-    QTest::newRow("no architectures") << "{" + base + "}" << "'architectures' must list";
-    QTest::newRow("unsupported") << "{\"architectures\":[\"BertModel\"]}"
-                                 << "architecture 'BertModel' is not supported (supported: LlamaForCausalLM, MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel)";
+    const QString base =
+        "\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":8,"
+        "\"num_hidden_layers\":1,\"num_attention_heads\":2";
+    QTest::newRow("not json") << "{"
+                              << "not valid JSON";
+    QTest::newRow("array") << "[]"
+                           << "expected a JSON object";
+    QTest::newRow("no architectures") << "{" + base + "}"
+                                      << "'architectures' must list";
+    QTest::newRow("unsupported")
+        << "{\"architectures\":[\"BertModel\"]}"
+        << "architecture 'BertModel' is not supported (supported: LlamaForCausalLM, "
+           "MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel)";
     QTest::newRow("missing field") << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10}"
                                    << "missing required field 'hidden_size'";
-    QTest::newRow("negative size") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"num_key_value_heads\":-2}"
-                                   << "'num_key_value_heads' must be a positive integer";
-    QTest::newRow("heads do not divide") << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10,\"hidden_size\":10,\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":3}"
-                                         << "num_attention_heads (3) does not divide hidden_size (10)";
-    QTest::newRow("kv heads do not divide") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"num_key_value_heads\":3}"
-                                            << "num_key_value_heads (3) does not divide num_attention_heads (2)";
-    QTest::newRow("rope type") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"rope_scaling\":{\"type\":\"yarn\",\"factor\":2}}"
+    QTest::newRow("negative size")
+        << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"num_key_value_heads\":-2}"
+        << "'num_key_value_heads' must be a positive integer";
+    QTest::newRow("heads do not divide")
+        << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10,\"hidden_size\":10,"
+           "\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":3}"
+        << "num_attention_heads (3) does not divide hidden_size (10)";
+    QTest::newRow("kv heads do not divide")
+        << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"num_key_value_heads\":3}"
+        << "num_key_value_heads (3) does not divide num_attention_heads (2)";
+    QTest::newRow("rope type") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base +
+                                      ",\"rope_scaling\":{\"type\":\"yarn\",\"factor\":2}}"
                                << "rope_scaling type 'yarn' is not supported";
-    QTest::newRow("activation") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"hidden_act\":\"relu\"}"
+    QTest::newRow("activation") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base +
+                                       ",\"hidden_act\":\"relu\"}"
                                 << "hidden_act 'relu' is not supported";
-    QTest::newRow("dtype") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"torch_dtype\":\"int8\"}"
+    QTest::newRow("dtype") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base +
+                                  ",\"torch_dtype\":\"int8\"}"
                            << "torch_dtype 'int8' is not supported";
-    QTest::newRow("bool as string") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"tie_word_embeddings\":\"yes\"}"
-                                    << "'tie_word_embeddings' must be true or false";
-    QTest::newRow("eos list") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"eos_token_id\":[1,\"x\"]}"
+    QTest::newRow("bool as string")
+        << "{\"architectures\":[\"LlamaForCausalLM\"]," + base + ",\"tie_word_embeddings\":\"yes\"}"
+        << "'tie_word_embeddings' must be true or false";
+    QTest::newRow("eos list") << "{\"architectures\":[\"LlamaForCausalLM\"]," + base +
+                                     ",\"eos_token_id\":[1,\"x\"]}"
                               << "'eos_token_id' must hold non-negative integers";
+    const QString llama = "{\"architectures\":[\"LlamaForCausalLM\"],";
+    QTest::newRow("layers beyond any model")
+        << llama +
+               "\"vocab_size\":10,\"hidden_size\":8,\"intermediate_size\":8,"
+               "\"num_hidden_layers\":100000,\"num_attention_heads\":2}"
+        << "num_hidden_layers is 100000, more than 1024";
+    QTest::newRow("hidden size beyond any model")
+        << llama +
+               "\"vocab_size\":10,\"hidden_size\":1000000000000,\"intermediate_size\":8,"
+               "\"num_hidden_layers\":1,\"num_attention_heads\":2}"
+        << "hidden_size is 1000000000000, more than 131072";
+    QTest::newRow("vocabulary beyond any model")
+        << llama +
+               "\"vocab_size\":4611686018427387904,\"hidden_size\":8,"
+               "\"intermediate_size\":8,\"num_hidden_layers\":1,\"num_attention_heads\":2}"
+        << "vocab_size is 4611686018427387904, more than 4194304";
+    QTest::newRow("negative norm epsilon") << llama + base + ",\"rms_norm_eps\":-1}"
+                                           << "rms_norm_eps must be a small positive number";
+    QTest::newRow("rope base zero") << llama + base + ",\"rope_theta\":0}"
+                                    << "rope_theta must be a positive base above 1";
   }
   void errors() {
     QFETCH(QString, json);

@@ -227,6 +227,33 @@ class ModelDescriptionTest : public QObject {
     QCOMPARE(d.problems.size(), size_t(1));
     QVERIFY(d.problems[0].find("is not a folder") != std::string::npos);
   }
+
+  // What loading refuses, the description says too (so `inspect` exits 1): a vocabulary that
+  // does not match the embedding, and a layer count the weights do not have.
+  void weightsThatDoNotMatchTheConfigAreProblems() {
+    QTemporaryDir dir;
+    const std::string folder = dir.filePath("model").toStdString();
+    makeRandomModel({"llama", "tiny", folder, 1});
+    QVERIFY(describeModelFolder(folder).usable());
+    auto config = nlohmann::json::parse(std::ifstream(folder + "/config.json"));
+    const int64_t vocab = config["vocab_size"].get<int64_t>();
+    const int64_t layers = config["num_hidden_layers"].get<int64_t>();
+    config["vocab_size"] = vocab + 7;
+    config["num_hidden_layers"] = layers + 1;
+    writeFile(fs::path(folder) / "config.json", config.dump());
+    const auto d = describeModelFolder(folder);
+    QVERIFY(!d.usable());
+    std::string all;
+    for (const auto& problem : d.problems) all += problem + "\n";
+    QVERIFY2(all.find("model.embed_tokens.weight has " + std::to_string(vocab) +
+                      " rows, but config.json's vocab_size is " + std::to_string(vocab + 7)) !=
+                 std::string::npos,
+             all.c_str());
+    QVERIFY2(all.find("the weights hold " + std::to_string(layers) +
+                      " layers, but config.json's num_hidden_layers is " +
+                      std::to_string(layers + 1)) != std::string::npos,
+             all.c_str());
+  }
 };
 
 QTEST_GUILESS_MAIN(ModelDescriptionTest)

@@ -269,6 +269,76 @@ class TrainingTest : public QObject {
       QVERIFY(torch::equal(a.model->parameters()[i], b.model->parameters()[i]));
   }
 
+  // A damaged newest checkpoint (a disk error, a file cut short) does not end the resume: the
+  // one before it is used, the log says which and why, and the run still ends bit for bit.
+  void aDamagedNewestCheckpointFallsBackToTheOneBefore() {
+    auto json = baseConfig("damaged-whole");
+    json["epochs"] = 2;
+    json["checkpoint_every"] = 2;
+    json["keep_checkpoints"] = 3;
+    Recorder whole;
+    const auto uninterrupted = train(json, whole);
+
+    json["output"] = dir_.filePath("damaged-split").toStdString();
+    Recorder first;
+    first.cancelAfter = 5;
+    QCOMPARE(train(json, first).stopReason, tunebench::StopReason::Stopped);
+    const fs::path newest =
+        fs::path(json["output"].get<std::string>()) / "checkpoints" / "step-00000005";
+    QVERIFY(fs::exists(newest / "DONE"));
+    fs::resize_file(newest / "optimizer.pt", fs::file_size(newest / "optimizer.pt") / 2);
+
+    Recorder second;
+    const auto resumed = train(json, second, true);
+    QCOMPARE(second.losses.begin()->first, int64_t(5));
+    QVERIFY(second.logged("resuming from the checkpoint of step 4 instead"));
+    QVERIFY(second.logged("the checkpoint of step 5 cannot be read"));
+    auto a = loadModelFolder(uninterrupted.finalModelFolder),
+         b = loadModelFolder(resumed.finalModelFolder);
+    for (size_t i = 0; i < a.model->parameters().size(); ++i)
+      QVERIFY(torch::equal(a.model->parameters()[i], b.model->parameters()[i]));
+  }
+
+  // A new run never writes over a user's files, into the model folder or at a filesystem root.
+  void aRunRefusesAnOutputFolderThatIsNotARuns_data() {
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("user files") << "user"
+                                << "holds files that are not a run's (notes.txt, run.json)";
+    QTest::newRow("model folder") << "model"
+                                  << "is the model folder";
+    QTest::newRow("root") << "root"
+                          << "is a filesystem root";
+    QTest::newRow("empty") << "empty"
+                           << "the output folder is empty";
+  }
+  void aRunRefusesAnOutputFolderThatIsNotARuns() {
+    QFETCH(QString, kind);
+    QFETCH(QString, expected);
+    auto json = baseConfig("foreign");
+    json["max_steps"] = 1;
+    const fs::path folder = dir_.filePath("foreign").toStdString();
+    if (kind == "user") {
+      fs::create_directories(folder);
+      std::ofstream(folder / "notes.txt") << "mine\n";
+      std::ofstream(folder / "run.json") << json.dump();  // the user's config, named run.json
+    }
+    if (kind == "model") json["output"] = model_;
+    if (kind == "root") json["output"] = "/";
+    if (kind == "empty") json["output"] = "";
+    try {
+      Recorder recorder;
+      train(json, recorder);
+      QFAIL("the run started");
+    } catch (const tunebench::Error& e) {
+      QVERIFY2(std::string(e.what()).find(expected.toStdString()) != std::string::npos, e.what());
+    }
+    if (kind == "user") {
+      QCOMPARE(nlohmann::json::parse(std::ifstream(folder / "run.json")), json);
+      QVERIFY(!fs::exists(folder / "checkpoints"));
+    }
+  }
+
   // Checkpointed layers give the gradients of a plain pass, LoRA dropout included (the replay
   // draws the same masks); a run with it gives the same losses.
   void activationCheckpointingKeepsGradients_data() {
@@ -313,7 +383,8 @@ class TrainingTest : public QObject {
     const auto checkpointed = gradients(true);
     QCOMPARE(checkpointed.size(), plain.size());
     for (size_t i = 0; i < plain.size(); ++i) {
-      QVERIFY2(plain[i].abs().sum().item<double>() > 0, qPrintable(QString("gradient %1 is zero").arg(i)));
+      QVERIFY2(plain[i].abs().sum().item<double>() > 0,
+               qPrintable(QString("gradient %1 is zero").arg(i)));
       QVERIFY2(torch::allclose(plain[i], checkpointed[i], 1e-5, 1e-7),
                qPrintable(QString("gradient %1 differs").arg(i)));
     }
@@ -623,8 +694,10 @@ class TrainingTest : public QObject {
     train(json, checkpointed);
     QCOMPARE(checkpointed.losses.size(), size_t(3));
     for (const auto& [step, loss] : plain.losses)
-      QVERIFY2(std::abs(loss - checkpointed.losses.at(step)) <= 1e-6 * std::abs(loss),
-               qPrintable(QString("step %1: %2 vs %3").arg(step).arg(loss).arg(checkpointed.losses.at(step))));
+      QVERIFY2(
+          std::abs(loss - checkpointed.losses.at(step)) <= 1e-6 * std::abs(loss),
+          qPrintable(
+              QString("step %1: %2 vs %3").arg(step).arg(loss).arg(checkpointed.losses.at(step))));
   }
 
   void halfWrittenCheckpointsAreIgnored() {

@@ -29,6 +29,7 @@
 using namespace tunebench::ui;
 
 using uitest::screenshotPath;
+using uitest::StallMeter;
 
 namespace {
 
@@ -37,25 +38,6 @@ void writeFile(const QString& path, const QByteArray& bytes) {
   QVERIFY(file.open(QIODevice::WriteOnly));
   file.write(bytes);
 }
-
-// Measures the longest gap between ticks of a 5 ms timer: how long the event loop was stalled.
-class StallMeter : public QObject {
- public:
-  StallMeter() {
-    timer_.setInterval(5);
-    timer_.setTimerType(Qt::PreciseTimer);
-    connect(&timer_, &QTimer::timeout, this,
-            [this] { longest_ = std::max(longest_, clock_.restart()); });
-    clock_.start();
-    timer_.start();
-  }
-  qint64 longestMs() const { return longest_; }
-
- private:
-  QTimer timer_;
-  QElapsedTimer clock_;
-  qint64 longest_ = 0;
-};
 
 // Reports progress as fast as it can: the GUI must see at most one update per refresh interval.
 class FloodJob : public tunebench::Job {

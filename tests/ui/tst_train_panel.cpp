@@ -35,10 +35,10 @@
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
 #include "train/TrainChart.h"
-#include "train/TrainingConfig.h"
 #include "train/TrainConfigForm.h"
 #include "train/TrainPanel.h"
 #include "train/TrainingCharts.h"
+#include "train/TrainingConfig.h"
 #include "train/TrainingFeed.h"
 
 using tunebench::ui::TrainPanel;
@@ -410,8 +410,13 @@ class TrainPanelTest : public QObject {
     QVERIFY(panel->isVisible());
     panel->form()->setModelFolder(model_);
     fillForm(*panel, 5000);
+    // Two steps, then the trainer waits at the gate: the close lands at step 2 on any machine
+    // (before the first epoch's validation and its checkpoint).
+    const auto gate = std::make_shared<uitest::StepGate>();
+    panel->setStepGate(uitest::StepGate::hook(gate));
+    gate->allow(2);
     click(panel, panel->startAction());
-    QTRY_VERIFY_WITH_TIMEOUT(panel->charts()->lossChart()->pointCount(0) >= 2, 120000);
+    QTRY_COMPARE_WITH_TIMEOUT(panel->charts()->lossChart()->pointCount(0), 2, 120000);
 
     int asked = 0;
     panel->confirmStopOnClose = [&asked](QWidget*) { return ++asked == 2; };
@@ -419,11 +424,12 @@ class TrainPanelTest : public QObject {
     QCOMPARE(panel->state(), TrainPanel::State::Running);
     QVERIFY(!window->close());  // accepted: stops first, closes when the checkpoint is written
     QVERIFY(window->isVisible());
+    gate->open();
     QTRY_VERIFY_WITH_TIMEOUT(!window->isVisible(), 60000);
     QCOMPARE(asked, 2);
     QCOMPARE(panel->state(), TrainPanel::State::Stopped);
     QCOMPARE(statusOf(project_, panel->runId()), store::RunStatus::Stopped);
-    QCOMPARE(completeCheckpointSteps(panel->outputFolder()).size(), 1);
+    QCOMPARE(completeCheckpointSteps(panel->outputFolder()), QList<qint64>{2});
     delete window;
   }
 

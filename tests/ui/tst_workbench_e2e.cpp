@@ -41,6 +41,7 @@
 #include <nlohmann/json.hpp>
 
 #include "MainWindow.h"
+#include "StepGate.h"
 #include "UiTestSupport.h"
 #include "builtin/BuiltinPlugins.h"
 #include "data/CleaningRecipeEditor.h"
@@ -186,40 +187,39 @@ class WorkbenchEndToEndTest : public QObject {
     uitest::StallMeter stalls;
     QElapsedTimer clock;
     clock.start();
+    // The test paces the run through a step gate: the pause lands after a known step whatever
+    // the machine's speed, and the trainer is held there until the test resumes it.
+    const auto gate = std::make_shared<uitest::StepGate>();
+    panel->setStepGate(uitest::StepGate::hook(gate));
+    const int pauseAfter = 2;
+    if (pauseAndResume)
+      gate->allow(pauseAfter);
+    else
+      gate->open();
     click(panel, panel->startAction());
     if (QTest::currentTestFailed()) return -1;
     [&] { QCOMPARE(panel->state(), TrainPanel::State::Running); }();
     if (QTest::currentTestFailed()) return -1;
-    // Pause is clicked as soon as the first points are on the chart, in the same turn of the
-    // event loop, so that a short run cannot finish before it.
-    bool pauseClicked = false;
-    const auto firstPoints = connect(panel->feed(), &tunebench::ui::TrainingFeed::batch, this, [&] {
-      if (!pauseAndResume || pauseClicked || loss->pointCount(0) == 0 ||
-          panel->state() != TrainPanel::State::Running)
-        return;
-      pauseClicked = true;
-      qInfo("pause clicked at %lld ms", clock.elapsed());
-      QTest::mouseClick(uitest::buttonOf(panel, panel->pauseAction()), Qt::LeftButton);
-    });
     [&] { QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount(0) > 0, kTimeoutMs); }();
-    disconnect(firstPoints);
     if (QTest::currentTestFailed()) return -1;
     const qint64 firstPointMs = clock.elapsed();
     if (pauseAndResume) {
       [&] {
-        QVERIFY(pauseClicked);
+        QTRY_COMPARE_WITH_TIMEOUT(loss->pointCount(0), pauseAfter, kTimeoutMs);
+        qInfo("pause clicked at %lld ms", clock.elapsed());
+        click(panel, panel->pauseAction());
         QCOMPARE(panel->state(), TrainPanel::State::Paused);
-        // A step under way when Pause came ends and its batch of points is delivered first.
-        QTest::qWait(400);
-        const int pausedAt = loss->pointCount(0);
-        QTest::qWait(600);
-        QCOMPARE(loss->pointCount(0), pausedAt);
-        QVERIFY2(pausedAt < kSteps, qPrintable(QString::number(pausedAt)));
+        // The next step may pass the gate now; the pause must hold it.
+        gate->allow(1);
+        QTRY_COMPARE_WITH_TIMEOUT(gate->passed(), int64_t(pauseAfter + 1), kTimeoutMs);
+        QTest::qWait(300);
+        QCOMPARE(loss->pointCount(0), pauseAfter);
         QCOMPARE(panel->state(), TrainPanel::State::Paused);
-        qInfo("paused at step %d; no points arrived in 600 ms", pausedAt);
+        qInfo("paused at step %d", pauseAfter);
         qInfo("resume clicked at %lld ms", clock.elapsed());
         click(panel, panel->resumeAction());
         QCOMPARE(panel->state(), TrainPanel::State::Running);
+        gate->open();
       }();
       if (QTest::currentTestFailed()) return -1;
     }

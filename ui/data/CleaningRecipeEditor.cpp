@@ -19,6 +19,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "common/JsonFile.h"
 #include "data/CleanVersionJob.h"
 #include "data/CleaningRecipe.h"
 #include "data/CleaningRecipeModel.h"
@@ -585,7 +586,7 @@ bool CleaningRecipeEditor::openRecipe(const QString& file) {
     problem = tr("%1 is larger than 1 MiB: not a cleaning recipe.").arg(shown);
   } else {
     try {
-      recipe = nlohmann::json::parse(in.readAll().toStdString());
+      recipe = parseJson(in.readAll().toStdString(), "the recipe");
       // The core's parser checks the structure and every step's settings.
       CleaningRecipe::fromJson(recipe);
     } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 #include <QStringList>
 #include <nlohmann/json.hpp>
 
+#include "common/JsonFile.h"
 #include "data/ColumnMapping.h"
 #include "store/DatasetBalancing.h"
 #include "store/DatasetRepository.h"
@@ -29,7 +30,8 @@ const char* const kPartOrder[] = {"instruction", "input",    "output", "prompt",
 
 void describeMapping(const store::DatasetRecord& record, DatasetSummary& dataset) {
   try {
-    const auto mapping = ColumnMapping::fromJson(nlohmann::json::parse(record.detectedSchema));
+    const auto mapping =
+        ColumnMapping::fromJson(parseJson(record.detectedSchema, "the column mapping"));
     dataset.kind = QString::fromLatin1(datasetKindName(mapping.kind));
     for (const char* part : kPartOrder) {
       const auto found = mapping.columns.find(part);
@@ -38,8 +40,11 @@ void describeMapping(const store::DatasetRecord& record, DatasetSummary& dataset
     }
     for (const char* part : kPartOrder) dataset.fieldOrder << QString::fromLatin1(part);
     dataset.fieldOrder.removeDuplicates();
-  } catch (const std::exception&) {
-    dataset.kind = QObject::tr("unknown");
+  } catch (const std::exception& e) {
+    // Kept and shown: a project edited by hand or by a newer release still lists the dataset.
+    dataset.kind = QObject::tr("unknown kind");
+    dataset.problem = QObject::tr("its recorded column mapping cannot be read: %1")
+                          .arg(QString::fromUtf8(e.what()));
   }
 }
 

@@ -34,6 +34,7 @@ struct DatasetSummary {
   // The mapped fields in the order of the kind's parts (instruction, input, output, ...), then
   // the parts' own names (the fields of cleaned versions).
   QStringList fieldOrder;
+  QString problem;  // why the dataset's recorded mapping cannot be read; empty when it can
   std::vector<VersionSummary> versions;  // oldest first
   const VersionSummary* findVersion(qint64 number) const;
 };

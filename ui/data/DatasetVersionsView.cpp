@@ -48,7 +48,10 @@ void DatasetVersionsView::setCatalog(const DatasetCatalog& catalog) {
     for (const auto& d : catalog.datasets) {
       auto* top = new QTreeWidgetItem(this);
       top->setText(kVersion, QStringLiteral("%1 (%2)").arg(d.name, d.kind));
-      top->setToolTip(kVersion, tr("%1, imported from %2").arg(d.name, d.source));
+      top->setToolTip(kVersion,
+                      d.problem.isEmpty()
+                          ? tr("%1, imported from %2").arg(d.name, d.source)
+                          : tr("%1, imported from %2: %3").arg(d.name, d.source, d.problem));
       top->setData(0, kDatasetRole, d.id);
       top->setFirstColumnSpanned(true);
       for (const auto& v : d.versions) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "common/JsonFile.h"
 #include "store/DatasetRepository.h"
 #include "store/ProjectStore.h"
 
@@ -60,7 +61,7 @@ QFuture<RowPage> RowPageReader::read(qint64 versionId, int page, int pageRows,
       std::vector<nlohmann::json> records;
       records.reserve(rows.size());
       for (const auto& row : rows) {
-        auto record = nlohmann::json::parse(row.data, nullptr, false);
+        auto record = parseJsonOrDiscarded(row.data);
         if (record.is_discarded()) record = row.data;  // shown as the stored text
         // A row that is not an object is shown whole in one "value" column.
         if (!record.is_object()) record = nlohmann::json{{"value", std::move(record)}};

@@ -7,6 +7,7 @@
 #include <QLineEdit>
 #include <QVBoxLayout>
 
+#include "common/JsonFile.h"
 #include "data/CleaningStepCatalog.h"
 
 namespace tunebench::ui {
@@ -142,7 +143,7 @@ nlohmann::json StepSettingsForm::valueOf(const Field& field) const {
     }
     case Type::Json: {
       const std::string text = static_cast<QLineEdit*>(field.editor)->text().toStdString();
-      auto parsed = nlohmann::json::parse(text, nullptr, false);
+      auto parsed = parseJsonOrDiscarded(text);
       return parsed.is_discarded() ? nlohmann::json(text) : parsed;
     }
   }

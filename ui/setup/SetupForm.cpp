@@ -18,6 +18,7 @@
 
 #include <algorithm>
 
+#include "common/JsonFile.h"
 #include "setup/SetupTips.h"
 
 namespace tunebench::ui {
@@ -492,7 +493,7 @@ void SetupForm::readClassification(ClassificationConfig& c, const ReadNumber& nu
     c.balancedWeights = true;
     return;
   }
-  const auto parsed = nlohmann::json::parse(weights.toStdString(), nullptr, false);
+  const auto parsed = parseJsonOrDiscarded(weights.toStdString());
   const nlohmann::json::json_pointer path("/classification/class_weights");
   if (!parsed.is_object()) {
     unreadable.emplace_back(path,
