@@ -13,11 +13,11 @@
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "data/Balancing.h"
-#include "data/TokenProfile.h"
 #include "store/DatasetBalancing.h"
 #include "store/DatasetVersions.h"
 #include "store/ProjectDatasetImport.h"
 #include "store/ProjectStore.h"
+#include "train/TokenProfile.h"
 
 namespace tunebench::cli {
 

@@ -9,7 +9,7 @@
 #include "chat/JinjaBuiltins.h"
 #include "chat/JinjaStrings.h"
 #include "common/Error.h"
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench::jinja {
 

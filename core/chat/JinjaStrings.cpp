@@ -2,7 +2,7 @@
 
 #include <utf8proc.h>
 
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench::jinja {
 

@@ -4,6 +4,7 @@
 
 #include "common/Error.h"
 #include "common/JsonFile.h"
+#include "common/Utf8.h"
 #include "data/BasicCleaningSteps.h"
 #include "data/TextNormalization.h"
 #include "data/WordLists.h"

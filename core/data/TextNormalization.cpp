@@ -5,6 +5,8 @@
 
 #include <utf8proc.h>
 
+#include "common/Utf8.h"
+
 namespace tunebench {
 
 namespace {
@@ -38,26 +40,6 @@ std::string normalizeUnicode(std::string_view text, NormalForm form) {
   int options = UTF8PROC_STABLE | UTF8PROC_COMPOSE;
   if (form == NormalForm::NFKC) options |= UTF8PROC_COMPAT;
   return mapWithUtf8proc(text, options);
-}
-
-std::vector<char32_t> decodeUtf8(std::string_view text) {
-  std::vector<char32_t> out;
-  out.reserve(text.size());
-  const auto* bytes = reinterpret_cast<const utf8proc_uint8_t*>(text.data());
-  utf8proc_ssize_t i = 0;
-  const auto size = static_cast<utf8proc_ssize_t>(text.size());
-  while (i < size) {
-    utf8proc_int32_t cp = 0;
-    const auto n = utf8proc_iterate(bytes + i, size - i, &cp);
-    if (n <= 0) {
-      out.push_back(0xFFFD);
-      ++i;
-      continue;
-    }
-    out.push_back(static_cast<char32_t>(cp));
-    i += n;
-  }
-  return out;
 }
 
 std::string cleanWhitespace(std::string_view text) {

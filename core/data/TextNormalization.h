@@ -4,8 +4,6 @@
 #include <string_view>
 #include <vector>
 
-#include "tokenizer/Utf8Codec.h"  // appendUtf8
-
 namespace tunebench {
 
 enum class NormalForm { NFC, NFKC };
@@ -24,8 +22,5 @@ std::string duplicateKey(std::string_view text);
 
 // Splits on whitespace.
 std::vector<std::string_view> splitWords(std::string_view text);
-
-// Decodes UTF-8 into code points (invalid bytes become U+FFFD).
-std::vector<char32_t> decodeUtf8(std::string_view text);
 
 }  // namespace tunebench

@@ -9,7 +9,7 @@
 
 #include "common/Error.h"
 #include "common/JsonFile.h"
-#include "data/Utf8.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

@@ -2,6 +2,8 @@
 
 #include <utf8proc.h>
 
+#include "common/Utf8.h"
+
 namespace tunebench {
 
 namespace {
@@ -10,14 +12,13 @@ constexpr const char* kEllipsis = "\xE2\x80\xA6";  // U+2026
 
 // Width in em of the code point at the front of text; sets `length` to its byte count.
 double frontWidth(std::string_view text, size_t& length) {
-  utf8proc_int32_t cp = 0;
-  const auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()),
-                                  utf8proc_ssize_t(text.size()), &cp);
-  if (n <= 0) {  // an invalid byte: drawn as U+FFFD
+  const Utf8Char c = utf8CharAt(text, 0);
+  if (c.length == 0) {  // an invalid byte: drawn as U+FFFD
     length = 1;
     return 0.62;
   }
-  length = size_t(n);
+  length = c.length;
+  const auto cp = static_cast<utf8proc_int32_t>(c.codePoint);
   if (cp == ' ') return 0.35;
   switch (utf8proc_charwidth(cp)) {
     case 0:

@@ -1,6 +1,6 @@
 #include "report/XmlText.h"
 
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

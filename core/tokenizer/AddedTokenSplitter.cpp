@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 
@@ -48,7 +48,8 @@ AddedTokenSplitter::AddedTokenSplitter(const std::vector<AddedToken>& tokens,
     byFirstByte_[static_cast<unsigned char>(tokens_[i].content[0])].push_back(i);
 }
 
-std::vector<InputSegment> AddedTokenSplitter::split(std::string_view text, size_t baseOffset) const {
+std::vector<InputSegment> AddedTokenSplitter::split(std::string_view text,
+                                                    size_t baseOffset) const {
   std::vector<InputSegment> out;
   size_t plainStart = 0, pos = 0;
   auto emitPlain = [&](size_t end) {

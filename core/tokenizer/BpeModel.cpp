@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "common/Error.h"
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

@@ -1,8 +1,7 @@
 #include "tokenizer/BpeTokenizer.h"
 
 #include "common/Error.h"
-#include "data/Utf8.h"
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

@@ -2,7 +2,7 @@
 
 #include <array>
 
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

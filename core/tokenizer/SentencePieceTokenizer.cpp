@@ -1,7 +1,7 @@
 #include "tokenizer/SentencePieceTokenizer.h"
 
 #include "common/Error.h"
-#include "data/Utf8.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

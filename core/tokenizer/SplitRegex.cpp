@@ -3,7 +3,7 @@
 #include <re2/re2.h>
 
 #include "common/Error.h"
-#include "tokenizer/Utf8Codec.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
 

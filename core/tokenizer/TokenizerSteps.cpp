@@ -6,8 +6,8 @@
 #include <cstdlib>
 
 #include "common/Error.h"
+#include "common/Utf8.h"
 #include "tokenizer/ByteLevel.h"
-#include "tokenizer/Utf8Codec.h"
 
 namespace tunebench {
 

@@ -4,8 +4,8 @@
 
 #include "builtin/ImportSupport.h"
 #include "common/Error.h"
+#include "common/Utf8.h"
 #include "data/CsvReader.h"
-#include "data/Utf8.h"
 
 namespace tunebench::builtin {
 
@@ -47,10 +47,7 @@ std::string joinFields(const CsvRow& row, char delimiter) {
 
 // The malformed record's text as stored with the reject; bytes that are not UTF-8 become U+FFFD.
 std::string readableRawText(const std::string& path, const CsvProblem& problem) {
-  std::string text = csvRawText(path, problem.start, problem.end);
-  for (size_t bad = findInvalidUtf8(text); bad != std::string::npos; bad = findInvalidUtf8(text))
-    text.replace(bad, 1, "\xEF\xBF\xBD");
-  return text;
+  return toValidUtf8Lossy(csvRawText(path, problem.start, problem.end));
 }
 
 }  // namespace

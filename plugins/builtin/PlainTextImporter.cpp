@@ -2,7 +2,7 @@
 
 #include "builtin/ImportSupport.h"
 #include "common/Error.h"
-#include "data/Utf8.h"
+#include "common/Utf8.h"
 
 namespace tunebench::builtin {
 

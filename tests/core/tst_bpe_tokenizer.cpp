@@ -8,10 +8,10 @@
 #include "chat/AssistantMask.h"
 #include "chat/ChatTemplate.h"
 #include "common/Error.h"
+#include "common/Utf8.h"
 #include "tokenizer/BpeTokenizer.h"
 #include "tokenizer/BpeTrainer.h"
 #include "tokenizer/ByteLevel.h"
-#include "tokenizer/Utf8Codec.h"
 
 using nlohmann::json;
 using tunebench::BpeTokenizer;

@@ -6,11 +6,11 @@
 #include <fstream>
 
 #include "common/Error.h"
-#include "data/TokenProfile.h"
 #include "data/TrainerRecords.h"
 #include "model/ModelFactory.h"
 #include "tokenizer/BpeTrainer.h"
 #include "tokenizer/SentencePieceProcessor.h"
+#include "train/TokenProfile.h"
 
 using namespace tunebench;
 

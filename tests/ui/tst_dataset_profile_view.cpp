@@ -12,8 +12,8 @@
 #include "DataWidgetTestSupport.h"
 #include "data/DatasetProfileView.h"
 #include "data/ProfileCharts.h"
-#include "data/TokenProfile.h"
 #include "model/ModelFactory.h"
+#include "train/TokenProfile.h"
 
 using tunebench::ui::DatasetProfileView;
 

@@ -8,7 +8,7 @@
 
 #include "data/DatasetProfile.h"
 #include "data/DatasetVersionRead.h"
-#include "data/TokenProfile.h"
+#include "train/TokenProfile.h"
 
 namespace tunebench {
 class JobContext;

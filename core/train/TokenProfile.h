@@ -42,16 +42,16 @@ int64_t defaultMaxLength(const TrainingTokenizer& tokenizer);
 
 struct TokenProfileOptions {
   int bins = 20;
-  int64_t maxLength = 2048;            // sequences longer than this are cut by the trainer
-  std::optional<PromptPreset> preset;  // default: defaultPresetFor(kind)
+  int64_t maxLength = 2048;                  // sequences longer than this are cut by the trainer
+  std::optional<PromptPreset> preset;        // default: defaultPresetFor(kind)
   std::optional<TrainingTextFormat> format;  // a model's chat template; overrides preset
 };
 
 struct TokenProfile {
   size_t examples = 0;
   int64_t maxLength = 0;
-  std::string preset;  // "alpaca", "chatml", "chat template of ..."; "none" for raw text
-  std::string objective;                      // "sft" or "causal-lm": how the records train
+  std::string preset;     // "alpaca", "chatml", "chat template of ..."; "none" for raw text
+  std::string objective;  // "sft" or "causal-lm": how the records train
   std::map<std::string, LengthStats> fields;  // tokens of each field's text, no special tokens
   LengthStats training;                       // the trainer's sequence before truncation
   LengthStats lossTokens;                     // tokens carrying loss after truncation

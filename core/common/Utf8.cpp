@@ -1,8 +1,36 @@
-#include "tokenizer/Utf8Codec.h"
-
-#include "data/Utf8.h"
+#include "common/Utf8.h"
 
 namespace tunebench {
+
+Utf8Char utf8CharAt(std::string_view text, size_t at) {
+  const auto lead = static_cast<unsigned char>(text[at]);
+  if (lead < 0x80) return {lead, 1};
+  size_t length = 0;
+  char32_t codePoint = 0;
+  if ((lead & 0xE0) == 0xC0) {
+    length = 2;
+    codePoint = lead & 0x1F;
+  } else if ((lead & 0xF0) == 0xE0) {
+    length = 3;
+    codePoint = lead & 0x0F;
+  } else if ((lead & 0xF8) == 0xF0) {
+    length = 4;
+    codePoint = lead & 0x07;
+  } else {
+    return {};
+  }
+  if (length > text.size() - at) return {};
+  for (size_t k = 1; k < length; ++k) {
+    const auto next = static_cast<unsigned char>(text[at + k]);
+    if ((next & 0xC0) != 0x80) return {};
+    codePoint = (codePoint << 6) | (next & 0x3F);
+  }
+  constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (codePoint < kSmallest[length] || codePoint > 0x10FFFF ||
+      (codePoint >= 0xD800 && codePoint <= 0xDFFF))
+    return {};
+  return {codePoint, length};
+}
 
 size_t utf8SequenceLength(unsigned char c) {
   if (c < 0x80) return 1;
@@ -12,24 +40,56 @@ size_t utf8SequenceLength(unsigned char c) {
   return 1;
 }
 
+size_t findInvalidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    // ASCII is most of any text: skip it without decoding.
+    if (static_cast<unsigned char>(text[i]) < 0x80) {
+      ++i;
+      continue;
+    }
+    const size_t length = utf8CharAt(text, i).length;
+    if (length == 0) return i;
+    i += length;
+  }
+  return std::string_view::npos;
+}
+
+std::string_view stripUtf8Bom(std::string_view text) {
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  return text;
+}
+
 std::u32string utf8ToCodePoints(std::string_view text) {
   std::u32string out;
   out.reserve(text.size());
   size_t i = 0;
   while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    const size_t n = utf8SequenceLength(lead);
-    if (n == 1 || i + n > text.size() ||
-        findInvalidUtf8(text.substr(i, n)) != std::string_view::npos) {
-      out.push_back(lead);
+    const Utf8Char c = utf8CharAt(text, i);
+    if (c.length == 0) {
+      out.push_back(static_cast<unsigned char>(text[i]));
       ++i;
       continue;
     }
-    char32_t cp = lead & (0xFF >> (n + 1));
-    for (size_t k = 1; k < n; ++k)
-      cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += n;
+    out.push_back(c.codePoint);
+    i += c.length;
+  }
+  return out;
+}
+
+std::vector<char32_t> decodeUtf8(std::string_view text) {
+  std::vector<char32_t> out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const Utf8Char c = utf8CharAt(text, i);
+    if (c.length == 0) {
+      out.push_back(0xFFFD);
+      ++i;
+      continue;
+    }
+    out.push_back(c.codePoint);
+    i += c.length;
   }
   return out;
 }

@@ -1,4 +1,4 @@
-#include "data/TokenProfile.h"
+#include "train/TokenProfile.h"
 
 #include <fstream>
 
