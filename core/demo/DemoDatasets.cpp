@@ -34,10 +34,6 @@ const T& anyOf(std::mt19937_64& random, const std::vector<T>& items) {
 }
 
 // The rows are assembled in memory (the demo's files are small) and written in one go.
-std::ostringstream openForWriting(const std::string&) {
-  return std::ostringstream();
-}
-
 void finish(const std::ostringstream& out, const std::string& path) {
   writeFileAtomically(path, out.str());
 }
@@ -91,7 +87,7 @@ DemoTask makeDemoTask(uint64_t seed, int64_t index) {
 
 DemoDatasetCounts writeDemoInstructionDataset(const std::string& path, uint64_t seed,
                                               int64_t cleanRows) {
-  auto out = openForWriting(path);
+  std::ostringstream out;
   std::mt19937_64 random(seed ^ 0x1a57u);
   DemoDatasetCounts counts;
   std::vector<nlohmann::json> written;
@@ -134,7 +130,7 @@ DemoDatasetCounts writeDemoInstructionDataset(const std::string& path, uint64_t 
 
 DemoDatasetCounts writeDemoClassificationDataset(const std::string& path, uint64_t seed,
                                                  int64_t cleanRows) {
-  auto out = openForWriting(path);
+  std::ostringstream out;
   std::mt19937_64 random(seed ^ 0xc1a55u);
   DemoDatasetCounts counts;
   std::string previous;
@@ -176,7 +172,7 @@ DemoDatasetCounts writeDemoClassificationDataset(const std::string& path, uint64
 
 DemoDatasetCounts writeDemoPreferenceDataset(const std::string& path, uint64_t seed,
                                              int64_t cleanRows) {
-  auto out = openForWriting(path);
+  std::ostringstream out;
   std::mt19937_64 random(seed ^ 0x9efu);
   DemoDatasetCounts counts;
   std::string previous;
