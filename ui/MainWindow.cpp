@@ -61,8 +61,8 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   runsPanel_ = new RunsPanel(trainStage_);
   trainStage_->addTab(trainPanel_, tr("&Current Run"));
   trainStage_->addTab(runsPanel_, tr("&Runs"));
-  evaluatePanel_ = new EvaluatePanel(panels_);
-  exportPanel_ = new ExportPanel(panels_);
+  evaluatePanel_ = new EvaluatePanel(plugins_, panels_);
+  exportPanel_ = new ExportPanel(plugins_, panels_);
   monitorPanel_ = new MonitorPanel(panels_);
   int index = 0;
   for (const auto& stage : allStages()) {

@@ -1,6 +1,8 @@
-// `tunebench-cli evaluate --model DIR [--adapter DIR] --data FILE.jsonl`: exact match and
+// `tunebench-cli evaluate --model DIR [--adapter DIR] --data FILE.jsonl [--evaluator ID]`: runs an
+// evaluator plugin (default: the first that suits the model). Built in: exact match and
 // perplexity of a language model (and adapter) on prompt/response pairs; accuracy, macro-F1,
-// per-class figures and the confusion matrix of a sequence classifier on labelled texts.
+// per-class figures and the confusion matrix of a sequence classifier on labelled texts. A
+// plugin's evaluation prints its metrics and items.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -12,8 +14,10 @@
 #include "ClassifierReport.h"
 #include "Commands.h"
 #include "TerminalProgress.h"
-#include "eval/ClassifierSource.h"
-#include "eval/Evaluation.h"
+#include "builtin/BuiltinPlugins.h"
+#include "eval/BuiltinEvaluationResults.h"
+#include "eval/EvaluationJob.h"
+#include "eval/StoredClassifierEvaluation.h"
 #include "system/SystemInfo.h"
 
 namespace tunebench::cli {
@@ -37,25 +41,126 @@ nlohmann::ordered_json numberOrNull(double value) {
   return std::isfinite(value) ? nlohmann::ordered_json(value) : nlohmann::ordered_json(nullptr);
 }
 
+void printGeneration(const EvaluationResult& result, const EvaluationRequest& request, bool json,
+                     int64_t samples) {
+  if (json) {
+    nlohmann::ordered_json outcomes = nlohmann::ordered_json::array();
+    for (const auto& outcome : result.outcomes)
+      outcomes.push_back({{"prompt", outcome.prompt},
+                          {"reference", outcome.reference},
+                          {"generated", outcome.generated},
+                          {"exact_match", outcome.exactMatch},
+                          {"response_nll", outcome.responseNll},
+                          {"response_tokens", outcome.responseTokens}});
+    const nlohmann::ordered_json report{{"examples", result.examples},
+                                        {"exact_match", result.exactMatch},
+                                        {"perplexity", numberOrNull(result.perplexity)},
+                                        {"mean_nll", numberOrNull(result.meanNll)},
+                                        {"response_tokens", result.responseTokens},
+                                        {"canceled", result.canceled},
+                                        {"model", request.modelFolder},
+                                        {"adapter", request.adapterFolder},
+                                        {"data", request.dataFile},
+                                        {"outcomes", outcomes}};
+    std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return;
+  }
+  const int64_t matches = static_cast<int64_t>(
+      std::count_if(result.outcomes.begin(), result.outcomes.end(),
+                    [](const ExampleOutcome& outcome) { return outcome.exactMatch; }));
+  std::cout << "examples: " << result.examples << (result.canceled ? " (stopped)" : "") << "\n"
+            << "exact match: " << formatNumber(result.exactMatch, "%.4f") << " (" << matches
+            << " of " << result.examples << ")\n"
+            << "perplexity: " << formatNumber(result.perplexity, "%.4f") << " (mean NLL "
+            << formatNumber(result.meanNll, "%.4f") << " over " << result.responseTokens
+            << " response tokens)\n";
+  const size_t shown = std::min(result.outcomes.size(), static_cast<size_t>(samples));
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& outcome = result.outcomes[i];
+    std::cout << "\nsample " << i + 1 << (outcome.exactMatch ? " (match)" : "")
+              << "\n  prompt:    " << shortened(outcome.prompt)
+              << "\n  reference: " << shortened(outcome.reference)
+              << "\n  generated: " << shortened(outcome.generated) << "\n";
+  }
+}
+
+// An evaluation of a plugin: its metrics in order and its items.
+void printMetricsAndItems(const std::string& evaluator, const EvaluatorResult& result,
+                          const EvaluationRequest& request, bool json, int64_t samples) {
+  if (json) {
+    nlohmann::ordered_json metrics = nlohmann::ordered_json::object();
+    for (const auto& [name, value] : result.metrics) metrics[name] = numberOrNull(value);
+    nlohmann::ordered_json items = nlohmann::ordered_json::array();
+    for (const auto& item : result.items)
+      items.push_back({{"input", item.input},
+                       {"expected", item.expected},
+                       {"output", item.output},
+                       {"score", numberOrNull(item.score)},
+                       {"details", item.details}});
+    const nlohmann::ordered_json report{{"evaluator", evaluator},
+                                        {"metrics", metrics},
+                                        {"canceled", result.canceled},
+                                        {"model", request.modelFolder},
+                                        {"adapter", request.adapterFolder},
+                                        {"data", request.dataFile},
+                                        {"items", items}};
+    std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return;
+  }
+  std::cout << "evaluator: " << evaluator << (result.canceled ? " (stopped)" : "") << "\n";
+  for (const auto& [name, value] : result.metrics)
+    std::cout << name << ": " << formatNumber(value, "%.4f") << "\n";
+  const size_t shown = std::min(result.items.size(), static_cast<size_t>(samples));
+  for (size_t i = 0; i < shown; ++i) {
+    const auto& item = result.items[i];
+    std::cout << "\nitem " << i + 1 << " (score " << formatNumber(item.score, "%.4g") << ")"
+              << "\n  input:    " << shortened(item.input)
+              << "\n  expected: " << shortened(item.expected)
+              << "\n  output:   " << shortened(item.output) << "\n";
+  }
+}
+
 }  // namespace
 
 Command addEvaluateCommand(CLI::App& app) {
   struct Options {
     std::string model, adapter, data;
+    std::string evaluator;
     std::string promptField = "prompt", responseField = "response";
     ClassifierEvaluationOptions classifier;
     EvaluationOptions evaluation;
     int64_t samples = 3;
     int threads = 0;
     bool json = false;
+    std::unique_ptr<PluginRegistry> plugins;  // built when `evaluate` is parsed
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(
       "evaluate",
       "Exact match and perplexity of a language model (and adapter) on prompt/response pairs; "
-      "accuracy, macro-F1 and confusion matrix of a sequence classifier on labelled texts");
+      "accuracy, macro-F1 and confusion matrix of a sequence classifier on labelled texts; or "
+      "an evaluator plugin's evaluation");
+  auto* evaluator = command->add_option(
+      "--evaluator", options->evaluator,
+      "Evaluator id (default: the first that suits the model; tunebench-cli plugins)");
+  // The evaluators come from the plugin registry, so that a plugin's is offered (and listed by
+  // --help) like the built-in ones.
+  command->preparse_callback([options, evaluator](size_t) {
+    options->plugins = builtin::makeDefaultPluginRegistry();
+    std::vector<std::string> ids;
+    std::string text = "Evaluator (default: the first that suits the model), one of:";
+    for (const auto& plugin : options->plugins->evaluators()) {
+      ids.push_back(plugin->id());
+      text +=
+          "\n  " + plugin->id() + ": " + plugin->displayName() + " (" + plugin->description() + ")";
+    }
+    evaluator->description(text);
+    evaluator->check(CLI::IsMember(ids));
+  });
   command->add_option("--model", options->model, "Model folder")->required();
-  command->add_option("--adapter", options->adapter, "Adapter folder applied on the model (LoRA/DoRA, prompt tuning or bottleneck adapters)");
+  command->add_option(
+      "--adapter", options->adapter,
+      "Adapter folder applied on the model (LoRA/DoRA, prompt tuning or bottleneck adapters)");
   command
       ->add_option("--data", options->data,
                    "JSON Lines file of prompt/response records (of text/label records for a "
@@ -102,67 +207,35 @@ Command addEvaluateCommand(CLI::App& app) {
   command->add_flag("--json", options->json, "Print one JSON object");
   return {command, [options] {
             setIntraOpThreads(options->threads);
-            const ModelSource source{options->model, options->adapter, {}};
-            if (!classifierLabels(source).empty()) {
-              auto classifierOptions = options->classifier;
-              classifierOptions.batchSize = options->evaluation.batchSize;
-              classifierOptions.maxExamples = options->evaluation.maxExamples;
-              TerminalProgress context;
-              const auto result =
-                  evaluateClassifier(source, options->data, classifierOptions, &context);
-              const ClassifierReportSource named{options->model, options->adapter, options->data};
-              if (options->json)
-                printClassifierJson(result, named);
-              else
-                printClassifierReport(result, named, options->samples);
-              return result.canceled ? 130 : 0;
-            }
-            const auto examples =
-                loadEvalExamples(options->data, options->promptField, options->responseField);
+            EvaluationRequest request;
+            request.modelFolder = options->model;
+            request.adapterFolder = options->adapter;
+            request.dataFile = options->data;
+            request.evaluator = options->evaluator;
+            request.settings = {{"prompt_field", options->promptField},
+                                {"response_field", options->responseField},
+                                {"max_new_tokens", options->evaluation.maxNewTokens},
+                                {"text_field", options->classifier.textField},
+                                {"label_field", options->classifier.labelField},
+                                {"max_length", options->classifier.maxLength},
+                                {"batch_size", options->evaluation.batchSize},
+                                {"limit", options->evaluation.maxExamples}};
+            EvaluationJob job(*options->plugins, request);
             TerminalProgress context;
-            const auto result = evaluateModelFolder(options->model, options->adapter, examples,
-                                                    options->evaluation, &context);
-            if (options->json) {
-              nlohmann::ordered_json outcomes = nlohmann::ordered_json::array();
-              for (const auto& outcome : result.outcomes)
-                outcomes.push_back({{"prompt", outcome.prompt},
-                                    {"reference", outcome.reference},
-                                    {"generated", outcome.generated},
-                                    {"exact_match", outcome.exactMatch},
-                                    {"response_nll", outcome.responseNll},
-                                    {"response_tokens", outcome.responseTokens}});
-              const nlohmann::ordered_json report{{"examples", result.examples},
-                                                  {"exact_match", result.exactMatch},
-                                                  {"perplexity", numberOrNull(result.perplexity)},
-                                                  {"mean_nll", numberOrNull(result.meanNll)},
-                                                  {"response_tokens", result.responseTokens},
-                                                  {"canceled", result.canceled},
-                                                  {"model", options->model},
-                                                  {"adapter", options->adapter},
-                                                  {"data", options->data},
-                                                  {"outcomes", outcomes}};
-              std::cout << report.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                        << "\n";
+            job.run(context);
+            const auto& result = job.result();
+            if (isClassifierEvaluation(result.metrics)) {
+              const ClassifierReportSource named{options->model, options->adapter, options->data};
+              const auto classified = classifierResultOf(result);
+              if (options->json)
+                printClassifierJson(classified, named);
+              else
+                printClassifierReport(classified, named, options->samples);
+            } else if (isGenerationEvaluation(result.metrics)) {
+              printGeneration(generationResultOf(result), request, options->json, options->samples);
             } else {
-              const int64_t matches = static_cast<int64_t>(
-                  std::count_if(result.outcomes.begin(), result.outcomes.end(),
-                                [](const ExampleOutcome& outcome) { return outcome.exactMatch; }));
-              std::cout << "examples: " << result.examples << (result.canceled ? " (stopped)" : "")
-                        << "\n"
-                        << "exact match: " << formatNumber(result.exactMatch, "%.4f") << " ("
-                        << matches << " of " << result.examples << ")\n"
-                        << "perplexity: " << formatNumber(result.perplexity, "%.4f")
-                        << " (mean NLL " << formatNumber(result.meanNll, "%.4f") << " over "
-                        << result.responseTokens << " response tokens)\n";
-              const size_t shown =
-                  std::min(result.outcomes.size(), static_cast<size_t>(options->samples));
-              for (size_t i = 0; i < shown; ++i) {
-                const auto& outcome = result.outcomes[i];
-                std::cout << "\nsample " << i + 1 << (outcome.exactMatch ? " (match)" : "")
-                          << "\n  prompt:    " << shortened(outcome.prompt)
-                          << "\n  reference: " << shortened(outcome.reference)
-                          << "\n  generated: " << shortened(outcome.generated) << "\n";
-              }
+              printMetricsAndItems(job.evaluatorId(), result, request, options->json,
+                                   options->samples);
             }
             return result.canceled ? 130 : 0;
           }};

@@ -1,6 +1,7 @@
-// `tunebench-cli export run PROJECT --run ID [--checkpoint STEP] --format merged|adapter
-// [--out DIR]` and `tunebench-cli export list PROJECT`: a run's model as a Hugging Face folder or
-// a PEFT adapter, recorded in the project with its SHA-256.
+// `tunebench-cli export run PROJECT --run ID [--checkpoint STEP] --format FORMAT [--out DIR]` and
+// `tunebench-cli export list PROJECT`: a run's model in the format of an exporter plugin (built
+// in: merged, a Hugging Face folder; adapter, the PEFT adapter), recorded in the project with its
+// SHA-256. The formats are those of the plugin registry, read when `export run` is parsed.
 #include <cstdio>
 #include <ctime>
 #include <iostream>
@@ -10,6 +11,7 @@
 
 #include "Commands.h"
 #include "TerminalProgress.h"
+#include "builtin/BuiltinPlugins.h"
 #include "export/ExportListing.h"
 #include "export/RunExport.h"
 #include "system/SystemInfo.h"
@@ -27,8 +29,8 @@ std::string formatTime(double unixTime) {
   return text;
 }
 
-int exportRun(const RunExportRequest& request, bool json) {
-  RunExportJob job(request);
+int exportRun(const PluginRegistry& plugins, const RunExportRequest& request, bool json) {
+  RunExportJob job(plugins, request);
   TerminalProgress context;
   job.run(context);
   const auto& result = job.result();
@@ -111,10 +113,12 @@ Command addExportCommand(CLI::App& app) {
     int64_t checkpoint = -1;
     int threads = 0;
     bool json = false;
+    std::unique_ptr<PluginRegistry> plugins;  // built when `export run` is parsed
   };
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand(
-      "export", "Export a run's model (merged folder or PEFT adapter) and list exports");
+      "export",
+      "Export a run's model (merged folder, PEFT adapter, a plugin's format) and list exports");
   command->require_subcommand(1);
   auto* run = command->add_subcommand(
       "run", "Export a run's final model or checkpoint into a new folder, recorded in the project");
@@ -129,10 +133,24 @@ Command addExportCommand(CLI::App& app) {
   run->add_option("--checkpoint", options->checkpoint,
                   "Step of a complete checkpoint (default: the run's final model)")
       ->check(CLI::NonNegativeNumber);
-  run->add_option("--format", options->request.format,
-                  "merged: Hugging Face model folder; adapter: the run's adapter folder (the only format for prompt tuning and bottleneck runs)")
-      ->required()
-      ->check(CLI::IsMember({"merged", "adapter"}));
+  auto* format = run->add_option("--format", options->request.format,
+                                 "Export format: the id of an exporter (tunebench-cli plugins)")
+                     ->required();
+  // The formats come from the plugin registry, so that an exporter plugin's format is offered
+  // (and listed by --help) like the built-in ones.
+  run->preparse_callback([options, format](size_t) {
+    options->plugins = builtin::makeDefaultPluginRegistry();
+    std::vector<std::string> ids;
+    std::string text = "Export format, one of:";
+    for (const auto& exporter : options->plugins->exporters()) {
+      ids.push_back(exporter->id());
+      text += "\n  " + exporter->id() + ": " + exporter->displayName() + " (" +
+              exporter->description() + ")" +
+              (exporter->needsAdapters() ? ", for runs that trained adapters" : "");
+    }
+    format->description(text);
+    format->check(CLI::IsMember(ids));
+  });
   run->add_option("--out", options->request.destination,
                   "New folder (default: <project folder>/exports/<run name>-<format>-<n>)");
   run->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
@@ -142,7 +160,7 @@ Command addExportCommand(CLI::App& app) {
             auto request = options->request;
             request.projectFile = options->project;
             if (options->checkpoint >= 0) request.checkpointStep = options->checkpoint;
-            return exportRun(request, options->json);
+            return exportRun(*options->plugins, request, options->json);
           }};
 }
 

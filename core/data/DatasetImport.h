@@ -8,7 +8,7 @@
 
 #include "data/RecordMapper.h"
 #include "jobs/JobContext.h"
-#include "plugins/DatasetImporter.h"
+#include "data/DatasetImporter.h"
 
 namespace tunebench {
 

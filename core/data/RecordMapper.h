@@ -5,7 +5,7 @@
 #include <string>
 
 #include "data/ColumnMapping.h"
-#include "plugins/DatasetImporter.h"
+#include "data/DatasetImporter.h"
 
 namespace tunebench {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/ModelSource.h"
+#include "plugins/ModelSource.h"
 #include "jobs/JobContext.h"
 #include "train/ClassificationMetrics.h"
 

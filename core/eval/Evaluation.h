@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/ModelSource.h"
+#include "plugins/ModelSource.h"
 #include "jobs/JobContext.h"
 
 namespace tunebench {

@@ -1,16 +1,25 @@
 #pragma once
-// An evaluation as a Job: reads the examples, evaluates a model folder (and adapter) and, when it
-// is tied to a run of a project, records the evaluation there on its own connection (suite,
-// metrics and one item per example). A sequence classifier is evaluated on labelled texts
-// (ClassifierEvaluation.h) instead of prompt/response pairs. A canceled evaluation is not recorded. The GUI's Evaluate
-// panel and any other front end use it alike. This header does not include LibTorch.
+// An evaluation as a Job: runs an Evaluator plugin (plugins/Evaluator.h) on a model source and a
+// data file and, when it is tied to a run of a project, records the evaluation there on its own
+// connection (suite, metrics and one item per example). The evaluator is chosen by id, or is the
+// first registered one that suits the model: the built-in "generation" (exact match and
+// perplexity of a language model on prompt/response pairs) or "classifier" (accuracy, macro-F1
+// and per-class figures of a sequence classifier on labelled texts). A canceled evaluation is not
+// recorded. The GUI's Evaluate panel and any other front end use it alike. This header does not
+// include LibTorch.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "eval/ClassifierEvaluation.h"
 #include "eval/Evaluation.h"
 #include "jobs/JobContext.h"
+#include "plugins/PluginRegistry.h"
+#include "store/EvaluationRepository.h"
 
 namespace tunebench {
 
@@ -23,15 +32,14 @@ struct EvaluationRequest {
   std::string adapterFolder;  // empty: the model alone
   // A run's checkpoint: modelFolder is then the run's base model (see ModelSource).
   std::string checkpointFolder;
-  std::string dataFile;  // JSON Lines
-  std::string promptField = "prompt";
-  std::string responseField = "response";
-  EvaluationOptions options;
-  // For a sequence classifier: its text and label fields and max length (batch size and the
-  // example limit come from `options`).
-  std::string textField = "text";
-  std::string labelField = "label";
-  int64_t maxLength = 256;
+  std::string dataFile;
+  // An evaluator's id; empty: the first registered evaluator that suits the model.
+  std::string evaluator;
+  // The evaluator's settings. The built-in ones read: "prompt_field", "response_field",
+  // "max_new_tokens" (generation); "text_field", "label_field", "max_length" (classifier);
+  // "batch_size" and "limit" (0 = all examples) (both). Keys an evaluator does not know are
+  // ignored.
+  nlohmann::json settings = nlohmann::json::object();
   // Where the evaluation is recorded: both set, or it is not recorded.
   std::string projectFile;
   int64_t runId = 0;
@@ -40,39 +48,41 @@ struct EvaluationRequest {
 
 class EvaluationJob : public Job {
  public:
-  explicit EvaluationJob(EvaluationRequest request);
+  // Throws tunebench::Error when the request names an evaluator the registry does not have.
+  EvaluationJob(const PluginRegistry& plugins, EvaluationRequest request);
 
   std::string name() const override { return "evaluation"; }
   void run(JobContext& context) override;
 
   const EvaluationRequest& request() const { return request_; }
   bool records() const { return !request_.projectFile.empty() && request_.runId > 0; }
-  // Valid once run() has returned normally: whether the model was a classifier, and the result
-  // of the evaluation it had.
-  bool classified() const { return classified_; }
-  const EvaluationResult& result() const { return result_; }
-  const ClassifierEvaluationResult& classifierResult() const { return classifierResult_; }
+  // Valid once run() has returned normally: the evaluator that ran and what it found.
+  const std::string& evaluatorId() const { return evaluatorId_; }
+  const EvaluatorResult& result() const { return result_; }
   // The recorded evaluation's id; 0 when nothing was recorded. Any thread may ask.
   int64_t evaluationId() const { return evaluationId_.load(); }
 
  private:
+  std::shared_ptr<Evaluator> chooseEvaluator(const ModelSource& source) const;
+
   EvaluationRequest request_;
-  EvaluationResult result_;
-  bool classified_ = false;
-  ClassifierEvaluationResult classifierResult_;
+  std::vector<std::shared_ptr<Evaluator>> evaluators_;
+  std::string evaluatorId_;
+  EvaluatorResult result_;
   std::atomic<int64_t> evaluationId_{0};
 };
 
-// Stores a result as an evaluation of the run: metrics exact_match, perplexity, mean_nll and
-// examples; one item per example (score 1 for an exact match, 0 otherwise). Returns its id.
+// The items as the project stores them (details as JSON text), indexed in order.
+std::vector<store::EvaluationItem> evaluationItems(const EvaluatorResult& result);
+
+// Stores a result as an evaluation of the run: its metrics in order and its items, in one
+// transaction. Returns its id.
+int64_t recordEvaluatorResult(store::ProjectStore& project, int64_t runId, const std::string& suite,
+                              const EvaluatorResult& result);
+
+// The built-in evaluations' results, stored as BuiltinEvaluationResults.h describes.
 int64_t recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
                          const EvaluationResult& result);
-
-// Stores a classifier's result: metrics accuracy, macro_f1 and examples, plus precision, recall
-// and f1 of every class ("f1 <class>"); one item per example (input the text, expected the
-// label, output the predicted class, score 1 when they agree; details: probability, line and
-// both class indexes). The confusion matrix is the items' expected/output pairs
-// (StoredClassifierEvaluation.h reads it back). Returns its id.
 int64_t recordClassifierEvaluation(store::ProjectStore& project, int64_t runId,
                                    const std::string& suite,
                                    const ClassifierEvaluationResult& result);

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/ModelSource.h"
+#include "plugins/ModelSource.h"
 #include "jobs/JobContext.h"
 
 namespace tunebench {

@@ -1,6 +1,6 @@
 #pragma once
 // Loads a ModelSource into memory, in eval mode, ready to score or generate.
-#include "eval/ModelSource.h"
+#include "plugins/ModelSource.h"
 #include "model/ModelFolder.h"
 
 namespace tunebench {

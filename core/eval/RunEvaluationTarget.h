@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "eval/ModelSource.h"
+#include "plugins/ModelSource.h"
 
 namespace tunebench {
 

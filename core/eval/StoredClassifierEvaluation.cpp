@@ -81,6 +81,10 @@ ClassifierEvaluationResult storedClassifierResult(
     if (details.contains("probability") && details["probability"].is_number())
       outcome.probability = details["probability"].get<double>();
     outcome.correct = actual->second == predicted->second;
+    const auto truncated = details.find("truncated");
+    outcome.truncated =
+        truncated != details.end() && truncated->is_boolean() && truncated->get<bool>();
+    result.truncated += outcome.truncated ? 1 : 0;
     result.outcomes.push_back(std::move(outcome));
   }
   result.metrics = confusion.metrics();

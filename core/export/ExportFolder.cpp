@@ -38,6 +38,16 @@ std::string exportFolderSha256(const std::string& folder, const HashProgress& pr
   return digest.hexDigest();
 }
 
+void copyFolderFiles(const std::string& from, const std::string& to, JobContext& context) {
+  for (const auto& name : exportFolderFiles(from)) {
+    if (context.isCanceled()) return;
+    std::error_code ec;
+    fs::copy_file(fs::path(from) / name, fs::path(to) / name, fs::copy_options::overwrite_existing,
+                  ec);
+    if (ec) throw Error("cannot copy " + (fs::path(from) / name).string() + ": " + ec.message());
+  }
+}
+
 uint64_t pathBytes(const std::string& path) {
   std::error_code ec;
   if (fs::is_regular_file(path, ec)) return fs::file_size(path, ec);

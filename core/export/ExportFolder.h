@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/Sha256.h"
+#include "jobs/JobContext.h"
 
 namespace tunebench {
 
@@ -20,6 +21,10 @@ std::vector<std::string> exportFolderFiles(const std::string& folder);
 // `progress(done, total)` is called with the bytes of the folder hashed so far when given;
 // returning false stops the hashing (the result is then empty).
 std::string exportFolderSha256(const std::string& folder, const HashProgress& progress = {});
+
+// Copies the regular files directly in `from` into the existing folder `to`, stopping between
+// files when the context cancels. Throws tunebench::Error naming the file that failed.
+void copyFolderFiles(const std::string& from, const std::string& to, JobContext& context);
 
 // Total bytes of the regular files under path (a file or a folder); 0 when it does not exist.
 uint64_t pathBytes(const std::string& path);

@@ -1,22 +1,18 @@
 #include "export/RunExport.h"
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
-#include <map>
+
+#include <unistd.h>
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
-#include "common/TorchPch.h"
 #include "export/ExportFolder.h"
-#include "export/RunExportSource.h"
-#include "model/ModelFolder.h"
-#include "peft/LoraModel.h"
-#include "peft/PeftAdapterFiles.h"
+#include "plugins/RunExportSource.h"
 #include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
-#include "train/Checkpoint.h"
-#include "train/TrainingSetup.h"
 
 namespace tunebench {
 
@@ -55,15 +51,6 @@ fs::path temporaryNameFor(const fs::path& destination) {
                                       std::to_string(::getpid()) + "-" + std::to_string(counter++));
 }
 
-void copyFolderFiles(const fs::path& from, const fs::path& to, JobContext& context) {
-  for (const auto& name : exportFolderFiles(from.string())) {
-    if (context.isCanceled()) return;
-    std::error_code ec;
-    fs::copy_file(from / name, to / name, fs::copy_options::overwrite_existing, ec);
-    if (ec) throw Error("cannot copy " + (from / name).string() + ": " + ec.message());
-  }
-}
-
 int64_t checkpointRecordId(store::ProjectStore& project, int64_t runId, int64_t step,
                            const std::string& folder) {
   store::CheckpointRepository checkpoints(project);
@@ -73,18 +60,42 @@ int64_t checkpointRecordId(store::ProjectStore& project, int64_t runId, int64_t 
   return checkpoints.add(runId, step, folder, exportFolderSha256(folder), true);
 }
 
+// What an exporter sees of the job's context: its progress comes first, and two more steps
+// (hashing, recording) follow it, so that the total the user sees covers the whole export.
+class ExporterContext : public JobContext {
+ public:
+  explicit ExporterContext(JobContext& outer) : outer_(outer) {}
+  bool isCanceled() const override { return outer_.isCanceled(); }
+  void waitIfPaused() override { outer_.waitIfPaused(); }
+  void progress(int64_t done, int64_t total, const std::string& text) override {
+    total_ = std::max<int64_t>(total, 0);
+    outer_.progress(done, total_ + kStepsAfter, text);
+  }
+  void metric(int64_t step, const std::string& key, double value) override {
+    outer_.metric(step, key, value);
+  }
+  void log(LogLevel level, const std::string& text) override { outer_.log(level, text); }
+  void event(const std::string& kind, int64_t fromStep, int64_t toStep,
+             const std::string& message) override {
+    outer_.event(kind, fromStep, toStep, message);
+  }
+  int64_t total() const { return total_ + kStepsAfter; }
+  int64_t stepsDone() const { return total_; }
+
+  static constexpr int64_t kStepsAfter = 2;
+
+ private:
+  JobContext& outer_;
+  int64_t total_ = 0;
+};
+
 }  // namespace
 
-void checkExportFormat(const std::string& format) {
-  if (format != "merged" && format != "adapter")
-    throw Error("unknown export format '" + format + "': use merged or adapter");
-}
-
-RunExportJob::RunExportJob(RunExportRequest request) : request_(std::move(request)) {}
+RunExportJob::RunExportJob(const PluginRegistry& plugins, RunExportRequest request)
+    : request_(std::move(request)), exporter_(plugins.exporter(request_.format)) {}
 
 void RunExportJob::run(JobContext& context) {
   const auto& r = request_;
-  checkExportFormat(r.format);
   result_ = {};
   if (context.isCanceled()) {
     result_.canceled = true;
@@ -100,16 +111,6 @@ void RunExportJob::run(JobContext& context) {
   const fs::path projectFolder = fs::absolute(r.projectFile).parent_path();
   const auto source = runExportSource(run->config, projectFolder.string());
   if (!source.problem.empty()) throw Error(runText + " cannot be exported: " + source.problem);
-  const bool adapterFormat = r.format == "adapter";
-  if (source.unmergeable && (!adapterFormat || r.checkpointStep))
-    throw Error(runText +
-                " trained prompt tuning or bottleneck adapters, which cannot be merged into the "
-                "base model; export its final adapter (adapter format, no checkpoint)");
-  if (adapterFormat && !source.usesAdapters && !source.unmergeable)
-    throw Error(runText +
-                " fine-tuned all weights (full fine-tuning), so it has no adapter to export; "
-                "export it in the merged format, which writes its model folder");
-
   std::string checkpointFolder;
   if (r.checkpointStep) {
     for (const auto& [step, folder] : source.checkpoints)
@@ -122,9 +123,13 @@ void RunExportJob::run(JobContext& context) {
                   std::to_string(*r.checkpointStep) + " (" +
                   (steps.empty() ? std::string("it has none") : "complete ones: " + steps) + ")");
     }
-  } else if (const auto problem = finalExportProblem(source, r.format); !problem.empty()) {
-    throw Error(runText + "'s final model cannot be exported: " + problem);
   }
+  if (const auto refusal = exporter_->refusal(source, r.checkpointStep); !refusal.empty())
+    throw Error(runText +
+                (r.checkpointStep ? " checkpoint step " + std::to_string(*r.checkpointStep)
+                                  : std::string("'s final model")) +
+                " cannot be exported as " + exporter_->displayName() + " (" + r.format +
+                "): " + refusal);
 
   const fs::path destination =
       r.destination.empty()
@@ -136,89 +141,42 @@ void RunExportJob::run(JobContext& context) {
     throw Error(destination.string() +
                 " already exists: choose a new or empty folder, so that nothing is overwritten");
 
-  // The plan, so that progress has a total from the start.
-  const bool copyFinal = !r.checkpointStep && (adapterFormat || !source.usesAdapters);
-  std::vector<std::string> phases;
-  if (copyFinal) {
-    phases.push_back(adapterFormat ? "copying the adapter" : "copying the model folder");
-  } else {
-    phases.push_back("loading the base model " + source.config.modelFolder);
-    phases.push_back(r.checkpointStep ? "loading the weights of checkpoint step " +
-                                            std::to_string(*r.checkpointStep)
-                                      : "loading the adapter " + source.adapterFolder);
-    if (!adapterFormat && source.usesAdapters) phases.push_back("merging the adapter");
-    phases.push_back(adapterFormat ? "writing the adapter" : "writing the model folder");
-  }
-  phases.push_back("computing SHA-256");
-  phases.push_back("recording the export");
-  const auto total = static_cast<int64_t>(phases.size());
+  ExporterContext exporterContext(context);
   int64_t done = 0;
-  auto nextPhase = [&]() -> bool {
+  auto nextPhase = [&](const std::string& text) -> bool {
     context.waitIfPaused();
     if (context.isCanceled()) return false;
-    context.progress(done, total, phases[static_cast<size_t>(done)]);
+    context.progress(done, exporterContext.total(), text);
     ++done;
     return true;
   };
   auto canceled = [&] {
     result_ = {};
     result_.canceled = true;
-    context.progress(done, total, "export canceled");
+    context.progress(done, exporterContext.total(), "export canceled");
   };
 
   TemporaryFolder temporary(temporaryNameFor(destination));
   const fs::path& out = temporary.path();
-  if (copyFinal) {
-    if (!nextPhase()) return canceled();
-    copyFolderFiles(adapterFormat ? source.adapterFolder : source.finalModelFolder, out, context);
-    if (context.isCanceled()) return canceled();
-  } else {
-    if (!nextPhase()) return canceled();
-    auto loaded = withContext("loading the base model " + source.config.modelFolder,
-                              [&] { return loadModelFolder(source.config.modelFolder); });
-    auto& model = *loaded.model;
-    model.eval();
-    if (!nextPhase()) return canceled();
-    // A classifier's head comes after the adapters, as in training; its classes are those of
-    // the run's final model, or of its training file when the run has none yet.
-    auto attachClassifierHead = [&] {
-      if (source.config.objective != Objective::Classification || model.isClassifier()) return;
-      const auto finalConfig = fs::path(source.finalModelFolder) / "config.json";
-      const auto labels = fs::exists(finalConfig)
-                              ? loadModelConfig(finalConfig.string()).classLabels
-                              : resolveClassLabels(source.config);
-      model.attachClassificationHead(labels, source.config.seed);
-    };
-    if (r.checkpointStep) {
-      if (source.usesAdapters) applyLora(model, source.config.method.lora);
-      attachClassifierHead();
-      loadCheckpointWeights(model, checkpointFolder, source.usesAdapters);
-    } else {
-      attachClassifierHead();
-      loadPeftAdapter(model, source.adapterFolder, source.config.method.lora.adapterName);
-    }
-    if (!adapterFormat && source.usesAdapters) {
-      if (!nextPhase()) return canceled();
-      mergeAndUnloadLora(model);
-    }
-    if (!nextPhase()) return canceled();
-    if (adapterFormat) {
-      savePeftAdapter(model, out.string(), source.config.method.lora.adapterName,
-                      source.config.modelFolder);
-    } else {
-      SaveOptions save;
-      save.tokenizerSourceFolder = source.config.modelFolder;
-      saveModelFolder(model, out.string(), save);
-    }
-  }
+  if (context.isCanceled()) return canceled();
+  ExportRequest exportRequest;
+  exportRequest.run = source;
+  exportRequest.runName = run->name;
+  exportRequest.checkpointStep = r.checkpointStep;
+  exportRequest.checkpointFolder = checkpointFolder;
+  exportRequest.outputFolder = out.string();
+  exportRequest.settings = r.settings;
+  exporter_->exportModel(exportRequest, exporterContext);
+  if (context.isCanceled()) return canceled();
+  done = exporterContext.stepsDone();
 
-  if (!nextPhase()) return canceled();
+  if (!nextPhase("computing SHA-256")) return canceled();
   const auto files = exportFolderFiles(out.string());
   const std::string sha256 =
       exportFolderSha256(out.string(), [&](uint64_t, uint64_t) { return !context.isCanceled(); });
   if (sha256.empty()) return canceled();
 
-  if (!nextPhase()) return canceled();
+  if (!nextPhase("recording the export")) return canceled();
   publishFolder(out, destination);
   temporary.release();
   try {
@@ -236,7 +194,8 @@ void RunExportJob::run(JobContext& context) {
   result_.sha256 = sha256;
   result_.files = files.size();
   result_.bytes = pathBytes(destination.string());
-  context.progress(total, total, "exported to " + destination.string());
+  context.progress(exporterContext.total(), exporterContext.total(),
+                   "exported to " + destination.string());
 }
 
 }  // namespace tunebench

@@ -1,18 +1,19 @@
 #pragma once
-// Exporting a run of a project as a Job: its final model or one of its complete checkpoints, as a
-// merged Hugging Face model folder ("merged": base + LoRA/DoRA adapter merged as
-// `tunebench-cli adapters merge` does; a full fine-tuning run's weights as they are) or as the
-// PEFT adapter folder ("adapter": adapter_config.json + adapter_model.safetensors; refused for
-// full fine-tuning runs). The folder is assembled under a hidden temporary name next to the
-// destination and renamed when complete; then its SHA-256 (export/ExportFolder.h) is recorded in
-// the project. A canceled or failed export leaves nothing behind. This header does not include
-// LibTorch.
+// Exporting a run of a project as a Job: its final model or one of its complete checkpoints, in a
+// format an Exporter plugin writes (plugins/Exporter.h; the built-in ones are "merged", a merged
+// Hugging Face model folder, and "adapter", the PEFT adapter folder). The job resolves the run,
+// asks the exporter whether it can write the chosen model, lets it write into a hidden temporary
+// folder next to the destination, then syncs, fingerprints and renames the folder into place and
+// records its SHA-256 (export/ExportFolder.h) in the project under the exporter's id. A canceled
+// or failed export leaves nothing behind. This header does not include LibTorch.
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "jobs/JobContext.h"
+#include "plugins/PluginRegistry.h"
 
 namespace tunebench {
 
@@ -20,10 +21,12 @@ struct RunExportRequest {
   std::string projectFile;
   int64_t runId = 0;
   std::optional<int64_t> checkpointStep;  // empty: the run's final model
-  std::string format = "merged";          // "merged" or "adapter"
+  std::string format = "merged";          // the id of an exporter in the registry
   // Must not exist yet (or be an empty folder); empty:
   // <project folder>/exports/<run name>-<format>-<n>.
   std::string destination;
+  // Passed to the exporter as they are (ExportRequest::settings); the built-in ones take none.
+  nlohmann::json settings = nlohmann::json::object();
 };
 
 struct RunExportResult {
@@ -37,7 +40,8 @@ struct RunExportResult {
 
 class RunExportJob : public Job {
  public:
-  explicit RunExportJob(RunExportRequest request);
+  // Throws tunebench::Error when no exporter of the registry has the request's format as id.
+  RunExportJob(const PluginRegistry& plugins, RunExportRequest request);
 
   std::string name() const override { return "export"; }
   void run(JobContext& context) override;
@@ -48,10 +52,8 @@ class RunExportJob : public Job {
 
  private:
   RunExportRequest request_;
+  std::shared_ptr<Exporter> exporter_;
   RunExportResult result_;
 };
-
-// Throws tunebench::Error for anything but "merged" and "adapter".
-void checkExportFormat(const std::string& format);
 
 }  // namespace tunebench

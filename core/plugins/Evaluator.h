@@ -1,34 +1,52 @@
 #pragma once
-// Plugin interface: scores a model (optionally with an adapter) on a dataset. Plugin API version 1.
+// Plugin interface: scores a model on a data file (plugin API version 2). EvaluationJob
+// (eval/EvaluationJob.h) picks the evaluator by id (or the first registered one that suits the
+// model), calls evaluate(), and records the metrics and per-item outcomes with the run when the
+// evaluation belongs to one. A benchmark suite or a safety judge lands as an evaluator.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "plugins/ModelSource.h"
 #include "jobs/JobContext.h"
 
 namespace tunebench {
 
-struct EvaluationRequest {
-  std::string modelFolder;    // Hugging Face layout
-  std::string adapterFolder;  // empty: the base model alone
-  std::string datasetPath;
-  nlohmann::json settings;
+struct EvaluatorRequest {
+  ModelSource model;     // a model folder, with an adapter, or a run's checkpoint
+  std::string dataFile;  // the examples
+  // Evaluator-specific settings, documented by each evaluator; keys it does not know are
+  // ignored, so that a front end can pass the settings of every evaluator it offers.
+  nlohmann::json settings = nlohmann::json::object();
 };
 
-struct EvaluationScore {
-  std::string metric;
-  double value = 0.0;
-  nlohmann::json perItem;  // optional per-item results
+// One example's outcome, stored as an evaluation item of the run.
+struct EvaluatedItem {
+  std::string input, expected, output;
+  double score = 0.0;  // 1 right, 0 wrong, or a graded score
+  nlohmann::json details = nlohmann::json::object();
+};
+
+struct EvaluatorResult {
+  std::vector<std::pair<std::string, double>> metrics;  // stored and shown in this order
+  std::vector<EvaluatedItem> items;                     // in the data file's order
+  bool canceled = false;  // the context canceled: the figures cover the items done before
 };
 
 class Evaluator {
  public:
   virtual ~Evaluator() = default;
-  virtual std::string id() const = 0;
-  virtual std::string displayName() const = 0;
-  virtual std::vector<EvaluationScore> evaluate(const EvaluationRequest& request,
-                                                JobContext& context) = 0;
+  virtual std::string id() const = 0;           // stable: "generation"
+  virtual std::string displayName() const = 0;  // "Exact match and perplexity"
+  virtual std::string description() const = 0;  // what the data file holds, what is measured
+  // Whether it can score this model (classifier metrics need a classifier). Cheap: reads the
+  // model's config files at most. Throws tunebench::Error when they cannot be read.
+  virtual bool suits(const ModelSource& model) const = 0;
+  // Reports progress and returns early (result.canceled) when the context cancels. Throws
+  // tunebench::Error naming the file, line or setting at fault.
+  virtual EvaluatorResult evaluate(const EvaluatorRequest& request, JobContext& context) = 0;
 };
 
 }  // namespace tunebench

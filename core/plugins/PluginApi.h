@@ -8,16 +8,22 @@
 //   extern "C" void tunebench_plugin_register(tunebench::PluginRegistrar* registrar);
 //
 // The interfaces are header-only, so a plugin needs these headers but does not link the core.
-// Version history: 1 = dataset importers, evaluators, exporters.
+// A plugin built for another version is refused with a message (PluginRegistry::loadLibrary).
+// Version history:
+//   1 = dataset importers; evaluator and exporter interfaces declared but not used.
+//   2 = exporters write one format of a run's model into a folder RunExportJob creates, publishes
+//       and records (Exporter.h); evaluators score a model source on a data file, returning
+//       metrics and per-item outcomes that EvaluationJob records (Evaluator.h). The built-in
+//       export formats and evaluations are registered through them.
 #include <memory>
 
-#include "plugins/DatasetImporter.h"
+#include "data/DatasetImporter.h"
 #include "plugins/Evaluator.h"
 #include "plugins/Exporter.h"
 
 namespace tunebench {
 
-inline constexpr int kPluginApiVersion = 1;
+inline constexpr int kPluginApiVersion = 2;
 
 class PluginRegistrar {
  public:

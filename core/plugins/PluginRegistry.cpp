@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "common/Error.h"
 #include "common/Paths.h"
 
 namespace tunebench {
@@ -66,8 +67,8 @@ void PluginRegistry::registerPlugin(const std::string& name, const std::string& 
   };
   for (const auto& importer : registrar.importers)
     if (idTaken(importers_, importer->id())) {
-      failures_.push_back({source, "plugin '" + name + "': dataset importer id '" +
-                                       importer->id() + "' is already registered"});
+      failures_.push_back({source, "plugin '" + name + "': dataset importer id '" + importer->id() +
+                                       "' is already registered"});
       return;
     }
   for (const auto& evaluator : registrar.evaluators)
@@ -90,8 +91,8 @@ void PluginRegistry::registerPlugin(const std::string& name, const std::string& 
     importers_.push_back(std::move(importer));
   }
   for (auto& evaluator : registrar.evaluators) {
-    info.contributions.push_back("evaluator: " + evaluator->id() + " (" +
-                                 evaluator->displayName() + ")");
+    info.contributions.push_back("evaluator: " + evaluator->id() + " (" + evaluator->displayName() +
+                                 ")");
     evaluators_.push_back(std::move(evaluator));
   }
   for (auto& exporter : registrar.exporters) {
@@ -125,7 +126,8 @@ bool PluginRegistry::loadLibrary(const std::filesystem::path& path) {
     return false;
   }
   auto symbol = [&](const char* name) { return dlsym(handle, name); };
-  auto apiVersion = reinterpret_cast<PluginApiVersionFunction>(symbol("tunebench_plugin_api_version"));
+  auto apiVersion =
+      reinterpret_cast<PluginApiVersionFunction>(symbol("tunebench_plugin_api_version"));
   auto pluginName = reinterpret_cast<PluginNameFunction>(symbol("tunebench_plugin_name"));
   auto registerFunction =
       reinterpret_cast<PluginRegisterFunction>(symbol("tunebench_plugin_register"));
@@ -162,6 +164,27 @@ std::shared_ptr<DatasetImporter> PluginRegistry::findImporter(const std::string&
   return nullptr;
 }
 
+std::shared_ptr<Evaluator> PluginRegistry::findEvaluator(const std::string& id) const {
+  for (const auto& evaluator : evaluators_)
+    if (evaluator->id() == id) return evaluator;
+  return nullptr;
+}
+
+std::shared_ptr<Exporter> PluginRegistry::findExporter(const std::string& id) const {
+  for (const auto& exporter : exporters_)
+    if (exporter->id() == id) return exporter;
+  return nullptr;
+}
+
+std::shared_ptr<Exporter> PluginRegistry::exporter(const std::string& id) const {
+  if (auto found = findExporter(id)) return found;
+  std::string known;
+  for (const auto& exporter : exporters_) known += (known.empty() ? "" : ", ") + exporter->id();
+  throw Error("unknown export format '" + id + "': " +
+              (known.empty() ? std::string("no exporter is installed") : "use one of " + known) +
+              " (tunebench-cli plugins lists the installed exporters)");
+}
+
 std::shared_ptr<DatasetImporter> PluginRegistry::importerForFile(
     const std::filesystem::path& path) const {
   std::string extension = lowerCase(path.extension().string());
@@ -176,8 +199,7 @@ std::shared_ptr<DatasetImporter> PluginRegistry::importerForFile(
 
 std::vector<std::filesystem::path> PluginRegistry::defaultPluginFolders() {
   std::vector<std::filesystem::path> folders;
-  if (const char* list = std::getenv("TUNEBENCH_PLUGIN_PATH"))
-    folders = splitPathList(list);
+  if (const char* list = std::getenv("TUNEBENCH_PLUGIN_PATH")) folders = splitPathList(list);
   folders.push_back(userDataDirectory() / "plugins");
   folders.push_back(executableDirectory().parent_path() / "lib" / "tunebench" / "plugins");
   return folders;

@@ -12,7 +12,7 @@ namespace tunebench {
 
 struct PluginInfo {
   std::string name;
-  std::string source;  // "built-in" or the shared library's path
+  std::string source;                      // "built-in" or the shared library's path
   std::vector<std::string> contributions;  // e.g. "dataset importer: jsonl (JSON Lines)"
 };
 
@@ -47,6 +47,11 @@ class PluginRegistry {
   const std::vector<std::shared_ptr<Exporter>>& exporters() const { return exporters_; }
 
   std::shared_ptr<DatasetImporter> findImporter(const std::string& id) const;
+  std::shared_ptr<Evaluator> findEvaluator(const std::string& id) const;
+  std::shared_ptr<Exporter> findExporter(const std::string& id) const;
+  // The exporter with this id (an export format); throws tunebench::Error naming the formats
+  // there are when none has it.
+  std::shared_ptr<Exporter> exporter(const std::string& id) const;
   // The importer claiming the file's extension, or nullptr.
   std::shared_ptr<DatasetImporter> importerForFile(const std::filesystem::path& path) const;
 

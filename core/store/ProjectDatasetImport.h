@@ -7,7 +7,7 @@
 
 #include "data/ColumnMapping.h"
 #include "jobs/JobContext.h"
-#include "plugins/DatasetImporter.h"
+#include "data/DatasetImporter.h"
 
 namespace tunebench::store {
 

@@ -1,27 +1,34 @@
 #include "builtin/BuiltinPlugins.h"
 
-#include "builtin/CsvImporter.h"
-#include "builtin/JsonImporter.h"
-#include "builtin/JsonLinesImporter.h"
-#include "builtin/PlainTextImporter.h"
+#include "builtin/AdapterExporter.h"
+#include "builtin/ClassifierEvaluator.h"
+#include "builtin/GenerationEvaluator.h"
+#include "builtin/MergedModelExporter.h"
+#include "builtin/TextImporters.h"
 
 namespace tunebench::builtin {
 
 namespace {
 
-// Same signature as a shared library's tunebench_plugin_register.
-void registerTextImporters(PluginRegistrar* registrar) {
-  registrar->addDatasetImporter(std::make_shared<JsonLinesImporter>());
-  registrar->addDatasetImporter(std::make_shared<PlainTextImporter>());
-  registrar->addDatasetImporter(std::make_shared<JsonImporter>());
-  registrar->addDatasetImporter(std::make_shared<CsvImporter>(false));
-  registrar->addDatasetImporter(std::make_shared<CsvImporter>(true));
+// Both with the signature of a shared library's tunebench_plugin_register.
+// The formats Tunebench writes a run's model in; the first is the default choice.
+void registerModelExporters(PluginRegistrar* registrar) {
+  registrar->addExporter(std::make_shared<MergedModelExporter>());
+  registrar->addExporter(std::make_shared<AdapterExporter>());
+}
+
+// The evaluations Tunebench runs; the first that suits a model is the default for it.
+void registerModelEvaluators(PluginRegistrar* registrar) {
+  registrar->addEvaluator(std::make_shared<GenerationEvaluator>());
+  registrar->addEvaluator(std::make_shared<ClassifierEvaluator>());
 }
 
 }  // namespace
 
 void registerBuiltinPlugins(PluginRegistry& registry) {
   registry.addBuiltin("text-importers", registerTextImporters);
+  registry.addBuiltin("model-evaluators", registerModelEvaluators);
+  registry.addBuiltin("model-exporters", registerModelExporters);
 }
 
 std::unique_ptr<PluginRegistry> makeDefaultPluginRegistry() {

@@ -118,13 +118,12 @@ class CliEvaluateTest : public QObject {
     QVERIFY2(inspect.out.contains("fits "), qPrintable(inspect.out));
 
     const QString merged = dir_.filePath("merged");
-    EXPECT_EXIT(runCli({"adapters", "merge", "--adapter", adapter, "--model", model_, "--out",
-                        merged}),
-                0);
+    EXPECT_EXIT(
+        runCli({"adapters", "merge", "--adapter", adapter, "--model", model_, "--out", merged}), 0);
     QVERIFY(QFile::exists(merged + "/model.safetensors"));
     QVERIFY(QFile::exists(merged + "/tokenizer.model"));
-    const QStringList prompt{"--prompt", "What is 2 plus 3?", "--max-new-tokens", "6",
-                             "--threads", "1"};
+    const QStringList prompt{"--prompt", "What is 2 plus 3?", "--max-new-tokens",
+                             "6",        "--threads",         "1"};
     const auto fromMerged = runCli(QStringList{"generate", "--model", merged} + prompt);
     const auto withAdapter =
         runCli(QStringList{"generate", "--model", model_, "--adapter", adapter} + prompt);
@@ -132,8 +131,8 @@ class CliEvaluateTest : public QObject {
     EXPECT_EXIT(withAdapter, 0);
     QCOMPARE(fromMerged.out, withAdapter.out);
 
-    const auto again = runCli({"adapters", "merge", "--adapter", adapter, "--model", model_,
-                               "--out", merged});
+    const auto again =
+        runCli({"adapters", "merge", "--adapter", adapter, "--model", model_, "--out", merged});
     EXPECT_EXIT(again, 1);
     QVERIFY2(again.err.contains("not empty"), qPrintable(again.err));
     const auto missing = runCli({"adapters", "inspect", "--adapter", dir_.filePath("nowhere")});
@@ -153,23 +152,23 @@ class CliEvaluateTest : public QObject {
     const QString output = dir_.filePath("classifier-run");
     const std::string config =
         "{\"model\": \"" + model_.toStdString() + "\", \"output\": \"" + output.toStdString() +
-        "\", \"objective\": \"classification\", \"data\": {\"train\": \"" +
-        train.toStdString() +
+        "\", \"objective\": \"classification\", \"data\": {\"train\": \"" + train.toStdString() +
         "\", \"text_field\": \"body\", \"label_field\": \"tag\", \"max_length\": 16}, "
         "\"method\": {\"name\": \"lora\", \"r\": 4}, \"batch_size\": 4, \"max_steps\": 2, "
         "\"threads\": 1}";
     EXPECT_EXIT(runCli({"train", "--config", write(dir_, "classifier-run.json", config)}), 0);
 
     const QStringList fields{"--text-field", "body", "--label-field", "tag", "--max-length", "16"};
-    const auto text = runCli(QStringList{"evaluate", "--model", output + "/final", "--data", train,
-                                         "--samples", "1"} +
-                             fields);
+    const auto text = runCli(
+        QStringList{"evaluate", "--model", output + "/final", "--data", train, "--samples", "1"} +
+        fields);
     EXPECT_EXIT(text, 0);
     QVERIFY2(text.out.contains("classifier over 2 classes"), qPrintable(text.out));
     QVERIFY2(text.out.contains("examples: 12\n"), qPrintable(text.out));
     QVERIFY2(text.out.contains("accuracy: "), qPrintable(text.out));
     QVERIFY2(text.out.contains("macro F1: "), qPrintable(text.out));
-    QVERIFY2(text.out.contains("confusion (rows: label, columns: predicted)"), qPrintable(text.out));
+    QVERIFY2(text.out.contains("confusion (rows: label, columns: predicted)"),
+             qPrintable(text.out));
     QVERIFY2(!text.out.contains("perplexity"), qPrintable(text.out));
 
     const auto r = runCli(QStringList{"evaluate", "--model", model_, "--adapter",
@@ -198,8 +197,9 @@ class CliEvaluateTest : public QObject {
     QCOMPARE(report["accuracy"].toDouble(), correct / 12.0);
     QCOMPARE(report["classes"].toArray()[1].toObject()["support"].toInt(), 4);
 
-    const auto bad = write(dir_, "unknown-class.jsonl",
-                           "{\"body\": \"a\", \"tag\": \"calm\"}\n{\"body\": \"b\", \"tag\": \"fog\"}\n");
+    const auto bad =
+        write(dir_, "unknown-class.jsonl",
+              "{\"body\": \"a\", \"tag\": \"calm\"}\n{\"body\": \"b\", \"tag\": \"fog\"}\n");
     const auto refused =
         runCli(QStringList{"evaluate", "--model", output + "/final", "--data", bad} + fields);
     EXPECT_EXIT(refused, 1);
@@ -227,6 +227,41 @@ class CliEvaluateTest : public QObject {
                                    fields);
     EXPECT_EXIT(bottleneck, 0);
     QVERIFY2(bottleneck.out.contains("classifier over 2 classes"), qPrintable(bottleneck.out));
+  }
+
+  // An evaluator plugin from a plugin folder is offered by --evaluator (and listed by --help);
+  // its metrics and items are printed. Without the plugin its id is refused.
+  void aPluginEvaluatorRunsByItsId() {
+    QTemporaryDir plugins;
+    QVERIFY(QFile::copy(QStringLiteral(TUNEBENCH_TEST_PLUGIN_DIR "/tb_fixture_plugin.so"),
+                        plugins.filePath("fixture.so")));
+    const auto lines = write(dir_, "pairs.kv", "colour=blue\nbroken line\nsize=3\nx=y\n");
+    qputenv("TUNEBENCH_PLUGIN_PATH", plugins.path().toUtf8());
+    const auto help = runCli({"evaluate", "--help"});
+    const auto json = runCli(
+        {"evaluate", "--model", model_, "--data", lines, "--evaluator", "fixture-kv", "--json"});
+    const auto text = runCli({"evaluate", "--model", model_, "--data", lines, "--evaluator",
+                              "fixture-kv", "--samples", "1"});
+    qputenv("TUNEBENCH_PLUGIN_PATH", "");
+    QVERIFY2(help.out.contains("generation: Exact match and perplexity"), qPrintable(help.out));
+    QVERIFY2(help.out.contains("fixture-kv: Key=value lines (fixture)"), qPrintable(help.out));
+    EXPECT_EXIT(json, 0);
+    const auto report = QJsonDocument::fromJson(json.out.toUtf8()).object();
+    QCOMPARE(report["evaluator"].toString(), QStringLiteral("fixture-kv"));
+    QCOMPARE(report["metrics"].toObject()["pair_share"].toDouble(), 0.75);
+    QCOMPARE(report["metrics"].toObject()["lines"].toDouble(), 4.0);
+    QCOMPARE(report["items"].toArray().size(), 4);
+    QCOMPARE(report["items"].toArray()[1].toObject()["output"].toString(), QStringLiteral("other"));
+    EXPECT_EXIT(text, 0);
+    QVERIFY2(text.out.contains("evaluator: fixture-kv\npair_share: 0.7500\nlines: 4.0000\n"),
+             qPrintable(text.out));
+    QVERIFY2(text.out.contains("item 1 (score 1)"), qPrintable(text.out));
+    QVERIFY2(!text.out.contains("item 2"), qPrintable(text.out));
+
+    const auto refused =
+        runCli({"evaluate", "--model", model_, "--data", lines, "--evaluator", "fixture-kv"});
+    EXPECT_EXIT(refused, 2);
+    QVERIFY2(refused.err.contains("fixture-kv"), qPrintable(refused.err));
   }
 
   void badInputIsReported() {

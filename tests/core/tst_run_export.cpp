@@ -2,7 +2,9 @@
 // adapter it is the run's adapter bit for bit (from the final model and from the checkpoint of
 // the last step); checkpoints export too; the export is recorded with the SHA-256 of its files;
 // a full fine-tuning run refuses the adapter format and exports its model folder as it is; a
-// canceled export leaves nothing behind; the destination is never overwritten.
+// canceled export leaves nothing behind; the destination is never overwritten. Formats are the
+// exporters of the plugin registry: a third-party exporter is called with the resolved run and an
+// empty folder, and what it wrote is published and recorded like a built-in export.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -10,7 +12,9 @@
 #include <fstream>
 
 #include "CliRunner.h"
+#include "NotesExporter.h"
 #include "RecordedRunFixtures.h"
+#include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/Sha256.h"
@@ -74,6 +78,8 @@ class RunExportTest : public QObject {
   QTemporaryDir dir_;
   std::string folder_, project_;
   int64_t loraRun_ = 0, fullRun_ = 0;
+  PluginRegistry plugins_;
+  std::shared_ptr<fixtures::NotesExporter> notes_;
 
   RunExportResult exportRun(int64_t runId, const std::string& format,
                             std::optional<int64_t> step = std::nullopt,
@@ -84,7 +90,7 @@ class RunExportTest : public QObject {
     request.format = format;
     request.checkpointStep = step;
     request.destination = destination;
-    RunExportJob job(request);
+    RunExportJob job(plugins_, request);
     BasicJobContext context;
     job.run(context);
     return job.result();
@@ -98,6 +104,9 @@ class RunExportTest : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
+    builtin::registerBuiltinPlugins(plugins_);
+    notes_ = fixtures::registerNotesExporter(plugins_);
+    QVERIFY(plugins_.failures().empty());
     folder_ = dir_.path().toStdString();
     fixtures::makeTinyModelAndCorpus(folder_);
     project_ = folder_ + "/export.tbproj";
@@ -234,7 +243,7 @@ class RunExportTest : public QObject {
     request.runId = loraRun_;
     request.format = format.toStdString();
     request.checkpointStep = 2;
-    RunExportJob job(request);
+    RunExportJob job(plugins_, request);
     BasicJobContext context;
     int reports = 0;
     context.onProgress = [&](int64_t, int64_t, const std::string&) {
@@ -275,7 +284,12 @@ class RunExportTest : public QObject {
     QTest::newRow("no such checkpoint") << qint64(1) << "merged" << qint64(3)
                                         << "no complete checkpoint at step 3 (complete ones: 2, 4)";
     QTest::newRow("no such format")
-        << qint64(1) << "gguf" << qint64(-1) << "unknown export format 'gguf'";
+        << qint64(1) << "gguf" << qint64(-1)
+        << "unknown export format 'gguf': use one of merged, adapter, notes";
+    QTest::newRow("refused by the exporter")
+        << qint64(1) << "notes" << qint64(4)
+        << "run 1 (lora run) checkpoint step 4 cannot be exported as Run notes (fixture) (notes): "
+           "step 4 is not noted";
   }
   void unknownRunsCheckpointsAndFormatsAreClearErrors() {
     QFETCH(qint64, run);
@@ -289,6 +303,57 @@ class RunExportTest : public QObject {
     } catch (const Error& e) {
       QVERIFY2(QString::fromStdString(e.what()).contains(expected), e.what());
     }
+  }
+
+  void theRegistryOffersTheBuiltinFormatsFirst() {
+    QCOMPARE(plugins_.exporters().size(), size_t(3));
+    QCOMPARE(plugins_.exporters()[0]->id(), std::string("merged"));
+    QCOMPARE(plugins_.exporters()[1]->id(), std::string("adapter"));
+    QVERIFY(!plugins_.exporters()[0]->needsAdapters());
+    QVERIFY(plugins_.exporters()[1]->needsAdapters());
+    QCOMPARE(plugins_.findExporter("notes"), std::shared_ptr<Exporter>(notes_));
+  }
+
+  // A third-party exporter gets the resolved run and an empty folder; the caller publishes,
+  // fingerprints and records what it wrote under its id.
+  void aPluginExporterIsCalledAndItsFilesArePublishedAndRecorded() {
+    const size_t before = recordedExports();
+    RunExportRequest notesRequest;
+    notesRequest.projectFile = project_;
+    notesRequest.runId = loraRun_;
+    notesRequest.format = "notes";
+    notesRequest.checkpointStep = 2;
+    notesRequest.settings = {{"detail", "full"}};
+    RunExportJob job(plugins_, notesRequest);
+    BasicJobContext context;
+    job.run(context);
+    const auto result = job.result();
+    QVERIFY(!result.canceled);
+    QVERIFY(notes_->lastRequest);
+    const auto& request = *notes_->lastRequest;
+    QCOMPARE(request.runName, std::string("lora run"));
+    QCOMPARE(request.checkpointStep, std::optional<int64_t>(2));
+    QVERIFY(request.checkpointFolder.find("step-00000002") != std::string::npos);
+    QCOMPARE(request.run.config.modelFolder, folder_ + "/model");
+    QVERIFY(request.run.usesAdapters);
+    QCOMPARE(request.settings["detail"].get<std::string>(), std::string("full"));
+    // It wrote into a temporary folder beside the destination, which was then moved into place.
+    QCOMPARE(fs::path(request.outputFolder).parent_path().string(), exportsFolder());
+    QVERIFY(!fs::exists(request.outputFolder));
+    QCOMPARE(result.folder, exportsFolder() + "/lora_run-notes-1");
+    QCOMPARE(entriesOf(result.folder), (std::vector<std::string>{"method.txt", "notes.txt"}));
+    std::ifstream notes(result.folder + "/notes.txt");
+    std::string name;
+    std::getline(notes, name);
+    QCOMPARE(name, std::string("lora run"));
+    QCOMPARE(result.files, size_t(2));
+    QCOMPARE(result.sha256, folderDigestLikeSha256sum(result.folder));
+    const auto listings = readExports(project_);
+    QCOMPARE(listings.size(), before + 1);
+    QCOMPARE(listings.back().record.id, result.exportId);
+    QCOMPARE(listings.back().record.format, std::string("notes"));
+    QCOMPARE(listings.back().record.sha256, result.sha256);
+    QCOMPARE(listings.back().checkpointStep, std::optional<int64_t>(2));
   }
 
   void theCommandLineExportsAndLists() {
@@ -307,17 +372,48 @@ class RunExportTest : public QObject {
     QVERIFY2(listed.exitCode == 0, qPrintable(listed.err));
     QVERIFY2(listed.out.contains(out + ", "), qPrintable(listed.out));
     QVERIFY(listed.out.contains(QString::fromStdString(report["sha256"].get<std::string>())));
-    const auto json = nlohmann::json::parse(runCli({"export", "list", project, "--json"}).out.toStdString());
+    const auto json =
+        nlohmann::json::parse(runCli({"export", "list", project, "--json"}).out.toStdString());
     QCOMPARE(json.size(), recordedExports());
     QCOMPARE(json.back()["path"].get<std::string>(), std::string("cli-export"));
 
     // A full fine-tuning run's adapter: a clear message, exit code 1, nothing recorded.
     const size_t before = recordedExports();
-    const auto refused = runCli({"export", "run", project, "--run", QString::number(fullRun_),
-                                 "--format", "adapter"});
+    const auto refused = runCli(
+        {"export", "run", project, "--run", QString::number(fullRun_), "--format", "adapter"});
     QCOMPARE(refused.exitCode, 1);
     QVERIFY2(refused.err.contains("full fine-tuning"), qPrintable(refused.err));
     QCOMPARE(recordedExports(), before);
+  }
+
+  // An exporter plugin found in a plugin folder offers its format to the command line, which
+  // exports and records through it like a built-in format.
+  void aPluginFormatExportsThroughTheCommandLine() {
+    QTemporaryDir pluginFolder;
+    QVERIFY(QFile::copy(QStringLiteral(TUNEBENCH_TEST_PLUGIN_DIR "/tb_fixture_plugin.so"),
+                        pluginFolder.filePath("fixture.so")));
+    const QString project = QString::fromStdString(project_);
+    qputenv("TUNEBENCH_PLUGIN_PATH", pluginFolder.path().toUtf8());
+    const auto help = runCli({"export", "run", "--help"});
+    const auto exported =
+        runCli({"export", "run", project, "--run", "1", "--format", "fixture-kv", "--json"});
+    qputenv("TUNEBENCH_PLUGIN_PATH", "");
+    QVERIFY2(help.out.contains("merged: Merged model folder"), qPrintable(help.out));
+    QVERIFY2(help.out.contains("fixture-kv: Key=value settings (fixture)"), qPrintable(help.out));
+    QVERIFY2(exported.exitCode == 0, qPrintable(exported.err));
+    const auto report = nlohmann::json::parse(exported.out.toStdString());
+    const auto folder = report["folder"].get<std::string>();
+    QCOMPARE(folder, exportsFolder() + "/lora_run-fixture-kv-1");
+    std::ifstream written(folder + "/settings.kv");
+    const std::string text((std::istreambuf_iterator<char>(written)), {});
+    QCOMPARE(text, "model=" + folder_ + "/model\nstep=final\nlora_r=4\n");
+    const auto listings = readExports(project_);
+    QCOMPARE(listings.back().record.format, std::string("fixture-kv"));
+    QCOMPARE(listings.back().record.sha256, folderDigestLikeSha256sum(folder));
+    // Without the plugin, the format is not one the command line knows.
+    const auto refused = runCli({"export", "run", project, "--run", "1", "--format", "fixture-kv"});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("fixture-kv"), qPrintable(refused.err));
   }
 
   // A classification run's checkpoint exports with its head: merged, a classifier over the

@@ -9,8 +9,10 @@
 #include <fstream>
 
 #include "../train/TrainingRecorder.h"
+#include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "eval/BuiltinEvaluationResults.h"
 #include "eval/ClassifierEvaluation.h"
 #include "eval/ClassifierSource.h"
 #include "eval/EvaluationJob.h"
@@ -307,17 +309,26 @@ class ClassifierEvaluationTest : public QObject {
     EvaluationRequest request;
     request.modelFolder = classifier_;
     request.dataFile = data_;
-    request.textField = "sentence";
-    request.labelField = "class";
-    request.maxLength = 8;
+    request.settings = {{"text_field", "sentence"}, {"label_field", "class"}, {"max_length", 8}};
     request.projectFile = projectFile;
     request.runId = runId;
-    EvaluationJob job(request);
+    PluginRegistry plugins;
+    builtin::registerBuiltinPlugins(plugins);
+    EvaluationJob job(plugins, request);
     BasicJobContext context;
     job.run(context);
-    QVERIFY(job.classified());
+    QCOMPARE(job.evaluatorId(), std::string("classifier"));
     QVERIFY(job.evaluationId() > 0);
-    const auto& result = job.classifierResult();
+    ClassifierEvaluationOptions options;
+    options.textField = "sentence";
+    options.labelField = "class";
+    options.maxLength = 8;
+    const auto result = evaluateClassifier({classifier_, {}, {}}, data_, options);
+    // What the job returns is the same evaluation.
+    const auto returned = classifierResultOf(job.result());
+    QCOMPARE(returned.confusion, result.confusion);
+    QCOMPARE(returned.metrics.accuracy, result.metrics.accuracy);
+    QCOMPARE(returned.truncated, result.truncated);
     auto project = store::ProjectStore::open(projectFile);
     store::EvaluationRepository evaluations(project);
     std::map<std::string, double> metrics;

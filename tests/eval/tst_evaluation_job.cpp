@@ -1,6 +1,8 @@
 // EvaluationJob: evaluates like evaluateModelFolder and records a run's evaluation in the project
 // (suite, metrics, items); nothing is recorded for a canceled evaluation or without a run; a
-// missing run fails before the evaluation. And what "the final model of a run" resolves to.
+// missing run fails before the evaluation. Evaluators are the registry's, chosen by id or by the
+// model: a third party's is called with the request and its result recorded. And what "the final
+// model of a run" resolves to.
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -10,7 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
+#include "eval/BuiltinEvaluationResults.h"
 #include "eval/EvaluationJob.h"
 #include "eval/RunEvaluationTarget.h"
 #include "jobs/BasicJobContext.h"
@@ -23,19 +27,57 @@
 using namespace tunebench;
 namespace fs = std::filesystem;
 
+namespace {
+
+// An evaluator as a third party would write one: counts the data file's lines, keeps the request.
+class LineCountEvaluator : public Evaluator {
+ public:
+  std::string id() const override { return "line-count"; }
+  std::string displayName() const override { return "Line count (fixture)"; }
+  std::string description() const override { return "counts the lines of the data file"; }
+  bool suits(const ModelSource&) const override { return false; }  // only when asked for
+  EvaluatorResult evaluate(const EvaluatorRequest& request, JobContext& context) override {
+    lastRequest = request;
+    EvaluatorResult result;
+    std::ifstream in(request.dataFile);
+    std::string line;
+    while (std::getline(in, line))
+      result.items.push_back(
+          {line, "", std::to_string(line.size()), 1.0, {{"bytes", line.size()}}});
+    context.progress(1, 1, "counted");
+    result.metrics = {{"lines", static_cast<double>(result.items.size())}, {"weight", 0.5}};
+    return result;
+  }
+  EvaluatorRequest lastRequest;
+};
+
+std::shared_ptr<LineCountEvaluator> lineCounter;
+
+void registerLineCounter(PluginRegistrar* registrar) {
+  registrar->addEvaluator(lineCounter);
+}
+
+}  // namespace
+
 class EvaluationJobTest : public QObject {
   Q_OBJECT
  private:
   QTemporaryDir dir_;
   std::string model_, data_, project_;
   int64_t runId_ = 0;
+  PluginRegistry plugins_;
 
   EvaluationRequest request() const {
     EvaluationRequest request;
     request.modelFolder = model_;
     request.dataFile = data_;
-    request.options.maxNewTokens = 3;
+    request.settings = {{"max_new_tokens", 3}};
     return request;
+  }
+  static EvaluationOptions directOptions() {
+    EvaluationOptions options;
+    options.maxNewTokens = 3;
+    return options;
   }
 
   size_t evaluationsOfRun() {
@@ -46,6 +88,10 @@ class EvaluationJobTest : public QObject {
  private slots:
   void initTestCase() {
     QVERIFY(dir_.isValid());
+    builtin::registerBuiltinPlugins(plugins_);
+    lineCounter = std::make_shared<LineCountEvaluator>();
+    plugins_.addBuiltin("line-count-fixture", registerLineCounter);
+    QVERIFY(plugins_.failures().empty());
     model_ = dir_.filePath("model").toStdString();
     makeRandomModel({"llama", "tiny", model_, 5});
     data_ = dir_.filePath("eval.jsonl").toStdString();
@@ -65,16 +111,18 @@ class EvaluationJobTest : public QObject {
     auto req = request();
     req.projectFile = project_;
     req.runId = runId_;
-    EvaluationJob job(req);
+    EvaluationJob job(plugins_, req);
     BasicJobContext context;
     job.run(context);
     QVERIFY(job.evaluationId() > 0);
 
     const auto direct =
-        evaluateModelFolder(model_, "", loadEvalExamples(data_), req.options, nullptr);
-    QCOMPARE(job.result().examples, int64_t(5));
-    QCOMPARE(job.result().exactMatch, direct.exactMatch);
-    QCOMPARE(job.result().perplexity, direct.perplexity);
+        evaluateModelFolder(model_, "", loadEvalExamples(data_), directOptions(), nullptr);
+    QCOMPARE(job.evaluatorId(), std::string("generation"));  // chosen by the model
+    const auto result = generationResultOf(job.result());
+    QCOMPARE(result.examples, int64_t(5));
+    QCOMPARE(result.exactMatch, direct.exactMatch);
+    QCOMPARE(result.perplexity, direct.perplexity);
 
     const auto stored = store::readRunEvaluations(project_, runId_);
     QCOMPARE(stored.size(), size_t(1));
@@ -101,12 +149,12 @@ class EvaluationJobTest : public QObject {
     const size_t before = evaluationsOfRun();
     auto req = request();
     req.projectFile = project_;  // no run: shown only
-    EvaluationJob job(req);
+    EvaluationJob job(plugins_, req);
     QVERIFY(!job.records());
     BasicJobContext context;
     job.run(context);
     QCOMPARE(job.evaluationId(), int64_t(0));
-    QCOMPARE(job.result().examples, int64_t(5));
+    QCOMPARE(generationResultOf(job.result()).examples, int64_t(5));
     QCOMPARE(evaluationsOfRun(), before);
   }
 
@@ -115,7 +163,7 @@ class EvaluationJobTest : public QObject {
     auto req = request();
     req.projectFile = project_;
     req.runId = runId_;
-    EvaluationJob job(req);
+    EvaluationJob job(plugins_, req);
     BasicJobContext context;
     context.cancel();
     job.run(context);
@@ -128,7 +176,7 @@ class EvaluationJobTest : public QObject {
     req.projectFile = project_;
     req.runId = runId_ + 1000;
     req.modelFolder = dir_.filePath("no-such-model").toStdString();  // never reached
-    EvaluationJob job(req);
+    EvaluationJob job(plugins_, req);
     BasicJobContext context;
     try {
       job.run(context);
@@ -144,7 +192,7 @@ class EvaluationJobTest : public QObject {
     std::ofstream(bad) << "{\"prompt\": \"a\", \"response\": \"b\"}\n{\"prompt\": \"a\"}\n";
     auto req = request();
     req.dataFile = bad;
-    EvaluationJob job(req);
+    EvaluationJob job(plugins_, req);
     BasicJobContext context;
     try {
       job.run(context);
@@ -153,6 +201,70 @@ class EvaluationJobTest : public QObject {
       const QString message = e.what();
       QVERIFY2(message.contains(QString::fromStdString(bad) + ": line 2"), e.what());
       QVERIFY2(message.contains("response"), e.what());
+    }
+  }
+
+  void theRegistryListsTheBuiltinEvaluators() {
+    PluginRegistry builtins;
+    builtin::registerBuiltinPlugins(builtins);
+    QCOMPARE(builtins.evaluators().size(), size_t(2));
+    QCOMPARE(builtins.evaluators()[0]->id(), std::string("generation"));
+    QCOMPARE(builtins.evaluators()[1]->id(), std::string("classifier"));
+    QVERIFY(builtins.evaluators()[0]->suits({model_, "", ""}));
+    QVERIFY(!builtins.evaluators()[1]->suits({model_, "", ""}));
+  }
+
+  // A third party's evaluator, asked for by id, gets the model source, the file and the
+  // settings; its metrics and items are recorded in order.
+  void aPluginEvaluatorChosenByIdIsRecorded() {
+    auto req = request();
+    req.evaluator = "line-count";
+    req.settings["anything"] = "passed on";
+    req.projectFile = project_;
+    req.runId = runId_;
+    req.suite = "lines";
+    EvaluationJob job(plugins_, req);
+    BasicJobContext context;
+    job.run(context);
+    QCOMPARE(job.evaluatorId(), std::string("line-count"));
+    QCOMPARE(lineCounter->lastRequest.model.modelFolder, model_);
+    QCOMPARE(lineCounter->lastRequest.dataFile, data_);
+    QCOMPARE(lineCounter->lastRequest.settings["anything"].get<std::string>(),
+             std::string("passed on"));
+    QVERIFY(job.evaluationId() > 0);
+    const auto stored = store::readRunEvaluations(project_, runId_);
+    const auto& evaluation = stored.back();
+    QCOMPARE(evaluation.record.id, job.evaluationId());
+    QCOMPARE(evaluation.record.suite, std::string("lines"));
+    std::map<std::string, double> metrics(evaluation.metrics.begin(), evaluation.metrics.end());
+    QCOMPARE(metrics.at("lines"), 5.0);
+    QCOMPARE(metrics.at("weight"), 0.5);
+    const auto items = store::readEvaluationItems(project_, job.evaluationId(), 100);
+    QCOMPARE(items.size(), size_t(5));
+    QCOMPARE(items[0].output, std::to_string(items[0].input.size()));
+    QVERIFY(QString::fromStdString(items[0].details).contains("\"bytes\""));
+  }
+
+  void unknownEvaluatorsAndBadSettingsAreClearErrors() {
+    auto req = request();
+    req.evaluator = "mmlu";
+    try {
+      EvaluationJob job(plugins_, req);
+      QFAIL("an unknown evaluator was accepted");
+    } catch (const Error& e) {
+      QVERIFY2(QString(e.what()).contains(
+                   "unknown evaluator 'mmlu': use one of generation, classifier, line-count"),
+               e.what());
+    }
+    req = request();
+    req.settings["max_new_tokens"] = "many";
+    EvaluationJob job(plugins_, req);
+    BasicJobContext context;
+    try {
+      job.run(context);
+      QFAIL("a bad setting was accepted");
+    } catch (const Error& e) {
+      QVERIFY2(QString(e.what()).contains("\"max_new_tokens\" must be a whole number"), e.what());
     }
   }
 

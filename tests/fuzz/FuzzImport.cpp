@@ -10,9 +10,10 @@
 
 #include <unistd.h>
 
-#include "builtin/BuiltinPlugins.h"
+#include "builtin/TextImporters.h"
 #include "common/Error.h"
 #include "jobs/BasicJobContext.h"
+#include "plugins/PluginRegistry.h"
 
 namespace {
 
@@ -31,7 +32,7 @@ struct TempFile {
 const tunebench::PluginRegistry& registry() {
   static const auto instance = [] {
     auto r = std::make_unique<tunebench::PluginRegistry>();
-    tunebench::builtin::registerBuiltinPlugins(*r);
+    r->addBuiltin("text-importers", tunebench::builtin::registerTextImporters);
     return r;
   }();
   return *instance;

@@ -9,12 +9,14 @@
 
 #include "../train/TrainingRecorder.h"
 #include "ModelFixtures.h"
+#include "builtin/AdapterExporter.h"
+#include "builtin/MergedModelExporter.h"
 #include "common/Error.h"
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "eval/ModelSourceLoading.h"
 #include "eval/RunEvaluationTarget.h"
-#include "export/RunExportSource.h"
+#include "plugins/RunExportSource.h"
 #include "jobs/BasicJobContext.h"
 #include "model/Generation.h"
 #include "model/ModelFactory.h"
@@ -390,9 +392,10 @@ class PromptAndBottleneckTest : public QObject {
     // Exporting the run: its adapter, but no merged model.
     const auto exportSource = runExportSource(json.dump(), dir_.path().toStdString());
     QVERIFY(exportSource.unmergeable && exportSource.adapterExists);
-    QVERIFY(finalExportProblem(exportSource, "adapter").empty());
-    QVERIFY(QString::fromStdString(finalExportProblem(exportSource, "merged"))
-                .contains("cannot be merged"));
+    QVERIFY(builtin::AdapterExporter().refusal(exportSource, std::nullopt).empty());
+    QVERIFY(
+        QString::fromStdString(builtin::MergedModelExporter().refusal(exportSource, std::nullopt))
+            .contains("cannot be merged"));
   }
 
   void resumeContinuesBitForBit_data() {

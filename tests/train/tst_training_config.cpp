@@ -6,7 +6,7 @@
 #include <set>
 
 #include "common/Error.h"
-#include "export/RunExportSource.h"
+#include "plugins/RunExportSource.h"
 #include "store/ProjectStore.h"
 #include "store/RunOverview.h"
 #include "store/RunRepository.h"

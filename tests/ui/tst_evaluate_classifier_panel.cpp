@@ -18,6 +18,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "BuiltinPluginsForTests.h"
 #include "UiTestSupport.h"
 #include "eval/ClassificationOutcomeModel.h"
 #include "eval/ClassificationResultsView.h"
@@ -133,7 +134,7 @@ class EvaluateClassifierPanelTest : public QObject {
   }
 
   void evaluatesAClassifierRunAndStoresIt() {
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.resize(1280, 900);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -216,7 +217,7 @@ class EvaluateClassifierPanelTest : public QObject {
                                         "\n"
                                         R"({"sentence": "grey", "mood": "foggy"})"
                                         "\n";
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.show();
     QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
     panel.setProject(project_, false);

@@ -20,8 +20,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "BuiltinPluginsForTests.h"
 #include "MainWindow.h"
 #include "UiTestSupport.h"
+#include "builtin/BuiltinPlugins.h"
 #include "eval/EvaluatePanel.h"
 #include "eval/Evaluation.h"
 #include "eval/EvaluationOutcomeModel.h"
@@ -83,6 +85,29 @@ void compareRows(const EvaluatePanel& panel, const tunebench::EvaluationResult& 
   }
 }
 
+// An evaluator as a third party would write one: the length of each reference answer.
+class AnswerLengthEvaluator : public tunebench::Evaluator {
+ public:
+  std::string id() const override { return "answer-length"; }
+  std::string displayName() const override { return "Answer length (fixture)"; }
+  std::string description() const override { return "characters of each response"; }
+  bool suits(const tunebench::ModelSource&) const override { return false; }
+  tunebench::EvaluatorResult evaluate(const tunebench::EvaluatorRequest& request,
+                                      tunebench::JobContext&) override {
+    tunebench::EvaluatorResult result;
+    for (const auto& example : tunebench::loadEvalExamples(request.dataFile))
+      result.items.push_back({example.prompt, example.reference,
+                              std::to_string(example.reference.size()),
+                              example.reference.size() == 3 ? 1.0 : 0.0});
+    result.metrics = {{"answers", static_cast<double>(result.items.size())}};
+    return result;
+  }
+};
+
+void registerAnswerLength(tunebench::PluginRegistrar* registrar) {
+  registrar->addEvaluator(std::make_shared<AnswerLengthEvaluator>());
+}
+
 }  // namespace
 
 class EvaluatePanelTest : public QObject {
@@ -127,7 +152,7 @@ class EvaluatePanelTest : public QObject {
   }
 
   void evaluatesTheFinalModelOfARunAndStoresIt() {
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.resize(1280, 820);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -223,7 +248,7 @@ class EvaluatePanelTest : public QObject {
         direct.outcomes.begin(), direct.outcomes.end(),
         [](const tunebench::ExampleOutcome& outcome) { return !outcome.exactMatch; }));
 
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.show();
     panel.activateWindow();
     QVERIFY(QTest::qWaitForWindowActive(&panel));
@@ -280,7 +305,7 @@ class EvaluatePanelTest : public QObject {
     const QString bad = dir_.filePath(QStringLiteral("bad.jsonl"));
     std::ofstream(bad.toStdString()) << "{\"prompt\": \"a\", \"response\": \"b\"}\n"
                                      << "{\"prompt\": \"a\", \"response\": \n";
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.show();
     QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
     panel.setProject(project_, false);
@@ -303,8 +328,7 @@ class EvaluatePanelTest : public QObject {
   }
 
   void mainWindowShowsThePanelAndTracksItsJob() {
-    tunebench::PluginRegistry plugins;
-    tunebench::ui::MainWindow window(plugins);
+    tunebench::ui::MainWindow window(uitest::builtinPlugins());
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto* panel = window.evaluatePanel();
@@ -333,6 +357,39 @@ class EvaluatePanelTest : public QObject {
     QCOMPARE(panel->historyTable()->rowCount(), 0);
     QCOMPARE(panel->targetBox()->count(), 1);
     QVERIFY(!panel->evaluateAction()->isEnabled());
+  }
+
+  // The evaluations offered are the registry's; a plugin's, chosen, runs, is shown and stored.
+  void aPluginEvaluatorIsOfferedAndStored() {
+    tunebench::PluginRegistry plugins;
+    tunebench::builtin::registerBuiltinPlugins(plugins);
+    plugins.addBuiltin("answer-length-fixture", registerAnswerLength);
+    EvaluatePanel panel(plugins);
+    QCOMPARE(panel.evaluatorBox()->count(), 4);
+    QCOMPARE(panel.evaluatorBox()->itemData(0).toString(), QString());  // chosen by the model
+    QCOMPARE(panel.evaluatorBox()->itemData(1).toString(), QStringLiteral("generation"));
+    QCOMPARE(panel.evaluatorBox()->itemData(2).toString(), QStringLiteral("classifier"));
+    QCOMPARE(panel.evaluatorBox()->itemText(3), QStringLiteral("Answer length (fixture)"));
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(project_, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    panel.selectRun(runId_);
+    panel.setDataFile(data_);
+    QVERIFY(panel.selectEvaluator(QStringLiteral("answer-length")));
+    QSignalSpy finished(&panel, &EvaluatePanel::evaluationFinished);
+    QVERIFY(panel.evaluate());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY2(panel.lastError().isEmpty(), qPrintable(panel.lastError()));
+    QVERIFY2(panel.summaryText().contains(QStringLiteral("answers 6")),
+             qPrintable(panel.summaryText()));
+    QCOMPARE(panel.outcomes()->rowCount(), 6);
+    QCOMPARE(panel.outcomes()->row(0).generated, QStringLiteral("1"));  // "5"
+    QVERIFY(panel.lastStoredEvaluation() > 0);
+    auto db = store::ProjectStore::open(project_.toStdString());
+    const auto metrics = store::EvaluationRepository(db).metrics(panel.lastStoredEvaluation());
+    QCOMPARE(metrics.size(), size_t(1));
+    QCOMPARE(metrics[0].first, std::string("answers"));
+    QCOMPARE(metrics[0].second, 6.0);
   }
 };
 

@@ -18,9 +18,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../core/NotesExporter.h"
 #include "../core/RecordedRunFixtures.h"
 #include "MainWindow.h"
 #include "UiTestSupport.h"
+#include "builtin/BuiltinPlugins.h"
 #include "export/ExportFolder.h"
 #include "export/ExportPanel.h"
 #include "jobs/JobsArea.h"
@@ -58,6 +60,8 @@ class ExportPanelTest : public QObject {
   QTemporaryDir dir_;
   std::string folder_, project_;
   int64_t loraRun_ = 0, fullRun_ = 0;
+  tunebench::PluginRegistry plugins_;  // the built-in exporters and a third party's
+  std::shared_ptr<tunebench::fixtures::NotesExporter> notes_;
 
   QString projectFile() const { return QString::fromStdString(project_); }
 
@@ -66,6 +70,8 @@ class ExportPanelTest : public QObject {
     QCoreApplication::setOrganizationName(QStringLiteral("TunebenchTest"));
     QCoreApplication::setApplicationName(QStringLiteral("tst_export_panel"));
     QSettings().clear();
+    tunebench::builtin::registerBuiltinPlugins(plugins_);
+    notes_ = tunebench::fixtures::registerNotesExporter(plugins_);
     QVERIFY(dir_.isValid());
     folder_ = dir_.path().toStdString();
     tunebench::fixtures::makeTinyModelAndCorpus(folder_);
@@ -76,7 +82,7 @@ class ExportPanelTest : public QObject {
   }
 
   void exportsACheckpointThroughTheWidgets() {
-    ExportPanel panel;
+    ExportPanel panel(plugins_);
     panel.resize(1000, 640);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -140,7 +146,7 @@ class ExportPanelTest : public QObject {
   }
 
   void aFullFineTuningRunOffersNoAdapter() {
-    ExportPanel panel;
+    ExportPanel panel(plugins_);
     QSignalSpy read(&panel, &ExportPanel::overviewRead);
     panel.setProject(projectFile(), false);
     QTRY_COMPARE(read.count(), 1);
@@ -159,7 +165,7 @@ class ExportPanelTest : public QObject {
     QDir().mkpath(taken);
     std::ofstream((taken + "/mine.txt").toStdString()) << "keep";
     const size_t before = recordedExports(project_).size();
-    ExportPanel panel;
+    ExportPanel panel(plugins_);
     QSignalSpy read(&panel, &ExportPanel::overviewRead);
     panel.setProject(projectFile(), false);
     QTRY_COMPARE(read.count(), 1);
@@ -185,8 +191,7 @@ class ExportPanelTest : public QObject {
   }
 
   void mainWindowExportsWithTheShortcut() {
-    tunebench::PluginRegistry plugins;
-    tunebench::ui::MainWindow window(plugins);
+    tunebench::ui::MainWindow window(plugins_);
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
     auto* panel = window.exportPanel();
@@ -216,6 +221,45 @@ class ExportPanelTest : public QObject {
     QCOMPARE(panel->runBox()->count(), 0);
     QVERIFY(!panel->exportAction()->isEnabled());
     QCOMPARE(window.stageState(tunebench::ui::Stage::Export), tunebench::ui::StageState::NotYet);
+  }
+
+  // The formats are the registry's exporters: a plugin's appears, and exporting in it records the
+  // files it wrote under its id.
+  void aPluginExporterIsOfferedAndRecorded() {
+    ExportPanel panel(plugins_);
+    QSignalSpy read(&panel, &ExportPanel::overviewRead);
+    panel.setProject(projectFile(), false);
+    QTRY_COMPARE(read.count(), 1);
+    QCOMPARE(panel.formatBox()->count(), 3);
+    QCOMPARE(panel.formatBox()->itemData(0).toString(), QStringLiteral("merged"));
+    QCOMPARE(panel.formatBox()->itemData(1).toString(), QStringLiteral("adapter"));
+    QCOMPARE(panel.formatBox()->itemText(2),
+             QStringLiteral("Run notes (fixture) (notes.txt + method.txt)"));
+    panel.selectRun(fullRun_);
+    panel.selectModel(-1);
+    panel.selectFormat(QStringLiteral("notes"));
+    QCOMPARE(panel.formatBox()->currentData().toString(), QStringLiteral("notes"));
+    QVERIFY(
+        panel.findChild<QLabel*>(QStringLiteral("exportNote"))->text().startsWith("Notes about"));
+    const size_t before = recordedExports(project_).size();
+    QSignalSpy finished(&panel, &ExportPanel::exportFinished);
+    QVERIFY(panel.startExport());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY2(panel.lastError().isEmpty(), qPrintable(panel.lastError()));
+    QVERIFY(notes_->lastRequest);
+    QCOMPARE(notes_->lastRequest->runName, std::string("full run"));
+    QVERIFY(fs::exists(panel.lastExportFolder().toStdString() + "/notes.txt"));
+    QVERIFY(panel.resultLabel()->text().contains(QStringLiteral("Run notes (fixture)")));
+    const auto exports = recordedExports(project_);
+    QCOMPARE(exports.size(), before + 1);
+    QCOMPARE(exports.back().format, std::string("notes"));
+    // The exporter's refusal is shown before anything starts.
+    panel.selectRun(loraRun_);
+    panel.selectModel(4);
+    panel.selectFormat(QStringLiteral("notes"));
+    QVERIFY(panel.findChild<QLabel*>(QStringLiteral("exportNote"))->text().contains("not noted"));
+    QVERIFY(!panel.startExport());
+    QVERIFY(panel.lastError().contains(QStringLiteral("step 4 is not noted")));
   }
 };
 

@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "BuiltinPluginsForTests.h"
 #include "DirectGeneration.h"
 #include "LoraRunFixture.h"
 #include "UiTestSupport.h"
@@ -95,7 +96,7 @@ class GenerationComparisonTest : public QObject {
   }
 
   void generatesTheBaseModelAndARunSideBySide() {
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.resize(1400, 860);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -149,7 +150,7 @@ class GenerationComparisonTest : public QObject {
 
   void theComparisonIsReopenedAfterTheProjectIsOpenedAgain() {
     QVERIFY(storedId_ > 0);
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.resize(1400, 860);
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
@@ -172,7 +173,7 @@ class GenerationComparisonTest : public QObject {
   }
 
   void stopCancelsTheGeneration() {
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     openProject(panel);
@@ -195,7 +196,7 @@ class GenerationComparisonTest : public QObject {
   }
 
   void problemsAreSaidBeforeStarting() {
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     openProject(panel);
     auto* view = panel.comparison();
     QVERIFY(view->chooseBaseModel(QString()));
@@ -209,7 +210,7 @@ class GenerationComparisonTest : public QObject {
   }
 
   void evaluatesACheckpointOnTheRunsValidationFile() {
-    EvaluatePanel panel;
+    EvaluatePanel panel(uitest::builtinPlugins());
     panel.show();
     QVERIFY(QTest::qWaitForWindowExposed(&panel));
     QSignalSpy checkpoints(&panel, &EvaluatePanel::checkpointsRead);

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "data/ColumnMapping.h"
-#include "plugins/DatasetImporter.h"
+#include "data/DatasetImporter.h"
 
 namespace tunebench::ui {
 

@@ -24,6 +24,7 @@
 #include <cmath>
 
 #include "common/Error.h"
+#include "eval/BuiltinEvaluationResults.h"
 #include "eval/ClassificationResultsView.h"
 #include "eval/EvaluationHistoryView.h"
 #include "eval/EvaluationJob.h"
@@ -33,6 +34,7 @@
 #include "eval/RunEvaluationTarget.h"
 #include "eval/StoredClassifierEvaluation.h"
 #include "jobs/JobRunner.h"
+#include "plugins/PluginRegistry.h"
 
 namespace tunebench::ui {
 
@@ -58,7 +60,8 @@ QString runLabel(const store::RunRecord& run) {
 
 }  // namespace
 
-EvaluatePanel::EvaluatePanel(QWidget* parent) : QWidget(parent) {
+EvaluatePanel::EvaluatePanel(const PluginRegistry& plugins, QWidget* parent)
+    : QWidget(parent), plugins_(plugins) {
   setObjectName(QStringLiteral("evaluatePanel"));
   evaluateAction_ = new QAction(tr("&Evaluate"), this);
   evaluateAction_->setObjectName(QStringLiteral("evaluateAction"));
@@ -444,6 +447,12 @@ void EvaluatePanel::showStored(const StoredEvaluation& evaluation) {
   }
   outcomes_->setItems(evaluation.items);
   showClassifierResults(false);
+  if (!isGenerationEvaluation(evaluation.metrics)) {  // a plugin's evaluation
+    summary_->setText(tr("Stored evaluation “%1” of %2: %3")
+                          .arg(evaluation.suite, evaluation.date, metricsText(evaluation.metrics)));
+    emit storedItemsShown();
+    return;
+  }
   showSummary(tr("Stored evaluation “%1” of %2").arg(evaluation.suite, evaluation.date),
               evaluation.exactMatch, evaluation.perplexity, outcomes_->rowCount(),
               outcomes_->rowCount() - outcomes_->mismatchCount());
@@ -469,6 +478,13 @@ void EvaluatePanel::chooseDataFile() {
   const QString file = QFileDialog::getOpenFileName(
       this, tr("Evaluation File"), start, tr("JSON Lines (*.jsonl *.json);;All files (*)"));
   if (!file.isEmpty()) dataFile_->setText(QDir::toNativeSeparators(file));
+}
+
+bool EvaluatePanel::selectEvaluator(const QString& id) {
+  const int index = evaluator_->findData(id);
+  if (index < 0) return false;
+  evaluator_->setCurrentIndex(index);
+  return true;
 }
 
 bool EvaluatePanel::evaluate() {
@@ -529,14 +545,16 @@ bool EvaluatePanel::evaluate() {
            "unless the run named others)."));
     return false;
   }
-  request.textField = textField.toStdString();
-  request.labelField = labelField.toStdString();
-  request.maxLength = maxLength_->value();
   request.dataFile = QDir::fromNativeSeparators(data).toStdString();
-  request.promptField = promptField.toStdString();
-  request.responseField = responseField.toStdString();
-  request.options.maxNewTokens = maxNewTokens_->value();
-  request.options.maxExamples = limit_->value();
+  request.evaluator = evaluator_->currentData().toString().toStdString();
+  // Every evaluator offered reads the settings it knows.
+  request.settings = {{"prompt_field", promptField.toStdString()},
+                      {"response_field", responseField.toStdString()},
+                      {"max_new_tokens", maxNewTokens_->value()},
+                      {"text_field", textField.toStdString()},
+                      {"label_field", labelField.toStdString()},
+                      {"max_length", maxLength_->value()},
+                      {"limit", limit_->value()}};
   request.suite = QFileInfo(data).fileName().toStdString();
   jobCheckpointStep_ = request.checkpointFolder.empty() ? -1 : selectedCheckpoint();
   // A checkpoint's evaluation is stored with its run; the suite says which step it was.
@@ -544,7 +562,14 @@ bool EvaluatePanel::evaluate() {
     request.suite += tr(" at step %1").arg(jobCheckpointStep_).toStdString();
 
   jobRunId_ = request.runId;
-  job_ = new JobRunner(std::make_unique<EvaluationJob>(std::move(request)), this);
+  std::unique_ptr<EvaluationJob> evaluation;
+  try {
+    evaluation = std::make_unique<EvaluationJob>(plugins_, std::move(request));
+  } catch (const std::exception& e) {
+    fail(QString::fromStdString(e.what()));
+    return false;
+  }
+  job_ = new JobRunner(std::move(evaluation), this);
   connect(job_, &JobRunner::progressChanged, this, [this] {
     if (!job_) return;
     const auto progress = job_->progress();
@@ -585,27 +610,8 @@ void EvaluatePanel::onFinished() {
       source +=
           tr(" with adapter %1")
               .arg(QDir::toNativeSeparators(QString::fromStdString(job.request().adapterFolder)));
-    int64_t examples = 0;
     bool canceled = false;
-    if (job.classified()) {
-      lastClassifierResult_ = job.classifierResult();
-      examples = lastClassifierResult_.metrics.examples;
-      canceled = lastClassifierResult_.canceled;
-      classification_->setResult(lastClassifierResult_);
-      showClassifierResults(true);
-      if (examples > 0)
-        summary_->setText(
-            tr("%1 (sequence classifier): %2").arg(source, classification_->figuresText()));
-    } else {
-      lastResult_ = job.result();
-      examples = lastResult_.examples;
-      canceled = lastResult_.canceled;
-      outcomes_->setOutcomes(lastResult_.outcomes);
-      showClassifierResults(false);
-      const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
-      if (examples > 0)
-        showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, examples, matches);
-    }
+    const int64_t examples = showFresh(source, job.result(), &canceled);
     shown_ = examples > 0 ? Shown::FreshResult : Shown::Nothing;
     if (examples == 0) summary_->clear();
     if (runner->outcome() == JobRunner::Outcome::Canceled || canceled) {
@@ -623,6 +629,49 @@ void EvaluatePanel::onFinished() {
   runner->deleteLater();
   updateActions();
   emit evaluationFinished();
+}
+
+int64_t EvaluatePanel::showFresh(const QString& source, const EvaluatorResult& result,
+                                 bool* canceled) {
+  *canceled = result.canceled;
+  if (isClassifierEvaluation(result.metrics)) {
+    try {
+      lastClassifierResult_ = classifierResultOf(result);
+    } catch (const std::exception& e) {
+      fail(tr("The classifier's result cannot be shown: %1").arg(e.what()));
+      return 0;
+    }
+    classification_->setResult(lastClassifierResult_);
+    showClassifierResults(true);
+    const int64_t examples = lastClassifierResult_.metrics.examples;
+    if (examples > 0)
+      summary_->setText(
+          tr("%1 (sequence classifier): %2").arg(source, classification_->figuresText()));
+    return examples;
+  }
+  if (isGenerationEvaluation(result.metrics)) {
+    lastResult_ = generationResultOf(result);
+    outcomes_->setOutcomes(lastResult_.outcomes);
+    showClassifierResults(false);
+    const qint64 matches = outcomes_->rowCount() - outcomes_->mismatchCount();
+    if (lastResult_.examples > 0)
+      showSummary(source, lastResult_.exactMatch, lastResult_.perplexity, lastResult_.examples,
+                  matches);
+    return lastResult_.examples;
+  }
+  // A plugin's evaluation: its items in the table (a score of 1 is a match), its metrics above.
+  lastResult_ = {};
+  outcomes_->setItems(evaluationItems(result));
+  showClassifierResults(false);
+  summary_->setText(tr("%1: %2").arg(source, metricsText(result.metrics)));
+  return static_cast<int64_t>(result.items.size());
+}
+
+QString EvaluatePanel::metricsText(const std::vector<std::pair<std::string, double>>& metrics) {
+  QStringList parts;
+  for (const auto& [name, value] : metrics)
+    parts << QStringLiteral("%1 %2").arg(QString::fromStdString(name), formatNumber(value));
+  return parts.join(QStringLiteral(" · "));
 }
 
 void EvaluatePanel::showSummary(const QString& source, double exactMatch, double perplexity,

@@ -4,11 +4,13 @@
 // prompt/response pairs (by default the run's validation file); shows exact match, perplexity and
 // every example (filterable to the mismatches). A sequence classifier is evaluated on labelled
 // texts instead (text and label fields): accuracy, macro-F1, per-class figures, the confusion
-// matrix and every example, filterable to the wrong predictions (ClassificationResultsView).
-// Evaluations of a run are recorded in the project by the job itself (its own connection) and
-// listed here with the run's earlier ones; selecting one shows its stored examples. Another model
-// folder's result is shown only. Its second tab generates side by side (GenerationComparisonView).
-// The project is read on worker threads through read-only connections.
+// matrix and every example, filterable to the wrong predictions (ClassificationResultsView). The
+// evaluation is one of the registry's evaluators (plugins/Evaluator.h): chosen by the model
+// unless the user picks one; a plugin's shows its metrics and items. Evaluations of a run are
+// recorded in the project by the job itself (its own connection) and listed here with the run's
+// earlier ones; selecting one shows its stored examples. Another model folder's result is shown
+// only. Its second tab generates side by side (GenerationComparisonView). The project is read on
+// worker threads through read-only connections.
 #include <QHash>
 #include <QString>
 #include <QWidget>
@@ -19,6 +21,7 @@
 #include "eval/Evaluation.h"
 #include "eval/ProjectRead.h"
 #include "eval/RunEvaluationTarget.h"
+#include "plugins/Evaluator.h"
 #include "store/EvaluationOverview.h"
 
 class QAction;
@@ -32,6 +35,10 @@ class QTableView;
 class QTableWidget;
 class QTabWidget;
 class QToolButton;
+
+namespace tunebench {
+class PluginRegistry;
+}
 
 namespace tunebench::ui {
 
@@ -49,7 +56,8 @@ class EvaluatePanel : public QWidget {
   // What the results table shows.
   enum class Shown { Nothing, FreshResult, StoredEvaluation };
 
-  explicit EvaluatePanel(QWidget* parent = nullptr);
+  // The evaluations offered are the registry's evaluators.
+  explicit EvaluatePanel(const PluginRegistry& plugins, QWidget* parent = nullptr);
   ~EvaluatePanel() override;
 
   // The open project (empty: none). A read-only project's evaluations are shown, not stored.
@@ -74,6 +82,8 @@ class EvaluatePanel : public QWidget {
   void setClassifierFields(const QString& textField, const QString& labelField);
   void setMaxLength(int tokens);
   void setExampleLimit(int limit);  // 0 = all
+  // An evaluator's id; empty: the first that suits the model. False when there is no such one.
+  bool selectEvaluator(const QString& id);
 
   // Starts the evaluation; returns false (and says why) when it cannot start.
   bool evaluate();
@@ -93,6 +103,7 @@ class EvaluatePanel : public QWidget {
 
   QAction* evaluateAction() const { return evaluateAction_; }
   QComboBox* targetBox() const { return target_; }
+  QComboBox* evaluatorBox() const { return evaluator_; }
   QLineEdit* dataFileEdit() const { return dataFile_; }
   QTableView* outcomesView() const { return outcomesView_; }
   EvaluationOutcomeModel* outcomes() const { return outcomes_; }
@@ -139,12 +150,17 @@ class EvaluatePanel : public QWidget {
   void onFinished();
   void showSummary(const QString& source, double exactMatch, double perplexity, qint64 examples,
                    qint64 matches);
+  // Shows a finished job's result; returns the number of examples it covers.
+  int64_t showFresh(const QString& source, const EvaluatorResult& result, bool* canceled);
+  // A plugin's evaluation: its metrics, as "name value · …".
+  static QString metricsText(const std::vector<std::pair<std::string, double>>& metrics);
   // Brings the language model's or the classifier's results forward.
   void showClassifierResults(bool classifier);
   void setStatus(const QString& text);
   void fail(const QString& message);
   void updateActions();
 
+  const PluginRegistry& plugins_;
   QString projectFile_;
   bool readOnly_ = false;
   QHash<qint64, store::RunRecord> runs_;
@@ -163,6 +179,7 @@ class EvaluatePanel : public QWidget {
   QToolButton* browseAdapter_;
   QLabel* targetNote_;
   QLineEdit* dataFile_;
+  QComboBox* evaluator_;
   QLineEdit* promptField_;
   QLineEdit* responseField_;
   QSpinBox* maxNewTokens_;

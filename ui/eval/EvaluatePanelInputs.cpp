@@ -9,6 +9,7 @@
 #include <QToolButton>
 
 #include "eval/EvaluatePanel.h"
+#include "plugins/PluginRegistry.h"
 
 namespace tunebench::ui {
 
@@ -82,6 +83,22 @@ void EvaluatePanel::buildInputs(QWidget* box) {
   auto* dataLabel = new QLabel(tr("Evaluation &file:"), box);
   dataLabel->setBuddy(dataFile_);
   form->addRow(dataLabel, dataRow);
+
+  evaluator_ = new QComboBox(box);
+  evaluator_->setObjectName(QStringLiteral("evaluateEvaluator"));
+  evaluator_->addItem(tr("Chosen by the model"), QString());
+  for (const auto& evaluator : plugins_.evaluators()) {
+    evaluator_->addItem(QString::fromStdString(evaluator->displayName()),
+                        QString::fromStdString(evaluator->id()));
+    evaluator_->setItemData(evaluator_->count() - 1,
+                            QString::fromStdString(evaluator->description()), Qt::ToolTipRole);
+  }
+  evaluator_->setToolTip(
+      tr("Which evaluation runs; by default the one that suits the model (a "
+         "language model's or a classifier's)"));
+  auto* evaluatorLabel = new QLabel(tr("E&valuation:"), box);
+  evaluatorLabel->setBuddy(evaluator_);
+  form->addRow(evaluatorLabel, evaluator_);
 
   auto* fieldsRow = new QHBoxLayout;
   promptField_ = new QLineEdit(QStringLiteral("prompt"), box);

@@ -5,7 +5,7 @@
 #include <QString>
 #include <vector>
 
-#include "eval/ModelSource.h"
+#include "plugins/ModelSource.h"
 
 namespace tunebench::ui {
 

@@ -24,6 +24,7 @@
 #include "export/ExportFolder.h"
 #include "export/RunExport.h"
 #include "jobs/JobRunner.h"
+#include "plugins/PluginRegistry.h"
 #include "store/EvaluationOverview.h"
 
 namespace tunebench::ui {
@@ -34,10 +35,6 @@ QString runLabel(const store::RunRecord& run) {
   return QObject::tr("Run %1: %2 (%3)")
       .arg(run.id)
       .arg(QString::fromStdString(run.name), QString::fromLatin1(store::runStatusName(run.status)));
-}
-
-QString formatLabel(const std::string& format) {
-  return format == "adapter" ? QObject::tr("PEFT adapter") : QObject::tr("Merged model folder");
 }
 
 QString modelLabel(const std::optional<int64_t>& step) {
@@ -57,7 +54,8 @@ ExportOverview readOverview(const std::string& projectFile) {
 
 }  // namespace
 
-ExportPanel::ExportPanel(QWidget* parent) : QWidget(parent) {
+ExportPanel::ExportPanel(const PluginRegistry& plugins, QWidget* parent)
+    : QWidget(parent), plugins_(plugins) {
   setObjectName(QStringLiteral("exportPanel"));
   exportAction_ = new QAction(tr("E&xport"), this);
   exportAction_->setObjectName(QStringLiteral("exportAction"));
@@ -118,10 +116,10 @@ void ExportPanel::buildInputs(QWidget* box) {
   form->addRow(tr("&Model:"), model_);
   format_ = new QComboBox(box);
   format_->setObjectName(QStringLiteral("exportFormat"));
-  format_->addItem(tr("Merged model folder (Hugging Face: config.json + model.safetensors)"),
-                   QStringLiteral("merged"));
-  format_->addItem(tr("PEFT adapter (adapter_config.json + adapter_model.safetensors)"),
-                   QStringLiteral("adapter"));
+  for (const auto& exporter : plugins_.exporters())
+    format_->addItem(QStringLiteral("%1 (%2)").arg(QString::fromStdString(exporter->displayName()),
+                                                   QString::fromStdString(exporter->description())),
+                     QString::fromStdString(exporter->id()));
   form->addRow(tr("&Format:"), format_);
 
   auto* destinationRow = new QHBoxLayout;
@@ -255,6 +253,20 @@ qint64 ExportPanel::selectedRun() const {
   return run_->currentData().toLongLong();
 }
 
+std::shared_ptr<Exporter> ExportPanel::selectedExporter() const {
+  return plugins_.findExporter(format_->currentData().toString().toStdString());
+}
+
+std::optional<int64_t> ExportPanel::selectedCheckpoint() const {
+  const qint64 step = model_->currentData().isValid() ? model_->currentData().toLongLong() : -1;
+  return step >= 0 ? std::optional<int64_t>(step) : std::nullopt;
+}
+
+QString ExportPanel::formatLabel(const std::string& format) const {
+  const auto exporter = plugins_.findExporter(format);
+  return QString::fromStdString(exporter ? exporter->displayName() : format);
+}
+
 const RunExportSource* ExportPanel::selectedSource() const {
   const int index = run_->currentIndex();
   if (index < 0 || static_cast<size_t>(index) >= overview_.sources.size()) return nullptr;
@@ -298,16 +310,23 @@ void ExportPanel::runChanged() {
                         QVariant::fromValue<qint64>(it->first));
     }
   }
-  // Full fine-tuning has no adapter: the adapter format is not offered for it.
+  // Full fine-tuning has no adapter: formats that need one are not offered for it.
   auto* formats = qobject_cast<QStandardItemModel*>(format_->model());
-  const bool adapters = source && (source->usesAdapters || source->unmergeable);
-  if (auto* adapterItem = formats ? formats->item(1) : nullptr) {
-    adapterItem->setEnabled(adapters || !source);
-    adapterItem->setToolTip(adapters || !source ? QString()
-                                                : tr("The run fine-tuned all weights: it has no "
-                                                     "adapter to export."));
+  const bool adapters = !source || source->usesAdapters || source->unmergeable;
+  const auto& exporters = plugins_.exporters();
+  for (int row = 0; formats && row < formats->rowCount(); ++row) {
+    const bool offered = adapters || !exporters[static_cast<size_t>(row)]->needsAdapters();
+    formats->item(row)->setEnabled(offered);
+    formats->item(row)->setToolTip(
+        offered ? QString() : tr("The run fine-tuned all weights: it has no adapter to export."));
   }
-  if (source && !adapters && format_->currentIndex() == 1) format_->setCurrentIndex(0);
+  const int current = format_->currentIndex();
+  if (formats && current >= 0 && !formats->item(current)->isEnabled())
+    for (int row = 0; row < formats->rowCount(); ++row)
+      if (formats->item(row)->isEnabled()) {
+        format_->setCurrentIndex(row);
+        break;
+      }
   formatChanged();
 }
 
@@ -324,24 +343,19 @@ void ExportPanel::formatChanged() {
   } else if (!source->problem.empty()) {
     note = tr("%1 cannot be exported: %2.").arg(run, QString::fromStdString(source->problem));
   } else {
-    const bool final = model_->currentData().toLongLong() < 0;
-    const auto problem = final ? finalExportProblem(*source, format.toStdString()) : std::string();
-    if (!problem.empty())
-      note = tr("The final model cannot be exported: %1.").arg(QString::fromStdString(problem));
-    else if (format == QLatin1String("adapter") &&
-             source->config.method.kind == MethodKind::Bottleneck)
-      note = tr("Writes the bottleneck adapters in Tunebench's own format (docs/adapters.md); "
-                "they load on the base model %1 in Tunebench.")
-                 .arg(QDir::toNativeSeparators(QString::fromStdString(source->config.modelFolder)));
-    else if (format == QLatin1String("adapter"))
-      note = tr("Writes the adapter alone; load it with PEFT on the base model %1.")
-                 .arg(QDir::toNativeSeparators(QString::fromStdString(source->config.modelFolder)));
-    else if (source->usesAdapters)
-      note = tr("Merges the %1 adapter into the base model %2 and writes a complete model folder.")
-                 .arg(source->config.method.lora.dora ? tr("DoRA") : tr("LoRA"),
-                      QDir::toNativeSeparators(QString::fromStdString(source->config.modelFolder)));
+    const auto exporter = selectedExporter();
+    const auto checkpoint = selectedCheckpoint();
+    const auto problem = exporter ? exporter->refusal(*source, checkpoint) : std::string();
+    if (!exporter)
+      note = tr("No export format is installed (see Help ▸ Plugins).");
+    else if (!problem.empty())
+      note = (checkpoint ? tr("Checkpoint step %1 cannot be exported in this format: %2.")
+                               .arg(*checkpoint)
+                               .arg(QString::fromStdString(problem))
+                         : tr("The final model cannot be exported in this format: %1.")
+                               .arg(QString::fromStdString(problem)));
     else
-      note = tr("The run fine-tuned all weights: its model folder is written as it is.");
+      note = QString::fromStdString(exporter->summary(*source));
     if (readOnly_)
       note += QStringLiteral(" ") + tr("The project is read-only: nothing can be "
                                        "exported or recorded.");
@@ -391,22 +405,34 @@ bool ExportPanel::startExport() {
              .arg(QString::fromStdString(source->problem)));
     return false;
   }
+  const auto exporter = selectedExporter();
+  if (!exporter) {
+    fail(tr("No export format is installed; see Help ▸ Plugins."));
+    return false;
+  }
   RunExportRequest request;
   request.projectFile = projectFile_.toStdString();
   request.runId = selectedRun();
-  request.format = format_->currentData().toString().toStdString();
-  const qint64 step = model_->currentData().toLongLong();
-  if (step >= 0) {
-    request.checkpointStep = step;
-  } else if (const auto problem = finalExportProblem(*source, request.format); !problem.empty()) {
-    fail(tr("The final model of run %1 cannot be exported: %2.")
-             .arg(request.runId)
-             .arg(QString::fromStdString(problem)));
+  request.format = exporter->id();
+  request.checkpointStep = selectedCheckpoint();
+  if (const auto problem = exporter->refusal(*source, request.checkpointStep); !problem.empty()) {
+    fail(
+        tr("Run %1's %2 cannot be exported as %3: %4.")
+            .arg(request.runId)
+            .arg(modelLabel(request.checkpointStep))
+            .arg(QString::fromStdString(exporter->displayName()), QString::fromStdString(problem)));
     return false;
   }
   request.destination = QDir::fromNativeSeparators(destination_->text().trimmed()).toStdString();
 
-  job_ = new JobRunner(std::make_unique<RunExportJob>(std::move(request)), this);
+  std::unique_ptr<RunExportJob> exportJob;
+  try {
+    exportJob = std::make_unique<RunExportJob>(plugins_, std::move(request));
+  } catch (const std::exception& e) {
+    fail(QString::fromStdString(e.what()));
+    return false;
+  }
+  job_ = new JobRunner(std::move(exportJob), this);
   connect(job_, &JobRunner::progressChanged, this, [this] {
     if (!job_) return;
     const auto progress = job_->progress();

@@ -1,17 +1,20 @@
 #pragma once
 // The Export stage: exports one of the project's runs (its final model or a complete checkpoint)
-// as a merged Hugging Face model folder or as its PEFT adapter, into a new folder (by default
+// in one of the formats of the exporter plugins (the built-in ones: a merged Hugging Face model
+// folder, the PEFT adapter; plugins/Exporter.h), into a new folder (by default
 // <project folder>/exports/<run name>-<format>-<n>); the job runs on its own thread with progress
 // in the status bar, records the export with its SHA-256, and the panel shows where the files
 // went (Open Folder) and the project's earlier exports. The project is read on worker threads.
 #include <QString>
 #include <QWidget>
+#include <memory>
+#include <optional>
 #include <vector>
 
 #include "common/BackgroundTask.h"
 #include "eval/ProjectRead.h"
 #include "export/ExportListing.h"
-#include "export/RunExportSource.h"
+#include "plugins/RunExportSource.h"
 #include "store/RunRepository.h"
 
 class QAction;
@@ -19,6 +22,11 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QTableWidget;
+
+namespace tunebench {
+class Exporter;
+class PluginRegistry;
+}  // namespace tunebench
 
 namespace tunebench::ui {
 
@@ -36,7 +44,8 @@ class ExportPanel : public QWidget {
  public:
   enum ExportColumn { kRun, kModel, kFormat, kFolder, kDate, kSize, kSha256, kColumnCount };
 
-  explicit ExportPanel(QWidget* parent = nullptr);
+  // The formats offered are the registry's exporters, in their order.
+  explicit ExportPanel(const PluginRegistry& plugins, QWidget* parent = nullptr);
   ~ExportPanel() override;
 
   void setProject(const QString& projectFile, bool readOnly);
@@ -45,7 +54,7 @@ class ExportPanel : public QWidget {
   qint64 selectedRun() const;
   // -1: the run's final model; otherwise a checkpoint's step.
   void selectModel(qint64 checkpointStep);
-  void selectFormat(const QString& format);  // "merged" or "adapter"
+  void selectFormat(const QString& format);  // an exporter's id: "merged", "adapter", ...
   void setDestination(const QString& folder);
 
   // Starts the export; returns false (and says why) when it cannot start.
@@ -93,7 +102,11 @@ class ExportPanel : public QWidget {
   void fail(const QString& message);
   void updateActions();
   const RunExportSource* selectedSource() const;
+  std::shared_ptr<Exporter> selectedExporter() const;
+  std::optional<int64_t> selectedCheckpoint() const;
+  QString formatLabel(const std::string& format) const;
 
+  const PluginRegistry& plugins_;
   QString projectFile_;
   bool readOnly_ = false;
   ExportOverview overview_;

@@ -1,7 +1,8 @@
 #pragma once
 // What a run offers to export, read from its recorded config and its output folder: the base
 // model, whether it trained adapters (LoRA/DoRA) or all weights, its final model and adapter, and
-// its complete checkpoints. Relative paths resolve against the project's folder, as for
+// its complete checkpoints; what each export format makes of it is the exporter's to say
+// (plugins/Exporter.h). Relative paths resolve against the project's folder, as for
 // evaluation (eval/RunEvaluationTarget.h). No LibTorch here: the GUI reads it on a worker thread.
 #include <cstdint>
 #include <string>
@@ -26,9 +27,5 @@ struct RunExportSource {
 
 // Never throws: a config that cannot be read gives a source with `problem` set.
 RunExportSource runExportSource(const std::string& configJson, const std::string& projectFolder);
-
-// Whether the run's final model can be exported in this format ("merged" or "adapter"), and
-// if not, why (empty when it can).
-std::string finalExportProblem(const RunExportSource& source, const std::string& format);
 
 }  // namespace tunebench

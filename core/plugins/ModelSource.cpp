@@ -1,4 +1,4 @@
-#include "eval/ModelSource.h"
+#include "plugins/ModelSource.h"
 
 namespace tunebench {
 

@@ -1,5 +1,6 @@
 #pragma once
-// Plugin interface: reads a dataset file into records. Part of plugin API version 1.
+// Plugin interface: reads a dataset file into records (plugin API, plugins/PluginApi.h). It sits
+// in data because the import pipeline drives it; the registry (plugins/) lists the importers.
 #include <cstdint>
 #include <string>
 #include <vector>

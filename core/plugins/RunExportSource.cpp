@@ -1,4 +1,4 @@
-#include "export/RunExportSource.h"
+#include "plugins/RunExportSource.h"
 
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -33,31 +33,6 @@ RunExportSource runExportSource(const std::string& configJson, const std::string
     source.problem = "it has neither a final model nor a complete checkpoint in " +
                      output.string() + " (it has not trained yet, or its folder was moved)";
   return source;
-}
-
-std::string finalExportProblem(const RunExportSource& source, const std::string& format) {
-  if (!source.problem.empty()) return source.problem;
-  if (source.unmergeable && format != "adapter")
-    return "prompt tuning and bottleneck adapters cannot be merged into the base model; export "
-           "the run's adapter instead";
-  if (format == "adapter") {
-    if (!source.usesAdapters && !source.unmergeable)
-      return "it fine-tuned all weights, so it has no adapter; export it as a merged model";
-    if (!source.adapterExists)
-      return "it has no final adapter in " + source.adapterFolder +
-             " (it has not completed); export one of its checkpoints";
-    return {};
-  }
-  if (source.usesAdapters) {
-    if (!source.adapterExists)
-      return "it has no final adapter in " + source.adapterFolder +
-             " to merge (it has not completed); export one of its checkpoints";
-    return {};
-  }
-  if (!source.finalModelExists)
-    return "it has no final model in " + source.finalModelFolder +
-           " (it has not completed); export one of its checkpoints";
-  return {};
 }
 
 }  // namespace tunebench

@@ -1,0 +1,17 @@
+#pragma once
+// Reading an evaluator's settings (EvaluatorRequest::settings): a missing key gives the default,
+// a value of the wrong kind is an error naming the setting.
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace tunebench::builtin {
+
+std::string textSetting(const nlohmann::json& settings, const std::string& key,
+                        const std::string& fallback);
+// A whole number >= minimum.
+int64_t countSetting(const nlohmann::json& settings, const std::string& key, int64_t fallback,
+                     int64_t minimum);
+
+}  // namespace tunebench::builtin
