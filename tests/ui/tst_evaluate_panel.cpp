@@ -391,6 +391,64 @@ class EvaluatePanelTest : public QObject {
     QCOMPARE(metrics[0].first, std::string("answers"));
     QCOMPARE(metrics[0].second, 6.0);
   }
+
+  // Results belong to what was evaluated: choosing another run (or another model folder) clears
+  // the stored evaluation shown for the first run, so no run's figures stand beside another's
+  // history.
+  void switchingTheTargetClearsTheResultsShown() {
+    qint64 secondRun = 0;
+    {
+      auto db = store::ProjectStore::open(project_.toStdString());
+      store::RunRepository runs(db);
+      store::NewRun run(std::string("second run"));
+      run.config = nlohmann::json{{"model", model_.toStdString()},
+                                  {"output", "checkpoints/run-2"},
+                                  {"data", {{"train", "train.jsonl"}}}}
+                       .dump();
+      secondRun = runs.create(run);
+      runs.setStatus(secondRun, store::RunStatus::Completed);
+      store::EvaluationRepository evaluations(db);
+      const auto id = evaluations.create(runId_, std::nullopt, "stored for the first run");
+      evaluations.setMetric(id, "exact_match", 0.5);
+      evaluations.setMetric(id, "perplexity", 12.0);
+      evaluations.addItems(id, {{0, "Name a bird.", "owl", "owl", 1.0},
+                                {1, "Hello", "world", "there", 0.0}});
+    }
+    EvaluatePanel panel(uitest::builtinPlugins());
+    panel.show();
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(project_, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    panel.selectRun(runId_);
+    QTRY_VERIFY(panel.historyTable()->rowCount() >= 1);
+    QSignalSpy itemsShown(&panel, &EvaluatePanel::storedItemsShown);
+    panel.historyTable()->selectRow(0);
+    QTRY_COMPARE(itemsShown.count(), 1);
+    QCOMPARE(panel.shown(), EvaluatePanel::Shown::StoredEvaluation);
+    QVERIFY(panel.outcomes()->rowCount() > 0);
+
+    // The user picks the second run in the selector.
+    auto* target = panel.targetBox();
+    target->setCurrentIndex(target->findData(QVariant::fromValue<qint64>(secondRun)));
+    QCOMPARE(panel.selectedRun(), secondRun);
+    QCOMPARE(panel.shown(), EvaluatePanel::Shown::Nothing);
+    QCOMPARE(panel.outcomes()->rowCount(), 0);
+    QVERIFY2(panel.summaryText().isEmpty(), qPrintable(panel.summaryText()));
+    QTRY_VERIFY(panel.findChild<QLabel*>(QStringLiteral("evaluationHistoryNote"))
+                    ->text()
+                    .contains(QStringLiteral("No evaluations")));
+
+    // Back to the first run: its evaluation can be shown again; another model folder clears it.
+    panel.selectRun(runId_);
+    QTRY_VERIFY(panel.historyTable()->rowCount() >= 1);
+    panel.historyTable()->clearSelection();
+    panel.historyTable()->selectRow(0);
+    QTRY_COMPARE(itemsShown.count(), 2);
+    QVERIFY(panel.outcomes()->rowCount() > 0);
+    panel.selectOtherModel(model_);
+    QCOMPARE(panel.shown(), EvaluatePanel::Shown::Nothing);
+    QCOMPARE(panel.outcomes()->rowCount(), 0);
+  }
 };
 
 QTEST_MAIN(EvaluatePanelTest)

@@ -59,6 +59,23 @@ class TestJobRunner : public QObject {
     QCOMPARE(runner.progress().done, 2);
   }
 
+  // A paused job has no time left to count down; after resuming it has an estimate again.
+  void aPausedJobHasNoEstimate() {
+    auto gate = std::make_shared<Gate>();
+    JobRunner runner(std::make_unique<GatedJob>(gate));
+    QSignalSpy finished(&runner, &JobRunner::finished);
+    runner.start();
+    gate->started.acquire();  // progress 1 of 2 is reported
+    QVERIFY(runner.etaSeconds() >= 0);
+    runner.pause();
+    QVERIFY(runner.isPaused());
+    QCOMPARE(runner.etaSeconds(), -1.0);
+    runner.resume();
+    QVERIFY(runner.etaSeconds() >= 0);
+    gate->go.release();
+    QTRY_COMPARE(finished.count(), 1);
+  }
+
   void destroyingCancelsWithoutWaiting() {
     auto gate = std::make_shared<Gate>();
     auto runner = std::make_unique<JobRunner>(std::make_unique<GatedJob>(gate));

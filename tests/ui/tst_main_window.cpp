@@ -131,6 +131,27 @@ class MainWindowTest : public QObject {
     QVERIFY(window.recentMenu()->actions().front()->text().contains("first.tbproj"));
   }
 
+  // Once a project is open no panel still asks for one: the hint the panels showed without a
+  // project gives way to what to do next.
+  void anOpenProjectReplacesTheNoProjectHint() {
+    QTemporaryDir dir;
+    tunebench::PluginRegistry plugins;
+    tunebench::builtin::registerBuiltinPlugins(plugins);
+    MainWindow window(plugins);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy opened(window.session(), &ProjectSession::opened);
+    window.newProjectAt(dir.filePath("hint"));
+    QTRY_COMPARE(opened.count(), 1);
+    for (const char* name : {"evaluateStatus", "generationStatus", "exportStatus"}) {
+      auto* status = window.findChild<QLabel*>(QLatin1String(name));
+      QVERIFY2(status, name);
+      QVERIFY2(!status->text().isEmpty(), name);
+      QVERIFY2(!status->text().contains(QStringLiteral("Open or create")),
+               qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(name), status->text())));
+    }
+  }
+
   void recentListKeepsEightAndDropsMissingFiles() {
     QTemporaryDir dir;
     RecentProjects recent;

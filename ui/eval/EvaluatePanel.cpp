@@ -170,15 +170,11 @@ void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
   const QSignalBlocker blocker(target_);
   while (target_->count() > 1) target_->removeItem(0);
   history_->setProject(projectFile_);
-  if (shown_ == Shown::StoredEvaluation) {
-    outcomes_->clear();
-    classification_->clear();
-    summary_->clear();
-    shown_ = Shown::Nothing;
-  }
+  clearResults();
   lastError_.clear();
   targetChanged();
   if (!projectFile_.isEmpty()) readRuns();
+  status_->clear();  // the previous project's status (or the no-project hint) is over
   setStatus(statusText());
 }
 
@@ -353,6 +349,10 @@ void EvaluatePanel::setExampleLimit(int limit) {
 void EvaluatePanel::targetChanged() {
   const qint64 runId = selectedRun();
   const bool other = runId == 0;
+  // Results of another run or checkpoint must not stand beside this one's history.
+  if (shown_ != Shown::Nothing &&
+      (shownRun_ != runId || (shownCheckpoint_ && *shownCheckpoint_ != selectedCheckpoint())))
+    clearResults();
   modelFolder_->setReadOnly(!other);
   browseModel_->setEnabled(other);
   checkpoint_->setEnabled(!other && !job_);
@@ -431,6 +431,8 @@ QTableWidget* EvaluatePanel::historyTable() const {
 
 void EvaluatePanel::showStored(const StoredEvaluation& evaluation) {
   shown_ = Shown::StoredEvaluation;
+  shownRun_ = history_->runId();
+  shownCheckpoint_.reset();
   if (isClassifierEvaluation(evaluation.metrics)) {
     try {
       lastClassifierResult_ = storedClassifierResult(evaluation.metrics, evaluation.items);
@@ -613,12 +615,16 @@ void EvaluatePanel::onFinished() {
     bool canceled = false;
     const int64_t examples = showFresh(source, job.result(), &canceled);
     shown_ = examples > 0 ? Shown::FreshResult : Shown::Nothing;
+    shownRun_ = runId > 0 ? runId : selectedRun();
+    shownCheckpoint_ = jobCheckpointStep_;
     if (examples == 0) summary_->clear();
     if (runner->outcome() == JobRunner::Outcome::Canceled || canceled) {
       setStatus(tr("Canceled after %n example(s); the partial result is shown and not stored.",
                    nullptr, static_cast<int>(examples)));
     } else if (lastStoredEvaluation_ > 0) {
-      setStatus(tr("Stored as evaluation %1 of run %2.").arg(lastStoredEvaluation_).arg(runId));
+      setStatus(tr("Stored with run %1 (evaluation #%2 of the project).")
+                    .arg(runId)
+                    .arg(lastStoredEvaluation_));
       history_->refresh();
     } else if (runId == 0 && selectedRun() == 0) {
       setStatus(tr("Done. Not stored: only evaluations of the project's runs are stored."));
@@ -681,6 +687,15 @@ void EvaluatePanel::showSummary(const QString& source, double exactMatch, double
                         .arg(matches)
                         .arg(examples)
                         .arg(formatNumber(perplexity)));
+}
+
+void EvaluatePanel::clearResults() {
+  outcomes_->clear();
+  classification_->clear();
+  summary_->clear();
+  shown_ = Shown::Nothing;
+  shownRun_ = 0;
+  shownCheckpoint_.reset();
 }
 
 void EvaluatePanel::showClassifierResults(bool classifier) {

@@ -11,6 +11,8 @@
 // earlier ones; selecting one shows its stored examples. Another model folder's result is shown
 // only. Its second tab generates side by side (GenerationComparisonView). The project is read on
 // worker threads through read-only connections.
+#include <optional>
+
 #include <QHash>
 #include <QString>
 #include <QWidget>
@@ -156,6 +158,8 @@ class EvaluatePanel : public QWidget {
   static QString metricsText(const std::vector<std::pair<std::string, double>>& metrics);
   // Brings the language model's or the classifier's results forward.
   void showClassifierResults(bool classifier);
+  // Empties the results, the summary and the shown result's target.
+  void clearResults();
   void setStatus(const QString& text);
   void fail(const QString& message);
   void updateActions();
@@ -211,6 +215,10 @@ class EvaluatePanel : public QWidget {
   ClassifierEvaluationResult lastClassifierResult_;
   qint64 lastStoredEvaluation_ = 0;
   Shown shown_ = Shown::Nothing;
+  // What the shown result belongs to: a run (0: another model folder) and, for a fresh result,
+  // the checkpoint step (-1: the final model). A stored one belongs to its run at any step.
+  qint64 shownRun_ = 0;
+  std::optional<qint64> shownCheckpoint_;
   QString lastError_;
 };
 

@@ -229,6 +229,7 @@ void GenerationComparisonView::setProject(const QString& projectFile, bool readO
   lastError_.clear();
   fillBaseModels();
   refresh();
+  status_->clear();  // the previous project's status (or the no-project hint) is over
   setStatus(statusText());
   updateActions();
 }

@@ -179,6 +179,7 @@ void ExportPanel::setProject(const QString& projectFile, bool readOnly) {
   showExports();
   runChanged();
   if (!projectFile_.isEmpty()) read();
+  status_->clear();  // the previous project's status (or the no-project hint) is over
   setStatus(statusText());
 }
 

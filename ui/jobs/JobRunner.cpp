@@ -171,10 +171,13 @@ void JobRunner::cancel() {
 }
 
 void JobRunner::pause() {
+  if (!pausedFor_.isValid()) pausedFor_.start();
   shared_->context.pause();
 }
 
 void JobRunner::resume() {
+  if (pausedFor_.isValid()) pausedMs_ += pausedFor_.elapsed();
+  pausedFor_.invalidate();
   shared_->context.resume();
 }
 
@@ -185,8 +188,10 @@ JobRunner::Progress JobRunner::progress() const {
 
 double JobRunner::etaSeconds() const {
   const auto now = progress();
-  if (now.total <= 0 || now.done <= 0 || now.done >= now.total || !elapsed_.isValid()) return -1;
-  const double seconds = elapsed_.elapsed() / 1000.0;
+  if (now.total <= 0 || now.done <= 0 || now.done >= now.total || !elapsed_.isValid() ||
+      isPaused())
+    return -1;
+  const double seconds = static_cast<double>(elapsed_.elapsed() - pausedMs_) / 1000.0;
   return seconds * static_cast<double>(now.total - now.done) / static_cast<double>(now.done);
 }
 

@@ -71,6 +71,9 @@ class JobRunner : public QObject {
   QThread* thread_ = nullptr;
   QTimer refreshTimer_;
   QElapsedTimer elapsed_;
+  // Time spent paused does not count towards the estimate.
+  QElapsedTimer pausedFor_;
+  qint64 pausedMs_ = 0;
   Outcome outcome_ = Outcome::Running;
   QString error_;
 };

@@ -88,7 +88,7 @@ void JobsArea::refresh() {
   } else {
     bar_->setRange(0, 0);  // busy indicator: the amount of work is unknown
   }
-  eta_->setText(formatEta(shown->etaSeconds()));
+  eta_->setText(shown->isPaused() ? tr("paused") : formatEta(shown->etaSeconds()));
   cancel_->setEnabled(true);
   setVisible(true);
 }
