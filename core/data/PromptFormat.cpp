@@ -129,4 +129,32 @@ std::pair<std::vector<TextSegment>, std::vector<TextSegment>> renderPreferencePa
   return {render(e.chosen), render(e.rejected)};
 }
 
+std::string renderInstructionPrompt(const std::string& instruction, PromptPreset preset) {
+  Example example;
+  example.instruction = instruction;
+  std::string prompt;
+  for (const auto& segment : renderExample(example, DatasetKind::Instruction, preset)) {
+    if (segment.trainable) break;
+    prompt += segment.text;
+  }
+  return prompt;
+}
+
+std::optional<PromptPreset> presetOfRenderedPrompt(const std::string& renderedPrompt) {
+  auto startsWith = [&](const std::string& prefix) {
+    return renderedPrompt.compare(0, prefix.size(), prefix) == 0;
+  };
+  auto endsWith = [&](const std::string& suffix) {
+    return renderedPrompt.size() >= suffix.size() &&
+           renderedPrompt.compare(renderedPrompt.size() - suffix.size(), suffix.size(), suffix) ==
+               0;
+  };
+  if ((startsWith(kAlpacaNoInput) || startsWith(kAlpacaWithInput)) &&
+      endsWith("\n\n### Response:\n"))
+    return PromptPreset::Alpaca;
+  if (startsWith("<|im_start|>") && endsWith("<|im_start|>assistant\n"))
+    return PromptPreset::ChatML;
+  return std::nullopt;
+}
+
 }  // namespace tunebench

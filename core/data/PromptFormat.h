@@ -2,6 +2,7 @@
 // Renders typed examples into training text with preset formats, keeping which spans are prompt
 // (no loss) and which are response (loss), so that label masks can follow. Chat templates from a
 // model's tokenizer_config.json are rendered elsewhere and produce the same segments.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,5 +34,13 @@ std::vector<TextSegment> renderExample(const Example& example, DatasetKind kind,
 // A preference example as (prompt + chosen, prompt + rejected).
 std::pair<std::vector<TextSegment>, std::vector<TextSegment>> renderPreferencePair(
     const Example& example, PromptPreset preset);
+
+// What a model trained on `preset` saw before its answer, for one plain instruction: the prompt
+// part of renderExample for an instruction without input.
+std::string renderInstructionPrompt(const std::string& instruction, PromptPreset preset);
+
+// The preset whose fixed text a rendered prompt has around its instruction (a training file's
+// prompt field, as the Data stage writes it), or none when it has neither's shape.
+std::optional<PromptPreset> presetOfRenderedPrompt(const std::string& renderedPrompt);
 
 }  // namespace tunebench

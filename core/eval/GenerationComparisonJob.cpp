@@ -12,13 +12,59 @@
 
 namespace tunebench {
 
+const EnumNames<PromptChoice>& promptChoiceNames() {
+  static const EnumNames<PromptChoice> names{
+      {PromptChoice::AsTrained, "as_trained", "As each run was trained"},
+      {PromptChoice::AsTyped, "as_typed", "As typed"},
+      {PromptChoice::Alpaca, "alpaca", "Alpaca instruction"},
+      {PromptChoice::ChatML, "chatml", "ChatML user turn"},
+      {PromptChoice::ChatTemplate, "chat_template", "Each model's chat template"},
+  };
+  return names;
+}
+
+namespace {
+
+// What a column's prompt becomes: a preset, the model's chat template, or the text as typed.
+struct ColumnPrompt {
+  std::optional<PromptPreset> preset;
+  bool chat = false;
+  bool asTrained = false;  // the preset is the run's own
+};
+
+ColumnPrompt columnPrompt(const ComparisonColumn& column, PromptChoice choice) {
+  switch (choice) {
+    case PromptChoice::AsTrained:
+      return {column.trainedPreset, false, column.trainedPreset.has_value()};
+    case PromptChoice::AsTyped:
+      return {};
+    case PromptChoice::Alpaca:
+      return {PromptPreset::Alpaca, false, false};
+    case PromptChoice::ChatML:
+      return {PromptPreset::ChatML, false, false};
+    case PromptChoice::ChatTemplate:
+      return {std::nullopt, true, false};
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string columnPromptFormat(const ComparisonColumn& column, PromptChoice choice) {
+  const auto prompt = columnPrompt(column, choice);
+  if (prompt.chat) return "chat template";
+  if (!prompt.preset) return "as typed";
+  const std::string name = *prompt.preset == PromptPreset::Alpaca ? "Alpaca" : "ChatML";
+  return prompt.asTrained ? name + " (as trained)" : name;
+}
+
 std::string ComparisonSettings::toJson() const {
   return nlohmann::json{{"max_new_tokens", maxNewTokens},
                         {"temperature", temperature},
                         {"top_k", topK},
                         {"top_p", topP},
                         {"seed", seed},
-                        {"chat", chat}}
+                        {"prompt", fileNameOf(promptChoiceNames(), prompt)}}
       .dump();
 }
 
@@ -40,7 +86,19 @@ ComparisonSettings ComparisonSettings::fromJson(const std::string& text) {
   read("top_k", settings.topK);
   read("top_p", settings.topP);
   read("seed", settings.seed);
-  read("chat", settings.chat);
+  // Comparisons stored before prompt formats had only "chat": the template, or the text as typed.
+  bool chat = false;
+  read("chat", chat);
+  settings.prompt = chat ? PromptChoice::ChatTemplate : PromptChoice::AsTyped;
+  std::string prompt;
+  read("prompt", prompt);
+  if (!prompt.empty()) {
+    const auto choice = enumFromFileName(promptChoiceNames(), prompt);
+    if (!choice)
+      throw Error("generation settings: prompt \"" + prompt + "\" is not one of " +
+                  fileNamesListed(promptChoiceNames()));
+    settings.prompt = *choice;
+  }
   return settings;
 }
 
@@ -90,9 +148,11 @@ void GenerationComparisonJob::generateColumn(size_t index, JobContext& context) 
     settings.topK = s.topK;
     settings.topP = s.topP;
     settings.seed = s.seed;
+    const auto format = columnPrompt(column, s.prompt);
     TextPrompt prompt;
-    prompt.text = request_.prompt;
-    prompt.chat = s.chat;
+    prompt.text = format.preset ? renderInstructionPrompt(request_.prompt, *format.preset)
+                                : request_.prompt;
+    prompt.chat = format.chat;
     const auto prepared = prepareTextPrompt(tokenizer, loaded.model->config(), prompt, settings);
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -131,7 +191,7 @@ void GenerationComparisonJob::store() {
   for (size_t i = 0; i < request_.columns.size(); ++i) {
     const auto& column = request_.columns[i];
     store::GenerationOutputRecord output;
-    output.label = column.label;
+    output.label = column.label + " · prompt: " + columnPromptFormat(column, request_.settings.prompt);
     output.runId = column.runId;
     output.checkpointStep = column.checkpointStep;
     output.modelFolder = column.source.modelFolder;

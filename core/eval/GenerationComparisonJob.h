@@ -10,8 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "plugins/ModelSource.h"
+#include "common/EnumNames.h"
+#include "data/PromptFormat.h"
 #include "jobs/JobContext.h"
+#include "plugins/ModelSource.h"
 
 namespace tunebench {
 
@@ -20,7 +22,20 @@ struct ComparisonColumn {
   ModelSource source;
   std::optional<int64_t> runId;
   std::optional<int64_t> checkpointStep;
+  // The preset the run's training prompts were rendered with (eval/TrainedPromptFormat.h);
+  // none for a base model or a run trained another way.
+  std::optional<PromptPreset> trainedPreset;
 };
+
+// How the prompt reaches each column's model.
+enum class PromptChoice {
+  AsTrained,     // in the format each run was trained with; as typed where none is known
+  AsTyped,       // the text as written
+  Alpaca,        // rendered as an Alpaca instruction for every model
+  ChatML,        // rendered as a ChatML user turn for every model
+  ChatTemplate,  // a user turn with each model's chat template (ChatML when it has none)
+};
+const EnumNames<PromptChoice>& promptChoiceNames();
 
 struct ComparisonSettings {
   int64_t maxNewTokens = 64;
@@ -28,7 +43,7 @@ struct ComparisonSettings {
   int64_t topK = 0;          // 0 = off
   double topP = 1.0;         // 1 = off
   uint64_t seed = 0;
-  bool chat = false;  // render the prompt as a user turn with the model's chat template
+  PromptChoice prompt = PromptChoice::AsTrained;
 
   std::string toJson() const;
   // Throws tunebench::Error naming the field when the JSON is not such settings.
@@ -41,6 +56,10 @@ struct ComparisonRequest {
   std::vector<ComparisonColumn> columns;
   std::string projectFile;  // empty: not stored
 };
+
+// How a column's model is asked: the format applied to the prompt, for its title.
+// "as typed", "Alpaca (as trained)", "chat template".
+std::string columnPromptFormat(const ComparisonColumn& column, PromptChoice choice);
 
 // What one column has produced so far.
 struct ColumnOutput {

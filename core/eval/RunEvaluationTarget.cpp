@@ -58,6 +58,7 @@ RunEvaluationTarget readConfig(const std::string& configJson, const std::string&
   target.baseModelFolder = resolved(textAt(config, "model"), projectFolder);
   if (config.is_object() && config.contains("data")) {
     const auto& data = config["data"];
+    target.trainFile = resolved(textAt(data, "train"), projectFolder);
     target.validationFile = resolved(textAt(data, "validation"), projectFolder);
     if (const auto field = textAt(data, "prompt_field"); !field.empty()) target.promptField = field;
     if (const auto field = textAt(data, "response_field"); !field.empty())

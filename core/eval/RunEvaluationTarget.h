@@ -17,6 +17,7 @@ struct RunEvaluationTarget {
   bool finalModelExists = false;  // the folder holds a config.json
   std::string baseModelFolder;    // the config's "model": what the run trained from
   std::string adapterFolder;      // <output>/adapter when the run left a PEFT adapter, else empty
+  std::string trainFile;          // the training file it trained on
   std::string validationFile;     // empty when the run had none
   std::string promptField = "prompt";
   std::string responseField = "response";

@@ -7,6 +7,7 @@
 #include <QtTest>
 
 #include <filesystem>
+#include <fstream>
 
 #include "LoraRunFixture.h"
 #include "common/Error.h"
@@ -14,6 +15,8 @@
 #include "eval/GenerationComparisonJob.h"
 #include "eval/ModelSourceLoading.h"
 #include "eval/RunEvaluationTarget.h"
+#include "eval/TrainedPromptFormat.h"
+#include "data/TrainerRecords.h"
 #include "jobs/BasicJobContext.h"
 #include "model/ModelFactory.h"
 #include "model/TextGeneration.h"
@@ -240,6 +243,99 @@ class GenerationComparisonJobTest : public QObject {
     job.run(context);
     QCOMPARE(job.comparisonId(), int64_t(0));
     QCOMPARE(store::readGenerationComparisons(project_).size(), before);
+  }
+
+  // A tuned run is asked in the format its training file was rendered with: the job wraps the
+  // prompt the way the Data stage wrote the training prompts, and says so in the stored label.
+  void aRunIsAskedInTheFormatItWasTrainedWith() {
+    const std::string question = "What is 3 plus 4?";
+    QCOMPARE(renderInstructionPrompt(question, PromptPreset::Alpaca),
+             std::string("Below is an instruction that describes a task. Write a response that "
+                         "appropriately completes the request.\n\n### Instruction:\nWhat is 3 "
+                         "plus 4?\n\n### Response:\n"));
+    QCOMPARE(renderInstructionPrompt(question, PromptPreset::ChatML),
+             std::string("<|im_start|>user\nWhat is 3 plus 4?<|im_end|>\n<|im_start|>assistant\n"));
+
+    // The training files as the Data stage writes them, one per preset and kind.
+    auto writeRecords = [&](const std::string& name, const std::vector<nlohmann::json>& records) {
+      const auto path = dir_.filePath(QString::fromStdString(name)).toStdString();
+      std::ofstream out(path);
+      out << "\n";  // a blank first line is skipped
+      for (const auto& record : records) out << record.dump() << "\n";
+      return path;
+    };
+    Example instruction;
+    instruction.instruction = question;
+    instruction.input = "numbers";
+    instruction.output = "7";
+    Example chat;
+    chat.messages = {{"user", question}, {"assistant", "7"}};
+    const auto alpaca = writeRecords(
+        "alpaca.jsonl", {trainerRecord(instruction, DatasetKind::Instruction, PromptPreset::Alpaca)});
+    const auto chatml =
+        writeRecords("chatml.jsonl", {trainerRecord(chat, DatasetKind::Chat, PromptPreset::ChatML)});
+    const auto raw = writeRecords("raw.jsonl", {nlohmann::json{{"text", "just text"}}});
+    const auto plain = writeRecords(
+        "plain.jsonl", {nlohmann::json{{"prompt", question}, {"response", "7"}}});
+    QCOMPARE(trainedPromptPreset(alpaca, "prompt"), std::optional(PromptPreset::Alpaca));
+    QCOMPARE(trainedPromptPreset(chatml, "prompt"), std::optional(PromptPreset::ChatML));
+    QCOMPARE(trainedPromptPreset(raw, "prompt"), std::optional<PromptPreset>());
+    QCOMPARE(trainedPromptPreset(plain, "prompt"), std::optional<PromptPreset>());
+    QCOMPARE(trainedPromptPreset(alpaca, "question"), std::optional<PromptPreset>());
+    QCOMPARE(trainedPromptPreset(dir_.filePath("gone.jsonl").toStdString(), "prompt"),
+             std::optional<PromptPreset>());
+    QCOMPARE(trainedPromptPreset(dir_.path().toStdString(), "prompt"),
+             std::optional<PromptPreset>());  // a folder
+
+    ComparisonRequest request;
+    request.prompt = question;
+    request.settings.maxNewTokens = 6;
+    const ModelSource base{run_.baseModel, "", ""};
+    ComparisonColumn trained{"Trained on Alpaca", base, runId_, std::nullopt,
+                             PromptPreset::Alpaca};
+    ComparisonColumn untrained{"Base model", base, std::nullopt, std::nullopt};
+    request.columns = {untrained, trained};
+    request.projectFile = project_;
+    {
+      GenerationComparisonJob job(request);  // default: as each run was trained
+      BasicJobContext context;
+      job.run(context);
+      const auto outputs = job.outputs();
+      QCOMPARE(outputs[0].text, directText(base, question, 6));
+      QCOMPARE(outputs[1].text,
+               directText(base, renderInstructionPrompt(question, PromptPreset::Alpaca), 6));
+      const auto stored = store::readGenerationComparison(project_, job.comparisonId());
+      QVERIFY(stored);
+      QCOMPARE(stored->outputs[0].label, std::string("Base model · prompt: as typed"));
+      QCOMPARE(stored->outputs[1].label,
+               std::string("Trained on Alpaca · prompt: Alpaca (as trained)"));
+      QCOMPARE(ComparisonSettings::fromJson(stored->settings).prompt, PromptChoice::AsTrained);
+    }
+    request.settings.prompt = PromptChoice::ChatML;  // the user's override, for every column
+    request.projectFile.clear();
+    GenerationComparisonJob job(request);
+    BasicJobContext context;
+    job.run(context);
+    const auto chatmlPrompt = renderInstructionPrompt(question, PromptPreset::ChatML);
+    QCOMPARE(job.outputs()[0].text, directText(base, chatmlPrompt, 6));
+    QCOMPARE(job.outputs()[1].text, directText(base, chatmlPrompt, 6));
+    QCOMPARE(columnPromptFormat(trained, PromptChoice::ChatML), std::string("ChatML"));
+    QCOMPARE(columnPromptFormat(trained, PromptChoice::AsTyped), std::string("as typed"));
+    QCOMPARE(columnPromptFormat(trained, PromptChoice::ChatTemplate),
+             std::string("chat template"));
+  }
+
+  // Every prompt choice survives the stored settings; comparisons stored before there was a
+  // choice read as what they did ("chat": the template, else as typed).
+  void promptChoicesRoundTripAndOldSettingsStillRead() {
+    for (const auto& name : promptChoiceNames()) {
+      ComparisonSettings settings;
+      settings.prompt = name.value;
+      QCOMPARE(ComparisonSettings::fromJson(settings.toJson()).prompt, name.value);
+    }
+    QCOMPARE(ComparisonSettings::fromJson("{\"chat\": true}").prompt, PromptChoice::ChatTemplate);
+    QCOMPARE(ComparisonSettings::fromJson("{\"chat\": false}").prompt, PromptChoice::AsTyped);
+    QVERIFY_THROWS_EXCEPTION(Error, ComparisonSettings::fromJson("{\"prompt\": \"shouting\"}"));
   }
 
   void badRequestsFailWithAMessage() {

@@ -26,6 +26,7 @@
 #include "UiTestSupport.h"
 #include "eval/EvaluatePanel.h"
 #include "eval/Evaluation.h"
+#include "data/TrainerRecords.h"
 #include "eval/GenerationComparison.h"
 #include "jobs/JobRunner.h"
 #include "store/GenerationComparisonRepository.h"
@@ -241,6 +242,78 @@ class GenerationComparisonTest : public QObject {
     QCOMPARE(panel.lastResult().examples, qint64(2));
     QVERIFY(panel.summaryText().contains(QStringLiteral("at step 2")));
     QVERIFY(panel.lastStoredEvaluation() > 0);
+  }
+
+  // A run whose training file holds Alpaca-rendered prompts is asked in Alpaca by default, and
+  // its column says so; the base model gets the prompt as typed. After Generate the list selects
+  // the new comparison, even when an earlier one was selected.
+  void aTunedRunIsAskedInItsTrainingFormatAndTheNewComparisonIsSelected() {
+    const QString alpacaTrain = dir_.filePath(QStringLiteral("alpaca-train.jsonl"));
+    {
+      tunebench::Example example;
+      example.instruction = "What is 3 plus 4?";
+      example.output = "7";
+      std::ofstream out(alpacaTrain.toStdString());
+      out << tunebench::trainerRecord(example, tunebench::DatasetKind::Instruction,
+                                      tunebench::PromptPreset::Alpaca)
+                 .dump()
+          << "\n";
+    }
+    qint64 alpacaRun = 0;
+    {
+      auto config = run_.config;
+      config["data"]["train"] = alpacaTrain.toStdString();
+      auto project = store::ProjectStore::open(project_.toStdString());
+      store::RunRepository runs(project);
+      store::NewRun run(std::string("alpaca run"));
+      run.config = config.dump();
+      alpacaRun = runs.create(run);
+      runs.setStatus(alpacaRun, store::RunStatus::Completed);
+    }
+    EvaluatePanel panel(uitest::builtinPlugins());
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    openProject(panel);
+    auto* view = panel.comparison();
+    QCOMPARE(view->promptChoice(), tunebench::PromptChoice::AsTrained);
+    QVERIFY(view->chooseBaseModel(baseModel_));
+    // An earlier comparison, selected in the list before the next Generate.
+    QSignalSpy finished(view, &GenerationComparisonView::generationFinished);
+    QSignalSpy listed(view, &GenerationComparisonView::comparisonsRead);
+    view->setPrompt(QStringLiteral("Earlier"));
+    view->setMaxNewTokens(2);
+    QVERIFY(view->generate());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 1, kTimeoutMs);
+    const qint64 earlier = view->lastStoredComparison();
+    auto* list = view->historyList();
+    QTRY_VERIFY(list->currentItem() &&
+                list->currentItem()->data(Qt::UserRole).toLongLong() == earlier);
+
+    QVERIFY(view->chooseRun(0, alpacaRun));
+    QVERIFY(view->chooseRun(1, 0));
+    QVERIFY(view->chooseRun(2, 0));
+    const QString question = QStringLiteral("What is 3 plus 4?");
+    view->setPrompt(question);
+    view->setMaxNewTokens(8);
+    listed.clear();
+    QVERIFY(view->generate());
+    QTRY_VERIFY_WITH_TIMEOUT(finished.count() == 2, kTimeoutMs);
+    QVERIFY2(view->lastError().isEmpty(), qPrintable(view->lastError()));
+    QVERIFY(view->lastStoredComparison() != earlier);
+    const auto alpacaPrompt =
+        tunebench::renderInstructionPrompt(question.toStdString(), tunebench::PromptPreset::Alpaca);
+    QCOMPARE(view->columnText(0), QString::fromStdString(directGeneration(
+                                      run_.baseModel, "", question.toStdString(), 8)));
+    QCOMPARE(view->columnText(1), QString::fromStdString(directGeneration(
+                                      run_.baseModel, run_.output + "/adapter", alpacaPrompt, 8)));
+    QVERIFY2(view->columnTitle(0).contains(QStringLiteral("prompt: as typed")),
+             qPrintable(view->columnTitle(0)));
+    QVERIFY2(view->columnTitle(1).contains(QStringLiteral("prompt: Alpaca (as trained)")),
+             qPrintable(view->columnTitle(1)));
+    QVERIFY(view->lastStoredComparison() > 0);
+    QTRY_VERIFY(listed.count() >= 1 && list->currentItem() &&
+                list->currentItem()->data(Qt::UserRole).toLongLong() ==
+                    view->lastStoredComparison());
   }
 };
 

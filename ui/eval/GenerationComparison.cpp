@@ -1,7 +1,6 @@
 #include "eval/GenerationComparison.h"
 
 #include <QAction>
-#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
 #include <QDir>
@@ -158,12 +157,16 @@ QWidget* GenerationComparisonView::buildSettings() {
   seed_->setObjectName(QStringLiteral("generationSeed"));
   seed_->setRange(0, INT_MAX);
   labelled(tr("S&eed:"), seed_);
-  chat_ = new QCheckBox(tr("Use the c&hat template"), box);
-  chat_->setObjectName(QStringLiteral("generationChat"));
-  chat_->setToolTip(
-      tr("Render the prompt as a user turn with each model's chat template "
-         "(ChatML when the model has none)"));
-  row->addWidget(chat_);
+  promptFormat_ = new QComboBox(box);
+  promptFormat_->setObjectName(QStringLiteral("generationPromptFormat"));
+  for (const auto& name : promptChoiceNames())
+    promptFormat_->addItem(tr(name.label), static_cast<int>(name.value));
+  promptFormat_->setToolTip(
+      tr("How the prompt reaches each model. A tuned model answers best in the format it was "
+         "trained with: “As each run was trained” wraps the prompt the way the run's training "
+         "file did (Alpaca or ChatML; the base model and runs trained otherwise get it as "
+         "typed). Each column's title says which format it used."));
+  labelled(tr("Prompt &format:"), promptFormat_);
   row->addStretch(1);
   row->addWidget(actionButton(generateAction_, box));
   row->addWidget(actionButton(stopAction_, box));
@@ -183,7 +186,8 @@ QWidget* GenerationComparisonView::buildColumn(int column) {
   } else {
     runs_[static_cast<size_t>(column - 1)] = picker;
     picker->setObjectName(QStringLiteral("generationRun%1").arg(column));
-    pickerLabel = new QLabel(tr("Run &%1:").arg(column), box);
+    // Letters, not numbers: a slot's name must not read as a run's id.
+    pickerLabel = new QLabel(tr("Tuned model &%1:").arg(QChar('A' + column - 1)), box);
     picker->addItem(tr("(none)"), kNoChoice);
   }
   picker->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
@@ -355,8 +359,12 @@ void GenerationComparisonView::setSampling(double temperature, int topK, double 
   seed_->setValue(seed);
 }
 
-void GenerationComparisonView::setUseChatTemplate(bool chat) {
-  chat_->setChecked(chat);
+void GenerationComparisonView::setPromptChoice(PromptChoice choice) {
+  promptFormat_->setCurrentIndex(promptFormat_->findData(static_cast<int>(choice)));
+}
+
+PromptChoice GenerationComparisonView::promptChoice() const {
+  return static_cast<PromptChoice>(promptFormat_->currentData().toInt());
 }
 
 bool GenerationComparisonView::generate() {
@@ -377,7 +385,7 @@ bool GenerationComparisonView::generate() {
   settings.topK = topK_->value();
   settings.topP = topP_->value();
   settings.seed = static_cast<uint64_t>(seed_->value());
-  settings.chat = chat_->isChecked();
+  settings.prompt = promptChoice();
   std::vector<int> columns;
   const QString base = baseModel_->currentData().toString();
   if (!base.isEmpty()) {
@@ -400,6 +408,7 @@ bool GenerationComparisonView::generate() {
     column.source = choice.source;
     column.runId = choice.runId;
     if (choice.checkpointStep >= 0) column.checkpointStep = choice.checkpointStep;
+    column.trainedPreset = choice.trainedPreset;
     request.columns.push_back(column);
     columns.push_back(static_cast<int>(i) + 1);
   }
@@ -419,7 +428,10 @@ bool GenerationComparisonView::generate() {
   }
   for (size_t i = 0; i < columns.size(); ++i) {
     titles_[static_cast<size_t>(columns[i])]->setText(
-        QString::fromStdString(request.columns[i].label));
+        tr("%1 · prompt: %2")
+            .arg(QString::fromStdString(request.columns[i].label),
+                 QString::fromStdString(
+                     columnPromptFormat(request.columns[i], request.settings.prompt))));
     stats_[static_cast<size_t>(columns[i])]->setText(tr("waiting"));
   }
   {
@@ -538,7 +550,8 @@ void GenerationComparisonView::showComparisons(const ComparisonsRead& read) {
                             history_);
     item->setToolTip(labels.join(QStringLiteral("\n")));
     item->setData(Qt::UserRole, QVariant::fromValue<qint64>(comparison.id));
-    if (comparison.id == selected || comparison.id == lastStored_) {
+    // After a Generate the new comparison is the one shown, whatever was selected before.
+    if (lastStored_ > 0 ? comparison.id == lastStored_ : comparison.id == selected) {
       history_->setCurrentItem(item);
       item->setSelected(true);
     }
@@ -576,7 +589,7 @@ void GenerationComparisonView::showComparison(const ComparisonRead& read) {
     maxNewTokens_->setValue(static_cast<int>(settings.maxNewTokens));
     setSampling(settings.temperature, static_cast<int>(settings.topK), settings.topP,
                 static_cast<int>(settings.seed));
-    chat_->setChecked(settings.chat);
+    setPromptChoice(settings.prompt);
   } catch (const std::exception& e) {
     fail(tr("Comparison %1 has unreadable settings: %2").arg(comparison.id).arg(e.what()));
   }

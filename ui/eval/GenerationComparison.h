@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "common/BackgroundTask.h"
+#include "eval/GenerationComparisonJob.h"
 #include "eval/ModelChoices.h"
 #include "eval/ProjectRead.h"
 #include "store/GenerationComparisonRepository.h"
@@ -46,7 +47,9 @@ class GenerationComparisonView : public QWidget {
   QString prompt() const;
   void setMaxNewTokens(int tokens);
   void setSampling(double temperature, int topK, double topP, int seed);
-  void setUseChatTemplate(bool chat);
+  // How the prompt reaches each model (default: as each run was trained).
+  void setPromptChoice(PromptChoice choice);
+  PromptChoice promptChoice() const;
   // Picks the base model column: a folder among those offered (empty: no base column).
   bool chooseBaseModel(const QString& folder);
   // Picks run column `column` (0..2): the run's final model (step -1) or a checkpoint; runId 0
@@ -116,7 +119,7 @@ class GenerationComparisonView : public QWidget {
   QSpinBox* topK_;
   QDoubleSpinBox* topP_;
   QSpinBox* seed_;
-  QCheckBox* chat_;
+  QComboBox* promptFormat_;
   QComboBox* baseModel_;
   std::array<QComboBox*, kRunColumns> runs_{};
   std::array<QLabel*, kColumns> titles_{};

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "eval/RunEvaluationTarget.h"
+#include "eval/TrainedPromptFormat.h"
 #include "store/EvaluationOverview.h"
 
 namespace tunebench::ui {
@@ -23,6 +24,7 @@ std::vector<ModelChoice> readModelChoices(const std::string& projectFile) {
     final.runName = QString::fromStdString(run.name);
     const auto target = runEvaluationTarget(run.config, projectFolder);
     final.baseModelFolder = QString::fromStdString(target.baseModelFolder);
+    final.trainedPreset = trainedPromptPreset(target.trainFile, target.promptField);
     const bool baseThere =
         !target.baseModelFolder.empty() &&
         std::filesystem::exists(std::filesystem::path(target.baseModelFolder) / "config.json");

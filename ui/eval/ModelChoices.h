@@ -3,7 +3,10 @@
 // adapter when it left one, else its final folder) and each of its complete checkpoints. Read on a
 // worker thread (through core's read-only connections); `problem` says why a choice cannot be used.
 #include <QString>
+#include <optional>
 #include <vector>
+
+#include "data/PromptFormat.h"
 
 #include "plugins/ModelSource.h"
 
@@ -16,6 +19,8 @@ struct ModelChoice {
   ModelSource source;
   QString baseModelFolder;  // what the run trained from
   QString problem;          // empty when it can be used
+  // The preset its training prompts were rendered with (read from its training file).
+  std::optional<PromptPreset> trainedPreset;
 
   QString label() const;  // "Run 3 “name”, final model" / "Run 3 “name”, step 20"
 };
