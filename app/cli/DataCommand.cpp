@@ -1,5 +1,5 @@
-// tunebench-cli data import|list|clean|profile|preview|split|balance|export: the data pipeline
-// on a project.
+// tunebench-cli data import|list|clean|profile|preview|split|balance|export|rejects: the data
+// pipeline on a project.
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +14,7 @@
 #include "common/JsonFile.h"
 #include "data/Balancing.h"
 #include "store/DatasetBalancing.h"
+#include "store/DatasetRejects.h"
 #include "store/DatasetVersions.h"
 #include "store/ProjectDatasetImport.h"
 #include "store/ProjectStore.h"
@@ -375,16 +376,30 @@ int balance(const DataOptions& o) {
   return 0;
 }
 
-int exportData(const DataOptions& o) {
-  auto project = openForReading(o.project);
-  const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
-  const auto format = formatOption(o);
-  // Nothing of the user's is replaced unless asked.
+// Nothing of the user's is replaced unless asked.
+void checkOutputFile(const DataOptions& o) {
   std::error_code ec;
   if (std::filesystem::is_directory(o.out, ec))
     throw Error(o.out + " is a folder: --out names the file to write");
   if (std::filesystem::exists(o.out, ec) && !o.force)
     throw Error(o.out + " already exists: pass --force to replace it, or choose another file");
+}
+
+int exportRejects(const DataOptions& o) {
+  auto project = openForReading(o.project);
+  const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
+  checkOutputFile(o);
+  TerminalProgress context;
+  const auto count = store::exportVersionRejects(project, version.id, o.out, context);
+  std::cout << "wrote " << count << " rejected rows to " << o.out << "\n";
+  return 0;
+}
+
+int exportData(const DataOptions& o) {
+  auto project = openForReading(o.project);
+  const auto version = store::resolveVersion(project, o.dataset, versionNumber(o));
+  const auto format = formatOption(o);
+  checkOutputFile(o);
   TerminalProgress context;
   const auto count = store::exportVersion(project, version.id, o.split, o.out, format, context);
   std::cout << "wrote " << count << " records to " << o.out << "\n";
@@ -408,9 +423,12 @@ Command addDataCommand(CLI::App& app) {
   auto* balanceCmd = data->add_subcommand(
       "balance", "Over- or under-sample the classes: a new version; or print class weights");
   auto* exportCmd = data->add_subcommand("export", "Write a version as trainer JSON Lines");
-  for (auto* sub : {import, list, clean, prof, previewCmd, splitCmd, balanceCmd, exportCmd})
+  auto* rejectsCmd = data->add_subcommand(
+      "rejects", "Write the rows an import skipped as JSON Lines (line, problem, raw)");
+  for (auto* sub :
+       {import, list, clean, prof, previewCmd, splitCmd, balanceCmd, exportCmd, rejectsCmd})
     sub->add_option("project", o->project, "Project file (*.tbproj)")->required();
-  for (auto* sub : {clean, prof, previewCmd, splitCmd, balanceCmd, exportCmd}) {
+  for (auto* sub : {clean, prof, previewCmd, splitCmd, balanceCmd, exportCmd, rejectsCmd}) {
     sub->add_option("dataset", o->dataset, "Dataset name (or id)")->required();
     sub->add_option("--version", o->version, "Version number (default: the newest)")
         ->check(CLI::PositiveNumber);
@@ -473,6 +491,9 @@ Command addDataCommand(CLI::App& app) {
                  "config's classWeights; stores nothing")
       ->excludes(balanceMethod);
 
+  rejectsCmd->add_option("--out", o->out, "Output file (.jsonl)")->required();
+  rejectsCmd->add_flag("--force", o->force, "Replace --out when it exists");
+
   exportCmd->add_option("--split", o->split, "train, validation or test (default: all rows)")
       ->check(CLI::IsMember({"train", "validation", "test"}));
   exportCmd->add_option("--out", o->out, "Output file (.jsonl)")->required();
@@ -485,7 +506,7 @@ Command addDataCommand(CLI::App& app) {
                    "dataset kind)")
       ->check(CLI::IsMember({"alpaca", "chatml", "model"}));
 
-  return {data, [o, import, list, clean, prof, previewCmd, splitCmd, balanceCmd] {
+  return {data, [o, import, list, clean, prof, previewCmd, splitCmd, balanceCmd, rejectsCmd] {
             try {
               if (import->parsed()) return importFile(*o);
               if (list->parsed()) return listDatasets(*o);
@@ -494,6 +515,7 @@ Command addDataCommand(CLI::App& app) {
               if (previewCmd->parsed()) return preview(*o);
               if (splitCmd->parsed()) return split(*o);
               if (balanceCmd->parsed()) return balance(*o);
+              if (rejectsCmd->parsed()) return exportRejects(*o);
               return exportData(*o);
             } catch (const UsageError& e) {
               std::cerr << "tunebench-cli data: " << e.what() << "\n";

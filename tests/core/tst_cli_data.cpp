@@ -118,6 +118,21 @@ class CliDataTest : public QObject {
     EXPECT_EXIT(r, 0);
     QVERIFY2(r.out.contains("imported 20 records"), qPrintable(r.out));
     QVERIFY2(r.out.contains("rejected rows: 1"), qPrintable(r.out));
+
+    // The skipped row, written out to be repaired.
+    const auto rejects = dir_.filePath("broken-rejects.jsonl");
+    r = runCli({"data", "rejects", project_, "broken", "--out", rejects});
+    EXPECT_EXIT(r, 0);
+    QVERIFY2(r.out.contains("wrote 1 rejected rows"), qPrintable(r.out));
+    const auto lines = readLines(rejects);
+    QCOMPARE(lines.size(), 1);
+    const auto record = QJsonDocument::fromJson(lines[0].toUtf8()).object();
+    QCOMPARE(record["line"].toInt(), 2);
+    QVERIFY(record["raw"].toString().contains("unterminated"));
+    QVERIFY(!record["problem"].toString().isEmpty());
+    r = runCli({"data", "rejects", project_, "broken", "--out", rejects});
+    EXPECT_EXIT(r, 1);  // not replaced unless asked
+    QVERIFY2(r.err.contains("--force"), qPrintable(r.err));
   }
 
   void explicitMappingAndFormat() {

@@ -25,11 +25,13 @@
 #include <QTest>
 #include <QTimer>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "MainWindow.h"
 #include "UiTestSupport.h"
 #include "builtin/BuiltinPlugins.h"
 #include "data/DataPanel.h"
+#include "data/RejectsView.h"
 #include "data/DatasetRowsModel.h"
 #include "data/DatasetVersionsView.h"
 #include "data/ImportWizard.h"
@@ -133,11 +135,12 @@ class DataPanelTest : public QObject {
     openPanel(panel, project);
     QCOMPARE(panel.stageState(), StageState::NotYet);
     QVERIFY(panel.tabs());
-    QCOMPARE(panel.tabs()->count(), 4);
+    QCOMPARE(panel.tabs()->count(), 5);
     QCOMPARE(panel.tabs()->tabText(0), QStringLiteral("&Rows"));
     QCOMPARE(panel.tabs()->tabText(1), QStringLiteral("&Clean"));
     QCOMPARE(panel.tabs()->tabText(2), QStringLiteral("&Profile"));
     QCOMPARE(panel.tabs()->tabText(3), QStringLiteral("Split && &Balance"));
+    QCOMPARE(panel.tabs()->tabText(4), QStringLiteral("Re&jects"));
     QSignalSpy jobs(&panel, &DataPanel::jobStarted);
     QSignalSpy chosen(&panel, &DataPanel::versionChosen);
 
@@ -256,6 +259,31 @@ class DataPanelTest : public QObject {
     QTRY_COMPARE(panel.catalog().datasets.size(), size_t(1));
     QCOMPARE(panel.catalog().datasets[0].versions[0].rejects, qint64(1));
     QTRY_COMPARE(panel.rowsModel()->rowCount(), 9);
+
+    // The Rejects tab shows the skipped row: its line, the problem and its raw text.
+    auto* rejects = panel.rejectsView();
+    QTRY_COMPARE(rejects->table()->rowCount(), 1);
+    QCOMPARE(rejects->table()->item(0, 0)->data(Qt::DisplayRole).toLongLong(), qint64(4));
+    QVERIFY2(!rejects->table()->item(0, 1)->text().isEmpty(),
+             qPrintable(rejects->table()->item(0, 1)->text()));
+    QVERIFY2(rejects->table()->item(0, 2)->text().contains(QStringLiteral("cut short")),
+             qPrintable(rejects->table()->item(0, 2)->text()));
+    QVERIFY2(rejects->summaryText().contains(QStringLiteral("1 row")),
+             qPrintable(rejects->summaryText()));
+    // Export writes it as JSON Lines through a job.
+    const QString exported = dir_.filePath(QStringLiteral("broken-rejects.jsonl"));
+    QSignalSpy done(rejects, &tunebench::ui::RejectsView::exported);
+    QVERIFY(rejects->exportTo(exported));
+    QTRY_VERIFY_WITH_TIMEOUT(done.count() == 1, kTimeoutMs);
+    QCOMPARE(done.at(0).at(1).toLongLong(), qint64(1));
+    std::ifstream in(exported.toStdString());
+    std::string line;
+    QVERIFY(std::getline(in, line));
+    const auto record = nlohmann::json::parse(line);
+    QCOMPARE(record["line"].get<int64_t>(), int64_t(4));
+    QVERIFY(!record["problem"].get<std::string>().empty());
+    QVERIFY(record["raw"].get<std::string>().find("cut short") != std::string::npos);
+    QVERIFY(!std::getline(in, line));
   }
 
   void missingFieldNamesLineAndField() {

@@ -1,6 +1,7 @@
 #include "data/DataPanel.h"
 
 #include <QAction>
+#include <QDir>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -17,6 +18,7 @@
 #include "data/DatasetRowsModel.h"
 #include "data/DatasetVersionsView.h"
 #include "data/ImportWizard.h"
+#include "data/RejectsView.h"
 #include "data/SplitBalancePanel.h"
 #include "jobs/JobRunner.h"
 #include "plugins/PluginRegistry.h"
@@ -95,6 +97,14 @@ DataPanel::DataPanel(const PluginRegistry& plugins, QWidget* parent)
   profile_ = new DatasetProfileView(tabs_);
   tabs_->addTab(profile_, tr("&Profile"));
   tabs_->addTab(split_, tr("Split && &Balance"));
+  rejects_ = new RejectsView(
+      [this](std::unique_ptr<Job> job) { return startJob(std::move(job)); }, tabs_);
+  tabs_->addTab(rejects_, tr("Re&jects"));
+  connect(rejects_, &RejectsView::failed, this, &DataPanel::failed);
+  connect(rejects_, &RejectsView::exported, this, [this](const QString& file, qint64 count) {
+    setStatus(tr("Wrote %n rejected row(s) to %1.", nullptr, static_cast<int>(count))
+                  .arg(QDir::toNativeSeparators(file)));
+  });
   connect(cleaner_, &CleaningRecipeEditor::jobStarted, this, &DataPanel::jobStarted);
   connect(cleaner_, &CleaningRecipeEditor::failed, this, &DataPanel::failed);
   connect(profile_, &DatasetProfileView::failed, this, &DataPanel::failed);
@@ -159,6 +169,7 @@ void DataPanel::setProject(const QString& projectFile, bool readOnly) {
     rows_->setProject(projectFile_);
     versionSummary_->clear();
     split_->setVersion({});
+    rejects_->setVersion(projectFile_, 0, 0);
     cleaner_->setProject(projectFile_, readOnly);
     profile_->setProject(projectFile_, readOnly);
     refresh();
@@ -215,6 +226,7 @@ void DataPanel::showCatalog(const CatalogRead& read) {
     shownVersionId_ = 0;
     rows_->clear();
     split_->setVersion({});
+    rejects_->setVersion(projectFile_, 0, 0);
     versionSummary_->clear();
   } else {
     chooseVersion(versions_->selectedDataset(), versions_->selectedVersion());
@@ -256,6 +268,7 @@ void DataPanel::chooseVersion(qint64 datasetId, qint64 number) {
   chosen.labelField = version->labelField;
   chosen.balance = version->balance;
   split_->setVersion(chosen);
+  rejects_->setVersion(projectFile_, version->id, version->rejects);
   showVersionSummary();
   if (changed) emit versionChosen(datasetId, static_cast<int>(number));
 }
@@ -274,7 +287,7 @@ void DataPanel::showVersionSummary() {
                      .arg(dataset->kind, version->madeBy)
                      .arg(locale.toString(version->rows));
   if (version->rejects > 0)
-    text += tr("; %1 bad rows were skipped at import and stored as rejects")
+    text += tr("; %1 bad rows were skipped at import (see Rejects)")
                 .arg(locale.toString(version->rejects));
   if (version->hasSplit) text += tr("; split: %1").arg(splitSummary(*version));
   if (!version->balance.isEmpty()) text += tr("; balanced by %1").arg(version->balance);

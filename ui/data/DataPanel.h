@@ -33,6 +33,7 @@ class DatasetVersionsView;
 class ImportWizard;
 class JobRunner;
 class SplitBalancePanel;
+class RejectsView;
 
 class DataPanel : public QWidget {
   Q_OBJECT
@@ -65,6 +66,7 @@ class DataPanel : public QWidget {
   SplitBalancePanel* splitPanel() const { return split_; }
   CleaningRecipeEditor* cleaningEditor() const { return cleaner_; }
   DatasetProfileView* profileView() const { return profile_; }
+  RejectsView* rejectsView() const { return rejects_; }
   // The model whose tokenizer counts tokens in the Clean and Profile tabs (empty: none).
   void setModelFolder(const QString& folder);
   QString statusText() const;
@@ -109,6 +111,7 @@ class DataPanel : public QWidget {
   DatasetRowsModel* rows_;
   QTableView* rowsView_;
   SplitBalancePanel* split_;
+  RejectsView* rejects_;
   CleaningRecipeEditor* cleaner_;
   DatasetProfileView* profile_;
 
