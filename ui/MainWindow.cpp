@@ -14,6 +14,7 @@
 #include <QStatusBar>
 #include <QStyle>
 #include <QTabWidget>
+#include <algorithm>
 
 #include "AboutDialog.h"
 #include "NoProjectPanel.h"
@@ -71,7 +72,19 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
     panels_->addWidget(panelOf(stage.stage));
     ++index;
   }
-  navigator_->setMaximumWidth(240);
+  // The navigator keeps the width its titles need (with their state icons); the panels give way.
+  int titleWidth = 0;
+  for (int row = 0; row < navigator_->count(); ++row)
+    titleWidth = std::max(titleWidth, navigator_->fontMetrics().horizontalAdvance(
+                                          navigator_->item(row)->text()));
+  const int iconWidth = style()->pixelMetric(QStyle::PM_ListViewIconSize);
+  navigator_->setMinimumWidth(titleWidth + iconWidth + 4 * navigator_->spacing() +
+                              2 * navigator_->frameWidth() + 24);
+  navigator_->setMaximumWidth(std::max(navigator_->minimumWidth(), 240));
+  navigator_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+  navigator_->setTextElideMode(Qt::ElideNone);
+  splitter->setCollapsible(0, false);
+  splitter->setStretchFactor(0, 0);
   splitter->setStretchFactor(1, 1);
   setCentralWidget(splitter);
   connect(navigator_, &QListWidget::currentRowChanged, this, &MainWindow::showStage);

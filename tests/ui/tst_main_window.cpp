@@ -1,6 +1,8 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QMenu>
+#include <QScrollBar>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QtTest>
 
@@ -149,6 +151,40 @@ class MainWindowTest : public QObject {
       QVERIFY2(!status->text().isEmpty(), name);
       QVERIFY2(!status->text().contains(QStringLiteral("Open or create")),
                qPrintable(QStringLiteral("%1: %2").arg(QLatin1String(name), status->text())));
+    }
+  }
+
+  // At the size a user gets on a laptop the stage titles are whole: the navigator keeps its
+  // width on every stage, without a horizontal scrollbar; the panels give way.
+  void theNavigatorKeepsItsTitlesWhole() {
+    QTemporaryDir dir;
+    tunebench::PluginRegistry plugins;
+    tunebench::builtin::registerBuiltinPlugins(plugins);
+    MainWindow window(plugins);
+    window.resize(1600, 970);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QSignalSpy opened(window.session(), &ProjectSession::opened);
+    window.newProjectAt(dir.filePath("narrow"));
+    QTRY_COMPARE(opened.count(), 1);
+    auto* navigator = window.navigator();
+    int widest = 0;
+    for (int row = 0; row < navigator->count(); ++row)
+      widest = std::max(widest,
+                        navigator->fontMetrics().horizontalAdvance(navigator->item(row)->text()));
+    // Panels that want more room (or a layout saved that way) squeeze the navigator.
+    auto* splitter = window.findChild<QSplitter*>(QStringLiteral("mainSplitter"));
+    splitter->setSizes({10, 10000});
+    for (int stage = 0; stage < 7; ++stage) {
+      window.showStage(stage);
+      QCoreApplication::processEvents();
+      QVERIFY2(window.width() <= 1600, qPrintable(QString::number(window.width())));
+      QVERIFY2(navigator->viewport()->width() >= widest,
+               qPrintable(QStringLiteral("stage %1: viewport %2 < titles %3")
+                              .arg(stage)
+                              .arg(navigator->viewport()->width())
+                              .arg(widest)));
+      QVERIFY(!navigator->horizontalScrollBar()->isVisible());
     }
   }
 
