@@ -258,6 +258,37 @@ class ModelPanelTest : public QObject {
     QVERIFY(panel->grab().save(screenshotPath(QStringLiteral("model-panel-problems.png"))));
   }
 
+  // Looking at another folder that is no model does not make the project's model a problem, and
+  // the problems sit right under the status line.
+  void aBrokenCandidateLeavesTheProjectsModelAlone() {
+    Project project;
+    QVERIFY(project.open());
+    MainWindow& window = *project.window;
+    window.resize(1600, 970);
+    window.showStage(1);
+    ModelPanel* panel = window.modelPanel();
+    QSignalSpy shown(panel, &ModelPanel::descriptionShown);
+    panel->createStarterModel(QStringLiteral("llama"), QStringLiteral("tiny"),
+                              project.dir.filePath("models/good"));
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 1, 180000);
+    QTRY_COMPARE(window.session()->snapshot().models.size(), size_t(1));
+    QTRY_COMPARE(window.stageState(tunebench::ui::Stage::Model), StageState::Done);
+
+    const QString folder = project.dir.filePath("not-a-model");
+    QVERIFY(QDir().mkpath(folder));
+    writeFile(folder + "/notes.txt", "holiday photos");
+    panel->openModelFolder(folder);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() == 2, 60000);
+    QVERIFY(!panel->view()->problemsText().isEmpty());
+    QVERIFY(!panel->needsAttention());
+    QCOMPARE(window.stageState(tunebench::ui::Stage::Model), StageState::Done);
+    auto* problems = panel->findChild<QLabel*>(QStringLiteral("modelProblems"));
+    QVERIFY2(problems->height() <= problems->sizeHint().height() + 8,
+             qPrintable(QStringLiteral("%1 px tall for %2 px of text")
+                            .arg(problems->height())
+                            .arg(problems->sizeHint().height())));
+  }
+
   void starterModelRefusesAFolderWithFiles() {
     Project project;
     QVERIFY(project.open());

@@ -70,6 +70,8 @@ ModelDescriptionView::ModelDescriptionView(QWidget* parent) : QWidget(parent) {
   memory_->setAccessibleName(tr("Memory estimate"));
   memoryLayout->addWidget(memory_);
   layout->addWidget(memoryGroup, 1);
+  // Without the memory table (a folder with problems), the room left stays below the facts.
+  layout->addStretch(0);
   clear();
 }
 

@@ -166,8 +166,10 @@ void ModelPanel::useBuiltInStarter(const QString& folder) {
 
 void ModelPanel::showRegisteredModel(const RegisteredModel* model) {
   clear();
+  projectModelUnusable_ = false;
   if (!model) return;
   if (!model->folderExists) {
+    projectModelUnusable_ = true;
     ModelDescription missing;
     missing.folder = model->folder.toStdString();
     missing.problems.push_back(model->folder.toStdString() +
@@ -218,6 +220,8 @@ void ModelPanel::startJob(std::unique_ptr<Job> job, ResultOf resultOf, bool offe
               return;
             }
             shown_ = *result;
+            // Only the description of the project's own model says how the stage stands.
+            if (!offerToProject) projectModelUnusable_ = !result->usable();
             view_->showDescription(*result);
             view_->setVisible(true);
             if (!result->usable()) {

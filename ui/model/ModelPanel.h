@@ -49,7 +49,8 @@ class ModelPanel : public QWidget {
   ModelDescriptionView* view() const { return view_; }
   QString statusText() const;
   // True when the shown model has problems (the navigator marks the stage).
-  bool needsAttention() const { return shown_ && !shown_->usable(); }
+  // The project's model (not a candidate folder being looked at) is missing or unusable.
+  bool needsAttention() const { return projectModelUnusable_; }
 
  public slots:
   void chooseModelFolder();
@@ -80,6 +81,7 @@ class ModelPanel : public QWidget {
   JobRunner* job_ = nullptr;
   int generation_ = 0;  // results of jobs started before the last clear() are ignored
   std::optional<ModelDescription> shown_;
+  bool projectModelUnusable_ = false;
 };
 
 }  // namespace tunebench::ui
