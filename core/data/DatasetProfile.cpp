@@ -97,7 +97,8 @@ nlohmann::json DatasetProfile::toJson() const {
           {"labels", labels},
           {"imbalanceRatio", imbalanceRatio},
           {"exactDuplicates", exactDuplicates},
-          {"emptyFields", emptyFields}};
+          {"emptyFields", emptyFields},
+          {"emptyInputs", emptyInputs}};
 }
 
 DatasetProfile profileDataset(const Dataset& dataset, const ProfileOptions& options) {
@@ -110,7 +111,13 @@ DatasetProfile profileDataset(const Dataset& dataset, const ProfileOptions& opti
   for (const auto& e : dataset.examples) {
     for (const auto& [field, text] : namedTexts(e, dataset.kind)) {
       chars[field].push_back(codePoints(*text));
-      if (text->find_first_not_of(" \t\r\n") == std::string::npos) ++p.emptyFields;
+      if (text->find_first_not_of(" \t\r\n") == std::string::npos) {
+        // Alpaca-style data leaves the input empty where the instruction says it all.
+        if (dataset.kind == DatasetKind::Instruction && text == &e.input)
+          ++p.emptyInputs;
+        else
+          ++p.emptyFields;
+      }
       if (options.countTokens) tokens[field].push_back(options.countTokens(*text));
     }
     const std::string joined = joinedText(e, dataset.kind);

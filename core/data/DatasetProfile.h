@@ -50,7 +50,9 @@ struct DatasetProfile {
   std::map<std::string, size_t> labels;
   double imbalanceRatio = 0;   // largest class / smallest class; 0 without labels
   size_t exactDuplicates = 0;  // examples whose duplicateKey() was seen before
-  size_t emptyFields = 0;      // blank texts, counted over all fields
+  // Blank required texts (an instruction's input is optional and not counted here).
+  size_t emptyFields = 0;
+  size_t emptyInputs = 0;  // instruction data: examples without an input
   nlohmann::json toJson() const;
 };
 

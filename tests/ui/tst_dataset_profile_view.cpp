@@ -130,6 +130,33 @@ class DatasetProfileViewTest : public QObject {
     QVERIFY(std::isnan(view.histogram()->markerPosition()));
   }
 
+  // Instruction data: no label chart (there are no labels), and an input that no row has is
+  // not counted as empty fields, it is said once.
+  void instructionDataHasNoLabelChartAndNoEmptyInputCount() {
+    QTemporaryDir dir;
+    const QString project = dir.filePath(QStringLiteral("instructions.tbproj"));
+    std::string jsonl;
+    for (int i = 0; i < 12; ++i)
+      jsonl += nlohmann::json{{"instruction", "Add " + std::to_string(i) + " and 1."},
+                              {"output", std::to_string(i + 1)}}
+                   .dump() +
+               "\n";
+    const auto datasetId = datawidgets::makeProject(dir, project, jsonl);
+    QVERIFY(datasetId > 0);
+    DatasetProfileView view;
+    view.resize(1200, 800);
+    view.show();
+    QSignalSpy shown(&view, &DatasetProfileView::profileShown);
+    view.setProject(project, false);
+    view.setDataset(datasetId, 1);
+    QTRY_VERIFY_WITH_TIMEOUT(shown.count() >= 1 && !view.isComputing(), kTimeoutMs);
+    QCOMPARE(view.shown().profile.kind, tunebench::DatasetKind::Instruction);
+    QVERIFY(!view.labelChart()->isVisible());
+    QVERIFY2(view.summaryText().contains(QStringLiteral("0 empty fields")) &&
+                 view.summaryText().contains(QStringLiteral("no input field")),
+             qPrintable(view.summaryText()));
+  }
+
   void unusableModelAndMissingDataset() {
     DatasetProfileView view;
     QSignalSpy shown(&view, &DatasetProfileView::profileShown);

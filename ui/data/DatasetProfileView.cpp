@@ -153,12 +153,18 @@ void DatasetProfileView::clear(const QString& message) {
 void DatasetProfileView::showOutcome(const ProfileOutcome& outcome) {
   shown_ = outcome;
   const auto& p = outcome.profile;
-  summary_->setText(tr("%1: %2 records (%3) · %4 exact duplicates · %5 empty fields")
+  QString summary = tr("%1: %2 records (%3) · %4 exact duplicates · %5 empty fields")
                         .arg(describeVersion(outcome.version))
                         .arg(p.examples)
                         .arg(QString::fromLatin1(datasetKindName(p.kind)))
                         .arg(p.exactDuplicates)
-                        .arg(p.emptyFields));
+                        .arg(p.emptyFields);
+  // The optional input apart: all empty means the data has no input field at all.
+  if (p.kind == DatasetKind::Instruction && p.emptyInputs == p.examples && p.examples > 0)
+    summary += tr(" · no input field");
+  else if (p.emptyInputs > 0)
+    summary += tr(" · %1 without an input (optional)").arg(p.emptyInputs);
+  summary_->setText(summary);
   QString note;
   if (outcome.tokens) {
     const auto& t = *outcome.tokens;
@@ -191,12 +197,12 @@ void DatasetProfileView::showOutcome(const ProfileOutcome& outcome) {
                      .arg(outcome.tokenizerError);
   }
   note_->setText(note);
+  // Only classification data has labels to chart.
+  labels_->setVisible(!p.labels.empty());
   if (!p.labels.empty())
     labels_->showLabels(p.labels, p.imbalanceRatio);
   else
-    labels_->clearChart(
-        tr("No labels: the label distribution is shown for classification "
-           "data."));
+    labels_->clearChart(QString());
   fillFieldTable(outcome);
   emit profileShown();
 }
