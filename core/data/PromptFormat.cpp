@@ -157,4 +157,28 @@ std::optional<PromptPreset> presetOfRenderedPrompt(const std::string& renderedPr
   return std::nullopt;
 }
 
+std::string instructionOfRenderedPrompt(const std::string& renderedPrompt) {
+  const auto preset = presetOfRenderedPrompt(renderedPrompt);
+  if (!preset) return renderedPrompt;
+  if (*preset == PromptPreset::ChatML) {
+    const std::string open = "<|im_start|>user\n";
+    const auto start = renderedPrompt.rfind(open);
+    if (start == std::string::npos) return renderedPrompt;
+    const auto from = start + open.size();
+    const auto end = renderedPrompt.find("<|im_end|>", from);
+    return renderedPrompt.substr(from, end == std::string::npos ? std::string::npos : end - from);
+  }
+  const std::string prefix = renderedPrompt.rfind(kAlpacaNoInput, 0) == 0 ? kAlpacaNoInput
+                                                                            : kAlpacaWithInput;
+  const std::string instructionMark = "### Instruction:\n";
+  const std::string inputMark = "\n\n### Input:\n";
+  const std::string responseMark = "\n\n### Response:\n";
+  std::string body = renderedPrompt.substr(
+      prefix.size(), renderedPrompt.size() - prefix.size() - responseMark.size());
+  if (body.rfind(instructionMark, 0) == 0) body.erase(0, instructionMark.size());
+  if (const auto input = body.find(inputMark); input != std::string::npos)
+    body.replace(input, inputMark.size(), "\n\n");
+  return body;
+}
+
 }  // namespace tunebench

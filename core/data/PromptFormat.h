@@ -43,4 +43,9 @@ std::string renderInstructionPrompt(const std::string& instruction, PromptPreset
 // prompt field, as the Data stage writes it), or none when it has neither's shape.
 std::optional<PromptPreset> presetOfRenderedPrompt(const std::string& renderedPrompt);
 
+// What was asked inside a prompt rendered with a preset, without the preset's fixed text: an
+// Alpaca instruction (and its input after a blank line), or ChatML's last user turn. The prompt
+// itself when it has neither shape. For showing prompts to people.
+std::string instructionOfRenderedPrompt(const std::string& renderedPrompt);
+
 }  // namespace tunebench

@@ -277,6 +277,16 @@ class GenerationComparisonJobTest : public QObject {
     const auto raw = writeRecords("raw.jsonl", {nlohmann::json{{"text", "just text"}}});
     const auto plain = writeRecords(
         "plain.jsonl", {nlohmann::json{{"prompt", question}, {"response", "7"}}});
+    // What was asked, without the preset's text (for showing prompts to people).
+    QCOMPARE(instructionOfRenderedPrompt(renderInstructionPrompt(question, PromptPreset::Alpaca)),
+             question);
+    QCOMPARE(instructionOfRenderedPrompt(renderInstructionPrompt(question, PromptPreset::ChatML)),
+             question);
+    QCOMPARE(instructionOfRenderedPrompt(
+                 trainerRecord(instruction, DatasetKind::Instruction, PromptPreset::Alpaca)["prompt"]
+                     .get<std::string>()),
+             question + "\n\nnumbers");
+    QCOMPARE(instructionOfRenderedPrompt("plain question"), std::string("plain question"));
     QCOMPARE(trainedPromptPreset(alpaca, "prompt"), std::optional(PromptPreset::Alpaca));
     QCOMPARE(trainedPromptPreset(chatml, "prompt"), std::optional(PromptPreset::ChatML));
     QCOMPARE(trainedPromptPreset(raw, "prompt"), std::optional<PromptPreset>());

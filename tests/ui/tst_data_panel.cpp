@@ -317,6 +317,39 @@ class DataPanelTest : public QObject {
     wizard->accept();
   }
 
+  // Chat and preference rows hold message lists: the table shows the turns, not their JSON.
+  void messageListsReadAsTurns() {
+    const QString project = newProject(dir_, QStringLiteral("turns"));
+    const QString file = dir_.filePath(QStringLiteral("turns.jsonl"));
+    {
+      std::ofstream out(file.toStdString());
+      out << R"({"prompt": [{"role": "user", "content": "Convert 829 to binary"}], )"
+          << R"("chosen": [{"role": "assistant", "content": "1100111101"}], "rejected": "no idea"})"
+          << "\n";
+    }
+    store::ProjectImportResult imported;
+    {
+      auto projectStore = store::ProjectStore::open(project.toStdString());
+      store::ProjectImportRequest request;
+      request.options.path = file.toStdString();
+      tunebench::BasicJobContext context;
+      imported =
+          store::importIntoProject(projectStore, *plugins_.findImporter("jsonl"), request, context);
+    }
+    DatasetRowsModel model;
+    model.setProject(project);
+    QSignalSpy shown(&model, &DatasetRowsModel::versionShown);
+    model.setVersion(imported.versionId, 1, false);
+    QTRY_COMPARE(shown.count(), 1);
+    QTRY_VERIFY(model.isRowLoaded(0));
+    QCOMPARE(model.index(0, columnOf(model, "prompt")).data().toString(),
+             QStringLiteral("user: Convert 829 to binary"));
+    QCOMPARE(model.index(0, columnOf(model, "chosen")).data().toString(),
+             QStringLiteral("assistant: 1100111101"));
+    QCOMPARE(model.index(0, columnOf(model, "rejected")).data().toString(),
+             QStringLiteral("no idea"));
+  }
+
   void largeVersionIsReadInBoundedPages() {
     const QString project = newProject(dir_, QStringLiteral("large"));
     QElapsedTimer timer;

@@ -24,6 +24,7 @@
 #include "MainWindow.h"
 #include "UiTestSupport.h"
 #include "builtin/BuiltinPlugins.h"
+#include "data/PromptFormat.h"
 #include "eval/EvaluatePanel.h"
 #include "eval/Evaluation.h"
 #include "eval/EvaluationOutcomeModel.h"
@@ -411,7 +412,9 @@ class EvaluatePanelTest : public QObject {
       const auto id = evaluations.create(runId_, std::nullopt, "stored for the first run");
       evaluations.setMetric(id, "exact_match", 0.5);
       evaluations.setMetric(id, "perplexity", 12.0);
-      evaluations.addItems(id, {{0, "Name a bird.", "owl", "owl", 1.0},
+      evaluations.addItems(id, {{0, tunebench::renderInstructionPrompt(
+                                        "Name a bird.", tunebench::PromptPreset::Alpaca),
+                                 "owl", "owl", 1.0},
                                 {1, "Hello", "world", "there", 0.0}});
     }
     EvaluatePanel panel(uitest::builtinPlugins());
@@ -421,11 +424,22 @@ class EvaluatePanelTest : public QObject {
     QTRY_VERIFY(runsRead.count() >= 1);
     panel.selectRun(runId_);
     QTRY_VERIFY(panel.historyTable()->rowCount() >= 1);
+    // Every figure is readable in the list: one a line, the row as tall as they are.
+    const auto* metrics = panel.historyTable()->item(0, 2);
+    QVERIFY2(metrics->text().contains(QStringLiteral("exact match")) &&
+                 metrics->text().contains(QStringLiteral("\n")),
+             qPrintable(metrics->text()));
+    QVERIFY(panel.historyTable()->rowHeight(0) >=
+            2 * panel.historyTable()->fontMetrics().height());
     QSignalSpy itemsShown(&panel, &EvaluatePanel::storedItemsShown);
     panel.historyTable()->selectRow(0);
     QTRY_COMPARE(itemsShown.count(), 1);
     QCOMPARE(panel.shown(), EvaluatePanel::Shown::StoredEvaluation);
     QVERIFY(panel.outcomes()->rowCount() > 0);
+    // A templated prompt shows what was asked; its tooltip keeps the whole prompt.
+    const auto promptCell = panel.outcomes()->index(0, EvaluationOutcomeModel::kPrompt);
+    QCOMPARE(promptCell.data(Qt::DisplayRole).toString(), QStringLiteral("Name a bird."));
+    QVERIFY(promptCell.data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("Below is")));
 
     // The user picks the second run in the selector.
     auto* target = panel.targetBox();

@@ -1,5 +1,7 @@
 #include "data/RowPageReader.h"
 
+#include <QStringList>
+
 #include <QtConcurrent/QtConcurrentRun>
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -26,10 +28,29 @@ struct RowPageReader::Connection {
 
 namespace {
 
+// A message list ([{"role": "user", "content": "…"}, …], as chat and preference rows hold
+// them) reads as "user: … · assistant: …"; other values as JSON.
+QString messagesText(const nlohmann::json& value) {
+  QStringList turns;
+  for (const auto& message : value) {
+    if (!message.is_object() || !message.contains("content") || !message["content"].is_string())
+      return {};
+    const auto role = message.value("role", std::string());
+    const auto content = QString::fromStdString(message["content"].get<std::string>());
+    turns << (role.empty() ? content : QStringLiteral("%1: %2").arg(QString::fromStdString(role), content));
+  }
+  return turns.join(QStringLiteral(" · "));
+}
+
 QString valueText(const nlohmann::json& value) {
   if (value.is_string()) return QString::fromStdString(value.get_ref<const std::string&>());
   if (value.is_null()) return {};
-  return QString::fromStdString(value.dump());
+  if (value.is_array() && !value.empty()) {
+    const QString turns = messagesText(value);
+    if (!turns.isEmpty()) return turns;
+  }
+  return QString::fromStdString(
+      value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace

@@ -128,13 +128,15 @@ void EvaluationHistoryView::show(const HistoryRead& read) {
                             name.rfind("f1 ", 0) == 0;
       if (!perClass) metrics << formatMetric(name, value);
     }
-    auto* metricsCell = new QTableWidgetItem(metrics.join(QStringLiteral(", ")));
+    // One figure a line: a narrow panel wraps nothing away.
+    auto* metricsCell = new QTableWidgetItem(metrics.join(QLatin1Char('\n')));
     metricsCell->setToolTip(details.join('\n'));
     table_->setItem(row, kMetrics, metricsCell);
     --row;
   }
   table_->resizeColumnToContents(kSuite);
   table_->resizeColumnToContents(kDate);
+  table_->resizeRowsToContents();
   note_->setText(read.value.empty() ? tr("No evaluations of this run yet.")
                                     : tr("Select one to see its stored examples."));
   emit listed();

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "data/PromptFormat.h"
+
 namespace tunebench::ui {
 
 namespace {
@@ -77,6 +79,9 @@ QVariant EvaluationOutcomeModel::data(const QModelIndex& index, int role) const 
     case Qt::DisplayRole:
       if (index.column() == kIndex) return index.row() + 1;
       if (index.column() == kMatch) return r.match ? tr("yes") : tr("no");
+      // A templated prompt shows what was asked; the tooltip has the whole prompt.
+      if (index.column() == kPrompt)
+        return oneLine(QString::fromStdString(instructionOfRenderedPrompt(r.prompt.toStdString())));
       return oneLine(text());
     case Qt::ToolTipRole:
       if (index.column() == kIndex || index.column() == kMatch) return {};
