@@ -341,6 +341,8 @@ void MainWindow::connectSetupPanel(QMenu* menu) {
   connect(setupPanel_, &SetupPanel::configSaved, this, [this](const QString& file) {
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(file)), 8000);
   });
+  connect(trainPanel_->form(), &TrainConfigForm::editInSetupRequested, this,
+          [this] { showStage(static_cast<int>(Stage::Setup)); });
   connect(setupPanel_, &SetupPanel::useForTrainingRequested, this,
           [this](const nlohmann::json& config) {
             trainPanel_->form()->load(config);

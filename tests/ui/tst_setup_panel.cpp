@@ -37,6 +37,7 @@
 #include "store/ProjectStore.h"
 #include "train/TrainConfigForm.h"
 #include "train/TrainPanel.h"
+#include "train/TrainingConfig.h"
 
 using tunebench::ui::SetupPanel;
 
@@ -457,6 +458,24 @@ class SetupPanelTest : public QObject {
     // Settings the Train form does not show travel with it.
     QVERIFY(handed["schedule"] == panel->runConfig()["schedule"]);
     QVERIFY(handed["method"] == panel->runConfig()["method"]);
+    // The Train stage says what it does not show: the method with its settings, the objective,
+    // the schedule and the output; its link leads back to Setup.
+    const auto typed = tunebench::parseTrainingConfig(handed, "handed");
+    const QString summary = trainForm->summaryText();
+    QVERIFY2(summary.contains(QStringLiteral("Method: %1")
+                                  .arg(QString::fromLatin1(
+                                      tunebench::labelOf(tunebench::methodNames(), typed.method.kind)))
+                                  .toHtmlEscaped()) &&
+                 summary.contains(QStringLiteral("Objective: ")) &&
+                 summary.contains(QStringLiteral("Schedule: ")) &&
+                 summary.contains(QStringLiteral("Output: ")),
+             qPrintable(summary));
+    emit trainForm->findChild<QLabel*>(QStringLiteral("runSummary"))
+        ->linkActivated(QStringLiteral("setup"));
+    QTRY_COMPARE(window.panels()->currentWidget(), static_cast<QWidget*>(panel));
+    QTest::keyClick(&window, Qt::Key_T, Qt::ControlModifier | Qt::ShiftModifier);
+    QTRY_COMPARE(window.panels()->currentWidget(),
+                 window.trainPanel()->parentWidget()->parentWidget());
 
     // The estimate from the Setup menu's shortcut is tracked in the status bar.
     QTest::keyClick(&window, Qt::Key_3, Qt::ControlModifier);

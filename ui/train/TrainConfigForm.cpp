@@ -7,7 +7,10 @@
 #include <QHBoxLayout>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QLabel>
 #include <QSpinBox>
+
+#include "train/ConfigSummary.h"
 
 namespace tunebench::ui {
 namespace {
@@ -61,6 +64,44 @@ TrainConfigForm::TrainConfigForm(QWidget* parent) : QWidget(parent) {
   epochs_ = spin(tr("&Epochs:"), QStringLiteral("epochs"), 1, 1000, 1);
   maxSteps_ = spin(tr("Max &steps:"), QStringLiteral("maxSteps"), 0, 100000000, 0);
   maxSteps_->setSpecialValueText(tr("as the epochs take"));
+
+  summary_ = new QLabel(this);
+  summary_->setObjectName(QStringLiteral("runSummary"));
+  summary_->setWordWrap(true);
+  summary_->setTextFormat(Qt::RichText);
+  summary_->setTextInteractionFlags(Qt::TextBrowserInteraction);
+  connect(summary_, &QLabel::linkActivated, this, [this] { emit editInSetupRequested(); });
+  form->addRow(tr("Whole run:"), summary_);
+  for (auto* edit : {model_, train_, validation_})
+    connect(edit, &QLineEdit::textChanged, this, &TrainConfigForm::updateSummary);
+  for (auto* box : {objective_, optimizer_})
+    connect(box, qOverload<int>(&QComboBox::currentIndexChanged), this,
+            &TrainConfigForm::updateSummary);
+  connect(learningRate_, qOverload<double>(&QDoubleSpinBox::valueChanged), this,
+          &TrainConfigForm::updateSummary);
+  for (auto* box : {batchSize_, epochs_, maxSteps_})
+    connect(box, qOverload<int>(&QSpinBox::valueChanged), this, &TrainConfigForm::updateSummary);
+  updateSummary();
+}
+
+void TrainConfigForm::updateSummary() {
+  const QString placeholder = tr("checkpoints/run-<date and time> beside the project, named when "
+                                 "the run starts");
+  QStringList lines;
+  try {
+    const auto config = parseTrainingConfig(toJson(QStringLiteral("-")), "the form");
+    for (const auto& line : describeRunConfig(config))
+      lines << QString::fromStdString(line).toHtmlEscaped();
+    lines.back() = tr("Output: %1").arg(placeholder.toHtmlEscaped());
+  } catch (const std::exception& e) {
+    lines << tr("Not a complete run config yet: %1").arg(QString::fromUtf8(e.what()).toHtmlEscaped());
+  }
+  lines << tr("<a href=\"setup\">Change the method and other settings in Setup…</a>");
+  summary_->setText(lines.join(QStringLiteral("<br>")));
+}
+
+QString TrainConfigForm::summaryText() const {
+  return summary_->text();
 }
 
 QLineEdit* TrainConfigForm::pathRow(const QString& label, const QString& objectName, bool folder,
@@ -109,6 +150,7 @@ void TrainConfigForm::load(const nlohmann::json& runConfig) {
   integer("batch_size", batchSize_, 4);
   integer("epochs", epochs_, 1);
   integer("max_steps", maxSteps_, 0);
+  updateSummary();
 }
 
 nlohmann::json TrainConfigForm::toJson(const QString& outputFolder) const {

@@ -1,12 +1,15 @@
 #pragma once
 // The essentials of a training run as a form: model folder, training and validation JSON Lines,
 // objective, optimiser, learning rate, batch size, epochs and max steps. Settings the form does not
-// show come from the run.json last opened (or the engine's defaults) and are kept as they are.
+// show come from the run.json last opened (or the Setup stage, or the engine's defaults) and are
+// kept as they are; a read-only summary below the fields names them (method, objective details,
+// schedule, output), with a link back to Setup.
 #include <QWidget>
 #include <nlohmann/json.hpp>
 
 class QComboBox;
 class QDoubleSpinBox;
+class QLabel;
 class QLineEdit;
 class QSpinBox;
 
@@ -34,12 +37,22 @@ class TrainConfigForm : public QWidget {
 
   QString modelFolder() const;
   QString trainFile() const;
+  // The whole run config in a few lines (method and its settings, objective, schedule, output),
+  // below the fields; or why the form does not make a config yet.
+  QString summaryText() const;
+
+ signals:
+  // The user asked to change what the form does not show (the method, its settings, ...).
+  void editInSetupRequested();
 
  private:
   QLineEdit* pathRow(const QString& label, const QString& objectName, bool folder,
                      const QString& filter);
 
+  void updateSummary();
+
   nlohmann::json base_ = nlohmann::json::object();
+  QLabel* summary_;
   QLineEdit* model_;
   QLineEdit* train_;
   QLineEdit* validation_;
