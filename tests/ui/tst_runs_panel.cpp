@@ -5,6 +5,7 @@
 #include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QInputDialog>
@@ -227,6 +228,10 @@ class RunsPanelTest : public QObject {
     compare({runs_[0].id, runs_[1].id});
     auto* chart = panel_->chart();
     QCOMPARE(chart->seriesCount(), 4);  // training and validation of each
+    // The legend names the runs; a key says which line style is which loss.
+    auto* key = panel_->findChild<QLabel*>(QStringLiteral("comparisonLineKey"));
+    QVERIFY(key && key->isVisibleTo(panel_.get()));
+    QVERIFY2(key->text().contains(QStringLiteral("dashed")), qPrintable(key->text()));
     chart->replot();
     int listed = -1;
     for (int i = 0; i < chart->seriesCount(); ++i)
@@ -254,21 +259,26 @@ class RunsPanelTest : public QObject {
     auto* chart = panel_->chart();
     auto* axis = panel_->comparison()->xAxisBox();
     QCOMPARE(chart->xAxis->label(), QStringLiteral("step"));
-    QCOMPARE(chart->xAxis->range().upper, double(kSteps));
+    // The axis shows the data with a small margin on each side, no point on an edge.
+    const auto covers = [chart](double first, double last) {
+      const auto range = chart->xAxis->range();
+      const double margin = 0.05 * (last - first);
+      return range.lower < first && range.lower > first - margin && range.upper > last &&
+             range.upper < last + margin;
+    };
+    QVERIFY2(covers(1, kSteps), qPrintable(QString::number(chart->xAxis->range().upper)));
 
     axis->setFocus();
     QTest::keyClick(axis, Qt::Key_Down);  // epoch
     QCOMPARE(chart->xAxis->label(), QStringLiteral("epoch"));
-    QCOMPARE(chart->xAxis->range().lower, 1 / 50.0);
-    QCOMPARE(chart->xAxis->range().upper, 2.0);
+    QVERIFY(covers(1 / 50.0, 2.0));
     QVERIFY(panel_->comparison()->axisNote().isEmpty());
 
     QTest::keyClick(axis, Qt::Key_Down);  // wall time
     QVERIFY(chart->xAxis->label().contains(QStringLiteral("time")));
     const double last = runs_[0].firstMetricSeconds + (kSteps - 1) * 0.5;
-    QVERIFY2(std::abs(chart->xAxis->range().upper - last) < 0.01,
+    QVERIFY2(covers(runs_[0].firstMetricSeconds, last),
              qPrintable(QString::number(chart->xAxis->range().upper)));
-    QVERIFY(std::abs(chart->xAxis->range().lower - runs_[0].firstMetricSeconds) < 0.01);
     // The tooltip names the step, the value and the time.
     const auto* graph = chart->seriesGraph(0);
     const auto point = graph->data()->at(graph->dataCount() - 1);
@@ -283,7 +293,7 @@ class RunsPanelTest : public QObject {
 
     QTest::keyClick(axis, Qt::Key_Home);
     QCOMPARE(chart->xAxis->label(), QStringLiteral("step"));
-    QCOMPARE(chart->xAxis->range().upper, double(kSteps));
+    QVERIFY(covers(1, kSteps));
   }
 
   void deletingKeepsFilesUnlessAsked() {

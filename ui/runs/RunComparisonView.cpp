@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <algorithm>
 #include <QLocale>
 #include <QMenu>
 #include <QPushButton>
@@ -75,6 +76,14 @@ RunComparisonView::RunComparisonView(QWidget* parent) : QWidget(parent) {
   chart_ = new TrainChart(tr("Loss of the compared runs"), tr("loss"), curves);
   chart_->setLegendToggles(true);
   curvesLayout->addWidget(chart_, 1);
+  // The legend names runs; the line styles say which loss a curve is.
+  lineKey_ = new QLabel(
+      tr("Solid lines: training loss (smoothed, the raw values faint behind) · dashed lines with "
+         "dots: validation loss."),
+      curves);
+  lineKey_->setObjectName(QStringLiteral("comparisonLineKey"));
+  lineKey_->setWordWrap(true);
+  curvesLayout->addWidget(lineKey_);
   axisNote_ = new QLabel(curves);
   axisNote_->setObjectName(QStringLiteral("runsAxisNote"));
   axisNote_->setWordWrap(true);
@@ -186,6 +195,8 @@ void RunComparisonView::showCurves(const store::RunOverview& overview) {
     }
     chart_->addPoints(series, steps, values);
   }
+  lineKey_->setVisible(std::any_of(overview.curves.begin(), overview.curves.end(),
+                                   [](const auto& curve) { return curve.key == "val_loss"; }));
   chart_->setXAxisKind(static_cast<XAxisKind>(xAxis_->currentData().toInt()));
   for (auto it = hidden.begin(); it != hidden.end(); ++it)
     if (labels_.contains(it.key())) chart_->setGroupVisible(it.key(), false);

@@ -55,6 +55,7 @@ class RunComparisonView : public QWidget {
 
   QTabWidget* tabs_;
   TrainChart* chart_;
+  QLabel* lineKey_;
   QSlider* smoothing_;
   QLabel* smoothingValue_;
   QCheckBox* logScale_;

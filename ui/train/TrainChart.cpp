@@ -325,23 +325,65 @@ bool TrainChart::refresh() {
         remap(series);
   if (!dirty_) return false;
   dirty_ = false;
+  listSeriesWithData();
   if (follow_) {
+    // Every shown curve, raw and smoothed, inside the plot with a margin: no point on an edge.
+    QCPRange keys, values;
     bool any = false;
     for (const auto& series : series_) {
-      if (!series.graph->visible() || series.graph->data()->isEmpty()) continue;
-      series.graph->rescaleAxes(any);
-      any = true;
+      for (const QCPGraph* graph : {series.graph, series.smoothed}) {
+        if (!graph || !graph->visible() || graph->data()->isEmpty()) continue;
+        bool keysFound = false, valuesFound = false;
+        const auto k = graph->getKeyRange(keysFound);
+        const auto v =
+            graph->getValueRange(valuesFound, logScale_ ? QCP::sdPositive : QCP::sdBoth);
+        if (!keysFound || !valuesFound) continue;
+        if (any) {
+          keys.expand(k);
+          values.expand(v);
+        } else {
+          keys = k;
+          values = v;
+          any = true;
+        }
+      }
     }
-    if (any && xAxis->range().size() <= 0)
-      xAxis->setRange(xAxis->range().center(), xAxisKind_ == XAxisKind::Step ? 2 : 1,
-                      Qt::AlignCenter);
-    for (const auto& event : events_)
-      if (any && event.rect->visible() &&
-          event.rect->bottomRight->coords().x() > xAxis->range().upper)
-        xAxis->setRangeUpper(event.rect->bottomRight->coords().x());
+    if (any) {
+      double from = keys.lower, to = keys.upper;
+      for (const auto& event : events_)
+        if (event.rect->visible()) to = std::max(to, event.rect->bottomRight->coords().x());
+      const double keyPad = to > from ? 0.03 * (to - from) : (xAxisKind_ == XAxisKind::Step ? 1 : 0.5);
+      xAxis->setRange(from - keyPad, to + keyPad);
+      if (logScale_) {
+        yAxis->setRange(values.lower / 1.15, values.upper * 1.15);
+      } else {
+        const double span = values.upper - values.lower;
+        const double valuePad =
+            span > 0 ? 0.06 * span : std::max(0.05 * std::abs(values.upper), 1e-3);
+        yAxis->setRange(values.lower - valuePad, values.upper + valuePad);
+      }
+    }
   }
   replot();
   return true;
+}
+
+void TrainChart::listSeriesWithData() {
+  // A series without points yet (validation accuracy of a language-model run) is not listed.
+  for (const auto& series : series_) {
+    const bool empty = series.graph->data()->isEmpty();
+    for (QCPGraph* graph : {series.graph, series.smoothed}) {
+      if (!graph) continue;
+      if (empty && legend->hasItemWithPlottable(graph)) {
+        graph->removeFromLegend();
+        waitingForPoints_.insert(graph);
+      } else if (!empty && waitingForPoints_.remove(graph)) {
+        graph->addToLegend();
+      }
+    }
+  }
+  legend->setVisible(legend->itemCount() > 1 ||
+                     (legend->itemCount() == 1 && !series_.empty() && series_.front().smoothed));
 }
 
 int TrainChart::pointCount(int series) const {

@@ -9,6 +9,7 @@
 // panned, refresh() keeps every visible point in view; a double click returns to that.
 #include <qcustomplot.h>
 #include <QColor>
+#include <QSet>
 #include <QString>
 #include <QVector>
 #include <memory>
@@ -115,6 +116,7 @@ class TrainChart : public QCustomPlot {
     QCPItemRect* rect;
   };
   void addSmoothedCopy(Series& series, double width);
+  void listSeriesWithData();
   void place(Series& series, double step, double value, double smoothedValue);
   void remap(Series& series);
   void placeEvent(EventRange& event);
@@ -130,6 +132,7 @@ class TrainChart : public QCustomPlot {
   bool legendToggles_ = false;
   bool logScale_ = false;
   bool follow_ = true;
+  QSet<QCPGraph*> waitingForPoints_;  // listed once they have points
   bool dirty_ = false;
 };
 
