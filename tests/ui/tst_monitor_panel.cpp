@@ -124,6 +124,32 @@ class MonitorPanelTest : public QObject {
     QVERIFY(!panel.selectEvaluation(QStringLiteral("other.jsonl"), QStringLiteral("perplexity")));
   }
 
+  // A score axis stays inside the metric's domain: exact match 0 % on both versions is not drawn
+  // on an axis from −1 % to +1 %.
+  void theScoreAxisStaysInTheMetricsDomain() {
+    QTemporaryDir dir;
+    const auto file = dir.filePath(QStringLiteral("zero.tbproj")).toStdString();
+    {
+      auto project = store::ProjectStore::create(file);
+      store::RunRepository runs(project);
+      const auto a = runs.create(store::NewRun("a"));
+      const auto b = runs.create(store::NewRun("b"));
+      store::ExportRepository exports(project);
+      exports.add(a, std::nullopt, "merged", dir.filePath("a").toStdString(), "aa");
+      exports.add(b, std::nullopt, "merged", dir.filePath("b").toStdString(), "bb");
+      recordEvaluation(file, a, "qa.jsonl", 0.0, 9.0);
+      recordEvaluation(file, b, "qa.jsonl", 0.0, 8.0);
+    }
+    MonitorPanel panel;
+    QSignalSpy read(&panel, &MonitorPanel::historyRead);
+    panel.setProject(QString::fromStdString(file));
+    QTRY_COMPARE(read.count(), 1);
+    QVERIFY(panel.selectEvaluation(QStringLiteral("qa.jsonl"), QStringLiteral("exact_match")));
+    const auto range = panel.chart()->yAxis->range();
+    QVERIFY2(range.lower >= 0.0 && range.upper <= 100.0 && range.upper > range.lower,
+             qPrintable(QStringLiteral("%1..%2").arg(range.lower).arg(range.upper)));
+  }
+
   void aBetterEvaluationClearsTheFlag() {
     MonitorPanel panel;
     QSignalSpy read(&panel, &MonitorPanel::historyRead);

@@ -12,6 +12,7 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -353,7 +354,13 @@ void MonitorPanel::showSeries() {
   const auto range = chart_->yAxis->range();
   const double margin =
       range.size() > 0 ? range.size() * 0.15 : std::max(1.0, range.center() * 0.1);
-  chart_->yAxis->setRange(range.lower - margin, range.upper + margin);
+  double lower = range.lower - margin, upper = range.upper + margin;
+  // The margin stays inside what the metric can be: no negative scores, no share above 100 %.
+  const bool nonNegative =
+      std::all_of(values.begin(), values.end(), [](double value) { return value >= 0; });
+  if (nonNegative) lower = std::max(lower, 0.0);
+  if (percent) upper = std::min(upper, 100.0);
+  chart_->yAxis->setRange(lower, upper);
   chart_->replot();
 }
 
