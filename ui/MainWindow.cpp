@@ -75,8 +75,8 @@ MainWindow::MainWindow(const PluginRegistry& plugins, QWidget* parent)
   // The navigator keeps the width its titles need (with their state icons); the panels give way.
   int titleWidth = 0;
   for (int row = 0; row < navigator_->count(); ++row)
-    titleWidth = std::max(titleWidth, navigator_->fontMetrics().horizontalAdvance(
-                                          navigator_->item(row)->text()));
+    titleWidth = std::max(
+        titleWidth, navigator_->fontMetrics().horizontalAdvance(navigator_->item(row)->text()));
   const int iconWidth = style()->pixelMetric(QStyle::PM_ListViewIconSize);
   navigator_->setMinimumWidth(titleWidth + iconWidth + 4 * navigator_->spacing() +
                               2 * navigator_->frameWidth() + 24);

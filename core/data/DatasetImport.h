@@ -6,9 +6,9 @@
 #include <memory>
 #include <optional>
 
+#include "data/DatasetImporter.h"
 #include "data/RecordMapper.h"
 #include "jobs/JobContext.h"
-#include "data/DatasetImporter.h"
 
 namespace tunebench {
 

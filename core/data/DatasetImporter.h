@@ -35,15 +35,15 @@ class RecordSink {
 
 struct ImportOptions {
   std::string path;
-  bool skipBadRows = false;   // false: the first bad row aborts the import with an Error
-  nlohmann::json settings;    // importer-specific, documented by each importer
+  bool skipBadRows = false;  // false: the first bad row aborts the import with an Error
+  nlohmann::json settings;   // importer-specific, documented by each importer
 };
 
 class DatasetImporter {
  public:
   virtual ~DatasetImporter() = default;
-  virtual std::string id() const = 0;                        // stable, e.g. "jsonl"
-  virtual std::string displayName() const = 0;               // e.g. "JSON Lines"
+  virtual std::string id() const = 0;                           // stable, e.g. "jsonl"
+  virtual std::string displayName() const = 0;                  // e.g. "JSON Lines"
   virtual std::vector<std::string> fileExtensions() const = 0;  // lower case, without the dot
   // Reads options.path, streaming, reporting progress in bytes. Throws tunebench::Error naming
   // the file, line, byte offset and problem unless options.skipBadRows is set.

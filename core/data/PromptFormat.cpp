@@ -168,8 +168,8 @@ std::string instructionOfRenderedPrompt(const std::string& renderedPrompt) {
     const auto end = renderedPrompt.find("<|im_end|>", from);
     return renderedPrompt.substr(from, end == std::string::npos ? std::string::npos : end - from);
   }
-  const std::string prefix = renderedPrompt.rfind(kAlpacaNoInput, 0) == 0 ? kAlpacaNoInput
-                                                                            : kAlpacaWithInput;
+  const std::string prefix =
+      renderedPrompt.rfind(kAlpacaNoInput, 0) == 0 ? kAlpacaNoInput : kAlpacaWithInput;
   const std::string instructionMark = "### Instruction:\n";
   const std::string inputMark = "\n\n### Input:\n";
   const std::string responseMark = "\n\n### Response:\n";

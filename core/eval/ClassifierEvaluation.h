@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "plugins/ModelSource.h"
 #include "jobs/JobContext.h"
+#include "plugins/ModelSource.h"
 #include "train/ClassificationMetrics.h"
 
 namespace tunebench {

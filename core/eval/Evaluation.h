@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "plugins/ModelSource.h"
 #include "jobs/JobContext.h"
+#include "plugins/ModelSource.h"
 
 namespace tunebench {
 

@@ -150,8 +150,8 @@ void GenerationComparisonJob::generateColumn(size_t index, JobContext& context) 
     settings.seed = s.seed;
     const auto format = columnPrompt(column, s.prompt);
     TextPrompt prompt;
-    prompt.text = format.preset ? renderInstructionPrompt(request_.prompt, *format.preset)
-                                : request_.prompt;
+    prompt.text =
+        format.preset ? renderInstructionPrompt(request_.prompt, *format.preset) : request_.prompt;
     prompt.chat = format.chat;
     const auto prepared = prepareTextPrompt(tokenizer, loaded.model->config(), prompt, settings);
     {
@@ -191,7 +191,8 @@ void GenerationComparisonJob::store() {
   for (size_t i = 0; i < request_.columns.size(); ++i) {
     const auto& column = request_.columns[i];
     store::GenerationOutputRecord output;
-    output.label = column.label + " · prompt: " + columnPromptFormat(column, request_.settings.prompt);
+    output.label =
+        column.label + " · prompt: " + columnPromptFormat(column, request_.settings.prompt);
     output.runId = column.runId;
     output.checkpointStep = column.checkpointStep;
     output.modelFolder = column.source.modelFolder;

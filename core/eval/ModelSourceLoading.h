@@ -1,7 +1,7 @@
 #pragma once
 // Loads a ModelSource into memory, in eval mode, ready to score or generate.
-#include "plugins/ModelSource.h"
 #include "model/ModelFolder.h"
+#include "plugins/ModelSource.h"
 
 namespace tunebench {
 

@@ -9,8 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "plugins/ModelSource.h"
 #include "jobs/JobContext.h"
+#include "plugins/ModelSource.h"
 
 namespace tunebench {
 

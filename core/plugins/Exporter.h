@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "plugins/RunExportSource.h"
 #include "jobs/JobContext.h"
+#include "plugins/RunExportSource.h"
 
 namespace tunebench {
 

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "data/ColumnMapping.h"
-#include "jobs/JobContext.h"
 #include "data/DatasetImporter.h"
+#include "jobs/JobContext.h"
 
 namespace tunebench::store {
 

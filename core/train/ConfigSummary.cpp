@@ -22,8 +22,8 @@ std::string methodLine(const TrainingConfig& c) {
   std::string line = std::string("Method: ") + labelOf(methodNames(), c.method.kind);
   const auto& m = c.method;
   if (m.usesAdapters()) {
-    line += " (r " + std::to_string(m.lora.r) + ", alpha " + number(m.lora.alpha) +
-            ", dropout " + number(m.lora.dropout) + (m.lora.rslora ? ", rsLoRA" : "") + "; on " +
+    line += " (r " + std::to_string(m.lora.r) + ", alpha " + number(m.lora.alpha) + ", dropout " +
+            number(m.lora.dropout) + (m.lora.rslora ? ", rsLoRA" : "") + "; on " +
             joined(m.lora.targets) + ")";
   } else if (m.kind == MethodKind::PromptTuning) {
     line += " (" + std::to_string(m.promptTuning.virtualTokens) + " virtual tokens)";
@@ -34,7 +34,8 @@ std::string methodLine(const TrainingConfig& c) {
     line += " (" + std::to_string(c.freezeLayers) + " lower layers" +
             (c.freezeEmbeddings ? " and the embeddings" : "") + " frozen)";
   } else if (m.kind == MethodKind::Half) {
-    line += m.halfRounds > 0 ? " (" + std::to_string(m.halfRounds) + " rounds)" : " (a round per epoch)";
+    line += m.halfRounds > 0 ? " (" + std::to_string(m.halfRounds) + " rounds)"
+                             : " (a round per epoch)";
   }
   return line;
 }

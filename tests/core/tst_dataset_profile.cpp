@@ -53,7 +53,7 @@ class DatasetProfileTest : public QObject {
     QCOMPARE(p.characters.at("instruction").mean, 3.0);
     QCOMPARE(p.characters.at("output").max, size_t(2));
     QCOMPARE(p.characters.at("all").max, size_t(6));  // joined with a line feed
-    QCOMPARE(p.emptyFields, size_t(0));  // the input is optional: not an empty field
+    QCOMPARE(p.emptyFields, size_t(0));               // the input is optional: not an empty field
     QCOMPARE(p.emptyInputs, size_t(2));
     QCOMPARE(p.imbalanceRatio, 0.0);
     QVERIFY(p.tokens.empty());

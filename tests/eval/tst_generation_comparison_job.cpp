@@ -12,11 +12,11 @@
 #include "LoraRunFixture.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "data/TrainerRecords.h"
 #include "eval/GenerationComparisonJob.h"
 #include "eval/ModelSourceLoading.h"
 #include "eval/RunEvaluationTarget.h"
 #include "eval/TrainedPromptFormat.h"
-#include "data/TrainerRecords.h"
 #include "jobs/BasicJobContext.h"
 #include "model/ModelFactory.h"
 #include "model/TextGeneration.h"
@@ -270,21 +270,22 @@ class GenerationComparisonJobTest : public QObject {
     instruction.output = "7";
     Example chat;
     chat.messages = {{"user", question}, {"assistant", "7"}};
-    const auto alpaca = writeRecords(
-        "alpaca.jsonl", {trainerRecord(instruction, DatasetKind::Instruction, PromptPreset::Alpaca)});
-    const auto chatml =
-        writeRecords("chatml.jsonl", {trainerRecord(chat, DatasetKind::Chat, PromptPreset::ChatML)});
+    const auto alpaca =
+        writeRecords("alpaca.jsonl",
+                     {trainerRecord(instruction, DatasetKind::Instruction, PromptPreset::Alpaca)});
+    const auto chatml = writeRecords(
+        "chatml.jsonl", {trainerRecord(chat, DatasetKind::Chat, PromptPreset::ChatML)});
     const auto raw = writeRecords("raw.jsonl", {nlohmann::json{{"text", "just text"}}});
-    const auto plain = writeRecords(
-        "plain.jsonl", {nlohmann::json{{"prompt", question}, {"response", "7"}}});
+    const auto plain =
+        writeRecords("plain.jsonl", {nlohmann::json{{"prompt", question}, {"response", "7"}}});
     // What was asked, without the preset's text (for showing prompts to people).
     QCOMPARE(instructionOfRenderedPrompt(renderInstructionPrompt(question, PromptPreset::Alpaca)),
              question);
     QCOMPARE(instructionOfRenderedPrompt(renderInstructionPrompt(question, PromptPreset::ChatML)),
              question);
-    QCOMPARE(instructionOfRenderedPrompt(
-                 trainerRecord(instruction, DatasetKind::Instruction, PromptPreset::Alpaca)["prompt"]
-                     .get<std::string>()),
+    QCOMPARE(instructionOfRenderedPrompt(trainerRecord(instruction, DatasetKind::Instruction,
+                                                       PromptPreset::Alpaca)["prompt"]
+                                             .get<std::string>()),
              question + "\n\nnumbers");
     QCOMPARE(instructionOfRenderedPrompt("plain question"), std::string("plain question"));
     QCOMPARE(trainedPromptPreset(alpaca, "prompt"), std::optional(PromptPreset::Alpaca));
@@ -301,8 +302,7 @@ class GenerationComparisonJobTest : public QObject {
     request.prompt = question;
     request.settings.maxNewTokens = 6;
     const ModelSource base{run_.baseModel, "", ""};
-    ComparisonColumn trained{"Trained on Alpaca", base, runId_, std::nullopt,
-                             PromptPreset::Alpaca};
+    ComparisonColumn trained{"Trained on Alpaca", base, runId_, std::nullopt, PromptPreset::Alpaca};
     ComparisonColumn untrained{"Base model", base, std::nullopt, std::nullopt};
     request.columns = {untrained, trained};
     request.projectFile = project_;
@@ -331,8 +331,7 @@ class GenerationComparisonJobTest : public QObject {
     QCOMPARE(job.outputs()[1].text, directText(base, chatmlPrompt, 6));
     QCOMPARE(columnPromptFormat(trained, PromptChoice::ChatML), std::string("ChatML"));
     QCOMPARE(columnPromptFormat(trained, PromptChoice::AsTyped), std::string("as typed"));
-    QCOMPARE(columnPromptFormat(trained, PromptChoice::ChatTemplate),
-             std::string("chat template"));
+    QCOMPARE(columnPromptFormat(trained, PromptChoice::ChatTemplate), std::string("chat template"));
   }
 
   // Every prompt choice survives the stored settings; comparisons stored before there was a

@@ -16,7 +16,6 @@
 #include "common/TorchPch.h"
 #include "eval/ModelSourceLoading.h"
 #include "eval/RunEvaluationTarget.h"
-#include "plugins/RunExportSource.h"
 #include "jobs/BasicJobContext.h"
 #include "model/Generation.h"
 #include "model/ModelFactory.h"
@@ -26,6 +25,7 @@
 #include "peft/BottleneckAdapters.h"
 #include "peft/PeftAdapterFiles.h"
 #include "peft/PromptTuning.h"
+#include "plugins/RunExportSource.h"
 #include "train/DryRunEstimate.h"
 #include "train/Trainer.h"
 

@@ -412,10 +412,11 @@ class EvaluatePanelTest : public QObject {
       const auto id = evaluations.create(runId_, std::nullopt, "stored for the first run");
       evaluations.setMetric(id, "exact_match", 0.5);
       evaluations.setMetric(id, "perplexity", 12.0);
-      evaluations.addItems(id, {{0, tunebench::renderInstructionPrompt(
-                                        "Name a bird.", tunebench::PromptPreset::Alpaca),
-                                 "owl", "owl", 1.0},
-                                {1, "Hello", "world", "there", 0.0}});
+      evaluations.addItems(
+          id,
+          {{0, tunebench::renderInstructionPrompt("Name a bird.", tunebench::PromptPreset::Alpaca),
+            "owl", "owl", 1.0},
+           {1, "Hello", "world", "there", 0.0}});
     }
     EvaluatePanel panel(uitest::builtinPlugins());
     panel.show();
@@ -429,8 +430,7 @@ class EvaluatePanelTest : public QObject {
     QVERIFY2(metrics->text().contains(QStringLiteral("exact match")) &&
                  metrics->text().contains(QStringLiteral("\n")),
              qPrintable(metrics->text()));
-    QVERIFY(panel.historyTable()->rowHeight(0) >=
-            2 * panel.historyTable()->fontMetrics().height());
+    QVERIFY(panel.historyTable()->rowHeight(0) >= 2 * panel.historyTable()->fontMetrics().height());
     QSignalSpy itemsShown(&panel, &EvaluatePanel::storedItemsShown);
     panel.historyTable()->selectRow(0);
     QTRY_COMPARE(itemsShown.count(), 1);

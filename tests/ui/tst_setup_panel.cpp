@@ -463,8 +463,8 @@ class SetupPanelTest : public QObject {
     const auto typed = tunebench::parseTrainingConfig(handed, "handed");
     const QString summary = trainForm->summaryText();
     QVERIFY2(summary.contains(QStringLiteral("Method: %1")
-                                  .arg(QString::fromLatin1(
-                                      tunebench::labelOf(tunebench::methodNames(), typed.method.kind)))
+                                  .arg(QString::fromLatin1(tunebench::labelOf(
+                                      tunebench::methodNames(), typed.method.kind)))
                                   .toHtmlEscaped()) &&
                  summary.contains(QStringLiteral("Objective: ")) &&
                  summary.contains(QStringLiteral("Schedule: ")) &&

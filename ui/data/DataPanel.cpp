@@ -97,8 +97,8 @@ DataPanel::DataPanel(const PluginRegistry& plugins, QWidget* parent)
   profile_ = new DatasetProfileView(tabs_);
   tabs_->addTab(profile_, tr("&Profile"));
   tabs_->addTab(split_, tr("Split && &Balance"));
-  rejects_ = new RejectsView(
-      [this](std::unique_ptr<Job> job) { return startJob(std::move(job)); }, tabs_);
+  rejects_ =
+      new RejectsView([this](std::unique_ptr<Job> job) { return startJob(std::move(job)); }, tabs_);
   tabs_->addTab(rejects_, tr("Re&jects"));
   connect(rejects_, &RejectsView::failed, this, &DataPanel::failed);
   connect(rejects_, &RejectsView::exported, this, [this](const QString& file, qint64 count) {

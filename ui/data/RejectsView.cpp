@@ -38,9 +38,17 @@ class ExportRejectsJob : public Job {
   qint64 written_ = 0;
 };
 
-// Raw text on one line of the table; the whole of it in the tooltip.
-QString oneLine(const std::string& text) {
-  QString line = QString::fromStdString(text);
+// A rejected row can be megabytes long: the cell and the tooltip show its start.
+constexpr int kCellChars = 500;
+constexpr int kToolTipChars = 4000;
+
+QString cut(const QString& text, int chars) {
+  return text.size() <= chars ? text : text.left(chars) + QStringLiteral("…");
+}
+
+// Raw text on one line of the table; more of it in the tooltip.
+QString oneLine(const QString& text) {
+  QString line = cut(text, kCellChars);
   line.replace(QLatin1Char('\n'), QStringLiteral(" ⏎ "));
   line.replace(QLatin1Char('\r'), QString());
   return line;
@@ -105,7 +113,7 @@ void RejectsView::setVersion(const QString& projectFile, qint64 versionId, qint6
   });
 }
 
-void RejectsView::show(const RejectsRead& read) {
+void RejectsView::showRejects(const RejectsRead& read) {
   if (read.projectFile != projectFile_ || read.key != versionId_) return;
   if (!read.error.isEmpty()) {
     summary_->setText(tr("Could not read the rejected rows: %1").arg(read.error));
@@ -121,8 +129,9 @@ void RejectsView::show(const RejectsRead& read) {
     auto* problem = new QTableWidgetItem(QString::fromStdString(reject.reason));
     problem->setToolTip(problem->text());
     table_->setItem(row, 1, problem);
-    auto* raw = new QTableWidgetItem(oneLine(reject.raw));
-    raw->setToolTip(QString::fromStdString(reject.raw));
+    const QString text = QString::fromStdString(reject.raw);
+    auto* raw = new QTableWidgetItem(oneLine(text));
+    raw->setToolTip(cut(text, kToolTipChars));
     table_->setItem(row, 2, raw);
   }
   const QLocale locale;

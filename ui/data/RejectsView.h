@@ -47,7 +47,7 @@ class RejectsView : public QWidget {
 
  private:
   using RejectsRead = ProjectRead<store::VersionRejects>;
-  void show(const RejectsRead& read);
+  void showRejects(const RejectsRead& read);
   void chooseExportFile();
 
   StartJob startJob_;
@@ -56,7 +56,7 @@ class RejectsView : public QWidget {
   QLabel* summary_;
   QTableWidget* table_;
   QPushButton* export_;
-  BackgroundTask<RejectsRead> reads_{[this](const RejectsRead& read) { show(read); }};
+  BackgroundTask<RejectsRead> reads_{[this](const RejectsRead& read) { showRejects(read); }};
 };
 
 }  // namespace tunebench::ui

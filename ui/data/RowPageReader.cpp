@@ -37,7 +37,8 @@ QString messagesText(const nlohmann::json& value) {
       return {};
     const auto role = message.value("role", std::string());
     const auto content = QString::fromStdString(message["content"].get<std::string>());
-    turns << (role.empty() ? content : QStringLiteral("%1: %2").arg(QString::fromStdString(role), content));
+    turns << (role.empty() ? content
+                           : QStringLiteral("%1: %2").arg(QString::fromStdString(role), content));
   }
   return turns.join(QStringLiteral(" · "));
 }

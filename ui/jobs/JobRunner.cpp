@@ -188,8 +188,7 @@ JobRunner::Progress JobRunner::progress() const {
 
 double JobRunner::etaSeconds() const {
   const auto now = progress();
-  if (now.total <= 0 || now.done <= 0 || now.done >= now.total || !elapsed_.isValid() ||
-      isPaused())
+  if (now.total <= 0 || now.done <= 0 || now.done >= now.total || !elapsed_.isValid() || isPaused())
     return -1;
   const double seconds = static_cast<double>(elapsed_.elapsed() - pausedMs_) / 1000.0;
   return seconds * static_cast<double>(now.total - now.done) / static_cast<double>(now.done);

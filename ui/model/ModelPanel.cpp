@@ -10,11 +10,11 @@
 #include <QScrollArea>
 #include <QVBoxLayout>
 
+#include "demo/StarterModelJob.h"
 #include "jobs/JobRunner.h"
 #include "model/ModelDescriptionView.h"
 #include "model/ModelJobs.h"
 #include "model/StarterModelDialog.h"
-#include "demo/StarterModelJob.h"
 #include "project/ProjectSession.h"
 
 namespace tunebench::ui {
@@ -46,8 +46,9 @@ ModelPanel::ModelPanel(QWidget* parent) : QWidget(parent) {
   openButton_->setToolTip(tr("Ctrl+Shift+O"));
   starterButton_ = new QPushButton(tr("Use the &Built-in Starter Model"), this);
   starterButton_->setObjectName(QStringLiteral("starterModelButton"));
-  starterButton_->setToolTip(tr("Ctrl+Shift+B: a 1.9 M-parameter Llama pretrained here on text "
-                                "Tunebench writes (built once, a few minutes)"));
+  starterButton_->setToolTip(
+      tr("Ctrl+Shift+B: a 1.9 M-parameter Llama pretrained here on text "
+         "Tunebench writes (built once, a few minutes)"));
   connect(starterButton_, &QPushButton::clicked, starterAction_, &QAction::trigger);
   createButton_ = new QPushButton(tr("&Create Random Model…"), this);
   createButton_->setObjectName(QStringLiteral("createModelButton"));

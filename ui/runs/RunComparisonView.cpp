@@ -5,7 +5,6 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <algorithm>
 #include <QLocale>
 #include <QMenu>
 #include <QPushButton>
@@ -14,6 +13,7 @@
 #include <QTableWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "runs/RunFormat.h"
 #include "train/TrainChart.h"

@@ -335,8 +335,7 @@ bool TrainChart::refresh() {
         if (!graph || !graph->visible() || graph->data()->isEmpty()) continue;
         bool keysFound = false, valuesFound = false;
         const auto k = graph->getKeyRange(keysFound);
-        const auto v =
-            graph->getValueRange(valuesFound, logScale_ ? QCP::sdPositive : QCP::sdBoth);
+        const auto v = graph->getValueRange(valuesFound, logScale_ ? QCP::sdPositive : QCP::sdBoth);
         if (!keysFound || !valuesFound) continue;
         if (any) {
           keys.expand(k);
@@ -352,7 +351,8 @@ bool TrainChart::refresh() {
       double from = keys.lower, to = keys.upper;
       for (const auto& event : events_)
         if (event.rect->visible()) to = std::max(to, event.rect->bottomRight->coords().x());
-      const double keyPad = to > from ? 0.03 * (to - from) : (xAxisKind_ == XAxisKind::Step ? 1 : 0.5);
+      const double keyPad =
+          to > from ? 0.03 * (to - from) : (xAxisKind_ == XAxisKind::Step ? 1 : 0.5);
       xAxis->setRange(from - keyPad, to + keyPad);
       if (logScale_) {
         yAxis->setRange(values.lower / 1.15, values.upper * 1.15);

@@ -5,9 +5,9 @@
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
-#include <QLabel>
 #include <QSpinBox>
 
 #include "train/ConfigSummary.h"
@@ -85,8 +85,9 @@ TrainConfigForm::TrainConfigForm(QWidget* parent) : QWidget(parent) {
 }
 
 void TrainConfigForm::updateSummary() {
-  const QString placeholder = tr("checkpoints/run-<date and time> beside the project, named when "
-                                 "the run starts");
+  const QString placeholder =
+      tr("checkpoints/run-<date and time> beside the project, named when "
+         "the run starts");
   QStringList lines;
   try {
     const auto config = parseTrainingConfig(toJson(QStringLiteral("-")), "the form");
@@ -94,7 +95,8 @@ void TrainConfigForm::updateSummary() {
       lines << QString::fromStdString(line).toHtmlEscaped();
     lines.back() = tr("Output: %1").arg(placeholder.toHtmlEscaped());
   } catch (const std::exception& e) {
-    lines << tr("Not a complete run config yet: %1").arg(QString::fromUtf8(e.what()).toHtmlEscaped());
+    lines
+        << tr("Not a complete run config yet: %1").arg(QString::fromUtf8(e.what()).toHtmlEscaped());
   }
   lines << tr("<a href=\"setup\">Change the method and other settings in Setup…</a>");
   summary_->setText(lines.join(QStringLiteral("<br>")));
