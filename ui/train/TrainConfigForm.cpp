@@ -85,7 +85,7 @@ TrainConfigForm::TrainConfigForm(QWidget* parent) : QWidget(parent) {
 }
 
 void TrainConfigForm::updateSummary() {
-  const QString placeholder =
+  const QString outputWhenStarted =
       tr("checkpoints/run-<date and time> beside the project, named when "
          "the run starts");
   QStringList lines;
@@ -93,7 +93,7 @@ void TrainConfigForm::updateSummary() {
     const auto config = parseTrainingConfig(toJson(QStringLiteral("-")), "the form");
     for (const auto& line : describeRunConfig(config))
       lines << QString::fromStdString(line).toHtmlEscaped();
-    lines.back() = tr("Output: %1").arg(placeholder.toHtmlEscaped());
+    lines.back() = tr("Output: %1").arg(outputWhenStarted.toHtmlEscaped());
   } catch (const std::exception& e) {
     lines
         << tr("Not a complete run config yet: %1").arg(QString::fromUtf8(e.what()).toHtmlEscaped());
