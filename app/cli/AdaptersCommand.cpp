@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/ModelFolder.h"
@@ -168,7 +169,7 @@ Command addAdaptersCommand(CLI::App& app) {
                    "(weighted sum truncated to --rank)")
       ->check(CLI::IsMember({"concat", "linear", "svd"}));
   combineCmd->add_option("--rank", options->rank, "svd: rank of the result (default: the largest)")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   combineCmd->add_option("--out", options->out, "New adapter folder")->required();
   return {adapters, [options, inspect, combineCmd] {
             setIntraOpThreads(options->threads);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
 #include "data/NearDuplicates.h"
@@ -265,19 +266,19 @@ std::vector<Command> addDataBenchmarks(CLI::App& bench) {
   auto* data = bench.add_subcommand(
       "data", "Import throughput, near-duplicate detection time, tokenisation throughput");
   data->add_option("--megabytes", options->megabytes, "Size of the generated JSON Lines file")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   data->add_option("--records", options->records, "Records for near-duplicate detection")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   data->add_option("--threads", options->threads, "Threads for near-duplicate detection")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   data->add_option("--threshold", options->threshold, "Jaccard threshold")
-      ->check(CLI::Range(0.01, 1.0));
+      ->check(numberBetween(0.01, 1.0));
   data->add_option("--tokenize-megabytes", options->tokenizeMegabytes,
                    "Text to tokenise with each benchmark tokenizer")
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   data->add_option("--tokenize-threads", options->tokenizeThreads,
                    "Threads encoding with the model tokenizers")
-      ->check(CLI::Range(1, 256));
+      ->check(numberBetween(1, 256));
   data->add_option("--dir", options->folder, "Folder for the generated files (default: temp)");
 
   return {{data, [options] {

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
@@ -215,6 +216,9 @@ void printTokenProfile(const TokenProfile& t, const TrainingTokenizer& tokenizer
   std::cout << "truncated at " << t.maxLength << ": " << t.truncated << " of " << t.examples << " ("
             << share << ")\n";
   if (t.withoutLoss) std::cout << "no loss left after truncation: " << t.withoutLoss << "\n";
+  if (t.countedInPart)
+    std::cout << "counted up to " << 4 * t.maxLength
+              << " tokens (longer texts): " << t.countedInPart << "\n";
 }
 
 int64_t maxLengthFor(const DataOptions& o, const TrainingTokenizer& tokenizer) {
@@ -259,6 +263,8 @@ int profile(const DataOptions& o) {
   if (!p.labels.empty()) std::cout << "imbalance ratio: " << p.imbalanceRatio << "\n";
   std::cout << "exact duplicates: " << p.exactDuplicates << "\n"
             << "empty fields: " << p.emptyFields << "\n";
+  for (const auto& [field, withValue] : p.unusedFields)
+    std::cout << "unused field " << field << ": " << withValue << " with a value\n";
   if (tokens) printTokenProfile(*tokens, *tokenizer);
   return 0;
 }
@@ -431,7 +437,7 @@ Command addDataCommand(CLI::App& app) {
   for (auto* sub : {clean, prof, previewCmd, splitCmd, balanceCmd, exportCmd, rejectsCmd}) {
     sub->add_option("dataset", o->dataset, "Dataset name (or id)")->required();
     sub->add_option("--version", o->version, "Version number (default: the newest)")
-        ->check(CLI::PositiveNumber);
+        ->check(positiveNumber());
   }
 
   import->add_option("file", o->file, "File to import")->required();
@@ -444,7 +450,7 @@ Command addDataCommand(CLI::App& app) {
 
   clean->add_option("--recipe", o->recipe, "Recipe JSON ({\"steps\": [...]})")->required();
 
-  prof->add_option("--bins", o->bins, "Histogram bins")->check(CLI::Range(1, 1000));
+  prof->add_option("--bins", o->bins, "Histogram bins")->check(numberBetween(1, 1000));
   prof->add_flag("--json", o->json, "Print the whole profile as JSON");
   for (auto* sub : {prof, previewCmd}) {
     auto* model =
@@ -452,7 +458,7 @@ Command addDataCommand(CLI::App& app) {
     if (sub == previewCmd) model->required();
     sub->add_option("--max-length", o->maxLength,
                     "Training sequence length (default: the model's maximum positions, or 2048)")
-        ->check(CLI::PositiveNumber)
+        ->check(positiveNumber())
         ->needs(model);
     sub->add_option("--template", o->preset,
                     "alpaca, chatml, or model: the model's own chat template (default: by "
@@ -461,17 +467,17 @@ Command addDataCommand(CLI::App& app) {
         ->needs(model);
   }
   previewCmd->add_option("--row", o->row, "Row of the version (0-based)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegativeNumber());
   previewCmd->add_flag("--json", o->json, "Print the tokens and their loss flags as JSON");
 
   auto& r = o->splitRequest;
   splitCmd->add_option("--method", r.method, "random, stratified, kfold or group")
       ->check(CLI::IsMember({"random", "stratified", "kfold", "group"}));
   splitCmd->add_option("--validation", r.validation, "Validation share")
-      ->check(CLI::Range(0.0, 0.99));
-  splitCmd->add_option("--test", r.test, "Test share")->check(CLI::Range(0.0, 0.99));
+      ->check(numberBetween(0.0, 0.99));
+  splitCmd->add_option("--test", r.test, "Test share")->check(numberBetween(0.0, 0.99));
   splitCmd->add_option("--seed", r.seed, "Random seed");
-  splitCmd->add_option("--folds", r.folds, "kfold: number of folds")->check(CLI::Range(2, 1000));
+  splitCmd->add_option("--folds", r.folds, "kfold: number of folds")->check(numberBetween(2, 1000));
   splitCmd->add_option("--fold", r.fold, "kfold: the test fold (0-based)");
   splitCmd->add_option("--group-field", r.groupField, "group: field that keeps rows together");
 

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
@@ -24,12 +25,12 @@ Command addDemoCommand(CLI::App& app) {
                       "Starter model folder (default: " + defaultStarterFolder().string() +
                           ", built when missing)");
   command->add_option("--steps", options->trainSteps, "LoRA training steps")
-      ->check(CLI::Range(int64_t(1), int64_t(100000)));
+      ->check(numberBetween(int64_t(1), int64_t(100000)));
   command->add_option("--rows", options->instructionRows, "Instruction rows to generate")
-      ->check(CLI::Range(int64_t(50), int64_t(1000000)));
+      ->check(numberBetween(int64_t(50), int64_t(1000000)));
   command->add_option("--seed", options->seed, "Random seed of the data and the training");
   command->add_option("--threads", options->threads, "CPU threads (0: all cores)")
-      ->check(CLI::Range(0, 1024));
+      ->check(numberBetween(0, 1024));
   command->add_flag("--replace", options->replace, "Replace an earlier demo in the folder");
   return {command, [options] {
             auto demo = *options;
@@ -43,9 +44,9 @@ Command addDemoCommand(CLI::App& app) {
               std::cerr << "demo canceled\n";
               return 130;
             }
-            std::cout << std::fixed << std::setprecision(1)
-                      << "exact match on " << outcome->testExamples << " test examples: "
-                      << 100 * outcome->accuracyBefore << " % before, "
+            std::cout << std::fixed << std::setprecision(1) << "exact match on "
+                      << outcome->testExamples
+                      << " test examples: " << 100 * outcome->accuracyBefore << " % before, "
                       << 100 * outcome->accuracyAfter << " % after LoRA\n"
                       << std::setprecision(2) << "perplexity: " << outcome->perplexityBefore
                       << " before, " << outcome->perplexityAfter << " after\n"
@@ -53,8 +54,7 @@ Command addDemoCommand(CLI::App& app) {
                       << "report: " << outcome->reportFile << "\n"
                       << "merged model: " << outcome->mergedFolder << "\n"
                       << "adapter: " << outcome->adapterFolder << "\n"
-                      << std::setprecision(1) << "took " << outcome->seconds / 60.0
-                      << " minutes\n";
+                      << std::setprecision(1) << "took " << outcome->seconds / 60.0 << " minutes\n";
             return 0;
           }};
 }

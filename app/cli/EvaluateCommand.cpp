@@ -13,6 +13,7 @@
 
 #include "ClassifierReport.h"
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
 #include "eval/BuiltinEvaluationResults.h"
@@ -185,24 +186,24 @@ Command addEvaluateCommand(CLI::App& app) {
                    "Classifier: tokens per text; longer texts are cut, keeping EOS last (use the "
                    "run's data.max_length)")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t(2), int64_t(1) << 20));
+      ->check(numberBetween(int64_t(2), int64_t(1) << 20));
   command
       ->add_option("--max-new-tokens", options->evaluation.maxNewTokens,
                    "Tokens generated per prompt")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegativeNumber());
   command
       ->add_option("--limit", options->evaluation.maxExamples,
                    "Evaluate the first N examples (0 = all)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegativeNumber());
   command
       ->add_option("--batch-size", options->evaluation.batchSize,
                    "Prompts generated (or texts classified) together")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   command->add_option("--samples", options->samples, "Outcomes shown in text mode")
       ->capture_default_str()
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegativeNumber());
   command->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
   command->add_flag("--json", options->json, "Print one JSON object");
   return {command, [options] {

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
 #include "export/ExportListing.h"
@@ -129,10 +130,10 @@ Command addExportCommand(CLI::App& app) {
   }
   run->add_option("--run", options->request.runId, "Run id (see the Runs list)")
       ->required()
-      ->check(CLI::PositiveNumber);
+      ->check(positiveNumber());
   run->add_option("--checkpoint", options->checkpoint,
                   "Step of a complete checkpoint (default: the run's final model)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegativeNumber());
   auto* format = run->add_option("--format", options->request.format,
                                  "Export format: the id of an exporter (tunebench-cli plugins)")
                      ->required();

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "common/Error.h"
 #include "common/FileFingerprintCache.h"
 #include "common/Sha256.h"
@@ -160,8 +161,8 @@ std::vector<Command> addHashBenchmarks(CLI::App& bench) {
       "hash", "SHA-256 throughput against sha256sum on the same file, and a cached fingerprint");
   hash->add_option("--file", options->file, "File to hash (default: a new file of random bytes)");
   hash->add_option("--size-mb", options->sizeMb, "Size of the generated file in MiB")
-      ->check(CLI::Range(size_t(1), size_t(1) << 20));
-  hash->add_option("--rounds", options->rounds, "Timed rounds")->check(CLI::Range(1, 100));
+      ->check(numberBetween(size_t(1), size_t(1) << 20));
+  hash->add_option("--rounds", options->rounds, "Timed rounds")->check(numberBetween(1, 100));
   return {{hash, [options] {
              // Scratch folder for the generated file and the cache file: removed on every way out.
              std::string pattern = (fs::temp_directory_path() / "tunebench-hash-XXXXXX").string();

@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "system/SystemInfo.h"
 
 namespace tunebench::cli {
@@ -12,9 +13,10 @@ Command addInfoCommand(CLI::App& app) {
     bool noGemm = false;
   };
   auto options = std::make_shared<Options>();
-  auto* info = app.add_subcommand("info", "Versions, devices, threads, BLAS and a GEMM speed probe");
+  auto* info =
+      app.add_subcommand("info", "Versions, devices, threads, BLAS and a GEMM speed probe");
   info->add_option("--threads", options->threads, "Intra-op threads (0 = all hardware threads)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(nonNegativeNumber());
   info->add_flag("--no-gemm", options->noGemm, "Skip the GEMM speed probe");
 
   return {info, [options] {

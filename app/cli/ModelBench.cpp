@@ -9,6 +9,7 @@
 
 #include <torch/csrc/autograd/profiler_legacy.h>
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/CheckpointFolder.h"
@@ -57,10 +58,10 @@ void benchLoad(const std::string& folder) {
   readWholeFiles(checkpoint.files());  // warm the page cache
   const double readSeconds = bestOf(3, [&] { bytes = readWholeFiles(checkpoint.files()); });
   const double loadSeconds = bestOf(3, [&] { loadModelFolder(folder); });
-  std::printf("checkpoint bytes: %.0f MB\nraw read (warm cache): %.3f s (%.0f MB/s)\n"
-              "model load (warm cache): %.3f s\nload / raw read: %.2f (target <= 1.5)\n",
-              bytes / 1e6, readSeconds, bytes / 1e6 / readSeconds, loadSeconds,
-              loadSeconds / readSeconds);
+  std::printf(
+      "checkpoint bytes: %.0f MB\nraw read (warm cache): %.3f s (%.0f MB/s)\n"
+      "model load (warm cache): %.3f s\nload / raw read: %.2f (target <= 1.5)\n",
+      bytes / 1e6, readSeconds, bytes / 1e6 / readSeconds, loadSeconds, loadSeconds / readSeconds);
 }
 
 void benchForward(const std::string& folder, int64_t batch, int64_t length) {
@@ -96,11 +97,12 @@ void benchGenerate(const std::string& folder, int64_t newTokens) {
   const double tokensPerSecond = newTokens / seconds;
   const double bandwidth = memoryCopyBandwidth();
   const double roofline = bandwidth / weightBytes;
-  std::printf("decode batch 1 with KV cache: %.1f tokens/s (%lld tokens in %.3f s)\n"
-              "weights: %.0f MB; memory copy bandwidth: %.1f GB/s; roofline %.1f tokens/s\n"
-              "fraction of roofline: %.2f (target >= 0.6)\n",
-              tokensPerSecond, static_cast<long long>(newTokens), seconds, weightBytes / 1e6,
-              bandwidth / 1e9, roofline, tokensPerSecond / roofline);
+  std::printf(
+      "decode batch 1 with KV cache: %.1f tokens/s (%lld tokens in %.3f s)\n"
+      "weights: %.0f MB; memory copy bandwidth: %.1f GB/s; roofline %.1f tokens/s\n"
+      "fraction of roofline: %.2f (target >= 0.6)\n",
+      tokensPerSecond, static_cast<long long>(newTokens), seconds, weightBytes / 1e6,
+      bandwidth / 1e9, roofline, tokensPerSecond / roofline);
 }
 
 // Training steps as the trainer takes them (forward, token loss, backward, clipping, AdamW) on
@@ -145,7 +147,7 @@ void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_
     optimizer->step();
     lap(3);
   };
-  step();  // warm-up: allocations and optimiser state
+  step();                    // warm-up: allocations and optimiser state
   if (!tracePath.empty()) {  // one more step, recorded operation by operation
     torch::autograd::profiler::RecordProfile recording(tracePath);
     step();
@@ -162,7 +164,8 @@ void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_
   };
   const double median = medianOf(times);
   double parameters = 0;
-  for (const auto& parameter : model.parameters()) parameters += static_cast<double>(parameter.numel());
+  for (const auto& parameter : model.parameters())
+    parameters += static_cast<double>(parameter.numel());
   const auto& c = model.config();
   // 6 FLOPs per parameter and token (forward + backward), plus attention scores and values:
   // 12 · layers · hidden · length per token.
@@ -170,12 +173,13 @@ void benchTrain(const std::string& folder, int64_t batch, int64_t length, int64_
   const double flops = 6.0 * parameters * tokens +
                        12.0 * c.numLayers * c.hiddenSize * static_cast<double>(length) * tokens;
   const auto gemm = probeCpuGemm();
-  std::printf("train step %lld x %lld tokens (AdamW, clipping): median %.3f s of %lld steps, "
-              "%.0f tokens/s\nmodel FLOPs per step: %.2f GFLOP; achieved %.1f GFLOP/s; "
-              "fp32 GEMM peak %.1f GFLOP/s; MFU ratio %.2f (target >= 0.45)\n",
-              static_cast<long long>(batch), static_cast<long long>(length), median,
-              static_cast<long long>(steps), tokens / median, flops / 1e9, flops / median / 1e9,
-              gemm.gflops, flops / median / 1e9 / gemm.gflops);
+  std::printf(
+      "train step %lld x %lld tokens (AdamW, clipping): median %.3f s of %lld steps, "
+      "%.0f tokens/s\nmodel FLOPs per step: %.2f GFLOP; achieved %.1f GFLOP/s; "
+      "fp32 GEMM peak %.1f GFLOP/s; MFU ratio %.2f (target >= 0.45)\n",
+      static_cast<long long>(batch), static_cast<long long>(length), median,
+      static_cast<long long>(steps), tokens / median, flops / 1e9, flops / median / 1e9,
+      gemm.gflops, flops / median / 1e9 / gemm.gflops);
   std::printf(
       "phases (medians): forward and loss %.3f s, backward %.3f s, clipping %.3f s, "
       "optimiser %.3f s\n",
@@ -196,10 +200,11 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench) {
   auto* load = bench.add_subcommand("load", "Model load time against a raw read of its files");
   auto* forward = bench.add_subcommand("forward", "Forward-pass throughput");
   auto* decode = bench.add_subcommand("generate", "Decode speed against the memory roofline");
-  auto* train = bench.add_subcommand(
-      "train", "Training step time and MFU (compare: bench/compare-train.sh)");
+  auto* train =
+      bench.add_subcommand("train", "Training step time and MFU (compare: bench/compare-train.sh)");
   for (auto* sub : {load, forward, decode, train}) {
-    sub->add_option("--model", options->folder, "Model folder (tunebench-cli make-model)")->required();
+    sub->add_option("--model", options->folder, "Model folder (tunebench-cli make-model)")
+        ->required();
     sub->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
   }
   forward->add_option("--batch", options->batch, "Sequences per forward");
@@ -208,7 +213,7 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench) {
   train->add_option("--batch", options->batch, "Sequences per step");
   train->add_option("--length", options->length, "Tokens per sequence");
   train->add_option("--steps", options->steps, "Timed steps (the median is reported)")
-      ->check(CLI::Range(int64_t(1), int64_t(100000)));
+      ->check(numberBetween(int64_t(1), int64_t(100000)));
   train->add_option("--trace", options->trace,
                     "Also record one step's operations into this Chrome trace file "
                     "(chrome://tracing, Perfetto)");
@@ -217,9 +222,24 @@ std::vector<Command> addModelBenchmarks(CLI::App& bench) {
     setIntraOpThreads(options->threads);
     std::printf("threads: %d\n", torch::get_num_threads());
   };
-  return {{load, [=] { prepare(); benchLoad(options->folder); return 0; }},
-          {forward, [=] { prepare(); benchForward(options->folder, options->batch, options->length); return 0; }},
-          {decode, [=] { prepare(); benchGenerate(options->folder, options->newTokens); return 0; }},
+  return {{load,
+           [=] {
+             prepare();
+             benchLoad(options->folder);
+             return 0;
+           }},
+          {forward,
+           [=] {
+             prepare();
+             benchForward(options->folder, options->batch, options->length);
+             return 0;
+           }},
+          {decode,
+           [=] {
+             prepare();
+             benchGenerate(options->folder, options->newTokens);
+             return 0;
+           }},
           {train, [=] {
              prepare();
              benchTrain(options->folder, options->batch, options->length, options->steps,

@@ -1,5 +1,5 @@
-// `tunebench-cli bench peft`: step time and peak memory of full fine-tuning, LoRA, DoRA and QLoRA on
-// one model folder. Each method runs in its own process, so that one method's peak resident
+// `tunebench-cli bench peft`: step time and peak memory of full fine-tuning, LoRA, DoRA and QLoRA
+// on one model folder. Each method runs in its own process, so that one method's peak resident
 // memory is not another's.
 #include <spawn.h>
 #include <sys/wait.h>
@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/ModelFolder.h"
@@ -184,13 +185,13 @@ std::vector<Command> addPeftBenchmarks(CLI::App& bench) {
   peft->add_option("--model", options->folder, "Model folder (tunebench-cli make-model)")
       ->required();
   peft->add_option("--methods", options->methods, "Comma-separated: full, lora, dora, qlora");
-  peft->add_option("--batch", options->batch, "Sequences per step")->check(CLI::PositiveNumber);
+  peft->add_option("--batch", options->batch, "Sequences per step")->check(positiveNumber());
   peft->add_option("--length", options->length, "Tokens per sequence")
-      ->check(CLI::Range(int64_t(2), int64_t(1) << 20));
+      ->check(numberBetween(int64_t(2), int64_t(1) << 20));
   peft->add_option("--steps", options->steps, "Timed steps (the median is reported)")
-      ->check(CLI::Range(int64_t(1), int64_t(100000)));
+      ->check(numberBetween(int64_t(1), int64_t(100000)));
   peft->add_option("--r", options->rank, "Adapter rank (alpha = 2r) on every projection")
-      ->check(CLI::Range(int64_t(1), int64_t(4096)));
+      ->check(numberBetween(int64_t(1), int64_t(4096)));
   peft->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
   peft->add_flag("--no-header", *noHeader)->group("");  // used by the per-method processes
   return {{peft, [options, noHeader] {

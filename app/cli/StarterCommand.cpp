@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "TerminalProgress.h"
 #include "demo/StarterModel.h"
 
@@ -19,10 +20,10 @@ Command addMakeStarterCommand(CLI::App& app) {
   command->add_option("--out", options->starter.folder,
                       "Model folder (default: " + defaultStarterFolder().string() + ")");
   command->add_option("--steps", options->starter.steps, "Pretraining steps")
-      ->check(CLI::Range(int64_t(1), int64_t(1000000)));
+      ->check(numberBetween(int64_t(1), int64_t(1000000)));
   command->add_option("--seed", options->starter.seed, "Random seed");
   command->add_option("--threads", options->starter.threads, "CPU threads (0: all cores)")
-      ->check(CLI::Range(0, 1024));
+      ->check(numberBetween(0, 1024));
   command->add_flag("--force", options->force, "Rebuild even when the model is already there");
   return {command, [options] {
             auto starter = options->starter;

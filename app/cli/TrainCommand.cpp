@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "NumberChecks.h"
 #include "jobs/BasicJobContext.h"
 #include "train/DryRunEstimate.h"
 #include "train/Trainer.h"
@@ -47,7 +48,7 @@ Command addTrainCommand(CLI::App& app) {
       "--dry-run", options->dryRun,
       "Measure peak memory, step time and tokens/s over a few steps; write nothing");
   command->add_option("--dry-run-steps", options->dryRunSteps, "Timed steps of the dry run")
-      ->check(CLI::Range(int64_t(1), int64_t(1000)))
+      ->check(numberBetween(int64_t(1), int64_t(1000)))
       ->needs(dryRun);
   command->add_flag("--json", options->json, "Print the dry-run estimate as JSON")->needs(dryRun);
   dryRun->excludes(command->get_option("--resume"));
@@ -93,7 +94,8 @@ Command addTrainCommand(CLI::App& app) {
             std::signal(SIGINT, SIG_DFL);
             std::signal(SIGTERM, SIG_DFL);
             const auto& result = trainer.result();
-            std::cout << "training " << stopReasonName(result.stopReason) << " after " << result.steps << " steps";
+            std::cout << "training " << stopReasonName(result.stopReason) << " after "
+                      << result.steps << " steps";
             if (!std::isnan(result.bestValidationLoss) && result.bestValidationLoss > 0)
               std::cout << ", best validation loss " << result.bestValidationLoss;
             std::cout << "\n";

@@ -183,14 +183,23 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
     for (const Value& item : iterate(input)) {
       out += (i++ ? separator : "") +
              (attribute.isString() ? attributePath(item, attribute.asString()) : item).str();
+      checkTemplateTextSize(out.size());
     }
     return Value(out);
   }
   if (name == "replace") {
     const Value from = arg(args, kwargs, 0, "old"), to = arg(args, kwargs, 1, "new");
     const Value count = arg(args, kwargs, 2, "count");
-    return Value(
-        pythonReplace(input.str(), from.str(), to.str(), count.isNumber() ? count.asInt() : -1));
+    const std::string text = input.str(), old = from.str(), replacement = to.str();
+    // Every occurrence (or every gap, for an empty `old`) may grow by the replacement.
+    if (replacement.size() > old.size()) {
+      size_t hits = old.empty() ? text.size() + 1 : 0;
+      for (size_t at = old.empty() ? std::string::npos : text.find(old); at != std::string::npos;
+           at = text.find(old, at + old.size()))
+        ++hits;
+      checkTemplateTextSize(text.size() + hits * (replacement.size() - old.size()));
+    }
+    return Value(pythonReplace(text, old, replacement, count.isNumber() ? count.asInt() : -1));
   }
   if (name == "items") {
     if (input.isUndefined()) return Value::list({});

@@ -29,8 +29,7 @@ namespace {
 Value repeat(const Value& seq, int64_t times) {
   if (times < 0) times = 0;
   if (seq.isString()) {
-    if (seq.asString().size() * static_cast<size_t>(times) > 10'000'000)
-      throw Error("string repetition too large");
+    if (times > 0) checkTemplateTextSize(seq.asString().size() * static_cast<size_t>(times));
     std::string out;
     for (int64_t i = 0; i < times; ++i) out += seq.asString();
     return Value(out);
@@ -203,14 +202,19 @@ Value dictMethod(const Value& dict, const std::string& name) {
 
 Value binaryOperation(const std::string& op, const Value& a, const Value& b) {
   if (op == "~") {
-    return Value(a.str() + b.str());
+    std::string left = a.str(), right = b.str();
+    checkTemplateTextSize(left.size() + right.size());
+    return Value(std::move(left) + right);
   }
   const bool numbers = a.isNumber() && b.isNumber();
   const bool floats = numbers && (a.isFloat() || b.isFloat());
   if (op == "+") {
     if (numbers)
       return floats ? Value(a.asDouble() + b.asDouble()) : Value(checkedAdd(a.asInt(), b.asInt()));
-    if (a.isString() && b.isString()) return Value(a.asString() + b.asString());
+    if (a.isString() && b.isString()) {
+      checkTemplateTextSize(a.asString().size() + b.asString().size());
+      return Value(a.asString() + b.asString());
+    }
     if (a.isList() && b.isList() && a.isTuple() == b.isTuple()) {
       ValueList out = a.items();
       out.insert(out.end(), b.items().begin(), b.items().end());

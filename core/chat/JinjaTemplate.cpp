@@ -26,9 +26,8 @@ bool containsGeneration(const Body& body) {
   return false;
 }
 
-constexpr size_t kMaxOutput = 64u << 20;
 constexpr int kMaxCallDepth = 100;
-// Bounds the work a (possibly hostile) template can ask for, like the output size above.
+// Bounds the work a (possibly hostile) template can ask for, as kMostTemplateText bounds its text.
 constexpr int64_t kMaxLoopIterations = 10'000'000;
 
 class Interpreter {
@@ -69,7 +68,8 @@ class Interpreter {
   }
 
   void write(const std::string& text, size_t offset) {
-    if (out_->size() + text.size() > kMaxOutput) fail(offset, "output is larger than 64 MiB");
+    if (out_->size() + text.size() > kMostTemplateText)
+      fail(offset, "output is larger than 64 MiB");
     *out_ += text;
   }
 

@@ -9,6 +9,12 @@
 
 namespace tunebench::jinja {
 
+void checkTemplateTextSize(size_t size) {
+  if (size > kMostTemplateText)
+    throw Error("the template would make a text of " + std::to_string(size >> 20) +
+                " MiB; the most a template may make is 64 MiB");
+}
+
 const Value* ValueDict::find(const std::string& key) const {
   for (const auto& entry : entries)
     if (entry.first == key) return &entry.second;

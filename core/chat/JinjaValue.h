@@ -14,6 +14,12 @@
 
 namespace tunebench::jinja {
 
+// No text a template makes (a value or the output) may be longer: a template that doubles a
+// string in a loop must end in an error naming the place, not exhaust the machine's memory.
+constexpr size_t kMostTemplateText = size_t(64) << 20;
+// Throws tunebench::Error when `size` bytes would exceed kMostTemplateText.
+void checkTemplateTextSize(size_t size);
+
 class Value;
 using ValueList = std::vector<Value>;
 using KeywordArgs = std::vector<std::pair<std::string, Value>>;

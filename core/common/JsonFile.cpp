@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "common/Error.h"
+#include "common/RegularFile.h"
 
 namespace tunebench {
 
@@ -84,14 +85,9 @@ nlohmann::json parseJsonOrDiscarded(std::string_view text, const JsonLimits& lim
 }
 
 std::string readTextFile(const std::string& path, uint64_t maxBytes) {
+  if (const auto why = whyNotARegularFile(path); !why.empty())
+    throw Error(path + ": cannot be opened: " + why);
   std::error_code ec;
-  const auto status = fs::status(path, ec);
-  if (ec || !fs::exists(status)) throw Error(path + ": cannot be opened: no such file");
-  if (!fs::is_regular_file(status))
-    throw Error(path + ": cannot be opened: not a regular file (" +
-                (fs::is_directory(status) ? std::string("a folder")
-                                          : std::string("a device, pipe or socket")) +
-                ")");
   const uint64_t size = fs::file_size(path, ec);
   if (ec) throw Error(path + ": cannot be opened: " + ec.message());
   if (size > maxBytes)

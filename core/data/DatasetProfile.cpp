@@ -98,7 +98,8 @@ nlohmann::json DatasetProfile::toJson() const {
           {"imbalanceRatio", imbalanceRatio},
           {"exactDuplicates", exactDuplicates},
           {"emptyFields", emptyFields},
-          {"emptyInputs", emptyInputs}};
+          {"emptyInputs", emptyInputs},
+          {"unusedFields", unusedFields}};
 }
 
 DatasetProfile profileDataset(const Dataset& dataset, const ProfileOptions& options) {

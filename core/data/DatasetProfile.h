@@ -53,6 +53,9 @@ struct DatasetProfile {
   // Blank required texts (an instruction's input is optional and not counted here).
   size_t emptyFields = 0;
   size_t emptyInputs = 0;  // instruction data: examples without an input
+  // Fields of the imported records that the column mapping does not use, with the number of
+  // records where each holds a value (0: present but always empty). Filled from the store.
+  std::map<std::string, size_t> unusedFields;
   nlohmann::json toJson() const;
 };
 

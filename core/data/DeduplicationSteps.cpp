@@ -1,7 +1,9 @@
 #include "data/DeduplicationSteps.h"
 
+#include <cmath>
 #include <unordered_set>
 
+#include "common/Error.h"
 #include "data/BasicCleaningSteps.h"
 #include "data/TextNormalization.h"
 
@@ -27,8 +29,16 @@ void ExactDedupStep::apply(std::vector<Example>& examples, DatasetKind kind, Ste
 std::unique_ptr<CleaningStep> NearDedupStep::fromSettings(const nlohmann::json& s) {
   NearDuplicateOptions options;
   options.threshold = numberSetting(s, "threshold", options.threshold);
-  options.shingleWords = int(numberSetting(s, "shingleWords", options.shingleWords));
-  options.permutations = int(numberSetting(s, "permutations", options.permutations));
+  // Checked before the conversion to int: 1e12 must be refused, not wrapped around.
+  const auto whole = [&](const char* key, int fallback, int most) {
+    const double value = numberSetting(s, key, fallback);
+    if (!(value >= 1 && value <= most) || value != std::floor(value))
+      throw Error(std::string("near-duplicate setting ") + key +
+                  " must be a whole number from 1 to " + std::to_string(most));
+    return int(value);
+  };
+  options.shingleWords = whole("shingleWords", options.shingleWords, kMostShingleWords);
+  options.permutations = whole("permutations", options.permutations, kMostMinHashPermutations);
   options.seed = uint64_t(numberSetting(s, "seed", double(options.seed)));
   return std::make_unique<NearDedupStep>(options);
 }

@@ -4,11 +4,23 @@
 #include <filesystem>
 
 #include "common/Error.h"
+#include "common/RegularFile.h"
 
 namespace tunebench {
 
+namespace {
+
+// Checked before the stream opens it: opening a FIFO would block, /dev/zero has no line end.
+const std::string& readablePath(const std::string& path) {
+  if (const auto why = whyNotARegularFile(path); !why.empty())
+    throw Error(path + ": cannot be opened: " + why);
+  return path;
+}
+
+}  // namespace
+
 LineReader::LineReader(const std::string& path, size_t maxLineBytes, size_t bufferBytes)
-    : path_(path), stream_(path, std::ios::binary), maxLineBytes_(maxLineBytes) {
+    : path_(readablePath(path)), stream_(path, std::ios::binary), maxLineBytes_(maxLineBytes) {
   if (bufferBytes == 0) throw Error("the read buffer size must be at least 1 byte");
   if (!stream_) throw Error("cannot open " + path + " for reading");
   buffer_.resize(bufferBytes);

@@ -120,7 +120,13 @@ std::vector<std::pair<size_t, size_t>> findNearDuplicatePairs(const std::vector<
                                                               JobContext* context) {
   if (options.threshold <= 0 || options.threshold > 1)
     throw Error("near-duplicate threshold must be in (0, 1]");
-  if (options.permutations < 1) throw Error("near-duplicate permutations must be at least 1");
+  if (options.permutations < 1 || options.permutations > kMostMinHashPermutations)
+    throw Error("near-duplicate permutations is " + std::to_string(options.permutations) +
+                "; it must be from 1 to " + std::to_string(kMostMinHashPermutations) +
+                " (128 is the usual choice; more only costs time)");
+  if (options.shingleWords < 1 || options.shingleWords > kMostShingleWords)
+    throw Error("near-duplicate shingle size is " + std::to_string(options.shingleWords) +
+                " words; it must be from 1 to " + std::to_string(kMostShingleWords));
   const size_t n = texts.size();
   const int permutations = options.permutations;
   const LshBanding banding = chooseBanding(options.threshold, permutations);

@@ -12,6 +12,10 @@
 
 namespace tunebench {
 
+// Bounds of the options: a longer signature or shingle only costs time (and memory per text).
+constexpr int kMostMinHashPermutations = 1024;
+constexpr int kMostShingleWords = 64;
+
 struct NearDuplicateOptions {
   double threshold = 0.8;  // Jaccard similarity at or above which two texts are near-duplicates
   int shingleWords = 3;    // words per shingle

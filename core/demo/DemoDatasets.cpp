@@ -1,5 +1,6 @@
 #include "demo/DemoDatasets.h"
 
+#include <map>
 #include <random>
 #include <set>
 #include <sstream>
@@ -134,12 +135,28 @@ DemoDatasetCounts writeDemoClassificationDataset(const std::string& path, uint64
   std::mt19937_64 random(seed ^ 0xc1a55u);
   DemoDatasetCounts counts;
   std::string previous;
+  // A stratified split into train, validation and test needs a few examples of every label: the
+  // last rows make up what chance left short (only small datasets, `demo --rows 50`, need it).
+  constexpr int64_t kLeastPerLabel = 5;
+  std::map<std::string, int64_t> perLabel{{"positive", 0}, {"negative", 0}, {"question", 0}};
+  const auto shortOf = [&](int64_t rowsLeft) -> std::string {
+    int64_t missing = 0;
+    for (const auto& [label, count] : perLabel)
+      missing += std::max<int64_t>(0, kLeastPerLabel - count);
+    if (missing < rowsLeft) return {};
+    for (const auto& [label, count] : perLabel)
+      if (count < kLeastPerLabel) return label;
+    return {};
+  };
+  cleanRows = std::max<int64_t>(cleanRows, 3 * kLeastPerLabel * 2);
   for (int64_t i = 0; i < cleanRows; ++i) {
     const std::string& name = anyOf(random, kNames);
     const std::string& food = anyOf(random, kFoods);
     const std::string& place = anyOf(random, kPlaces);
     nlohmann::json row;
-    const int roll = uniform(random, 0, 99);  // 75 : 18 : 7
+    int roll = uniform(random, 0, 99);  // 75 : 18 : 7
+    const std::string forced = shortOf(cleanRows - i);
+    if (!forced.empty()) roll = forced == "positive" ? 0 : forced == "negative" ? 80 : 99;
     if (roll < 75)
       row = {{"text", name + " loved the " + food + " at " + place + "."}, {"label", "positive"}};
     else if (roll < 93)
@@ -147,6 +164,7 @@ DemoDatasetCounts writeDemoClassificationDataset(const std::string& path, uint64
              {"label", "negative"}};
     else
       row = {{"text", "Where can " + name + " buy " + food + "?"}, {"label", "question"}};
+    ++perLabel[row["label"].get<std::string>()];
     const std::string line = row.dump();
     out << line << "\n";
     ++counts.rows;

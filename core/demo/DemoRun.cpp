@@ -8,9 +8,12 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/FolderDigest.h"
+#include "common/Sha256.h"
 #include "demo/DemoDatasets.h"
 #include "demo/DemoReport.h"
 #include "demo/StarterModel.h"
+#include "eval/BuiltinEvaluationResults.h"
 #include "eval/Evaluation.h"
 #include "eval/EvaluationJob.h"
 #include "export/ExportFolder.h"
@@ -146,11 +149,12 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   stage(context, 3, "importing, cleaning, profiling and splitting");
   outcome.projectFile = demoProjectFile(options.folder);
   int64_t instructionVersion = 0;
+  int64_t starterModelId = 0;
   {
     auto project = store::ProjectStore::create(outcome.projectFile);
     // The model the demo trains is the project's model, as if chosen in the Model panel.
     const fs::path starterPath(starter);
-    store::ModelRepository(project).add(
+    starterModelId = store::ModelRepository(project).add(
         starterPath.filename().string(), starterPath,
         loadModelConfig((starterPath / "config.json").string()).architecture,
         modelFolderFingerprint(starter));
@@ -184,8 +188,9 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   stage(context, 4, "evaluating the starter model on the test split");
   const auto testExamples = loadEvalExamples((data / "test.jsonl").string());
   outcome.testExamples = static_cast<int64_t>(testExamples.size());
-  EvaluationOptions evaluation;
-  evaluation.maxNewTokens = 16;
+  // The evaluator's defaults, as the Evaluate stage evaluates: the same evaluation of the runs a
+  // user trains next is recognised as this one (by the file's content and these settings).
+  const EvaluationOptions evaluation;
   report.before = evaluateModelFolder(starter, "", testExamples, evaluation, &context);
   if (context.isCanceled()) return std::nullopt;
 
@@ -241,14 +246,25 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   copyFolder(trained.adapterFolder, outcome.adapterFolder);
   {
     auto project = store::ProjectStore::open(outcome.projectFile);
-    recordEvaluation(project, outcome.runId, "demo test split: starter model", report.before);
-    recordEvaluation(project, outcome.runId, "demo test split: after LoRA", report.after);
+    // Recorded as the Evaluate stage records them: the starter model's evaluation is the model's
+    // own (no version's), the fine-tuned one the run's.
+    store::NewEvaluation ofTestSplit;
+    ofTestSplit.suite = "test.jsonl";
+    ofTestSplit.dataSha256 = sha256OfFile((data / "test.jsonl").string());
+    ofTestSplit.evaluator = "generation";
+    ofTestSplit.settings = generationScoringSettings("prompt", "response", evaluation).dump();
+    store::NewEvaluation ofStarter = ofTestSplit;
+    ofStarter.modelId = starterModelId;
+    recordEvaluation(project, ofStarter, report.before);
+    store::NewEvaluation ofRun = ofTestSplit;
+    ofRun.runId = outcome.runId;
+    recordEvaluation(project, ofRun, report.after);
     store::ExportRepository exports(project);
     // Recorded as the Export stage records its exports: format and the digest of the folder.
     exports.add(outcome.runId, std::nullopt, "merged", outcome.mergedFolder,
-                exportFolderSha256(outcome.mergedFolder));
+                folderSha256(outcome.mergedFolder));
     exports.add(outcome.runId, std::nullopt, "adapter", outcome.adapterFolder,
-                exportFolderSha256(outcome.adapterFolder));
+                folderSha256(outcome.adapterFolder));
     report.loss = series(project, outcome.runId, "loss");
     report.validationLoss = series(project, outcome.runId, "val_loss");
     report.learningRate = series(project, outcome.runId, "lr");

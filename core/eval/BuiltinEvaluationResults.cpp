@@ -102,4 +102,13 @@ ClassifierEvaluationResult classifierResultOf(const EvaluatorResult& scores) {
   return result;
 }
 
+nlohmann::json generationScoringSettings(const std::string& promptField,
+                                         const std::string& responseField,
+                                         const EvaluationOptions& options) {
+  return {{"prompt_field", promptField},
+          {"response_field", responseField},
+          {"max_new_tokens", options.maxNewTokens},
+          {"limit", options.maxExamples}};
+}
+
 }  // namespace tunebench

@@ -23,6 +23,12 @@ bool isGenerationEvaluation(const EvaluationMetrics& metrics);
 // The figures and outcomes again (the generated token ids are not kept).
 EvaluationResult generationResultOf(const EvaluatorResult& scores);
 
+// The settings that decide a generation evaluation's scores (Evaluator::scoringSettings): the
+// built-in evaluator and the demo record the same identity for the same evaluation.
+nlohmann::json generationScoringSettings(const std::string& promptField,
+                                         const std::string& responseField,
+                                         const EvaluationOptions& options);
+
 // Metrics accuracy, macro_f1 and examples, then precision, recall and f1 of every class
 // ("f1 <class>"); one item per example (input the text, expected the label, output the predicted
 // class, score 1 when they agree; details probability, line, label_index, predicted_index, and

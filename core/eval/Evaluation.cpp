@@ -16,6 +16,7 @@
 #include "model/Generation.h"
 #include "model/ModelFolder.h"
 #include "peft/PeftAdapterFiles.h"
+#include "tokenizer/TokenBudget.h"
 #include "tokenizer/Tokenizer.h"
 #include "tokenizer/TokenizerConfig.h"
 #include "train/TrainingData.h"
@@ -190,6 +191,13 @@ EvaluationResult evaluateModel(const ModelSource& source, const std::vector<Eval
   const int64_t maxPositions = model.config().maxPositions;
   for (size_t i = 0; i < count; ++i) {
     const std::string which = "evaluation example " + std::to_string(i + 1);
+    // Refused before tokenising: such a text has more tokens than the context (TokenBudget.h),
+    // and tokenising megabytes costs gigabytes.
+    const size_t bytes = examples[i].prompt.size() + examples[i].reference.size();
+    if (maxPositions > 0 && bytes > bytesForTokens(maxPositions))
+      throw Error(which + " has " + std::to_string(bytes) +
+                  " bytes of text, more than the model's context of " +
+                  std::to_string(maxPositions) + " tokens can hold");
     encoded.push_back(withContext(which, [&] { return encodeExample(encoder, examples[i]); }));
     if (encoded.back().promptIds.empty())
       throw Error(which + ": the prompt has no tokens and the tokenizer adds no BOS to start from");

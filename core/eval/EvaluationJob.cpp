@@ -3,7 +3,9 @@
 #include <filesystem>
 
 #include "common/Error.h"
+#include "common/Sha256.h"
 #include "eval/BuiltinEvaluationResults.h"
+#include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
 #include "store/Sqlite.h"
@@ -12,16 +14,40 @@ namespace tunebench {
 
 namespace {
 
-// Opens the project for writing and checks that the run is there; fails before the (long)
-// evaluation rather than after it.
-store::ProjectStore openForRecording(const EvaluationRequest& request) {
-  auto project = store::ProjectStore::open(request.projectFile);
-  if (project.isReadOnly())
-    throw Error(request.projectFile + " is open read-only (" + project.readOnlyReason() +
+// Opens the project for writing and checks that what the evaluation belongs to is there; fails
+// before the (long) evaluation rather than after it. Returns the record's owner; none when the
+// model folder is to be recorded as a project model and the project has no such model. A run's
+// checkpoint is registered in the project only when `registerCheckpoint` (once it is evaluated).
+std::optional<store::NewEvaluation> openForRecording(const EvaluationRequest& request,
+                                                     std::optional<store::ProjectStore>& project,
+                                                     bool registerCheckpoint) {
+  project.emplace(store::ProjectStore::open(request.projectFile));
+  if (project->isReadOnly())
+    throw Error(request.projectFile + " is open read-only (" + project->readOnlyReason() +
                 "); recording an evaluation needs a project it can write");
-  if (!store::RunRepository(project).find(request.runId))
-    throw Error("run " + std::to_string(request.runId) + " is not in " + request.projectFile);
-  return project;
+  store::NewEvaluation owner;
+  if (request.runId > 0) {
+    if (!store::RunRepository(*project).find(request.runId))
+      throw Error("run " + std::to_string(request.runId) + " is not in " + request.projectFile);
+    if (request.checkpointStep) {
+      // Recorded as the checkpoint's (registered when only its files are there), never as the
+      // run's final model's.
+      if (registerCheckpoint)
+        owner.checkpointId = store::CheckpointRepository(*project).findOrRegister(
+            request.runId, *request.checkpointStep, request.checkpointFolder);
+    } else {
+      owner.runId = request.runId;
+    }
+  } else if (request.modelId > 0) {
+    if (!store::ModelRepository(*project).find(request.modelId))
+      throw Error("model " + std::to_string(request.modelId) + " is not in " + request.projectFile);
+    owner.modelId = request.modelId;
+  } else {
+    const auto model = store::ModelRepository(*project).findByFolder(request.modelFolder);
+    if (!model) return std::nullopt;
+    owner.modelId = model->id;
+  }
+  return owner;
 }
 
 std::string knownEvaluators(const std::vector<std::shared_ptr<Evaluator>>& evaluators) {
@@ -51,19 +77,35 @@ std::shared_ptr<Evaluator> EvaluationJob::chooseEvaluator(const ModelSource& sou
 void EvaluationJob::run(JobContext& context) {
   if (request_.modelFolder.empty()) throw Error("evaluation: choose a model folder");
   if (request_.dataFile.empty()) throw Error("evaluation: choose a file of examples");
-  if (records()) openForRecording(request_);
+  std::optional<store::ProjectStore> project;
+  if (records()) {
+    openForRecording(request_, project, false);
+    project.reset();  // no connection held through the evaluation
+  }
   const ModelSource source{request_.modelFolder, request_.adapterFolder, request_.checkpointFolder};
   const auto evaluator = chooseEvaluator(source);
   evaluatorId_ = evaluator->id();
+  // Hashed before the evaluation: the scores belong to the content that was read.
+  const std::string dataSha256 = records() ? sha256OfFile(request_.dataFile) : std::string();
   result_ = evaluator->evaluate({source, request_.dataFile, request_.settings}, context);
   if (result_.canceled || context.isCanceled() || !records()) return;
-  auto project = openForRecording(request_);
-  const std::string suite = request_.suite.empty()
-                                ? std::filesystem::path(request_.dataFile).filename().string()
-                                : request_.suite;
-  evaluationId_ = recordEvaluatorResult(project, request_.runId, suite, result_);
+  auto owner = openForRecording(request_, project, true);
+  if (!owner) {
+    context.log(LogLevel::Info,
+                "not recorded: " + request_.modelFolder + " is not one of the project's models");
+    return;
+  }
+  auto& what = *owner;
+  what.suite = request_.suite.empty() ? std::filesystem::path(request_.dataFile).filename().string()
+                                      : request_.suite;
+  what.dataSha256 = dataSha256;
+  what.evaluator = evaluatorId_;
+  what.settings = evaluator->scoringSettings(request_.settings).dump();
+  evaluationId_ = recordEvaluatorResult(*project, what, result_);
   context.log(LogLevel::Info, "evaluation " + std::to_string(evaluationId_.load()) +
-                                  " recorded for run " + std::to_string(request_.runId));
+                                  " recorded for " +
+                                  (request_.runId > 0 ? "run " + std::to_string(request_.runId)
+                                                      : "model " + std::to_string(*what.modelId)));
 }
 
 std::vector<store::EvaluationItem> evaluationItems(const EvaluatorResult& result) {
@@ -83,27 +125,21 @@ std::vector<store::EvaluationItem> evaluationItems(const EvaluatorResult& result
   return items;
 }
 
-int64_t recordEvaluatorResult(store::ProjectStore& project, int64_t runId, const std::string& suite,
+int64_t recordEvaluatorResult(store::ProjectStore& project, const store::NewEvaluation& what,
                               const EvaluatorResult& result) {
   const auto items = evaluationItems(result);
   store::EvaluationRepository evaluations(project);
   store::Transaction transaction(project.db());
-  const int64_t id = evaluations.create(runId, std::nullopt, suite);
+  const int64_t id = evaluations.create(what);
   for (const auto& [name, value] : result.metrics) evaluations.setMetric(id, name, value);
   evaluations.addItems(id, items);
   transaction.commit();
   return id;
 }
 
-int64_t recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
+int64_t recordEvaluation(store::ProjectStore& project, const store::NewEvaluation& what,
                          const EvaluationResult& result) {
-  return recordEvaluatorResult(project, runId, suite, generationScores(result));
-}
-
-int64_t recordClassifierEvaluation(store::ProjectStore& project, int64_t runId,
-                                   const std::string& suite,
-                                   const ClassifierEvaluationResult& result) {
-  return recordEvaluatorResult(project, runId, suite, classifierScores(result));
+  return recordEvaluatorResult(project, what, generationScores(result));
 }
 
 }  // namespace tunebench

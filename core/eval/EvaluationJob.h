@@ -10,6 +10,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,17 @@ struct EvaluationRequest {
   // "batch_size" and "limit" (0 = all examples) (both). Keys an evaluator does not know are
   // ignored.
   nlohmann::json settings = nlohmann::json::object();
-  // Where the evaluation is recorded: both set, or it is not recorded.
+  // Where the evaluation is recorded: the project and a run (its final model, or its checkpoint
+  // at checkpointStep) or a project's model evaluated on its own; otherwise it is not recorded.
+  // The record names the data file's SHA-256, the evaluator and its scoring settings, so that the
+  // same evaluation of other models is recognised (store/ModelVersions.h).
   std::string projectFile;
   int64_t runId = 0;
+  std::optional<int64_t> checkpointStep;
+  int64_t modelId = 0;
+  // Without a run or model id: recorded as the project's model whose folder modelFolder is,
+  // when the project has one (and nothing is recorded when it has none).
+  bool recordAsProjectModel = false;
   std::string suite;  // the name stored with it; empty: the data file's name
 };
 
@@ -55,7 +64,10 @@ class EvaluationJob : public Job {
   void run(JobContext& context) override;
 
   const EvaluationRequest& request() const { return request_; }
-  bool records() const { return !request_.projectFile.empty() && request_.runId > 0; }
+  bool records() const {
+    return !request_.projectFile.empty() &&
+           (request_.runId > 0 || request_.modelId > 0 || request_.recordAsProjectModel);
+  }
   // Valid once run() has returned normally: the evaluator that ran and what it found.
   const std::string& evaluatorId() const { return evaluatorId_; }
   const EvaluatorResult& result() const { return result_; }
@@ -75,16 +87,13 @@ class EvaluationJob : public Job {
 // The items as the project stores them (details as JSON text), indexed in order.
 std::vector<store::EvaluationItem> evaluationItems(const EvaluatorResult& result);
 
-// Stores a result as an evaluation of the run: its metrics in order and its items, in one
-// transaction. Returns its id.
-int64_t recordEvaluatorResult(store::ProjectStore& project, int64_t runId, const std::string& suite,
+// Stores a result as the evaluation `what` says (run, checkpoint or model; suite and identity):
+// its metrics in order and its items, in one transaction. Returns its id.
+int64_t recordEvaluatorResult(store::ProjectStore& project, const store::NewEvaluation& what,
                               const EvaluatorResult& result);
 
-// The built-in evaluations' results, stored as BuiltinEvaluationResults.h describes.
-int64_t recordEvaluation(store::ProjectStore& project, int64_t runId, const std::string& suite,
+// The built-in generation evaluation's result, stored as BuiltinEvaluationResults.h describes.
+int64_t recordEvaluation(store::ProjectStore& project, const store::NewEvaluation& what,
                          const EvaluationResult& result);
-int64_t recordClassifierEvaluation(store::ProjectStore& project, int64_t runId,
-                                   const std::string& suite,
-                                   const ClassifierEvaluationResult& result);
 
 }  // namespace tunebench

@@ -1,5 +1,5 @@
 #pragma once
-// A classifier's evaluation as the project stores it (recordClassifierEvaluation), read back:
+// A classifier's evaluation as the project stores it (recordEvaluatorResult), read back:
 // which stored evaluations are a classifier's, and its figures recounted from the stored items,
 // so that an earlier evaluation shows the same confusion matrix and figures as a fresh one.
 // No LibTorch.

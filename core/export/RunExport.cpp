@@ -8,6 +8,7 @@
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
+#include "common/FolderDigest.h"
 #include "export/ExportFolder.h"
 #include "plugins/RunExportSource.h"
 #include "store/ArtifactRepository.h"
@@ -49,15 +50,6 @@ fs::path temporaryNameFor(const fs::path& destination) {
   static std::atomic<int> counter{0};
   return destination.parent_path() / ("." + destination.filename().string() + ".partial-" +
                                       std::to_string(::getpid()) + "-" + std::to_string(counter++));
-}
-
-int64_t checkpointRecordId(store::ProjectStore& project, int64_t runId, int64_t step,
-                           const std::string& folder) {
-  store::CheckpointRepository checkpoints(project);
-  for (const auto& checkpoint : checkpoints.forRun(runId))
-    if (checkpoint.step == step) return checkpoint.id;
-  // Training keeps its checkpoints as files; the one exported is registered now, complete.
-  return checkpoints.add(runId, step, folder, exportFolderSha256(folder), true);
 }
 
 // What an exporter sees of the job's context: its progress comes first, and two more steps
@@ -171,9 +163,9 @@ void RunExportJob::run(JobContext& context) {
   done = exporterContext.stepsDone();
 
   if (!nextPhase("computing SHA-256")) return canceled();
-  const auto files = exportFolderFiles(out.string());
+  const auto files = folderFiles(out.string());
   const std::string sha256 =
-      exportFolderSha256(out.string(), [&](uint64_t, uint64_t) { return !context.isCanceled(); });
+      folderSha256(out.string(), [&](uint64_t, uint64_t) { return !context.isCanceled(); });
   if (sha256.empty()) return canceled();
 
   if (!nextPhase("recording the export")) return canceled();
@@ -182,7 +174,8 @@ void RunExportJob::run(JobContext& context) {
   try {
     std::optional<int64_t> checkpointId;
     if (r.checkpointStep)
-      checkpointId = checkpointRecordId(project, run->id, *r.checkpointStep, checkpointFolder);
+      checkpointId = store::CheckpointRepository(project).findOrRegister(run->id, *r.checkpointStep,
+                                                                         checkpointFolder);
     result_.exportId =
         store::ExportRepository(project).add(run->id, checkpointId, r.format, destination, sha256);
   } catch (...) {

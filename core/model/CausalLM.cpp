@@ -7,6 +7,8 @@
 #include "common/TorchPch.h"
 #include "model/ActivationCheckpoint.h"
 #include "model/DecoderBlocks.h"
+#include "model/MemoryEstimate.h"
+#include "system/ResidentMemory.h"
 
 namespace tunebench {
 
@@ -22,14 +24,12 @@ bool endsWith(const std::string& text, const std::string& suffix) {
 torch::Tensor projectToVocabulary(const torch::Tensor& hidden, Linear& head,
                                   const torch::Tensor& tiedWeight, const ForwardInput& input,
                                   const ModelConfig& config, int64_t inserted) {
-  const auto given =
-      inserted > 0 ? hidden.narrow(1, inserted, hidden.size(1) - inserted) : hidden;
+  const auto given = inserted > 0 ? hidden.narrow(1, inserted, hidden.size(1) - inserted) : hidden;
   if (input.hiddenStatesOnly) return given;
   if (config.isClassifier())
     throw Error("this model is a sequence classifier (" + config.architecture +
                 "); it has no language-model head to predict tokens with");
-  const auto selected =
-      input.lastPositionOnly ? given.narrow(1, given.size(1) - 1, 1) : given;
+  const auto selected = input.lastPositionOnly ? given.narrow(1, given.size(1) - 1, 1) : given;
   const auto logits = head ? head->forward(selected) : linearProduct(selected, tiedWeight);
   return logits.to(torch::kFloat32);
 }
@@ -99,9 +99,9 @@ torch::Tensor withVirtualTokens(const torch::Tensor& embedded, const torch::Tens
 // Runs a stack of decoder layers and records the new cache length. With `checkpoint`, each
 // layer keeps only its input for the backward pass (ActivationCheckpoint.h).
 template <typename LayerImpl>
-torch::Tensor runLayers(torch::nn::ModuleList& layers, torch::Tensor hidden, const ForwardSetup& setup,
-                        const torch::Tensor& cos, const torch::Tensor& sin, const ForwardInput& input,
-                        bool checkpoint) {
+torch::Tensor runLayers(torch::nn::ModuleList& layers, torch::Tensor hidden,
+                        const ForwardSetup& setup, const torch::Tensor& cos,
+                        const torch::Tensor& sin, const ForwardInput& input, bool checkpoint) {
   for (size_t i = 0; i < layers->size(); ++i) {
     const auto layer = layers->ptr<LayerImpl>(i);
     if (checkpoint) {
@@ -212,9 +212,9 @@ class Gpt2CausalLM : public CausalLMImpl {
     const torch::Tensor none;
     const auto embedded =
         withVirtualTokens(transformer->wte(input.inputIds), virtualTokens_, setup.inserted);
-    auto hidden = runLayers<Gpt2LayerImpl>(
-        transformer->h, embedded + transformer->wpe(setup.positions), setup, none, none, input,
-        checkpointsLayers(input));
+    auto hidden =
+        runLayers<Gpt2LayerImpl>(transformer->h, embedded + transformer->wpe(setup.positions),
+                                 setup, none, none, input, checkpointsLayers(input));
     hidden = transformer->ln_f(hidden);
     return projectToVocabulary(hidden, lm_head, transformer->wte->weight, input, config_,
                                setup.inserted);
@@ -238,8 +238,8 @@ class Gpt2CausalLM : public CausalLMImpl {
 
   // Conv1D layers keep weights as [in, out].
   bool storedTransposed(const std::string& parameter) const override {
-    for (const char* layer : {".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight",
-                              ".mlp.c_proj.weight"})
+    for (const char* layer :
+         {".attn.c_attn.weight", ".attn.c_proj.weight", ".mlp.c_fc.weight", ".mlp.c_proj.weight"})
       if (endsWith(parameter, layer)) return true;
     return false;
   }
@@ -256,7 +256,9 @@ class Gpt2CausalLM : public CausalLMImpl {
 
 }  // namespace
 
-bool CausalLMImpl::isIgnoredFileTensor(const std::string&) const { return false; }
+bool CausalLMImpl::isIgnoredFileTensor(const std::string&) const {
+  return false;
+}
 
 torch::Tensor CausalLMImpl::plainOutputWeight() {
   if (isClassifier()) return {};
@@ -286,8 +288,10 @@ KVCache CausalLMImpl::makeCache(int64_t batch, int64_t capacity) const {
   const auto reference = parameters().front();
   const auto options = reference.options().requires_grad(false);
   for (int64_t i = 0; i < config_.numLayers; ++i) {
-    cache.keys.push_back(torch::zeros({batch, config_.numKeyValueHeads, capacity, config_.headDim}, options));
-    cache.values.push_back(torch::zeros({batch, config_.numKeyValueHeads, capacity, config_.headDim}, options));
+    cache.keys.push_back(
+        torch::zeros({batch, config_.numKeyValueHeads, capacity, config_.headDim}, options));
+    cache.values.push_back(
+        torch::zeros({batch, config_.numKeyValueHeads, capacity, config_.headDim}, options));
   }
   return cache;
 }
@@ -297,8 +301,7 @@ void CausalLMImpl::registerClassificationHead() {
       "score", Linear(config_.hiddenSize, static_cast<int64_t>(config_.classLabels.size()), false));
 }
 
-void CausalLMImpl::attachClassificationHead(const std::vector<std::string>& labels,
-                                            uint64_t seed) {
+void CausalLMImpl::attachClassificationHead(const std::vector<std::string>& labels, uint64_t seed) {
   if (labels.size() < 2) throw Error("a classifier needs at least two labels");
   if (isClassifier()) throw Error("the model already has a classification head");
   const auto reference = parameters().front();
@@ -324,6 +327,15 @@ torch::Tensor CausalLMImpl::classify(const ForwardInput& input, const torch::Ten
 }
 
 CausalLM buildCausalLM(const ModelConfig& config) {
+  // The parameters are made in fp32 first: a config that passes the plausibility bounds can still
+  // ask for more than the machine has, which must be an error, not the kernel's OOM killer.
+  const auto estimate = estimateMemory(config);
+  const int64_t machine = machineMemoryBytes();
+  if (machine > 0 && estimate.fp32Bytes > double(machine))
+    throw Error("the model needs " + formatBytes(estimate.fp32Bytes) +
+                " for its weights in fp32 (" + std::to_string(estimate.parameters) +
+                " parameters from config.json), more than this machine's " +
+                formatBytes(double(machine)) + " of memory and swap");
   CausalLM model;
   if (config.family == ModelFamily::Gpt2)
     model = std::make_shared<Gpt2CausalLM>(config);

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/FusedOps.h"
 
@@ -38,6 +39,18 @@ EmbeddingImpl::EmbeddingImpl(int64_t count, int64_t dimension) {
 }
 
 torch::Tensor EmbeddingImpl::forward(const torch::Tensor& ids) {
+  // A tokenizer that does not match config.json gives ids beyond the table; LibTorch's own
+  // message for that is a stack trace. On the CPU the check costs one pass over the ids (on a GPU
+  // it would wait for the device on every step, and the device reports the fault itself).
+  if (ids.device().is_cpu() && ids.numel() > 0) {
+    const auto [low, high] = torch::aminmax(ids);
+    const int64_t lowest = low.item<int64_t>(), highest = high.item<int64_t>();
+    if (lowest < 0 || highest >= weight.size(0))
+      throw Error("token id " + std::to_string(highest >= weight.size(0) ? highest : lowest) +
+                  " is outside the model's vocabulary of " + std::to_string(weight.size(0)) +
+                  " tokens (config.json's vocab_size): the tokenizer does not belong to this "
+                  "model");
+  }
   return torch::embedding(weight, ids);
 }
 
@@ -59,7 +72,8 @@ torch::Tensor LayerNormImpl::forward(const torch::Tensor& x) {
   return torch::layer_norm(x, {x.size(-1)}, weight, bias, eps);
 }
 
-RotaryEmbeddingImpl::RotaryEmbeddingImpl(int64_t headDim, double theta, const RopeScaling& scaling) {
+RotaryEmbeddingImpl::RotaryEmbeddingImpl(int64_t headDim, double theta,
+                                         const RopeScaling& scaling) {
   auto inv = 1.0 / torch::pow(theta, torch::arange(0, headDim, 2, torch::kFloat64) / headDim);
   if (scaling.type == RopeScaling::Type::Linear) {
     inv = inv / scaling.factor;
@@ -84,13 +98,15 @@ RotaryEmbeddingImpl::RotaryEmbeddingImpl(int64_t headDim, double theta, const Ro
   invFreq = register_buffer("inv_freq", inv.to(torch::kFloat32));
 }
 
-std::pair<torch::Tensor, torch::Tensor> RotaryEmbeddingImpl::forward(const torch::Tensor& positions) {
+std::pair<torch::Tensor, torch::Tensor> RotaryEmbeddingImpl::forward(
+    const torch::Tensor& positions) {
   const auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * invFreq;  // [B, T, D/2]
-  const auto full = torch::cat({angles, angles}, -1).unsqueeze(1);           // [B, 1, T, D]
+  const auto full = torch::cat({angles, angles}, -1).unsqueeze(1);            // [B, 1, T, D]
   return {full.cos(), full.sin()};
 }
 
-torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin) {
+torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos,
+                          const torch::Tensor& sin) {
   return rotary(x, cos, sin);
 }
 
@@ -151,8 +167,9 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
     scores = scores.masked_fill(plan.mask.logical_not(), -std::numeric_limits<float>::infinity());
   } else if (plan.isCausal) {
     const int64_t tq = q.size(2), tk = keys.size(2);
-    const auto causal = torch::ones({tq, tk}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
-                            .triu(tk - tq + 1);
+    const auto causal =
+        torch::ones({tq, tk}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
+            .triu(tk - tq + 1);
     scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
   }
   return torch::matmul(torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type()), values);

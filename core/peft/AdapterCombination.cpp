@@ -164,6 +164,15 @@ AdapterCombinationReport combineAdapters(const std::vector<WeightedAdapter>& inp
         shapes[layer] = {f.b.size(0), f.a.size(1)};
       }
 
+  // A rank above every layer's smaller side only pads with zeros: refused before allocating.
+  int64_t largestPossibleRank = 0;
+  for (const auto& [layer, shape] : shapes)
+    largestPossibleRank = std::max(largestPossibleRank, std::min(shape.first, shape.second));
+  if (method == AdapterCombination::Svd && svdRank > largestPossibleRank)
+    throw Error("the SVD rank " + std::to_string(svdRank) + " is above what the layers can hold (" +
+                std::to_string(largestPossibleRank) +
+                ": the smaller side of the largest adapted layer)");
+
   AdapterCombinationReport report;
   std::vector<std::pair<std::string, torch::Tensor>> tensors;
   for (const auto& layer : layers) {

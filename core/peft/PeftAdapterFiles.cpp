@@ -99,6 +99,8 @@ void savePeftAdapter(const CausalLMImpl& model, const std::string& folder,
                      peftAdapterTensors(model, adapter), model.config().classLabels);
 }
 
+constexpr int64_t kLargestAdapterRank = 65536;
+
 LoraConfig readPeftAdapterConfig(const std::string& folder, const std::string& adapterName) {
   const auto path = (fs::path(folder) / kConfigFile).string();
   nlohmann::json json = readJsonFile(path);
@@ -111,11 +113,15 @@ LoraConfig readPeftAdapterConfig(const std::string& folder, const std::string& a
     throw Error(path + ": peft_type must be \"LORA\" (only LoRA/DoRA adapters can be loaded)");
   LoraConfig config;
   config.adapterName = adapterName;
-  config.r =
-      need(
-          "r", [](const auto& v) { return v.is_number_integer() && v.template get<int64_t>() > 0; },
-          "a positive whole number")
-          .get<int64_t>();
+  config.r = need(
+                 "r",
+                 [](const auto& v) {
+                   // No layer of a supported model is wider: a larger rank is a damaged file.
+                   return v.is_number_integer() && v.template get<int64_t>() > 0 &&
+                          v.template get<int64_t>() <= kLargestAdapterRank;
+                 },
+                 "a whole number from 1 to 65536")
+                 .get<int64_t>();
   config.alpha = need(
                      "lora_alpha", [](const auto& v) { return v.is_number(); }, "a number")
                      .get<double>();

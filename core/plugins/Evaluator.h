@@ -47,6 +47,11 @@ class Evaluator {
   // Reports progress and returns early (result.canceled) when the context cancels. Throws
   // tunebench::Error naming the file, line or setting at fault.
   virtual EvaluatorResult evaluate(const EvaluatorRequest& request, JobContext& context) = 0;
+  // The settings that decide the scores, with defaults filled in (not batch sizes or other
+  // settings that only change the speed). Two evaluations of the same file content with the same
+  // evaluator and scoring settings are the same evaluation: the Monitor stage compares them
+  // across models. The default: every setting given. Throws like evaluate() on a bad setting.
+  virtual nlohmann::json scoringSettings(const nlohmann::json& settings) const { return settings; }
 };
 
 }  // namespace tunebench

@@ -1,6 +1,7 @@
 #include "store/ArtifactRepository.h"
 
 #include "common/Error.h"
+#include "common/FolderDigest.h"
 #include "store/ProjectStore.h"
 #include "store/StoreClock.h"
 
@@ -107,6 +108,22 @@ std::optional<ModelRecord> ModelRepository::find(int64_t id) {
   if (!select.step()) return std::nullopt;
   return ModelRecord{select.int64(0), select.text(1), select.text(2),
                      select.text(3),  select.text(4), select.real(5)};
+}
+
+int64_t CheckpointRepository::findOrRegister(int64_t runId, int64_t step,
+                                             const std::filesystem::path& folder) {
+  for (const auto& checkpoint : forRun(runId))
+    if (checkpoint.step == step) return checkpoint.id;
+  return add(runId, step, folder, folderSha256(folder.string()), true);
+}
+
+std::optional<ModelRecord> ModelRepository::findByFolder(const std::filesystem::path& folder) {
+  std::error_code ignored;
+  const auto wanted = std::filesystem::weakly_canonical(folder, ignored);
+  for (auto& model : list())
+    if (std::filesystem::weakly_canonical(store_.resolve(model.folder), ignored) == wanted)
+      return model;
+  return std::nullopt;
 }
 
 std::vector<ModelRecord> ModelRepository::list() {

@@ -31,6 +31,9 @@ class CheckpointRepository {
   void markComplete(int64_t id);
   void remove(int64_t id);
   std::vector<CheckpointRecord> forRun(int64_t runId);
+  // The id of the run's checkpoint at `step`. Training keeps its checkpoints as files: one not
+  // recorded yet is registered now, complete, with the SHA-256 of its folder.
+  int64_t findOrRegister(int64_t runId, int64_t step, const std::filesystem::path& folder);
   std::optional<CheckpointRecord> latestComplete(int64_t runId);
 
  private:
@@ -76,6 +79,8 @@ class ModelRepository {
   int64_t add(const std::string& name, const std::filesystem::path& folder,
               const std::string& architecture, const std::string& sha256);
   std::optional<ModelRecord> find(int64_t id);
+  // The project's model in `folder` (compared as canonical paths), if it has one.
+  std::optional<ModelRecord> findByFolder(const std::filesystem::path& folder);
   std::vector<ModelRecord> list();
 
  private:

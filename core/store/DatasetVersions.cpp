@@ -1,6 +1,7 @@
 #include "store/DatasetVersions.h"
 
 #include <fstream>
+#include <set>
 
 #include "common/AtomicFile.h"
 #include "common/Error.h"
@@ -113,9 +114,43 @@ CleanResult cleanVersion(ProjectStore& store, int64_t versionId, const CleaningR
   return result;
 }
 
+std::map<std::string, size_t> unusedSourceFields(ProjectStore& store, int64_t versionId,
+                                                 JobContext& context) {
+  DatasetRepository repository(store);
+  auto raw = repository.findVersion(versionId);
+  if (!raw)
+    throw Error(store.file().string() + ": no dataset version " + std::to_string(versionId));
+  const auto dataset = *repository.findDataset(raw->datasetId);
+  // Cleaned versions hold typed examples: the import they descend from is the one looked at.
+  while (raw && raw->rowFormat != kRawRows)
+    raw = raw->parentVersionId ? repository.findVersion(*raw->parentVersionId) : std::nullopt;
+  if (!raw) return {};
+  const auto mapping = ColumnMapping::fromJson(parseJson(
+      dataset.detectedSchema, "the project's column mapping of dataset \"" + dataset.name + "\""));
+  std::set<std::string> used;
+  for (const auto& [slot, field] : mapping.columns) used.insert(field);
+  std::map<std::string, size_t> unused;
+  forEachRow(
+      repository, raw->id, context, "looking for unused fields of dataset \"" + dataset.name + "\"",
+      [&](const DatasetRow& row) {
+        const auto json = parseRow(row, dataset.name);
+        if (!json.is_object()) return;
+        for (const auto& [field, value] : json.items()) {
+          if (used.count(field)) continue;
+          const bool empty =
+              value.is_null() || (value.is_string() && value.get_ref<const std::string&>().empty());
+          unused[field] += empty ? 0 : 1;
+        }
+      });
+  return unused;
+}
+
 DatasetProfile profileVersion(ProjectStore& store, int64_t versionId, const ProfileOptions& options,
                               JobContext& context) {
-  return profileDataset(loadVersion(store, versionId, context).data, options);
+  const auto loaded = loadVersion(store, versionId, context);
+  auto profile = profileDataset(loaded.data, options);
+  profile.unusedFields = unusedSourceFields(store, versionId, context);
+  return profile;
 }
 
 int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string& split,
@@ -127,8 +162,9 @@ int64_t exportVersion(ProjectStore& store, int64_t versionId, const std::string&
   const auto chosen = format.value_or(TrainingTextFormat(defaultPresetFor(loaded.data.kind)));
   int64_t written = 0;
   // The rows are checked before anything is written: a split with no rows writes no file.
-  if (!split.empty() && std::none_of(loaded.splits.begin(), loaded.splits.end(),
-                                     [&](const std::optional<std::string>& name) { return name == split; }))
+  if (!split.empty() &&
+      std::none_of(loaded.splits.begin(), loaded.splits.end(),
+                   [&](const std::optional<std::string>& name) { return name == split; }))
     throw Error(describe(loaded) + " has no rows in split \"" + split +
                 "\" (splits are train, validation, test)");
   writeFileAtomically(out, [&](std::ostream& file) {

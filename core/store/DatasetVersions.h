@@ -5,6 +5,7 @@
 // the one it read, so the raw import stays as it was read.
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -61,8 +62,15 @@ struct SplitRequest {
 DatasetVersionRecord splitVersion(ProjectStore& store, int64_t versionId,
                                   const SplitRequest& request, JobContext& context);
 
+// Profiles the version, its unused fields included (unusedSourceFields).
 DatasetProfile profileVersion(ProjectStore& store, int64_t versionId, const ProfileOptions& options,
                               JobContext& context);
+
+// The fields of the records as imported that the dataset's column mapping leaves unused, with the
+// number of records where each holds a value (0: always empty). A cleaned version is looked at
+// through the import it descends from.
+std::map<std::string, size_t> unusedSourceFields(ProjectStore& store, int64_t versionId,
+                                                 JobContext& context);
 
 // Writes the rows of a split (all rows when empty) as trainer JSON Lines, through a temporary
 // file renamed into place, so a failed export leaves an earlier file intact. Returns the count.

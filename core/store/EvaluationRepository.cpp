@@ -2,21 +2,60 @@
 
 #include "common/Error.h"
 #include "store/ProjectStore.h"
+#include "store/Sqlite.h"
 #include "store/StoreClock.h"
 #include "store/StoredDouble.h"
 
 namespace tunebench::store {
 
-int64_t EvaluationRepository::create(std::optional<int64_t> runId,
-                                     std::optional<int64_t> checkpointId,
-                                     const std::string& suite) {
-  if (!runId && !checkpointId)
-    throw Error("evaluation of suite '" + suite + "' needs a run or a checkpoint");
+namespace {
+
+// Projects of schema 5 and older (opened read-only by this build) have no identity columns.
+constexpr int kIdentitySchema = 6;
+
+std::string selectEvaluations(const ProjectStore& store, const std::string& where) {
+  const bool identity = store.schemaVersion() >= kIdentitySchema;
+  return std::string("SELECT id, run_id, checkpoint_id, ") +
+         (identity ? "model_id, suite, created_at, data_sha256, evaluator, settings"
+                   : "NULL, suite, created_at, '', '', '{}'") +
+         " FROM evaluation WHERE " + where + " ORDER BY created_at, id";
+}
+
+std::vector<EvaluationRecord> readEvaluations(Statement& select) {
+  std::vector<EvaluationRecord> result;
+  while (select.step()) {
+    EvaluationRecord record;
+    record.id = select.int64(0);
+    record.runId = select.optionalInt64(1);
+    record.checkpointId = select.optionalInt64(2);
+    record.modelId = select.optionalInt64(3);
+    record.suite = select.text(4);
+    record.createdAt = select.real(5);
+    record.dataSha256 = select.text(6);
+    record.evaluator = select.text(7);
+    record.settings = select.text(8);
+    result.push_back(std::move(record));
+  }
+  return result;
+}
+
+}  // namespace
+
+std::string EvaluationRecord::identity() const {
+  if (dataSha256.empty()) return "suite:" + suite;
+  return "data:" + dataSha256 + " evaluator:" + evaluator + " settings:" + settings;
+}
+
+int64_t EvaluationRepository::create(const NewEvaluation& evaluation) {
+  if (!evaluation.runId && !evaluation.checkpointId && !evaluation.modelId)
+    throw Error("evaluation of suite '" + evaluation.suite +
+                "' needs a run, a checkpoint or a model");
   auto& db = store_.db();
   db.prepare(
-        "INSERT INTO evaluation (run_id, checkpoint_id, suite, created_at) "
-        "VALUES (?, ?, ?, ?)")
-      .bindAll(runId, checkpointId, suite, unixTimeNow())
+        "INSERT INTO evaluation (run_id, checkpoint_id, model_id, suite, data_sha256, evaluator, "
+        "settings, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bindAll(evaluation.runId, evaluation.checkpointId, evaluation.modelId, evaluation.suite,
+               evaluation.dataSha256, evaluation.evaluator, evaluation.settings, unixTimeNow())
       .run();
   return db.lastInsertId();
 }
@@ -50,15 +89,17 @@ void EvaluationRepository::addItems(int64_t evaluationId,
 }
 
 std::vector<EvaluationRecord> EvaluationRepository::forRun(int64_t runId) {
-  auto select = store_.db().prepare(
-      "SELECT id, run_id, checkpoint_id, suite, created_at FROM evaluation WHERE run_id = ?1 "
-      "OR checkpoint_id IN (SELECT id FROM checkpoint WHERE run_id = ?1) ORDER BY created_at, id");
+  auto select = store_.db().prepare(selectEvaluations(
+      store_, "run_id = ?1 OR checkpoint_id IN (SELECT id FROM checkpoint WHERE run_id = ?1)"));
   select.bind(1, runId);
-  std::vector<EvaluationRecord> result;
-  while (select.step())
-    result.push_back({select.int64(0), select.optionalInt64(1), select.optionalInt64(2),
-                      select.text(3), select.real(4)});
-  return result;
+  return readEvaluations(select);
+}
+
+std::vector<EvaluationRecord> EvaluationRepository::ofModels() {
+  if (store_.schemaVersion() < kIdentitySchema) return {};
+  auto select = store_.db().prepare(selectEvaluations(
+      store_, "model_id IS NOT NULL AND run_id IS NULL AND checkpoint_id IS NULL"));
+  return readEvaluations(select);
 }
 
 std::vector<std::pair<std::string, double>> EvaluationRepository::metrics(int64_t evaluationId) {

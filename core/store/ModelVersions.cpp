@@ -44,14 +44,21 @@ bool evaluatesVersion(const EvaluationRecord& evaluation, const ModelVersion& ve
   return !evaluation.checkpointId && evaluation.runId == version.runId;
 }
 
-std::vector<ScoreSeries> scoreSeries(const std::vector<ModelVersion>& versions) {
-  std::map<std::pair<std::string, std::string>, ScoreSeries> bySuiteAndMetric;
+std::vector<ScoreSeries> scoreSeries(const std::vector<ModelVersion>& versions,
+                                     const std::vector<ModelEvaluation>& modelEvaluations) {
+  std::map<std::pair<std::string, std::string>, ScoreSeries> byIdentityAndMetric;
+  // The name shown is that of the latest evaluation of the identity.
+  std::map<std::string, std::pair<double, std::string>> latestName;
   for (const auto& version : versions) {
     for (const auto& evaluation : version.evaluations) {
+      const auto identity = evaluation.record.identity();
+      auto& name = latestName[identity];
+      if (name.second.empty() || evaluation.record.createdAt >= name.first)
+        name = {evaluation.record.createdAt, evaluation.record.suite};
       for (const auto& [metric, value] : evaluation.metrics) {
         if (!isComparedMetric(metric)) continue;
-        auto& series = bySuiteAndMetric[{evaluation.record.suite, metric}];
-        series.suite = evaluation.record.suite;
+        auto& series = byIdentityAndMetric[{identity, metric}];
+        series.identity = identity;
         series.metric = metric;
         // Evaluations come oldest first: a later one of the same version replaces the earlier.
         if (!series.scores.empty() && series.scores.back().version == version.number)
@@ -61,8 +68,30 @@ std::vector<ScoreSeries> scoreSeries(const std::vector<ModelVersion>& versions) 
       }
     }
   }
+  for (const auto& model : modelEvaluations) {
+    const auto identity = model.evaluation.record.identity();
+    for (const auto& [metric, value] : model.evaluation.metrics) {
+      const auto found = byIdentityAndMetric.find({identity, metric});
+      if (found == byIdentityAndMetric.end()) continue;
+      auto& bases = found->second.baseModels;
+      const BaseModelScore score{model.modelId, model.modelName, model.evaluation.record.id, value};
+      auto same = std::find_if(bases.begin(), bases.end(), [&](const BaseModelScore& base) {
+        return base.modelId == model.modelId;
+      });
+      if (same == bases.end())
+        bases.push_back(score);
+      else
+        *same = score;  // oldest first: the latest stays
+    }
+  }
   std::vector<ScoreSeries> result;
-  for (auto& [key, series] : bySuiteAndMetric) result.push_back(std::move(series));
+  for (auto& [key, series] : byIdentityAndMetric) {
+    series.suite = latestName[key.first].second;
+    result.push_back(std::move(series));
+  }
+  std::stable_sort(result.begin(), result.end(), [](const ScoreSeries& a, const ScoreSeries& b) {
+    return std::tie(a.suite, a.metric) < std::tie(b.suite, b.metric);
+  });
   return result;
 }
 
@@ -77,8 +106,8 @@ std::vector<ScoreRegression> findRegressions(const std::vector<ScoreSeries>& ser
         const bool worse =
             higherBetter ? score.value < previous->value : score.value > previous->value;
         if (worse)
-          regressions.push_back({one.suite, one.metric, score.version, previous->version,
-                                 score.value, previous->value});
+          regressions.push_back({one.identity, one.suite, one.metric, score.version,
+                                 previous->version, score.value, previous->value});
       }
       previous = &score;
     }
@@ -120,7 +149,20 @@ ModelVersionHistory readModelVersionHistory(const std::string& projectFile) {
     for (const auto& summary : found->second)
       if (evaluatesVersion(summary.record, version)) version.evaluations.push_back(summary);
   }
-  history.series = scoreSeries(history.versions);
+  std::vector<ModelEvaluation> modelEvaluations;
+  {
+    std::map<int64_t, std::string> modelNames;
+    for (const auto& model : ModelRepository(project).list()) modelNames[model.id] = model.name;
+    for (auto& record : evaluations.ofModels()) {
+      ModelEvaluation model;
+      model.modelId = *record.modelId;
+      model.modelName = modelNames[model.modelId];
+      model.evaluation.metrics = evaluations.metrics(record.id);
+      model.evaluation.record = std::move(record);
+      modelEvaluations.push_back(std::move(model));
+    }
+  }
+  history.series = scoreSeries(history.versions, modelEvaluations);
   history.regressions = findRegressions(history.series);
   return history;
 }

@@ -7,10 +7,14 @@
 // `tunebench-cli evaluate` record), the checkpoint's evaluations for a checkpoint. Exports whose
 // run was deleted are no version: nothing evaluates them.
 //
-// Scores are compared per evaluation (the suite, i.e. the evaluation file's name) and metric,
-// between each version and the previous version evaluated on it; a version that does worse
-// (lower exact match, higher perplexity) is a regression. A version evaluated several times on a
-// suite counts with its latest evaluation.
+// Scores are compared per evaluation and metric, between each version and the previous version
+// evaluated on it; a version that does worse (lower exact match, higher perplexity) is a
+// regression. An evaluation is the same on two versions when its identity is (the evaluated
+// file's content, the evaluator and its scoring settings: see EvaluationRecord::identity), so a
+// file renamed or named differently by two front ends is still one evaluation; the name shown is
+// the latest one. A version evaluated several times on one evaluation counts with its latest.
+// Evaluations of the project's models themselves (a base model before fine-tuning) are no
+// version's: they are shown beside each evaluation as the base model's score.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -43,14 +47,24 @@ struct VersionScore {
   double value = 0;
 };
 
+struct BaseModelScore {
+  int64_t modelId = 0;
+  std::string modelName;
+  int64_t evaluationId = 0;
+  double value = 0;
+};
+
 // One evaluation's metric across the versions evaluated on it, by version.
 struct ScoreSeries {
-  std::string suite;
+  std::string identity;  // EvaluationRecord::identity()
+  std::string suite;     // the name of its latest evaluation
   std::string metric;
   std::vector<VersionScore> scores;
+  std::vector<BaseModelScore> baseModels;  // the latest of each model, in model order
 };
 
 struct ScoreRegression {
+  std::string identity;  // of the series
   std::string suite;
   std::string metric;
   int version = 0;
@@ -64,8 +78,17 @@ struct ScoreRegression {
 std::vector<ModelVersion> groupIntoVersions(const std::vector<ExportRecord>& exports);
 // Whether an evaluation is one of this version's model.
 bool evaluatesVersion(const EvaluationRecord& evaluation, const ModelVersion& version);
-// Series of the compared metrics, ordered by suite, then metric.
-std::vector<ScoreSeries> scoreSeries(const std::vector<ModelVersion>& versions);
+struct ModelEvaluation {
+  int64_t modelId = 0;
+  std::string modelName;
+  EvaluationSummary evaluation;
+};
+
+// Series of the compared metrics, ordered by suite, then metric. Evaluations of the project's
+// models (oldest first) join the series of the same identity; a model's evaluation with no
+// version evaluated the same way starts no series.
+std::vector<ScoreSeries> scoreSeries(const std::vector<ModelVersion>& versions,
+                                     const std::vector<ModelEvaluation>& modelEvaluations = {});
 // Each version that scores worse than the previous version on the same series. NaN is skipped.
 std::vector<ScoreRegression> findRegressions(const std::vector<ScoreSeries>& series);
 

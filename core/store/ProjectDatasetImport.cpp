@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "common/Error.h"
+#include "common/RegularFile.h"
 #include "common/Sha256.h"
 #include "data/DatasetImport.h"
 #include "data/RecordMapper.h"
@@ -76,14 +77,10 @@ nlohmann::json describeOptions(const ProjectImportRequest& request, const std::s
 ProjectImportResult importIntoProject(ProjectStore& store, DatasetImporter& importer,
                                       const ProjectImportRequest& request, JobContext& context) {
   const std::filesystem::path source(request.options.path);
-  std::error_code ec;
-  const auto status = std::filesystem::status(source, ec);
-  if (!std::filesystem::exists(status)) throw Error(request.options.path + ": no such file");
   // A FIFO would block the import, a device may never end: only regular files are datasets.
-  if (!std::filesystem::is_regular_file(status))
-    throw Error(request.options.path + ": not a regular file (" +
-                (std::filesystem::is_directory(status) ? "a folder" : "a device, pipe or socket") +
-                "): import a data file");
+  if (const auto why = whyNotARegularFile(request.options.path); !why.empty())
+    throw Error(request.options.path + ": " + why +
+                (why == "no such file" ? std::string() : std::string(": import a data file")));
   const std::string name = request.name.empty() ? source.stem().string() : request.name;
   DatasetRepository repository(store);
   if (repository.findDatasetByName(name))

@@ -40,6 +40,19 @@ bool resetKernelHighWater() {
 
 }  // namespace
 
+int64_t machineMemoryBytes() {
+  const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGESIZE);
+  if (pages <= 0 || pageSize <= 0) return 0;
+  int64_t total = int64_t(pages) * int64_t(pageSize);
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  int64_t kib = 0;
+  std::string unit;
+  while (meminfo >> key >> kib >> unit)
+    if (key == "SwapTotal:") total += kib * 1024;
+  return total;
+}
+
 int64_t residentBytes() {
   std::ifstream statm("/proc/self/statm");
   int64_t pages = 0, resident = 0;

@@ -1,6 +1,6 @@
 #pragma once
 // The process's resident memory (RSS) and its high-water mark over a stretch of work, from
-// /proc/self on Linux.
+// /proc/self on Linux, and how much memory the machine has.
 #include <atomic>
 #include <cstdint>
 #include <string>
@@ -10,6 +10,10 @@ namespace tunebench {
 
 // Resident bytes now; 0 where /proc/self/statm cannot be read.
 int64_t residentBytes();
+
+// The machine's memory: physical RAM plus swap (what an allocation can use at most before the
+// kernel refuses or kills); 0 where it cannot be read.
+int64_t machineMemoryBytes();
 
 // Returns freed heap memory to the system (glibc's malloc_trim), so that a following reading of
 // the resident size is not inflated by what earlier work left cached.

@@ -6,6 +6,7 @@
 #include "common/JsonFile.h"
 #include "data/TrainerRecords.h"
 #include "jobs/JobContext.h"
+#include "tokenizer/TokenBudget.h"
 #include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench {
@@ -51,17 +52,29 @@ struct Sequence {
   size_t promptEnd = 0;  // positions before this carry no loss
 };
 
-Sequence trainerSequence(const TrainerText& t, const TextEncoder& encoder) {
+// The text's tokens, or those of its first bytesForTokens(limit) bytes when it is longer (the
+// count is then a lower bound above the limit); `cut` is set when it was cut.
+std::vector<int64_t> encodeUpTo(const TextEncoder& encoder, const std::string& text, int64_t limit,
+                                bool* cut = nullptr) {
+  if (limit <= 0 || text.size() <= bytesForTokens(limit)) return encoder.encode(text);
+  if (cut) *cut = true;
+  return encoder.encode(std::string(prefixForTokens(text, limit)));
+}
+
+Sequence trainerSequence(const TrainerText& t, const TextEncoder& encoder, int64_t limit = 0,
+                         bool* cut = nullptr) {
   Sequence s;
   if (encoder.bosId >= 0) s.ids.push_back(encoder.bosId);
   if (t.sft) {
-    for (int64_t id : encoder.encode(t.prompt)) s.ids.push_back(id);
+    for (int64_t id : encodeUpTo(encoder, t.prompt, limit, cut)) s.ids.push_back(id);
   }
   s.promptEnd = s.ids.size();
-  for (int64_t id : encoder.encode(t.response)) s.ids.push_back(id);
+  for (int64_t id : encodeUpTo(encoder, t.response, limit, cut)) s.ids.push_back(id);
   if (encoder.eosId >= 0) s.ids.push_back(encoder.eosId);
   return s;
 }
+
+constexpr int64_t kUncutProfileTokens = int64_t(1) << 20;
 
 size_t cutLength(size_t length, int64_t maxLength) {
   return maxLength > 0 ? std::min(length, size_t(maxLength)) : length;
@@ -101,6 +114,9 @@ TokenProfile profileTokens(const Dataset& dataset, const TextEncoder& encoder,
   const bool raw = dataset.kind == DatasetKind::RawText;
   p.preset = raw ? "none" : format.name();
   p.objective = raw ? "causal-lm" : "sft";
+  // Texts far beyond max_length are counted up to 4 × max_length tokens: what the trainer keeps
+  // is exact, the rest a lower bound, and tokenising stays proportional to what is counted.
+  const int64_t countLimit = options.maxLength > 0 ? 4 * options.maxLength : kUncutProfileTokens;
   std::map<std::string, std::vector<size_t>> fields;
   std::vector<size_t> training, loss;
   training.reserve(p.examples);
@@ -113,9 +129,12 @@ TokenProfile profileTokens(const Dataset& dataset, const TextEncoder& encoder,
     }
     const Example& e = dataset.examples[row];
     try {
+      bool cut = false;
       for (const auto& [field, text] : namedTexts(e, dataset.kind))
-        fields[field].push_back(encoder.encode(*text).size());
-      const auto sequence = trainerSequence(trainerText(e, dataset.kind, format), encoder);
+        fields[field].push_back(encodeUpTo(encoder, *text, countLimit, &cut).size());
+      const auto sequence =
+          trainerSequence(trainerText(e, dataset.kind, format), encoder, countLimit, &cut);
+      if (cut) ++p.countedInPart;
       const size_t kept = cutLength(sequence.ids.size(), options.maxLength);
       training.push_back(sequence.ids.size());
       loss.push_back(kept > sequence.promptEnd ? kept - sequence.promptEnd : 0);
@@ -146,7 +165,8 @@ nlohmann::json TokenProfile::toJson() const {
           {"lossTokens", lossTokens.toJson()},
           {"truncated", truncated},
           {"truncatedShare", truncatedShare},
-          {"withoutLoss", withoutLoss}};
+          {"withoutLoss", withoutLoss},
+          {"countedInPart", countedInPart}};
 }
 
 LabelMaskPreview previewLabelMask(const Dataset& dataset, size_t row,

@@ -58,6 +58,8 @@ struct TokenProfile {
   size_t truncated = 0;                       // sequences longer than maxLength
   double truncatedShare = 0;                  // truncated / examples
   size_t withoutLoss = 0;                     // cut so far that no token carries loss
+  // Examples with a text so long that only its first 4 × maxLength tokens' worth was counted.
+  size_t countedInPart = 0;
   nlohmann::json toJson() const;
 };
 

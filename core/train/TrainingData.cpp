@@ -10,6 +10,7 @@
 #include "common/Sha256.h"
 #include "data/JsonLinesRecords.h"
 #include "data/LineReader.h"
+#include "tokenizer/TokenBudget.h"
 #include "tokenizer/TokenizerLoader.h"
 #include "train/TokenCache.h"
 
@@ -28,7 +29,8 @@ Sha256 fingerprintOfSettings(const DataConfig& data, Objective objective,
   fingerprint.update(encoder.fingerprint);
   fingerprint.update(std::to_string(static_cast<int>(objective)) + "|" + data.textField + "|" +
                      data.promptField + "|" + data.responseField + "|" +
-                     std::to_string(data.maxLength) + "|" + (data.packing ? "packed" : "rows") + "\n");
+                     std::to_string(data.maxLength) + "|" + (data.packing ? "packed" : "rows") +
+                     "\n");
   if (objective == Objective::Classification) {
     fingerprint.update(data.labelField + "|" + std::to_string(classLabels.size()) + "\n");
     for (const auto& label : classLabels) fingerprint.update(label + "\n");
@@ -43,13 +45,13 @@ std::string labelOf(const nlohmann::json& record, const std::string& field,
     throw Error(where + ": missing label field \"" + field + "\"");
   if (found->is_string() && !found->get<std::string>().empty()) return found->get<std::string>();
   if (found->is_number_integer()) return std::to_string(found->get<int64_t>());
-  throw Error(where + ": label field \"" + field + "\" must be a non-empty string or a whole number");
+  throw Error(where + ": label field \"" + field +
+              "\" must be a non-empty string or a whole number");
 }
 
 }  // namespace
 
-std::vector<std::string> classLabelsOfFile(const std::string& path,
-                                           const std::string& labelField) {
+std::vector<std::string> classLabelsOfFile(const std::string& path, const std::string& labelField) {
   std::set<std::string> labels;
   readJsonLinesObjects(path, [&](const nlohmann::json& record, const std::string& where) {
     labels.insert(labelOf(record, labelField, where));
@@ -79,22 +81,26 @@ std::string trainingDataFingerprint(const std::string& path, const DataConfig& d
 }
 
 RecordTokens tokenizeRecord(const nlohmann::json& record, const std::string& where,
-                            const DataConfig& data, Objective objective,
-                            const TextEncoder& encoder,
+                            const DataConfig& data, Objective objective, const TextEncoder& encoder,
                             const std::map<std::string, int64_t>& classIndex) {
   const bool classification = objective == Objective::Classification;
   RecordTokens tokens;
   auto& example = tokens.example;
+  // Only the first max_length tokens are kept: a longer text is cut before it is tokenised.
+  const auto encodeUsed = [&](const std::string& text) {
+    if (text.size() <= bytesForTokens(data.maxLength)) return encoder.encode(text);
+    return encoder.encode(std::string(prefixForTokens(text, data.maxLength)));
+  };
   if (encoder.bosId >= 0) example.ids.push_back(encoder.bosId);
   size_t promptEnd = example.ids.size();
   if (objective == Objective::Sft) {
-    for (int64_t id : encoder.encode(requiredTextField(record, data.promptField, where)))
+    for (int64_t id : encodeUsed(requiredTextField(record, data.promptField, where)))
       example.ids.push_back(id);
     promptEnd = example.ids.size();
-    for (int64_t id : encoder.encode(requiredTextField(record, data.responseField, where)))
+    for (int64_t id : encodeUsed(requiredTextField(record, data.responseField, where)))
       example.ids.push_back(id);
   } else {
-    for (int64_t id : encoder.encode(requiredTextField(record, data.textField, where)))
+    for (int64_t id : encodeUsed(requiredTextField(record, data.textField, where)))
       example.ids.push_back(id);
   }
   if (classification) {
@@ -104,8 +110,8 @@ RecordTokens tokenizeRecord(const nlohmann::json& record, const std::string& whe
       std::string known;
       for (const auto& [name, index] : classIndex) known += (known.empty() ? "" : ", ") + name;
       throw Error(where + ": label \"" + label + "\" is not one of the " +
-                  std::to_string(classIndex.size()) +
-                  " classes the classifier was set up with (" + known + ")");
+                  std::to_string(classIndex.size()) + " classes the classifier was set up with (" +
+                  known + ")");
     }
     example.classLabel = found->second;
   }
@@ -156,11 +162,14 @@ TrainingDataset loadTrainingDataset(const std::string& path, const DataConfig& d
     doneBytes += static_cast<int64_t>(line.size()) + 1;
     if (progress && ++lines % 256 == 0) progress(doneBytes, sizeError ? 0 : totalBytes);
   };
-  readJsonLinesObjects(path, [&](const nlohmann::json& record, const std::string& where) {
-    auto tokens = tokenizeRecord(record, where, data, objective, encoder, classIndex);
-    if (tokens.truncated) ++dataset.truncated;
-    if (tokens.usable) dataset.examples.push_back(std::move(tokens.example));
-  }, onLine);
+  readJsonLinesObjects(
+      path,
+      [&](const nlohmann::json& record, const std::string& where) {
+        auto tokens = tokenizeRecord(record, where, data, objective, encoder, classIndex);
+        if (tokens.truncated) ++dataset.truncated;
+        if (tokens.usable) dataset.examples.push_back(std::move(tokens.example));
+      },
+      onLine);
   if (dataset.examples.empty()) throw Error(path + " has no usable examples");
   if (data.packing) dataset.examples = packExamples(dataset.examples, data.maxLength);
   dataset.fingerprint = fingerprint.hexDigest();

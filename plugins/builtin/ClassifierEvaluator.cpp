@@ -22,4 +22,12 @@ EvaluatorResult ClassifierEvaluator::evaluate(const EvaluatorRequest& request,
   return classifierScores(evaluateClassifier(request.model, request.dataFile, options, &context));
 }
 
+nlohmann::json ClassifierEvaluator::scoringSettings(const nlohmann::json& settings) const {
+  const ClassifierEvaluationOptions defaults;
+  return {{"text_field", textSetting(settings, "text_field", defaults.textField)},
+          {"label_field", textSetting(settings, "label_field", defaults.labelField)},
+          {"max_length", countSetting(settings, "max_length", defaults.maxLength, 2)},
+          {"limit", countSetting(settings, "limit", defaults.maxExamples, 0)}};
+}
+
 }  // namespace tunebench::builtin

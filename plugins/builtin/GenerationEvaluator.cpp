@@ -29,4 +29,12 @@ EvaluatorResult GenerationEvaluator::evaluate(const EvaluatorRequest& request,
   return generationScores(evaluateModel(request.model, examples, options, &context));
 }
 
+nlohmann::json GenerationEvaluator::scoringSettings(const nlohmann::json& settings) const {
+  EvaluationOptions options;
+  options.maxNewTokens = countSetting(settings, "max_new_tokens", options.maxNewTokens, 0);
+  options.maxExamples = countSetting(settings, "limit", options.maxExamples, 0);
+  return generationScoringSettings(textSetting(settings, "prompt_field", "prompt"),
+                                   textSetting(settings, "response_field", "response"), options);
+}
+
 }  // namespace tunebench::builtin

@@ -17,6 +17,7 @@ class GenerationEvaluator : public Evaluator {
   }
   bool suits(const ModelSource& model) const override;
   EvaluatorResult evaluate(const EvaluatorRequest& request, JobContext& context) override;
+  nlohmann::json scoringSettings(const nlohmann::json& settings) const override;
 };
 
 }  // namespace tunebench::builtin

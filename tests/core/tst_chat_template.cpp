@@ -20,7 +20,8 @@ namespace {
 
 // The Debian interpreter that install-deps.sh equips with the reference modules, else python3.
 QString referencePython() {
-  return QFile::exists("/usr/bin/python3") ? QStringLiteral("/usr/bin/python3") : QStringLiteral("python3");
+  return QFile::exists("/usr/bin/python3") ? QStringLiteral("/usr/bin/python3")
+                                           : QStringLiteral("python3");
 }
 
 struct Case {
@@ -166,6 +167,19 @@ class ChatTemplateTest : public QObject {
                                       << "integer overflow";
     QTest::newRow("huge float to int") << "{{ 1e300 | int }}"
                                        << "cannot convert float 1e+300 to a 64-bit integer";
+    // A namespace string doubled 60 times would need exabytes: refused where it passes 64 MiB.
+    QTest::newRow("doubling string")
+        << "{% set ns = namespace(s='ab') %}\n{% for i in range(60) %}"
+           "{% set ns.s = ns.s ~ ns.s %}{% endfor %}{{ ns.s | length }}"
+        << "line 2, column 44: the template would make a text of 128 MiB";
+    QTest::newRow("doubling with +") << "{% set ns = namespace(s='ab') %}{% for i in range(60) %}"
+                                        "{% set ns.s = ns.s + ns.s %}{% endfor %}"
+                                     << "the most a template may make is 64 MiB";
+    QTest::newRow("growing replace") << "{% set ns = namespace(s='aaaa') %}{% for i in range(60) %}"
+                                        "{% set ns.s = ns.s | replace('a', 'aaaa') %}{% endfor %}"
+                                     << "the most a template may make is 64 MiB";
+    QTest::newRow("repetition") << "{{ 'x' * 100000000 }}"
+                                << "the template would make a text of 95 MiB";
     QTest::newRow("deep nesting") << QString("{{ ") + QString("(").repeated(300) + "1" +
                                          QString(")").repeated(300) + " }}"
                                   << "nesting is too deep";

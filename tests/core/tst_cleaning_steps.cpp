@@ -147,6 +147,18 @@ class CleaningStepsTest : public QObject {
                        {base, "something else entirely with many other words in it today", edited});
     QCOMPARE(run.texts.size(), size_t(2));
     QCOMPARE(run.report.removedSamples.at(0).sourceIndex, int64_t(2));
+    // A signature of a billion hashes would run for minutes: refused with the bound, and a
+    // number too large for an int is not wrapped into a small one.
+    for (double permutations : {1e9, 4294967297.0, 0.0, 2.5}) {
+      try {
+        tunebench::makeCleaningStep("near-dedup", {{"permutations", permutations}});
+        QFAIL("must throw");
+      } catch (const tunebench::Error& e) {
+        QVERIFY2(std::string(e.what()).find("permutations must be a whole number from 1 to 1024") !=
+                     std::string::npos,
+                 e.what());
+      }
+    }
   }
 
   void pii_data() {

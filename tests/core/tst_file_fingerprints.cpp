@@ -11,6 +11,7 @@
 
 #include "common/Error.h"
 #include "common/FileFingerprintCache.h"
+#include "common/FolderDigest.h"
 #include "common/Sha256.h"
 #include "export/ExportFolder.h"
 
@@ -336,16 +337,16 @@ class FileFingerprintsTest : public QObject {
         sha256Hex(sha256OfFile((folder / "config.json").string()) + "  config.json\n" +
                   sha256OfFile((folder / "model.safetensors").string()) + "  model.safetensors\n");
     uint64_t lastDone = 0, lastTotal = 0;
-    QCOMPARE(exportFolderSha256(folder.string(),
-                                [&](uint64_t done, uint64_t total) {
-                                  lastDone = done;
-                                  lastTotal = total;
-                                  return true;
-                                }),
+    QCOMPARE(folderSha256(folder.string(),
+                          [&](uint64_t done, uint64_t total) {
+                            lastDone = done;
+                            lastTotal = total;
+                            return true;
+                          }),
              expected);
     QCOMPARE(lastTotal, uint64_t((3 << 20) + 2));
     QCOMPARE(lastDone, lastTotal);
-    QVERIFY(exportFolderSha256(folder.string(), [](uint64_t, uint64_t) { return false; }).empty());
+    QVERIFY(folderSha256(folder.string(), [](uint64_t, uint64_t) { return false; }).empty());
   }
 };
 

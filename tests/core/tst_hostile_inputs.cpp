@@ -19,14 +19,17 @@
 #include "common/JsonFile.h"
 #include "common/TorchPch.h"
 #include "data/JsonLinesRecords.h"
+#include "model/CausalLM.h"
 #include "model/Generation.h"
 #include "model/ModelConfig.h"
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
 #include "system/SystemInfo.h"
 #include "tokenizer/BpeTokenizer.h"
+#include "tokenizer/TokenBudget.h"
 #include "train/Checkpoint.h"
 #include "train/TrainingConfig.h"
+#include "train/TrainingData.h"
 
 namespace fs = std::filesystem;
 using tunebench::Error;
@@ -179,6 +182,18 @@ class HostileInputsTest : public QObject {
     QVERIFY2(message.find(config.string() + ": cannot be opened: " + expected.toStdString()) !=
                  std::string::npos,
              message.c_str());
+    // The same for a training file read line by line (/dev/zero has no line end: training
+    // once read it until killed, deaf to Ctrl-C).
+    const std::string training = errorOf([&] {
+      tunebench::TextEncoder encoder;
+      encoder.encode = [](const std::string& text) {
+        return std::vector<int64_t>(text.begin(), text.end());
+      };
+      tunebench::loadTrainingDataset(config.string(), {}, tunebench::Objective::CausalLm, encoder);
+    });
+    QVERIFY2(training.find(config.string() + ": cannot be opened: " + expected.toStdString()) !=
+                 std::string::npos,
+             training.c_str());
   }
 
   void oversizedFilesAreRefusedBeforeReading() {
@@ -256,9 +271,67 @@ class HostileInputsTest : public QObject {
     settings.temperature = std::nan("");
     message = errorOf([&] { tunebench::generate(*loaded.model, {{1, 5, 7}}, settings); });
     QVERIFY2(message.find("temperature must be a number") != std::string::npos, message.c_str());
+    // An id beyond the embedding table (a tokenizer that is not the model's).
+    settings.temperature = 0;
+    message = errorOf([&] { tunebench::generate(*loaded.model, {{1, 1 << 20, 7}}, settings); });
+    QVERIFY2(
+        message.find("token id 1048576 is outside the model's vocabulary") != std::string::npos,
+        message.c_str());
     message = errorOf([] { tunebench::setIntraOpThreads(100000); });
     QVERIFY2(message.find("threads is 100000, more than") != std::string::npos, message.c_str());
     tunebench::setIntraOpThreads(1);
+  }
+
+  // Within the plausibility bounds of config.json, but far beyond any machine: refused with the
+  // size before a byte of it is allocated.
+  void aModelLargerThanTheMachineIsRefused() {
+    auto json = tunebench::presetConfig("llama", "tiny", 256);
+    json["hidden_size"] = 131072;
+    json["intermediate_size"] = 524288;
+    json["num_hidden_layers"] = 1024;
+    json["num_attention_heads"] = 1024;
+    json["num_key_value_heads"] = 1024;
+    const auto config = tunebench::parseModelConfig(json.dump(), "config.json");
+    const std::string message = errorOf([&] { tunebench::buildCausalLM(config); });
+    QVERIFY2(message.find("for its weights in fp32") != std::string::npos &&
+                 message.find("more than this machine's") != std::string::npos,
+             message.c_str());
+  }
+
+  // An 8 MiB row used to cost gigabytes to tokenise: only what max_length can use reaches the
+  // tokenizer, and the kept tokens are those of the whole text.
+  void aLongRowIsCutBeforeItIsTokenised() {
+    size_t longest = 0;
+    tunebench::TextEncoder encoder;
+    encoder.encode = [&](const std::string& text) {
+      longest = std::max(longest, text.size());
+      return std::vector<int64_t>(text.begin(), text.end());  // one id per byte
+    };
+    encoder.bosId = 1;
+    encoder.eosId = 2;
+    std::string text(size_t(8) << 20, 'x');
+    for (size_t i = 0; i < text.size(); i += 7) text[i] = ' ';
+    tunebench::DataConfig data;
+    data.maxLength = 128;
+    const auto tokens = tunebench::tokenizeRecord({{"prompt", text}, {"response", text}}, "row 1",
+                                                  data, tunebench::Objective::Sft, encoder, {});
+    QVERIFY2(longest <= tunebench::bytesForTokens(data.maxLength), std::to_string(longest).c_str());
+    QVERIFY(tokens.truncated);
+    QCOMPARE(tokens.example.ids.size(), size_t(128));
+    std::vector<int64_t> expected{1};
+    expected.insert(expected.end(), text.begin(), text.begin() + 127);
+    QCOMPARE(tokens.example.ids, expected);
+    // A short row is tokenised whole, as before.
+    longest = 0;
+    tunebench::tokenizeRecord({{"text", "short"}}, "row 2", data, tunebench::Objective::CausalLm,
+                              encoder, {});
+    QCOMPARE(longest, size_t(5));
+    // A character is never cut in half.
+    std::string wide = "a";
+    for (int i = 0; i < 300000; ++i) wide += "\xE2\x82\xAC";  // €
+    const auto cut = tunebench::prefixForTokens(wide, 128);
+    QVERIFY(cut.size() <= tunebench::bytesForTokens(128) && cut.size() > 30000);
+    QCOMPARE((cut.size() - 1) % 3, size_t(0));
   }
 
   // Ten chained replacements a -> 16 a would make a short prompt gigabytes long.

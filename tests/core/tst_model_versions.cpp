@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "common/Error.h"
 #include "store/ArtifactRepository.h"
 #include "store/EvaluationRepository.h"
 #include "store/ModelVersions.h"
@@ -61,8 +62,12 @@ class ModelVersionsTest : public QObject {
     QCOMPARE(versions[2].number, 3);
 
     // The final model's evaluations are the run's without a checkpoint.
-    EvaluationRecord ofRun{1, 5, std::nullopt, "s", 0};
-    EvaluationRecord ofCheckpoint{2, std::nullopt, 40, "s", 0};
+    EvaluationRecord ofRun;
+    ofRun.id = 1;
+    ofRun.runId = 5;
+    EvaluationRecord ofCheckpoint;
+    ofCheckpoint.id = 2;
+    ofCheckpoint.checkpointId = 40;
     QVERIFY(evaluatesVersion(ofRun, versions[0]));
     QVERIFY(!evaluatesVersion(ofCheckpoint, versions[0]));
     QVERIFY(evaluatesVersion(ofCheckpoint, versions[1]));
@@ -110,7 +115,8 @@ class ModelVersionsTest : public QObject {
   }
 
   void nanScoresAreSkipped() {
-    ScoreSeries series{"s", "perplexity", {{1, 1, 5.0}, {2, 2, std::nan("")}, {3, 3, 6.0}}};
+    ScoreSeries series{
+        "s", "s", "perplexity", {{1, 1, 5.0}, {2, 2, std::nan("")}, {3, 3, 6.0}}, {}};
     const auto regressions = findRegressions({series});
     QCOMPARE(regressions.size(), size_t(1));
     QCOMPARE(regressions[0].version, 3);
@@ -122,7 +128,7 @@ class ModelVersionsTest : public QObject {
     QVERIFY(isComparedMetric("accuracy") && higherIsBetter("accuracy"));
     QVERIFY(isComparedMetric("macro_f1") && higherIsBetter("macro_f1"));
     QVERIFY(!isComparedMetric("f1 calm"));
-    ScoreSeries accuracy{"moods.jsonl", "accuracy", {{1, 1, 0.8}, {2, 2, 0.75}}};
+    ScoreSeries accuracy{"moods.jsonl", "moods.jsonl", "accuracy", {{1, 1, 0.8}, {2, 2, 0.75}}, {}};
     const auto worse = findRegressions({accuracy});
     QCOMPARE(worse.size(), size_t(1));
     QCOMPARE(worse[0].version, 2);
@@ -165,6 +171,66 @@ class ModelVersionsTest : public QObject {
     QCOMPARE(history.regressions[0].version, 2);
     QCOMPARE(history.regressions[0].metric, std::string("exact_match"));
     QVERIFY(std::abs(history.regressions[0].difference() - (-0.1)) < 1e-12);
+  }
+
+  // The same file evaluated the same way is one evaluation whatever it was called; the base
+  // model's evaluation is shown beside the versions, never as one of their scores.
+  void evaluationsAreIdentifiedByContentAndBaseModelsStandApart() {
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("identity.tbproj").toStdString();
+    {
+      auto project = ProjectStore::create(file);
+      const int64_t model =
+          ModelRepository(project).add("starter", dir.filePath("m").toStdString(), "llama", "00");
+      RunRepository runs(project);
+      const int64_t first = runs.create(NewRun("first"));
+      const int64_t second = runs.create(NewRun("second"));
+      ExportRepository exports(project);
+      exports.add(first, std::nullopt, "merged", dir.filePath("e1").toStdString(), "a");
+      exports.add(second, std::nullopt, "merged", dir.filePath("e2").toStdString(), "b");
+      EvaluationRepository evaluations(project);
+      auto record = [&](NewEvaluation evaluation, double exact) {
+        evaluation.evaluator = "generation";
+        evaluation.settings = R"({"limit":0})";
+        const int64_t id = evaluations.create(evaluation);
+        evaluations.setMetric(id, "exact_match", exact);
+      };
+      NewEvaluation base;
+      base.modelId = model;
+      base.suite = "demo test split: starter model";
+      base.dataSha256 = "feed";
+      record(base, 0.1);
+      NewEvaluation ofFirst;
+      ofFirst.runId = first;
+      ofFirst.suite = "demo test split: after LoRA";
+      ofFirst.dataSha256 = "feed";
+      record(ofFirst, 0.6);
+      NewEvaluation ofSecond = ofFirst;
+      ofSecond.runId = second;
+      ofSecond.suite = "test.jsonl";
+      record(ofSecond, 0.5);
+      // Same name, other content: another evaluation.
+      NewEvaluation other = ofSecond;
+      other.dataSha256 = "beef";
+      record(other, 0.9);
+      QVERIFY_THROWS_EXCEPTION(tunebench::Error, evaluations.create(NewEvaluation{}));
+    }
+    const auto history = readModelVersionHistory(file);
+    QCOMPARE(history.versions.size(), size_t(2));
+    QCOMPARE(history.versions[0].evaluations.size(), size_t(1));  // not the base model's
+    QCOMPARE(history.series.size(), size_t(2));
+    const auto& same = history.series[0].scores.size() == 2 ? history.series[0] : history.series[1];
+    const auto& other = &same == &history.series[0] ? history.series[1] : history.series[0];
+    QCOMPARE(same.scores.size(), size_t(2));
+    QCOMPARE(same.suite, std::string("test.jsonl"));  // the latest name
+    QCOMPARE(same.baseModels.size(), size_t(1));
+    QCOMPARE(same.baseModels[0].modelName, std::string("starter"));
+    QCOMPARE(same.baseModels[0].value, 0.1);
+    QCOMPARE(other.scores.size(), size_t(1));
+    QVERIFY(other.baseModels.empty());
+    QCOMPARE(history.regressions.size(), size_t(1));
+    QCOMPARE(history.regressions[0].version, 2);
+    QCOMPARE(history.regressions[0].identity, same.identity);
   }
 };
 

@@ -5,6 +5,7 @@
 #include "StoreTestSupport.h"
 #include "WriteProtectingVfs.h"
 #include "store/ArtifactRepository.h"
+#include "store/EvaluationRepository.h"
 #include "store/MetricRepository.h"
 #include "store/Migrations.h"
 #include "store/RunRepository.h"
@@ -86,6 +87,14 @@ class StoreTest : public QObject {
       old.exec(
           "INSERT INTO run (id, name, config, created_at) VALUES (1, 'old', '{\"lr\":1}', 0);"
           "INSERT INTO metric_key (id, name) VALUES (1, 'loss');");
+      // Evaluations (schema 2 on) keep their metrics and items through the table rebuild of
+      // schema 6 (dropping a table with foreign keys on would delete what points at it).
+      if (from >= 2)
+        old.exec(
+            "INSERT INTO evaluation (id, run_id, suite, created_at) VALUES (1, 1, 'qa', 0);"
+            "INSERT INTO evaluation_metric (evaluation_id, name, value) VALUES (1, 'em', 0.5);"
+            "INSERT INTO evaluation_item (evaluation_id, item_index, input, expected, output) "
+            "VALUES (1, 0, 'a', 'b', 'c');");
       // From schema 3 on, metric rows come with rollups that only MetricRepository writes.
       if (from < 3)
         old.exec(
@@ -105,6 +114,16 @@ class StoreTest : public QObject {
     QCOMPARE(store.schemaVersion(), latestSchemaVersion());
     QCOMPARE(store.db().queryInt64("PRAGMA user_version"), int64_t(latestSchemaVersion()));
     QCOMPARE(RunRepository(store).find(1)->config, std::string("{\"lr\":1}"));
+    if (from >= 2) {
+      EvaluationRepository evaluations(store);
+      const auto kept = evaluations.forRun(1);
+      QCOMPARE(kept.size(), size_t(1));
+      QCOMPARE(kept[0].suite, std::string("qa"));
+      QCOMPARE(kept[0].identity(), std::string("suite:qa"));
+      QCOMPARE(evaluations.metrics(1).size(), size_t(1));
+      QCOMPARE(evaluations.items(1, 0, 10).size(), size_t(1));
+      QCOMPARE(store.db().queryInt64("PRAGMA foreign_keys"), int64_t(1));
+    }
 
     MetricRepository metrics(store);
     QCOMPARE(metrics.count(1), int64_t(1000));

@@ -264,7 +264,7 @@ class StoreRepositoriesTest : public QObject {
     QVERIFY(std::isinf(metrics.at(1).second));
     QCOMPARE(evaluations.items(evaluation, 1, 10).at(0).output, std::string("c"));
     storetest::expectError([&] { evaluations.create(std::nullopt, std::nullopt, "x"); },
-                           {"needs a run or a checkpoint"});
+                           {"needs a run, a checkpoint or a model"});
 
     ExportRepository exports(*store_);
     exports.add(run, partial, "gguf", "exports/r.gguf", "cc");

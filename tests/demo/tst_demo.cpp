@@ -14,6 +14,7 @@
 
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
+#include "common/Sha256.h"
 #include "demo/DemoDatasets.h"
 #include "demo/DemoRun.h"
 #include "demo/StarterCorpus.h"
@@ -142,6 +143,16 @@ class DemoTest : public QObject {
     for (const auto& row : readRows(reviews)) ++labels[row["label"].get<std::string>()];
     QCOMPARE(int(labels.size()), 3);
     QVERIFY(labels["positive"] > 5 * labels["question"]);
+    // `demo --rows 50` asks for 16 reviews: every label still has enough for a stratified split
+    // into train, validation and test, whatever the seed.
+    for (uint64_t seed = 0; seed < 40; ++seed) {
+      writeDemoClassificationDataset(reviews.string(), seed, 50 / 3);
+      std::map<std::string, int> few;
+      for (const auto& row : readRows(reviews))
+        if (!row["text"].get<std::string>().empty()) ++few[row["label"].get<std::string>()];
+      QCOMPARE(int(few.size()), 3);
+      for (const auto& [label, count] : few) QVERIFY2(count >= 5, label.c_str());
+    }
     const fs::path preferences = dir_.filePath("preferences.jsonl").toStdString();
     writeDemoPreferenceDataset(preferences.string(), 2, 300);
     for (const auto& row : readRows(preferences))
@@ -227,9 +238,24 @@ class DemoTest : public QObject {
     QCOMPARE(int64_t(store::MetricRepository(project).points(outcome->runId, "loss").size()),
              options.trainSteps);
     store::EvaluationRepository evaluations(project);
+    // The starter model's evaluation is the model's, not the run's (no version's score); both
+    // have the identity of the Evaluate stage's evaluation of the test split with its defaults.
     const auto recorded = evaluations.forRun(outcome->runId);
-    QCOMPARE(int(recorded.size()), 2);
-    QCOMPARE(int64_t(evaluations.items(recorded[1].id, 0, 100000).size()), outcome->testExamples);
+    QCOMPARE(int(recorded.size()), 1);
+    QCOMPARE(int64_t(evaluations.items(recorded[0].id, 0, 100000).size()), outcome->testExamples);
+    const auto ofModels = evaluations.ofModels();
+    QCOMPARE(int(ofModels.size()), 1);
+    QCOMPARE(ofModels[0].modelId, std::optional<int64_t>(models.front().id));
+    QCOMPARE(ofModels[0].identity(), recorded[0].identity());
+    QCOMPARE(recorded[0].dataSha256,
+             sha256OfFile(
+                 (fs::path(outcome->projectFile).parent_path() / "data" / "test.jsonl").string()));
+    QVERIFY2(nlohmann::json::parse(recorded[0].settings) ==
+                 (nlohmann::json{{"prompt_field", "prompt"},
+                                 {"response_field", "response"},
+                                 {"max_new_tokens", 32},
+                                 {"limit", 0}}),
+             recorded[0].settings.c_str());
     // The GUI's Evaluate stage finds the run's final model and validation data from its config.
     const auto target =
         runEvaluationTarget(run->config, fs::path(outcome->projectFile).parent_path().string());

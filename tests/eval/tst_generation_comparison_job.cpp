@@ -210,8 +210,8 @@ class GenerationComparisonJobTest : public QObject {
     request.settings.maxNewTokens = 12;
     const ModelSource base{run_.baseModel, "", ""};
     const ModelSource checkpoint{run_.baseModel, "", run_.output + "/checkpoints/step-00000002"};
-    request.columns = {{"Base model", base, std::nullopt, std::nullopt},
-                       {"Run at step 2", checkpoint, runId_, 2}};
+    request.columns = {{"Base model", base, std::nullopt, std::nullopt, std::nullopt},
+                       {"Run at step 2", checkpoint, runId_, 2, std::nullopt}};
     request.projectFile = project_;
     GenerationComparisonJob job(request);
     BasicJobContext context;
@@ -235,7 +235,8 @@ class GenerationComparisonJobTest : public QObject {
     const auto before = store::readGenerationComparisons(project_).size();
     ComparisonRequest request;
     request.prompt = "The dog";
-    request.columns = {{"Base model", {run_.baseModel, "", ""}, std::nullopt, std::nullopt}};
+    request.columns = {
+        {"Base model", {run_.baseModel, "", ""}, std::nullopt, std::nullopt, std::nullopt}};
     request.projectFile = project_;
     GenerationComparisonJob job(request);
     BasicJobContext context;
@@ -303,7 +304,7 @@ class GenerationComparisonJobTest : public QObject {
     request.settings.maxNewTokens = 6;
     const ModelSource base{run_.baseModel, "", ""};
     ComparisonColumn trained{"Trained on Alpaca", base, runId_, std::nullopt, PromptPreset::Alpaca};
-    ComparisonColumn untrained{"Base model", base, std::nullopt, std::nullopt};
+    ComparisonColumn untrained{"Base model", base, std::nullopt, std::nullopt, std::nullopt};
     request.columns = {untrained, trained};
     request.projectFile = project_;
     {
@@ -350,12 +351,15 @@ class GenerationComparisonJobTest : public QObject {
   void badRequestsFailWithAMessage() {
     BasicJobContext context;
     ComparisonRequest empty;
-    empty.columns = {{"Base", {run_.baseModel, "", ""}, std::nullopt, std::nullopt}};
+    empty.columns = {{"Base", {run_.baseModel, "", ""}, std::nullopt, std::nullopt, std::nullopt}};
     QVERIFY_THROWS_EXCEPTION(Error, GenerationComparisonJob(empty).run(context));
     ComparisonRequest missing;
     missing.prompt = "x";
-    missing.columns = {
-        {"Gone", {dir_.filePath("gone").toStdString(), "", ""}, std::nullopt, std::nullopt}};
+    missing.columns = {{"Gone",
+                        {dir_.filePath("gone").toStdString(), "", ""},
+                        std::nullopt,
+                        std::nullopt,
+                        std::nullopt}};
     try {
       GenerationComparisonJob(missing).run(context);
       QFAIL("a missing model folder must fail");

@@ -197,6 +197,20 @@ class AdapterCombinationTest : public QObject {
           combineAdapters({{path("nowhere"), 1}}, AdapterCombination::Svd, 0, path("z"));
         },
         "nowhere"));
+    // A rank beyond every layer would only allocate zeros: refused with the number.
+    QVERIFY(refuses(
+        [&] {
+          combineAdapters({{first_, 1}}, AdapterCombination::Svd, 1000000000, path("w"));
+        },
+        "the SVD rank 1000000000 is above what the layers can hold"));
+    QVERIFY(!QFileInfo::exists(dir_.filePath("w")));
+    // An adapter_config.json whose r no layer could have is a damaged file, not an allocation.
+    const auto damaged = path("damaged-rank");
+    QDir().mkpath(QString::fromStdString(damaged));
+    std::ofstream(damaged + "/adapter_config.json")
+        << R"({"peft_type": "LORA", "r": 1000000000000, "lora_alpha": 8,)"
+        << R"( "target_modules": ["q_proj"]})";
+    QVERIFY(refuses([&] { readPeftAdapterConfig(damaged); }, "r must be a whole number from 1"));
   }
 };
 

@@ -137,8 +137,11 @@ class DatasetProfileViewTest : public QObject {
     const QString project = dir.filePath(QStringLiteral("instructions.tbproj"));
     std::string jsonl;
     for (int i = 0; i < 12; ++i)
+      // Columns the mapping does not use: named apart, never counted as empty fields.
       jsonl += nlohmann::json{{"instruction", "Add " + std::to_string(i) + " and 1."},
-                              {"output", std::to_string(i + 1)}}
+                              {"output", std::to_string(i + 1)},
+                              {"source", i % 2 == 0 ? "web" : ""},
+                              {"notes", nullptr}}
                    .dump() +
                "\n";
     const auto datasetId = datawidgets::makeProject(dir, project, jsonl);
@@ -154,6 +157,9 @@ class DatasetProfileViewTest : public QObject {
     QVERIFY(!view.labelChart()->isVisible());
     QVERIFY2(view.summaryText().contains(QStringLiteral("0 empty fields")) &&
                  view.summaryText().contains(QStringLiteral("no input field")),
+             qPrintable(view.summaryText()));
+    QVERIFY2(view.summaryText().contains(QStringLiteral(
+                 "Not used by the column mapping: notes (always empty), source (6 with a value)")),
              qPrintable(view.summaryText()));
   }
 

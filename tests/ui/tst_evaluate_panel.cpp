@@ -34,6 +34,8 @@
 #include "model/ModelFactory.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
+#include "common/Sha256.h"
+#include "store/ArtifactRepository.h"
 #include "store/EvaluationRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
@@ -462,6 +464,41 @@ class EvaluatePanelTest : public QObject {
     panel.selectOtherModel(model_);
     QCOMPARE(panel.shown(), EvaluatePanel::Shown::Nothing);
     QCOMPARE(panel.outcomes()->rowCount(), 0);
+  }
+
+  // One of the project's own models, evaluated without an adapter, is stored as that model's
+  // evaluation (the base model Monitor shows beside its versions), with the evaluation's identity.
+  void aProjectModelsEvaluationIsStoredAsTheModels() {
+    QTemporaryDir dir;
+    const QString projectFile = dir.filePath(QStringLiteral("models.tbproj"));
+    int64_t modelId = 0;
+    {
+      auto project = store::ProjectStore::create(projectFile.toStdString());
+      modelId = store::ModelRepository(project).add("tiny", model_.toStdString(),
+                                                    "LlamaForCausalLM", "00");
+    }
+    EvaluatePanel panel(uitest::builtinPlugins());
+    panel.show();
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(projectFile, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    panel.selectOtherModel(model_);
+    panel.dataFileEdit()->clear();
+    QTest::keyClicks(panel.dataFileEdit(), data_);
+    panel.setMaxNewTokens(kMaxNewTokens);
+    QSignalSpy finished(&panel, &EvaluatePanel::evaluationFinished);
+    QVERIFY(panel.evaluate());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY2(panel.lastError().isEmpty(), qPrintable(panel.lastError()));
+    QVERIFY(panel.lastStoredEvaluation() > 0);
+    QVERIFY2(panel.statusText().contains(QStringLiteral("Stored as the project model's")),
+             qPrintable(panel.statusText()));
+    auto project = store::ProjectStore::open(projectFile.toStdString());
+    const auto stored = store::EvaluationRepository(project).ofModels();
+    QCOMPARE(stored.size(), size_t(1));
+    QCOMPARE(stored[0].modelId, std::optional<int64_t>(modelId));
+    QCOMPARE(stored[0].evaluator, std::string("generation"));
+    QCOMPARE(stored[0].dataSha256, tunebench::sha256OfFile(data_.toStdString()));
   }
 };
 

@@ -23,6 +23,7 @@
 #include "MainWindow.h"
 #include "UiTestSupport.h"
 #include "builtin/BuiltinPlugins.h"
+#include "common/FolderDigest.h"
 #include "export/ExportFolder.h"
 #include "export/ExportPanel.h"
 #include "jobs/JobsArea.h"
@@ -126,7 +127,7 @@ class ExportPanelTest : public QObject {
 
     const auto records = recordedExports(project_);
     QCOMPARE(records.size(), size_t(1));
-    QCOMPARE(records[0].sha256, tunebench::exportFolderSha256(expected.toStdString()));
+    QCOMPARE(records[0].sha256, tunebench::folderSha256(expected.toStdString()));
     QVERIFY(panel.resultLabel()->text().contains(QString::fromStdString(records[0].sha256)));
     // Listed once the project is read again.
     QTRY_COMPARE(panel.exportsTable()->rowCount(), 1);

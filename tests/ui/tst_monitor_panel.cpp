@@ -150,6 +150,52 @@ class MonitorPanelTest : public QObject {
              qPrintable(QStringLiteral("%1..%2").arg(range.lower).arg(range.upper)));
   }
 
+  // The base model's evaluation stands beside the versions (a row and a level line), and the
+  // same file evaluated the same way is one evaluation whatever each was named.
+  void theBaseModelIsShownBesideTheVersions() {
+    QTemporaryDir dir;
+    const auto file = dir.filePath(QStringLiteral("base.tbproj")).toStdString();
+    {
+      auto project = store::ProjectStore::create(file);
+      const int64_t model = store::ModelRepository(project).add(
+          "starter", dir.filePath("m").toStdString(), "LlamaForCausalLM", "00");
+      store::RunRepository runs(project);
+      const auto a = runs.create(store::NewRun("a"));
+      const auto b = runs.create(store::NewRun("b"));
+      store::ExportRepository exports(project);
+      exports.add(a, std::nullopt, "merged", dir.filePath("a").toStdString(), "aa");
+      exports.add(b, std::nullopt, "merged", dir.filePath("b").toStdString(), "bb");
+      store::EvaluationRepository evaluations(project);
+      const auto record = [&](store::NewEvaluation what, double exact) {
+        what.dataSha256 = "feed";
+        what.evaluator = "generation";
+        evaluations.setMetric(evaluations.create(what), "exact_match", exact);
+      };
+      record({std::nullopt, std::nullopt, model, "demo test split: starter model", {}, {}, "{}"},
+             0.10);
+      record({a, std::nullopt, std::nullopt, "demo test split: after LoRA", {}, {}, "{}"}, 0.55);
+      record({b, std::nullopt, std::nullopt, "test.jsonl", {}, {}, "{}"}, 0.60);
+    }
+    MonitorPanel panel;
+    panel.resize(1000, 640);
+    panel.show();
+    QSignalSpy read(&panel, &MonitorPanel::historyRead);
+    panel.setProject(QString::fromStdString(file));
+    QTRY_COMPARE(read.count(), 1);
+    QCOMPARE(panel.evaluationBox()->count(), 1);  // one evaluation, not three names
+    QVERIFY(panel.selectEvaluation(QStringLiteral("test.jsonl"), QStringLiteral("exact_match")));
+    auto* scores = panel.scoresTable();
+    QCOMPARE(scores->rowCount(), 3);
+    QCOMPARE(scores->item(0, MonitorPanel::kScoreVersion)->text(), QStringLiteral("base: starter"));
+    QCOMPARE(scores->item(0, MonitorPanel::kScore)->text(), QStringLiteral("10.0%"));
+    QCOMPARE(scores->item(1, MonitorPanel::kScoreVersion)->text(), QStringLiteral("v1"));
+    QCOMPARE(scores->item(1, MonitorPanel::kScore)->text(), QStringLiteral("55.0%"));
+    QCOMPARE(panel.chart()->graph(0)->dataCount(), 2);  // v1 and v2 only
+    QCOMPARE(panel.chart()->graphCount(), 3);           // and the base model's level
+    QCOMPARE(panel.chart()->graph(2)->data()->at(0)->value, 10.0);
+    QVERIFY(!panel.needsAttention());
+  }
+
   void aBetterEvaluationClearsTheFlag() {
     MonitorPanel panel;
     QSignalSpy read(&panel, &MonitorPanel::historyRead);

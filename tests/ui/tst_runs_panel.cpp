@@ -40,6 +40,7 @@ using uitest::screenshotPath;
 namespace {
 
 constexpr int kSteps = 100;
+constexpr int kShortRunSteps = 30;
 
 struct RecordedRun {
   qint64 id = 0;
@@ -48,7 +49,7 @@ struct RecordedRun {
 };
 
 RecordedRun recordRun(store::ProjectStore& project, const std::string& name, double lr,
-                      const std::string& method) {
+                      const std::string& method, int steps = kSteps) {
   RecordedRun recorded;
   recorded.output = project.folder() / "checkpoints" / name;
   fs::create_directories(recorded.output / "step-100");
@@ -66,7 +67,7 @@ RecordedRun recordRun(store::ProjectStore& project, const std::string& name, dou
   const double started = *runs.find(recorded.id)->startedAt;
   recorded.firstMetricSeconds = 3.2;
   std::vector<store::MetricPoint> points;
-  for (int step = 1; step <= kSteps; ++step) {
+  for (int step = 1; step <= steps; ++step) {
     const double time = started + recorded.firstMetricSeconds + (step - 1) * 0.5;
     points.push_back({recorded.id, "loss", step, 3.0 * lr * 1000 / std::sqrt(step), time});
     points.push_back({recorded.id, "epoch", step, step / 50.0, time});
@@ -110,7 +111,7 @@ class RunsPanelTest : public QObject {
     auto project = store::ProjectStore::create(projectFile_.toStdString());
     runs_.push_back(recordRun(project, "baseline", 0.001, "lora"));
     runs_.push_back(recordRun(project, "higher-lr", 0.002, "lora"));
-    runs_.push_back(recordRun(project, "full", 0.001, "full"));
+    runs_.push_back(recordRun(project, "full", 0.001, "full", kShortRunSteps));
 
     panel_ = std::make_unique<RunsPanel>();
     panel_->resize(1200, 820);
@@ -294,6 +295,32 @@ class RunsPanelTest : public QObject {
     QTest::keyClick(axis, Qt::Key_Home);
     QCOMPARE(chart->xAxis->label(), QStringLiteral("step"));
     QVERIFY(covers(1, kSteps));
+  }
+
+  void runsOfDifferentLengthsLineUpOnTheShareOfTheRun() {
+    compare({runs_[0].id, runs_[2].id});  // 100 and 30 steps
+    auto* chart = panel_->chart();
+    auto* axis = panel_->comparison()->xAxisBox();
+    // The training curves: each ends at its run's last step (validation ends at its last check).
+    const auto lastKeys = [chart] {
+      QList<double> keys;
+      for (int i = 0; i < chart->seriesCount(); ++i) {
+        const auto* graph = chart->seriesGraph(i);
+        if (graph->name().contains(QStringLiteral("validation"))) continue;
+        if (graph->dataCount() > 0) keys << graph->data()->at(graph->dataCount() - 1)->key;
+      }
+      return keys;
+    };
+    QVERIFY(lastKeys().contains(double(kSteps)) && lastKeys().contains(double(kShortRunSteps)));
+    axis->setCurrentIndex(axis->findData(int(tunebench::ui::XAxisKind::ShareOfRun)));
+    QVERIFY2(chart->xAxis->label().contains(QStringLiteral("share")),
+             qPrintable(chart->xAxis->label()));
+    const auto keys = lastKeys();
+    QCOMPARE(keys.size(), 2);
+    for (double key : keys) QCOMPARE(key, 100.0);  // every run ends at 100 %
+    QVERIFY(chart->xAxis->range().upper > 100 && chart->xAxis->range().upper < 105);
+    QVERIFY(panel_->comparison()->axisNote().isEmpty());
+    axis->setCurrentIndex(0);
   }
 
   void deletingKeepsFilesUnlessAsked() {

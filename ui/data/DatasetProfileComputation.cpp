@@ -2,6 +2,8 @@
 
 #include "data/TextNormalization.h"
 #include "jobs/JobContext.h"
+#include "store/DatasetVersions.h"
+#include "store/ProjectStore.h"
 
 namespace tunebench::ui {
 
@@ -24,6 +26,15 @@ ProfileOutcome computeProfile(const ProfileRequest& request, quint64 key, JobCon
   options.bins = request.bins;
   options.countTokens = [](std::string_view text) { return splitWords(text).size(); };
   outcome.profile = profileDataset(data, options);
+  try {
+    store::OpenOptions readOnly;
+    readOnly.readOnly = true;
+    auto project = store::ProjectStore::open(request.projectFile.toStdString(), readOnly);
+    outcome.profile.unusedFields =
+        store::unusedSourceFields(project, outcome.version.versionId, context);
+  } catch (const std::exception&) {
+    // Only the note about unused columns is missing; the profile itself stands.
+  }
   if (request.modelFolder.isEmpty()) return outcome;
   try {
     const auto tokenizer = openTrainingTokenizer(request.modelFolder.toStdString());

@@ -20,6 +20,18 @@ QString percent(double share) {
   return QStringLiteral("%1%").arg(100.0 * share, 0, 'f', 1);
 }
 
+// Columns of the imported file that the mapping leaves out, so a user sees that a column with
+// data is not used for training (and is not counted among the empty fields).
+QString describeUnusedFields(const std::map<std::string, size_t>& fields) {
+  QStringList parts;
+  for (const auto& [field, withValue] : fields)
+    parts << (withValue == 0 ? QObject::tr("%1 (always empty)").arg(QString::fromStdString(field))
+                             : QObject::tr("%1 (%2 with a value)")
+                                   .arg(QString::fromStdString(field))
+                                   .arg(withValue));
+  return QObject::tr("Not used by the column mapping: %1").arg(parts.join(QStringLiteral(", ")));
+}
+
 }  // namespace
 
 DatasetProfileView::DatasetProfileView(QWidget* parent) : QWidget(parent) {
@@ -164,6 +176,7 @@ void DatasetProfileView::showOutcome(const ProfileOutcome& outcome) {
     summary += tr(" · no input field");
   else if (p.emptyInputs > 0)
     summary += tr(" · %1 without an input (optional)").arg(p.emptyInputs);
+  if (!p.unusedFields.empty()) summary += QLatin1Char('\n') + describeUnusedFields(p.unusedFields);
   summary_->setText(summary);
   QString note;
   if (outcome.tokens) {
@@ -182,6 +195,11 @@ void DatasetProfileView::showOutcome(const ProfileOutcome& outcome) {
     if (t.withoutLoss)
       note += QLatin1Char(' ') + tr("%n example(s) lose every token that carries loss when cut.",
                                     nullptr, int(t.withoutLoss));
+    if (t.countedInPart)
+      note += QLatin1Char(' ') + tr("%n example(s) so long that their tokens were counted up to "
+                                    "%1 (4 × the max length).",
+                                    nullptr, int(t.countedInPart))
+                                     .arg(4 * t.maxLength);
   } else {
     const auto all = p.tokens.find("all");
     if (all != p.tokens.end())

@@ -371,8 +371,10 @@ void EvaluatePanel::targetChanged() {
     if (modelFromRun_) modelFolder_->clear();
     modelFromRun_ = false;
     targetNote_->setText(
-        tr("The result is shown but not stored: the project stores evaluations of its runs. "
-           "Choose a run above to keep the result."));
+        tr("The result is shown but not stored: the project stores evaluations of its runs, "
+           "and of its own models (the Model stage's) evaluated without an adapter, which "
+           "Monitor shows beside the versions trained from them. Choose a run above to keep the "
+           "result with it."));
     history_->setRun(0);
   } else if (runs_.contains(runId)) {
     const auto target = selectedTarget();
@@ -525,6 +527,12 @@ bool EvaluatePanel::evaluate() {
     request.modelFolder = QDir::fromNativeSeparators(model).toStdString();
     request.adapterFolder =
         QDir::fromNativeSeparators(adapterFolder_->text().trimmed()).toStdString();
+    // One of the project's models on its own (a base model before fine-tuning) is recorded as
+    // that model's: Monitor shows it beside the versions trained from it.
+    if (!readOnly_ && request.adapterFolder.empty()) {
+      request.projectFile = projectFile_.toStdString();
+      request.recordAsProjectModel = true;
+    }
   }
   const QString data = dataFile_->text().trimmed();
   if (data.isEmpty()) {
@@ -559,9 +567,11 @@ bool EvaluatePanel::evaluate() {
                       {"limit", limit_->value()}};
   request.suite = QFileInfo(data).fileName().toStdString();
   jobCheckpointStep_ = request.checkpointFolder.empty() ? -1 : selectedCheckpoint();
-  // A checkpoint's evaluation is stored with its run; the suite says which step it was.
-  if (jobCheckpointStep_ >= 0)
+  // A checkpoint's evaluation is stored as the checkpoint's; the suite says which step it was.
+  if (jobCheckpointStep_ >= 0) {
     request.suite += tr(" at step %1").arg(jobCheckpointStep_).toStdString();
+    if (request.runId > 0) request.checkpointStep = jobCheckpointStep_;
+  }
 
   jobRunId_ = request.runId;
   std::unique_ptr<EvaluationJob> evaluation;
@@ -621,13 +631,19 @@ void EvaluatePanel::onFinished() {
     if (runner->outcome() == JobRunner::Outcome::Canceled || canceled) {
       setStatus(tr("Canceled after %n example(s); the partial result is shown and not stored.",
                    nullptr, static_cast<int>(examples)));
+    } else if (lastStoredEvaluation_ > 0 && runId == 0) {
+      setStatus(tr("Stored as the project model's evaluation (evaluation #%1 of the project); "
+                   "Monitor shows it beside the versions trained from it.")
+                    .arg(lastStoredEvaluation_));
     } else if (lastStoredEvaluation_ > 0) {
       setStatus(tr("Stored with run %1 (evaluation #%2 of the project).")
                     .arg(runId)
                     .arg(lastStoredEvaluation_));
       history_->refresh();
     } else if (runId == 0 && selectedRun() == 0) {
-      setStatus(tr("Done. Not stored: only evaluations of the project's runs are stored."));
+      setStatus(
+          tr("Done. Not stored: only evaluations of the project's runs and of its models (without "
+             "an adapter) are stored."));
     } else {
       setStatus(readOnly_ ? tr("Done. Not stored: the project is read-only.") : tr("Done."));
     }

@@ -78,7 +78,8 @@ void EvaluationHistoryView::setRun(qint64 runId) {
   metrics_.clear();
   note_->setText(runId > 0 || projectFile_.isEmpty()
                      ? QString()
-                     : tr("Evaluations of another model folder are not stored."));
+                     : tr("Evaluations of another model folder are not listed here; those of "
+                          "the project's own models are stored and shown in Monitor."));
   refresh();
 }
 

@@ -223,21 +223,21 @@ void MonitorPanel::showVersions() {
     evaluation_->clear();
     std::set<std::pair<std::string, std::string>> regressed;
     for (const auto& regression : history_.regressions)
-      regressed.insert({regression.suite, regression.metric});
+      regressed.insert({regression.identity, regression.metric});
     for (const auto& series : history_.series) {
-      const bool worse = regressed.count({series.suite, series.metric}) > 0;
+      const bool worse = regressed.count({series.identity, series.metric}) > 0;
       evaluation_->addItem(
           QStringLiteral("%1 — %2%3")
               .arg(QString::fromStdString(series.suite), metricTitle(series.metric),
                    worse ? tr(" (regression)") : QString()),
-          QString::fromStdString(series.suite + '\n' + series.metric));
+          QString::fromStdString(series.identity + '\n' + series.metric));
     }
     int index = evaluation_->findData(kept);
     // Without a choice yet, the first evaluation with a regression is the one to look at.
     if (index < 0)
       for (int i = 0; i < static_cast<int>(history_.series.size()) && index < 0; ++i)
         for (const auto& regression : history_.regressions)
-          if (regression.suite == history_.series[static_cast<size_t>(i)].suite &&
+          if (regression.identity == history_.series[static_cast<size_t>(i)].identity &&
               regression.metric == history_.series[static_cast<size_t>(i)].metric)
             index = i;
     evaluation_->setCurrentIndex(index >= 0 ? index : 0);
@@ -274,10 +274,16 @@ void MonitorPanel::showVersions() {
 }
 
 bool MonitorPanel::selectEvaluation(const QString& suite, const QString& metric) {
-  const int index = evaluation_->findData(suite + QLatin1Char('\n') + metric);
-  if (index < 0) return false;
-  evaluation_->setCurrentIndex(index);
-  return true;
+  // The combo box lists the series in order.
+  for (int i = 0; i < static_cast<int>(history_.series.size()); ++i) {
+    const auto& series = history_.series[static_cast<size_t>(i)];
+    if (QString::fromStdString(series.suite) == suite &&
+        QString::fromStdString(series.metric) == metric) {
+      evaluation_->setCurrentIndex(i);
+      return true;
+    }
+  }
+  return false;
 }
 
 void MonitorPanel::showSeries() {
@@ -293,13 +299,25 @@ void MonitorPanel::showSeries() {
   const auto& series = history_.series[static_cast<size_t>(index)];
   const bool percent = series.metric == "exact_match" || series.metric == "accuracy";
   const double scale = percent ? 100.0 : 1.0;
-  scores_->setRowCount(static_cast<int>(series.scores.size()));
+  // The base models' scores come first: where the versions started from.
+  const int bases = static_cast<int>(series.baseModels.size());
+  scores_->setRowCount(bases + static_cast<int>(series.scores.size()));
+  for (int row = 0; row < bases; ++row) {
+    const auto& base = series.baseModels[static_cast<size_t>(row)];
+    const QStringList cells{tr("base: %1").arg(QString::fromStdString(base.modelName)),
+                            formatScore(series.metric, base.value), QString(), QString()};
+    for (int column = 0; column < kScoreColumns; ++column) {
+      auto* item = new QTableWidgetItem(cells[column]);
+      item->setToolTip(tr("The project's model before fine-tuning, evaluated the same way"));
+      scores_->setItem(row, column, item);
+    }
+  }
   QVector<double> keys, values, worseKeys, worseValues;
   for (int row = 0; row < static_cast<int>(series.scores.size()); ++row) {
     const auto& score = series.scores[static_cast<size_t>(row)];
     const store::ScoreRegression* regression = nullptr;
     for (const auto& candidate : history_.regressions)
-      if (candidate.version == score.version && candidate.suite == series.suite &&
+      if (candidate.version == score.version && candidate.identity == series.identity &&
           candidate.metric == series.metric)
         regression = &candidate;
     QString change;
@@ -317,7 +335,7 @@ void MonitorPanel::showSeries() {
     for (int column = 0; column < kScoreColumns; ++column) {
       auto* item = new QTableWidgetItem(cells[column]);
       if (regression) item->setForeground(kWorse);
-      scores_->setItem(row, column, item);
+      scores_->setItem(bases + row, column, item);
     }
     if (std::isfinite(score.value)) {
       keys << score.version;
@@ -338,7 +356,19 @@ void MonitorPanel::showSeries() {
   worse->setLineStyle(QCPGraph::lsNone);
   worse->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(kWorse, 2.5), kWorse, 13));
   worse->setData(worseKeys, worseValues, true);
-  chart_->legend->setVisible(!worseKeys.isEmpty());
+  if (worseKeys.isEmpty()) worse->removeFromLegend();
+  for (const auto& base : series.baseModels) {
+    if (!std::isfinite(base.value)) continue;
+    // A level line: the base model has no version number.
+    auto* level = chart_->addGraph();
+    level->setName(tr("base: %1").arg(QString::fromStdString(base.modelName)));
+    level->setPen(QPen(QColor(120, 120, 120), 1.5, Qt::DashLine));
+    const double first = keys.isEmpty() ? 1.0 : keys.front();
+    const double last = keys.isEmpty() ? 1.0 : keys.back();
+    level->setData({first - 0.5, last + 0.5}, {base.value * scale, base.value * scale}, true);
+    values << base.value * scale;
+  }
+  chart_->legend->setVisible(!worseKeys.isEmpty() || !series.baseModels.empty());
   chart_->yAxis->setLabel(QString::fromStdString(series.suite) + QStringLiteral(": ") +
                           metricTitle(series.metric) +
                           (percent ? QStringLiteral(" (%)") : QString()));

@@ -58,6 +58,12 @@ RunComparisonView::RunComparisonView(QWidget* parent) : QWidget(parent) {
   xAxis_->addItem(tr("Step"), static_cast<int>(XAxisKind::Step));
   xAxis_->addItem(tr("Epoch"), static_cast<int>(XAxisKind::Epoch));
   xAxis_->addItem(tr("Wall time"), static_cast<int>(XAxisKind::WallTime));
+  // Runs of different lengths side by side: each from 0 to 100 % of its own steps.
+  xAxis_->addItem(tr("Share of run"), static_cast<int>(XAxisKind::ShareOfRun));
+  xAxis_->setItemData(xAxis_->count() - 1,
+                      tr("Each run from its first step (0 %) to its last (100 %), so a short run "
+                         "is not squeezed against a long one"),
+                      Qt::ToolTipRole);
   xAxisLabel->setBuddy(xAxis_);
   shownRuns_ = new QToolButton(curves);
   shownRuns_->setText(tr("Shown &Runs"));
@@ -163,6 +169,9 @@ void RunComparisonView::showCurves(const store::RunOverview& overview) {
       timeline->addSeconds(static_cast<double>(step), seconds);
     timelines_[recorded.runId] = timeline;
   }
+  for (const auto& figures : overview.figures)
+    if (figures.steps && timelines_.contains(figures.runId))
+      timelines_[figures.runId]->setLastStep(static_cast<double>(*figures.steps));
   // One series per (run, key), rebuilt for each comparison; hidden runs stay hidden.
   QMap<qint64, bool> hidden;
   for (auto* action : shownRuns_->menu()->actions())
@@ -232,11 +241,12 @@ void RunComparisonView::setXAxisKind(XAxisKind kind) {
     if (kind != XAxisKind::Step && (!timeline || !timeline->knows(kind))) missing << it.value();
   }
   axisNote_->setVisible(!missing.isEmpty());
-  axisNote_->setText(missing.isEmpty()
-                         ? QString()
-                         : tr("Not drawn on this axis (no %1 recorded): %2")
-                               .arg(kind == XAxisKind::Epoch ? tr("epochs") : tr("times"),
-                                    missing.join(QStringLiteral(", "))));
+  axisNote_->setText(missing.isEmpty() ? QString()
+                                       : tr("Not drawn on this axis (no %1 recorded): %2")
+                                             .arg(kind == XAxisKind::Epoch      ? tr("epochs")
+                                                  : kind == XAxisKind::WallTime ? tr("times")
+                                                                                : tr("steps"),
+                                                  missing.join(QStringLiteral(", "))));
   chart_->refresh();
 }
 

@@ -13,6 +13,8 @@ QString xAxisLabel(XAxisKind kind) {
       return QObject::tr("epoch");
     case XAxisKind::WallTime:
       return QObject::tr("time since start (h:mm:ss)");
+    case XAxisKind::ShareOfRun:
+      return QObject::tr("share of the run (%)");
     case XAxisKind::Step:
       break;
   }
@@ -30,9 +32,16 @@ QString formatElapsed(double seconds) {
   return QStringLiteral("%1:%2").arg(m).arg(s, 2, 10, QLatin1Char('0'));
 }
 
+void StepTimeline::setLastStep(double step) {
+  if (!std::isfinite(step) || step == lastStep_) return;
+  lastStep_ = step;
+  ++revision_;
+}
+
 void StepTimeline::clear() {
   epochs_.clear();
   seconds_.clear();
+  lastStep_ = 0;
   ++revision_;
 }
 
@@ -79,12 +88,19 @@ std::optional<double> StepTimeline::secondsAt(double step) const {
   return interpolate(seconds_, step);
 }
 
+std::optional<double> StepTimeline::shareAt(double step) const {
+  if (lastStep_ <= 0 || step < 0 || step > lastStep_) return std::nullopt;
+  return 100.0 * step / lastStep_;
+}
+
 std::optional<double> StepTimeline::at(XAxisKind kind, double step) const {
   switch (kind) {
     case XAxisKind::Epoch:
       return epochAt(step);
     case XAxisKind::WallTime:
       return secondsAt(step);
+    case XAxisKind::ShareOfRun:
+      return shareAt(step);
     case XAxisKind::Step:
       break;
   }
@@ -94,6 +110,7 @@ std::optional<double> StepTimeline::at(XAxisKind kind, double step) const {
 bool StepTimeline::knows(XAxisKind kind) const {
   if (kind == XAxisKind::Epoch) return !epochs_.empty();
   if (kind == XAxisKind::WallTime) return !seconds_.empty();
+  if (kind == XAxisKind::ShareOfRun) return lastStep_ > 0;
   return true;
 }
 

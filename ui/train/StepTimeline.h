@@ -1,6 +1,7 @@
 #pragma once
 // Where the steps of one run lie on the other x-axes a chart can show: epochs (from the trainer's
-// "epoch" metric) and seconds since the run started (from the metric timestamps). Known steps are
+// "epoch" metric), seconds since the run started (from the metric timestamps) and the share of the
+// run done (from its last step, so runs of different lengths line up). Known steps are
 // added in any order; steps between them are interpolated linearly, steps outside them have no
 // place (except step 0, which is epoch 0).
 #include <QString>
@@ -10,7 +11,7 @@
 
 namespace tunebench::ui {
 
-enum class XAxisKind { Step, Epoch, WallTime };
+enum class XAxisKind { Step, Epoch, WallTime, ShareOfRun };
 
 QString xAxisLabel(XAxisKind kind);
 
@@ -18,10 +19,13 @@ class StepTimeline {
  public:
   void addEpoch(double step, double epoch) { add(epochs_, step, epoch); }
   void addSeconds(double step, double seconds) { add(seconds_, step, seconds); }
+  // The run's last step: the share axis puts it at 100 %.
+  void setLastStep(double step);
   void clear();
 
   std::optional<double> epochAt(double step) const;
   std::optional<double> secondsAt(double step) const;
+  std::optional<double> shareAt(double step) const;  // percent
   // The step itself for XAxisKind::Step.
   std::optional<double> at(XAxisKind kind, double step) const;
   bool knows(XAxisKind kind) const;
@@ -35,6 +39,7 @@ class StepTimeline {
 
   Points epochs_;
   Points seconds_;
+  double lastStep_ = 0;
   int revision_ = 0;
 };
 
