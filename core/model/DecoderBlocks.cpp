@@ -6,7 +6,8 @@
 
 namespace tunebench {
 
-std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k, const torch::Tensor& v,
+std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k,
+                                                      const torch::Tensor& v,
                                                       const LayerContext& context) {
   if (!context.cache) return {k, v};
   auto& keys = context.cache->keys[context.layer];
@@ -25,21 +26,47 @@ void DecoderLayerImpl::setBranchAdapters(std::shared_ptr<BranchAdapterImpl> atte
 }
 
 LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
-    : heads(config.numHeads), kvHeads(config.numKeyValueHeads), headDim(config.headDim) {
+    : heads(config.numHeads),
+      kvHeads(config.numKeyValueHeads),
+      headDim(config.headDim),
+      queryKeyNorm(config.queryKeyNorm),
+      ropeLayers(config.ropeLayers) {
   const int64_t h = config.hiddenSize;
   q_proj = register_module("q_proj", Linear(h, heads * headDim, config.attentionBias));
   k_proj = register_module("k_proj", Linear(h, kvHeads * headDim, config.attentionBias));
   v_proj = register_module("v_proj", Linear(h, kvHeads * headDim, config.attentionBias));
   o_proj = register_module("o_proj", Linear(heads * headDim, h, config.outputProjectionBias));
+  if (queryKeyNorm != ModelConfig::QueryKeyNorm::None) {
+    const bool perHead = queryKeyNorm == ModelConfig::QueryKeyNorm::PerHead;
+    q_norm =
+        register_module("q_norm", RMSNorm(perHead ? headDim : heads * headDim, config.normEps));
+    k_norm =
+        register_module("k_norm", RMSNorm(perHead ? headDim : kvHeads * headDim, config.normEps));
+  }
 }
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerContext& context) {
   const int64_t batch = x.size(0), length = x.size(1);
-  auto q = q_proj(x).view({batch, length, heads, headDim}).transpose(1, 2);
-  auto k = k_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
+  auto q = q_proj(x);
+  auto k = k_proj(x);
+  const bool wholeNorm = queryKeyNorm == ModelConfig::QueryKeyNorm::WholeProjection;
+  if (wholeNorm) {
+    q = q_norm(q);
+    k = k_norm(k);
+  }
+  q = q.view({batch, length, heads, headDim});
+  k = k.view({batch, length, kvHeads, headDim});
+  if (queryKeyNorm == ModelConfig::QueryKeyNorm::PerHead) {
+    q = q_norm(q);
+    k = k_norm(k);
+  }
+  q = q.transpose(1, 2);
+  k = k.transpose(1, 2);
   auto v = v_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
-  q = applyRotary(q, context.cos, context.sin);
-  k = applyRotary(k, context.cos, context.sin);
+  if (ropeLayers.empty() || ropeLayers[static_cast<size_t>(context.layer)]) {
+    q = applyRotary(q, context.cos, context.sin);
+    k = applyRotary(k, context.cos, context.sin);
+  }
   const auto [keys, values] = appendToCache(k, v, context);
   const auto out = attention(q, keys, values, context.plan);
   return o_proj(out.transpose(1, 2).reshape({batch, length, heads * headDim}));
@@ -59,12 +86,22 @@ torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
 LlamaLayerImpl::LlamaLayerImpl(const ModelConfig& config) {
   self_attn = register_module("self_attn", LlamaAttention(config));
   mlp = register_module("mlp", LlamaMlp(config));
-  input_layernorm = register_module("input_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+  if (!config.normsAfterSublayers)
+    input_layernorm =
+        register_module("input_layernorm", RMSNorm(config.hiddenSize, config.normEps));
   post_attention_layernorm =
       register_module("post_attention_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+  if (config.normsAfterSublayers)
+    post_feedforward_layernorm =
+        register_module("post_feedforward_layernorm", RMSNorm(config.hiddenSize, config.normEps));
 }
 
 torch::Tensor LlamaLayerImpl::forward(const torch::Tensor& x, const LayerContext& context) {
+  if (post_feedforward_layernorm) {
+    // OLMo 2: each sublayer sees the residual stream itself; its output is normalised.
+    auto h = x + adaptAttention(post_attention_layernorm(self_attn->forward(x, context)));
+    return h + adaptMlp(post_feedforward_layernorm(mlp(h)));
+  }
   auto h = x + adaptAttention(self_attn->forward(input_layernorm(x), context));
   return h + adaptMlp(mlp(post_attention_layernorm(h)));
 }

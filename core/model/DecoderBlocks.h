@@ -1,6 +1,8 @@
 #pragma once
 // The two decoder shapes: Llama-style (RMSNorm, RoPE, grouped-query attention, SwiGLU; also
-// Mistral and Qwen2) and GPT-2 (LayerNorm, learned positions, fused QKV, GELU).
+// Mistral, Qwen2, Qwen3 with its query/key norms, SmolLM3 with its layers without positions,
+// OLMo 2 with its norms after the sublayers) and GPT-2 (LayerNorm, learned positions, fused QKV,
+// GELU).
 #include "model/CausalLM.h"
 #include "model/Layers.h"
 
@@ -16,7 +18,8 @@ struct LayerContext {
 };
 
 // Stores new keys/values into the cache (when present) and returns the keys/values to attend.
-std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k, const torch::Tensor& v,
+std::pair<torch::Tensor, torch::Tensor> appendToCache(const torch::Tensor& k,
+                                                      const torch::Tensor& v,
                                                       const LayerContext& context);
 
 // A module on a residual branch: it maps the attention or MLP output before the residual add
@@ -49,7 +52,10 @@ class LlamaAttentionImpl : public torch::nn::Module {
   explicit LlamaAttentionImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
   Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  RMSNorm q_norm{nullptr}, k_norm{nullptr};  // before RoPE: Qwen3 per head, OLMo 2 whole
+  ModelConfig::QueryKeyNorm queryKeyNorm;
   int64_t heads, kvHeads, headDim;
+  std::vector<bool> ropeLayers;  // ModelConfig::ropeLayers
 };
 TORCH_MODULE(LlamaAttention);
 
@@ -66,6 +72,7 @@ class LlamaLayerImpl : public DecoderLayerImpl {
   explicit LlamaLayerImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
   RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
+  RMSNorm post_feedforward_layernorm{nullptr};  // OLMo 2 (which has no input_layernorm)
   LlamaAttention self_attn{nullptr};
   LlamaMlp mlp{nullptr};
 };

@@ -21,6 +21,9 @@ constexpr ArchitectureName kArchitectures[] = {
     {"LlamaForCausalLM", "llama", ModelFamily::Llama, "LlamaForSequenceClassification"},
     {"MistralForCausalLM", "mistral", ModelFamily::Llama, "MistralForSequenceClassification"},
     {"Qwen2ForCausalLM", "qwen2", ModelFamily::Llama, "Qwen2ForSequenceClassification"},
+    {"Qwen3ForCausalLM", "qwen3", ModelFamily::Llama, "Qwen3ForSequenceClassification"},
+    {"SmolLM3ForCausalLM", "smollm3", ModelFamily::Llama, "SmolLM3ForSequenceClassification"},
+    {"Olmo2ForCausalLM", "olmo2", ModelFamily::Llama, "Olmo2ForSequenceClassification"},
     {"GPT2LMHeadModel", "gpt2", ModelFamily::Gpt2, "GPT2ForSequenceClassification"},
 };
 
@@ -114,6 +117,37 @@ class Reader {
   const nlohmann::json& json_;
   std::string file_;
 };
+
+double ropeParameterOr(const nlohmann::json& json, const char* key, double fallback) {
+  if (!json.contains("rope_parameters") || !json["rope_parameters"].is_object()) return fallback;
+  const auto& parameters = json["rope_parameters"];
+  return parameters.contains(key) && parameters[key].is_number() ? parameters[key].get<double>()
+                                                                 : fallback;
+}
+
+// SmolLM3: no_rope_layers (1 rotates, 0 does not), or every no_rope_layer_interval-th layer
+// without positions; its sliding window (only on layers without positions) is not supported.
+void readNoRopeLayers(const nlohmann::json& json, const std::string& file, ModelConfig& config) {
+  Reader reader(json, file);
+  if (reader.boolOr("use_sliding_window", false))
+    throw Error(file + ": use_sliding_window is not supported for SmolLM3 (set it to false)");
+  if (reader.has("no_rope_layers")) {
+    const auto& flags = json["no_rope_layers"];
+    if (!flags.is_array() || flags.size() < size_t(config.numLayers))
+      throw Error(file + ": no_rope_layers must list 0 or 1 for each of the " +
+                  std::to_string(config.numLayers) + " layers");
+    for (int64_t i = 0; i < config.numLayers; ++i) {
+      const auto& flag = flags[size_t(i)];
+      if (!flag.is_number_integer() || (flag.get<int64_t>() != 0 && flag.get<int64_t>() != 1))
+        throw Error(file + ": no_rope_layers[" + std::to_string(i) + "] must be 0 or 1");
+      config.ropeLayers.push_back(flag.get<int64_t>() == 1);
+    }
+    return;
+  }
+  const int64_t interval = reader.positiveOr("no_rope_layer_interval", 4);
+  for (int64_t i = 0; i < config.numLayers; ++i)
+    config.ropeLayers.push_back((i + 1) % interval != 0);
+}
 
 void readRopeScaling(const nlohmann::json& json, const std::string& file, RopeScaling& scaling) {
   if (!json.contains("rope_scaling") || json["rope_scaling"].is_null()) return;
@@ -225,10 +259,19 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
     config.numKeyValueHeads = reader.positiveOr("num_key_value_heads", config.numHeads);
     config.maxPositions = reader.positiveOr("max_position_embeddings", 2048);
     config.normEps = reader.numberOr("rms_norm_eps", 1e-6);
-    config.ropeTheta = reader.numberOr("rope_theta", 10000.0);
+    // Newer configs keep the base in rope_parameters.
+    config.ropeTheta = reader.numberOr("rope_theta", ropeParameterOr(json, "rope_theta", 10000.0));
     config.hiddenAct = reader.stringOr("hidden_act", "silu");
-    config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", false);
     const bool qwen2 = std::string(known->modelType) == "qwen2";
+    const bool qwen3 = std::string(known->modelType) == "qwen3";
+    const bool smollm3 = std::string(known->modelType) == "smollm3";
+    // Hugging Face's default where config.json says nothing.
+    config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", smollm3);
+    const bool olmo2 = std::string(known->modelType) == "olmo2";
+    config.queryKeyNorm = qwen3   ? ModelConfig::QueryKeyNorm::PerHead
+                          : olmo2 ? ModelConfig::QueryKeyNorm::WholeProjection
+                                  : ModelConfig::QueryKeyNorm::None;
+    config.normsAfterSublayers = olmo2;
     config.attentionBias = qwen2 || reader.boolOr("attention_bias", false);
     config.outputProjectionBias = !qwen2 && reader.boolOr("attention_bias", false);
     config.mlpBias = reader.boolOr("mlp_bias", false);
@@ -236,11 +279,12 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
       throw Error(fileName + ": hidden_act '" + config.hiddenAct + "' is not supported (silu)");
     readRopeScaling(json, fileName, config.ropeScaling);
     const bool windowApplies = std::string(known->modelType) == "mistral" ||
-                               (qwen2 && reader.boolOr("use_sliding_window", false));
+                               ((qwen2 || qwen3) && reader.boolOr("use_sliding_window", false));
     if (windowApplies && reader.has("sliding_window"))
       config.slidingWindow = reader.positive("sliding_window");
   }
   checkModelConfigRanges(config, fileName);
+  if (std::string(known->modelType) == "smollm3") readNoRopeLayers(json, fileName, config);
   config.headDim = reader.positiveOr("head_dim", 0);
   if (config.headDim == 0) {
     if (config.hiddenSize % config.numHeads != 0)
@@ -297,6 +341,8 @@ int64_t ModelConfig::parameterCount() const {
   } else {
     perLayer += 3 * h * intermediateSize + (mlpBias ? 2 * intermediateSize + h : 0);
     perLayer += 2 * h;  // two RMSNorms
+    if (queryKeyNorm == QueryKeyNorm::PerHead) perLayer += 2 * d;
+    if (queryKeyNorm == QueryKeyNorm::WholeProjection) perLayer += heads * d + kv * d;
   }
   int64_t total = numLayers * perLayer + vocabSize * h;
   total += family == ModelFamily::Gpt2 ? maxPositions * h + 2 * h : h;  // wpe + ln_f, or norm

@@ -10,7 +10,7 @@
 
 namespace tunebench {
 
-enum class ModelFamily { Llama, Gpt2 };  // Mistral and Qwen2 are Llama-shaped
+enum class ModelFamily { Llama, Gpt2 };  // Mistral, Qwen2/3, SmolLM3, OLMo 2 are Llama-shaped
 
 struct RopeScaling {
   enum class Type { None, Linear, Llama3 } type = Type::None;
@@ -39,6 +39,15 @@ struct ModelConfig {
   bool attentionBias = false;  // q/k/v (and o for Llama's attention_bias) projections
   bool outputProjectionBias = false;
   bool mlpBias = false;
+  // RMSNorm of the queries and keys before RoPE (self_attn.q_norm, k_norm): over each head
+  // (Qwen3) or over the whole projection (OLMo 2).
+  enum class QueryKeyNorm { None, PerHead, WholeProjection } queryKeyNorm = QueryKeyNorm::None;
+  // OLMo 2: the norms follow the attention and the MLP (post_attention_layernorm,
+  // post_feedforward_layernorm, applied to their outputs) and there is no input norm.
+  bool normsAfterSublayers = false;
+  // Per layer, whether it rotates queries and keys (SmolLM3's no_rope_layers: 0 marks a layer
+  // without positions). Empty: every layer does.
+  std::vector<bool> ropeLayers;
   std::optional<int64_t> slidingWindow;
   std::string hiddenAct = "silu";
   std::optional<int64_t> bosTokenId;

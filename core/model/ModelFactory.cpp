@@ -77,8 +77,8 @@ struct BpeTokenizerIds {
   int64_t bos = -1, eos = -1;
 };
 
-// GPT-2 and Qwen2 ship byte-level BPE tokenizers (tokenizer.json); their models get one trained
-// the same way, with the family's pre-tokenizer and special tokens (Qwen2: ChatML template).
+// GPT-2, Qwen2 and Qwen3 ship byte-level BPE tokenizers (tokenizer.json); their models get one
+// trained the same way, with the family's pre-tokenizer and special tokens (Qwen: ChatML template).
 BpeTokenizerIds writeBpeTokenizer(const fs::path& folder, const std::string& architecture,
                                   int64_t vocab, uint64_t seed, int64_t maxPositions) {
   std::vector<std::string> texts;
@@ -108,13 +108,14 @@ BpeTokenizerIds writeBpeTokenizer(const fs::path& folder, const std::string& arc
 }
 
 bool usesBpeTokenizer(const std::string& architecture) {
-  return architecture == "gpt2" || architecture == "qwen2";
+  return architecture == "gpt2" || architecture == "qwen2" || architecture == "qwen3";
 }
 
 }  // namespace
 
 const std::vector<std::string>& makeModelArchitectures() {
-  static const std::vector<std::string> names = {"llama", "mistral", "qwen2", "gpt2"};
+  static const std::vector<std::string> names = {"llama",   "mistral", "qwen2", "qwen3",
+                                                 "smollm3", "olmo2",   "gpt2"};
   return names;
 }
 
@@ -167,8 +168,37 @@ nlohmann::json presetConfig(const std::string& architecture, const std::string& 
     config["architectures"] = {"Qwen2ForCausalLM"};
     config["model_type"] = "qwen2";
     config["use_sliding_window"] = false;
+  } else if (architecture == "qwen3") {
+    config["architectures"] = {"Qwen3ForCausalLM"};
+    config["model_type"] = "qwen3";
+    config["use_sliding_window"] = false;
+    config["attention_bias"] = false;
+    config["rms_norm_eps"] = 1e-6;
+    config["rope_theta"] = 1000000.0;
+    // Qwen3 names the head size; it need not be hidden_size / heads.
+    config["head_dim"] = shape.hidden / shape.heads;
+  } else if (architecture == "smollm3") {
+    config["architectures"] = {"SmolLM3ForCausalLM"};
+    config["model_type"] = "smollm3";
+    config["use_sliding_window"] = false;
+    config["attention_bias"] = false;
+    config["tie_word_embeddings"] = true;
+    // Every fourth layer without positions, as SmolLM3 does; a model of fewer layers has its last
+    // one without, so that both kinds of layer are there.
+    nlohmann::json ropeLayers = nlohmann::json::array();
+    for (int64_t i = 0; i < shape.layers; ++i)
+      ropeLayers.push_back((i + 1) % 4 != 0 && !(shape.layers < 4 && i + 1 == shape.layers) ? 1
+                                                                                            : 0);
+    config["no_rope_layers"] = ropeLayers;
+  } else if (architecture == "olmo2") {
+    config["architectures"] = {"Olmo2ForCausalLM"};
+    config["model_type"] = "olmo2";
+    config["attention_bias"] = false;
+    config["rms_norm_eps"] = 1e-6;
+    config["rope_theta"] = 500000.0;
   } else {
-    throw Error("unknown architecture '" + architecture + "' (llama, mistral, qwen2, gpt2)");
+    throw Error("unknown architecture '" + architecture +
+                "' (llama, mistral, qwen2, qwen3, smollm3, olmo2, gpt2)");
   }
   return config;
 }

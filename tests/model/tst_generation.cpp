@@ -18,7 +18,8 @@ class GenerationTest : public QObject {
  private slots:
   void architectures_data() {
     QTest::addColumn<QString>("architecture");
-    for (const char* name : {"llama", "mistral", "qwen2", "gpt2"}) QTest::newRow(name) << name;
+    for (const char* name : {"llama", "mistral", "qwen2", "qwen3", "smollm3", "olmo2", "gpt2"})
+      QTest::newRow(name) << name;
   }
 
   void cachedForwardMatchesFullForward_data() { architectures_data(); }
@@ -33,7 +34,8 @@ class GenerationTest : public QObject {
     // Prefill 5 tokens, then feed the rest one or two at a time.
     auto cache = model->makeCache(2, 12);
     std::vector<torch::Tensor> pieces;
-    for (auto [start, length] : std::vector<std::pair<int64_t, int64_t>>{{0, 5}, {5, 1}, {6, 2}, {8, 1}, {9, 3}}) {
+    for (auto [start, length] :
+         std::vector<std::pair<int64_t, int64_t>>{{0, 5}, {5, 1}, {6, 2}, {8, 1}, {9, 3}}) {
       ForwardInput step;
       step.inputIds = ids.narrow(1, start, length);
       step.cache = &cache;
@@ -103,7 +105,8 @@ class GenerationTest : public QObject {
     });
     QCOMPARE(streamed, stopped);
     int calls = 0;
-    generate(*model, {kPrompts[0]}, GenerationSettings{}, [&](size_t, int64_t) { return ++calls < 3; });
+    generate(*model, {kPrompts[0]}, GenerationSettings{},
+             [&](size_t, int64_t) { return ++calls < 3; });
     QCOMPARE(calls, 3);
   }
 

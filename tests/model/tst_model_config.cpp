@@ -44,6 +44,61 @@ class ModelConfigTest : public QObject {
     QCOMPARE(config.parameterCount(), int64_t(494032768));
   }
 
+  void qwen3HasHeadNormsAndItsOwnHeadSize() {
+    const auto config = parseModelConfig(
+        "{\"architectures\":[\"Qwen3ForCausalLM\"],\"vocab_size\":151936,\"hidden_size\":1024,"
+        "\"intermediate_size\":3072,\"num_hidden_layers\":28,\"num_attention_heads\":16,"
+        "\"num_key_value_heads\":8,\"head_dim\":128,\"attention_bias\":false,"
+        "\"tie_word_embeddings\":true,\"rope_theta\":1000000,\"rms_norm_eps\":1e-6,"
+        "\"use_sliding_window\":false,\"sliding_window\":null}",
+        "config.json");
+    QVERIFY(config.queryKeyNorm == ModelConfig::QueryKeyNorm::PerHead);
+    QVERIFY(!config.attentionBias);
+    QCOMPARE(config.headDim, int64_t(128));  // not 1024 / 16
+    QVERIFY(!config.slidingWindow);
+    // Qwen3-0.6B has 596,049,920 parameters (0.44 B without the embedding).
+    QCOMPARE(config.parameterCount(), int64_t(596049920));
+  }
+
+  void olmo2NormsAfterTheSublayers() {
+    const auto config = parseModelConfig(
+        "{\"architectures\":[\"Olmo2ForCausalLM\"],\"vocab_size\":100352,\"hidden_size\":2048,"
+        "\"intermediate_size\":8192,\"num_hidden_layers\":16,\"num_attention_heads\":16,"
+        "\"num_key_value_heads\":16,\"rms_norm_eps\":1e-6,\"rope_theta\":500000,"
+        "\"attention_bias\":false,\"tie_word_embeddings\":false}",
+        "config.json");
+    QVERIFY(config.normsAfterSublayers);
+    QVERIFY(config.queryKeyNorm == ModelConfig::QueryKeyNorm::WholeProjection);
+    // OLMo-2-0425-1B: 1.48 B parameters (its q/k norms span all 2048 features).
+    QCOMPARE(config.parameterCount(), int64_t(1484916736));
+  }
+
+  void smolLm3LayersWithoutPositions() {
+    const std::string shape =
+        "\"architectures\":[\"SmolLM3ForCausalLM\"],\"vocab_size\":128256,\"hidden_size\":2048,"
+        "\"intermediate_size\":11008,\"num_hidden_layers\":36,\"num_attention_heads\":16,"
+        "\"num_key_value_heads\":4,\"rope_parameters\":{\"rope_theta\":5000000.0}";
+    const auto config = parseModelConfig("{" + shape + "}", "config.json");
+    // No no_rope_layers: every fourth layer has no positions; the head is tied by default.
+    QCOMPARE(config.ropeLayers.size(), size_t(36));
+    QVERIFY(config.ropeLayers[0] && config.ropeLayers[2] && !config.ropeLayers[3]);
+    QVERIFY(!config.ropeLayers[35]);
+    QVERIFY(config.tieWordEmbeddings);
+    QCOMPARE(config.ropeTheta, 5000000.0);
+    QCOMPARE(config.parameterCount(), int64_t(3075098624));  // SmolLM3-3B
+    // An explicit list wins; a list that is too short or holds other values is refused.
+    std::string flags;
+    for (int i = 0; i < 36; ++i) flags += std::string(i ? "," : "") + (i == 1 ? "0" : "1");
+    const auto listed =
+        parseModelConfig("{" + shape + ",\"no_rope_layers\":[" + flags + "]}", "config.json");
+    QVERIFY(!listed.ropeLayers[1] && listed.ropeLayers[3]);
+    QVERIFY_THROWS_EXCEPTION(
+        Error, parseModelConfig("{" + shape + ",\"no_rope_layers\":[1,0]}", "config.json"));
+    QVERIFY_THROWS_EXCEPTION(
+        Error, parseModelConfig("{" + shape + ",\"no_rope_layers\":[2" + flags.substr(1) + "]}",
+                                "config.json"));
+  }
+
   void mistralWindowAndGpt2Names() {
     const auto mistral = parseModelConfig(
         "{\"architectures\":[\"MistralForCausalLM\"],\"vocab_size\":32000,\"hidden_size\":4096,"
@@ -77,7 +132,8 @@ class ModelConfigTest : public QObject {
     QTest::newRow("unsupported")
         << "{\"architectures\":[\"BertModel\"]}"
         << "architecture 'BertModel' is not supported (supported: LlamaForCausalLM, "
-           "MistralForCausalLM, Qwen2ForCausalLM, GPT2LMHeadModel)";
+           "MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, SmolLM3ForCausalLM, "
+           "Olmo2ForCausalLM, GPT2LMHeadModel)";
     QTest::newRow("missing field") << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10}"
                                    << "missing required field 'hidden_size'";
     QTest::newRow("negative size")

@@ -28,8 +28,7 @@ void expectError(const std::function<void()>& action, const QStringList& parts) 
     action();
     QFAIL("expected an error");
   } catch (const Error& e) {
-    for (const auto& part : parts)
-      QVERIFY2(QString::fromUtf8(e.what()).contains(part), e.what());
+    for (const auto& part : parts) QVERIFY2(QString::fromUtf8(e.what()).contains(part), e.what());
   }
 }
 
@@ -44,7 +43,8 @@ class ModelFolderTest : public QObject {
  private slots:
   void savedAndReloadedLogitsAreBitIdentical_data() {
     QTest::addColumn<QString>("architecture");
-    for (const char* name : {"llama", "mistral", "qwen2", "gpt2"}) QTest::newRow(name) << name;
+    for (const char* name : {"llama", "mistral", "qwen2", "qwen3", "smollm3", "olmo2", "gpt2"})
+      QTest::newRow(name) << name;
   }
   void savedAndReloadedLogitsAreBitIdentical() {
     QFETCH(QString, architecture);

@@ -15,7 +15,8 @@ using namespace tunebench;
 namespace {
 
 const QString kPython = QStringLiteral("/usr/bin/python3");
-const QString kScript = QStringLiteral(TUNEBENCH_SOURCE_DIR "/tests/reference/decoder_reference.py");
+const QString kScript =
+    QStringLiteral(TUNEBENCH_SOURCE_DIR "/tests/reference/decoder_reference.py");
 
 bool referenceAvailable() {
   QProcess probe;
@@ -40,20 +41,35 @@ class ReferenceLogitsTest : public QObject {
   void matchesReference_data() {
     QTest::addColumn<QString>("architecture");
     QTest::addColumn<QString>("ropeScaling");
-    QTest::newRow("llama") << "llama" << "";
-    QTest::newRow("llama, linear rope") << "llama" << "{\"type\":\"linear\",\"factor\":2.0}";
+    QTest::newRow("llama") << "llama"
+                           << "";
+    QTest::newRow("llama, linear rope") << "llama"
+                                        << "{\"type\":\"linear\",\"factor\":2.0}";
     QTest::newRow("llama, llama3 rope")
-        << "llama" << "{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
-                      "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":16}";
-    QTest::newRow("mistral, window 6") << "mistral" << "";
-    QTest::newRow("qwen2") << "qwen2" << "";
-    QTest::newRow("gpt2") << "gpt2" << "";
+        << "llama"
+        << "{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
+           "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":16}";
+    QTest::newRow("mistral, window 6") << "mistral"
+                                       << "";
+    QTest::newRow("qwen2") << "qwen2"
+                           << "";
+    // head_dim 16 with hidden 32 and 4 heads: the explicit head size, not hidden / heads.
+    QTest::newRow("qwen3") << "qwen3"
+                           << "";
+    // Layer 1 of 2 without positions: a model that rotated it would differ.
+    QTest::newRow("smollm3") << "smollm3"
+                             << "";
+    QTest::newRow("olmo2") << "olmo2"
+                           << "";
+    QTest::newRow("gpt2") << "gpt2"
+                          << "";
   }
   void matchesReference() {
     QFETCH(QString, architecture);
     QFETCH(QString, ropeScaling);
     auto config = tinyConfigJson(architecture.toStdString());
-    if (!ropeScaling.isEmpty()) config["rope_scaling"] = nlohmann::json::parse(ropeScaling.toStdString());
+    if (!ropeScaling.isEmpty())
+      config["rope_scaling"] = nlohmann::json::parse(ropeScaling.toStdString());
     if (architecture == "llama") config["rope_theta"] = 500.0;  // makes every frequency band matter
     auto model = buildCausalLM(parseModelConfig(config.dump(), "config.json"));
     {

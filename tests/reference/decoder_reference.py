@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference logits for a Hugging Face decoder folder, written from the model definitions
-(Llama/Mistral/Qwen2 and GPT-2) with plain PyTorch, independently of Tunebench's C++ code.
+(Llama/Mistral/Qwen2/Qwen3/SmolLM3/OLMo 2 and GPT-2) with plain PyTorch, independently of Tunebench's C++ code.
 
 Usage: decoder_reference.py MODEL_DIR ID ID ...   -> prints the logits of one sequence as JSON
 """
@@ -87,7 +87,8 @@ def llama_logits(config, w, ids):
     eps = config.get("rms_norm_eps", 1e-6)
     arch = config["architectures"][0]
     window = None
-    if arch == "MistralForCausalLM" or (arch == "Qwen2ForCausalLM" and config.get("use_sliding_window")):
+    qwen = arch in ("Qwen2ForCausalLM", "Qwen3ForCausalLM")
+    if arch == "MistralForCausalLM" or (qwen and config.get("use_sliding_window")):
         window = config.get("sliding_window")
     inv = rope_inverse_frequencies(config, head_dim).float()
     positions = torch.arange(len(ids)).float()
@@ -102,19 +103,40 @@ def llama_logits(config, w, ids):
     x = w["model.embed_tokens.weight"][torch.tensor(ids)]
     for layer in range(config["num_hidden_layers"]):
         p = f"model.layers.{layer}."
-        h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
-        q = linear(h, p + "self_attn.q_proj").view(-1, heads, head_dim).transpose(0, 1)
-        k = linear(h, p + "self_attn.k_proj").view(-1, kv_heads, head_dim).transpose(0, 1)
+        olmo2 = arch == "Olmo2ForCausalLM"
+        # OLMo 2 has no input norm: its norms act on the sublayers' outputs (below).
+        h = x if olmo2 else rms_norm(x, w[p + "input_layernorm.weight"], eps)
+        q = linear(h, p + "self_attn.q_proj")
+        k = linear(h, p + "self_attn.k_proj")
+        if olmo2:
+            # over the whole projection, all heads together
+            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        q = q.view(-1, heads, head_dim)
+        k = k.view(-1, kv_heads, head_dim)
+        if arch == "Qwen3ForCausalLM":
+            # Qwen3: each head's queries and keys are RMS-normalised before the rotation.
+            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
+            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        q, k = q.transpose(0, 1), k.transpose(0, 1)
         v = linear(h, p + "self_attn.v_proj").view(-1, kv_heads, head_dim).transpose(0, 1)
-        q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+        # SmolLM3: layers marked 0 in no_rope_layers see no positions at all.
+        if config.get("no_rope_layers") is None or config["no_rope_layers"][layer] == 1:
+            q, k = rotate(q, cos, sin), rotate(k, cos, sin)
         group = heads // kv_heads
         k = torch.stack([k[i // group] for i in range(heads)])
         v = torch.stack([v[i // group] for i in range(heads)])
         out = attend(q, k, v, window).transpose(0, 1).reshape(len(ids), heads * head_dim)
-        x = x + linear(out, p + "self_attn.o_proj")
-        h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
+        attended = linear(out, p + "self_attn.o_proj")
+        if olmo2:
+            x = x + rms_norm(attended, w[p + "post_attention_layernorm.weight"], eps)
+            h = x
+        else:
+            x = x + attended
+            h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
         gate = linear(h, p + "mlp.gate_proj")
-        x = x + linear(gate * torch.sigmoid(gate) * linear(h, p + "mlp.up_proj"), p + "mlp.down_proj")
+        mlp = linear(gate * torch.sigmoid(gate) * linear(h, p + "mlp.up_proj"), p + "mlp.down_proj")
+        x = x + (rms_norm(mlp, w[p + "post_feedforward_layernorm.weight"], eps) if olmo2 else mlp)
     x = rms_norm(x, w["model.norm.weight"], eps)
     head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
     return x @ head.T
