@@ -1,6 +1,8 @@
 // The two model classes and what all models share.
 #include "model/CausalLM.h"
 
+#include <cmath>
+#include <tuple>
 #include <typeinfo>
 
 #include "common/Error.h"
@@ -30,8 +32,12 @@ torch::Tensor projectToVocabulary(const torch::Tensor& hidden, Linear& head,
     throw Error("this model is a sequence classifier (" + config.architecture +
                 "); it has no language-model head to predict tokens with");
   const auto selected = input.lastPositionOnly ? given.narrow(1, given.size(1) - 1, 1) : given;
-  const auto logits = head ? head->forward(selected) : linearProduct(selected, tiedWeight);
-  return logits.to(torch::kFloat32);
+  auto logits = head ? head->forward(selected) : linearProduct(selected, tiedWeight);
+  logits = logits.to(torch::kFloat32);
+  // Gemma 2 caps the logits smoothly at ±cap.
+  if (config.finalLogitSoftcap)
+    logits = torch::tanh(logits / *config.finalLogitSoftcap) * *config.finalLogitSoftcap;
+  return logits;
 }
 
 // What every forward pass works out before the layers run.
@@ -41,12 +47,14 @@ struct ForwardSetup {
   int64_t length = 0;       // positions this pass adds: inserted + the given tokens
   torch::Tensor positions;  // [B, length]
   AttentionPlan plan;
+  AttentionPlan localPlan;  // the sliding-window layers' (Gemma 2 and 3); else the same as plan
 };
 
 // The given padding mask, positions and segments describe the given tokens; the virtual tokens
 // (prompt tuning) are real, come first, take positions 0..N-1 and are seen by every segment.
 ForwardSetup prepareForward(const ForwardInput& input, int64_t virtualTokens,
-                            std::optional<int64_t> window) {
+                            std::optional<int64_t> window,
+                            std::optional<int64_t> localWindow = std::nullopt) {
   const auto& ids = input.inputIds;
   const int64_t batch = ids.size(0);
   const auto device = ids.device();
@@ -84,6 +92,9 @@ ForwardSetup prepareForward(const ForwardInput& input, int64_t virtualTokens,
         torch::cat({torch::full({batch, setup.inserted}, -2, options), segments.to(device)}, 1);
   setup.plan = planAttention(batch, setup.length, setup.past, mask, segments, window, device,
                              setup.inserted);
+  setup.localPlan = localWindow ? planAttention(batch, setup.length, setup.past, mask, segments,
+                                                localWindow, device, setup.inserted)
+                                : setup.plan;
   return setup;
 }
 
@@ -96,26 +107,34 @@ torch::Tensor withVirtualTokens(const torch::Tensor& embedded, const torch::Tens
   return torch::cat({prefix, embedded}, 1);
 }
 
+// cos and sin of the positions, for the global layers and (Gemma 3) the local ones; the local
+// tables are the global ones where a model has one base. Undefined for GPT-2.
+struct RotaryTables {
+  torch::Tensor cos, sin, localCos, localSin;
+};
+
 // Runs a stack of decoder layers and records the new cache length. With `checkpoint`, each
 // layer keeps only its input for the backward pass (ActivationCheckpoint.h).
 template <typename LayerImpl>
 torch::Tensor runLayers(torch::nn::ModuleList& layers, torch::Tensor hidden,
-                        const ForwardSetup& setup, const torch::Tensor& cos,
-                        const torch::Tensor& sin, const ForwardInput& input, bool checkpoint) {
+                        const ForwardSetup& setup, const RotaryTables& rotary,
+                        const ForwardInput& input, bool checkpoint) {
   for (size_t i = 0; i < layers->size(); ++i) {
     const auto layer = layers->ptr<LayerImpl>(i);
     if (checkpoint) {
       // The replay happens after this forward returns: the block owns copies of what it reads.
       hidden = runCheckpointed(
-          [layer, plan = setup.plan, cos, sin, index = static_cast<int64_t>(i),
-           past = setup.past](const torch::Tensor& x) {
-            LayerContext context{plan, cos, sin, nullptr, index, past};
+          [layer, plan = setup.plan, localPlan = setup.localPlan, rotary,
+           index = static_cast<int64_t>(i), past = setup.past](const torch::Tensor& x) {
+            LayerContext context{plan, rotary.cos, rotary.sin,      nullptr,        index,
+                                 past, localPlan,  rotary.localCos, rotary.localSin};
             return layer->forward(x, context);
           },
           hidden);
       continue;
     }
-    LayerContext context{setup.plan, cos, sin, input.cache, static_cast<int64_t>(i), setup.past};
+    LayerContext context{setup.plan, rotary.cos,      rotary.sin,      input.cache,    int64_t(i),
+                         setup.past, setup.localPlan, rotary.localCos, rotary.localSin};
     hidden = layer->forward(hidden, context);
   }
   if (input.cache) input.cache->length = setup.past + setup.length;
@@ -128,14 +147,31 @@ class LlamaBodyImpl : public torch::nn::Module {
     embed_tokens = register_module("embed_tokens", Embedding(config.vocabSize, config.hiddenSize));
     layers = register_module("layers", torch::nn::ModuleList());
     for (int64_t i = 0; i < config.numLayers; ++i) layers->push_back(LlamaLayer(config));
-    norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps));
+    norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps, config.gemmaNorms));
     rotary_emb = register_module(
         "rotary_emb", RotaryEmbedding(config.headDim, config.ropeTheta, config.ropeScaling));
+    // Gemma 3's local layers: their own base, no scaling (the name ends like the global one's,
+    // so a checkpoint's inv_freq entries are ignored alike).
+    if (config.localRopeTheta)
+      local_rotary_emb =
+          register_module("local_rotary_emb",
+                          RotaryEmbedding(config.headDim, *config.localRopeTheta, RopeScaling{}));
   }
+
+  RotaryTables rotaryTables(const torch::Tensor& positions) {
+    RotaryTables tables;
+    std::tie(tables.cos, tables.sin) = rotary_emb(positions);
+    if (local_rotary_emb)
+      std::tie(tables.localCos, tables.localSin) = local_rotary_emb(positions);
+    else
+      std::tie(tables.localCos, tables.localSin) = std::tie(tables.cos, tables.sin);
+    return tables;
+  }
+
   Embedding embed_tokens{nullptr};
   torch::nn::ModuleList layers{nullptr};
   RMSNorm norm{nullptr};
-  RotaryEmbedding rotary_emb{nullptr};
+  RotaryEmbedding rotary_emb{nullptr}, local_rotary_emb{nullptr};
 };
 TORCH_MODULE(LlamaBody);
 
@@ -148,11 +184,19 @@ class LlamaCausalLM : public CausalLMImpl {
   }
 
   torch::Tensor forward(const ForwardInput& input) override {
-    const auto setup = prepareForward(input, virtualTokenCount(), config_.slidingWindow);
-    const auto [cos, sin] = model->rotary_emb(setup.positions);
-    const auto embedded =
+    // A window on every layer (Mistral) is the plan; on some layers (Gemma 2, 3) the local plan.
+    const bool perLayerWindow = !config_.slidingLayers.empty();
+    const auto setup = prepareForward(input, virtualTokenCount(),
+                                      perLayerWindow ? std::nullopt : config_.slidingWindow,
+                                      perLayerWindow ? config_.slidingWindow : std::nullopt);
+    auto embedded =
         withVirtualTokens(model->embed_tokens(input.inputIds), virtualTokens_, setup.inserted);
-    auto hidden = runLayers<LlamaLayerImpl>(model->layers, embedded, setup, cos, sin, input,
+    // Gemma: √hidden_size, rounded to the embeddings' dtype as the reference does.
+    if (config_.gemmaNorms)
+      embedded = embedded * torch::tensor(std::sqrt(static_cast<double>(config_.hiddenSize)),
+                                          embedded.options());
+    auto hidden = runLayers<LlamaLayerImpl>(model->layers, embedded, setup,
+                                            model->rotaryTables(setup.positions), input,
                                             checkpointsLayers(input));
     hidden = model->norm(hidden);
     return projectToVocabulary(hidden, lm_head, model->embed_tokens->weight, input, config_,
@@ -209,12 +253,11 @@ class Gpt2CausalLM : public CausalLMImpl {
                   (virtualTokenCount() > 0 ? " (virtual tokens included)" : "") +
                   " exceeds the model's n_positions (" + std::to_string(config_.maxPositions) +
                   ")");
-    const torch::Tensor none;
     const auto embedded =
         withVirtualTokens(transformer->wte(input.inputIds), virtualTokens_, setup.inserted);
     auto hidden =
         runLayers<Gpt2LayerImpl>(transformer->h, embedded + transformer->wpe(setup.positions),
-                                 setup, none, none, input, checkpointsLayers(input));
+                                 setup, RotaryTables{}, input, checkpointsLayers(input));
     hidden = transformer->ln_f(hidden);
     return projectToVocabulary(hidden, lm_head, transformer->wte->weight, input, config_,
                                setup.inserted);
@@ -261,7 +304,8 @@ bool CausalLMImpl::isIgnoredFileTensor(const std::string&) const {
 }
 
 torch::Tensor CausalLMImpl::plainOutputWeight() {
-  if (isClassifier()) return {};
+  // A capped head (Gemma 2) is not x Wᵀ.
+  if (isClassifier() || config_.finalLogitSoftcap) return {};
   Linear* head = languageModelHead();
   if (!head) return inputEmbeddingWeight();
   // An adapter layer derives from LinearImpl and computes more than x Wᵀ.
@@ -355,7 +399,7 @@ void initializeWeights(CausalLMImpl& model, uint64_t seed) {
     if (endsWith(name, "bias")) {
       values.zero_();
     } else if (parameter.dim() == 1) {
-      values.fill_(1.0);  // norm scales
+      values.fill_(model.config().gemmaNorms ? 0.0 : 1.0);  // norm scales (Gemma's are 1 + w)
     } else {
       values.normal_(0.0, 0.02, generator);
     }

@@ -1,11 +1,11 @@
 #pragma once
 // A decoder-only language model, whatever its architecture. Parameter names are the Hugging Face
 // names of the weights (the few exceptions are answered by fileNamesFor / storedTransposed).
+#include <torch/nn/module.h>
+#include <torch/types.h>
 #include <memory>
 #include <string>
 #include <vector>
-#include <torch/nn/module.h>
-#include <torch/types.h>
 
 #include "model/Layers.h"
 #include "model/ModelConfig.h"
@@ -14,18 +14,18 @@ namespace tunebench {
 
 // Keys and values of every layer for the tokens seen so far, preallocated to a capacity.
 struct KVCache {
-  std::vector<torch::Tensor> keys;    // per layer [B, Hkv, capacity, D]
+  std::vector<torch::Tensor> keys;  // per layer [B, Hkv, capacity, D]
   std::vector<torch::Tensor> values;
-  int64_t length = 0;                 // positions filled
+  int64_t length = 0;  // positions filled
   int64_t capacity() const { return keys.empty() ? 0 : keys.front().size(2); }
 };
 
 struct ForwardInput {
-  torch::Tensor inputIds;       // [B, T] int64
-  torch::Tensor paddingMask;    // optional [B, past + T], 1 = real token, 0 = padding
-  torch::Tensor positionIds;    // optional [B, T]; derived from the padding mask when absent
-  torch::Tensor segmentIds;     // optional [B, T] (packed rows): attention stays within a segment
-  KVCache* cache = nullptr;     // read and extended when given
+  torch::Tensor inputIds;         // [B, T] int64
+  torch::Tensor paddingMask;      // optional [B, past + T], 1 = real token, 0 = padding
+  torch::Tensor positionIds;      // optional [B, T]; derived from the padding mask when absent
+  torch::Tensor segmentIds;       // optional [B, T] (packed rows): attention stays within a segment
+  KVCache* cache = nullptr;       // read and extended when given
   bool lastPositionOnly = false;  // logits for the last position only (generation)
   bool hiddenStatesOnly = false;  // the final norm's output [B, T, H] instead of logits
 };

@@ -62,8 +62,8 @@ CheckpointFolder::CheckpointFolder(const std::string& folderPath) {
     }
     for (const auto& [name, shard] : json["weight_map"].items()) {
       const auto path = (folder / shard.get<std::string>()).string();
-      const size_t reader = static_cast<size_t>(
-          std::find(files_.begin(), files_.end(), path) - files_.begin());
+      const size_t reader =
+          static_cast<size_t>(std::find(files_.begin(), files_.end(), path) - files_.begin());
       if (!readers_[reader]->contains(name))
         throw Error(index.string() + " places '" + name + "' in " + shard.get<std::string>() +
                     ", which does not contain it");

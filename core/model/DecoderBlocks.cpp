@@ -1,5 +1,7 @@
 #include "model/DecoderBlocks.h"
 
+#include <cmath>
+
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/FusedOps.h"
@@ -30,7 +32,13 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
       kvHeads(config.numKeyValueHeads),
       headDim(config.headDim),
       queryKeyNorm(config.queryKeyNorm),
-      ropeLayers(config.ropeLayers) {
+      ropeLayers(config.ropeLayers),
+      slidingLayers(config.slidingLayers),
+      // The attention divides by √head_dim; another scale rides on the queries.
+      queryScale(config.attentionScale > 0
+                     ? config.attentionScale * std::sqrt(static_cast<double>(config.headDim))
+                     : 1.0),
+      softcap(config.attentionSoftcap) {
   const int64_t h = config.hiddenSize;
   q_proj = register_module("q_proj", Linear(h, heads * headDim, config.attentionBias));
   k_proj = register_module("k_proj", Linear(h, kvHeads * headDim, config.attentionBias));
@@ -38,10 +46,10 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
   o_proj = register_module("o_proj", Linear(heads * headDim, h, config.outputProjectionBias));
   if (queryKeyNorm != ModelConfig::QueryKeyNorm::None) {
     const bool perHead = queryKeyNorm == ModelConfig::QueryKeyNorm::PerHead;
-    q_norm =
-        register_module("q_norm", RMSNorm(perHead ? headDim : heads * headDim, config.normEps));
-    k_norm =
-        register_module("k_norm", RMSNorm(perHead ? headDim : kvHeads * headDim, config.normEps));
+    q_norm = register_module(
+        "q_norm", RMSNorm(perHead ? headDim : heads * headDim, config.normEps, config.gemmaNorms));
+    k_norm = register_module("k_norm", RMSNorm(perHead ? headDim : kvHeads * headDim,
+                                               config.normEps, config.gemmaNorms));
   }
 }
 
@@ -63,16 +71,20 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerCon
   q = q.transpose(1, 2);
   k = k.transpose(1, 2);
   auto v = v_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
+  const bool local = !slidingLayers.empty() && slidingLayers[static_cast<size_t>(context.layer)];
   if (ropeLayers.empty() || ropeLayers[static_cast<size_t>(context.layer)]) {
-    q = applyRotary(q, context.cos, context.sin);
-    k = applyRotary(k, context.cos, context.sin);
+    q = applyRotary(q, local ? context.localCos : context.cos,
+                    local ? context.localSin : context.sin);
+    k = applyRotary(k, local ? context.localCos : context.cos,
+                    local ? context.localSin : context.sin);
   }
+  if (queryScale != 1.0) q = q * queryScale;
   const auto [keys, values] = appendToCache(k, v, context);
-  const auto out = attention(q, keys, values, context.plan);
+  const auto out = attention(q, keys, values, local ? context.localPlan : context.plan, softcap);
   return o_proj(out.transpose(1, 2).reshape({batch, length, heads * headDim}));
 }
 
-LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
+LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) : activation(config.hiddenAct) {
   const int64_t h = config.hiddenSize, inner = config.intermediateSize;
   gate_proj = register_module("gate_proj", Linear(h, inner, config.mlpBias));
   up_proj = register_module("up_proj", Linear(h, inner, config.mlpBias));
@@ -80,27 +92,41 @@ LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) {
 }
 
 torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
-  return down_proj(swiGlu(gate_proj(x), up_proj(x)));
+  if (activation == "silu") return down_proj(swiGlu(gate_proj(x), up_proj(x)));
+  // GeGLU (Gemma): the tanh approximation unless the config asks for the exact GELU.
+  const auto gate = torch::gelu(gate_proj(x), activation == "gelu" ? "none" : "tanh");
+  return down_proj(gate * up_proj(x));
 }
 
-LlamaLayerImpl::LlamaLayerImpl(const ModelConfig& config) {
+LlamaLayerImpl::LlamaLayerImpl(const ModelConfig& config) : placement(config.normPlacement) {
   self_attn = register_module("self_attn", LlamaAttention(config));
   mlp = register_module("mlp", LlamaMlp(config));
-  if (!config.normsAfterSublayers)
-    input_layernorm =
-        register_module("input_layernorm", RMSNorm(config.hiddenSize, config.normEps));
-  post_attention_layernorm =
-      register_module("post_attention_layernorm", RMSNorm(config.hiddenSize, config.normEps));
-  if (config.normsAfterSublayers)
-    post_feedforward_layernorm =
-        register_module("post_feedforward_layernorm", RMSNorm(config.hiddenSize, config.normEps));
+  const auto norm = [&](const char* name) {
+    return register_module(name, RMSNorm(config.hiddenSize, config.normEps, config.gemmaNorms));
+  };
+  using Placement = ModelConfig::NormPlacement;
+  if (placement != Placement::After) input_layernorm = norm("input_layernorm");
+  post_attention_layernorm = norm("post_attention_layernorm");
+  if (placement == Placement::Around) pre_feedforward_layernorm = norm("pre_feedforward_layernorm");
+  if (placement != Placement::Before)
+    post_feedforward_layernorm = norm("post_feedforward_layernorm");
 }
 
 torch::Tensor LlamaLayerImpl::forward(const torch::Tensor& x, const LayerContext& context) {
-  if (post_feedforward_layernorm) {
-    // OLMo 2: each sublayer sees the residual stream itself; its output is normalised.
-    auto h = x + adaptAttention(post_attention_layernorm(self_attn->forward(x, context)));
-    return h + adaptMlp(post_feedforward_layernorm(mlp(h)));
+  switch (placement) {
+    case ModelConfig::NormPlacement::After: {
+      // OLMo 2: each sublayer sees the residual stream itself; its output is normalised.
+      auto h = x + adaptAttention(post_attention_layernorm(self_attn->forward(x, context)));
+      return h + adaptMlp(post_feedforward_layernorm(mlp(h)));
+    }
+    case ModelConfig::NormPlacement::Around: {
+      // Gemma 2 and 3: normalised in and out of both sublayers.
+      auto attended = self_attn->forward(input_layernorm(x), context);
+      auto h = x + adaptAttention(post_attention_layernorm(attended));
+      return h + adaptMlp(post_feedforward_layernorm(mlp(pre_feedforward_layernorm(h))));
+    }
+    case ModelConfig::NormPlacement::Before:
+      break;
   }
   auto h = x + adaptAttention(self_attn->forward(input_layernorm(x), context));
   return h + adaptMlp(mlp(post_attention_layernorm(h)));

@@ -1,7 +1,8 @@
 #pragma once
 // The two decoder shapes: Llama-style (RMSNorm, RoPE, grouped-query attention, SwiGLU; also
 // Mistral, Qwen2, Qwen3 with its query/key norms, SmolLM3 with its layers without positions,
-// OLMo 2 with its norms after the sublayers) and GPT-2 (LayerNorm, learned positions, fused QKV,
+// OLMo 2 with its norms after the sublayers, Gemma 1/2/3 with GeGLU, (1 + w) norms around the
+// sublayers, capped scores and local layers) and GPT-2 (LayerNorm, learned positions, fused QKV,
 // GELU).
 #include "model/CausalLM.h"
 #include "model/Layers.h"
@@ -15,6 +16,10 @@ struct LayerContext {
   KVCache* cache;
   int64_t layer;
   int64_t past;
+  // The sliding-window layers' plan and rotary tables (Gemma 2 and 3); the global ones otherwise.
+  const AttentionPlan& localPlan;
+  const torch::Tensor& localCos;
+  const torch::Tensor& localSin;
 };
 
 // Stores new keys/values into the cache (when present) and returns the keys/values to attend.
@@ -52,10 +57,13 @@ class LlamaAttentionImpl : public torch::nn::Module {
   explicit LlamaAttentionImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
   Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
-  RMSNorm q_norm{nullptr}, k_norm{nullptr};  // before RoPE: Qwen3 per head, OLMo 2 whole
-  ModelConfig::QueryKeyNorm queryKeyNorm;
+  RMSNorm q_norm{nullptr}, k_norm{nullptr};  // before RoPE: Qwen3, Gemma 3 per head, OLMo 2 whole
   int64_t heads, kvHeads, headDim;
-  std::vector<bool> ropeLayers;  // ModelConfig::ropeLayers
+  ModelConfig::QueryKeyNorm queryKeyNorm;
+  std::vector<bool> ropeLayers;     // ModelConfig::ropeLayers
+  std::vector<bool> slidingLayers;  // ModelConfig::slidingLayers
+  double queryScale = 1.0;          // folds ModelConfig::attentionScale into the queries
+  std::optional<double> softcap;
 };
 TORCH_MODULE(LlamaAttention);
 
@@ -64,6 +72,7 @@ class LlamaMlpImpl : public torch::nn::Module {
   explicit LlamaMlpImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x);
   Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+  std::string activation;  // silu (SwiGLU), gelu_pytorch_tanh or gelu (GeGLU)
 };
 TORCH_MODULE(LlamaMlp);
 
@@ -71,8 +80,10 @@ class LlamaLayerImpl : public DecoderLayerImpl {
  public:
   explicit LlamaLayerImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
+  // As ModelConfig::normPlacement says: a placement registers only the norms it has.
   RMSNorm input_layernorm{nullptr}, post_attention_layernorm{nullptr};
-  RMSNorm post_feedforward_layernorm{nullptr};  // OLMo 2 (which has no input_layernorm)
+  RMSNorm pre_feedforward_layernorm{nullptr}, post_feedforward_layernorm{nullptr};
+  ModelConfig::NormPlacement placement;
   LlamaAttention self_attn{nullptr};
   LlamaMlp mlp{nullptr};
 };

@@ -16,7 +16,7 @@ struct GenerationSettings {
   int64_t topK = 0;          // 0 = off
   double topP = 1.0;         // 1 = off
   double repetitionPenalty = 1.0;
-  std::vector<int64_t> stopIds;      // e.g. the EOS ids; the stop token is kept in the output
+  std::vector<int64_t> stopIds;  // e.g. the EOS ids; the stop token is kept in the output
   std::vector<std::string> stopStrings;
   // Turns generated ids into text; needed only for stopStrings.
   std::function<std::string(const std::vector<int64_t>&)> decode;

@@ -1,6 +1,7 @@
 #include "model/Layers.h"
 
 #include <cmath>
+#include <limits>
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
@@ -54,13 +55,15 @@ torch::Tensor EmbeddingImpl::forward(const torch::Tensor& ids) {
   return torch::embedding(weight, ids);
 }
 
-RMSNormImpl::RMSNormImpl(int64_t dimension, double epsilon) : eps(epsilon) {
-  weight = register_parameter("weight", torch::ones({dimension}));
+RMSNormImpl::RMSNormImpl(int64_t dimension, double epsilon, bool scalesByOnePlusWeight)
+    : eps(epsilon), plusOne(scalesByOnePlusWeight) {
+  weight =
+      register_parameter("weight", plusOne ? torch::zeros({dimension}) : torch::ones({dimension}));
 }
 
 torch::Tensor RMSNormImpl::forward(const torch::Tensor& x) {
   // Statistics in fp32 whatever the activation dtype, as the reference implementation does.
-  return rmsNorm(x, weight, eps);
+  return rmsNorm(x, plusOne ? weight + 1 : weight, eps);
 }
 
 LayerNormImpl::LayerNormImpl(int64_t dimension, double epsilon) : eps(epsilon) {
@@ -138,8 +141,36 @@ AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
   return {mask, false};
 }
 
+namespace {
+
+// The scores computed out, capped, masked and normalised: no fused kernel caps scores.
+torch::Tensor softcappedAttention(const torch::Tensor& q, const torch::Tensor& keys,
+                                  const torch::Tensor& values, const AttentionPlan& plan,
+                                  double cap) {
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  auto scores = torch::matmul(q, keys.transpose(-2, -1)).to(torch::kFloat32) * scale;
+  scores = torch::tanh(scores / cap) * cap;
+  if (plan.mask.defined()) {
+    scores = scores.masked_fill(plan.mask.logical_not(), -std::numeric_limits<float>::infinity());
+  } else if (plan.isCausal) {
+    const int64_t tq = q.size(2), tk = keys.size(2);
+    const auto causal =
+        torch::ones({tq, tk}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
+            .triu(tk - tq + 1);
+    scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
+  }
+  return torch::matmul(torch::softmax(scores, -1).to(q.scalar_type()), values);
+}
+
+}  // namespace
+
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                        const AttentionPlan& plan) {
+                        const AttentionPlan& plan, std::optional<double> softcap) {
+  if (softcap) {
+    const int64_t groups = q.size(1) / k.size(1);
+    return softcappedAttention(q, groups > 1 ? k.repeat_interleave(groups, 1) : k,
+                               groups > 1 ? v.repeat_interleave(groups, 1) : v, plan, *softcap);
+  }
 #if TORCH_VERSION_MAJOR < 2
   // Plain causal attention in fp32 (training, scoring, a prompt's first pass): the grouped
   // product without repeated keys and values.

@@ -1,10 +1,10 @@
 #pragma once
 // Building blocks of decoder language models, in LibTorch's TORCH_MODULE style. Parameters are
 // created uninitialised: weights come from a checkpoint or from initializeWeights().
-#include <optional>
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 #include <torch/types.h>
+#include <optional>
 
 #include "model/ModelConfig.h"
 
@@ -39,10 +39,12 @@ TORCH_MODULE(Embedding);
 
 class RMSNormImpl : public torch::nn::Module {
  public:
-  RMSNormImpl(int64_t dimension, double eps);
+  // `plusOne`: scale by (1 + weight), as Gemma's norms do (their weights start at 0).
+  RMSNormImpl(int64_t dimension, double eps, bool plusOne = false);
   torch::Tensor forward(const torch::Tensor& x);
   torch::Tensor weight;
   double eps;
+  bool plusOne;
 };
 TORCH_MODULE(RMSNorm);
 
@@ -66,7 +68,8 @@ class RotaryEmbeddingImpl : public torch::nn::Module {
 };
 TORCH_MODULE(RotaryEmbedding);
 
-torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos, const torch::Tensor& sin);
+torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos,
+                          const torch::Tensor& sin);
 
 // Which keys each query may see. `mask` (bool [B, 1, Tq, Tk], true = attend) is undefined when
 // plain causal attention over the current tokens is meant (the fast path).
@@ -85,8 +88,9 @@ AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
                             int64_t sharedPrefix = 0);
 
 // softmax(q kᵀ / √d + mask) v for q [B, H, Tq, D], k/v [B, Hkv, Tk, D] (grouped-query heads are
-// repeated). SDPA on LibTorch 2, the equivalent math on 1.13.
+// repeated). SDPA on LibTorch 2, the equivalent math on 1.13. With `softcap` (Gemma 2), the
+// scores pass through cap·tanh(s / cap) before the mask.
 torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const torch::Tensor& v,
-                        const AttentionPlan& plan);
+                        const AttentionPlan& plan, std::optional<double> softcap = std::nullopt);
 
 }  // namespace tunebench

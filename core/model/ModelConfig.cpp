@@ -24,6 +24,9 @@ constexpr ArchitectureName kArchitectures[] = {
     {"Qwen3ForCausalLM", "qwen3", ModelFamily::Llama, "Qwen3ForSequenceClassification"},
     {"SmolLM3ForCausalLM", "smollm3", ModelFamily::Llama, "SmolLM3ForSequenceClassification"},
     {"Olmo2ForCausalLM", "olmo2", ModelFamily::Llama, "Olmo2ForSequenceClassification"},
+    {"GemmaForCausalLM", "gemma", ModelFamily::Llama, "GemmaForSequenceClassification"},
+    {"Gemma2ForCausalLM", "gemma2", ModelFamily::Llama, "Gemma2ForSequenceClassification"},
+    {"Gemma3ForCausalLM", "gemma3_text", ModelFamily::Llama, "Gemma3TextForSequenceClassification"},
     {"GPT2LMHeadModel", "gpt2", ModelFamily::Gpt2, "GPT2ForSequenceClassification"},
 };
 
@@ -149,6 +152,73 @@ void readNoRopeLayers(const nlohmann::json& json, const std::string& file, Model
     config.ropeLayers.push_back((i + 1) % interval != 0);
 }
 
+// Gemma 1, 2 and 3 (text): GeGLU with the tanh-approximated GELU, (1 + w) norms and scaled
+// embeddings; Gemma 2 and 3 add the norms around both sublayers, the score scale from
+// query_pre_attn_scalar and the sliding window on some layers; Gemma 2 caps scores and logits;
+// Gemma 3 normalises each head's queries and keys and rotates its local layers with their own
+// base. Defaults are those of Hugging Face's configuration classes.
+void readGemma(const nlohmann::json& json, const std::string& file, const std::string& type,
+               ModelConfig& config) {
+  Reader reader(json, file);
+  // Gemma's released configs say hidden_act "gelu" but it computes the tanh approximation
+  // (hidden_activation, where given, is what it uses).
+  config.hiddenAct = reader.stringOr("hidden_activation", "gelu_pytorch_tanh");
+  if (config.hiddenAct != "gelu_pytorch_tanh" && config.hiddenAct != "gelu")
+    throw Error(file + ": hidden_activation '" + config.hiddenAct +
+                "' is not supported (gelu_pytorch_tanh, gelu)");
+  config.gemmaNorms = true;
+  config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", true);
+  if (type == "gemma") return;
+  config.normPlacement = ModelConfig::NormPlacement::Around;
+  const double scalar = reader.numberOr("query_pre_attn_scalar", 256);
+  if (!(scalar > 0)) throw Error(file + ": query_pre_attn_scalar must be positive");
+  config.attentionScale = 1.0 / std::sqrt(scalar);
+  config.slidingWindow = reader.positiveOr("sliding_window", 4096);
+  const auto softcap = [&](const char* key,
+                           std::optional<double> fallback) -> std::optional<double> {
+    if (!json.contains(key)) return fallback;
+    if (json[key].is_null()) return std::nullopt;
+    const double cap = reader.numberOr(key, 0);
+    if (!(cap > 0)) throw Error(file + ": " + key + " must be positive or null");
+    return cap;
+  };
+  const bool gemma2 = type == "gemma2";
+  config.attentionSoftcap =
+      softcap("attn_logit_softcapping", gemma2 ? std::optional<double>(50.0) : std::nullopt);
+  config.finalLogitSoftcap =
+      softcap("final_logit_softcapping", gemma2 ? std::optional<double>(30.0) : std::nullopt);
+  if (type == "gemma3_text") {
+    config.queryKeyNorm = ModelConfig::QueryKeyNorm::PerHead;
+    config.localRopeTheta = reader.numberOr("rope_local_base_freq", 10000.0);
+    if (!(*config.localRopeTheta > 1))
+      throw Error(file + ": rope_local_base_freq must be a base above 1");
+  }
+}
+
+// Which layers use the sliding window: layer_types where given, else Gemma 2's alternation (even
+// layers local) or Gemma 3's sliding_window_pattern (every sixth layer global).
+void readSlidingLayers(const nlohmann::json& json, const std::string& file, const std::string& type,
+                       ModelConfig& config) {
+  Reader reader(json, file);
+  if (reader.has("layer_types")) {
+    const auto& types = json["layer_types"];
+    if (!types.is_array() || types.size() < size_t(config.numLayers))
+      throw Error(file + ": layer_types must name the attention of each of the " +
+                  std::to_string(config.numLayers) + " layers");
+    for (int64_t i = 0; i < config.numLayers; ++i) {
+      const auto& kind = types[size_t(i)];
+      if (kind != "sliding_attention" && kind != "full_attention")
+        throw Error(file + ": layer_types[" + std::to_string(i) +
+                    "] must be \"sliding_attention\" or \"full_attention\"");
+      config.slidingLayers.push_back(kind == "sliding_attention");
+    }
+    return;
+  }
+  const int64_t pattern = type == "gemma2" ? 2 : reader.positiveOr("sliding_window_pattern", 6);
+  for (int64_t i = 0; i < config.numLayers; ++i)
+    config.slidingLayers.push_back((i + 1) % pattern != 0);
+}
+
 void readRopeScaling(const nlohmann::json& json, const std::string& file, RopeScaling& scaling) {
   if (!json.contains("rope_scaling") || json["rope_scaling"].is_null()) return;
   const auto& rope = json["rope_scaling"];
@@ -271,12 +341,17 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
     config.queryKeyNorm = qwen3   ? ModelConfig::QueryKeyNorm::PerHead
                           : olmo2 ? ModelConfig::QueryKeyNorm::WholeProjection
                                   : ModelConfig::QueryKeyNorm::None;
-    config.normsAfterSublayers = olmo2;
+    if (olmo2) config.normPlacement = ModelConfig::NormPlacement::After;
     config.attentionBias = qwen2 || reader.boolOr("attention_bias", false);
     config.outputProjectionBias = !qwen2 && reader.boolOr("attention_bias", false);
     config.mlpBias = reader.boolOr("mlp_bias", false);
-    if (config.hiddenAct != "silu")
+    const std::string type = known->modelType;
+    const bool gemma = type == "gemma" || type == "gemma2" || type == "gemma3_text";
+    if (gemma) {
+      readGemma(json, fileName, type, config);
+    } else if (config.hiddenAct != "silu") {
       throw Error(fileName + ": hidden_act '" + config.hiddenAct + "' is not supported (silu)");
+    }
     readRopeScaling(json, fileName, config.ropeScaling);
     const bool windowApplies = std::string(known->modelType) == "mistral" ||
                                ((qwen2 || qwen3) && reader.boolOr("use_sliding_window", false));
@@ -285,6 +360,8 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
   }
   checkModelConfigRanges(config, fileName);
   if (std::string(known->modelType) == "smollm3") readNoRopeLayers(json, fileName, config);
+  if (std::string(known->modelType) == "gemma2" || std::string(known->modelType) == "gemma3_text")
+    readSlidingLayers(json, fileName, known->modelType, config);
   config.headDim = reader.positiveOr("head_dim", 0);
   if (config.headDim == 0) {
     if (config.hiddenSize % config.numHeads != 0)
@@ -340,7 +417,7 @@ int64_t ModelConfig::parameterCount() const {
     perLayer += 4 * h;                                            // two LayerNorms
   } else {
     perLayer += 3 * h * intermediateSize + (mlpBias ? 2 * intermediateSize + h : 0);
-    perLayer += 2 * h;  // two RMSNorms
+    perLayer += (normPlacement == NormPlacement::Around ? 4 : 2) * h;  // RMSNorms
     if (queryKeyNorm == QueryKeyNorm::PerHead) perLayer += 2 * d;
     if (queryKeyNorm == QueryKeyNorm::WholeProjection) perLayer += heads * d + kv * d;
   }

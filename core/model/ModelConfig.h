@@ -10,7 +10,8 @@
 
 namespace tunebench {
 
-enum class ModelFamily { Llama, Gpt2 };  // Mistral, Qwen2/3, SmolLM3, OLMo 2 are Llama-shaped
+// Mistral, Qwen2/3, SmolLM3, OLMo 2 and Gemma 1/2/3 are Llama-shaped.
+enum class ModelFamily { Llama, Gpt2 };
 
 struct RopeScaling {
   enum class Type { None, Linear, Llama3 } type = Type::None;
@@ -42,14 +43,29 @@ struct ModelConfig {
   // RMSNorm of the queries and keys before RoPE (self_attn.q_norm, k_norm): over each head
   // (Qwen3) or over the whole projection (OLMo 2).
   enum class QueryKeyNorm { None, PerHead, WholeProjection } queryKeyNorm = QueryKeyNorm::None;
-  // OLMo 2: the norms follow the attention and the MLP (post_attention_layernorm,
-  // post_feedforward_layernorm, applied to their outputs) and there is no input norm.
-  bool normsAfterSublayers = false;
+  // Where a decoder layer's norms sit: before each sublayer (input_layernorm,
+  // post_attention_layernorm: Llama), after each on its output (post_attention_layernorm,
+  // post_feedforward_layernorm: OLMo 2), or on both sides of both (input_layernorm,
+  // post_attention_layernorm, pre_feedforward_layernorm, post_feedforward_layernorm: Gemma 2, 3).
+  enum class NormPlacement { Before, After, Around } normPlacement = NormPlacement::Before;
   // Per layer, whether it rotates queries and keys (SmolLM3's no_rope_layers: 0 marks a layer
   // without positions). Empty: every layer does.
   std::vector<bool> ropeLayers;
   std::optional<int64_t> slidingWindow;
-  std::string hiddenAct = "silu";
+  // Per layer, whether the sliding window applies (Gemma 2 and 3 alternate local and global
+  // layers). Empty: the window, when there is one, applies to every layer (Mistral).
+  std::vector<bool> slidingLayers;
+  std::string hiddenAct = "silu";  // Llama-shaped: silu (SwiGLU) or gelu_pytorch_tanh/gelu (GeGLU)
+  // Gemma: RMSNorm scales by (1 + weight) and the token embeddings are multiplied by
+  // √hidden_size (in the embedding's dtype).
+  bool gemmaNorms = false;
+  // Attention scores scale: 0 is 1/√head_dim; Gemma 2 and 3 use query_pre_attn_scalar^-½.
+  double attentionScale = 0;
+  // Gemma 2: scores and final logits pass through cap·tanh(x / cap).
+  std::optional<double> attentionSoftcap;
+  std::optional<double> finalLogitSoftcap;
+  // Gemma 3: the local (sliding-window) layers rotate with their own base and no scaling.
+  std::optional<double> localRopeTheta;
   std::optional<int64_t> bosTokenId;
   std::vector<int64_t> eosTokenIds;
   std::optional<int64_t> padTokenId;

@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "chat/ChatPresets.h"
 #include "common/AtomicFile.h"
@@ -114,8 +115,8 @@ bool usesBpeTokenizer(const std::string& architecture) {
 }  // namespace
 
 const std::vector<std::string>& makeModelArchitectures() {
-  static const std::vector<std::string> names = {"llama",   "mistral", "qwen2", "qwen3",
-                                                 "smollm3", "olmo2",   "gpt2"};
+  static const std::vector<std::string> names = {"llama", "mistral", "qwen2",  "qwen3",  "smollm3",
+                                                 "olmo2", "gemma",   "gemma2", "gemma3", "gpt2"};
   return names;
 }
 
@@ -196,9 +197,38 @@ nlohmann::json presetConfig(const std::string& architecture, const std::string& 
     config["attention_bias"] = false;
     config["rms_norm_eps"] = 1e-6;
     config["rope_theta"] = 500000.0;
+  } else if (architecture == "gemma" || architecture == "gemma2" || architecture == "gemma3") {
+    static const std::map<std::string, std::pair<const char*, const char*>> names = {
+        {"gemma", {"GemmaForCausalLM", "gemma"}},
+        {"gemma2", {"Gemma2ForCausalLM", "gemma2"}},
+        {"gemma3", {"Gemma3ForCausalLM", "gemma3_text"}}};
+    const auto& [className, modelType] = names.at(architecture);
+    config["architectures"] = {className};
+    config["model_type"] = modelType;
+    config["hidden_act"] = "gelu_pytorch_tanh";
+    config["hidden_activation"] = "gelu_pytorch_tanh";
+    config["head_dim"] = shape.hidden / shape.heads;
+    config["rms_norm_eps"] = 1e-6;
+    config["tie_word_embeddings"] = true;
+    config["attention_bias"] = false;
+    if (architecture != "gemma") {
+      config["query_pre_attn_scalar"] = shape.hidden / shape.heads;
+      config["sliding_window"] = shape.positions / 4;
+    }
+    if (architecture == "gemma2") {
+      config["attn_logit_softcapping"] = 50.0;
+      config["final_logit_softcapping"] = 30.0;
+    }
+    if (architecture == "gemma3") {
+      config["rope_theta"] = 1000000.0;
+      config["rope_local_base_freq"] = 10000.0;
+      config["sliding_window_pattern"] = 6;
+      config["attn_logit_softcapping"] = nullptr;
+      config["final_logit_softcapping"] = nullptr;
+    }
   } else {
     throw Error("unknown architecture '" + architecture +
-                "' (llama, mistral, qwen2, qwen3, smollm3, olmo2, gpt2)");
+                "' (llama, mistral, qwen2, qwen3, smollm3, olmo2, gemma, gemma2, gemma3, gpt2)");
   }
   return config;
 }

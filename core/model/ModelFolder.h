@@ -1,10 +1,10 @@
 #pragma once
 // Loading and saving Hugging Face model folders (config.json + safetensors + tokenizer files).
+#include <torch/types.h>
 #include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
-#include <torch/types.h>
 
 #include "model/CausalLM.h"
 
@@ -30,7 +30,7 @@ LoadedModel loadModelFolder(const std::string& folder, const LoadOptions& option
 struct SaveOptions {
   uint64_t maxShardBytes = 5ull << 30;  // above this, model-0000i-of-0000n.safetensors + index
   torch::Dtype dtype = torch::kFloat32;
-  std::string tokenizerSourceFolder;    // tokenizer files are copied from here when set
+  std::string tokenizerSourceFolder;  // tokenizer files are copied from here when set
 };
 
 // Writes config.json, the weights, generation_config.json and the tokenizer files into `folder`

@@ -1,9 +1,9 @@
 #pragma once
 // Reads tensors from a .safetensors file without copying: each aligned tensor is a view of the
 // memory map.
+#include <torch/types.h>
 #include <memory>
 #include <string>
-#include <torch/types.h>
 
 #include "model/MappedFile.h"
 #include "model/SafetensorsFormat.h"

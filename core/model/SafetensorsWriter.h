@@ -1,9 +1,9 @@
 #pragma once
+#include <torch/types.h>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
-#include <torch/types.h>
 
 namespace tunebench {
 

@@ -2,6 +2,7 @@
 
 #include <re2/re2.h>
 #include <utf8proc.h>
+#include <algorithm>
 
 #include <cstdlib>
 
@@ -100,7 +101,14 @@ std::vector<PreTokenizerStep> parsePreTokenizer(const JsonNode& node) {
   std::vector<PreTokenizerStep> steps;
   for (const JsonNode& item : sequenceOrSelf(node, "pretokenizers")) {
     const std::string type = item.at("type").str();
-    PreTokenizerStep step{PreTokenizerStep::Kind::Split, nullptr, false, false, {}, {}, false};
+    PreTokenizerStep step{PreTokenizerStep::Kind::Split,
+                          nullptr,
+                          PreTokenizerStep::Behavior::Isolated,
+                          false,
+                          false,
+                          {},
+                          {},
+                          false};
     if (type == "Split") {
       const auto [pattern, isRegex] = readPattern(item);
       std::string regex = pattern;
@@ -110,15 +118,23 @@ std::vector<PreTokenizerStep> parsePreTokenizer(const JsonNode& node) {
       } catch (const Error& e) {
         item.at("pattern").fail(e.what());
       }
+      using Behavior = PreTokenizerStep::Behavior;
+      static const std::pair<const char*, Behavior> kBehaviors[] = {
+          {"Removed", Behavior::Removed},
+          {"Isolated", Behavior::Isolated},
+          {"MergedWithPrevious", Behavior::MergedWithPrevious},
+          {"MergedWithNext", Behavior::MergedWithNext},
+          {"Contiguous", Behavior::Contiguous}};
       const std::string behavior = item.at("behavior").str();
-      if (behavior == "Removed") {
-        step.removeMatches = true;
-      } else if (behavior != "Isolated") {
+      const auto found = std::find_if(std::begin(kBehaviors), std::end(kBehaviors),
+                                      [&](const auto& known) { return behavior == known.first; });
+      if (found == std::end(kBehaviors))
         item.at("behavior")
             .fail("split behavior \"" + behavior +
-                  "\" is not supported (supported: Isolated, Removed)");
-      }
-      if (item.boolOr("invert", false)) item.at("invert").fail("inverted splits are not supported");
+                  "\" is not supported (supported: Removed, Isolated, MergedWithPrevious, "
+                  "MergedWithNext, Contiguous)");
+      step.behavior = found->second;
+      step.invert = item.boolOr("invert", false);
     } else if (type == "ByteLevel") {
       step.kind = PreTokenizerStep::Kind::ByteLevel;
       step.addPrefixSpace = item.boolOr("add_prefix_space", false);
@@ -262,6 +278,68 @@ std::string normalize(const std::vector<NormalizerStep>& steps, std::string text
   return text;
 }
 
+namespace {
+
+// The pieces of a Split pre-tokenizer, as Hugging Face's tokenizers cut them: the matches and
+// the text between them in order (flagged, with `invert` swapping the flags), then per behavior
+// the flagged pieces dropped, kept apart, glued to the piece before or after, or runs of equal
+// flags joined.
+std::vector<SplitRegex::Range> splitRanges(const SplitRegex& regex, std::string_view text,
+                                           PreTokenizerStep::Behavior behavior, bool invert) {
+  std::vector<std::pair<SplitRegex::Range, bool>> pieces;  // range, is a (flagged) match
+  size_t gap = 0;
+  for (const auto& m : regex.matches(text)) {
+    if (m.first > gap) pieces.push_back({{gap, m.first}, invert});
+    if (m.second > m.first) pieces.push_back({m, !invert});
+    gap = m.second;
+  }
+  if (gap < text.size()) pieces.push_back({{gap, text.size()}, invert});
+
+  using Behavior = PreTokenizerStep::Behavior;
+  std::vector<SplitRegex::Range> out;
+  bool previousMatch = false;
+  switch (behavior) {
+    case Behavior::Removed:
+      for (const auto& [range, match] : pieces)
+        if (!match) out.push_back(range);
+      break;
+    case Behavior::Isolated:
+      for (const auto& piece : pieces) out.push_back(piece.first);
+      break;
+    case Behavior::MergedWithPrevious:
+      for (const auto& [range, match] : pieces) {
+        if (match && !previousMatch && !out.empty())
+          out.back().second = range.second;
+        else
+          out.push_back(range);
+        previousMatch = match;
+      }
+      break;
+    case Behavior::MergedWithNext:
+      for (auto it = pieces.rbegin(); it != pieces.rend(); ++it) {
+        if (it->second && !previousMatch && !out.empty())
+          out.back().first = it->first.first;
+        else
+          out.push_back(it->first);
+        previousMatch = it->second;
+      }
+      std::reverse(out.begin(), out.end());
+      break;
+    case Behavior::Contiguous:
+      for (const auto& [range, match] : pieces) {
+        if (match == previousMatch && !out.empty())
+          out.back().second = range.second;
+        else
+          out.push_back(range);
+        previousMatch = match;
+      }
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::vector<PreToken> preTokenize(const std::vector<PreTokenizerStep>& steps,
                                   std::vector<PreToken> pieces) {
   for (const auto& step : steps) {
@@ -298,18 +376,12 @@ std::vector<PreToken> preTokenize(const std::vector<PreTokenizerStep>& steps,
         added = true;
       }
       std::vector<SplitRegex::Range> ranges;
-      if (!step.regex) {
+      if (!step.regex)
         ranges.emplace_back(0, text.size());
-      } else if (step.removeMatches) {
-        size_t gap = 0;
-        for (const auto& m : step.regex->matches(text)) {
-          if (m.first > gap) ranges.emplace_back(gap, m.first);
-          gap = m.second;
-        }
-        if (gap < text.size()) ranges.emplace_back(gap, text.size());
-      } else {
+      else if (step.kind == PreTokenizerStep::Kind::Split)
+        ranges = splitRanges(*step.regex, text, step.behavior, step.invert);
+      else
         ranges = step.regex->isolated(text);
-      }
       for (const auto& [b, e] : ranges) {
         std::string part = text.substr(b, e - b);
         if (step.kind == PreTokenizerStep::Kind::ByteLevel) part = byteLevelEncode(part);

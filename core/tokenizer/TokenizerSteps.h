@@ -27,11 +27,15 @@ struct PreTokenizerStep {
   enum class Kind { Split, ByteLevel, Metaspace };
   Kind kind;
   std::shared_ptr<SplitRegex> regex;  // Split, or ByteLevel with use_regex
-  bool removeMatches = false;         // Split behavior "Removed" (otherwise "Isolated")
-  bool addPrefixSpace = false;        // ByteLevel
-  std::string replacement;            // Metaspace
-  std::string prependScheme;          // Metaspace: always | first | never
-  bool splitOnReplacement = false;    // Metaspace split
+  // Split: what becomes of the matches (Hugging Face's SplitDelimiterBehavior); `invert` swaps
+  // the roles of the matches and the text between them.
+  enum class Behavior { Removed, Isolated, MergedWithPrevious, MergedWithNext, Contiguous };
+  Behavior behavior = Behavior::Isolated;
+  bool invert = false;
+  bool addPrefixSpace = false;      // ByteLevel
+  std::string replacement;          // Metaspace
+  std::string prependScheme;        // Metaspace: always | first | never
+  bool splitOnReplacement = false;  // Metaspace split
 };
 
 struct DecoderStep {

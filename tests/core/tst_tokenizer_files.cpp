@@ -141,8 +141,8 @@ class TokenizerFilesTest : public QObject {
         "pre_tokenizer.pattern: split pattern (ab is not supported");
     row("split behavior",
         variant("/pre_tokenizer",
-                {{"type", "Split"}, {"pattern", {{"String", " "}}}, {"behavior", "Contiguous"}}),
-        "pre_tokenizer.behavior: split behavior \"Contiguous\"");
+                {{"type", "Split"}, {"pattern", {{"String", " "}}}, {"behavior", "Sideways"}}),
+        "pre_tokenizer.behavior: split behavior \"Sideways\" is not supported");
     row("pattern kind",
         variant("/pre_tokenizer",
                 {{"type", "Split"}, {"pattern", {{"Glob", "*"}}}, {"behavior", "Isolated"}}),

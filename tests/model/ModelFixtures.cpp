@@ -17,17 +17,34 @@ nlohmann::json tinyConfigJson(const std::string& architecture) {
     config["num_key_value_heads"] = 2;
     config["max_position_embeddings"] = 64;
     if (architecture == "mistral") config["sliding_window"] = 6;
+    // Gemma's details made to matter on a tiny model: a window reached within the test
+    // sequences, a score scale that is not 1/√head_dim, caps that bite, a local base of its own.
+    if (architecture == "gemma2" || architecture == "gemma3") {
+      config["sliding_window"] = 4;
+      config["query_pre_attn_scalar"] = 24;
+    }
+    if (architecture == "gemma2") {
+      config["attn_logit_softcapping"] = 2.0;
+      config["final_logit_softcapping"] = 3.0;
+    }
+    if (architecture == "gemma3") {
+      config["sliding_window_pattern"] = 2;  // layer 0 local, layer 1 global
+      config["rope_local_base_freq"] = 100.0;
+      config["rope_scaling"] = {{"rope_type", "linear"}, {"factor", 2.0}};
+    }
   }
   return config;
 }
 
 tunebench::CausalLM tinyRandomModel(const std::string& architecture, uint64_t seed) {
-  const auto config = tunebench::parseModelConfig(tinyConfigJson(architecture).dump(), "config.json");
+  const auto config =
+      tunebench::parseModelConfig(tinyConfigJson(architecture).dump(), "config.json");
   auto model = tunebench::buildCausalLM(config);
   torch::NoGradGuard noGrad;
   auto generator = at::detail::createCPUGenerator(seed);
   for (auto& parameter : model->parameters())
-    parameter.copy_(torch::randn(parameter.sizes(), generator) * 0.2 + (parameter.dim() == 1 ? 1.0 : 0.0));
+    parameter.copy_(torch::randn(parameter.sizes(), generator) * 0.2 +
+                    (parameter.dim() == 1 ? 1.0 : 0.0));
   model->eval();
   return model;
 }

@@ -67,10 +67,62 @@ class ModelConfigTest : public QObject {
         "\"num_key_value_heads\":16,\"rms_norm_eps\":1e-6,\"rope_theta\":500000,"
         "\"attention_bias\":false,\"tie_word_embeddings\":false}",
         "config.json");
-    QVERIFY(config.normsAfterSublayers);
+    QVERIFY(config.normPlacement == ModelConfig::NormPlacement::After);
     QVERIFY(config.queryKeyNorm == ModelConfig::QueryKeyNorm::WholeProjection);
     // OLMo-2-0425-1B: 1.48 B parameters (its q/k norms span all 2048 features).
     QCOMPARE(config.parameterCount(), int64_t(1484916736));
+  }
+
+  void gemmaFamilies() {
+    const auto gemma = parseModelConfig(
+        "{\"architectures\":[\"GemmaForCausalLM\"],\"vocab_size\":256000,\"hidden_size\":2048,"
+        "\"intermediate_size\":16384,\"num_hidden_layers\":18,\"num_attention_heads\":8,"
+        "\"num_key_value_heads\":1,\"head_dim\":256,\"hidden_act\":\"gelu\"}",
+        "config.json");
+    // Released configs say "gelu"; the model computes the tanh approximation.
+    QCOMPARE(gemma.hiddenAct, std::string("gelu_pytorch_tanh"));
+    QVERIFY(gemma.gemmaNorms && gemma.tieWordEmbeddings);
+    QVERIFY(gemma.normPlacement == ModelConfig::NormPlacement::Before);
+    QCOMPARE(gemma.parameterCount(), int64_t(2506172416));  // gemma-2b
+
+    const std::string gemma2Shape =
+        "\"architectures\":[\"Gemma2ForCausalLM\"],\"vocab_size\":256000,\"hidden_size\":2304,"
+        "\"intermediate_size\":9216,\"num_hidden_layers\":26,\"num_attention_heads\":8,"
+        "\"num_key_value_heads\":4,\"head_dim\":256,\"query_pre_attn_scalar\":256";
+    const auto gemma2 = parseModelConfig("{" + gemma2Shape + "}", "config.json");
+    QVERIFY(gemma2.normPlacement == ModelConfig::NormPlacement::Around);
+    QCOMPARE(*gemma2.attentionSoftcap, 50.0);  // Hugging Face's defaults
+    QCOMPARE(*gemma2.finalLogitSoftcap, 30.0);
+    QCOMPARE(*gemma2.slidingWindow, int64_t(4096));
+    QCOMPARE(gemma2.slidingLayers.size(), size_t(26));
+    QVERIFY(gemma2.slidingLayers[0] && !gemma2.slidingLayers[1] && gemma2.slidingLayers[2]);
+    QCOMPARE(gemma2.attentionScale, 1.0 / 16.0);
+    QCOMPARE(gemma2.parameterCount(), int64_t(2614341888));  // gemma-2-2b
+    const auto uncapped = parseModelConfig(
+        "{" + gemma2Shape + ",\"attn_logit_softcapping\":null,\"final_logit_softcapping\":null}",
+        "config.json");
+    QVERIFY(!uncapped.attentionSoftcap && !uncapped.finalLogitSoftcap);
+
+    const std::string gemma3Shape =
+        "\"architectures\":[\"Gemma3ForCausalLM\"],\"vocab_size\":262144,\"hidden_size\":1152,"
+        "\"intermediate_size\":6912,\"num_hidden_layers\":26,\"num_attention_heads\":4,"
+        "\"num_key_value_heads\":1,\"head_dim\":256,\"sliding_window\":512,"
+        "\"sliding_window_pattern\":6,\"rope_local_base_freq\":10000,\"rope_theta\":1000000";
+    const auto gemma3 = parseModelConfig("{" + gemma3Shape + "}", "config.json");
+    QVERIFY(gemma3.queryKeyNorm == ModelConfig::QueryKeyNorm::PerHead);
+    QVERIFY(!gemma3.attentionSoftcap && !gemma3.finalLogitSoftcap);
+    QCOMPARE(*gemma3.localRopeTheta, 10000.0);
+    QCOMPARE(gemma3.ropeTheta, 1000000.0);
+    QVERIFY(gemma3.slidingLayers[4] && !gemma3.slidingLayers[5] && gemma3.slidingLayers[6]);
+    QCOMPARE(gemma3.parameterCount(), int64_t(999885952));  // gemma-3-1b
+    // layer_types, where given, say which layers are local.
+    std::string types;
+    for (int i = 0; i < 26; ++i)
+      types +=
+          std::string(i ? "," : "") + (i == 0 ? "\"full_attention\"" : "\"sliding_attention\"");
+    const auto typed =
+        parseModelConfig("{" + gemma3Shape + ",\"layer_types\":[" + types + "]}", "config.json");
+    QVERIFY(!typed.slidingLayers[0] && typed.slidingLayers[5]);
   }
 
   void smolLm3LayersWithoutPositions() {
@@ -133,7 +185,8 @@ class ModelConfigTest : public QObject {
         << "{\"architectures\":[\"BertModel\"]}"
         << "architecture 'BertModel' is not supported (supported: LlamaForCausalLM, "
            "MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, SmolLM3ForCausalLM, "
-           "Olmo2ForCausalLM, GPT2LMHeadModel)";
+           "Olmo2ForCausalLM, GemmaForCausalLM, Gemma2ForCausalLM, Gemma3ForCausalLM, "
+           "GPT2LMHeadModel)";
     QTest::newRow("missing field") << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10}"
                                    << "missing required field 'hidden_size'";
     QTest::newRow("negative size")

@@ -43,7 +43,8 @@ class ModelFolderTest : public QObject {
  private slots:
   void savedAndReloadedLogitsAreBitIdentical_data() {
     QTest::addColumn<QString>("architecture");
-    for (const char* name : {"llama", "mistral", "qwen2", "qwen3", "smollm3", "olmo2", "gpt2"})
+    for (const char* name : {"llama", "mistral", "qwen2", "qwen3", "smollm3", "olmo2", "gemma",
+                             "gemma2", "gemma3", "gpt2"})
       QTest::newRow(name) << name;
   }
   void savedAndReloadedLogitsAreBitIdentical() {

@@ -61,6 +61,15 @@ class ReferenceLogitsTest : public QObject {
                              << "";
     QTest::newRow("olmo2") << "olmo2"
                            << "";
+    // Gemma: (1 + w) norms, scaled embeddings, GeGLU; Gemma 2 and 3 with a window of 4 that
+    // the 12 tokens cross, a score scale that is not 1/√head_dim; Gemma 2's caps at 2 and 3;
+    // Gemma 3's local base 100 against a linearly scaled global one.
+    QTest::newRow("gemma") << "gemma"
+                           << "";
+    QTest::newRow("gemma2") << "gemma2"
+                            << "";
+    QTest::newRow("gemma3") << "gemma3"
+                            << "";
     QTest::newRow("gpt2") << "gpt2"
                           << "";
   }

@@ -3,14 +3,13 @@
 
 #include <fstream>
 
+#include "BrokenSafetensorsCases.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
 #include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
-#include "BrokenSafetensorsCases.h"
 
 using namespace tunebench;
-
 
 class SafetensorsTest : public QObject {
   Q_OBJECT
@@ -90,8 +89,9 @@ class SafetensorsTest : public QObject {
   }
 
   void writerRefusesDuplicateNames() {
-    QVERIFY_THROWS_EXCEPTION(Error, writeSafetensors(path("dup.safetensors"),
-                                                     {{"a", torch::ones({1})}, {"a", torch::ones({1})}}));
+    QVERIFY_THROWS_EXCEPTION(Error,
+                             writeSafetensors(path("dup.safetensors"),
+                                              {{"a", torch::ones({1})}, {"a", torch::ones({1})}}));
   }
 
   void broken_data() {

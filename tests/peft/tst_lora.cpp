@@ -63,7 +63,8 @@ class LoraTest : public QObject {
   void cases_data() {
     QTest::addColumn<QString>("architecture");
     QTest::addColumn<bool>("dora");
-    for (const char* name : {"llama", "qwen2", "qwen3", "smollm3", "olmo2", "gpt2"}) {
+    for (const char* name :
+         {"llama", "qwen2", "qwen3", "smollm3", "olmo2", "gemma2", "gemma3", "gpt2"}) {
       QTest::newRow((std::string(name) + " lora").c_str()) << name << false;
       QTest::newRow((std::string(name) + " dora").c_str()) << name << true;
     }

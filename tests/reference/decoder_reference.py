@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference logits for a Hugging Face decoder folder, written from the model definitions
-(Llama/Mistral/Qwen2/Qwen3/SmolLM3/OLMo 2 and GPT-2) with plain PyTorch, independently of Tunebench's C++ code.
+(Llama/Mistral/Qwen2/Qwen3/SmolLM3/OLMo 2/Gemma 1-3 and GPT-2) with plain PyTorch, independently of Tunebench's C++ code.
 
 Usage: decoder_reference.py MODEL_DIR ID ID ...   -> prints the logits of one sequence as JSON
 """
@@ -61,10 +61,12 @@ def rotate(x, cos, sin):
     return x * cos + rotated * sin
 
 
-def attend(q, k, v, window=None):
+def attend(q, k, v, window=None, scale=None, softcap=None):
     # q: [heads, T, d], k/v: [heads, T, d]
     t = q.shape[1]
-    scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
+    scores = q @ k.transpose(-1, -2) * (scale if scale is not None else 1 / math.sqrt(q.shape[-1]))
+    if softcap is not None:
+        scores = torch.tanh(scores / softcap) * softcap
     allowed = torch.ones(t, t).tril().bool()
     if window is not None:
         for i in range(t):
@@ -90,22 +92,49 @@ def llama_logits(config, w, ids):
     qwen = arch in ("Qwen2ForCausalLM", "Qwen3ForCausalLM")
     if arch == "MistralForCausalLM" or (qwen and config.get("use_sliding_window")):
         window = config.get("sliding_window")
-    inv = rope_inverse_frequencies(config, head_dim).float()
+    gemma = arch in ("GemmaForCausalLM", "Gemma2ForCausalLM", "Gemma3ForCausalLM")
+    gemma2 = arch == "Gemma2ForCausalLM"
+    gemma3 = arch == "Gemma3ForCausalLM"
     positions = torch.arange(len(ids)).float()
-    angles = positions[:, None] * inv[None, :]
-    cos = torch.cat([angles, angles], -1).cos()
-    sin = torch.cat([angles, angles], -1).sin()
+
+    def tables(inv):
+        angles = positions[:, None] * inv.float()[None, :]
+        return torch.cat([angles, angles], -1).cos(), torch.cat([angles, angles], -1).sin()
+
+    cos, sin = tables(rope_inverse_frequencies(config, head_dim))
+    local_cos, local_sin = cos, sin
+    if gemma3:
+        # Gemma 3's local layers: rope_local_base_freq, never scaled.
+        local = {"rope_theta": config.get("rope_local_base_freq", 10000.0)}
+        local_cos, local_sin = tables(rope_inverse_frequencies(local, head_dim))
+
+    def is_local(layer):
+        if not (gemma2 or gemma3):
+            return False
+        if config.get("layer_types"):
+            return config["layer_types"][layer] == "sliding_attention"
+        pattern = 2 if gemma2 else config.get("sliding_window_pattern", 6)
+        return (layer + 1) % pattern != 0
+
+    def norm(x, weight):
+        # Gemma's norms scale by (1 + weight).
+        return rms_norm(x, 1 + weight if gemma else weight, eps)
+
+    scale = config.get("query_pre_attn_scalar", 256) ** -0.5 if (gemma2 or gemma3) else None
+    softcap = config.get("attn_logit_softcapping", 50.0) if gemma2 else None
 
     def linear(x, name):
         y = x @ w[name + ".weight"].T
         return y + w[name + ".bias"] if name + ".bias" in w else y
 
     x = w["model.embed_tokens.weight"][torch.tensor(ids)]
+    if gemma:
+        x = x * torch.tensor(hidden**0.5, dtype=x.dtype)
     for layer in range(config["num_hidden_layers"]):
         p = f"model.layers.{layer}."
         olmo2 = arch == "Olmo2ForCausalLM"
         # OLMo 2 has no input norm: its norms act on the sublayers' outputs (below).
-        h = x if olmo2 else rms_norm(x, w[p + "input_layernorm.weight"], eps)
+        h = x if olmo2 else norm(x, w[p + "input_layernorm.weight"])
         q = linear(h, p + "self_attn.q_proj")
         k = linear(h, p + "self_attn.k_proj")
         if olmo2:
@@ -114,32 +143,44 @@ def llama_logits(config, w, ids):
             k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
         q = q.view(-1, heads, head_dim)
         k = k.view(-1, kv_heads, head_dim)
-        if arch == "Qwen3ForCausalLM":
-            # Qwen3: each head's queries and keys are RMS-normalised before the rotation.
-            q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
-            k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
+        if arch in ("Qwen3ForCausalLM", "Gemma3ForCausalLM"):
+            # Qwen3, Gemma 3: each head's queries and keys are normalised before the rotation.
+            q = norm(q, w[p + "self_attn.q_norm.weight"])
+            k = norm(k, w[p + "self_attn.k_norm.weight"])
         q, k = q.transpose(0, 1), k.transpose(0, 1)
         v = linear(h, p + "self_attn.v_proj").view(-1, kv_heads, head_dim).transpose(0, 1)
         # SmolLM3: layers marked 0 in no_rope_layers see no positions at all.
+        local = is_local(layer)
         if config.get("no_rope_layers") is None or config["no_rope_layers"][layer] == 1:
-            q, k = rotate(q, cos, sin), rotate(k, cos, sin)
+            c, s_ = (local_cos, local_sin) if local else (cos, sin)
+            q, k = rotate(q, c, s_), rotate(k, c, s_)
         group = heads // kv_heads
         k = torch.stack([k[i // group] for i in range(heads)])
         v = torch.stack([v[i // group] for i in range(heads)])
-        out = attend(q, k, v, window).transpose(0, 1).reshape(len(ids), heads * head_dim)
+        layer_window = config.get("sliding_window") if local else window
+        out = attend(q, k, v, layer_window, scale, softcap).transpose(0, 1).reshape(len(ids), heads * head_dim)
         attended = linear(out, p + "self_attn.o_proj")
-        if olmo2:
-            x = x + rms_norm(attended, w[p + "post_attention_layernorm.weight"], eps)
-            h = x
+        around = gemma2 or gemma3  # norms on both sides of both sublayers
+        if olmo2 or around:
+            x = x + norm(attended, w[p + "post_attention_layernorm.weight"])
+            h = norm(x, w[p + "pre_feedforward_layernorm.weight"]) if around else x
         else:
             x = x + attended
-            h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
+            h = norm(x, w[p + "post_attention_layernorm.weight"])
         gate = linear(h, p + "mlp.gate_proj")
-        mlp = linear(gate * torch.sigmoid(gate) * linear(h, p + "mlp.up_proj"), p + "mlp.down_proj")
-        x = x + (rms_norm(mlp, w[p + "post_feedforward_layernorm.weight"], eps) if olmo2 else mlp)
-    x = rms_norm(x, w["model.norm.weight"], eps)
+        if gemma:
+            act = torch.nn.functional.gelu(gate, approximate="tanh")  # GeGLU
+        else:
+            act = gate * torch.sigmoid(gate)  # SwiGLU
+        mlp = linear(act * linear(h, p + "mlp.up_proj"), p + "mlp.down_proj")
+        x = x + (norm(mlp, w[p + "post_feedforward_layernorm.weight"]) if (olmo2 or around) else mlp)
+    x = norm(x, w["model.norm.weight"])
     head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
-    return x @ head.T
+    logits = x @ head.T
+    if gemma2:
+        cap = config.get("final_logit_softcapping", 30.0)
+        logits = torch.tanh(logits / cap) * cap
+    return logits
 
 
 def gpt2_logits(config, w, ids):
