@@ -83,6 +83,12 @@ no messages
 {{ [] | tojson }} {{ {} | tojson }} {{ 1.0 | tojson }} {{ 'x' | tojson }} {{ messages | tojson }}
 {{ [1, 2, 3] | sum }} {{ [3, 1, 2] | min }} {{ [3, 1, 2] | max }} {{ [3, 1, 2] | sort | list }} {{ ['b', 'a'] | sort(reverse=true) | list }}
 )"},
+      // Command-R's tool template indents with the indent filter.
+      {"indent_filter", R"({%- for m in messages %}[{{ m.content | indent }}]
+[{{ m.content | indent(2, true) }}]
+[{{ m.content | indent('> ', first=true, blank=true) }}]
+{% endfor %}{{ "a\n\nb\n" | indent(3) }}|{{ "a\n\nb\n" | indent(3, blank=true) }}|{{ "x\r\ny\rz" | indent(1) }}|{{ "" | indent }}
+)"},
       {"string_methods", R"({% for m in messages %}
 {{ m.content.strip() }}|{{ m.content.lstrip() }}|{{ m.content.rstrip() }}|{{ m.content.startswith('Hel') }}|{{ m.content.endswith(('!', '?')) }}|{{ m.content.upper() }}|{{ m.content.lower() }}|{{ m.content.title() }}|{{ m.content.split() }}|{{ m.content.replace(' ', '_') }}
 {% endfor %}

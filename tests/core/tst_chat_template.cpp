@@ -149,6 +149,9 @@ class ChatTemplateTest : public QObject {
     QTest::newRow("raise_exception")
         << "{% if true %}\n  {{ raise_exception('Roles must alternate') }}{% endif %}"
         << "line 2, column 21: raise_exception: Roles must alternate";
+    QTest::newRow("indent of a number")
+        << "{{ 42 | indent }}"
+        << "line 1, column 7: unsupported operand type(s) for +=: 'int' and 'str'";
     QTest::newRow("set on non-namespace") << "{% set x = 1 %}{% set x.y = 2 %}"
                                           << "non-namespace";
     QTest::newRow("stray endfor") << "{% endfor %}"
