@@ -108,6 +108,7 @@ class MonitorPanelTest : public QObject {
     QCOMPARE(scores->item(1, MonitorPanel::kChange)->text(), QStringLiteral("−20.0 points vs v1"));
     QCOMPARE(scores->item(1, MonitorPanel::kScoreFlag)->text(), QStringLiteral("⚠ worse than v1"));
     // The chart: the scores across versions, the worse one marked.
+    QVERIFY(panel.chart()->isVisible());
     QCOMPARE(panel.chart()->graphCount(), 2);
     QCOMPARE(panel.chart()->graph(0)->dataCount(), 2);
     QCOMPARE(panel.chart()->graph(0)->data()->at(1)->key, 2.0);
@@ -249,6 +250,7 @@ class MonitorPanelTest : public QObject {
     window.closeProject();
     QTRY_VERIFY(!window.session()->isOpen());
     QCOMPARE(panel->versionsTable()->rowCount(), 0);
+    QVERIFY(!panel->chart()->isVisible());  // no evaluation: no empty axis
     QCOMPARE(window.stageState(tunebench::ui::Stage::Monitor), tunebench::ui::StageState::NotYet);
   }
 };

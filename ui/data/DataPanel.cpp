@@ -123,7 +123,9 @@ DataPanel::DataPanel(const PluginRegistry& plugins, QWidget* parent)
   splitter->addWidget(tabs_);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 5);
+  // Room for every column of the version list (the date included) before the tabs take the rest.
   versions_->setMinimumWidth(320);
+  splitter->setSizes({420, 880});
   layout->addWidget(splitter, 1);
 
   connect(versions_, &DatasetVersionsView::versionSelected, this, &DataPanel::chooseVersion);

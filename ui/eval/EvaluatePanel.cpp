@@ -128,6 +128,8 @@ EvaluatePanel::EvaluatePanel(const PluginRegistry& plugins, QWidget* parent)
   splitter->addWidget(results_);
   splitter->setStretchFactor(0, 2);
   splitter->setStretchFactor(1, 3);
+  // The earlier evaluations' metrics column stays readable.
+  splitter->setSizes({460, 840});
   layout->addWidget(splitter, 1);
 
   comparison_ = new GenerationComparisonView(tabs_);

@@ -290,7 +290,10 @@ void MonitorPanel::showSeries() {
   const int index = evaluation_->currentIndex();
   chart_->clearGraphs();
   chart_->clearItems();
-  if (index < 0 || index >= static_cast<int>(history_.series.size())) {
+  // Without an evaluation to draw, an empty axis would say nothing: the chart steps aside.
+  const bool drawn = index >= 0 && index < static_cast<int>(history_.series.size());
+  chart_->setVisible(drawn);
+  if (!drawn) {
     scores_->setRowCount(0);
     chart_->yAxis->setLabel(QString());
     chart_->replot();
