@@ -143,23 +143,30 @@ AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,
 
 namespace {
 
-// The scores computed out, capped, masked and normalised: no fused kernel caps scores.
+// The plan's mask (or the causal one) on scores [B, H, Tq, Tk], the softmax in fp32, and the
+// values weighted by it.
+torch::Tensor attendByScores(torch::Tensor scores, const AttentionPlan& plan,
+                             const torch::Tensor& values) {
+  if (plan.mask.defined()) {
+    scores = scores.masked_fill(plan.mask.logical_not(), -std::numeric_limits<float>::infinity());
+  } else if (plan.isCausal) {
+    const int64_t tq = scores.size(2), tk = scores.size(3);
+    const auto causal =
+        torch::ones({tq, tk}, torch::TensorOptions().dtype(torch::kBool).device(scores.device()))
+            .triu(tk - tq + 1);
+    scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
+  }
+  return torch::matmul(torch::softmax(scores, -1, torch::kFloat32).to(values.scalar_type()),
+                       values);
+}
+
+// The scores computed out and capped before the mask: no fused kernel caps scores.
 torch::Tensor softcappedAttention(const torch::Tensor& q, const torch::Tensor& keys,
                                   const torch::Tensor& values, const AttentionPlan& plan,
                                   double cap) {
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
   auto scores = torch::matmul(q, keys.transpose(-2, -1)).to(torch::kFloat32) * scale;
-  scores = torch::tanh(scores / cap) * cap;
-  if (plan.mask.defined()) {
-    scores = scores.masked_fill(plan.mask.logical_not(), -std::numeric_limits<float>::infinity());
-  } else if (plan.isCausal) {
-    const int64_t tq = q.size(2), tk = keys.size(2);
-    const auto causal =
-        torch::ones({tq, tk}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
-            .triu(tk - tq + 1);
-    scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
-  }
-  return torch::matmul(torch::softmax(scores, -1).to(q.scalar_type()), values);
+  return attendByScores(torch::tanh(scores / cap) * cap, plan, values);
 }
 
 }  // namespace
@@ -193,17 +200,7 @@ torch::Tensor attention(const torch::Tensor& q, const torch::Tensor& k, const to
                                           plan.isCausal && !plan.mask.defined());
 #else
   const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
-  auto scores = torch::matmul(q, keys.transpose(-2, -1)) * scale;
-  if (plan.mask.defined()) {
-    scores = scores.masked_fill(plan.mask.logical_not(), -std::numeric_limits<float>::infinity());
-  } else if (plan.isCausal) {
-    const int64_t tq = q.size(2), tk = keys.size(2);
-    const auto causal =
-        torch::ones({tq, tk}, torch::TensorOptions().dtype(torch::kBool).device(q.device()))
-            .triu(tk - tq + 1);
-    scores = scores.masked_fill(causal, -std::numeric_limits<float>::infinity());
-  }
-  return torch::matmul(torch::softmax(scores, -1, torch::kFloat32).to(q.scalar_type()), values);
+  return attendByScores(torch::matmul(q, keys.transpose(-2, -1)) * scale, plan, values);
 #endif
 }
 
