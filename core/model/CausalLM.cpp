@@ -149,13 +149,13 @@ class LlamaBodyImpl : public torch::nn::Module {
     for (int64_t i = 0; i < config.numLayers; ++i) layers->push_back(LlamaLayer(config));
     norm = register_module("norm", RMSNorm(config.hiddenSize, config.normEps, config.gemmaNorms));
     rotary_emb = register_module(
-        "rotary_emb", RotaryEmbedding(config.headDim, config.ropeTheta, config.ropeScaling));
+        "rotary_emb", RotaryEmbedding(config.rotaryDim(), config.ropeTheta, config.ropeScaling));
     // Gemma 3's local layers: their own base, no scaling (the name ends like the global one's,
     // so a checkpoint's inv_freq entries are ignored alike).
     if (config.localRopeTheta)
-      local_rotary_emb =
-          register_module("local_rotary_emb",
-                          RotaryEmbedding(config.headDim, *config.localRopeTheta, RopeScaling{}));
+      local_rotary_emb = register_module(
+          "local_rotary_emb",
+          RotaryEmbedding(config.rotaryDim(), *config.localRopeTheta, RopeScaling{}));
   }
 
   RotaryTables rotaryTables(const torch::Tensor& positions) {

@@ -40,9 +40,14 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
                      : 1.0),
       softcap(config.attentionSoftcap) {
   const int64_t h = config.hiddenSize;
-  q_proj = register_module("q_proj", Linear(h, heads * headDim, config.attentionBias));
-  k_proj = register_module("k_proj", Linear(h, kvHeads * headDim, config.attentionBias));
-  v_proj = register_module("v_proj", Linear(h, kvHeads * headDim, config.attentionBias));
+  if (config.fusedProjections) {
+    qkv_proj = register_module("qkv_proj",
+                               Linear(h, (heads + 2 * kvHeads) * headDim, config.attentionBias));
+  } else {
+    q_proj = register_module("q_proj", Linear(h, heads * headDim, config.attentionBias));
+    k_proj = register_module("k_proj", Linear(h, kvHeads * headDim, config.attentionBias));
+    v_proj = register_module("v_proj", Linear(h, kvHeads * headDim, config.attentionBias));
+  }
   o_proj = register_module("o_proj", Linear(heads * headDim, h, config.outputProjectionBias));
   if (queryKeyNorm != ModelConfig::QueryKeyNorm::None) {
     const bool perHead = queryKeyNorm == ModelConfig::QueryKeyNorm::PerHead;
@@ -55,22 +60,31 @@ LlamaAttentionImpl::LlamaAttentionImpl(const ModelConfig& config)
 
 torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerContext& context) {
   const int64_t batch = x.size(0), length = x.size(1);
-  auto q = q_proj(x);
-  auto k = k_proj(x);
+  torch::Tensor q, k, v;
+  if (qkv_proj) {
+    const auto qkv = qkv_proj(x);
+    q = qkv.narrow(-1, 0, heads * headDim);
+    k = qkv.narrow(-1, heads * headDim, kvHeads * headDim);
+    v = qkv.narrow(-1, (heads + kvHeads) * headDim, kvHeads * headDim);
+  } else {
+    q = q_proj(x);
+    k = k_proj(x);
+    v = v_proj(x);
+  }
   const bool wholeNorm = queryKeyNorm == ModelConfig::QueryKeyNorm::WholeProjection;
   if (wholeNorm) {
     q = q_norm(q);
     k = k_norm(k);
   }
-  q = q.view({batch, length, heads, headDim});
-  k = k.view({batch, length, kvHeads, headDim});
+  q = q.reshape({batch, length, heads, headDim});
+  k = k.reshape({batch, length, kvHeads, headDim});
   if (queryKeyNorm == ModelConfig::QueryKeyNorm::PerHead) {
     q = q_norm(q);
     k = k_norm(k);
   }
   q = q.transpose(1, 2);
   k = k.transpose(1, 2);
-  auto v = v_proj(x).view({batch, length, kvHeads, headDim}).transpose(1, 2);
+  v = v.reshape({batch, length, kvHeads, headDim}).transpose(1, 2);
   const bool local = !slidingLayers.empty() && slidingLayers[static_cast<size_t>(context.layer)];
   if (ropeLayers.empty() || ropeLayers[static_cast<size_t>(context.layer)]) {
     q = applyRotary(q, local ? context.localCos : context.cos,
@@ -84,18 +98,31 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerCon
   return o_proj(out.transpose(1, 2).reshape({batch, length, heads * headDim}));
 }
 
-LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config) : activation(config.hiddenAct) {
-  const int64_t h = config.hiddenSize, inner = config.intermediateSize;
-  gate_proj = register_module("gate_proj", Linear(h, inner, config.mlpBias));
-  up_proj = register_module("up_proj", Linear(h, inner, config.mlpBias));
+LlamaMlpImpl::LlamaMlpImpl(const ModelConfig& config)
+    : inner(config.intermediateSize), activation(config.hiddenAct) {
+  const int64_t h = config.hiddenSize;
+  if (config.fusedProjections) {
+    gate_up_proj = register_module("gate_up_proj", Linear(h, 2 * inner, config.mlpBias));
+  } else {
+    gate_proj = register_module("gate_proj", Linear(h, inner, config.mlpBias));
+    up_proj = register_module("up_proj", Linear(h, inner, config.mlpBias));
+  }
   down_proj = register_module("down_proj", Linear(inner, h, config.mlpBias));
 }
 
 torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
-  if (activation == "silu") return down_proj(swiGlu(gate_proj(x), up_proj(x)));
+  torch::Tensor gate, up;
+  if (gate_up_proj) {
+    const auto both = gate_up_proj(x);
+    gate = both.narrow(-1, 0, inner);
+    up = both.narrow(-1, inner, inner);
+  } else {
+    gate = gate_proj(x);
+    up = up_proj(x);
+  }
+  if (activation == "silu") return down_proj(swiGlu(gate, up));
   // GeGLU (Gemma): the tanh approximation unless the config asks for the exact GELU.
-  const auto gate = torch::gelu(gate_proj(x), activation == "gelu" ? "none" : "tanh");
-  return down_proj(gate * up_proj(x));
+  return down_proj(torch::gelu(gate, activation == "gelu" ? "none" : "tanh") * up);
 }
 
 LlamaLayerImpl::LlamaLayerImpl(const ModelConfig& config) : placement(config.normPlacement) {

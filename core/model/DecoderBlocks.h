@@ -2,7 +2,8 @@
 // The two decoder shapes: Llama-style (RMSNorm, RoPE, grouped-query attention, SwiGLU; also
 // Mistral, Qwen2, Qwen3 with its query/key norms, SmolLM3 with its layers without positions,
 // OLMo 2 with its norms after the sublayers, Gemma 1/2/3 with GeGLU, (1 + w) norms around the
-// sublayers, capped scores and local layers) and GPT-2 (LayerNorm, learned positions, fused QKV,
+// sublayers, capped scores and local layers, Phi-3 with fused projections and partial rotary)
+// and GPT-2 (LayerNorm, learned positions, fused QKV,
 // GELU).
 #include "model/CausalLM.h"
 #include "model/Layers.h"
@@ -57,6 +58,7 @@ class LlamaAttentionImpl : public torch::nn::Module {
   explicit LlamaAttentionImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x, const LayerContext& context);
   Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
+  Linear qkv_proj{nullptr};  // Phi-3: queries, keys and values in one (then no q/k/v_proj)
   RMSNorm q_norm{nullptr}, k_norm{nullptr};  // before RoPE: Qwen3, Gemma 3 per head, OLMo 2 whole
   int64_t heads, kvHeads, headDim;
   ModelConfig::QueryKeyNorm queryKeyNorm;
@@ -72,6 +74,8 @@ class LlamaMlpImpl : public torch::nn::Module {
   explicit LlamaMlpImpl(const ModelConfig& config);
   torch::Tensor forward(const torch::Tensor& x);
   Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+  Linear gate_up_proj{nullptr};  // Phi-3: gate then up in one (then no gate/up_proj)
+  int64_t inner = 0;
   std::string activation;  // silu (SwiGLU), gelu_pytorch_tanh or gelu (GeGLU)
 };
 TORCH_MODULE(LlamaMlp);

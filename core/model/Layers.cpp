@@ -75,10 +75,18 @@ torch::Tensor LayerNormImpl::forward(const torch::Tensor& x) {
   return torch::layer_norm(x, {x.size(-1)}, weight, bias, eps);
 }
 
-RotaryEmbeddingImpl::RotaryEmbeddingImpl(int64_t headDim, double theta,
-                                         const RopeScaling& scaling) {
-  auto inv = 1.0 / torch::pow(theta, torch::arange(0, headDim, 2, torch::kFloat64) / headDim);
-  if (scaling.type == RopeScaling::Type::Linear) {
+RotaryEmbeddingImpl::RotaryEmbeddingImpl(int64_t dim, double theta, const RopeScaling& scaling) {
+  auto inv = 1.0 / torch::pow(theta, torch::arange(0, dim, 2, torch::kFloat64) / dim);
+  if (scaling.type == RopeScaling::Type::LongRope) {
+    // Each frequency divided by its factor: the short ones up to the original context.
+    const auto base = inv.clone();
+    inv = base / torch::tensor(scaling.shortFactor, torch::kFloat64);
+    longInvFreq = register_buffer(
+        "long_inv_freq",
+        (base / torch::tensor(scaling.longFactor, torch::kFloat64)).to(torch::kFloat32));
+    originalMaxPositions = scaling.originalMaxPositions;
+    attentionFactor = scaling.attentionFactor;
+  } else if (scaling.type == RopeScaling::Type::Linear) {
     inv = inv / scaling.factor;
   } else if (scaling.type == RopeScaling::Type::Llama3) {
     // Long wavelengths are slowed by `factor`, short ones kept, the band between blended.
@@ -103,14 +111,23 @@ RotaryEmbeddingImpl::RotaryEmbeddingImpl(int64_t headDim, double theta,
 
 std::pair<torch::Tensor, torch::Tensor> RotaryEmbeddingImpl::forward(
     const torch::Tensor& positions) {
-  const auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * invFreq;  // [B, T, D/2]
-  const auto full = torch::cat({angles, angles}, -1).unsqueeze(1);            // [B, 1, T, D]
+  const bool beyond = longInvFreq.defined() && positions.numel() > 0 &&
+                      positions.max().item<int64_t>() + 1 > originalMaxPositions;
+  const auto& frequencies = beyond ? longInvFreq : invFreq;
+  const auto angles = positions.to(torch::kFloat32).unsqueeze(-1) * frequencies;  // [B, T, D/2]
+  const auto full = torch::cat({angles, angles}, -1).unsqueeze(1);                // [B, 1, T, D]
+  if (attentionFactor != 1.0) return {full.cos() * attentionFactor, full.sin() * attentionFactor};
   return {full.cos(), full.sin()};
 }
 
 torch::Tensor applyRotary(const torch::Tensor& x, const torch::Tensor& cos,
                           const torch::Tensor& sin) {
-  return rotary(x, cos, sin);
+  const int64_t rotated = cos.size(-1);
+  if (rotated == x.size(-1)) return rotary(x, cos, sin);
+  // Partial rotary: the first dimensions rotate, the rest pass through.
+  return torch::cat(
+      {rotary(x.narrow(-1, 0, rotated), cos, sin), x.narrow(-1, rotated, x.size(-1) - rotated)},
+      -1);
 }
 
 AttentionPlan planAttention(int64_t batch, int64_t length, int64_t past,

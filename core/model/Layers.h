@@ -61,10 +61,15 @@ TORCH_MODULE(LayerNorm);
 // Rotary position embedding with HF's rotate-half layout and rope_scaling (linear, llama3).
 class RotaryEmbeddingImpl : public torch::nn::Module {
  public:
-  RotaryEmbeddingImpl(int64_t headDim, double theta, const RopeScaling& scaling);
-  // cos and sin for positions [B, T], each [B, 1, T, headDim].
+  // `dim`: the rotated dimensions of a head (all of it unless partial_rotary_factor says less).
+  RotaryEmbeddingImpl(int64_t dim, double theta, const RopeScaling& scaling);
+  // cos and sin for positions [B, T], each [B, 1, T, dim]. LongRope switches to its long factors
+  // once a position reaches the original context (as Hugging Face does for the whole pass).
   std::pair<torch::Tensor, torch::Tensor> forward(const torch::Tensor& positions);
   torch::Tensor invFreq;
+  torch::Tensor longInvFreq;  // LongRope only
+  int64_t originalMaxPositions = 0;
+  double attentionFactor = 1.0;
 };
 TORCH_MODULE(RotaryEmbedding);
 

@@ -19,6 +19,11 @@ std::vector<LinearShape> blockLinearLayers(const ModelConfig& c) {
             {c.intermediateSize, c.hiddenSize}};
   const int64_t query = c.numHeads * c.headDim;
   const int64_t keyValue = c.numKeyValueHeads * c.headDim;
+  if (c.fusedProjections)  // Phi-3: one adapter on qkv_proj and one on gate_up_proj
+    return {{c.hiddenSize, query + 2 * keyValue},
+            {query, c.hiddenSize},
+            {c.hiddenSize, 2 * c.intermediateSize},
+            {c.intermediateSize, c.hiddenSize}};
   return {{c.hiddenSize, query},
           {c.hiddenSize, keyValue},
           {c.hiddenSize, keyValue},

@@ -27,6 +27,7 @@ constexpr ArchitectureName kArchitectures[] = {
     {"GemmaForCausalLM", "gemma", ModelFamily::Llama, "GemmaForSequenceClassification"},
     {"Gemma2ForCausalLM", "gemma2", ModelFamily::Llama, "Gemma2ForSequenceClassification"},
     {"Gemma3ForCausalLM", "gemma3_text", ModelFamily::Llama, "Gemma3TextForSequenceClassification"},
+    {"Phi3ForCausalLM", "phi3", ModelFamily::Llama, "Phi3ForSequenceClassification"},
     {"GPT2LMHeadModel", "gpt2", ModelFamily::Gpt2, "GPT2ForSequenceClassification"},
 };
 
@@ -219,6 +220,25 @@ void readSlidingLayers(const nlohmann::json& json, const std::string& file, cons
     config.slidingLayers.push_back((i + 1) % pattern != 0);
 }
 
+// LongRope's factors cover half the rotated dimensions; without an attention_factor, cos and sin
+// are scaled by sqrt(1 + ln(s) / ln(original)) for s = max_position_embeddings / original (1 when
+// s <= 1), as Hugging Face computes it for Phi-3.
+void completeLongRope(const std::string& file, ModelConfig& config) {
+  auto& scaling = config.ropeScaling;
+  const size_t half = static_cast<size_t>(config.rotaryDim() / 2);
+  if (scaling.shortFactor.size() != half || scaling.longFactor.size() != half)
+    throw Error(file + ": rope_scaling short_factor and long_factor need " + std::to_string(half) +
+                " numbers each (half the rotated head dimensions)");
+  if (scaling.attentionFactor > 0) return;
+  const double stretch =
+      static_cast<double>(config.maxPositions) / static_cast<double>(scaling.originalMaxPositions);
+  scaling.attentionFactor =
+      stretch <= 1.0
+          ? 1.0
+          : std::sqrt(1.0 + std::log(stretch) /
+                                std::log(static_cast<double>(scaling.originalMaxPositions)));
+}
+
 void readRopeScaling(const nlohmann::json& json, const std::string& file, RopeScaling& scaling) {
   if (!json.contains("rope_scaling") || json["rope_scaling"].is_null()) return;
   const auto& rope = json["rope_scaling"];
@@ -237,9 +257,31 @@ void readRopeScaling(const nlohmann::json& json, const std::string& file, RopeSc
     scaling.originalMaxPositions = reader.positiveOr("original_max_position_embeddings", 8192);
     if (scaling.highFreqFactor <= scaling.lowFreqFactor)
       throw Error(file + ": rope_scaling high_freq_factor must exceed low_freq_factor");
+  } else if (type == "longrope" || type == "su") {
+    scaling.type = RopeScaling::Type::LongRope;
+    const auto factors = [&](const char* key) {
+      if (!rope.contains(key) || !rope[key].is_array() || rope[key].empty())
+        throw Error(file + ": rope_scaling." + key + " must be a list of numbers");
+      std::vector<double> values;
+      for (const auto& value : rope[key]) {
+        if (!value.is_number() || !(value.get<double>() > 0))
+          throw Error(file + ": rope_scaling." + key + " must hold positive numbers");
+        values.push_back(value.get<double>());
+      }
+      return values;
+    };
+    scaling.shortFactor = factors("short_factor");
+    scaling.longFactor = factors("long_factor");
+    // The context it was trained on: rope_scaling's, else config.json's own field (Phi-3's).
+    Reader top(json, file);
+    scaling.originalMaxPositions = reader.positiveOr(
+        "original_max_position_embeddings", top.positiveOr("original_max_position_embeddings", 0));
+    if (scaling.originalMaxPositions == 0)
+      throw Error(file + ": longrope needs original_max_position_embeddings");
+    scaling.attentionFactor = reader.numberOr("attention_factor", 0);
   } else {
     throw Error(file + ": rope_scaling type '" + type +
-                "' is not supported (supported: linear, llama3)");
+                "' is not supported (supported: linear, llama3, longrope)");
   }
 }
 
@@ -353,7 +395,14 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
       throw Error(fileName + ": hidden_act '" + config.hiddenAct + "' is not supported (silu)");
     }
     readRopeScaling(json, fileName, config.ropeScaling);
-    const bool windowApplies = std::string(known->modelType) == "mistral" ||
+    const bool phi3 = type == "phi3";
+    if (phi3) {
+      config.fusedProjections = true;
+      config.partialRotaryFactor = reader.numberOr("partial_rotary_factor", 1.0);
+      if (!(config.partialRotaryFactor > 0 && config.partialRotaryFactor <= 1))
+        throw Error(fileName + ": partial_rotary_factor must be above 0 and at most 1");
+    }
+    const bool windowApplies = std::string(known->modelType) == "mistral" || phi3 ||
                                ((qwen2 || qwen3) && reader.boolOr("use_sliding_window", false));
     if (windowApplies && reader.has("sliding_window"))
       config.slidingWindow = reader.positive("sliding_window");
@@ -374,6 +423,7 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
   if (config.numHeads % config.numKeyValueHeads != 0)
     throw Error(fileName + ": num_key_value_heads (" + std::to_string(config.numKeyValueHeads) +
                 ") does not divide num_attention_heads (" + std::to_string(config.numHeads) + ")");
+  if (config.ropeScaling.type == RopeScaling::Type::LongRope) completeLongRope(fileName, config);
   config.bosTokenId = reader.optionalId("bos_token_id");
   config.eosTokenIds = reader.idList("eos_token_id");
   config.padTokenId = reader.optionalId("pad_token_id");

@@ -10,15 +10,19 @@
 
 namespace tunebench {
 
-// Mistral, Qwen2/3, SmolLM3, OLMo 2 and Gemma 1/2/3 are Llama-shaped.
+// Mistral, Qwen2/3, SmolLM3, OLMo 2, Gemma 1/2/3 and Phi-3 are Llama-shaped.
 enum class ModelFamily { Llama, Gpt2 };
 
 struct RopeScaling {
-  enum class Type { None, Linear, Llama3 } type = Type::None;
+  enum class Type { None, Linear, Llama3, LongRope } type = Type::None;
   double factor = 1.0;
   double lowFreqFactor = 1.0;
   double highFreqFactor = 4.0;
   int64_t originalMaxPositions = 8192;
+  // LongRope (Phi-3 "longrope", legacy "su"): per-frequency divisors for sequences up to the
+  // original context and beyond it, and the factor cos and sin are multiplied by.
+  std::vector<double> shortFactor, longFactor;
+  double attentionFactor = 1.0;
 };
 
 struct ModelConfig {
@@ -40,6 +44,14 @@ struct ModelConfig {
   bool attentionBias = false;  // q/k/v (and o for Llama's attention_bias) projections
   bool outputProjectionBias = false;
   bool mlpBias = false;
+  // Phi-3: one qkv_proj for queries, keys and values and one gate_up_proj (gate first).
+  bool fusedProjections = false;
+  // The share of each head's dimensions that rotates (Phi-3's partial_rotary_factor); the rest
+  // passes through.
+  double partialRotaryFactor = 1.0;
+  int64_t rotaryDim() const {
+    return static_cast<int64_t>(static_cast<double>(headDim) * partialRotaryFactor) / 2 * 2;
+  }
   // RMSNorm of the queries and keys before RoPE (self_attn.q_norm, k_norm): over each head
   // (Qwen3) or over the whole projection (OLMo 2).
   enum class QueryKeyNorm { None, PerHead, WholeProjection } queryKeyNorm = QueryKeyNorm::None;

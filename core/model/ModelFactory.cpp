@@ -1,5 +1,6 @@
 #include "model/ModelFactory.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -115,8 +116,9 @@ bool usesBpeTokenizer(const std::string& architecture) {
 }  // namespace
 
 const std::vector<std::string>& makeModelArchitectures() {
-  static const std::vector<std::string> names = {"llama", "mistral", "qwen2",  "qwen3",  "smollm3",
-                                                 "olmo2", "gemma",   "gemma2", "gemma3", "gpt2"};
+  static const std::vector<std::string> names = {"llama",   "mistral", "qwen2", "qwen3",
+                                                 "smollm3", "olmo2",   "gemma", "gemma2",
+                                                 "gemma3",  "phi3",    "gpt2"};
   return names;
 }
 
@@ -226,9 +228,26 @@ nlohmann::json presetConfig(const std::string& architecture, const std::string& 
       config["attn_logit_softcapping"] = nullptr;
       config["final_logit_softcapping"] = nullptr;
     }
+  } else if (architecture == "phi3") {
+    config["architectures"] = {"Phi3ForCausalLM"};
+    config["model_type"] = "phi3";
+    config["attention_bias"] = false;
+    config["sliding_window"] = nullptr;
+    // As Phi-4-mini: three quarters of each head rotates, with LongRope beyond half the context.
+    config["partial_rotary_factor"] = 0.75;
+    const int64_t rotated = static_cast<int64_t>(0.75 * double(shape.hidden / shape.heads)) / 2 * 2;
+    nlohmann::json shortFactor = nlohmann::json::array(), longFactor = nlohmann::json::array();
+    for (int64_t i = 0; i < rotated / 2; ++i) {
+      shortFactor.push_back(1.0);
+      longFactor.push_back(1.0 + 3.0 * double(i) / double(std::max<int64_t>(1, rotated / 2 - 1)));
+    }
+    config["original_max_position_embeddings"] = shape.positions / 2;
+    config["rope_scaling"] = {
+        {"type", "longrope"}, {"short_factor", shortFactor}, {"long_factor", longFactor}};
   } else {
     throw Error("unknown architecture '" + architecture +
-                "' (llama, mistral, qwen2, qwen3, smollm3, olmo2, gemma, gemma2, gemma3, gpt2)");
+                "' (llama, mistral, qwen2, qwen3, smollm3, olmo2, gemma, gemma2, gemma3, phi3, "
+                "gpt2)");
   }
   return config;
 }

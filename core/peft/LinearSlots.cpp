@@ -16,9 +16,11 @@ Linear* linearMember(torch::nn::Module& parent, const std::string& name) {
     if (name == "k_proj") return &a->k_proj;
     if (name == "v_proj") return &a->v_proj;
     if (name == "o_proj") return &a->o_proj;
+    if (name == "qkv_proj") return &a->qkv_proj;
   } else if (auto* m = dynamic_cast<LlamaMlpImpl*>(&parent)) {
     if (name == "gate_proj") return &m->gate_proj;
     if (name == "up_proj") return &m->up_proj;
+    if (name == "gate_up_proj") return &m->gate_up_proj;
     if (name == "down_proj") return &m->down_proj;
   } else if (auto* g = dynamic_cast<Gpt2AttentionImpl*>(&parent)) {
     if (name == "c_attn") return &g->c_attn;

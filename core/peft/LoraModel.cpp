@@ -1,6 +1,7 @@
 #include "peft/LoraModel.h"
 
 #include <map>
+#include <set>
 
 #include "common/Error.h"
 #include "common/TorchPch.h"
@@ -60,9 +61,17 @@ std::vector<std::string> applyLora(CausalLMImpl& model, const LoraConfig& config
     lora->addAdapter(config);
     adapted.push_back(slot.path);
   }
-  for (const auto& target : config.targets)
-    if (!used[target])
-      throw Error("LoRA target \"" + target + "\" matches no linear layer of this model");
+  for (const auto& target : config.targets) {
+    if (used[target]) continue;
+    // Families name their layers differently (Phi-3 fuses qkv_proj and gate_up_proj).
+    std::set<std::string> names;
+    for (const auto& slot : linearSlots(model))
+      names.insert(slot.path.substr(slot.path.rfind('.') + 1));
+    std::string listed;
+    for (const auto& name : names) listed += (listed.empty() ? "" : ", ") + name;
+    throw Error("LoRA target \"" + target +
+                "\" matches no linear layer of this model (its layers: " + listed + ")");
+  }
   for (auto& item : model.named_parameters())
     item.value().set_requires_grad(isAdapterParameter(item.key()) &&
                                    item.key().find("." + config.adapterName + ".") !=

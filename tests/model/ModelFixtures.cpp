@@ -27,6 +27,14 @@ nlohmann::json tinyConfigJson(const std::string& architecture) {
       config["attn_logit_softcapping"] = 2.0;
       config["final_logit_softcapping"] = 3.0;
     }
+    if (architecture == "phi3") {
+      // Half of each 8-wide head rotates; LongRope's short factors within 64 positions (a test
+      // may lower original_max_position_embeddings to reach the long ones).
+      config["partial_rotary_factor"] = 0.5;
+      config["original_max_position_embeddings"] = 64;
+      config["rope_scaling"] = {
+          {"type", "longrope"}, {"short_factor", {1.0, 1.5}}, {"long_factor", {2.0, 5.0}}};
+    }
     if (architecture == "gemma3") {
       config["sliding_window_pattern"] = 2;  // layer 0 local, layer 1 global
       config["rope_local_base_freq"] = 100.0;

@@ -19,7 +19,7 @@ class GenerationTest : public QObject {
   void architectures_data() {
     QTest::addColumn<QString>("architecture");
     for (const char* name : {"llama", "mistral", "qwen2", "qwen3", "smollm3", "olmo2", "gemma",
-                             "gemma2", "gemma3", "gpt2"})
+                             "gemma2", "gemma3", "phi3", "gpt2"})
       QTest::newRow(name) << name;
   }
 

@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include <cmath>
+
 #include "common/Error.h"
 #include "model/ModelConfig.h"
 
@@ -125,6 +127,49 @@ class ModelConfigTest : public QObject {
     QVERIFY(!typed.slidingLayers[0] && typed.slidingLayers[5]);
   }
 
+  void phi3FusedProjectionsAndLongRope() {
+    std::string factors;
+    for (int i = 0; i < 48; ++i) factors += std::string(i ? "," : "") + "1.0";
+    const std::string rope =
+        ",\"max_position_embeddings\":131072,"
+        "\"original_max_position_embeddings\":4096,\"rope_scaling\":{"
+        "\"type\":\"longrope\",\"short_factor\":[" +
+        factors + "],\"long_factor\":[" + factors + "]}";
+    const auto phi35 = parseModelConfig(
+        "{\"architectures\":[\"Phi3ForCausalLM\"],\"vocab_size\":32064,\"hidden_size\":3072,"
+        "\"intermediate_size\":8192,\"num_hidden_layers\":32,\"num_attention_heads\":32,"
+        "\"num_key_value_heads\":32" +
+            rope + "}",
+        "config.json");
+    QVERIFY(phi35.fusedProjections);
+    QCOMPARE(phi35.rotaryDim(), int64_t(96));
+    QVERIFY(phi35.ropeScaling.type == RopeScaling::Type::LongRope);
+    // sqrt(1 + ln(131072 / 4096) / ln(4096))
+    QVERIFY(std::abs(phi35.ropeScaling.attentionFactor - 1.1902380714238083) < 1e-12);
+    QCOMPARE(phi35.parameterCount(), int64_t(3821079552));  // Phi-3.5-mini
+    const auto phi4 = parseModelConfig(
+        "{\"architectures\":[\"Phi3ForCausalLM\"],\"vocab_size\":200064,\"hidden_size\":3072,"
+        "\"intermediate_size\":8192,\"num_hidden_layers\":32,\"num_attention_heads\":24,"
+        "\"num_key_value_heads\":8,\"partial_rotary_factor\":0.75,\"tie_word_embeddings\":true" +
+            rope + "}",
+        "config.json");
+    QCOMPARE(phi4.rotaryDim(), int64_t(96));               // 3/4 of 128
+    QCOMPARE(phi4.parameterCount(), int64_t(3836021760));  // Phi-4-mini
+    // Factors that do not cover the rotated dimensions are refused with the count wanted.
+    try {
+      parseModelConfig(
+          "{\"architectures\":[\"Phi3ForCausalLM\"],\"vocab_size\":10,"
+          "\"hidden_size\":64,\"intermediate_size\":8,\"num_hidden_layers\":1,"
+          "\"num_attention_heads\":4,\"original_max_position_embeddings\":8,"
+          "\"rope_scaling\":{\"type\":\"longrope\",\"short_factor\":[1],"
+          "\"long_factor\":[1]}}",
+          "config.json");
+      QFAIL("must throw");
+    } catch (const Error& e) {
+      QVERIFY2(std::string(e.what()).find("need 8 numbers each") != std::string::npos, e.what());
+    }
+  }
+
   void smolLm3LayersWithoutPositions() {
     const std::string shape =
         "\"architectures\":[\"SmolLM3ForCausalLM\"],\"vocab_size\":128256,\"hidden_size\":2048,"
@@ -186,7 +231,7 @@ class ModelConfigTest : public QObject {
         << "architecture 'BertModel' is not supported (supported: LlamaForCausalLM, "
            "MistralForCausalLM, Qwen2ForCausalLM, Qwen3ForCausalLM, SmolLM3ForCausalLM, "
            "Olmo2ForCausalLM, GemmaForCausalLM, Gemma2ForCausalLM, Gemma3ForCausalLM, "
-           "GPT2LMHeadModel)";
+           "Phi3ForCausalLM, GPT2LMHeadModel)";
     QTest::newRow("missing field") << "{\"architectures\":[\"LlamaForCausalLM\"],\"vocab_size\":10}"
                                    << "missing required field 'hidden_size'";
     QTest::newRow("negative size")

@@ -40,15 +40,17 @@ class ReferenceLogitsTest : public QObject {
 
   void matchesReference_data() {
     QTest::addColumn<QString>("architecture");
-    QTest::addColumn<QString>("ropeScaling");
+    // Merged into the tiny model's config.json (a JSON merge patch); empty: none.
+    QTest::addColumn<QString>("configPatch");
     QTest::newRow("llama") << "llama"
                            << "";
-    QTest::newRow("llama, linear rope") << "llama"
-                                        << "{\"type\":\"linear\",\"factor\":2.0}";
+    QTest::newRow("llama, linear rope")
+        << "llama"
+        << "{\"rope_scaling\":{\"type\":\"linear\",\"factor\":2.0}}";
     QTest::newRow("llama, llama3 rope")
         << "llama"
-        << "{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
-           "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":16}";
+        << "{\"rope_scaling\":{\"rope_type\":\"llama3\",\"factor\":8.0,\"low_freq_factor\":1.0,"
+           "\"high_freq_factor\":4.0,\"original_max_position_embeddings\":16}}";
     QTest::newRow("mistral, window 6") << "mistral"
                                        << "";
     QTest::newRow("qwen2") << "qwen2"
@@ -70,15 +72,21 @@ class ReferenceLogitsTest : public QObject {
                             << "";
     QTest::newRow("gemma3") << "gemma3"
                             << "";
+    // Phi-3: fused projections, half of each head rotating, LongRope's short factors (12 tokens
+    // within 64) and, with the original context lowered to 8, its long factors and sqrt(2) scale.
+    QTest::newRow("phi3") << "phi3"
+                          << "";
+    QTest::newRow("phi3, past the original context") << "phi3"
+                                                     << "{\"original_max_position_embeddings\":8}";
     QTest::newRow("gpt2") << "gpt2"
                           << "";
   }
   void matchesReference() {
     QFETCH(QString, architecture);
-    QFETCH(QString, ropeScaling);
+    QFETCH(QString, configPatch);
     auto config = tinyConfigJson(architecture.toStdString());
-    if (!ropeScaling.isEmpty())
-      config["rope_scaling"] = nlohmann::json::parse(ropeScaling.toStdString());
+    if (!configPatch.isEmpty())
+      config.merge_patch(nlohmann::json::parse(configPatch.toStdString()));
     if (architecture == "llama") config["rope_theta"] = 500.0;  // makes every frequency band matter
     auto model = buildCausalLM(parseModelConfig(config.dump(), "config.json"));
     {

@@ -23,7 +23,10 @@ LoraConfig allLinear(const std::string& architecture, bool dora) {
   config.r = 4;
   config.alpha = 8;
   config.dora = dora;
-  config.targets = architecture == "gpt2" ? kGpt2Targets : kLlamaTargets;
+  config.targets = architecture == "gpt2" ? kGpt2Targets
+                   : architecture == "phi3"
+                       ? std::vector<std::string>{"qkv_proj", "o_proj", "gate_up_proj", "down_proj"}
+                       : kLlamaTargets;
   return config;
 }
 
@@ -64,9 +67,25 @@ class LoraTest : public QObject {
     QTest::addColumn<QString>("architecture");
     QTest::addColumn<bool>("dora");
     for (const char* name :
-         {"llama", "qwen2", "qwen3", "smollm3", "olmo2", "gemma2", "gemma3", "gpt2"}) {
+         {"llama", "qwen2", "qwen3", "smollm3", "olmo2", "gemma2", "gemma3", "phi3", "gpt2"}) {
       QTest::newRow((std::string(name) + " lora").c_str()) << name << false;
       QTest::newRow((std::string(name) + " dora").c_str()) << name << true;
+    }
+  }
+
+  // A target another family uses is refused with the layers this model has.
+  void aTargetTheModelLacksNamesItsLayers() {
+    auto model = tinyRandomModel("phi3", 3);
+    LoraConfig config;
+    config.targets = {"q_proj"};
+    try {
+      applyLora(*model, config);
+      QFAIL("must throw");
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      QVERIFY2(message.find("its layers: down_proj, gate_up_proj, ") != std::string::npos &&
+                   message.find("qkv_proj") != std::string::npos,
+               e.what());
     }
   }
 
@@ -77,7 +96,8 @@ class LoraTest : public QObject {
     auto model = tinyRandomModel(architecture.toStdString(), 3);
     const auto before = logitsOf(*model);
     const auto adapted = applyLora(*model, allLinear(architecture.toStdString(), dora));
-    QCOMPARE(adapted.size(), size_t(architecture == "gpt2" ? 8 : 14));  // 2 layers
+    // 2 layers: GPT-2 and Phi-3 fuse their projections.
+    QCOMPARE(adapted.size(), size_t(architecture == "gpt2" || architecture == "phi3" ? 8 : 14));
     QVERIFY(torch::allclose(logitsOf(*model), before, 0, 1e-5));
   }
 

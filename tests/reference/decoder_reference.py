@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Reference logits for a Hugging Face decoder folder, written from the model definitions
-(Llama/Mistral/Qwen2/Qwen3/SmolLM3/OLMo 2/Gemma 1-3 and GPT-2) with plain PyTorch, independently of Tunebench's C++ code.
+(Llama/Mistral/Qwen2/Qwen3/SmolLM3/OLMo 2/Gemma 1-3/Phi-3 and GPT-2) with plain PyTorch, independently of Tunebench's C++ code.
 
 Usage: decoder_reference.py MODEL_DIR ID ID ...   -> prints the logits of one sequence as JSON
 """
@@ -31,12 +31,17 @@ def read_safetensors(path):
     return tensors
 
 
-def rope_inverse_frequencies(config, head_dim):
+def rope_inverse_frequencies(config, head_dim, seq_len=0):
     theta = config.get("rope_theta", 10000.0)
     inv = [1.0 / theta ** (2 * i / head_dim) for i in range(head_dim // 2)]
     scaling = config.get("rope_scaling") or {}
     kind = scaling.get("rope_type", scaling.get("type", "default"))
-    if kind == "linear":
+    if kind in ("longrope", "su"):
+        # Phi-3: each frequency divided by its factor, the long ones past the original context.
+        original = scaling.get("original_max_position_embeddings", config.get("original_max_position_embeddings"))
+        factors = scaling["long_factor"] if seq_len > original else scaling["short_factor"]
+        inv = [f / e for f, e in zip(inv, factors)]
+    elif kind == "linear":
         inv = [f / scaling["factor"] for f in inv]
     elif kind == "llama3":
         factor, low, high = scaling["factor"], scaling["low_freq_factor"], scaling["high_freq_factor"]
@@ -92,6 +97,8 @@ def llama_logits(config, w, ids):
     qwen = arch in ("Qwen2ForCausalLM", "Qwen3ForCausalLM")
     if arch == "MistralForCausalLM" or (qwen and config.get("use_sliding_window")):
         window = config.get("sliding_window")
+    phi3 = arch == "Phi3ForCausalLM"
+    rotary_dim = int(head_dim * config.get("partial_rotary_factor", 1.0)) if phi3 else head_dim
     gemma = arch in ("GemmaForCausalLM", "Gemma2ForCausalLM", "Gemma3ForCausalLM")
     gemma2 = arch == "Gemma2ForCausalLM"
     gemma3 = arch == "Gemma3ForCausalLM"
@@ -101,7 +108,14 @@ def llama_logits(config, w, ids):
         angles = positions[:, None] * inv.float()[None, :]
         return torch.cat([angles, angles], -1).cos(), torch.cat([angles, angles], -1).sin()
 
-    cos, sin = tables(rope_inverse_frequencies(config, head_dim))
+    cos, sin = tables(rope_inverse_frequencies(config, rotary_dim, len(ids)))
+    scaling = config.get("rope_scaling") or {}
+    if scaling.get("type", scaling.get("rope_type")) in ("longrope", "su"):
+        original = scaling.get("original_max_position_embeddings", config.get("original_max_position_embeddings"))
+        stretch = config["max_position_embeddings"] / original
+        factor = scaling.get("attention_factor") or (
+            1.0 if stretch <= 1 else math.sqrt(1 + math.log(stretch) / math.log(original)))
+        cos, sin = cos * factor, sin * factor
     local_cos, local_sin = cos, sin
     if gemma3:
         # Gemma 3's local layers: rope_local_base_freq, never scaled.
@@ -135,25 +149,33 @@ def llama_logits(config, w, ids):
         olmo2 = arch == "Olmo2ForCausalLM"
         # OLMo 2 has no input norm: its norms act on the sublayers' outputs (below).
         h = x if olmo2 else norm(x, w[p + "input_layernorm.weight"])
-        q = linear(h, p + "self_attn.q_proj")
-        k = linear(h, p + "self_attn.k_proj")
+        if phi3:
+            qkv = linear(h, p + "self_attn.qkv_proj")
+            q = qkv[:, : heads * head_dim]
+            k = qkv[:, heads * head_dim : (heads + kv_heads) * head_dim]
+            v_fused = qkv[:, (heads + kv_heads) * head_dim :]
+        else:
+            q = linear(h, p + "self_attn.q_proj")
+            k = linear(h, p + "self_attn.k_proj")
         if olmo2:
             # over the whole projection, all heads together
             q = rms_norm(q, w[p + "self_attn.q_norm.weight"], eps)
             k = rms_norm(k, w[p + "self_attn.k_norm.weight"], eps)
-        q = q.view(-1, heads, head_dim)
-        k = k.view(-1, kv_heads, head_dim)
+        q = q.reshape(-1, heads, head_dim)
+        k = k.reshape(-1, kv_heads, head_dim)
         if arch in ("Qwen3ForCausalLM", "Gemma3ForCausalLM"):
             # Qwen3, Gemma 3: each head's queries and keys are normalised before the rotation.
             q = norm(q, w[p + "self_attn.q_norm.weight"])
             k = norm(k, w[p + "self_attn.k_norm.weight"])
         q, k = q.transpose(0, 1), k.transpose(0, 1)
-        v = linear(h, p + "self_attn.v_proj").view(-1, kv_heads, head_dim).transpose(0, 1)
+        v = (v_fused if phi3 else linear(h, p + "self_attn.v_proj")).reshape(-1, kv_heads, head_dim).transpose(0, 1)
         # SmolLM3: layers marked 0 in no_rope_layers see no positions at all.
         local = is_local(layer)
         if config.get("no_rope_layers") is None or config["no_rope_layers"][layer] == 1:
             c, s_ = (local_cos, local_sin) if local else (cos, sin)
-            q, k = rotate(q, c, s_), rotate(k, c, s_)
+            # Partial rotary (Phi-3): the first rotary_dim dimensions turn, the rest pass.
+            q = torch.cat([rotate(q[..., :rotary_dim], c, s_), q[..., rotary_dim:]], -1)
+            k = torch.cat([rotate(k[..., :rotary_dim], c, s_), k[..., rotary_dim:]], -1)
         group = heads // kv_heads
         k = torch.stack([k[i // group] for i in range(heads)])
         v = torch.stack([v[i // group] for i in range(heads)])
@@ -167,12 +189,16 @@ def llama_logits(config, w, ids):
         else:
             x = x + attended
             h = norm(x, w[p + "post_attention_layernorm.weight"])
-        gate = linear(h, p + "mlp.gate_proj")
+        if phi3:
+            gate_up = linear(h, p + "mlp.gate_up_proj")
+            gate, up = gate_up.chunk(2, dim=-1)
+        else:
+            gate, up = linear(h, p + "mlp.gate_proj"), linear(h, p + "mlp.up_proj")
         if gemma:
             act = torch.nn.functional.gelu(gate, approximate="tanh")  # GeGLU
         else:
             act = gate * torch.sigmoid(gate)  # SwiGLU
-        mlp = linear(act * linear(h, p + "mlp.up_proj"), p + "mlp.down_proj")
+        mlp = linear(act * up, p + "mlp.down_proj")
         x = x + (norm(mlp, w[p + "post_feedforward_layernorm.weight"]) if (olmo2 or around) else mlp)
     x = norm(x, w["model.norm.weight"])
     head = w.get("lm_head.weight", w["model.embed_tokens.weight"])
