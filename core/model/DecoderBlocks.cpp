@@ -69,7 +69,6 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerCon
   } else {
     q = q_proj(x);
     k = k_proj(x);
-    v = v_proj(x);
   }
   const bool wholeNorm = queryKeyNorm == ModelConfig::QueryKeyNorm::WholeProjection;
   if (wholeNorm) {
@@ -84,6 +83,9 @@ torch::Tensor LlamaAttentionImpl::forward(const torch::Tensor& x, const LayerCon
   }
   q = q.transpose(1, 2);
   k = k.transpose(1, 2);
+  // The value projection runs after the queries' and keys' (an adapter's dropout draws in the
+  // same order as always, so seeded runs keep their numbers).
+  if (!v.defined()) v = v_proj(x);
   v = v.reshape({batch, length, kvHeads, headDim}).transpose(1, 2);
   const bool local = !slidingLayers.empty() && slidingLayers[static_cast<size_t>(context.layer)];
   if (ropeLayers.empty() || ropeLayers[static_cast<size_t>(context.layer)]) {
@@ -117,8 +119,10 @@ torch::Tensor LlamaMlpImpl::forward(const torch::Tensor& x) {
     gate = both.narrow(-1, 0, inner);
     up = both.narrow(-1, inner, inner);
   } else {
-    gate = gate_proj(x);
+    // Up before gate: the order the argument evaluation of swiGlu(gate_proj(x), up_proj(x)) had,
+    // so an adapter's dropout draws as before and seeded runs keep their numbers.
     up = up_proj(x);
+    gate = gate_proj(x);
   }
   if (activation == "silu") return down_proj(swiGlu(gate, up));
   // GeGLU (Gemma): the tanh approximation unless the config asks for the exact GELU.
