@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "Commands.h"
+#include "chat/ChatTemplate.h"
 #include "common/Error.h"
 #include "model/Generation.h"
 #include "model/MemoryEstimate.h"
@@ -11,9 +12,8 @@
 #include "model/ModelFactory.h"
 #include "model/ModelFolder.h"
 #include "model/TextGeneration.h"
-#include "system/SystemInfo.h"
-#include "chat/ChatTemplate.h"
 #include "peft/AdapterFolder.h"
+#include "system/SystemInfo.h"
 #include "tokenizer/TokenizerLoader.h"
 
 namespace tunebench::cli {
@@ -24,7 +24,8 @@ Command addMakeModelCommand(CLI::App& app) {
       "make-model", "Write a random-initialised model folder with a tokenizer trained here");
   command->add_option("--arch", options->architecture, "Architecture")
       ->check(CLI::IsMember(makeModelArchitectures()));
-  command->add_option("--preset", options->preset, "Size")->check(CLI::IsMember(makeModelPresets()));
+  command->add_option("--preset", options->preset, "Size")
+      ->check(CLI::IsMember(makeModelPresets()));
   command->add_option("--out", options->folder, "Output folder")->required();
   command->add_option("--seed", options->seed, "Random seed");
   command
@@ -53,8 +54,11 @@ Command addInspectCommand(CLI::App& app) {
             }
             const auto& config = *d.config;
             const auto memory = estimateMemory(config);
-            std::cout << "architecture: " << config.architecture << "\n"
-                      << "layers: " << config.numLayers << ", hidden " << config.hiddenSize
+            std::cout << "architecture: " << config.architecture << "\n";
+            if (!config.languageModelOf.empty())
+              std::cout << "note: the language model of " << config.languageModelOf
+                        << "; its vision tower is not loaded\n";
+            std::cout << "layers: " << config.numLayers << ", hidden " << config.hiddenSize
                       << ", intermediate " << config.intermediateSize << ", heads "
                       << config.numHeads << " (key/value heads " << config.numKeyValueHeads
                       << ", head dim " << config.headDim << ")\n"
@@ -94,21 +98,21 @@ Command addGenerateCommand(CLI::App& app) {
   auto options = std::make_shared<Options>();
   auto* command = app.add_subcommand("generate", "Continue a prompt with a model");
   command->add_option("--model", options->folder, "Model folder")->required();
-  command->add_option("--adapter", options->adapter, "Adapter folder to apply (LoRA/DoRA, prompt tuning or bottleneck adapters)");
+  command->add_option("--adapter", options->adapter,
+                      "Adapter folder to apply (LoRA/DoRA, prompt tuning or bottleneck adapters)");
   command->add_option("--prompt", options->prompt, "Prompt text (with --chat: the user message)")
       ->required();
   command->add_flag("--chat", options->chat,
                     "Render the prompt as a user turn with the model's chat template");
   command->add_option("--system", options->system, "With --chat: a system message");
-  command->add_option("--template", options->chatTemplate,
-                      "With --chat: a built-in template instead of the model's (" +
-                          [] {
-                            std::string names;
-                            for (const auto& name : ChatTemplate::presetNames())
-                              names += (names.empty() ? "" : ", ") + name;
-                            return names;
-                          }() +
-                          ")");
+  command->add_option(
+      "--template",
+      options->chatTemplate, "With --chat: a built-in template instead of the model's (" + [] {
+        std::string names;
+        for (const auto& name : ChatTemplate::presetNames())
+          names += (names.empty() ? "" : ", ") + name;
+        return names;
+      }() + ")");
   command->add_option("--max-new-tokens", options->settings.maxNewTokens, "Tokens to generate");
   command->add_option("--temperature", options->settings.temperature, "0 = greedy");
   command->add_option("--top-k", options->settings.topK, "Keep the k most likely tokens (0 = off)");
@@ -117,7 +121,8 @@ Command addGenerateCommand(CLI::App& app) {
   command->add_option("--stop", options->settings.stopStrings, "Stop at this text (repeatable)");
   command->add_option("--seed", options->settings.seed, "Sampling seed");
   command->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
-  command->add_flag("--no-cache", options->noCache, "Recompute everything each step (reference path)");
+  command->add_flag("--no-cache", options->noCache,
+                    "Recompute everything each step (reference path)");
   return {command, [options] {
             setIntraOpThreads(options->threads);
             const auto loadedTokenizer = loadTokenizer(options->folder);

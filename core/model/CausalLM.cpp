@@ -212,7 +212,24 @@ class LlamaCausalLM : public CausalLMImpl {
 
   torch::Tensor inputEmbeddingWeight() const override { return model->embed_tokens->weight; }
 
+  // The language model of a multimodal folder: its weights under the folder's prefixes (older
+  // and newer transformers save them differently). The plain name comes first: it is what a
+  // saved folder, a text model's, uses.
+  std::vector<std::string> fileNamesFor(const std::string& parameter) const override {
+    if (config_.languageModelOf.empty()) return {parameter};
+    const std::string body = "model.";
+    if (parameter.rfind(body, 0) == 0)
+      return {parameter, "language_model." + parameter,
+              "model.language_model." + parameter.substr(body.size())};
+    return {parameter, "language_model." + parameter};
+  }
+
   bool isIgnoredFileTensor(const std::string& name) const override {
+    // A multimodal folder's vision tower and projector are not part of the language model.
+    if (!config_.languageModelOf.empty())
+      for (const char* part : {"vision_tower.", "multi_modal_projector."})
+        if (name.rfind(part, 0) == 0 || name.rfind(std::string("model.") + part, 0) == 0)
+          return true;
     return endsWith(name, "rotary_emb.inv_freq") ||
            (config_.tieWordEmbeddings && name == "lm_head.weight") ||
            CausalLMImpl::isIgnoredFileTensor(name);

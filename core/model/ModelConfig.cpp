@@ -319,9 +319,34 @@ const std::vector<std::string>& supportedArchitectures() {
   return names;
 }
 
+namespace {
+
+// Gemma 3's multimodal folders: the language model's config is text_config, completed with the
+// fields the outer config holds for it; it loads as Gemma3ForCausalLM.
+nlohmann::json languageModelConfig(const nlohmann::json& outer, const std::string& fileName) {
+  if (!outer.contains("text_config") || !outer["text_config"].is_object())
+    throw Error(fileName + ": Gemma3ForConditionalGeneration needs a text_config object");
+  nlohmann::json text = outer["text_config"];
+  for (const char* key : {"bos_token_id", "eos_token_id", "pad_token_id", "torch_dtype", "dtype",
+                          "tie_word_embeddings"})
+    if (outer.contains(key) && !text.contains(key)) text[key] = outer[key];
+  text["architectures"] = {"Gemma3ForCausalLM"};
+  text["model_type"] = "gemma3_text";
+  return text;
+}
+
+}  // namespace
+
 ModelConfig parseModelConfig(const std::string& text, const std::string& fileName) {
   nlohmann::json json = parseJson(text, fileName);
   if (!json.is_object()) throw Error(fileName + ": expected a JSON object");
+  if (json.contains("architectures") && json["architectures"].is_array() &&
+      !json["architectures"].empty() &&
+      json["architectures"][0] == "Gemma3ForConditionalGeneration") {
+    auto config = parseModelConfig(languageModelConfig(json, fileName).dump(), fileName);
+    config.languageModelOf = "Gemma3ForConditionalGeneration";
+    return config;
+  }
   ModelConfig config;
   config.raw = json;
 

@@ -82,6 +82,10 @@ struct ModelConfig {
   std::vector<int64_t> eosTokenIds;
   std::optional<int64_t> padTokenId;
   std::string torchDtype = "float32";
+  // Non-empty when the model is the language model inside a multimodal folder
+  // (Gemma3ForConditionalGeneration): its weights sit under the folder's prefixes, the vision
+  // tower is not loaded, and `raw` is the text model's own config (what a saved folder holds).
+  std::string languageModelOf;
   // Sequence classifiers (*ForSequenceClassification): the class names in id order, from
   // id2label or num_labels. Empty for language models.
   std::vector<std::string> classLabels;

@@ -112,9 +112,15 @@ void checkWeightsAgainstConfig(const CheckpointFolder& checkpoint, const ModelCo
   const std::string embedding = gpt2 ? "transformer.wte.weight" : "model.embed_tokens.weight";
   const std::string layerPrefix = gpt2 ? "transformer.h." : "model.layers.";
   int64_t layers = 0;
-  for (const auto& name : checkpoint.tensorNames()) {
+  for (const auto& fileName : checkpoint.tensorNames()) {
+    // A multimodal folder's language model, named as a text model's.
+    std::string name = fileName;
+    if (!config.languageModelOf.empty()) {
+      if (name.rfind("language_model.", 0) == 0) name = name.substr(15);
+      if (name.rfind("model.language_model.", 0) == 0) name = "model." + name.substr(21);
+    }
     if (name == embedding) {
-      const auto& shape = checkpoint.entry(name).shape;
+      const auto& shape = checkpoint.entry(fileName).shape;
       if (!shape.empty() && shape[0] != config.vocabSize)
         problems.push_back(embedding + " has " + std::to_string(shape[0]) +
                            " rows, but config.json's vocab_size is " +

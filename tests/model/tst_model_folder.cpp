@@ -4,9 +4,12 @@
 #include <filesystem>
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "ModelFixtures.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "model/CheckpointFolder.h"
 #include "model/ModelFolder.h"
 #include "model/SafetensorsReader.h"
 #include "model/SafetensorsWriter.h"
@@ -57,6 +60,62 @@ class ModelFolderTest : public QObject {
     auto loaded = loadModelFolder(target);
     const auto ids = torch::randint(97, {2, 9}, torch::kInt64);
     QVERIFY(torch::equal(logitsOf(*model, ids), logitsOf(*loaded.model, ids)));
+  }
+
+  // Gemma 3's multimodal folders (Gemma3ForConditionalGeneration): the language model loads from
+  // under either prefix transformers has saved it with; the vision tower is left out; saved
+  // again it is a text-only Gemma3ForCausalLM folder.
+  void theLanguageModelOfAGemma3MultimodalFolderLoads_data() {
+    QTest::addColumn<QString>("prefix");
+    QTest::newRow("language_model.model.") << "language_model.";
+    QTest::newRow("model.language_model.") << "model.language_model.";
+  }
+  void theLanguageModelOfAGemma3MultimodalFolderLoads() {
+    QFETCH(QString, prefix);
+    auto model = tinyRandomModel("gemma3", 8);
+    const auto text = folder("gemma3-text-" + QString::number(prefix.size()));
+    saveModelFolder(*model, text);
+    const auto multimodal = folder("gemma3-multimodal-" + QString::number(prefix.size()));
+    fs::create_directories(multimodal);
+    auto textConfig = nlohmann::json::parse(std::ifstream(text + "/config.json"));
+    textConfig.erase("architectures");
+    nlohmann::json outer = {{"architectures", {"Gemma3ForConditionalGeneration"}},
+                            {"model_type", "gemma3"},
+                            {"text_config", textConfig},
+                            {"vision_config", {{"hidden_size", 8}}}};
+    std::ofstream(multimodal + "/config.json") << outer.dump();
+    const CheckpointFolder weights(text);
+    std::vector<std::pair<std::string, torch::Tensor>> renamed;
+    for (const auto& name : weights.tensorNames()) {
+      const bool body = name.rfind("model.", 0) == 0;
+      const std::string moved = prefix == "language_model."
+                                    ? "language_model." + name
+                                    : (body ? "model.language_model." + name.substr(6) : name);
+      renamed.emplace_back(moved, weights.tensor(name).clone());
+    }
+    renamed.emplace_back(prefix == "language_model." ? "vision_tower.patch.weight"
+                                                     : "model.vision_tower.patch.weight",
+                         torch::ones({2, 2}));
+    renamed.emplace_back("multi_modal_projector.mm_input_projection_weight", torch::ones({2, 2}));
+    writeSafetensors(multimodal + "/model.safetensors", renamed);
+    LoadedModel loaded;
+    try {
+      loaded = loadModelFolder(multimodal);
+    } catch (const std::exception& e) {
+      QFAIL(e.what());
+    }
+    QCOMPARE(loaded.model->config().languageModelOf, std::string("Gemma3ForConditionalGeneration"));
+    const auto ids = torch::randint(97, {1, 7}, torch::kInt64);
+    QVERIFY(torch::equal(logitsOf(*model, ids), logitsOf(*loaded.model, ids)));
+    const auto resaved = folder("gemma3-resaved-" + QString::number(prefix.size()));
+    saveModelFolder(*loaded.model, resaved);
+    const auto config = nlohmann::json::parse(std::ifstream(resaved + "/config.json"));
+    QCOMPARE(config["architectures"][0].get<std::string>(), std::string("Gemma3ForCausalLM"));
+    try {
+      QVERIFY(torch::equal(logitsOf(*model, ids), logitsOf(*loadModelFolder(resaved).model, ids)));
+    } catch (const std::exception& e) {
+      QFAIL(QString::fromUtf8(e.what()).replace('\n', " | ").toUtf8().constData());
+    }
   }
 
   void shardedFoldersRoundTrip() {

@@ -120,7 +120,12 @@ void ModelDescriptionView::showDescription(const ModelDescription& d) {
   setFact(tr("Folder"), QString::fromStdString(d.folder));
   if (d.config) {
     const auto& c = *d.config;
-    setFact(tr("Architecture"), QString::fromStdString(c.architecture));
+    setFact(tr("Architecture"),
+            c.languageModelOf.empty()
+                ? QString::fromStdString(c.architecture)
+                : tr("%1 (the language model of %2; its vision tower is not loaded)")
+                      .arg(QString::fromStdString(c.architecture),
+                           QString::fromStdString(c.languageModelOf)));
     setFact(tr("Parameters"), count(c.parameterCount()));
     setFact(tr("Layers"), QString::number(c.numLayers));
     setFact(tr("Hidden size"),
