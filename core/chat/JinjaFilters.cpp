@@ -146,6 +146,39 @@ Value selectItems(const Value& input, const ValueList& args, bool byAttribute, b
 
 }  // namespace
 
+namespace {
+
+// Jinja2's indent(width=4, first=False, blank=False): every line but the first (and blank lines
+// only with `blank`) gets the indentation; a string width is the indentation itself.
+Value indentFilter(const Value& input, const ValueList& args, const KeywordArgs& kwargs) {
+  const Value width = arg(args, kwargs, 0, "width", Value(int64_t(4)));
+  const bool first = arg(args, kwargs, 1, "first", Value(false)).truthy();
+  const bool blank = arg(args, kwargs, 2, "blank", Value(false)).truthy();
+  std::string indentation;
+  if (width.isString()) {
+    indentation = width.asString();
+  } else {
+    if (!width.isNumber() || width.isFloat() || width.asInt() < 0 || width.asInt() > 4096)
+      throw Error("indent: width must be a whole number from 0 to 4096 or a string");
+    indentation.assign(static_cast<size_t>(width.asInt()), ' ');
+  }
+  // Jinja2 appends a newline to the input itself: anything but a string fails there.
+  if (!input.isString())
+    throw Error("unsupported operand type(s) for +=: '" + input.typeName() + "' and 'str'");
+  // Splitting it then keeps a trailing newline, no more.
+  const auto lines = splitLines(input.asString() + "\n");
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) out += "\n";
+    const bool indented = i > 0 && (blank || !lines[i].empty());
+    out += (indented ? indentation : std::string()) + lines[i];
+    checkTemplateTextSize(out.size());
+  }
+  return Value(first ? indentation + out : out);
+}
+
+}  // namespace
+
 Value applyFilter(const std::string& name, const Value& input, ValueList args, KeywordArgs kwargs) {
   if (name == "trim") {
     const Value chars = arg(args, kwargs, 0, "chars");
@@ -161,34 +194,7 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
     return Value(
         input.toJson(indent.isNumber() ? static_cast<int>(indent.asInt()) : -1, sortKeys.truthy()));
   }
-  if (name == "indent") {
-    // Jinja2's indent(width=4, first=False, blank=False): every line but the first (and blank
-    // lines only with `blank`) gets the indentation; a string width is the indentation itself.
-    const Value width = arg(args, kwargs, 0, "width", Value(int64_t(4)));
-    const bool first = arg(args, kwargs, 1, "first", Value(false)).truthy();
-    const bool blank = arg(args, kwargs, 2, "blank", Value(false)).truthy();
-    std::string indentation;
-    if (width.isString()) {
-      indentation = width.asString();
-    } else {
-      if (!width.isNumber() || width.isFloat() || width.asInt() < 0 || width.asInt() > 4096)
-        throw Error("indent: width must be a whole number from 0 to 4096 or a string");
-      indentation.assign(static_cast<size_t>(width.asInt()), ' ');
-    }
-    // Jinja2 appends a newline to the input itself: anything but a string fails there.
-    if (!input.isString())
-      throw Error("unsupported operand type(s) for +=: '" + input.typeName() + "' and 'str'");
-    // Splitting it then keeps a trailing newline, no more.
-    const auto lines = splitLines(input.asString() + "\n");
-    std::string out;
-    for (size_t i = 0; i < lines.size(); ++i) {
-      if (i > 0) out += "\n";
-      const bool indented = i > 0 && (blank || !lines[i].empty());
-      out += (indented ? indentation : std::string()) + lines[i];
-      checkTemplateTextSize(out.size());
-    }
-    return Value(first ? indentation + out : out);
-  }
+  if (name == "indent") return indentFilter(input, args, kwargs);
   if (name == "upper") return Value(toUpper(input.str()));
   if (name == "lower") return Value(toLower(input.str()));
   if (name == "capitalize") return Value(pythonCapitalize(input.str()));

@@ -321,6 +321,73 @@ const std::vector<std::string>& supportedArchitectures() {
 
 namespace {
 
+// GPT-2's own field names; its layers always carry biases.
+void readGpt2Fields(const Reader& reader, const std::string& fileName, ModelConfig& config) {
+  config.vocabSize = reader.positive("vocab_size");
+  config.hiddenSize = reader.positive("n_embd");
+  config.numLayers = reader.positive("n_layer");
+  config.numHeads = reader.positive("n_head");
+  config.numKeyValueHeads = config.numHeads;
+  config.maxPositions = reader.positive("n_positions");
+  config.intermediateSize = reader.positiveOr("n_inner", 4 * config.hiddenSize);
+  config.normEps = reader.numberOr("layer_norm_epsilon", 1e-5);
+  config.hiddenAct = reader.stringOr("activation_function", "gelu_new");
+  config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", true);
+  config.attentionBias = config.outputProjectionBias = config.mlpBias = true;
+  if (config.hiddenAct != "gelu_new" && config.hiddenAct != "gelu" &&
+      config.hiddenAct != "gelu_pytorch_tanh")
+    throw Error(fileName + ": activation_function '" + config.hiddenAct +
+                "' is not supported (gelu_new, gelu, gelu_pytorch_tanh)");
+}
+
+// The Llama-shaped families: Llama's field names, with each family's defaults and additions.
+void readLlamaShapedFields(const nlohmann::json& json, const Reader& reader,
+                           const std::string& fileName, const std::string& type,
+                           ModelConfig& config) {
+  config.vocabSize = reader.positive("vocab_size");
+  config.hiddenSize = reader.positive("hidden_size");
+  config.intermediateSize = reader.positive("intermediate_size");
+  config.numLayers = reader.positive("num_hidden_layers");
+  config.numHeads = reader.positive("num_attention_heads");
+  config.numKeyValueHeads = reader.positiveOr("num_key_value_heads", config.numHeads);
+  config.maxPositions = reader.positiveOr("max_position_embeddings", 2048);
+  config.normEps = reader.numberOr("rms_norm_eps", 1e-6);
+  // Newer configs keep the base in rope_parameters.
+  config.ropeTheta = reader.numberOr("rope_theta", ropeParameterOr(json, "rope_theta", 10000.0));
+  config.hiddenAct = reader.stringOr("hidden_act", "silu");
+  const bool qwen2 = type == "qwen2";
+  const bool qwen3 = type == "qwen3";
+  const bool smollm3 = type == "smollm3";
+  // Hugging Face's default where config.json says nothing.
+  config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", smollm3);
+  const bool olmo2 = type == "olmo2";
+  config.queryKeyNorm = qwen3   ? ModelConfig::QueryKeyNorm::PerHead
+                        : olmo2 ? ModelConfig::QueryKeyNorm::WholeProjection
+                                : ModelConfig::QueryKeyNorm::None;
+  if (olmo2) config.normPlacement = ModelConfig::NormPlacement::After;
+  config.attentionBias = qwen2 || reader.boolOr("attention_bias", false);
+  config.outputProjectionBias = !qwen2 && reader.boolOr("attention_bias", false);
+  config.mlpBias = reader.boolOr("mlp_bias", false);
+  const bool gemma = type == "gemma" || type == "gemma2" || type == "gemma3_text";
+  if (gemma) {
+    readGemma(json, fileName, type, config);
+  } else if (config.hiddenAct != "silu") {
+    throw Error(fileName + ": hidden_act '" + config.hiddenAct + "' is not supported (silu)");
+  }
+  readRopeScaling(json, fileName, config.ropeScaling);
+  const bool phi3 = type == "phi3";
+  if (phi3) {
+    config.fusedProjections = true;
+    config.partialRotaryFactor = reader.numberOr("partial_rotary_factor", 1.0);
+    if (!(config.partialRotaryFactor > 0 && config.partialRotaryFactor <= 1))
+      throw Error(fileName + ": partial_rotary_factor must be above 0 and at most 1");
+  }
+  const bool windowApplies =
+      type == "mistral" || phi3 || ((qwen2 || qwen3) && reader.boolOr("use_sliding_window", false));
+  if (windowApplies && reader.has("sliding_window"))
+    config.slidingWindow = reader.positive("sliding_window");
+}
+
 // Gemma 3's multimodal folders: the language model's config is text_config, completed with the
 // fields the outer config holds for it; it loads as Gemma3ForCausalLM.
 nlohmann::json languageModelConfig(const nlohmann::json& outer, const std::string& fileName) {
@@ -371,67 +438,10 @@ ModelConfig parseModelConfig(const std::string& text, const std::string& fileNam
   Reader reader(json, fileName);
   config.modelType = reader.stringOr("model_type", known->modelType);
 
-  if (config.family == ModelFamily::Gpt2) {
-    config.vocabSize = reader.positive("vocab_size");
-    config.hiddenSize = reader.positive("n_embd");
-    config.numLayers = reader.positive("n_layer");
-    config.numHeads = reader.positive("n_head");
-    config.numKeyValueHeads = config.numHeads;
-    config.maxPositions = reader.positive("n_positions");
-    config.intermediateSize = reader.positiveOr("n_inner", 4 * config.hiddenSize);
-    config.normEps = reader.numberOr("layer_norm_epsilon", 1e-5);
-    config.hiddenAct = reader.stringOr("activation_function", "gelu_new");
-    config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", true);
-    config.attentionBias = config.outputProjectionBias = config.mlpBias = true;
-    if (config.hiddenAct != "gelu_new" && config.hiddenAct != "gelu" &&
-        config.hiddenAct != "gelu_pytorch_tanh")
-      throw Error(fileName + ": activation_function '" + config.hiddenAct +
-                  "' is not supported (gelu_new, gelu, gelu_pytorch_tanh)");
-  } else {
-    config.vocabSize = reader.positive("vocab_size");
-    config.hiddenSize = reader.positive("hidden_size");
-    config.intermediateSize = reader.positive("intermediate_size");
-    config.numLayers = reader.positive("num_hidden_layers");
-    config.numHeads = reader.positive("num_attention_heads");
-    config.numKeyValueHeads = reader.positiveOr("num_key_value_heads", config.numHeads);
-    config.maxPositions = reader.positiveOr("max_position_embeddings", 2048);
-    config.normEps = reader.numberOr("rms_norm_eps", 1e-6);
-    // Newer configs keep the base in rope_parameters.
-    config.ropeTheta = reader.numberOr("rope_theta", ropeParameterOr(json, "rope_theta", 10000.0));
-    config.hiddenAct = reader.stringOr("hidden_act", "silu");
-    const bool qwen2 = std::string(known->modelType) == "qwen2";
-    const bool qwen3 = std::string(known->modelType) == "qwen3";
-    const bool smollm3 = std::string(known->modelType) == "smollm3";
-    // Hugging Face's default where config.json says nothing.
-    config.tieWordEmbeddings = reader.boolOr("tie_word_embeddings", smollm3);
-    const bool olmo2 = std::string(known->modelType) == "olmo2";
-    config.queryKeyNorm = qwen3   ? ModelConfig::QueryKeyNorm::PerHead
-                          : olmo2 ? ModelConfig::QueryKeyNorm::WholeProjection
-                                  : ModelConfig::QueryKeyNorm::None;
-    if (olmo2) config.normPlacement = ModelConfig::NormPlacement::After;
-    config.attentionBias = qwen2 || reader.boolOr("attention_bias", false);
-    config.outputProjectionBias = !qwen2 && reader.boolOr("attention_bias", false);
-    config.mlpBias = reader.boolOr("mlp_bias", false);
-    const std::string type = known->modelType;
-    const bool gemma = type == "gemma" || type == "gemma2" || type == "gemma3_text";
-    if (gemma) {
-      readGemma(json, fileName, type, config);
-    } else if (config.hiddenAct != "silu") {
-      throw Error(fileName + ": hidden_act '" + config.hiddenAct + "' is not supported (silu)");
-    }
-    readRopeScaling(json, fileName, config.ropeScaling);
-    const bool phi3 = type == "phi3";
-    if (phi3) {
-      config.fusedProjections = true;
-      config.partialRotaryFactor = reader.numberOr("partial_rotary_factor", 1.0);
-      if (!(config.partialRotaryFactor > 0 && config.partialRotaryFactor <= 1))
-        throw Error(fileName + ": partial_rotary_factor must be above 0 and at most 1");
-    }
-    const bool windowApplies = std::string(known->modelType) == "mistral" || phi3 ||
-                               ((qwen2 || qwen3) && reader.boolOr("use_sliding_window", false));
-    if (windowApplies && reader.has("sliding_window"))
-      config.slidingWindow = reader.positive("sliding_window");
-  }
+  if (config.family == ModelFamily::Gpt2)
+    readGpt2Fields(reader, fileName, config);
+  else
+    readLlamaShapedFields(json, reader, fileName, known->modelType, config);
   checkModelConfigRanges(config, fileName);
   if (std::string(known->modelType) == "smollm3") readNoRopeLayers(json, fileName, config);
   if (std::string(known->modelType) == "gemma2" || std::string(known->modelType) == "gemma3_text")

@@ -286,6 +286,26 @@ bool MonitorPanel::selectEvaluation(const QString& suite, const QString& metric)
   return false;
 }
 
+namespace {
+
+// The base models' scores come first in the table: where the versions started from.
+void fillBaseModelRows(QTableWidget* table, const store::ScoreSeries& series) {
+  for (int row = 0; row < static_cast<int>(series.baseModels.size()); ++row) {
+    const auto& base = series.baseModels[static_cast<size_t>(row)];
+    const QStringList cells{
+        MonitorPanel::tr("base: %1").arg(QString::fromStdString(base.modelName)),
+        formatScore(series.metric, base.value), QString(), QString()};
+    for (int column = 0; column < MonitorPanel::kScoreColumns; ++column) {
+      auto* item = new QTableWidgetItem(cells[column]);
+      item->setToolTip(
+          MonitorPanel::tr("The project's model before fine-tuning, evaluated the same way"));
+      table->setItem(row, column, item);
+    }
+  }
+}
+
+}  // namespace
+
 void MonitorPanel::showSeries() {
   const int index = evaluation_->currentIndex();
   chart_->clearGraphs();
@@ -302,19 +322,9 @@ void MonitorPanel::showSeries() {
   const auto& series = history_.series[static_cast<size_t>(index)];
   const bool percent = series.metric == "exact_match" || series.metric == "accuracy";
   const double scale = percent ? 100.0 : 1.0;
-  // The base models' scores come first: where the versions started from.
   const int bases = static_cast<int>(series.baseModels.size());
   scores_->setRowCount(bases + static_cast<int>(series.scores.size()));
-  for (int row = 0; row < bases; ++row) {
-    const auto& base = series.baseModels[static_cast<size_t>(row)];
-    const QStringList cells{tr("base: %1").arg(QString::fromStdString(base.modelName)),
-                            formatScore(series.metric, base.value), QString(), QString()};
-    for (int column = 0; column < kScoreColumns; ++column) {
-      auto* item = new QTableWidgetItem(cells[column]);
-      item->setToolTip(tr("The project's model before fine-tuning, evaluated the same way"));
-      scores_->setItem(row, column, item);
-    }
-  }
+  fillBaseModelRows(scores_, series);
   QVector<double> keys, values, worseKeys, worseValues;
   for (int row = 0; row < static_cast<int>(series.scores.size()); ++row) {
     const auto& score = series.scores[static_cast<size_t>(row)];
