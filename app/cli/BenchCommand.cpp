@@ -10,7 +10,7 @@ Command addBenchCommand(CLI::App& app) {
   bench->require_subcommand(1);
   std::vector<Command> benchmarks;
   for (auto adder : {addModelBenchmarks, addStoreBenchmarks, addDataBenchmarks, addPeftBenchmarks,
-                     addHashBenchmarks})
+                     addHashBenchmarks, addEvalBenchmarks})
     for (auto& command : adder(*bench)) benchmarks.push_back(std::move(command));
   return {bench, [benchmarks] {
             for (const auto& benchmark : benchmarks)

@@ -36,5 +36,6 @@ std::vector<Command> addStoreBenchmarks(CLI::App& bench);
 std::vector<Command> addDataBenchmarks(CLI::App& bench);
 std::vector<Command> addPeftBenchmarks(CLI::App& bench);
 std::vector<Command> addHashBenchmarks(CLI::App& bench);
+std::vector<Command> addEvalBenchmarks(CLI::App& bench);
 
 }  // namespace tunebench::cli

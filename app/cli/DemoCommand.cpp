@@ -50,6 +50,9 @@ Command addDemoCommand(CLI::App& app) {
                       << 100 * outcome->accuracyAfter << " % after LoRA\n"
                       << std::setprecision(2) << "perplexity: " << outcome->perplexityBefore
                       << " before, " << outcome->perplexityAfter << " after\n"
+                      << std::setprecision(1)
+                      << "multiple-choice suite accuracy: " << 100 * outcome->choiceAccuracyBefore
+                      << " % before, " << 100 * outcome->choiceAccuracyAfter << " % after\n"
                       << "project: " << outcome->projectFile << "\n"
                       << "report: " << outcome->reportFile << "\n"
                       << "merged model: " << outcome->mergedFolder << "\n"

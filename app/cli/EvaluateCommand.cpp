@@ -128,6 +128,8 @@ Command addEvaluateCommand(CLI::App& app) {
     std::string model, adapter, data;
     std::string evaluator;
     std::string promptField = "prompt", responseField = "response";
+    std::string task = "auto", fewShotFile;
+    int64_t fewShot = 0;
     ClassifierEvaluationOptions classifier;
     EvaluationOptions evaluation;
     int64_t samples = 3;
@@ -165,7 +167,7 @@ Command addEvaluateCommand(CLI::App& app) {
   command
       ->add_option("--data", options->data,
                    "JSON Lines file of prompt/response records (of text/label records for a "
-                   "classifier)")
+                   "classifier; a benchmark file in JSON Lines or JSON for --evaluator benchmark)")
       ->required();
   command->add_option("--prompt-field", options->promptField, "Field holding the prompt")
       ->capture_default_str();
@@ -201,6 +203,19 @@ Command addEvaluateCommand(CLI::App& app) {
                    "Prompts generated (or texts classified) together")
       ->capture_default_str()
       ->check(positiveNumber());
+  command
+      ->add_option("--task", options->task,
+                   "Benchmark: the task the file holds (auto: detected from its fields; mmlu, "
+                   "hellaswag, arc_easy, arc_challenge, piqa, winogrande, truthfulqa_mc1, "
+                   "truthfulqa_mc2, multiple_choice)")
+      ->capture_default_str();
+  command
+      ->add_option("--fewshot", options->fewShot, "Benchmark: solved examples before each question")
+      ->capture_default_str()
+      ->check(nonNegativeNumber());
+  command->add_option("--fewshot-file", options->fewShotFile,
+                      "Benchmark: the file the few-shot examples come from (default: the "
+                      "evaluated file, leaving out each question itself)");
   command->add_option("--samples", options->samples, "Outcomes shown in text mode")
       ->capture_default_str()
       ->check(nonNegativeNumber());
@@ -220,7 +235,10 @@ Command addEvaluateCommand(CLI::App& app) {
                                 {"label_field", options->classifier.labelField},
                                 {"max_length", options->classifier.maxLength},
                                 {"batch_size", options->evaluation.batchSize},
-                                {"limit", options->evaluation.maxExamples}};
+                                {"limit", options->evaluation.maxExamples},
+                                {"task", options->task},
+                                {"num_fewshot", options->fewShot},
+                                {"fewshot_file", options->fewShotFile}};
             EvaluationJob job(*options->plugins, request);
             TerminalProgress context;
             job.run(context);

@@ -7,8 +7,8 @@
 #include <optional>
 
 #include "chat/JinjaBuiltins.h"
-#include "chat/JinjaStrings.h"
 #include "common/Error.h"
+#include "common/PythonStrings.h"
 #include "common/Utf8.h"
 
 namespace tunebench::jinja {

@@ -1,5 +1,6 @@
 #include "demo/DemoDatasets.h"
 
+#include <algorithm>
 #include <map>
 #include <random>
 #include <set>
@@ -46,6 +47,31 @@ std::string piiSuffix(std::mt19937_64& random) {
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (uniform(random, 0, 1) == 0) return " Reply to " + lower + "@example.com.";
   return " Call me on +1 555 010 " + std::to_string(1000 + uniform(random, 0, 8999)) + ".";
+}
+
+// Three wrong answers shaped like the right one: its leading number changed (the unit kept), or
+// its word repeated another number of times.
+std::vector<std::string> wrongAnswers(const std::string& answer, std::mt19937_64& random) {
+  std::vector<std::string> candidates;
+  const size_t digits = answer.find_first_not_of("0123456789");
+  if (digits != 0) {
+    const long number = std::stol(answer.substr(0, digits));
+    const std::string unit = digits == std::string::npos ? "" : answer.substr(digits);
+    for (long other : {number + 1, number - 1, number + 10, number * 10, number + 2})
+      if (other >= 0 && other != number) candidates.push_back(std::to_string(other) + unit);
+  } else {
+    const std::string word = answer.substr(0, answer.find(' '));
+    const size_t times = static_cast<size_t>(std::count(answer.begin(), answer.end(), ' ')) + 1;
+    for (size_t count = 1; count <= 5; ++count) {
+      if (count == times) continue;
+      std::string repeated = word;
+      for (size_t i = 1; i < count; ++i) repeated += " " + word;
+      candidates.push_back(repeated);
+    }
+  }
+  std::shuffle(candidates.begin(), candidates.end(), random);
+  candidates.resize(3);
+  return candidates;
 }
 
 }  // namespace
@@ -183,6 +209,24 @@ DemoDatasetCounts writeDemoClassificationDataset(const std::string& path, uint64
       ++counts.dirtyRows;
     }
     previous = line;
+  }
+  finish(out, path);
+  return counts;
+}
+
+DemoDatasetCounts writeDemoChoiceSuite(const std::string& path, uint64_t seed, int64_t rows) {
+  std::ostringstream out;
+  std::mt19937_64 random(seed ^ 0xc401cu);
+  DemoDatasetCounts counts;
+  for (int64_t i = 0; i < rows; ++i) {
+    const auto task = makeDemoTask(seed + 29, i);
+    auto choices = wrongAnswers(task.answer, random);
+    const int right = uniform(random, 0, 3);
+    choices.insert(choices.begin() + right, task.answer);
+    out << nlohmann::json{{"question", task.instruction}, {"choices", choices}, {"answer", right}}
+               .dump()
+        << "\n";
+    ++counts.rows;
   }
   finish(out, path);
   return counts;

@@ -22,6 +22,10 @@ DemoDatasetCounts writeDemoClassificationDataset(const std::string& path, uint64
 // {"prompt", "chosen", "rejected"}: chosen answers are right, rejected ones are wrong.
 DemoDatasetCounts writeDemoPreferenceDataset(const std::string& path, uint64_t seed,
                                              int64_t cleanRows);
+// A multiple-choice suite of the instruction tasks, {"question", "choices", "answer"} (the
+// benchmark evaluator's multiple_choice layout): the right answer among three wrong ones of the
+// same shape (the number changed, the word repeated another number of times). Clean.
+DemoDatasetCounts writeDemoChoiceSuite(const std::string& path, uint64_t seed, int64_t rows);
 
 // One instruction task: the instruction and its only right answer.
 struct DemoTask {

@@ -136,7 +136,12 @@ std::string writeDemoReport(const std::string& folderText, const DemoReportData&
       << "| Exact match on the test split (" << data.after.examples << " examples) | "
       << percent(data.before.exactMatch) << " | " << percent(data.after.exactMatch) << " |\n"
       << "| Perplexity of the reference answers | " << fixed(data.before.perplexity, 2) << " | "
-      << fixed(data.after.perplexity, 2) << " |\n\n"
+      << fixed(data.after.perplexity, 2) << " |\n"
+      << "| Multiple choice (" << data.choiceAfter.questions
+      << " generated questions, scored by log-likelihood as benchmarks are) | "
+      << percent(data.choiceBefore.accuracy) << " ± " << percent(data.choiceBefore.standardError)
+      << " | " << percent(data.choiceAfter.accuracy) << " ± "
+      << percent(data.choiceAfter.standardError) << " |\n\n"
       << "![Exact match before and after](accuracy.svg)\n\n"
       << "## Training\n\n"
       << data.steps << " optimiser steps. Settings: `" << data.trainingSettings.dump() << "`.\n\n"

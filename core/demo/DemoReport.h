@@ -24,6 +24,12 @@ struct DemoDatasetSummary {
   std::map<std::string, int64_t> splits;
 };
 
+// Accuracy on the demo's multiple-choice suite (log-likelihood scoring, as benchmarks).
+struct DemoChoiceFigures {
+  int64_t questions = 0;
+  double accuracy = 0, standardError = 0;
+};
+
 using StepSeries = std::vector<std::pair<double, double>>;  // (step, value)
 
 struct DemoReportData {
@@ -31,6 +37,7 @@ struct DemoReportData {
   int64_t dirtyRows = 0;
   std::vector<DemoDatasetSummary> datasets;  // the instruction dataset first
   EvaluationResult before, after;
+  DemoChoiceFigures choiceBefore, choiceAfter;
   nlohmann::json trainingSettings;
   StepSeries loss, validationLoss, learningRate;
   int64_t steps = 0;

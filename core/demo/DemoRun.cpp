@@ -10,10 +10,12 @@
 #include "common/Error.h"
 #include "common/FolderDigest.h"
 #include "common/Sha256.h"
+#include "data/JsonLinesRecords.h"
 #include "demo/DemoDatasets.h"
 #include "demo/DemoReport.h"
 #include "demo/StarterModel.h"
 #include "eval/BuiltinEvaluationResults.h"
+#include "eval/ChoiceBenchmark.h"
 #include "eval/Evaluation.h"
 #include "eval/EvaluationJob.h"
 #include "export/ExportFolder.h"
@@ -108,6 +110,26 @@ std::vector<std::pair<double, double>> series(store::ProjectStore& project, int6
   return points;
 }
 
+// The demo's multiple-choice suite as the benchmark evaluation scores it with the Evaluate
+// stage's defaults (task detected from the fields, no few-shot examples).
+std::vector<ChoiceDocument> readChoiceSuite(const fs::path& file) {
+  std::vector<ChoiceDocument> documents;
+  readJsonLinesObjects(file.string(), [&](const nlohmann::json& record, const std::string& where) {
+    documents.push_back(readChoiceDocument("multiple_choice", record, where));
+  });
+  return documents;
+}
+
+DemoChoiceFigures choiceFigures(const EvaluatorResult& result) {
+  DemoChoiceFigures figures;
+  for (const auto& [name, value] : result.metrics) {
+    if (name == "acc") figures.accuracy = value;
+    if (name == "acc_stderr") figures.standardError = value;
+    if (name == "questions") figures.questions = static_cast<int64_t>(value);
+  }
+  return figures;
+}
+
 }  // namespace
 
 std::string demoProjectFile(const std::string& folder) {
@@ -143,6 +165,8 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
       (data / "reviews.jsonl").string(), options.seed, options.instructionRows / 3);
   const auto preferenceCounts = writeDemoPreferenceDataset(
       (data / "answer-preferences.jsonl").string(), options.seed, options.instructionRows / 4);
+  const fs::path choiceSuite = data / "arithmetic-choice.jsonl";
+  writeDemoChoiceSuite(choiceSuite.string(), options.seed, 40);
   report.dirtyRows =
       instructionCounts.dirtyRows + classificationCounts.dirtyRows + preferenceCounts.dirtyRows;
 
@@ -193,6 +217,11 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   const EvaluationOptions evaluation;
   report.before = evaluateModelFolder(starter, "", testExamples, evaluation, &context);
   if (context.isCanceled()) return std::nullopt;
+  const auto choiceDocuments = readChoiceSuite(choiceSuite);
+  const ChoiceBenchmarkSettings choiceSettings;
+  const auto choiceBefore = evaluateChoiceDocuments(
+      {starter, "", {}}, "multiple_choice", choiceDocuments, nullptr, choiceSettings, context);
+  if (context.isCanceled()) return std::nullopt;
 
   stage(context, 5, "training LoRA");
   TrainingConfig config;
@@ -238,6 +267,12 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   report.after =
       evaluateModelFolder(trained.finalModelFolder, "", testExamples, evaluation, &context);
   if (context.isCanceled()) return std::nullopt;
+  const auto choiceAfter =
+      evaluateChoiceDocuments({trained.finalModelFolder, "", {}}, "multiple_choice",
+                              choiceDocuments, nullptr, choiceSettings, context);
+  if (context.isCanceled()) return std::nullopt;
+  report.choiceBefore = choiceFigures(choiceBefore);
+  report.choiceAfter = choiceFigures(choiceAfter);
 
   stage(context, 7, "exporting the merged model and the adapter");
   outcome.mergedFolder = (folder / "export" / "merged").string();
@@ -259,6 +294,16 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
     store::NewEvaluation ofRun = ofTestSplit;
     ofRun.runId = outcome.runId;
     recordEvaluation(project, ofRun, report.after);
+    store::NewEvaluation ofChoiceSuite;
+    ofChoiceSuite.suite = choiceSuite.filename().string();
+    ofChoiceSuite.dataSha256 = sha256OfFile(choiceSuite.string());
+    ofChoiceSuite.evaluator = "benchmark";
+    ofChoiceSuite.settings = choiceScoringSettings(choiceSettings).dump();
+    ofChoiceSuite.modelId = starterModelId;
+    recordEvaluatorResult(project, ofChoiceSuite, choiceBefore);
+    ofChoiceSuite.modelId = std::nullopt;
+    ofChoiceSuite.runId = outcome.runId;
+    recordEvaluatorResult(project, ofChoiceSuite, choiceAfter);
     store::ExportRepository exports(project);
     // Recorded as the Export stage records its exports: format and the digest of the folder.
     exports.add(outcome.runId, std::nullopt, "merged", outcome.mergedFolder,
@@ -275,6 +320,8 @@ std::optional<DemoOutcome> runDemo(const DemoOptions& options, DatasetImporter& 
   outcome.accuracyAfter = report.after.exactMatch;
   outcome.perplexityBefore = report.before.perplexity;
   outcome.perplexityAfter = report.after.perplexity;
+  outcome.choiceAccuracyBefore = report.choiceBefore.accuracy;
+  outcome.choiceAccuracyAfter = report.choiceAfter.accuracy;
   outcome.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   report.seconds = outcome.seconds;

@@ -35,6 +35,8 @@ struct DemoOutcome {
   int64_t testExamples = 0;
   double accuracyBefore = 0, accuracyAfter = 0;
   double perplexityBefore = 0, perplexityAfter = 0;
+  // Accuracy on the generated multiple-choice suite, scored as benchmarks are.
+  double choiceAccuracyBefore = 0, choiceAccuracyAfter = 0;
   double seconds = 0;
 };
 

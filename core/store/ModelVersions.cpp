@@ -11,12 +11,13 @@
 namespace tunebench::store {
 
 bool isComparedMetric(const std::string& metric) {
-  return metric == "exact_match" || metric == "perplexity" || metric == "accuracy" ||
-         metric == "macro_f1";
+  return higherIsBetter(metric) || metric == "perplexity" || metric == "word_perplexity" ||
+         metric == "byte_perplexity" || metric == "bits_per_byte";
 }
 
 bool higherIsBetter(const std::string& metric) {
-  return metric == "exact_match" || metric == "accuracy" || metric == "macro_f1";
+  return metric == "exact_match" || metric == "accuracy" || metric == "macro_f1" ||
+         metric == "acc" || metric == "acc_norm";
 }
 
 std::vector<ModelVersion> groupIntoVersions(const std::vector<ExportRecord>& exports) {

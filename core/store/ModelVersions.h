@@ -36,9 +36,10 @@ struct ModelVersion {
 };
 
 // The metrics compared between versions, and which way is better: a language model's
-// exact_match and perplexity, a classifier's accuracy and macro_f1.
+// exact_match and perplexity, a classifier's accuracy and macro_f1, a benchmark's acc and
+// acc_norm, a rolling perplexity's word_perplexity, byte_perplexity and bits_per_byte.
 bool isComparedMetric(const std::string& metric);
-// exact_match, accuracy, macro_f1: yes; perplexity: no
+// exact_match, accuracy, macro_f1, acc, acc_norm: yes; the perplexities and bits per byte: no
 bool higherIsBetter(const std::string& metric);
 
 struct VersionScore {

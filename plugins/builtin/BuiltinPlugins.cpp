@@ -1,9 +1,11 @@
 #include "builtin/BuiltinPlugins.h"
 
 #include "builtin/AdapterExporter.h"
+#include "builtin/BenchmarkEvaluator.h"
 #include "builtin/ClassifierEvaluator.h"
 #include "builtin/GenerationEvaluator.h"
 #include "builtin/MergedModelExporter.h"
+#include "builtin/PerplexityEvaluator.h"
 #include "builtin/TextImporters.h"
 
 namespace tunebench::builtin {
@@ -21,6 +23,8 @@ void registerModelExporters(PluginRegistrar* registrar) {
 void registerModelEvaluators(PluginRegistrar* registrar) {
   registrar->addEvaluator(std::make_shared<GenerationEvaluator>());
   registrar->addEvaluator(std::make_shared<ClassifierEvaluator>());
+  registrar->addEvaluator(std::make_shared<BenchmarkEvaluator>());
+  registrar->addEvaluator(std::make_shared<PerplexityEvaluator>());
 }
 
 }  // namespace

@@ -128,6 +128,13 @@ class ModelVersionsTest : public QObject {
     QVERIFY(isComparedMetric("accuracy") && higherIsBetter("accuracy"));
     QVERIFY(isComparedMetric("macro_f1") && higherIsBetter("macro_f1"));
     QVERIFY(!isComparedMetric("f1 calm"));
+    // Benchmarks: accuracy up is better, perplexity and bits per byte down; a subject's own
+    // accuracy and standard errors are not compared.
+    QVERIFY(isComparedMetric("acc") && higherIsBetter("acc"));
+    QVERIFY(isComparedMetric("acc_norm") && higherIsBetter("acc_norm"));
+    QVERIFY(isComparedMetric("bits_per_byte") && !higherIsBetter("bits_per_byte"));
+    QVERIFY(isComparedMetric("word_perplexity") && !higherIsBetter("word_perplexity"));
+    QVERIFY(!isComparedMetric("acc_stderr") && !isComparedMetric("acc (anatomy)"));
     ScoreSeries accuracy{"moods.jsonl", "moods.jsonl", "accuracy", {{1, 1, 0.8}, {2, 2, 0.75}}, {}};
     const auto worse = findRegressions({accuracy});
     QCOMPARE(worse.size(), size_t(1));

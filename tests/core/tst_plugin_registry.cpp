@@ -44,10 +44,13 @@ class PluginRegistryTest : public QObject {
     QCOMPARE(registry.importerForFile("notes.txt")->id(), std::string("text"));
     QVERIFY(!registry.importerForFile("table.xyz"));
     QCOMPARE(registry.plugins().front().source, std::string("built-in"));
-    // The evaluations: a language model's, then a classifier's.
-    QCOMPARE(registry.evaluators().size(), size_t(2));
+    // The evaluations: a language model's (the default for one), a classifier's, then the
+    // benchmarks and the rolling perplexity a user picks by name.
+    QCOMPARE(registry.evaluators().size(), size_t(4));
     QCOMPARE(registry.evaluators()[0]->id(), std::string("generation"));
     QCOMPARE(registry.evaluators()[1]->id(), std::string("classifier"));
+    QCOMPARE(registry.evaluators()[2]->id(), std::string("benchmark"));
+    QCOMPARE(registry.evaluators()[3]->id(), std::string("perplexity"));
     QVERIFY(registry.findEvaluator("classifier"));
     QVERIFY(!registry.findEvaluator("mmlu"));
     // The formats a run exports in: the merged model folder first, then the adapter alone.

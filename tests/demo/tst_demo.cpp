@@ -240,13 +240,22 @@ class DemoTest : public QObject {
     store::EvaluationRepository evaluations(project);
     // The starter model's evaluation is the model's, not the run's (no version's score); both
     // have the identity of the Evaluate stage's evaluation of the test split with its defaults.
+    // Each evaluated twice: the test split (generation) and the multiple-choice suite
+    // (benchmark), in that order.
     const auto recorded = evaluations.forRun(outcome->runId);
-    QCOMPARE(int(recorded.size()), 1);
+    QCOMPARE(int(recorded.size()), 2);
+    QCOMPARE(recorded[0].evaluator, std::string("generation"));
     QCOMPARE(int64_t(evaluations.items(recorded[0].id, 0, 100000).size()), outcome->testExamples);
     const auto ofModels = evaluations.ofModels();
-    QCOMPARE(int(ofModels.size()), 1);
+    QCOMPARE(int(ofModels.size()), 2);
     QCOMPARE(ofModels[0].modelId, std::optional<int64_t>(models.front().id));
     QCOMPARE(ofModels[0].identity(), recorded[0].identity());
+    QCOMPARE(ofModels[1].identity(), recorded[1].identity());
+    QCOMPARE(recorded[1].evaluator, std::string("benchmark"));
+    QCOMPARE(int(evaluations.items(recorded[1].id, 0, 1000).size()), 40);
+    QVERIFY(outcome->choiceAccuracyBefore >= 0.0 && outcome->choiceAccuracyBefore <= 1.0);
+    QVERIFY(outcome->choiceAccuracyAfter >= 0.0 && outcome->choiceAccuracyAfter <= 1.0);
+    QVERIFY(report.find("Multiple choice (40 generated questions") != std::string::npos);
     QCOMPARE(recorded[0].dataSha256,
              sha256OfFile(
                  (fs::path(outcome->projectFile).parent_path() / "data" / "test.jsonl").string()));

@@ -368,11 +368,13 @@ class EvaluatePanelTest : public QObject {
     tunebench::builtin::registerBuiltinPlugins(plugins);
     plugins.addBuiltin("answer-length-fixture", registerAnswerLength);
     EvaluatePanel panel(plugins);
-    QCOMPARE(panel.evaluatorBox()->count(), 4);
+    QCOMPARE(panel.evaluatorBox()->count(), 6);
     QCOMPARE(panel.evaluatorBox()->itemData(0).toString(), QString());  // chosen by the model
     QCOMPARE(panel.evaluatorBox()->itemData(1).toString(), QStringLiteral("generation"));
     QCOMPARE(panel.evaluatorBox()->itemData(2).toString(), QStringLiteral("classifier"));
-    QCOMPARE(panel.evaluatorBox()->itemText(3), QStringLiteral("Answer length (fixture)"));
+    QCOMPARE(panel.evaluatorBox()->itemData(3).toString(), QStringLiteral("benchmark"));
+    QCOMPARE(panel.evaluatorBox()->itemData(4).toString(), QStringLiteral("perplexity"));
+    QCOMPARE(panel.evaluatorBox()->itemText(5), QStringLiteral("Answer length (fixture)"));
     QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
     panel.setProject(project_, false);
     QTRY_VERIFY(runsRead.count() >= 1);

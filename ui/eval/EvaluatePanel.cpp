@@ -482,7 +482,7 @@ void EvaluatePanel::chooseDataFile() {
   const QString start =
       dataFile_->text().isEmpty() ? QFileInfo(projectFile_).path() : dataFile_->text();
   const QString file = QFileDialog::getOpenFileName(
-      this, tr("Evaluation File"), start, tr("JSON Lines (*.jsonl *.json);;All files (*)"));
+      this, tr("Evaluation File"), start, tr("JSON Lines or JSON (*.jsonl *.json);;All files (*)"));
   if (!file.isEmpty()) dataFile_->setText(QDir::toNativeSeparators(file));
 }
 
@@ -566,7 +566,9 @@ bool EvaluatePanel::evaluate() {
                       {"text_field", textField.toStdString()},
                       {"label_field", labelField.toStdString()},
                       {"max_length", maxLength_->value()},
-                      {"limit", limit_->value()}};
+                      {"limit", limit_->value()},
+                      {"task", benchmarkTask_->currentData().toString().toStdString()},
+                      {"num_fewshot", fewShot_->value()}};
   request.suite = QFileInfo(data).fileName().toStdString();
   jobCheckpointStep_ = request.checkpointFolder.empty() ? -1 : selectedCheckpoint();
   // A checkpoint's evaluation is stored as the checkpoint's; the suite says which step it was.

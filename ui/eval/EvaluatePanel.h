@@ -191,6 +191,8 @@ class EvaluatePanel : public QWidget {
   QLineEdit* textField_;
   QLineEdit* labelField_;
   QSpinBox* maxLength_;
+  QComboBox* benchmarkTask_;
+  QSpinBox* fewShot_;
   QAction* evaluateAction_;
   QLabel* status_;
   QLabel* summary_;

@@ -1,10 +1,10 @@
-#include "chat/JinjaStrings.h"
+#include "common/PythonStrings.h"
 
 #include <utf8proc.h>
 
 #include "common/Utf8.h"
 
-namespace tunebench::jinja {
+namespace tunebench {
 
 namespace {
 
@@ -231,4 +231,4 @@ bool characterTest(const std::string& s, const std::string& test) {
   return (test == "isupper" || test == "islower") ? anyCased : true;
 }
 
-}  // namespace tunebench::jinja
+}  // namespace tunebench

@@ -1,10 +1,11 @@
 #pragma once
-// Python's str methods on UTF-8 text (code point aware), as chat templates call them.
+// Python's str methods on UTF-8 text (code point aware): what chat templates call, and what
+// benchmark prompts are built with where a reference implementation is written in Python.
 #include <cstdint>
 #include <string>
 #include <vector>
 
-namespace tunebench::jinja {
+namespace tunebench {
 
 bool isPythonSpace(char32_t c);
 // chars == nullptr strips whitespace.
@@ -25,4 +26,4 @@ size_t countOccurrences(const std::string& s, const std::string& needle);
 // isdigit, isspace, isalpha, isupper, islower.
 bool characterTest(const std::string& s, const std::string& test);
 
-}  // namespace tunebench::jinja
+}  // namespace tunebench
