@@ -442,7 +442,7 @@ Command addDataCommand(CLI::App& app) {
 
   import->add_option("file", o->file, "File to import")->required();
   import->add_option("--format", o->format, "Importer (default: by file extension)")
-      ->check(CLI::IsMember({"jsonl", "json", "csv", "tsv", "text"}));
+      ->check(CLI::IsMember({"jsonl", "json", "parquet", "csv", "tsv", "text"}));
   import->add_option("--mapping", o->mapping,
                      "Column mapping as JSON, or a file holding it (default: detected)");
   import->add_flag("--skip-bad-rows", o->skipBadRows, "Store bad rows as rejects and go on");

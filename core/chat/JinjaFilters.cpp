@@ -196,7 +196,7 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   }
   if (name == "indent") return indentFilter(input, args, kwargs);
   if (name == "upper") return Value(toUpper(input.str()));
-  if (name == "lower") return Value(toLower(input.str()));
+  if (name == "lower") return Value(pythonLower(input.str()));
   if (name == "capitalize") return Value(pythonCapitalize(input.str()));
   if (name == "title") return Value(jinjaTitle(input.str()));
   if (name == "default" || name == "d") {
@@ -389,7 +389,7 @@ bool applyTest(const std::string& name, const Value& v, const ValueList& args) {
       return v.type() == other.type() && valuesEqual(v, other);
     return valuesEqual(v, other) && v.type() == other.type();
   }
-  if (name == "lower") return v.isString() && toLower(v.asString()) == v.asString();
+  if (name == "lower") return v.isString() && pythonLower(v.asString()) == v.asString();
   if (name == "upper") return v.isString() && toUpper(v.asString()) == v.asString();
   throw Error("no test named '" + name + "'");
 }

@@ -114,7 +114,7 @@ Value stringMethod(const std::string& s, const std::string& name) {
       name == "swapcase") {
     return boundMethod(name, [s, name](ValueList&, KeywordArgs&) {
       if (name == "upper") return Value(toUpper(s));
-      if (name == "lower") return Value(toLower(s));
+      if (name == "lower") return Value(pythonLower(s));
       if (name == "title") return Value(pythonTitle(s));
       if (name == "capitalize") return Value(pythonCapitalize(s));
       return Value(swapCase(s));

@@ -11,15 +11,47 @@ namespace {
 utf8proc_category_t category(char32_t c) {
   return utf8proc_category(static_cast<utf8proc_int32_t>(c));
 }
-bool isCased(char32_t c) {
-  const auto k = category(c);
-  return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL || k == UTF8PROC_CATEGORY_LT;
-}
 char32_t upper(char32_t c) {
   return static_cast<char32_t>(utf8proc_toupper(static_cast<utf8proc_int32_t>(c)));
 }
 char32_t lower(char32_t c) {
   return static_cast<char32_t>(utf8proc_tolower(static_cast<utf8proc_int32_t>(c)));
+}
+
+// Unicode's Cased: upper, lower and title case letters and whatever has a case mapping.
+bool isCased(char32_t c) {
+  const auto kind = category(c);
+  if (kind == UTF8PROC_CATEGORY_LU || kind == UTF8PROC_CATEGORY_LL || kind == UTF8PROC_CATEGORY_LT)
+    return true;
+  return lower(c) != c || upper(c) != c;
+}
+
+// Unicode's Case_Ignorable: marks, format characters, modifiers and the word-internal
+// punctuation of Word_Break MidLetter, MidNumLet and Single_Quote.
+bool isCaseIgnorable(char32_t c) {
+  switch (category(c)) {
+    case UTF8PROC_CATEGORY_MN:
+    case UTF8PROC_CATEGORY_ME:
+    case UTF8PROC_CATEGORY_CF:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_SK:
+      return true;
+    default:
+      break;
+  }
+  static const std::u32string_view kMidLetters =
+      U"'.:\u00B7\u0387\u055F\u05F4\u2018\u2019\u2024\u2027\uFE13\uFE52\uFE55\uFF07\uFF0E\uFF1A";
+  return kMidLetters.find(c) != std::u32string_view::npos;
+}
+
+// Python's handle_capital_sigma: a cased letter before (case-ignorables skipped) and none after.
+bool isFinalSigma(std::u32string_view text, size_t at) {
+  size_t before = at;
+  while (before > 0 && isCaseIgnorable(text[before - 1])) --before;
+  if (before == 0 || !isCased(text[before - 1])) return false;
+  size_t after = at + 1;
+  while (after < text.size() && isCaseIgnorable(text[after])) ++after;
+  return after == text.size() || !isCased(text[after]);
 }
 
 template <typename F>
@@ -134,9 +166,6 @@ std::string toUpper(const std::string& s) {
   }
   return codePointsToUtf8(out);
 }
-std::string toLower(const std::string& s) {
-  return mapCodePoints(s, lower);
-}
 std::string swapCase(const std::string& s) {
   return mapCodePoints(
       s, [](char32_t c) { return category(c) == UTF8PROC_CATEGORY_LU ? lower(c) : upper(c); });
@@ -229,6 +258,40 @@ bool characterTest(const std::string& s, const std::string& test) {
     anyCased = anyCased || isCased(c);
   }
   return (test == "isupper" || test == "islower") ? anyCased : true;
+}
+
+std::u32string pythonLower(std::u32string_view text) {
+  std::u32string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char32_t c = text[i];
+    if (c == 0x130)
+      out += U"i\u0307";
+    else if (c == 0x3A3)
+      out += isFinalSigma(text, i) ? char32_t(0x3C2) : char32_t(0x3C3);
+    else
+      out += lower(c);
+  }
+  return out;
+}
+
+std::string pythonLower(std::string_view text) {
+  return codePointsToUtf8(pythonLower(utf8ToCodePoints(text)));
+}
+
+std::vector<std::u32string> pythonSplitWhitespace(std::u32string_view text) {
+  std::vector<std::u32string> pieces;
+  size_t start = std::u32string_view::npos;
+  for (size_t at = 0; at <= text.size(); ++at) {
+    const bool separator = at == text.size() || isPythonSpace(text[at]);
+    if (separator && start != std::u32string_view::npos) {
+      pieces.emplace_back(text.substr(start, at - start));
+      start = std::u32string_view::npos;
+    } else if (!separator && start == std::u32string_view::npos) {
+      start = at;
+    }
+  }
+  return pieces;
 }
 
 }  // namespace tunebench

@@ -3,6 +3,7 @@
 // benchmark prompts are built with where a reference implementation is written in Python.
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace tunebench {
@@ -15,7 +16,13 @@ std::vector<std::string> pythonSplit(const std::string& s, const std::string* se
                                      bool fromRight);
 std::vector<std::string> splitLines(const std::string& s);
 std::string toUpper(const std::string& s);
-std::string toLower(const std::string& s);
+// str.lower(): the simple lower-case mapping plus Python's two special cases, U+0130 becoming
+// "i" + U+0307 and capital sigma becoming final sigma at the end of a word (Unicode's
+// Final_Sigma context).
+std::string pythonLower(std::string_view text);
+std::u32string pythonLower(std::u32string_view text);
+// str.split() with no argument on code points: runs of whitespace separate, no empty pieces.
+std::vector<std::u32string> pythonSplitWhitespace(std::u32string_view text);
 std::string swapCase(const std::string& s);
 std::string pythonTitle(const std::string& s);       // str.title()
 std::string pythonCapitalize(const std::string& s);  // str.capitalize()

@@ -6,6 +6,7 @@
 
 #include "builtin/JsonImporter.h"
 #include "builtin/JsonLinesImporter.h"
+#include "builtin/ParquetImporter.h"
 #include "common/Error.h"
 
 namespace tunebench::builtin {
@@ -16,6 +17,7 @@ class CollectingSink : public RecordSink {
  public:
   CollectingSink(std::string path, bool byLine) : path_(std::move(path)), byLine_(byLine) {}
   void record(ImportedRecord&& record) override {
+    // JSON Lines count lines; JSON arrays and Parquet files count rows.
     const int64_t position = byLine_ ? record.line : static_cast<int64_t>(records.size()) + 1;
     records.push_back({std::move(record.fields),
                        path_ + (byLine_ ? " line " : " row ") + std::to_string(position)});
@@ -31,7 +33,8 @@ class CollectingSink : public RecordSink {
 };
 
 std::vector<std::shared_ptr<DatasetImporter>> benchmarkImporters() {
-  return {std::make_shared<JsonLinesImporter>(), std::make_shared<JsonImporter>()};
+  return {std::make_shared<JsonLinesImporter>(), std::make_shared<JsonImporter>(),
+          std::make_shared<ParquetImporter>()};
 }
 
 std::string lowerExtension(const std::string& path) {

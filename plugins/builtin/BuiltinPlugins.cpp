@@ -5,6 +5,7 @@
 #include "builtin/ClassifierEvaluator.h"
 #include "builtin/GenerationEvaluator.h"
 #include "builtin/MergedModelExporter.h"
+#include "builtin/ParquetImporter.h"
 #include "builtin/PerplexityEvaluator.h"
 #include "builtin/TextImporters.h"
 
@@ -31,6 +32,7 @@ void registerModelEvaluators(PluginRegistrar* registrar) {
 
 void registerBuiltinPlugins(PluginRegistry& registry) {
   registry.addBuiltin("text-importers", registerTextImporters);
+  registry.addBuiltin("parquet-importer", registerParquetImporter);
   registry.addBuiltin("model-evaluators", registerModelEvaluators);
   registry.addBuiltin("model-exporters", registerModelExporters);
 }

@@ -50,7 +50,8 @@ class CliTest : public QObject {
     QVERIFY2(r.out.contains("dataset importer: csv (Comma-separated values)"), qPrintable(r.out));
     QVERIFY2(r.out.contains("dataset importer: tsv (Tab-separated values)"), qPrintable(r.out));
     QVERIFY2(r.out.contains("dataset importer: json (JSON)"), qPrintable(r.out));
-    QVERIFY2(r.out.contains("dataset importers: 5"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("dataset importer: parquet (Apache Parquet)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("dataset importers: 6"), qPrintable(r.out));
     QVERIFY2(r.out.contains("exporter: merged (Merged model folder)"), qPrintable(r.out));
     QVERIFY2(r.out.contains("exporter: adapter (PEFT adapter)"), qPrintable(r.out));
     QVERIFY2(r.out.contains("exporters: 2\n"), qPrintable(r.out));
@@ -58,7 +59,11 @@ class CliTest : public QObject {
              qPrintable(r.out));
     QVERIFY2(r.out.contains("evaluator: classifier (Classifier accuracy and F1)"),
              qPrintable(r.out));
-    QVERIFY2(r.out.contains("evaluators: 2\n"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("evaluator: benchmark (Benchmark (multiple choice))"),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("evaluator: perplexity (Rolling perplexity of texts)"),
+             qPrintable(r.out));
+    QVERIFY2(r.out.contains("evaluators: 4\n"), qPrintable(r.out));
     QVERIFY2(r.out.contains("Plugin API version 2"), qPrintable(r.out));
   }
 

@@ -264,6 +264,40 @@ class CliEvaluateTest : public QObject {
     QVERIFY2(refused.err.contains("fixture-kv"), qPrintable(refused.err));
   }
 
+  // A Parquet benchmark file through --evaluator benchmark: the task is detected, the few-shot
+  // setting reaches the evaluator, and the JSON report has the harness's metrics.
+  void aBenchmarkFileIsScoredByLogLikelihood() {
+    const QString parquet = QStringLiteral(
+        TUNEBENCH_SOURCE_DIR "/tests/fixtures/parquet/mmlu.arrow-v2-zstd-dict.parquet");
+    const auto r = runCli({"evaluate", "--model", model_, "--data", parquet, "--evaluator",
+                           "benchmark", "--fewshot", "2", "--limit", "4", "--json"});
+    EXPECT_EXIT(r, 0);
+    const auto report = QJsonDocument::fromJson(r.out.toUtf8()).object();
+    QCOMPARE(report["evaluator"].toString(), QStringLiteral("benchmark"));
+    const auto metrics = report["metrics"].toObject();
+    QCOMPARE(metrics["questions"].toDouble(), 4.0);
+    QVERIFY(metrics.contains("acc") && metrics.contains("acc_stderr") &&
+            metrics.contains("acc_norm"));
+    QCOMPARE(report["items"].toArray().size(), 4);
+    QCOMPARE(report["items"]
+                 .toArray()[0]
+                 .toObject()["details"]
+                 .toObject()["log_likelihoods"]
+                 .toArray()
+                 .size(),
+             4);
+    const auto bad = runCli({"evaluate", "--model", model_, "--data", data_, "--evaluator",
+                             "benchmark", "--task", "winogrande"});
+    QVERIFY(bad.exitCode != 0);
+    QVERIFY2(bad.err.contains("sentence"), qPrintable(bad.err));  // the field it misses
+
+    const auto bench = runCli({"bench", "eval", "--model", model_, "--questions", "3", "--fewshot",
+                               "1", "--runs", "1", "--threads", "1"});
+    EXPECT_EXIT(bench, 0);
+    QVERIFY2(bench.out.contains("shared contexts:") && bench.out.contains("speed-up:"),
+             qPrintable(bench.out));
+  }
+
   void badInputIsReported() {
     const auto bad = write(dir_, "bad.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}\n{oops\n");
     auto r = runCli({"evaluate", "--model", model_, "--data", bad});

@@ -207,11 +207,17 @@ class EvaluationJobTest : public QObject {
   void theRegistryListsTheBuiltinEvaluators() {
     PluginRegistry builtins;
     builtin::registerBuiltinPlugins(builtins);
-    QCOMPARE(builtins.evaluators().size(), size_t(2));
+    QCOMPARE(builtins.evaluators().size(), size_t(4));
     QCOMPARE(builtins.evaluators()[0]->id(), std::string("generation"));
     QCOMPARE(builtins.evaluators()[1]->id(), std::string("classifier"));
+    QCOMPARE(builtins.evaluators()[2]->id(), std::string("benchmark"));
+    QCOMPARE(builtins.evaluators()[3]->id(), std::string("perplexity"));
     QVERIFY(builtins.evaluators()[0]->suits({model_, "", ""}));
     QVERIFY(!builtins.evaluators()[1]->suits({model_, "", ""}));
+    // A language model's benchmarks and perplexity are asked for by name; the generation
+    // evaluation stays its default.
+    QVERIFY(builtins.evaluators()[2]->suits({model_, "", ""}));
+    QVERIFY(builtins.evaluators()[3]->suits({model_, "", ""}));
   }
 
   // A third party's evaluator, asked for by id, gets the model source, the file and the
@@ -252,9 +258,11 @@ class EvaluationJobTest : public QObject {
       EvaluationJob job(plugins_, req);
       QFAIL("an unknown evaluator was accepted");
     } catch (const Error& e) {
-      QVERIFY2(QString(e.what()).contains(
-                   "unknown evaluator 'mmlu': use one of generation, classifier, line-count"),
-               e.what());
+      QVERIFY2(
+          QString(e.what()).contains(
+              "unknown evaluator 'mmlu': use one of generation, classifier, benchmark, perplexity, "
+              "line-count"),
+          e.what());
     }
     req = request();
     req.settings["max_new_tokens"] = "many";

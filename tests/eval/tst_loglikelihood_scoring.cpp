@@ -264,6 +264,26 @@ class LoglikelihoodScoringTest : public QObject {
     QVERIFY(std::abs(metrics.at("bits_per_byte") - (-total / bytes / std::log(2.0))) < 1e-9);
   }
 
+  // A hub-style Parquet file and its JSON Lines twin are the same benchmark.
+  void aParquetBenchmarkScoresAsItsJsonLinesTwin() {
+    const std::string fixtures = TUNEBENCH_SOURCE_DIR "/tests/fixtures/parquet/";
+    builtin::BenchmarkEvaluator evaluator;
+    EvaluatorRequest request;
+    request.model.modelFolder = dir_.filePath("model").toStdString();
+    request.settings = {{"limit", 6}, {"num_fewshot", 1}};
+    BasicJobContext context;
+    request.dataFile = fixtures + "mmlu.duckdb-v2-zstd.parquet";
+    const auto fromParquet = evaluator.evaluate(request, context);
+    request.dataFile = fixtures + "mmlu.jsonl";
+    const auto fromJsonLines = evaluator.evaluate(request, context);
+    QCOMPARE(fromParquet.items.size(), size_t(6));
+    QCOMPARE(fromParquet.metrics, fromJsonLines.metrics);
+    for (size_t i = 0; i < fromParquet.items.size(); ++i) {
+      QCOMPARE(fromParquet.items[i].input, fromJsonLines.items[i].input);
+      QCOMPARE(fromParquet.items[i].details, fromJsonLines.items[i].details);
+    }
+  }
+
   void unknownLayoutsAndTasksAreNamed() {
     const std::string modelFolder = dir_.filePath("model").toStdString();
     const std::string file = dir_.filePath("odd.jsonl").toStdString();

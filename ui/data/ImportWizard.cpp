@@ -263,7 +263,8 @@ void ImportWizard::chooseFile() {
   const QString file = QFileDialog::getOpenFileName(
       this, tr("Import a Dataset"),
       QFileInfo(file_->text().isEmpty() ? projectFile_ : file_->text()).path(),
-      tr("Datasets (*.jsonl *.ndjson *.json *.csv *.tsv *.tab *.txt *.text *.md);;All files (*)"));
+      tr("Datasets (*.jsonl *.ndjson *.json *.parquet *.csv *.tsv *.tab *.txt *.text *.md);;All "
+         "files (*)"));
   if (!file.isEmpty()) setFile(QDir::toNativeSeparators(file));
 }
 

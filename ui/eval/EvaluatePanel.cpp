@@ -482,7 +482,8 @@ void EvaluatePanel::chooseDataFile() {
   const QString start =
       dataFile_->text().isEmpty() ? QFileInfo(projectFile_).path() : dataFile_->text();
   const QString file = QFileDialog::getOpenFileName(
-      this, tr("Evaluation File"), start, tr("JSON Lines or JSON (*.jsonl *.json);;All files (*)"));
+      this, tr("Evaluation File"), start,
+      tr("Evaluation files (*.jsonl *.json *.parquet *.txt);;All files (*)"));
   if (!file.isEmpty()) dataFile_->setText(QDir::toNativeSeparators(file));
 }
 
