@@ -16,9 +16,7 @@ import time
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "tests", "reference"))
-from decoder_reference import read_safetensors  # noqa: E402
-from train_reference import Llama  # noqa: E402
+from train_reference import load_llama  # noqa: E402
 
 
 def score(model, requests, batch_size):
@@ -53,11 +51,7 @@ def main():
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    with open(os.path.join(args.model, "config.json")) as f:
-        config = json.load(f)
-    if config.get("model_type") not in ("llama", "mistral", "qwen2"):
-        sys.exit("eval_reference.py: Llama-family models only (llama, mistral, qwen2)")
-    model = Llama(config, read_safetensors(os.path.join(args.model, "model.safetensors")))
+    _, model = load_llama(args.model, "eval_reference.py")
     with open(args.requests) as f:
         written = json.load(f)
     requests = written["requests"]

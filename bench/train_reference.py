@@ -79,6 +79,15 @@ class Llama(torch.nn.Module):
         return x @ self.p(head).T
 
 
+def load_llama(folder, caller):
+    """The folder's config and its Llama-family model; exits naming `caller` for another family."""
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    if config.get("model_type") not in ("llama", "mistral", "qwen2"):
+        sys.exit(f"{caller}: Llama-family models only (llama, mistral, qwen2)")
+    return config, Llama(config, read_safetensors(os.path.join(folder, "model.safetensors")))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", required=True)
@@ -89,11 +98,7 @@ def main():
     args = parser.parse_args()
     if args.threads > 0:
         torch.set_num_threads(args.threads)
-    with open(os.path.join(args.model, "config.json")) as f:
-        config = json.load(f)
-    if config.get("model_type") not in ("llama", "mistral", "qwen2"):
-        sys.exit("train_reference.py: Llama-family models only (llama, mistral, qwen2)")
-    model = Llama(config, read_safetensors(os.path.join(args.model, "model.safetensors")))
+    config, model = load_llama(args.model, "train_reference.py")
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-4, weight_decay=0.0)
     torch.manual_seed(0)
     ids = torch.randint(config["vocab_size"], (args.batch, args.length))

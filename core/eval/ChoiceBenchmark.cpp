@@ -1,5 +1,6 @@
 #include "eval/ChoiceBenchmark.h"
 
+#include <algorithm>
 #include <map>
 
 #include "common/Error.h"
@@ -124,10 +125,26 @@ nlohmann::json choiceScoringSettings(const ChoiceBenchmarkSettings& settings) {
                             {"fewshot_seed", settings.fewShotSeed},
                             {"limit", settings.limit}};
   if (settings.fewShot > 0) scoring["fewshot_file"] = settings.fewShotFile;
+  if (settings.task == "gsm8k") scoring["max_gen_toks"] = settings.maxNewTokens;
   if (settings.task == "multiple_choice" || settings.task == "auto")
     scoring["columns"] = {settings.columns.question, settings.columns.choices,
                           settings.columns.answer};
   return scoring;
+}
+
+std::vector<ChoiceQuestion> choicePromptsFor(const std::string& task,
+                                             const std::vector<ChoiceDocument>& documents,
+                                             const std::vector<ChoiceDocument>* fewShotPool,
+                                             const ChoiceBenchmarkSettings& settings) {
+  FewShotSettings fewShot;
+  fewShot.count = settings.fewShot;
+  fewShot.seed = settings.fewShotSeed;
+  fewShot.pool = fewShotPool ? fewShotPool : &documents;
+  fewShot.poolHoldsEvaluated = fewShotPool == nullptr;
+  const size_t count =
+      settings.limit > 0 ? std::min(documents.size(), size_t(settings.limit)) : documents.size();
+  const std::vector<ChoiceDocument> evaluated(documents.begin(), documents.begin() + count);
+  return choiceQuestions(choiceTask(task), evaluated, fewShot);
 }
 
 EvaluatorResult evaluateChoiceDocuments(const ModelSource& source, const std::string& task,
@@ -136,17 +153,7 @@ EvaluatorResult evaluateChoiceDocuments(const ModelSource& source, const std::st
                                         const ChoiceBenchmarkSettings& settings,
                                         JobContext& context) {
   const auto& info = choiceTask(task);
-  FewShotSettings fewShot;
-  fewShot.count = settings.fewShot;
-  fewShot.seed = settings.fewShotSeed;
-  fewShot.pool = fewShotPool ? fewShotPool : &documents;
-  fewShot.poolHoldsEvaluated = fewShotPool == nullptr;
-  std::vector<ChoiceDocument> evaluated(
-      documents.begin(),
-      settings.limit > 0 && static_cast<size_t>(settings.limit) < documents.size()
-          ? documents.begin() + settings.limit
-          : documents.end());
-  const auto questions = choiceQuestions(info, evaluated, fewShot);
+  const auto questions = choicePromptsFor(task, documents, fewShotPool, settings);
   if (context.isCanceled()) return {{}, {}, true};
   context.progress(0, 0, "loading " + source.describe());
   auto loaded = loadModelSource(source);
@@ -157,9 +164,9 @@ EvaluatorResult evaluateChoiceDocuments(const ModelSource& source, const std::st
   EvaluatorResult result;
   result.canceled = scored.canceled;
   result.metrics = choiceMetrics(info, questions, scored);
-  for (size_t q = 0; q < evaluated.size(); ++q)
+  for (size_t q = 0; q < questions.size(); ++q)
     if (scored.questions[q])
-      result.items.push_back(itemOf(evaluated[q], *scored.questions[q], task));
+      result.items.push_back(itemOf(documents[q], *scored.questions[q], task));
   return result;
 }
 

@@ -49,9 +49,17 @@ struct ChoiceBenchmarkSettings {
   uint64_t fewShotSeed = 1234;
   std::string fewShotFile;  // empty: the evaluated file, each question left out of its examples
   int64_t limit = 0;        // the first n questions; 0 = all
-  LoglikelihoodOptions scoring;
+  LoglikelihoodOptions scoring;  // its batch size also batches generated answers
   ChoiceColumns columns;
+  int64_t maxNewTokens = 256;  // generated answers (GSM8K): the harness's max_gen_toks
 };
+
+// The questions of the first `limit` documents, each with its description and few-shot examples
+// from `fewShotPool` (nullptr: from `documents`, each document left out of its own).
+std::vector<ChoiceQuestion> choicePromptsFor(const std::string& task,
+                                             const std::vector<ChoiceDocument>& documents,
+                                             const std::vector<ChoiceDocument>* fewShotPool,
+                                             const ChoiceBenchmarkSettings& settings);
 
 // The settings that decide the scores (not the batch size or the scoring path), with defaults
 // filled in: two evaluations of the same file with these are the same evaluation.

@@ -178,6 +178,16 @@ ChoiceDocument truthfulQa(const json& record, const std::string& where, bool mas
   return document;
 }
 
+// GSM8K: "Question: …\nAnswer:", answered by generation; the reference answer (reasoning ending
+// in "#### number") is the document's one choice.
+ChoiceDocument gsm8k(const json& record, const std::string& where) {
+  ChoiceDocument document;
+  document.text = "Question: " + text(record, "question", where) + "\nAnswer:";
+  document.choices = {text(record, "answer", where)};
+  document.gold = {0};
+  return document;
+}
+
 ChoiceDocument userMultipleChoice(const json& record, const std::string& where,
                                   const ChoiceColumns& columns) {
   ChoiceDocument document;
@@ -223,6 +233,7 @@ const std::vector<ChoiceTaskInfo>& choiceTasks() {
       {"truthfulqa_mc1", "TruthfulQA MC1", "acc", false, false},
       {"truthfulqa_mc2", "TruthfulQA MC2", "acc", false, true},
       {"multiple_choice", "Multiple choice (your columns)", "acc", false, false},
+      {"gsm8k", "GSM8K (generated answers)", "exact_match,strict-match", false, false, true},
   };
   return tasks;
 }
@@ -249,6 +260,9 @@ std::optional<std::string> detectChoiceTask(const nlohmann::json& record) {
   if (hasFields(record, {"question", "choices", "answer", "subject"})) return "mmlu";
   if (hasFields(record, {"question", "choices", "answer"}) && record.at("choices").is_array())
     return "multiple_choice";
+  if (hasFields(record, {"question", "answer"}) && record.at("answer").is_string() &&
+      record.at("answer").get<std::string>().find("####") != std::string::npos)
+    return "gsm8k";
   return std::nullopt;
 }
 
@@ -271,6 +285,8 @@ ChoiceDocument readChoiceDocument(const std::string& task, const nlohmann::json&
     document = truthfulQa(record, where, true);
   else if (task == "multiple_choice")
     document = userMultipleChoice(record, where, columns);
+  else if (task == "gsm8k")
+    document = gsm8k(record, where);
   else
     choiceTask(task);  // throws, naming the known tasks
   checkGold(document, where);

@@ -1,8 +1,8 @@
 #pragma once
 // Benchmark files as lm-evaluation-harness reads them: each hub layout (cais/mmlu,
 // Rowan/hellaswag, allenai/ai2_arc, baber/piqa, allenai/winogrande, truthful_qa
-// multiple_choice) turned into documents with the harness's prompt text, choices and gold
-// answers, including its preprocessing (HellaSwag's bracket removal, Winogrande's blank). A
+// multiple_choice, openai/gsm8k) turned into documents with the harness's prompt text, choices and
+// gold answers, including its preprocessing (HellaSwag's bracket removal, Winogrande's blank). A
 // user's own file is a `multiple_choice` task whose columns are named in the settings.
 #include <optional>
 #include <string>
@@ -36,6 +36,9 @@ struct ChoiceTaskInfo {
   std::string headlineMetric;    // the figure the harness's tables lead with
   bool firstFewShot = false;     // few-shot examples are the first n (MMLU), not sampled
   bool probabilityMass = false;  // TruthfulQA MC2
+  // Answered by greedy generation, not by choices (GSM8K): the document's one "choice" is its
+  // reference answer, so that a solved few-shot example is "text answer".
+  bool generated = false;
 };
 
 // The tasks, in the order the settings and the GUI offer them.

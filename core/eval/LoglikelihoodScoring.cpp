@@ -127,11 +127,11 @@ void scoreFullSequences(CausalLMImpl& model, const std::vector<TokenizedRequest>
 
 namespace {
 
-// One batch of contexts, left-padded, run into a KV cache; their last position's
-// log-probabilities score every continuation's first token.
+// One batch of contexts of one length (no padding, so attention keeps its plain causal path: a
+// padding mask would make every layer materialise its scores), run into a KV cache; their last
+// position's log-probabilities score every continuation's first token.
 struct ContextBatch {
   std::vector<const ContextGroup*> groups;
-  torch::Tensor mask;  // [B, P], 1 for real tokens
   KVCache cache;
   torch::Tensor lastLogProbabilities;  // [B, V]
 };
@@ -147,19 +147,16 @@ ContextBatch runContexts(CausalLMImpl& model, std::vector<const ContextGroup*> g
   }
   const int64_t length = static_cast<int64_t>(longest);
   auto ids = torch::zeros({rows, length}, torch::kInt64);
-  batch.mask = torch::zeros({rows, length}, torch::kInt64);
   for (int64_t b = 0; b < rows; ++b) {
     const auto& context = batch.groups[static_cast<size_t>(b)]->context;
-    const int64_t size = static_cast<int64_t>(context.size());
-    ids[b].narrow(0, length - size, size).copy_(idsTensor(context));
-    batch.mask[b].narrow(0, length - size, size).fill_(1);
+    if (static_cast<int64_t>(context.size()) != length)
+      throw Error("scoring: a context batch mixes lengths");
+    ids[b].copy_(idsTensor(context));
   }
   const auto device = deviceOf(model);
-  batch.mask = batch.mask.to(device);
   batch.cache = model.makeCache(rows, length + static_cast<int64_t>(longestContinuation) - 1);
   ForwardInput input;
   input.inputIds = ids.to(device);
-  input.paddingMask = batch.mask;
   input.cache = &batch.cache;
   input.lastPositionOnly = true;
   batch.lastLogProbabilities = model.forward(input).squeeze(1).log_softmax(-1);
@@ -182,14 +179,14 @@ void runContinuations(CausalLMImpl& model, const ContextBatch& batch,
     longest = std::max(longest, requests[row.request].continuation.size() - 1);
   const int64_t length = static_cast<int64_t>(longest);
   const auto device = deviceOf(model);
+  // Right-padded: a padding token comes after every real one, which causal attention keeps
+  // from ever seeing it.
   auto ids = torch::zeros({count, length}, torch::kInt64);
-  auto mask = torch::zeros({count, length}, torch::kInt64);
   std::vector<int64_t> contextRows;
   for (int64_t r = 0; r < count; ++r) {
     const auto& continuation = requests[rows[static_cast<size_t>(r)].request].continuation;
     const int64_t fed = static_cast<int64_t>(continuation.size()) - 1;
     ids[r].narrow(0, 0, fed).copy_(idsTensor(continuation).narrow(0, 0, fed));
-    mask[r].narrow(0, 0, fed).fill_(1);
     contextRows.push_back(rows[static_cast<size_t>(r)].contextRow);
   }
   const auto select = idsTensor(contextRows).to(device);
@@ -201,7 +198,6 @@ void runContinuations(CausalLMImpl& model, const ContextBatch& batch,
   cache.length = batch.cache.length;
   ForwardInput input;
   input.inputIds = ids.to(device);
-  input.paddingMask = torch::cat({batch.mask.index_select(0, select), mask.to(device)}, 1);
   input.cache = &cache;
   const auto logProbabilities = model.forward(input).log_softmax(-1);
   for (int64_t r = 0; r < count; ++r) {
@@ -258,12 +254,16 @@ void scoreSharedContexts(CausalLMImpl& model, const std::vector<TokenizedRequest
     else
       shared.push_back(&group);
   }
+  // Longest first; a batch holds contexts of one length only.
   std::stable_sort(shared.begin(), shared.end(), [](const ContextGroup* a, const ContextGroup* b) {
-    return a->context.size() + a->longestContinuation > b->context.size() + b->longestContinuation;
+    return a->context.size() > b->context.size();
   });
-  for (size_t from = 0; from < shared.size(); from += static_cast<size_t>(batchSize)) {
+  for (size_t from = 0, to = 0; from < shared.size(); from = to) {
     if (progress.canceled()) return;
-    const size_t to = std::min(shared.size(), from + static_cast<size_t>(batchSize));
+    to = from + 1;
+    while (to < shared.size() && to - from < static_cast<size_t>(batchSize) &&
+           shared[to]->context.size() == shared[from]->context.size())
+      ++to;
     std::vector<const ContextGroup*> batch(shared.begin() + from, shared.begin() + to);
     size_t members = 0;
     for (const auto* group : batch) members += group->members.size();

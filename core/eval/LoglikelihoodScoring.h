@@ -7,9 +7,10 @@
 //
 // Requests sharing a context (the choices of one question) share its forward pass: the
 // context runs once into a KV cache, and the continuations run from it, so a question whose
-// choices are single tokens (MMLU's " A".." D") costs one forward pass. Contexts are batched
-// left-padded, longest first. `sharedContexts = false` scores every request as one full
-// sequence instead (the reference path, and the baseline the benchmark compares with).
+// choices are single tokens (MMLU's " A".." D") costs one forward pass. Contexts of one length
+// are batched together, longest first (no padding, so attention keeps its causal fast path).
+// `sharedContexts = false` scores every request as one full sequence instead (the reference path,
+// and the baseline the benchmark compares with).
 #include <cstdint>
 #include <string>
 #include <vector>

@@ -17,7 +17,8 @@ bool isComparedMetric(const std::string& metric) {
 
 bool higherIsBetter(const std::string& metric) {
   return metric == "exact_match" || metric == "accuracy" || metric == "macro_f1" ||
-         metric == "acc" || metric == "acc_norm";
+         metric == "acc" || metric == "acc_norm" || metric == "exact_match,strict-match" ||
+         metric == "exact_match,flexible-extract";
 }
 
 std::vector<ModelVersion> groupIntoVersions(const std::vector<ExportRecord>& exports) {

@@ -7,6 +7,7 @@
 #include "common/Error.h"
 #include "eval/ChoiceBenchmark.h"
 #include "eval/ClassifierSource.h"
+#include "eval/GeneratedAnswers.h"
 
 namespace tunebench::builtin {
 
@@ -30,6 +31,7 @@ ChoiceBenchmarkSettings readSettings(const nlohmann::json& settings) {
   if (file != settings.end() && file->is_string() && read.fewShot > 0)
     read.fewShotFile = file->get<std::string>();
   read.limit = countSetting(settings, "limit", 0, 0);
+  read.maxNewTokens = countSetting(settings, "max_gen_toks", read.maxNewTokens, 1);
   read.scoring.batchSize = countSetting(settings, "batch_size", read.scoring.batchSize, 1);
   read.scoring.sharedContexts = flagSetting(settings, "shared_contexts", true);
   read.columns.question = textSetting(settings, "question_field", read.columns.question);
@@ -94,9 +96,10 @@ EvaluatorResult BenchmarkEvaluator::evaluate(const EvaluatorRequest& request, Jo
     fewShotPool = readDocuments(task, readBenchmarkRecords(settings.fewShotFile, context),
                                 settings.columns, context);
   if (context.isCanceled()) return {{}, {}, true};
-  return evaluateChoiceDocuments(request.model, task, documents,
-                                 settings.fewShotFile.empty() ? nullptr : &fewShotPool, settings,
-                                 context);
+  const auto* pool = settings.fewShotFile.empty() ? nullptr : &fewShotPool;
+  if (choiceTask(task).generated)
+    return evaluateGeneratedDocuments(request.model, task, documents, pool, settings, context);
+  return evaluateChoiceDocuments(request.model, task, documents, pool, settings, context);
 }
 
 nlohmann::json BenchmarkEvaluator::scoringSettings(const nlohmann::json& settings) const {

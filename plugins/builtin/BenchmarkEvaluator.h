@@ -9,7 +9,8 @@ namespace tunebench::builtin {
 // scores it (eval/ChoiceBenchmark.h). Settings: task ("auto": from the file's fields), num_fewshot
 // (0), fewshot_file (few-shot examples from another split; default the file itself, leaving out
 // each question), fewshot_seed (1234), limit (0 = all), batch_size (8), shared_contexts (true),
-// question_field/choices_field/answer_field (a multiple_choice file's columns).
+// question_field/choices_field/answer_field (a multiple_choice file's columns), max_gen_toks
+// (256: GSM8K's answers are generated, eval/GeneratedAnswers.h).
 class BenchmarkEvaluator : public Evaluator {
  public:
   std::string id() const override { return "benchmark"; }

@@ -246,7 +246,7 @@ class BenchmarkScoringTest : public QObject {
     QVERIFY_THROWS_EXCEPTION(Error,
                              readChoiceDocument("multiple_choice", outOfRange, "r", columns));
     QVERIFY(!detectChoiceTask(json{{"text", "x"}}).has_value());
-    QVERIFY_THROWS_EXCEPTION(Error, choiceTask("gsm8k"));
+    QVERIFY_THROWS_EXCEPTION(Error, choiceTask("squad"));
   }
 
   // lm-evaluation-harness's mean_stderr, and the pooled standard error of a size-weighted group

@@ -12,6 +12,8 @@
 #include "builtin/PerplexityEvaluator.h"
 #include "common/Error.h"
 #include "common/TorchPch.h"
+#include "eval/AnswerExtraction.h"
+#include "eval/GeneratedAnswers.h"
 #include "eval/LoglikelihoodScoring.h"
 #include "eval/RollingPerplexity.h"
 #include "eval/SampleStatistics.h"
@@ -282,6 +284,53 @@ class LoglikelihoodScoringTest : public QObject {
       QCOMPARE(fromParquet.items[i].input, fromJsonLines.items[i].input);
       QCOMPARE(fromParquet.items[i].details, fromJsonLines.items[i].details);
     }
+  }
+
+  // GSM8K: the harness's prompt ("Question: …\nAnswer: <solved answer>\n\n" per example), the
+  // response cut before "Question:", both answer filters on what was generated.
+  void gsm8kAnswersAreGeneratedAndFiltered() {
+    QCOMPARE(cutAtStopStrings("x = 4.\n#### 4\n\nQuestion: next", {"Question:", "</s>"}),
+             std::string("x = 4.\n#### 4\n\n"));
+    QCOMPARE(cutAtStopStrings("no stop", {"Question:"}), std::string("no stop"));
+    std::vector<json> records;
+    for (int n = 1; n <= 4; ++n)
+      records.push_back({{"question", "What is " + std::to_string(n) + " + 1?"},
+                         {"answer", std::to_string(n) + " + 1 = " + std::to_string(n + 1) +
+                                        "\n#### " + std::to_string(n + 1)}});
+    QCOMPARE(detectChoiceTask(records[0]).value_or(""), std::string("gsm8k"));
+    std::vector<ChoiceDocument> documents;
+    for (const auto& record : records)
+      documents.push_back(readChoiceDocument("gsm8k", record, "r"));
+    ChoiceBenchmarkSettings settings;
+    settings.fewShot = 1;
+    settings.maxNewTokens = 6;
+    settings.limit = 3;
+    const std::vector<ChoiceDocument> train(documents.begin() + 3, documents.end());
+    const auto prompts = choicePromptsFor("gsm8k", documents, &train, settings);
+    QCOMPARE(prompts.size(), size_t(3));
+    QCOMPARE(prompts[0].contextOf(0),
+             std::string("Question: What is 4 + 1?\nAnswer: 4 + 1 = 5\n#### 5\n\n"
+                         "Question: What is 1 + 1?\nAnswer:"));
+
+    BasicJobContext context;
+    const auto result = evaluateGeneratedDocuments({dir_.filePath("model").toStdString(), "", {}},
+                                                   "gsm8k", documents, &train, settings, context);
+    QVERIFY(!result.canceled);
+    QCOMPARE(result.items.size(), size_t(3));
+    std::map<std::string, double> metrics(result.metrics.begin(), result.metrics.end());
+    QCOMPARE(metrics.at("questions"), 3.0);
+    std::vector<std::string> outputs, references;
+    for (const auto& item : result.items) {
+      QVERIFY(item.output.find("Question:") == std::string::npos);
+      outputs.push_back(item.output);
+      references.push_back(item.expected);
+    }
+    // The figures follow from the outputs by the filters alone.
+    const auto rescored = gsm8kScores(outputs, references);
+    QCOMPARE(metrics.at("exact_match,strict-match"), rescored.strictMatch);
+    QCOMPARE(metrics.at("exact_match,flexible-extract"), rescored.flexibleExtract);
+    QCOMPARE(result.items[0].details.at("strict_answer").get<std::string>(),
+             rescored.items[0].strictAnswer);
   }
 
   void unknownLayoutsAndTasksAreNamed() {
