@@ -121,6 +121,23 @@ void printMetricsAndItems(const std::string& evaluator, const EvaluatorResult& r
   }
 }
 
+// The benchmark evaluator's settings (plugins/builtin/BenchmarkEvaluator.h).
+void addBenchmarkOptions(CLI::App& command, std::string& task, int64_t& fewShot,
+                         std::string& fewShotFile) {
+  command
+      .add_option("--task", task,
+                  "Benchmark: the task the file holds (auto: detected from its fields; mmlu, "
+                  "hellaswag, arc_easy, arc_challenge, piqa, winogrande, truthfulqa_mc1, "
+                  "truthfulqa_mc2, multiple_choice, gsm8k)")
+      ->capture_default_str();
+  command.add_option("--fewshot", fewShot, "Benchmark: solved examples before each question")
+      ->capture_default_str()
+      ->check(nonNegativeNumber());
+  command.add_option("--fewshot-file", fewShotFile,
+                     "Benchmark: the file the few-shot examples come from (default: the "
+                     "evaluated file, leaving out each question itself)");
+}
+
 }  // namespace
 
 Command addEvaluateCommand(CLI::App& app) {
@@ -203,19 +220,7 @@ Command addEvaluateCommand(CLI::App& app) {
                    "Prompts generated (or texts classified) together")
       ->capture_default_str()
       ->check(positiveNumber());
-  command
-      ->add_option("--task", options->task,
-                   "Benchmark: the task the file holds (auto: detected from its fields; mmlu, "
-                   "hellaswag, arc_easy, arc_challenge, piqa, winogrande, truthfulqa_mc1, "
-                   "truthfulqa_mc2, multiple_choice)")
-      ->capture_default_str();
-  command
-      ->add_option("--fewshot", options->fewShot, "Benchmark: solved examples before each question")
-      ->capture_default_str()
-      ->check(nonNegativeNumber());
-  command->add_option("--fewshot-file", options->fewShotFile,
-                      "Benchmark: the file the few-shot examples come from (default: the "
-                      "evaluated file, leaving out each question itself)");
+  addBenchmarkOptions(*command, options->task, options->fewShot, options->fewShotFile);
   command->add_option("--samples", options->samples, "Outcomes shown in text mode")
       ->capture_default_str()
       ->check(nonNegativeNumber());

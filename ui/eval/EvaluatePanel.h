@@ -29,6 +29,7 @@
 class QAction;
 class QCheckBox;
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QSpinBox;
@@ -141,6 +142,7 @@ class EvaluatePanel : public QWidget {
   using CheckpointsRead = ProjectRead<std::vector<RunCheckpoint>>;
 
   void buildInputs(QWidget* box);
+  void buildBenchmarkRow(QFormLayout* form, QWidget* box);
   void readRuns();
   void showRuns(const RunsRead& read);
   void readCheckpoints(qint64 runId);

@@ -148,33 +148,7 @@ void EvaluatePanel::buildInputs(QWidget* box) {
       tr("Used when the model is a sequence classifier: each record's text and label"));
   form->addRow(textFieldLabel, classifierRow);
 
-  // Only the benchmark evaluation reads these (eval/ChoiceDocuments.h).
-  auto* benchmarkRow = new QHBoxLayout;
-  benchmarkTask_ = new QComboBox(box);
-  benchmarkTask_->setObjectName(QStringLiteral("evaluateBenchmarkTask"));
-  benchmarkTask_->addItem(tr("Detected from the file's fields"), QStringLiteral("auto"));
-  for (const auto& task : choiceTasks())
-    benchmarkTask_->addItem(QString::fromStdString(task.displayName),
-                            QString::fromStdString(task.id));
-  benchmarkTask_->setToolTip(
-      tr("Which benchmark the file holds, in its Hugging Face hub layout; scored by "
-         "log-likelihood as lm-evaluation-harness scores it, so that the figures compare with "
-         "published ones"));
-  fewShot_ = new QSpinBox(box);
-  fewShot_->setObjectName(QStringLiteral("evaluateFewShot"));
-  fewShot_->setRange(0, 25);
-  fewShot_->setToolTip(
-      tr("Solved examples put before each question: the first ones of the same subject for "
-         "MMLU, drawn with the harness's seed (1234) for the others, never the question itself"));
-  auto* fewShotLabel = new QLabel(tr("&few-shot:"), box);
-  fewShotLabel->setBuddy(fewShot_);
-  benchmarkRow->addWidget(benchmarkTask_, 1);
-  benchmarkRow->addWidget(fewShotLabel);
-  benchmarkRow->addWidget(fewShot_);
-  auto* benchmarkLabel = new QLabel(tr("Benchmar&k task:"), box);
-  benchmarkLabel->setBuddy(benchmarkTask_);
-  benchmarkLabel->setToolTip(tr("Used by the benchmark (multiple choice) evaluation"));
-  form->addRow(benchmarkLabel, benchmarkRow);
+  buildBenchmarkRow(form, box);
 
   auto* limitsRow = new QHBoxLayout;
   maxNewTokens_ = new QSpinBox(box);
@@ -217,6 +191,36 @@ void EvaluatePanel::buildInputs(QWidget* box) {
   connect(browseModel_, &QToolButton::clicked, this, &EvaluatePanel::chooseModelFolder);
   connect(browseAdapter_, &QToolButton::clicked, this, &EvaluatePanel::chooseAdapterFolder);
   connect(browseData, &QToolButton::clicked, this, &EvaluatePanel::chooseDataFile);
+}
+
+// Only the benchmark evaluation reads these (eval/ChoiceDocuments.h).
+void EvaluatePanel::buildBenchmarkRow(QFormLayout* form, QWidget* box) {
+  auto* benchmarkRow = new QHBoxLayout;
+  benchmarkTask_ = new QComboBox(box);
+  benchmarkTask_->setObjectName(QStringLiteral("evaluateBenchmarkTask"));
+  benchmarkTask_->addItem(tr("Detected from the file's fields"), QStringLiteral("auto"));
+  for (const auto& task : choiceTasks())
+    benchmarkTask_->addItem(QString::fromStdString(task.displayName),
+                            QString::fromStdString(task.id));
+  benchmarkTask_->setToolTip(
+      tr("Which benchmark the file holds, in its Hugging Face hub layout; scored by "
+         "log-likelihood as lm-evaluation-harness scores it, so that the figures compare with "
+         "published ones"));
+  fewShot_ = new QSpinBox(box);
+  fewShot_->setObjectName(QStringLiteral("evaluateFewShot"));
+  fewShot_->setRange(0, 25);
+  fewShot_->setToolTip(
+      tr("Solved examples put before each question: the first ones of the same subject for "
+         "MMLU, drawn with the harness's seed (1234) for the others, never the question itself"));
+  auto* fewShotLabel = new QLabel(tr("&few-shot:"), box);
+  fewShotLabel->setBuddy(fewShot_);
+  benchmarkRow->addWidget(benchmarkTask_, 1);
+  benchmarkRow->addWidget(fewShotLabel);
+  benchmarkRow->addWidget(fewShot_);
+  auto* benchmarkLabel = new QLabel(tr("Benchmar&k task:"), box);
+  benchmarkLabel->setBuddy(benchmarkTask_);
+  benchmarkLabel->setToolTip(tr("Used by the benchmark (multiple choice) evaluation"));
+  form->addRow(benchmarkLabel, benchmarkRow);
 }
 
 }  // namespace tunebench::ui
