@@ -17,8 +17,8 @@ bool isComparedMetric(const std::string& metric) {
 
 bool higherIsBetter(const std::string& metric) {
   return metric == "exact_match" || metric == "accuracy" || metric == "macro_f1" ||
-         metric == "acc" || metric == "acc_norm" || metric == "exact_match,strict-match" ||
-         metric == "exact_match,flexible-extract";
+         metric == "acc" || metric == "acc_norm" || metric == "acc_bytes" ||
+         metric == "exact_match,strict-match" || metric == "exact_match,flexible-extract";
 }
 
 std::vector<ModelVersion> groupIntoVersions(const std::vector<ExportRecord>& exports) {
@@ -133,7 +133,10 @@ ModelVersionHistory readModelVersionHistory(const std::string& projectFile) {
   EvaluationRepository evaluations(project);
   std::map<int64_t, std::vector<EvaluationSummary>> evaluationsByRun;
   for (auto& version : history.versions) {
-    if (const auto run = runs.find(version.runId)) version.runName = run->name;
+    if (const auto run = runs.find(version.runId)) {
+      version.runName = run->name;
+      version.baseModelId = run->modelId;
+    }
     if (version.checkpointId)
       for (const auto& checkpoint : checkpoints.forRun(version.runId))
         if (checkpoint.id == *version.checkpointId) version.checkpointStep = checkpoint.step;
@@ -166,6 +169,14 @@ ModelVersionHistory readModelVersionHistory(const std::string& projectFile) {
   }
   history.series = scoreSeries(history.versions, modelEvaluations);
   history.regressions = findRegressions(history.series);
+  for (const auto& version : history.versions) {
+    if (!version.baseModelId) continue;
+    std::vector<EvaluationSummary> base;
+    for (const auto& model : modelEvaluations)
+      if (model.modelId == *version.baseModelId) base.push_back(model.evaluation);
+    for (auto& comparison : forgettingAmong(compareWithBase(version.evaluations, base)))
+      history.forgetting.push_back({version.number, std::move(comparison)});
+  }
   return history;
 }
 

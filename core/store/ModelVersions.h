@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "store/ArtifactRepository.h"
+#include "store/BaseModelComparison.h"
 #include "store/EvaluationOverview.h"
 
 namespace tunebench::store {
@@ -31,6 +32,7 @@ struct ModelVersion {
   std::string runName;
   std::optional<int64_t> checkpointId;         // empty: the run's final model
   std::optional<int64_t> checkpointStep;       // when known
+  std::optional<int64_t> baseModelId;          // the project model the run trained from
   std::vector<ExportRecord> exports;           // oldest first
   std::vector<EvaluationSummary> evaluations;  // of this model, oldest first
 };
@@ -39,7 +41,8 @@ struct ModelVersion {
 // exact_match and perplexity, a classifier's accuracy and macro_f1, a benchmark's acc and
 // acc_norm, a rolling perplexity's word_perplexity, byte_perplexity and bits_per_byte.
 bool isComparedMetric(const std::string& metric);
-// exact_match, accuracy, macro_f1, acc, acc_norm: yes; the perplexities and bits per byte: no
+// exact_match, accuracy, macro_f1, acc, acc_norm, acc_bytes: yes; the perplexities and bits per
+// byte: no
 bool higherIsBetter(const std::string& metric);
 
 struct VersionScore {
@@ -93,10 +96,18 @@ std::vector<ScoreSeries> scoreSeries(const std::vector<ModelVersion>& versions,
 // Each version that scores worse than the previous version on the same series. NaN is skipped.
 std::vector<ScoreRegression> findRegressions(const std::vector<ScoreSeries>& series);
 
+// A version that scores below the base model it was trained from by more than the confidence
+// interval (store/BaseModelComparison.h).
+struct VersionForgetting {
+  int version = 0;
+  BaseComparison comparison;
+};
+
 struct ModelVersionHistory {
   std::vector<ModelVersion> versions;
   std::vector<ScoreSeries> series;
   std::vector<ScoreRegression> regressions;
+  std::vector<VersionForgetting> forgetting;  // by version
 };
 
 // Reads a project through its own read-only connection (any thread).
