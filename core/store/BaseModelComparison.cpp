@@ -191,6 +191,10 @@ RunBaseComparison readRunBaseComparison(const std::string& projectFile, int64_t 
 
 std::map<int64_t, std::vector<BaseComparison>> readForgettingByRun(const std::string& projectFile) {
   auto project = openForReading(projectFile);
+  return forgettingByRun(project);
+}
+
+std::map<int64_t, std::vector<BaseComparison>> forgettingByRun(ProjectStore& project) {
   EvaluationRepository evaluations(project);
   // Runs whose base model was never evaluated cannot forget anything measured.
   const auto baseByModel = modelEvaluations(evaluations);

@@ -18,6 +18,8 @@
 
 namespace tunebench::store {
 
+class ProjectStore;
+
 struct BaseComparison {
   std::string identity;  // EvaluationRecord::identity()
   std::string suite;     // the fine-tuned model's evaluation's name
@@ -60,6 +62,8 @@ RunBaseComparison readRunBaseComparison(const std::string& projectFile, int64_t 
 
 // Every run whose final model raises the forgetting alarm, with what raises it.
 std::map<int64_t, std::vector<BaseComparison>> readForgettingByRun(const std::string& projectFile);
+// The same on an open project (the caller's connection).
+std::map<int64_t, std::vector<BaseComparison>> forgettingByRun(ProjectStore& project);
 
 // An item answered rightly by one model and wrongly by the other (scores 1 and 0), matched by
 // index: two evaluations of one identity list the same items in the same order.

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
 
 #include "common/Error.h"
+#include "store/EvaluationRepository.h"
+#include "store/ModelVersions.h"
 #include "store/ProjectStore.h"
 
 namespace tunebench::store {
@@ -27,6 +30,26 @@ RunFigures readRunFigures(MetricRepository& metrics, const RunOverviewRow& row) 
   if (auto trainable = metrics.last(row.run.id, "trainable_parameters"))
     figures.trainableParameters = trainable->value;
   return figures;
+}
+
+std::vector<RunEvaluationScore> readEvaluationScores(EvaluationRepository& evaluations,
+                                                     int64_t runId) {
+  std::map<std::string, EvaluationRecord> latest;
+  for (auto& record : evaluations.forRun(runId)) {
+    if (record.checkpointId) continue;  // the final model's
+    const auto identity = record.identity();
+    auto found = latest.find(identity);
+    if (found == latest.end() || record.createdAt >= found->second.createdAt)
+      latest[identity] = std::move(record);
+  }
+  std::vector<RunEvaluationScore> scores;
+  for (const auto& [identity, record] : latest)
+    for (const auto& [metric, value] : evaluations.metrics(record.id))
+      if (isComparedMetric(metric)) scores.push_back({identity, record.suite, metric, value});
+  std::stable_sort(scores.begin(), scores.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.suite, a.metric) < std::tie(b.suite, b.metric);
+  });
+  return scores;
 }
 
 RunTimeline readRunTimeline(MetricRepository& metrics, const RunRecord& run,
@@ -71,6 +94,7 @@ RunOverview readRunOverview(const std::string& projectFile, const std::vector<in
   auto project = ProjectStore::open(projectFile, options);
   RunRepository runs(project);
   MetricRepository metrics(project);
+  EvaluationRepository evaluations(project);
   RunOverview overview;
   for (auto& run : runs.list()) {
     RunOverviewRow row;
@@ -91,6 +115,11 @@ RunOverview readRunOverview(const std::string& projectFile, const std::vector<in
     row.run = std::move(run);
     overview.rows.push_back(std::move(row));
   }
+  auto forgetting = forgettingByRun(project);
+  for (auto& row : overview.rows) {
+    const auto found = forgetting.find(row.run.id);
+    if (found != forgetting.end()) row.forgetting = std::move(found->second);
+  }
 
   std::vector<const RunOverviewRow*> compared;
   for (int64_t id : compare)
@@ -104,6 +133,7 @@ RunOverview readRunOverview(const std::string& projectFile, const std::vector<in
   std::vector<std::string> configs;
   for (const auto* row : compared) {
     overview.figures.push_back(readRunFigures(metrics, *row));
+    overview.figures.back().evaluationScores = readEvaluationScores(evaluations, row->run.id);
     overview.timelines.push_back(readRunTimeline(metrics, row->run, overview.curves, pixelBudget));
     configs.push_back(row->run.config);
   }

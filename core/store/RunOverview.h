@@ -4,14 +4,16 @@
 // curves, where their steps lie in epochs and in time, their key figures and their configs side
 // by side. Reads through its own read-only connection, so it runs on a worker thread while
 // training writes.
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "store/BaseModelComparison.h"
 #include "store/ConfigDiff.h"
+#include "store/EvaluationRepository.h"
 #include "store/MetricRepository.h"
 #include "store/RunRepository.h"
 
@@ -23,6 +25,18 @@ struct RunOverviewRow {
   std::optional<double> bestValidationLoss;
   std::optional<int64_t> lastStep;        // of the training loss
   std::optional<double> durationSeconds;  // started → finished, or → last heartbeat while running
+  // The final model scores below its base model beyond the confidence interval
+  // (store/BaseModelComparison.h); empty when it does not or was not compared.
+  std::vector<BaseComparison> forgetting;
+};
+
+// A compared metric (store/ModelVersions.h: isComparedMetric) of the latest evaluation of one
+// identity of a run's final model.
+struct RunEvaluationScore {
+  std::string identity;  // EvaluationRecord::identity()
+  std::string suite;
+  std::string metric;
+  double value = 0;
 };
 
 // Figures of a compared run; each absent when the run did not record it.
@@ -35,6 +49,7 @@ struct RunFigures {
   std::optional<double> meanTokensPerSecond;
   std::optional<double> durationSeconds;
   std::optional<double> trainableParameters;
+  std::vector<RunEvaluationScore> evaluationScores;  // by suite, then metric
 };
 
 // (step, epoch) from the trainer's "epoch" metric and (step, seconds since the run started) from
@@ -67,6 +82,10 @@ RunOverview readRunOverview(const std::string& projectFile, const std::vector<in
 
 // The figures of one run (its overview row gives the duration and best validation loss).
 RunFigures readRunFigures(MetricRepository& metrics, const RunOverviewRow& row);
+
+// The compared metrics of the latest evaluations of the run's final model.
+std::vector<RunEvaluationScore> readEvaluationScores(EvaluationRepository& evaluations,
+                                                     int64_t runId);
 
 // Where the steps of the run's curves lie in epochs and seconds.
 RunTimeline readRunTimeline(MetricRepository& metrics, const RunRecord& run,

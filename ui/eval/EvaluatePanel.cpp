@@ -24,6 +24,7 @@
 #include <cmath>
 
 #include "common/Error.h"
+#include "eval/BenchmarkComparisonView.h"
 #include "eval/BuiltinEvaluationResults.h"
 #include "eval/ClassificationResultsView.h"
 #include "eval/EvaluationHistoryView.h"
@@ -135,8 +136,13 @@ EvaluatePanel::EvaluatePanel(const PluginRegistry& plugins, QWidget* parent)
   comparison_ = new GenerationComparisonView(tabs_);
   connect(comparison_, &GenerationComparisonView::jobStarted, this, &EvaluatePanel::jobStarted);
   connect(comparison_, &GenerationComparisonView::failed, this, &EvaluatePanel::failed);
+  benchmarks_ = new BenchmarkComparisonView(tabs_);
+  connect(benchmarks_, &BenchmarkComparisonView::evaluateBaseRequested, this,
+          &EvaluatePanel::evaluateBaseOf);
+  connect(benchmarks_, &BenchmarkComparisonView::readFailed, this, &EvaluatePanel::failed);
   tabs_->addTab(fileTab, tr("Evaluation on a fi&le"));
   tabs_->addTab(comparison_, tr("&Side by side"));
+  tabs_->addTab(benchmarks_, tr("&Base vs fine-tuned"));
   // Ctrl+G works from the whole stage: it brings the side-by-side tab forward.
   addAction(comparison_->generateAction());
   connect(comparison_->generateAction(), &QAction::triggered, this,
@@ -167,6 +173,7 @@ void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
     return;
   }
   projectFile_ = projectFile;
+  benchmarks_->setProject(projectFile_);
   runs_.clear();
   checkpoint_->setProperty("runId", QVariant::fromValue<qint64>(0));
   const QSignalBlocker blocker(target_);
@@ -183,6 +190,23 @@ void EvaluatePanel::setProject(const QString& projectFile, bool readOnly) {
 void EvaluatePanel::refresh() {
   readRuns();
   comparison_->refresh();
+  benchmarks_->refresh();
+}
+
+void EvaluatePanel::evaluateBaseOf(qint64 runId) {
+  if (!runs_.contains(runId)) {
+    fail(tr("Run %1 is not in the project any more.").arg(runId));
+    return;
+  }
+  const auto projectFolder = QFileInfo(projectFile_).absolutePath().toStdString();
+  const auto target = runEvaluationTarget(runs_.value(runId).config, projectFolder);
+  if (target.baseModelFolder.empty()) {
+    fail(tr("Run %1's config names no base model to evaluate.").arg(runId));
+    return;
+  }
+  selectOtherModel(QDir::toNativeSeparators(QString::fromStdString(target.baseModelFolder)));
+  // What stops it (no file chosen, say) is said on the evaluation tab.
+  if (!evaluate()) tabs_->setCurrentIndex(0);
 }
 
 void EvaluatePanel::readCheckpoints(qint64 runId) {
@@ -351,6 +375,8 @@ void EvaluatePanel::setExampleLimit(int limit) {
 void EvaluatePanel::targetChanged() {
   const qint64 runId = selectedRun();
   const bool other = runId == 0;
+  // The Benchmarks tab keeps the last run while another model is chosen (its base, say).
+  if (runId > 0 && benchmarks_) benchmarks_->setRun(runId);
   // Results of another run or checkpoint must not stand beside this one's history.
   if (shown_ != Shown::Nothing &&
       (shownRun_ != runId || (shownCheckpoint_ && *shownCheckpoint_ != selectedCheckpoint())))
@@ -655,6 +681,7 @@ void EvaluatePanel::onFinished() {
   }
   runner->deleteLater();
   updateActions();
+  benchmarks_->refresh();
   emit evaluationFinished();
 }
 

@@ -45,6 +45,7 @@ class PluginRegistry;
 
 namespace tunebench::ui {
 
+class BenchmarkComparisonView;
 class ClassificationResultsView;
 class EvaluationHistoryView;
 class EvaluationOutcomeModel;
@@ -116,6 +117,7 @@ class EvaluatePanel : public QWidget {
   QToolButton* runValidationButton() const { return useValidation_; }
   QTabWidget* tabs() const { return tabs_; }
   GenerationComparisonView* comparison() const { return comparison_; }
+  BenchmarkComparisonView* benchmarks() const { return benchmarks_; }
   QTableWidget* historyTable() const;
   // Stored evaluation ids in the history table, in its order.
   QList<qint64> historyIds() const;
@@ -144,6 +146,9 @@ class EvaluatePanel : public QWidget {
   void buildInputs(QWidget* box);
   void buildBenchmarkRow(QFormLayout* form, QWidget* box);
   void readRuns();
+  // Evaluates the base model of a run on the evaluation tab's file and settings, recorded as the
+  // project model's.
+  void evaluateBaseOf(qint64 runId);
   void showRuns(const RunsRead& read);
   void readCheckpoints(qint64 runId);
   void showCheckpoints(const CheckpointsRead& read);
@@ -176,6 +181,7 @@ class EvaluatePanel : public QWidget {
 
   QTabWidget* tabs_;
   GenerationComparisonView* comparison_;
+  BenchmarkComparisonView* benchmarks_ = nullptr;
   QComboBox* target_;
   QComboBox* checkpoint_;
   QToolButton* useValidation_;

@@ -35,32 +35,13 @@ QString regressionText(const store::ScoreRegression& regression) {
            formatScoreChange(regression.metric, regression.difference()));
 }
 
+QString forgettingText(const store::VersionForgetting& forgetting) {
+  return QObject::tr("%1 forgets: %2")
+      .arg(versionName(forgetting.version),
+           QString::fromStdString(store::describeForgetting(forgetting.comparison)));
+}
+
 }  // namespace
-
-QString metricTitle(const std::string& metric) {
-  if (metric == "exact_match") return QObject::tr("exact match");
-  if (metric == "perplexity") return QObject::tr("perplexity");
-  if (metric == "accuracy") return QObject::tr("accuracy");
-  if (metric == "macro_f1") return QObject::tr("macro-F1");
-  return QString::fromStdString(metric);
-}
-
-QString formatScore(const std::string& metric, double value) {
-  if (!std::isfinite(value)) return QObject::tr("n/a");
-  if (metric == "exact_match" || metric == "accuracy")
-    return QStringLiteral("%1%").arg(100.0 * value, 0, 'f', 1);
-  return QString::number(value, 'g', 5);
-}
-
-QString formatScoreChange(const std::string& metric, double difference) {
-  if (!std::isfinite(difference)) return QObject::tr("n/a");
-  const QString sign = difference > 0   ? QStringLiteral("+")
-                       : difference < 0 ? QStringLiteral("−")
-                                        : QString();
-  if (metric == "exact_match" || metric == "accuracy")
-    return QObject::tr("%1%2 points").arg(sign).arg(100.0 * std::abs(difference), 0, 'f', 1);
-  return sign + QString::number(std::abs(difference), 'g', 4);
-}
 
 MonitorPanel::MonitorPanel(QWidget* parent) : QWidget(parent) {
   setObjectName(QStringLiteral("monitorPanel"));
@@ -189,6 +170,8 @@ void MonitorPanel::showVersions() {
     QStringList flags;
     for (const auto& regression : history_.regressions)
       if (regression.version == version.number) flags << regressionText(regression);
+    for (const auto& forgetting : history_.forgetting)
+      if (forgetting.version == version.number) flags << forgettingText(forgetting);
     const QString model =
         tr("Run %1: %2 — %3")
             .arg(version.runId)
@@ -256,18 +239,26 @@ void MonitorPanel::showVersions() {
         tr("%n exported version(s), none evaluated yet: evaluate their runs in the Evaluate "
            "stage to compare them.",
            nullptr, static_cast<int>(versions.size()));
-  } else if (history_.regressions.empty()) {
+  } else if (!needsAttention()) {
     summary = tr("%n exported version(s); no version scores worse than the one before it.", nullptr,
                  static_cast<int>(versions.size()));
   } else {
+    QStringList parts;
     QStringList lines;
     for (const auto& regression : history_.regressions) lines << regressionText(regression);
-    summary =
-        (lines.size() == 1 ? tr("⚠ 1 regression: ") : tr("⚠ %1 regressions: ").arg(lines.size())) +
-        lines.join(QStringLiteral("; "));
+    if (!lines.isEmpty())
+      parts << (lines.size() == 1 ? tr("⚠ 1 regression: ")
+                                  : tr("⚠ %1 regressions: ").arg(lines.size())) +
+                   lines.join(QStringLiteral("; "));
+    QStringList forgotten;
+    for (const auto& forgetting : history_.forgetting) forgotten << forgettingText(forgetting);
+    if (!forgotten.isEmpty())
+      parts << tr("⚠ worse than the base model beyond the confidence interval (forgetting): ") +
+                   forgotten.join(QStringLiteral("; "));
+    summary = parts.join(QStringLiteral("\n"));
   }
   summary_->setText(summary);
-  summary_->setStyleSheet(history_.regressions.empty()
+  summary_->setStyleSheet(!needsAttention()
                               ? QString()
                               : QStringLiteral("color: %1; font-weight: bold;").arg(kWorse.name()));
   showSeries();
@@ -320,7 +311,7 @@ void MonitorPanel::showSeries() {
     return;
   }
   const auto& series = history_.series[static_cast<size_t>(index)];
-  const bool percent = series.metric == "exact_match" || series.metric == "accuracy";
+  const bool percent = isShareMetric(series.metric);
   const double scale = percent ? 100.0 : 1.0;
   const int bases = static_cast<int>(series.baseModels.size());
   scores_->setRowCount(bases + static_cast<int>(series.scores.size()));

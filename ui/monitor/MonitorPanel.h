@@ -3,11 +3,14 @@
 // first export; see store/ModelVersions.h for what a version and its evaluations are), and for
 // each evaluation (evaluation file and metric) a table and a chart of the score across versions.
 // A version that scores worse than the previous version on the same evaluation (lower exact
-// match, higher perplexity) is flagged with the difference. Read on a worker thread.
+// match, higher perplexity) is flagged with the difference, and one that scores below the base
+// model it was trained from beyond the confidence interval is flagged as forgetting. Read on a
+// worker thread.
 #include <QString>
 #include <QWidget>
 
 #include "common/BackgroundTask.h"
+#include "common/ScoreFormat.h"
 #include "eval/ProjectRead.h"
 #include "store/ModelVersions.h"
 
@@ -38,8 +41,11 @@ class MonitorPanel : public QWidget {
 
   void setProject(const QString& projectFile);
   const store::ModelVersionHistory& history() const { return history_; }
-  // A version scores worse than the one before it on some evaluation.
-  bool needsAttention() const { return !history_.regressions.empty(); }
+  // A version scores worse than the one before it on some evaluation, or worse than its base
+  // model beyond the confidence interval (forgetting).
+  bool needsAttention() const {
+    return !history_.regressions.empty() || !history_.forgetting.empty();
+  }
   // Some version has an evaluation to compare.
   bool hasEvaluatedVersions() const { return !history_.series.empty(); }
   // Chooses the evaluation shown in the score table and chart; false when there is none such.
@@ -76,11 +82,5 @@ class MonitorPanel : public QWidget {
   QAction* refreshAction_;
   BackgroundTask<HistoryRead> reads_{[this](const HistoryRead& read) { showHistory(read); }};
 };
-
-// "exact match 60.0%", "perplexity 3.21".
-QString formatScore(const std::string& metric, double value);
-// "−20.0 points", "+0.50".
-QString formatScoreChange(const std::string& metric, double difference);
-QString metricTitle(const std::string& metric);
 
 }  // namespace tunebench::ui

@@ -15,6 +15,7 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "common/ScoreFormat.h"
 #include "runs/RunFormat.h"
 #include "train/TrainChart.h"
 
@@ -331,6 +332,30 @@ void RunComparisonView::showFigures(const store::RunOverview& overview) {
     for (int row = 0; row < cells.size(); ++row)
       figures_->setItem(row, column, new QTableWidgetItem(cells[row]));
   }
+  // Then a row per evaluation and metric any compared run's final model has.
+  std::vector<std::pair<std::string, std::string>> evaluationRows;
+  QStringList evaluationLabels;
+  for (const auto& figures : overview.figures)
+    for (const auto& score : figures.evaluationScores)
+      if (std::find(evaluationRows.begin(), evaluationRows.end(),
+                    std::make_pair(score.identity, score.metric)) == evaluationRows.end()) {
+        evaluationRows.emplace_back(score.identity, score.metric);
+        evaluationLabels << QStringLiteral("%1: %2").arg(QString::fromStdString(score.suite),
+                                                         metricTitle(score.metric));
+      }
+  const int first = figures_->rowCount();
+  figures_->setRowCount(first + static_cast<int>(evaluationRows.size()));
+  for (int row = 0; row < evaluationLabels.size(); ++row)
+    figures_->setVerticalHeaderItem(first + row, new QTableWidgetItem(evaluationLabels[row]));
+  for (int column = 0; column < figures_->columnCount(); ++column)
+    for (int row = 0; row < static_cast<int>(evaluationRows.size()); ++row) {
+      QString text = tr("—");
+      for (const auto& score : overview.figures[static_cast<size_t>(column)].evaluationScores)
+        if (std::make_pair(score.identity, score.metric) ==
+            evaluationRows[static_cast<size_t>(row)])
+          text = formatScore(score.metric, score.value);
+      figures_->setItem(first + row, column, new QTableWidgetItem(text));
+    }
   figures_->resizeColumnsToContents();
 }
 

@@ -225,7 +225,19 @@ void RunsPanel::showOverview(const store::RunOverview& overview) {
     auto* name = item(QString::fromStdString(run.name));
     if (!run.notes.empty()) name->setToolTip(QString::fromStdString(run.notes));
     table_->setItem(row, kName, name);
-    table_->setItem(row, kStatus, item(QString::fromLatin1(store::runStatusName(run.status))));
+    auto* status = item(QString::fromLatin1(store::runStatusName(run.status)));
+    if (!entry.forgetting.empty()) {
+      // The forgetting alarm: worse than the base model beyond the confidence interval.
+      QStringList lines;
+      for (const auto& comparison : entry.forgetting)
+        lines << QString::fromStdString(store::describeForgetting(comparison));
+      status->setText(status->text() + tr(" ⚠ forgetting"));
+      status->setForeground(QColor(200, 30, 30));
+      status->setToolTip(tr("Scores below its base model beyond the 95% interval:\n%1\nThe "
+                            "Evaluate stage's \"Base vs fine-tuned\" tab compares them.")
+                             .arg(lines.join(QStringLiteral("\n"))));
+    }
+    table_->setItem(row, kStatus, status);
     table_->setItem(row, kMethod,
                     item(entry.method.empty() ? tr("—") : QString::fromStdString(entry.method)));
     table_->setItem(row, kTags, item(joinTags(run.tags)));
