@@ -13,6 +13,8 @@ packages=(
   # tokenizers, storage, parsing
   libsentencepiece-dev sentencepiece libsqlite3-dev nlohmann-json3-dev libsimdjson-dev
   libre2-dev libutf8proc-dev libcli11-dev libzstd-dev
+  # benchmark suite definitions in YAML
+  libyaml-dev
   # Parquet imports: Snappy, zstd (above) and gzip codecs
   libsnappy-dev zlib1g-dev
   # SHA-256 fingerprints of weights and exports (OpenSSL's libcrypto)

@@ -13,6 +13,7 @@
 
 #include "ClassifierReport.h"
 #include "Commands.h"
+#include "EvaluateBench.h"
 #include "NumberChecks.h"
 #include "TerminalProgress.h"
 #include "builtin/BuiltinPlugins.h"
@@ -177,15 +178,15 @@ Command addEvaluateCommand(CLI::App& app) {
     evaluator->description(text);
     evaluator->check(CLI::IsMember(ids));
   });
-  command->add_option("--model", options->model, "Model folder")->required();
+  // Required unless `evaluate bench` (its own options) was chosen: checked once parsed.
+  auto* model = command->add_option("--model", options->model, "Model folder");
   command->add_option(
       "--adapter", options->adapter,
       "Adapter folder applied on the model (LoRA/DoRA, prompt tuning or bottleneck adapters)");
-  command
-      ->add_option("--data", options->data,
-                   "JSON Lines file of prompt/response records (of text/label records for a "
-                   "classifier; a benchmark file in JSON Lines or JSON for --evaluator benchmark)")
-      ->required();
+  auto* data = command->add_option(
+      "--data", options->data,
+      "JSON Lines file of prompt/response records (of text/label records for a classifier; a "
+      "benchmark file in JSON Lines or JSON for --evaluator benchmark)");
   command->add_option("--prompt-field", options->promptField, "Field holding the prompt")
       ->capture_default_str();
   command
@@ -226,7 +227,14 @@ Command addEvaluateCommand(CLI::App& app) {
       ->check(nonNegativeNumber());
   command->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
   command->add_flag("--json", options->json, "Print one JSON object");
-  return {command, [options] {
+  const auto bench = addEvaluateBench(*command);
+  command->parse_complete_callback([bench, model, data] {
+    if (bench.subcommand->parsed()) return;
+    if (model->count() == 0) throw CLI::RequiredError("--model");
+    if (data->count() == 0) throw CLI::RequiredError("--data");
+  });
+  return {command, [options, bench] {
+            if (bench.subcommand->parsed()) return bench.run();
             setIntraOpThreads(options->threads);
             EvaluationRequest request;
             request.modelFolder = options->model;

@@ -233,7 +233,7 @@ const std::vector<ChoiceTaskInfo>& choiceTasks() {
       {"truthfulqa_mc1", "TruthfulQA MC1", "acc", false, false},
       {"truthfulqa_mc2", "TruthfulQA MC2", "acc", false, true},
       {"multiple_choice", "Multiple choice (your columns)", "acc", false, false},
-      {"gsm8k", "GSM8K (generated answers)", "exact_match,strict-match", false, false, true},
+      {"gsm8k", "GSM8K (generated answers)", "exact_match,strict-match", false, false, true, 5},
   };
   return tasks;
 }

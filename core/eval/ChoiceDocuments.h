@@ -39,6 +39,8 @@ struct ChoiceTaskInfo {
   // Answered by greedy generation, not by choices (GSM8K): the document's one "choice" is its
   // reference answer, so that a solved few-shot example is "text answer".
   bool generated = false;
+  // The harness's num_fewshot for the task when none is given (GSM8K's 5).
+  size_t defaultFewShot = 0;
 };
 
 // The tasks, in the order the settings and the GUI offer them.

@@ -8,6 +8,9 @@
 #include <fstream>
 
 #include "CliRunner.h"
+#include "store/ArtifactRepository.h"
+#include "store/ProjectStore.h"
+#include "store/RunRepository.h"
 
 namespace {
 
@@ -296,6 +299,63 @@ class CliEvaluateTest : public QObject {
     EXPECT_EXIT(bench, 0);
     QVERIFY2(bench.out.contains("shared contexts:") && bench.out.contains("speed-up:"),
              qPrintable(bench.out));
+  }
+
+  // `evaluate bench`: two tasks from the command line, saved as a suite and re-run from it with
+  // the same figures; recorded in a project as the base model and as a run's final model, the
+  // run is compared with its base on the same evaluation.
+  void aSuiteRunsSavesAndComparesWithTheBase() {
+    const QString mmlu = QStringLiteral(TUNEBENCH_SOURCE_DIR
+                                        "/tests/fixtures/parquet/mmlu.arrow-v2-zstd-dict.parquet");
+    const QString suite = dir_.filePath("suite.yaml");
+    const auto first = runCli({"evaluate", "bench", "--model", model_, "--task", "mmlu=" + mmlu,
+                               "--task", "generation=" + data_, "--limit", "3", "--save-suite",
+                               suite, "--json", "--threads", "1"});
+    EXPECT_EXIT(first, 1);  // a task failed; the others ran
+    const auto report = QJsonDocument::fromJson(first.out.toUtf8()).object();
+    const auto tasks = report["tasks"].toArray();
+    QCOMPARE(tasks.size(), 2);
+    QCOMPARE(tasks[0].toObject()["evaluator"].toString(), QStringLiteral("benchmark"));
+    QCOMPARE(tasks[0].toObject()["settings"].toObject()["num_fewshot"].toInt(), 0);
+    QCOMPARE(tasks[0].toObject()["metrics"].toObject()["questions"].toDouble(), 3.0);
+    // The generation task read prompt/response fields it does not have: reported, not fatal.
+    QVERIFY(tasks[1].toObject().contains("error"));
+    QVERIFY(QFile::exists(suite));
+
+    const auto again = runCli({"evaluate", "bench", "--model", model_, "--suite", suite, "--limit",
+                               "3", "--json", "--threads", "1"});
+    EXPECT_EXIT(again, 1);  // the failing task again
+    const auto rerun = QJsonDocument::fromJson(again.out.toUtf8()).object()["tasks"].toArray();
+    QCOMPARE(rerun[0].toObject()["metrics"], tasks[0].toObject()["metrics"]);
+
+    const std::string project = dir_.filePath("bench.tbproj").toStdString();
+    int64_t run = 0;
+    {
+      auto store = tunebench::store::ProjectStore::create(project);
+      const int64_t model =
+          tunebench::store::ModelRepository(store).add("tiny", model_.toStdString(), "llama", "00");
+      tunebench::store::NewRun record("tuned");
+      record.modelId = model;
+      run = tunebench::store::RunRepository(store).create(record);
+    }
+    const QString projectFile = QString::fromStdString(project);
+    EXPECT_EXIT(runCli({"evaluate", "bench", "--model", model_, "--task", "mmlu=" + mmlu, "--limit",
+                        "3", "--project", projectFile, "--threads", "1"}),
+                0);
+    const auto tuned =
+        runCli({"evaluate", "bench", "--model", model_, "--task", "mmlu=" + mmlu, "--limit", "3",
+                "--project", projectFile, "--run", QString::number(run), "--threads", "1"});
+    EXPECT_EXIT(tuned, 0);
+    QVERIFY2(tuned.out.contains("recorded as evaluation #") &&
+                 tuned.out.contains("against the base model:") && tuned.out.contains("acc: 0.") &&
+                 !tuned.out.contains("FORGETTING"),
+             qPrintable(tuned.out));
+
+    const auto unknown =
+        runCli({"evaluate", "bench", "--model", model_, "--task", "mmlux=" + mmlu});
+    EXPECT_EXIT(unknown, 1);
+    QVERIFY2(unknown.err.contains("unknown task \"mmlux\""), qPrintable(unknown.err));
+    EXPECT_EXIT(runCli({"evaluate", "bench", "--model", model_}), 1);
   }
 
   void badInputIsReported() {
