@@ -1,9 +1,11 @@
 #pragma once
-// Runs every task of a benchmark suite (eval/BenchmarkSuite.h) on one model, one after another,
-// each as an EvaluationJob recorded the way `model` says (a run, a checkpoint, a project's model,
-// or not at all). Progress reads "task 2 of 5 (MMLU): ..."; a cancel stops between or within
-// tasks (the canceled task is not recorded); a task that fails is reported with its error and the
-// others still run.
+// Runs every task of a benchmark suite (eval/BenchmarkSuite.h) on one or more models (a base model
+// and the model fine-tuned from it, say), one after another, each as an EvaluationJob recorded the
+// way its model's request says (a run, a checkpoint, a project's model, or not at all). Progress
+// counts across all models and tasks, so that an estimate of the time left covers the whole suite,
+// and reads "model 1 of 2, task 2 of 5 (MMLU): ..."; a cancel stops between or within tasks (the
+// canceled task is not recorded); a task that fails is reported with its error and the others
+// still run.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -16,6 +18,7 @@
 namespace tunebench {
 
 struct SuiteTaskOutcome {
+  size_t model = 0;  // index into the job's models
   SuiteTask task;
   nlohmann::json settings;  // as run: the task's, the overrides, the default few-shot
   std::string evaluatorId;  // of the evaluator that ran
@@ -32,19 +35,25 @@ class BenchmarkSuiteJob : public Job {
   // --fewshot and --limit, a batch size).
   BenchmarkSuiteJob(const PluginRegistry& plugins, BenchmarkSuite suite, EvaluationRequest model,
                     nlohmann::json overrides = nlohmann::json::object());
+  // Each model in turn, every task on each.
+  BenchmarkSuiteJob(const PluginRegistry& plugins, BenchmarkSuite suite,
+                    std::vector<EvaluationRequest> models,
+                    nlohmann::json overrides = nlohmann::json::object());
 
   std::string name() const override { return "benchmark suite"; }
   void run(JobContext& context) override;
 
   const BenchmarkSuite& suite() const { return suite_; }
-  // One per task that started, in the suite's order (valid once run() returned).
+  const std::vector<EvaluationRequest>& models() const { return models_; }
+  // One per model and task that started, by model, then in the suite's order (valid once run()
+  // returned).
   const std::vector<SuiteTaskOutcome>& outcomes() const { return outcomes_; }
   bool canceled() const { return canceled_; }
 
  private:
   const PluginRegistry& plugins_;
   BenchmarkSuite suite_;
-  EvaluationRequest model_;
+  std::vector<EvaluationRequest> models_;
   nlohmann::json overrides_;
   std::vector<SuiteTaskOutcome> outcomes_;
   bool canceled_ = false;
