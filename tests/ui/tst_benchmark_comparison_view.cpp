@@ -15,6 +15,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include "BuiltinPluginsForTests.h"
 #include "UiTestSupport.h"
 #include "eval/BenchmarkComparisonView.h"
 #include "monitor/MonitorPanel.h"
@@ -95,7 +96,7 @@ class BenchmarkComparisonViewTest : public QObject {
   }
 
   void raisesTheAlarmAndListsTheFlips() {
-    BenchmarkComparisonView view;
+    BenchmarkComparisonView view(uitest::builtinPlugins());
     view.resize(1100, 700);
     view.show();
     QVERIFY(QTest::qWaitForWindowExposed(&view));

@@ -8,6 +8,7 @@
 #include <QDir>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStackedWidget>
@@ -24,7 +25,10 @@
 #include "MainWindow.h"
 #include "UiTestSupport.h"
 #include "builtin/BuiltinPlugins.h"
+#include "common/Sha256.h"
 #include "data/PromptFormat.h"
+#include "eval/BenchmarkComparisonView.h"
+#include "eval/BenchmarkSuiteEditor.h"
 #include "eval/EvaluatePanel.h"
 #include "eval/Evaluation.h"
 #include "eval/EvaluationOutcomeModel.h"
@@ -34,7 +38,6 @@
 #include "model/ModelFactory.h"
 #include "plugins/PluginRegistry.h"
 #include "project/ProjectSession.h"
-#include "common/Sha256.h"
 #include "store/ArtifactRepository.h"
 #include "store/EvaluationRepository.h"
 #include "store/ProjectStore.h"
@@ -501,6 +504,60 @@ class EvaluatePanelTest : public QObject {
     QCOMPARE(stored[0].modelId, std::optional<int64_t>(modelId));
     QCOMPARE(stored[0].evaluator, std::string("generation"));
     QCOMPARE(stored[0].dataSha256, tunebench::sha256OfFile(data_.toStdString()));
+  }
+
+  // The Base vs fine-tuned tab runs a suite on the run's base model and then its final model, in
+  // one job the jobs area tracks; both results are stored and compared. The final model is a
+  // copy of the base, so the scores agree and nothing is flagged.
+  void aSuiteRunsOnTheBaseModelAndTheRun() {
+    QTemporaryDir dir;
+    const QString projectFile = dir.filePath(QStringLiteral("suite.tbproj"));
+    qint64 runId = 0;
+    {
+      auto project = store::ProjectStore::create(projectFile.toStdString());
+      const int64_t modelId = store::ModelRepository(project).add("tiny", model_.toStdString(),
+                                                                  "LlamaForCausalLM", "00");
+      store::NewRun run(std::string("tuned"));
+      run.modelId = modelId;
+      run.config =
+          nlohmann::json{{"model", model_.toStdString()}, {"output", runOutput_.toStdString()}}
+              .dump();
+      runId = store::RunRepository(project).create(run);
+    }
+    EvaluatePanel panel(uitest::builtinPlugins());
+    panel.resize(1280, 900);
+    panel.show();
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(projectFile, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    panel.selectRun(runId);
+    auto* view = panel.benchmarks();
+    panel.tabs()->setCurrentWidget(view);
+    QCOMPARE(view->run(), runId);
+    QVERIFY(!view->runSuiteButton()->isEnabled());  // no task yet
+    tunebench::SuiteTask task = tunebench::suiteTaskFromSpec("mmlu=" TUNEBENCH_SOURCE_DIR
+                                                             "/tests/fixtures/parquet/mmlu.jsonl");
+    task.settings["limit"] = 3;
+    view->suiteEditor()->addTask(task);
+    QVERIFY(view->runSuiteButton()->isEnabled());
+    QSignalSpy started(&panel, &EvaluatePanel::jobStarted);
+    QSignalSpy finished(view, &tunebench::ui::BenchmarkComparisonView::suiteFinished);
+    QSignalSpy compared(view, &tunebench::ui::BenchmarkComparisonView::comparisonRead);
+    view->runSuiteButton()->click();
+    QCOMPARE(started.count(), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY2(view->suiteStatusLabel()->text().contains(QStringLiteral("2 evaluation(s) stored")),
+             qPrintable(view->suiteStatusLabel()->text()));
+    QTRY_VERIFY(compared.count() >= 1 && !view->comparison().scores.empty());
+    const auto& scores = view->comparison().scores;
+    QCOMPARE(scores.front().metric, std::string("acc"));
+    QCOMPARE(scores.front().base, scores.front().tuned);
+    QVERIFY(!view->forgets());
+    auto project = store::ProjectStore::open(projectFile.toStdString());
+    store::EvaluationRepository evaluations(project);
+    QCOMPARE(evaluations.ofModels().size(), size_t(1));
+    QCOMPARE(evaluations.forRun(runId).size(), size_t(1));
+    view->grab().save(uitest::screenshotPath(QStringLiteral("benchmark_suite.png")));
   }
 };
 

@@ -2,7 +2,9 @@
 
 #include <qcustomplot.h>
 
+#include <QCheckBox>
 #include <QComboBox>
+#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -13,6 +15,9 @@
 #include <cmath>
 
 #include "common/ScoreFormat.h"
+#include "eval/BenchmarkSuiteEditor.h"
+#include "eval/BenchmarkSuiteJob.h"
+#include "jobs/JobRunner.h"
 #include "store/ModelVersions.h"
 
 namespace tunebench::ui {
@@ -56,9 +61,39 @@ QTableWidgetItem* cell(const QString& text) {
 
 }  // namespace
 
-BenchmarkComparisonView::BenchmarkComparisonView(QWidget* parent) : QWidget(parent) {
+BenchmarkComparisonView::BenchmarkComparisonView(const PluginRegistry& plugins, QWidget* parent)
+    : QWidget(parent), plugins_(plugins) {
   setObjectName(QStringLiteral("benchmarkComparison"));
   auto* layout = new QVBoxLayout(this);
+  auto* suiteBox = new QGroupBox(tr("Benchmark suite"), this);
+  auto* suiteLayout = new QVBoxLayout(suiteBox);
+  editor_ = new BenchmarkSuiteEditor(suiteBox);
+  connect(editor_, &BenchmarkSuiteEditor::failed, this, &BenchmarkComparisonView::readFailed);
+  connect(editor_, &BenchmarkSuiteEditor::changed, this,
+          &BenchmarkComparisonView::updateSuiteActions);
+  suiteLayout->addWidget(editor_);
+  auto* runRow = new QHBoxLayout;
+  includeBase_ = new QCheckBox(tr("Also evaluate the base &model"), suiteBox);
+  includeBase_->setObjectName(QStringLiteral("benchmarkIncludeBase"));
+  includeBase_->setChecked(true);
+  includeBase_->setToolTip(
+      tr("Scores the model the run was trained from on the same suite first, stored as that "
+         "model's, so that forgetting shows below"));
+  runSuite_ = new QPushButton(tr("&Run Suite"), suiteBox);
+  runSuite_->setObjectName(QStringLiteral("benchmarkRunSuite"));
+  connect(runSuite_, &QPushButton::clicked, this,
+          [this] { emit runSuiteRequested(runId_, includeBase_->isChecked()); });
+  cancelSuite_ = new QPushButton(tr("Cancel"), suiteBox);
+  cancelSuite_->setObjectName(QStringLiteral("benchmarkCancelSuite"));
+  suiteStatus_ = new QLabel(suiteBox);
+  suiteStatus_->setObjectName(QStringLiteral("benchmarkSuiteStatus"));
+  suiteStatus_->setWordWrap(true);
+  runRow->addWidget(includeBase_);
+  runRow->addWidget(runSuite_);
+  runRow->addWidget(cancelSuite_);
+  runRow->addWidget(suiteStatus_, 1);
+  suiteLayout->addLayout(runRow);
+  layout->addWidget(suiteBox);
   auto* top = new QHBoxLayout;
   summary_ = new QLabel(this);
   summary_->setObjectName(QStringLiteral("benchmarkSummary"));
@@ -148,6 +183,82 @@ BenchmarkComparisonView::BenchmarkComparisonView(QWidget* parent) : QWidget(pare
   showScores();
 }
 
+BenchmarkComparisonView::~BenchmarkComparisonView() {
+  // The runner's destructor cancels the job, which ends on its own thread.
+  delete suiteJob_;
+}
+
+bool BenchmarkComparisonView::startSuite(std::vector<EvaluationRequest> models) {
+  if (suiteJob_) return false;
+  std::unique_ptr<BenchmarkSuiteJob> job;
+  try {
+    job = std::make_unique<BenchmarkSuiteJob>(plugins_, editor_->suite(), std::move(models));
+  } catch (const std::exception& e) {
+    suiteStatus_->setText(QString::fromStdString(e.what()));
+    emit readFailed(tr("Run Suite"), QString::fromStdString(e.what()));
+    return false;
+  }
+  suiteJob_ = new JobRunner(std::move(job), this);
+  connect(suiteJob_, &JobRunner::progressChanged, this, &BenchmarkComparisonView::suiteProgressed);
+  connect(suiteJob_, &JobRunner::finished, this, &BenchmarkComparisonView::suiteEnded);
+  connect(cancelSuite_, &QPushButton::clicked, suiteJob_, &JobRunner::cancel);
+  suiteJob_->start();
+  suiteStatus_->setText(tr("Starting the suite…"));
+  updateSuiteActions();
+  emit jobStarted(suiteJob_);
+  return true;
+}
+
+void BenchmarkComparisonView::suiteProgressed() {
+  if (!suiteJob_) return;
+  const auto progress = suiteJob_->progress();
+  QString text = progress.text;
+  if (progress.total > 0)
+    text = tr("%1% — %2 left — %3")
+               .arg(100 * progress.done / progress.total)
+               .arg(formatEta(suiteJob_->etaSeconds()), progress.text);
+  suiteStatus_->setText(text);
+}
+
+void BenchmarkComparisonView::suiteEnded() {
+  auto* runner = suiteJob_;
+  suiteJob_ = nullptr;
+  const auto& job = static_cast<const BenchmarkSuiteJob&>(runner->job());
+  if (runner->outcome() == JobRunner::Outcome::Failed) {
+    suiteStatus_->setText(runner->errorText());
+  } else {
+    QStringList failures;
+    int ran = 0;
+    for (const auto& outcome : job.outcomes()) {
+      if (!outcome.error.empty())
+        failures << QStringLiteral("%1: %2").arg(QString::fromStdString(outcome.task.displayName()),
+                                                 QString::fromStdString(outcome.error));
+      else if (!outcome.result.canceled)
+        ++ran;
+    }
+    QString text =
+        job.canceled() || runner->outcome() == JobRunner::Outcome::Canceled
+            ? tr("Canceled after %n evaluation(s); the canceled one is not stored.", nullptr, ran)
+            : tr("Done: %n evaluation(s) stored.", nullptr, ran);
+    if (!failures.isEmpty()) text += tr(" Failed: %1").arg(failures.join(QStringLiteral("; ")));
+    suiteStatus_->setText(text);
+  }
+  runner->deleteLater();
+  updateSuiteActions();
+  refresh();
+  emit suiteFinished();
+}
+
+void BenchmarkComparisonView::updateSuiteActions() {
+  const bool running = suiteJob_ != nullptr;
+  runSuite_->setEnabled(!running && runId_ > 0 && !projectFile_.isEmpty() &&
+                        editor_->taskCount() > 0);
+  runSuite_->setToolTip(runId_ > 0 ? tr("Runs every task on the final model of run %1").arg(runId_)
+                                   : tr("Choose a run above first"));
+  cancelSuite_->setEnabled(running);
+  includeBase_->setEnabled(!running);
+}
+
 void BenchmarkComparisonView::setProject(const QString& projectFile) {
   if (projectFile == projectFile_) return;
   projectFile_ = projectFile;
@@ -232,6 +343,7 @@ void BenchmarkComparisonView::showScores() {
                               ? QString()
                               : QStringLiteral("color: %1; font-weight: bold;").arg(kWorse.name()));
   evaluateBase_->setEnabled(!projectFile_.isEmpty() && runId_ > 0);
+  updateSuiteActions();
 
   const QSignalBlocker blocker(scores_);
   scores_->setRowCount(static_cast<int>(scores.size()));

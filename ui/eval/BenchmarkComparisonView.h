@@ -10,16 +10,25 @@
 #include <vector>
 
 #include "common/BackgroundTask.h"
+#include "eval/EvaluationJob.h"
 #include "eval/ProjectRead.h"
 #include "store/BaseModelComparison.h"
 
+class QCheckBox;
 class QComboBox;
 class QCustomPlot;
 class QLabel;
 class QPushButton;
 class QTableWidget;
 
+namespace tunebench {
+class PluginRegistry;
+}
+
 namespace tunebench::ui {
+
+class BenchmarkSuiteEditor;
+class JobRunner;
 
 class BenchmarkComparisonView : public QWidget {
   Q_OBJECT
@@ -28,7 +37,8 @@ class BenchmarkComparisonView : public QWidget {
   enum FlipColumn { kFlipIndex, kFlipChange, kQuestion, kExpected, kBefore, kAfter, kFlipColumns };
   enum class FlipFilter { All, NowWrong, NowRight };
 
-  explicit BenchmarkComparisonView(QWidget* parent = nullptr);
+  explicit BenchmarkComparisonView(const PluginRegistry& plugins, QWidget* parent = nullptr);
+  ~BenchmarkComparisonView() override;
 
   void setProject(const QString& projectFile);
   // The run whose final model is compared; 0 shows nothing.
@@ -46,6 +56,16 @@ class BenchmarkComparisonView : public QWidget {
   QComboBox* flipFilterBox() const { return flipFilter_; }
   QCustomPlot* chart() const { return chart_; }
   QPushButton* evaluateBaseButton() const { return evaluateBase_; }
+  BenchmarkSuiteEditor* suiteEditor() const { return editor_; }
+  QCheckBox* includeBaseBox() const { return includeBase_; }
+  QPushButton* runSuiteButton() const { return runSuite_; }
+  QPushButton* cancelSuiteButton() const { return cancelSuite_; }
+  QLabel* suiteStatusLabel() const { return suiteStatus_; }
+  bool isRunningSuite() const { return suiteJob_ != nullptr; }
+
+  // Runs the editor's suite on each model in turn (the requests name the model and where each
+  // result is recorded); false, saying why, when it cannot start.
+  bool startSuite(std::vector<EvaluationRequest> models);
 
  signals:
   void comparisonRead();
@@ -53,6 +73,10 @@ class BenchmarkComparisonView : public QWidget {
   // The user asks to evaluate the run's base model the way the run's model was evaluated.
   void evaluateBaseRequested(qint64 runId);
   void readFailed(const QString& title, const QString& message);
+  // The user asks to run the suite on the run's final model (and on its base model first).
+  void runSuiteRequested(qint64 runId, bool withBase);
+  void jobStarted(tunebench::ui::JobRunner* runner);
+  void suiteFinished();
 
  private:
   using ComparisonRead = ProjectRead<store::RunBaseComparison>;
@@ -64,9 +88,19 @@ class BenchmarkComparisonView : public QWidget {
   void scoreChosen();
   void showFlips(const FlipsRead& read);
   void fillFlips();
+  void suiteProgressed();
+  void suiteEnded();
+  void updateSuiteActions();
 
+  const PluginRegistry& plugins_;
   QString projectFile_;
   qint64 runId_ = 0;
+  BenchmarkSuiteEditor* editor_;
+  QCheckBox* includeBase_;
+  QPushButton* runSuite_;
+  QPushButton* cancelSuite_;
+  QLabel* suiteStatus_;
+  JobRunner* suiteJob_ = nullptr;
   store::RunBaseComparison comparison_;
   std::vector<store::ItemFlip> flips_;
   QLabel* summary_;

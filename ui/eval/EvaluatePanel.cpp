@@ -136,9 +136,12 @@ EvaluatePanel::EvaluatePanel(const PluginRegistry& plugins, QWidget* parent)
   comparison_ = new GenerationComparisonView(tabs_);
   connect(comparison_, &GenerationComparisonView::jobStarted, this, &EvaluatePanel::jobStarted);
   connect(comparison_, &GenerationComparisonView::failed, this, &EvaluatePanel::failed);
-  benchmarks_ = new BenchmarkComparisonView(tabs_);
+  benchmarks_ = new BenchmarkComparisonView(plugins_, tabs_);
   connect(benchmarks_, &BenchmarkComparisonView::evaluateBaseRequested, this,
           &EvaluatePanel::evaluateBaseOf);
+  connect(benchmarks_, &BenchmarkComparisonView::runSuiteRequested, this,
+          &EvaluatePanel::runSuiteOn);
+  connect(benchmarks_, &BenchmarkComparisonView::jobStarted, this, &EvaluatePanel::jobStarted);
   connect(benchmarks_, &BenchmarkComparisonView::readFailed, this, &EvaluatePanel::failed);
   tabs_->addTab(fileTab, tr("Evaluation on a fi&le"));
   tabs_->addTab(comparison_, tr("&Side by side"));
@@ -191,6 +194,41 @@ void EvaluatePanel::refresh() {
   readRuns();
   comparison_->refresh();
   benchmarks_->refresh();
+}
+
+bool EvaluatePanel::runSuiteOn(qint64 runId, bool withBase) {
+  if (readOnly_) {
+    failed(tr("Run Suite"), tr("The project is open read-only: the results could not be stored."));
+    return false;
+  }
+  if (!runs_.contains(runId)) {
+    failed(tr("Run Suite"), tr("Choose one of the project's runs first."));
+    return false;
+  }
+  const auto projectFolder = QFileInfo(projectFile_).absolutePath().toStdString();
+  const auto target = runEvaluationTarget(runs_.value(runId).config, projectFolder);
+  if (!target.problem.empty()) {
+    failed(tr("Run Suite"), tr("Run %1 cannot be evaluated: %2.")
+                                .arg(runId)
+                                .arg(QString::fromStdString(target.problem)));
+    return false;
+  }
+  std::vector<EvaluationRequest> models;
+  if (withBase) {
+    EvaluationRequest base;
+    base.modelFolder = target.baseModelFolder;
+    base.projectFile = projectFile_.toStdString();
+    base.recordAsProjectModel = true;
+    models.push_back(base);
+  }
+  EvaluationRequest tuned;
+  const auto source = target.source();
+  tuned.modelFolder = source.modelFolder;
+  tuned.adapterFolder = source.adapterFolder;
+  tuned.projectFile = projectFile_.toStdString();
+  tuned.runId = runId;
+  models.push_back(tuned);
+  return benchmarks_->startSuite(std::move(models));
 }
 
 void EvaluatePanel::evaluateBaseOf(qint64 runId) {
@@ -542,6 +580,8 @@ bool EvaluatePanel::evaluate() {
     }
     const auto source = target.source();
     request.modelFolder = source.modelFolder;
+    // Prompt tuning and bottleneck adapters leave the run's model as base + adapter.
+    request.adapterFolder = source.adapterFolder;
     request.checkpointFolder = source.checkpointFolder;
     if (!readOnly_) {
       request.projectFile = projectFile_.toStdString();

@@ -149,6 +149,8 @@ class EvaluatePanel : public QWidget {
   // Evaluates the base model of a run on the evaluation tab's file and settings, recorded as the
   // project model's.
   void evaluateBaseOf(qint64 runId);
+  // Runs the Benchmarks tab's suite on the run's final model, after its base model if asked.
+  bool runSuiteOn(qint64 runId, bool withBase);
   void showRuns(const RunsRead& read);
   void readCheckpoints(qint64 runId);
   void showCheckpoints(const CheckpointsRead& read);
