@@ -8,6 +8,7 @@
 #include "common/AtomicFile.h"
 #include "common/Error.h"
 #include "report/Charts.h"
+#include "store/BaseModelComparison.h"
 
 namespace tunebench {
 
@@ -119,6 +120,30 @@ void writeSamples(std::ostream& out, const DemoReportData& data, size_t count) {
   }
 }
 
+// Whether the multiple-choice change lies beyond its 95% interval (store/BaseModelComparison.h).
+std::string choiceVerdict(const DemoReportData& data) {
+  store::BaseComparison change;
+  change.metric = "acc";
+  change.base = data.choiceBefore.accuracy;
+  change.tuned = data.choiceAfter.accuracy;
+  change.baseStandardError = data.choiceBefore.standardError;
+  change.tunedStandardError = data.choiceAfter.standardError;
+  const double margin = change.margin().value_or(0.0);
+  std::string text = "On the multiple-choice suite the change is " +
+                     fixed(100.0 * change.difference(), 1) +
+                     " points, against a 95% interval of the difference of ±" +
+                     fixed(100.0 * margin, 1) + " points: ";
+  if (change.forgets())
+    text += "a drop beyond it, which the Evaluate stage flags as forgetting.";
+  else if (change.gains())
+    text += "a gain beyond it.";
+  else
+    text += "within it, so no change the suite can tell from chance.";
+  return text +
+         " The Evaluate stage's \"Base vs fine-tuned\" tab lists the questions that "
+         "flipped.";
+}
+
 }  // namespace
 
 std::string writeDemoReport(const std::string& folderText, const DemoReportData& data) {
@@ -142,6 +167,7 @@ std::string writeDemoReport(const std::string& folderText, const DemoReportData&
       << percent(data.choiceBefore.accuracy) << " ± " << percent(data.choiceBefore.standardError)
       << " | " << percent(data.choiceAfter.accuracy) << " ± "
       << percent(data.choiceAfter.standardError) << " |\n\n"
+      << choiceVerdict(data) << "\n\n"
       << "![Exact match before and after](accuracy.svg)\n\n"
       << "## Training\n\n"
       << data.steps << " optimiser steps. Settings: `" << data.trainingSettings.dump() << "`.\n\n"

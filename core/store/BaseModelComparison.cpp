@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "common/JsonFile.h"
 #include "store/ArtifactRepository.h"
 #include "store/ModelVersions.h"
 #include "store/ProjectStore.h"
@@ -83,10 +84,10 @@ std::map<int64_t, std::vector<EvaluationSummary>> modelEvaluations(
 }
 
 std::vector<BaseComparison> compareRunWithBase(
-    EvaluationRepository& evaluations, const RunRecord& run,
+    EvaluationRepository& evaluations, const RunRecord& run, std::optional<int64_t> modelId,
     const std::map<int64_t, std::vector<EvaluationSummary>>& baseByModel) {
-  if (!run.modelId) return {};
-  const auto base = baseByModel.find(*run.modelId);
+  if (!modelId) return {};
+  const auto base = baseByModel.find(*modelId);
   if (base == baseByModel.end()) return {};
   std::vector<EvaluationSummary> tuned;
   for (auto& record : evaluations.forRun(run.id))
@@ -96,6 +97,18 @@ std::vector<BaseComparison> compareRunWithBase(
 }
 
 }  // namespace
+
+std::optional<int64_t> baseModelOf(ProjectStore& project, const RunRecord& run) {
+  if (run.modelId) return run.modelId;
+  const auto config = parseJsonOrDiscarded(run.config);
+  const auto model = config.is_object() ? config.find("model") : config.end();
+  if (model == config.end() || !model->is_string() || model->get<std::string>().empty())
+    return std::nullopt;
+  if (const auto found =
+          ModelRepository(project).findByFolder(project.resolve(model->get<std::string>())))
+    return found->id;
+  return std::nullopt;
+}
 
 std::optional<double> BaseComparison::margin() const {
   if (!baseStandardError || !tunedStandardError) return std::nullopt;
@@ -180,12 +193,13 @@ RunBaseComparison readRunBaseComparison(const std::string& projectFile, int64_t 
   comparison.runId = runId;
   const auto run = RunRepository(project).find(runId);
   if (!run) return comparison;
-  comparison.modelId = run->modelId;
-  if (run->modelId)
-    if (const auto model = ModelRepository(project).find(*run->modelId))
+  comparison.modelId = baseModelOf(project, *run);
+  if (comparison.modelId)
+    if (const auto model = ModelRepository(project).find(*comparison.modelId))
       comparison.modelName = model->name;
   EvaluationRepository evaluations(project);
-  comparison.scores = compareRunWithBase(evaluations, *run, modelEvaluations(evaluations));
+  comparison.scores =
+      compareRunWithBase(evaluations, *run, comparison.modelId, modelEvaluations(evaluations));
   return comparison;
 }
 
@@ -201,7 +215,8 @@ std::map<int64_t, std::vector<BaseComparison>> forgettingByRun(ProjectStore& pro
   std::map<int64_t, std::vector<BaseComparison>> byRun;
   if (baseByModel.empty()) return byRun;
   for (const auto& run : RunRepository(project).list(RunFilter{})) {
-    auto forgetting = forgettingAmong(compareRunWithBase(evaluations, run, baseByModel));
+    auto forgetting = forgettingAmong(
+        compareRunWithBase(evaluations, run, baseModelOf(project, run), baseByModel));
     if (!forgetting.empty()) byRun[run.id] = std::move(forgetting);
   }
   return byRun;

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "store/EvaluationOverview.h"
+#include "store/RunRepository.h"
 
 namespace tunebench::store {
 
@@ -56,6 +57,10 @@ struct RunBaseComparison {
   std::string modelName;
   std::vector<BaseComparison> scores;  // of the run's final model
 };
+
+// The project model a run trained from: the one recorded with it, or for runs recorded before
+// runs named theirs, the project's model in the folder its config's "model" names.
+std::optional<int64_t> baseModelOf(ProjectStore& project, const RunRecord& run);
 
 // A run's final model against the project model it was trained from (read-only connection).
 RunBaseComparison readRunBaseComparison(const std::string& projectFile, int64_t runId);

@@ -135,7 +135,7 @@ ModelVersionHistory readModelVersionHistory(const std::string& projectFile) {
   for (auto& version : history.versions) {
     if (const auto run = runs.find(version.runId)) {
       version.runName = run->name;
-      version.baseModelId = run->modelId;
+      version.baseModelId = baseModelOf(project, *run);
     }
     if (version.checkpointId)
       for (const auto& checkpoint : checkpoints.forRun(version.runId))

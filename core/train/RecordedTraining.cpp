@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/Error.h"
+#include "store/ArtifactRepository.h"
 #include "store/EventRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunJobContext.h"
@@ -81,6 +82,11 @@ void RecordedTrainingJob::run(JobContext& context) {
   if (id == 0) {
     store::NewRun run(runName_);
     run.config = trainingConfigToJson(config_).dump();
+    // The project's model it trains from, when it is one: its evaluations are the base the
+    // run's are compared with (store/BaseModelComparison.h).
+    if (const auto model =
+            store::ModelRepository(project).findByFolder(project.resolve(config_.modelFolder)))
+      run.modelId = model->id;
     id = runs.create(run);
   } else if (!runs.find(id)) {
     throw Error("run " + std::to_string(id) + " is not in " + projectFile_);

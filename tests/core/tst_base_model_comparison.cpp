@@ -181,6 +181,27 @@ class BaseModelComparisonTest : public QObject {
     QVERIFY(flips[1].nowRight);
     QCOMPARE(flips[1].input, std::string("question 2"));
   }
+
+  // A run recorded without its model (before runs named theirs) finds it through its config.
+  void aRunsBaseModelComesFromItsConfigWhenNotRecorded() {
+    QTemporaryDir dir;
+    const std::string file = dir.filePath("older.tbproj").toStdString();
+    auto project = ProjectStore::create(file);
+    const int64_t model =
+        ModelRepository(project).add("starter", dir.filePath("m").toStdString(), "llama", "00");
+    RunRepository runs(project);
+    NewRun named("named");
+    named.config = R"({"model": "m"})";  // relative to the project's folder
+    const int64_t older = runs.create(named);
+    NewRun elsewhere("elsewhere");
+    elsewhere.config = R"({"model": "/nowhere/model"})";
+    const int64_t other = runs.create(elsewhere);
+    QCOMPARE(baseModelOf(project, *runs.find(older)), std::optional<int64_t>(model));
+    QVERIFY(!baseModelOf(project, *runs.find(other)));
+    NewRun broken("broken");
+    broken.config = "{not json";
+    QVERIFY(!baseModelOf(project, *runs.find(runs.create(broken))));
+  }
 };
 
 QTEST_GUILESS_MAIN(BaseModelComparisonTest)

@@ -25,6 +25,7 @@
 #include "model/ModelFingerprint.h"
 #include "plugins/PluginRegistry.h"
 #include "store/ArtifactRepository.h"
+#include "store/BaseModelComparison.h"
 #include "store/EvaluationRepository.h"
 #include "store/MetricRepository.h"
 #include "store/ProjectStore.h"
@@ -235,6 +236,7 @@ class DemoTest : public QObject {
     QCOMPARE(project.resolve(models.front().folder), fs::path(starter_));
     QCOMPARE(models.front().architecture, std::string("LlamaForCausalLM"));
     QCOMPARE(models.front().sha256, modelFolderFingerprint(starter_));
+    QCOMPARE(run->modelId, std::optional<int64_t>(models.front().id));  // the run names its base
     QCOMPARE(int64_t(store::MetricRepository(project).points(outcome->runId, "loss").size()),
              options.trainSteps);
     store::EvaluationRepository evaluations(project);
@@ -256,6 +258,15 @@ class DemoTest : public QObject {
     QVERIFY(outcome->choiceAccuracyBefore >= 0.0 && outcome->choiceAccuracyBefore <= 1.0);
     QVERIFY(outcome->choiceAccuracyAfter >= 0.0 && outcome->choiceAccuracyAfter <= 1.0);
     QVERIFY(report.find("Multiple choice (40 generated questions") != std::string::npos);
+    QVERIFY(report.find("On the multiple-choice suite the change is") != std::string::npos);
+    // The run is compared with the starter it was trained from on both evaluations (the Evaluate
+    // stage's Base vs fine-tuned tab shows this).
+    const auto againstBase = store::readRunBaseComparison(outcome->projectFile, outcome->runId);
+    QCOMPARE(againstBase.modelId, std::optional<int64_t>(models.front().id));
+    bool comparesAccuracy = false;
+    for (const auto& score : againstBase.scores)
+      comparesAccuracy = comparesAccuracy || (score.metric == "acc" && score.margin());
+    QVERIFY(comparesAccuracy);
     QCOMPARE(recorded[0].dataSha256,
              sha256OfFile(
                  (fs::path(outcome->projectFile).parent_path() / "data" / "test.jsonl").string()));
