@@ -113,6 +113,31 @@ class SetupPanelTest : public QObject {
     QVERIFY(again.configState() != SetupPanel::ConfigState::Untouched);
   }
 
+  // Phi-3 fuses q, k and v (and gate and up): the form names the LoRA targets as PEFT names them
+  // for that family, for the default, a preset and a model chosen later; other families keep
+  // theirs.
+  void loraTargetsFollowThePhi3Family() {
+    const QString phi3 = dir_.filePath(QStringLiteral("phi3"));
+    tunebench::makeRandomModel({"phi3", "tiny", phi3.toStdString(), 3});
+    SetupPanel panel;
+    // The field, which holds the targets whatever the method (the run config lists them for
+    // adapter methods only).
+    const auto targets = [&panel] {
+      return qobject_cast<QLineEdit*>(panel.form()->field(QStringLiteral("method.targets")))
+          ->text();
+    };
+    panel.setProject(project_, phi3);
+    QCOMPARE(targets(), QStringLiteral("qkv_proj"));
+    panel.applyPreset(0);  // LoRA SFT on every projection
+    QCOMPARE(targets(), QStringLiteral("qkv_proj, o_proj, gate_up_proj, down_proj"));
+    panel.form()->setModelFolder(model_);  // a Llama: the names stay as they are
+    QCOMPARE(targets(), QStringLiteral("qkv_proj, o_proj, gate_up_proj, down_proj"));
+    panel.applyPreset(0);
+    QCOMPARE(panel.runConfig()["method"]["targets"].size(), size_t(7));
+    retype(panel.form()->field(QStringLiteral("model")), phi3);
+    QCOMPARE(targets(), QStringLiteral("qkv_proj, o_proj, gate_up_proj, down_proj"));
+  }
+
   void configuresLoraValidatesAndEstimates() {
     SetupPanel panel;
     panel.resize(1400, 900);

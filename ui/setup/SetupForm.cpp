@@ -2,6 +2,7 @@
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QDir>
 #include <QFileDialog>
 #include <QFormLayout>
 #include <QGridLayout>
@@ -19,6 +20,8 @@
 #include <algorithm>
 
 #include "common/JsonFile.h"
+#include "model/ModelConfig.h"
+#include "peft/LoraTargets.h"
 #include "setup/SetupTips.h"
 
 namespace tunebench::ui {
@@ -62,6 +65,15 @@ Enum namedValue(const QComboBox* box, const EnumNames<Enum>& names, Enum fallbac
   return enumFromFileName(names, box->currentData().toString().toStdString()).value_or(fallback);
 }
 
+// "q_proj, v_proj" or "q_proj v_proj".
+std::vector<std::string> listedTargets(const QString& text) {
+  std::vector<std::string> targets;
+  for (const auto& target :
+       text.split(QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
+    targets.push_back(target.toStdString());
+  return targets;
+}
+
 }  // namespace
 
 SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
@@ -72,6 +84,10 @@ SetupForm::SetupForm(QWidget* parent) : QWidget(parent) {
   auto* data = group(tr("Model and data"), QStringLiteral("modelAndData"));
   addRow(data, QStringLiteral("model"), tr("&Model folder:"),
          pathPicker(QStringLiteral("model"), model_, true, {}), setupTip(QStringLiteral("model")));
+  // A model chosen by typing or browsing: its family may name the projections otherwise.
+  connect(model_, &QLineEdit::textChanged, this, [this] {
+    if (!filling_) fitTargetsToModel();
+  });
   addRow(data, QStringLiteral("output"), tr("Output folder:"),
          pathPicker(QStringLiteral("output"), output_, true, {}),
          setupTip(QStringLiteral("output")));
@@ -407,10 +423,7 @@ TrainingConfig SetupForm::readConfig(UnreadableFields& unreadable) const {
   number(loraAlpha_, "/method/alpha", m.lora.alpha, m.usesAdapters());
   number(loraDropout_, "/method/dropout", m.lora.dropout, m.usesAdapters());
   m.lora.rslora = rslora_->isChecked();
-  m.lora.targets.clear();
-  for (const auto& target : loraTargets_->text().split(
-           QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts))
-    m.lora.targets.push_back(target.toStdString());
+  m.lora.targets = listedTargets(loraTargets_->text());
   m.halfRounds = halfRounds_->value();
   m.promptTuning.virtualTokens = promptTokens_->value();
   m.promptTuning.init = promptInit_->currentData().toString() == QLatin1String("text")
@@ -540,8 +553,26 @@ void SetupForm::setHyperparameters(const TrainingConfig& config) {
   filling_ = true;
   setHyperparameterFields(config);
   filling_ = false;
+  fitTargetsToModel();
   updateEnabledFields();
   emit edited();
+}
+
+void SetupForm::fitTargetsToModel() {
+  std::string architecture;
+  try {
+    architecture =
+        loadModelConfig(QDir(modelFolder()).filePath(QStringLiteral("config.json")).toStdString())
+            .architecture;
+  } catch (const std::exception&) {
+    return;  // no model chosen yet, or one the parser names the problem of
+  }
+  const auto targets = listedTargets(loraTargets_->text());
+  const auto fitted = loraTargetsForArchitecture(architecture, targets);
+  if (fitted == targets) return;
+  QStringList names;
+  for (const auto& target : fitted) names << QString::fromStdString(target);
+  loraTargets_->setText(names.join(QStringLiteral(", ")));
 }
 
 void SetupForm::setHyperparameterFields(const TrainingConfig& c) {
@@ -663,6 +694,7 @@ void SetupForm::updateEnabledFields() {
 
 void SetupForm::setModelFolder(const QString& folder) {
   model_->setText(folder);
+  fitTargetsToModel();
 }
 void SetupForm::setOutputFolder(const QString& folder) {
   output_->setText(folder);

@@ -36,6 +36,10 @@ class SetupForm : public QWidget {
   void setHyperparameters(const TrainingConfig& config);
 
   void setModelFolder(const QString& folder);
+  // Renames the LoRA targets as the model folder's family names its projections (Phi-3's fused
+  // qkv_proj and gate_up_proj: peft/LoraTargets.h); nothing when the folder has no readable
+  // config.json.
+  void fitTargetsToModel();
   void setOutputFolder(const QString& folder);
   void setTrainFile(const QString& file);
   void setValidationFile(const QString& file);

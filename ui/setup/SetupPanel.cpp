@@ -153,6 +153,7 @@ void SetupPanel::setProject(const QString& projectFile, const QString& modelFold
     draftTimer_.stop();
     restoringDraft_ = true;
     form_->setConfig(defaults);
+    form_->fitTargetsToModel();
     restoringDraft_ = false;
     touched_ = false;
     lastEstimate_.reset();
