@@ -49,7 +49,7 @@ struct ChoiceBenchmarkSettings {
   uint64_t fewShotSeed = 1234;
   std::string fewShotFile;  // empty: the evaluated file, each question left out of its examples
   int64_t limit = 0;        // the first n questions; 0 = all
-  LoglikelihoodOptions scoring;  // its batch size also batches generated answers
+  LoglikelihoodOptions scoring;  // its batch size and cache serve generated answers too
   ChoiceColumns columns;
   int64_t maxNewTokens = 256;  // generated answers (GSM8K): the harness's max_gen_toks
 };

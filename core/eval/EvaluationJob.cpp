@@ -5,6 +5,7 @@
 #include "common/Error.h"
 #include "common/Sha256.h"
 #include "eval/BuiltinEvaluationResults.h"
+#include "eval/ProjectEvaluationCache.h"
 #include "store/ArtifactRepository.h"
 #include "store/ProjectStore.h"
 #include "store/RunRepository.h"
@@ -65,6 +66,22 @@ EvaluationJob::EvaluationJob(const PluginRegistry& plugins, EvaluationRequest re
                 " (tunebench-cli plugins lists the installed evaluators)");
 }
 
+nlohmann::json EvaluationJob::evaluatorSettings() const {
+  auto settings = request_.settings;
+  if (settings.is_object()) settings.erase("cache");
+  return settings;
+}
+
+bool EvaluationJob::usesCache() const {
+  if (!records()) return false;
+  if (!request_.settings.is_object()) return true;
+  const auto found = request_.settings.find("cache");
+  if (found == request_.settings.end() || found->is_null()) return true;
+  if (!found->is_boolean())
+    throw Error("evaluation setting \"cache\" must be true or false, not " + found->dump());
+  return found->get<bool>();
+}
+
 std::shared_ptr<Evaluator> EvaluationJob::chooseEvaluator(const ModelSource& source) const {
   for (const auto& evaluator : evaluators_)
     if (request_.evaluator.empty() ? evaluator->suits(source)
@@ -78,16 +95,23 @@ void EvaluationJob::run(JobContext& context) {
   if (request_.modelFolder.empty()) throw Error("evaluation: choose a model folder");
   if (request_.dataFile.empty()) throw Error("evaluation: choose a file of examples");
   std::optional<store::ProjectStore> project;
+  const bool cached = usesCache();
   if (records()) {
     openForRecording(request_, project, false);
-    project.reset();  // no connection held through the evaluation
+    project.reset();  // the recording's connection is not held through the evaluation
   }
   const ModelSource source{request_.modelFolder, request_.adapterFolder, request_.checkpointFolder};
   const auto evaluator = chooseEvaluator(source);
   evaluatorId_ = evaluator->id();
   // Hashed before the evaluation: the scores belong to the content that was read.
   const std::string dataSha256 = records() ? sha256OfFile(request_.dataFile) : std::string();
-  result_ = evaluator->evaluate({source, request_.dataFile, request_.settings}, context);
+  // On its own connection, opened when the evaluator first asks.
+  std::unique_ptr<ProjectEvaluationCache> cache;
+  if (cached)
+    cache = std::make_unique<ProjectEvaluationCache>(request_.projectFile, source, &context);
+  const auto settings = evaluatorSettings();
+  result_ = evaluator->evaluate({source, request_.dataFile, settings, cache.get()}, context);
+  cache.reset();
   if (result_.canceled || context.isCanceled() || !records()) return;
   auto owner = openForRecording(request_, project, true);
   if (!owner) {
@@ -100,7 +124,7 @@ void EvaluationJob::run(JobContext& context) {
                                       : request_.suite;
   what.dataSha256 = dataSha256;
   what.evaluator = evaluatorId_;
-  what.settings = evaluator->scoringSettings(request_.settings).dump();
+  what.settings = evaluator->scoringSettings(settings).dump();
   evaluationId_ = recordEvaluatorResult(*project, what, result_);
   context.log(LogLevel::Info, "evaluation " + std::to_string(evaluationId_.load()) +
                                   " recorded for " +

@@ -5,8 +5,10 @@
 // first registered one that suits the model: the built-in "generation" (exact match and
 // perplexity of a language model on prompt/response pairs) or "classifier" (accuracy, macro-F1
 // and per-class figures of a sequence classifier on labelled texts). A canceled evaluation is not
-// recorded. The GUI's Evaluate panel and any other front end use it alike. This header does not
-// include LibTorch.
+// recorded. An evaluation recorded into a project keeps what it computes in the project's cache
+// (ProjectEvaluationCache.h): run again, or resumed after a cancel or a crash, on the same model
+// source, it computes only what is missing. The GUI's Evaluate panel and any other front end use
+// it alike. This header does not include LibTorch.
 #include <atomic>
 #include <cstdint>
 #include <memory>
@@ -39,7 +41,8 @@ struct EvaluationRequest {
   // The evaluator's settings. The built-in ones read: "prompt_field", "response_field",
   // "max_new_tokens" (generation); "text_field", "label_field", "max_length" (classifier);
   // "batch_size" and "limit" (0 = all examples) (both). Keys an evaluator does not know are
-  // ignored.
+  // ignored. "cache": false (read by the job, not passed on) keeps the evaluation from using and
+  // filling the project's cache.
   nlohmann::json settings = nlohmann::json::object();
   // Where the evaluation is recorded: the project and a run (its final model, or its checkpoint
   // at checkpointStep) or a project's model evaluated on its own; otherwise it is not recorded.
@@ -76,6 +79,9 @@ class EvaluationJob : public Job {
 
  private:
   std::shared_ptr<Evaluator> chooseEvaluator(const ModelSource& source) const;
+  // The settings without the job's own "cache" key.
+  nlohmann::json evaluatorSettings() const;
+  bool usesCache() const;
 
   EvaluationRequest request_;
   std::vector<std::shared_ptr<Evaluator>> evaluators_;

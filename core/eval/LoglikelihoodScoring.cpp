@@ -1,11 +1,13 @@
 #include "eval/LoglikelihoodScoring.h"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <numeric>
 
 #include "common/Error.h"
 #include "common/PythonStrings.h"
+#include "common/Sha256.h"
 #include "common/TorchPch.h"
 #include "tokenizer/Tokenizer.h"
 
@@ -56,12 +58,17 @@ LoglikelihoodScore scoreTargets(const torch::Tensor& logProbabilities,
   return score;
 }
 
+// Where each finished batch goes: `onBatch` (storing its scores) first, then the progress, which
+// counts the requests done before the scoring started (cached ones) as done.
 class Progress {
  public:
-  Progress(JobContext* context, size_t total) : context_(context), total_(total) {}
+  using BatchSink = std::function<void(const std::vector<size_t>& requests)>;
+  Progress(JobContext* context, size_t total, size_t done, BatchSink onBatch)
+      : context_(context), total_(total), done_(done), onBatch_(std::move(onBatch)) {}
   bool canceled() const { return context_ && context_->isCanceled(); }
-  void advance(size_t done) {
-    done_ += done;
+  void batchDone(const std::vector<size_t>& requests) {
+    if (onBatch_) onBatch_(requests);
+    done_ += requests.size();
     if (context_)
       context_->progress(
           static_cast<int64_t>(done_), static_cast<int64_t>(total_),
@@ -70,7 +77,8 @@ class Progress {
 
  private:
   JobContext* context_;
-  size_t total_, done_ = 0;
+  size_t total_, done_;
+  BatchSink onBatch_;
 };
 
 // The harness's path: each request is one sequence, context + continuation without its last
@@ -119,7 +127,7 @@ void scoreFullSequences(CausalLMImpl& model, const std::vector<TokenizedRequest>
       result.scores[i] = scoreTargets(rows.log_softmax(-1), continuation);
       result.scored[i] = true;
     }
-    progress.advance(to - from);
+    progress.batchDone({order.begin() + from, order.begin() + to});
   }
 }
 
@@ -265,10 +273,11 @@ void scoreSharedContexts(CausalLMImpl& model, const std::vector<TokenizedRequest
            shared[to]->context.size() == shared[from]->context.size())
       ++to;
     std::vector<const ContextGroup*> batch(shared.begin() + from, shared.begin() + to);
-    size_t members = 0;
-    for (const auto* group : batch) members += group->members.size();
+    std::vector<size_t> members;
+    for (const auto* group : batch)
+      members.insert(members.end(), group->members.begin(), group->members.end());
     scoreContextBatch(model, std::move(batch), requests, batchSize, result);
-    progress.advance(members);
+    progress.batchDone(members);
   }
   if (!tooLong.empty()) scoreFullSequences(model, requests, tooLong, batchSize, result, progress);
 }
@@ -307,6 +316,73 @@ TokenizedRequest tokenizeRequest(const TextEncoder& encoder, const std::string& 
   return request;
 }
 
+std::string computedModelIdentity(const std::string& modelIdentity, CausalLMImpl& model) {
+  if (modelIdentity.empty()) return {};
+  const auto parameter = model.parameters().front();
+  return modelIdentity + " " + std::string(c10::toString(parameter.scalar_type())) + " on " +
+         c10::DeviceTypeName(parameter.device().type(), true);
+}
+
+std::string scoredRequestKey(const std::string& modelIdentity, const TokenizedRequest& request) {
+  std::string text = "scored request\n" + modelIdentity + "\n";
+  for (const auto* ids : {&request.context, &request.continuation}) {
+    text += std::to_string(ids->size()) + ":";
+    for (int64_t id : *ids) text += std::to_string(id) + ",";
+    text += "\n";
+  }
+  return sha256Hex(text);
+}
+
+namespace {
+
+// The cached part of a scoring: scores found in the cache are in `result`, the keys of the
+// others wait for their scores.
+struct CacheLookup {
+  std::vector<std::string> keys;  // empty without a cache
+  std::vector<size_t> pending;    // requests to run, in order
+};
+
+CacheLookup lookUpCached(CausalLMImpl& model, const std::vector<TokenizedRequest>& requests,
+                         EvaluationCache* cache, LoglikelihoodResult& result, JobContext* context) {
+  CacheLookup lookup;
+  const auto identity = cache ? computedModelIdentity(cache->modelIdentity(), model) : "";
+  if (!identity.empty()) {
+    for (const auto& request : requests) lookup.keys.push_back(scoredRequestKey(identity, request));
+    const auto found = cache->findScores(lookup.keys);
+    for (size_t i = 0; i < requests.size(); ++i) {
+      if (i >= found.size() || !found[i]) continue;
+      result.scores[i] = {found[i]->logLikelihood, found[i]->greedy};
+      result.scored[i] = true;
+      ++result.fromCache;
+    }
+    if (context) {
+      const auto counts =
+          std::to_string(result.fromCache) + " of " + std::to_string(requests.size()) + " requests";
+      context->log(LogLevel::Info, counts + " from " + cache->description());
+      if (result.fromCache > 0)
+        context->progress(static_cast<int64_t>(result.fromCache),
+                          static_cast<int64_t>(requests.size()), "scoring " + counts);
+    }
+  }
+  for (size_t i = 0; i < requests.size(); ++i)
+    if (!result.scored[i]) lookup.pending.push_back(i);
+  return lookup;
+}
+
+void scoreRequests(CausalLMImpl& model, const std::vector<TokenizedRequest>& requests,
+                   const LoglikelihoodOptions& options, LoglikelihoodResult& result,
+                   Progress& progress) {
+  if (options.sharedContexts) {
+    scoreSharedContexts(model, requests, options.batchSize, result, progress);
+  } else {
+    std::vector<size_t> all(requests.size());
+    std::iota(all.begin(), all.end(), size_t{0});
+    scoreFullSequences(model, requests, all, options.batchSize, result, progress);
+  }
+}
+
+}  // namespace
+
 LoglikelihoodResult scoreLoglikelihoods(CausalLMImpl& model,
                                         const std::vector<TokenizedRequest>& requests,
                                         const LoglikelihoodOptions& options, JobContext* context) {
@@ -316,13 +392,29 @@ LoglikelihoodResult scoreLoglikelihoods(CausalLMImpl& model,
   result.scores.resize(requests.size());
   result.scored.assign(requests.size(), false);
   torch::NoGradGuard noGradients;
-  Progress progress(context, requests.size());
-  if (options.sharedContexts) {
-    scoreSharedContexts(model, requests, options.batchSize, result, progress);
-  } else {
-    std::vector<size_t> all(requests.size());
-    std::iota(all.begin(), all.end(), size_t{0});
-    scoreFullSequences(model, requests, all, options.batchSize, result, progress);
+  const auto lookup = lookUpCached(model, requests, options.cache, result, context);
+  if (lookup.keys.empty()) {
+    Progress progress(context, requests.size(), 0, {});
+    scoreRequests(model, requests, options, result, progress);
+  } else if (!lookup.pending.empty()) {
+    // Only the missing requests run, batched among themselves as a scoring of them alone would.
+    std::vector<TokenizedRequest> pending;
+    for (size_t i : lookup.pending) pending.push_back(requests[i]);
+    LoglikelihoodResult run;
+    run.scores.resize(pending.size());
+    run.scored.assign(pending.size(), false);
+    Progress progress(context, requests.size(), result.fromCache, [&](const auto& batch) {
+      std::vector<std::pair<std::string, CachedScore>> scores;
+      for (size_t p : batch) {
+        const size_t i = lookup.pending[p];
+        result.scores[i] = run.scores[p];
+        result.scored[i] = true;
+        scores.emplace_back(lookup.keys[i],
+                            CachedScore{run.scores[p].logLikelihood, run.scores[p].greedy});
+      }
+      options.cache->storeScores(scores);
+    });
+    scoreRequests(model, pending, options, run, progress);
   }
   result.canceled =
       std::find(result.scored.begin(), result.scored.end(), false) != result.scored.end();

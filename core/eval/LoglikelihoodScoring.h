@@ -11,12 +11,18 @@
 // are batched together, longest first (no padding, so attention keeps its causal fast path).
 // `sharedContexts = false` scores every request as one full sequence instead (the reference path,
 // and the baseline the benchmark compares with).
+//
+// With a cache (plugins/EvaluationCache.h), requests found there are not run: the rest are
+// scored as above (batched among themselves), and each batch's scores are stored as soon as it is
+// done, so that a cancel or a crash loses at most one batch. A cached score is the one computed,
+// so the result is the same either way.
 #include <cstdint>
 #include <string>
 #include <vector>
 
 #include "jobs/JobContext.h"
 #include "model/CausalLM.h"
+#include "plugins/EvaluationCache.h"
 #include "train/TrainingData.h"
 
 namespace tunebench {
@@ -33,12 +39,14 @@ struct LoglikelihoodScore {
 struct LoglikelihoodOptions {
   int64_t batchSize = 8;  // contexts (or full sequences) per forward pass
   bool sharedContexts = true;
+  EvaluationCache* cache = nullptr;  // not owned; nullptr: every request is run
 };
 
 struct LoglikelihoodResult {
   std::vector<LoglikelihoodScore> scores;  // in the requests' order
   std::vector<bool> scored;                // false for requests a cancel left out
   bool canceled = false;
+  size_t fromCache = 0;  // requests whose score came from the cache
 };
 
 // The harness's _encode_pair, with the beginning-of-sequence token in front when the tokenizer
@@ -50,9 +58,21 @@ TokenizedRequest tokenizeRequest(const TextEncoder& encoder, const std::string& 
 // beginning-of-sequence token, else its end-of-sequence token; -1 when it has neither.
 int64_t startTokenOf(const TextEncoder& encoder);
 
+// The cache's model identity together with what the model computes in (its parameters' dtype and
+// device): scores of one model in float32 on the CPU and in bfloat16 on a GPU differ, so they are
+// kept apart. The batch size and the scoring path are left out: they change scores by rounding
+// only. Empty when `modelIdentity` is.
+std::string computedModelIdentity(const std::string& modelIdentity, CausalLMImpl& model);
+
+// The cache key of a request's score: the SHA-256 (hex) of computedModelIdentity and the
+// request's context and continuation ids, each list preceded by its length so that no two
+// requests share a key.
+std::string scoredRequestKey(const std::string& modelIdentity, const TokenizedRequest& request);
+
 // Scores the requests with the model in eval mode, without gradients. Requests longer than the
 // model's context are cut from the left as the harness cuts them. Reports progress in requests
-// and stops between batches when `context` cancels.
+// (cached ones count as done) and stops between batches when `context` cancels; with a cache,
+// logs how many requests came from it.
 LoglikelihoodResult scoreLoglikelihoods(CausalLMImpl& model,
                                         const std::vector<TokenizedRequest>& requests,
                                         const LoglikelihoodOptions& options,

@@ -87,6 +87,7 @@ EvaluatorResult evaluateRollingPerplexity(const ModelSource& source,
   LoglikelihoodOptions scoring;
   scoring.batchSize = options.batchSize;
   scoring.sharedContexts = false;  // every window is its own sequence
+  scoring.cache = options.cache;
   const auto scored = scoreLoglikelihoods(*loaded.model, requests, scoring, &context);
 
   std::vector<double> logLikelihood(texts.size(), 0.0);

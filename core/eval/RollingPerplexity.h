@@ -25,6 +25,7 @@ int64_t pythonWordCount(const std::string& text);
 struct RollingPerplexityOptions {
   int64_t maxLength = 0;  // tokens per window; 0 = the model's context
   int64_t batchSize = 8;
+  EvaluationCache* cache = nullptr;  // windows scored before (LoglikelihoodScoring.h); not owned
 };
 
 // Scores the texts with the model source: metrics word_perplexity, byte_perplexity,

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "jobs/JobContext.h"
+#include "plugins/EvaluationCache.h"
 #include "plugins/ModelSource.h"
 
 namespace tunebench {
@@ -20,6 +21,9 @@ struct EvaluatorRequest {
   // Evaluator-specific settings, documented by each evaluator; keys it does not know are
   // ignored, so that a front end can pass the settings of every evaluator it offers.
   nlohmann::json settings = nlohmann::json::object();
+  // What was computed before for this model source (EvaluationCache.h), not owned; nullptr: none.
+  // An evaluator may ignore it; the built-in benchmark and perplexity evaluators use it.
+  EvaluationCache* cache = nullptr;
 };
 
 // One example's outcome, stored as an evaluation item of the run.

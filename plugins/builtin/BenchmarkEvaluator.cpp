@@ -83,7 +83,8 @@ bool BenchmarkEvaluator::suits(const ModelSource& model) const {
 }
 
 EvaluatorResult BenchmarkEvaluator::evaluate(const EvaluatorRequest& request, JobContext& context) {
-  const auto settings = readSettings(request.settings);
+  auto settings = readSettings(request.settings);
+  settings.scoring.cache = request.cache;  // scores and generated answers alike
   context.progress(0, 0, "reading " + request.dataFile);
   const auto records = readBenchmarkRecords(request.dataFile, context);
   if (context.isCanceled()) return {{}, {}, true};

@@ -44,6 +44,7 @@ EvaluatorResult PerplexityEvaluator::evaluate(const EvaluatorRequest& request,
   RollingPerplexityOptions options;
   options.maxLength = countSetting(settings, "window_length", 0, 0);
   options.batchSize = countSetting(settings, "batch_size", options.batchSize, 1);
+  options.cache = request.cache;
   const int64_t limit = countSetting(settings, "limit", 0, 0);
   context.progress(0, 0, "reading " + request.dataFile);
   auto texts = readTexts(request.dataFile, textSetting(settings, "text_field", "text"), context);
