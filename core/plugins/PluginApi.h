@@ -14,7 +14,9 @@
 //   2 = exporters write one format of a run's model into a folder RunExportJob creates, publishes
 //       and records (Exporter.h); evaluators score a model source on a data file, returning
 //       metrics and per-item outcomes that EvaluationJob records (Evaluator.h). The built-in
-//       export formats and evaluations are registered through them.
+//       export formats and evaluations are registered through them. Added since, at the end of
+//       EvaluatorRequest so that evaluators built earlier still work: an optional cache of
+//       scored requests (EvaluationCache.h; nullptr = none).
 #include <memory>
 
 #include "data/DatasetImporter.h"
