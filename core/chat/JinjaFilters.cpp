@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "chat/JinjaBuiltins.h"
+#include "chat/JinjaMoreFilters.h"
 #include "common/Error.h"
 #include "common/PythonStrings.h"
 #include "common/Utf8.h"
@@ -16,15 +17,6 @@ namespace tunebench::jinja {
 const char* const kRaisedPrefix = "raise_exception: ";
 
 namespace {
-
-// Positional argument `index` or keyword `name`, else the fallback.
-Value arg(const ValueList& args, const KeywordArgs& kwargs, size_t index, const char* name,
-          Value fallback = Value()) {
-  if (index < args.size()) return args[index];
-  for (const auto& [key, value] : kwargs)
-    if (key == name) return value;
-  return fallback;
-}
 
 Value length(const Value& v) {
   switch (v.type()) {
@@ -76,22 +68,6 @@ Value toInt(const Value& v, const Value& fallback, int base) {
     if (auto d = parseFloat(v.asString())) return floatToInt(*d, fallback);
   }
   return fallback;
-}
-
-Value attributePath(const Value& item, const std::string& path) {
-  Value current = item;
-  size_t start = 0;
-  while (true) {
-    const size_t dot = path.find('.', start);
-    const std::string part =
-        path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    const bool numeric = !part.empty() && std::all_of(part.begin(), part.end(), ::isdigit);
-    current = numeric && current.isList()
-                  ? getItem(current, Value(static_cast<int64_t>(std::stoll(part))))
-                  : getItem(current, Value(part));
-    if (dot == std::string::npos) return current;
-    start = dot + 1;
-  }
 }
 
 std::string htmlEscape(const std::string& s) {
@@ -151,9 +127,9 @@ namespace {
 // Jinja2's indent(width=4, first=False, blank=False): every line but the first (and blank lines
 // only with `blank`) gets the indentation; a string width is the indentation itself.
 Value indentFilter(const Value& input, const ValueList& args, const KeywordArgs& kwargs) {
-  const Value width = arg(args, kwargs, 0, "width", Value(int64_t(4)));
-  const bool first = arg(args, kwargs, 1, "first", Value(false)).truthy();
-  const bool blank = arg(args, kwargs, 2, "blank", Value(false)).truthy();
+  const Value width = filterArgument(args, kwargs, 0, "width", Value(int64_t(4)));
+  const bool first = filterArgument(args, kwargs, 1, "first", Value(false)).truthy();
+  const bool blank = filterArgument(args, kwargs, 2, "blank", Value(false)).truthy();
   std::string indentation;
   if (width.isString()) {
     indentation = width.asString();
@@ -181,14 +157,14 @@ Value indentFilter(const Value& input, const ValueList& args, const KeywordArgs&
 
 Value applyFilter(const std::string& name, const Value& input, ValueList args, KeywordArgs kwargs) {
   if (name == "trim") {
-    const Value chars = arg(args, kwargs, 0, "chars");
+    const Value chars = filterArgument(args, kwargs, 0, "chars");
     const std::string charSet = chars.isString() ? chars.asString() : std::string();
     return Value(pythonStrip(input.str(), chars.isString() ? &charSet : nullptr, true, true));
   }
   if (name == "length" || name == "count") return length(input);
   if (name == "tojson") {
-    const Value indent = arg(args, kwargs, 0, "indent");
-    const Value sortKeys = arg(args, kwargs, 3, "sort_keys", Value(false));
+    const Value indent = filterArgument(args, kwargs, 0, "indent");
+    const Value sortKeys = filterArgument(args, kwargs, 3, "sort_keys", Value(false));
     if (!indent.isUndefined() && !indent.isNone() && (!indent.isNumber() || indent.isFloat()))
       throw Error("tojson: indent must be an integer");
     return Value(
@@ -200,8 +176,8 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   if (name == "capitalize") return Value(pythonCapitalize(input.str()));
   if (name == "title") return Value(jinjaTitle(input.str()));
   if (name == "default" || name == "d") {
-    const Value fallback = arg(args, kwargs, 0, "default_value", Value(""));
-    const bool boolean = arg(args, kwargs, 1, "boolean", Value(false)).truthy();
+    const Value fallback = filterArgument(args, kwargs, 0, "default_value", Value(""));
+    const bool boolean = filterArgument(args, kwargs, 1, "boolean", Value(false)).truthy();
     return input.isUndefined() || (boolean && !input.truthy()) ? fallback : input;
   }
   if (name == "first" || name == "last") {
@@ -210,8 +186,8 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
     return name == "first" ? items.front() : items.back();
   }
   if (name == "join") {
-    const std::string separator = arg(args, kwargs, 0, "d", Value("")).str();
-    const Value attribute = arg(args, kwargs, 1, "attribute");
+    const std::string separator = filterArgument(args, kwargs, 0, "d", Value("")).str();
+    const Value attribute = filterArgument(args, kwargs, 1, "attribute");
     std::string out;
     size_t i = 0;
     for (const Value& item : iterate(input)) {
@@ -222,8 +198,9 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
     return Value(out);
   }
   if (name == "replace") {
-    const Value from = arg(args, kwargs, 0, "old"), to = arg(args, kwargs, 1, "new");
-    const Value count = arg(args, kwargs, 2, "count");
+    const Value from = filterArgument(args, kwargs, 0, "old"),
+                to = filterArgument(args, kwargs, 1, "new");
+    const Value count = filterArgument(args, kwargs, 2, "count");
     const std::string text = input.str(), old = from.str(), replacement = to.str();
     // Every occurrence (or every gap, for an empty `old`) may grow by the replacement.
     if (replacement.size() > old.size()) {
@@ -245,12 +222,12 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   }
   if (name == "string") return Value(input.str());
   if (name == "int") {
-    const Value base = arg(args, kwargs, 1, "base", Value(static_cast<int64_t>(10)));
-    return toInt(input, arg(args, kwargs, 0, "default", Value(static_cast<int64_t>(0))),
+    const Value base = filterArgument(args, kwargs, 1, "base", Value(static_cast<int64_t>(10)));
+    return toInt(input, filterArgument(args, kwargs, 0, "default", Value(static_cast<int64_t>(0))),
                  static_cast<int>(base.asInt()));
   }
   if (name == "float") {
-    const Value fallback = arg(args, kwargs, 0, "default", Value(0.0));
+    const Value fallback = filterArgument(args, kwargs, 0, "default", Value(0.0));
     if (input.isNumber()) return Value(input.asDouble());
     if (input.isString())
       if (auto d = parseFloat(input.asString())) return Value(*d);
@@ -275,8 +252,8 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   }
   if (name == "round") {
     const int64_t precision =
-        arg(args, kwargs, 0, "precision", Value(static_cast<int64_t>(0))).asInt();
-    const std::string method = arg(args, kwargs, 1, "method", Value("common")).str();
+        filterArgument(args, kwargs, 0, "precision", Value(static_cast<int64_t>(0))).asInt();
+    const std::string method = filterArgument(args, kwargs, 1, "method", Value("common")).str();
     const double scale = std::pow(10.0, static_cast<double>(precision));
     const double x = input.asDouble() * scale;
     const double r = method == "ceil"    ? std::ceil(x)
@@ -285,12 +262,12 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
     return Value(r / scale);
   }
   if (name == "map") {
-    const Value attribute = arg(args, kwargs, 99, "attribute");
+    const Value attribute = filterArgument(args, kwargs, 99, "attribute");
     ValueList out;
     for (const Value& item : iterate(input)) {
       if (attribute.isString()) {
         Value v = attributePath(item, attribute.asString());
-        if (v.isUndefined()) v = arg({}, kwargs, 99, "default", v);
+        if (v.isUndefined()) v = filterArgument({}, kwargs, 99, "default", v);
         out.push_back(v);
       } else {
         if (args.empty() || !args[0].isString())
@@ -308,16 +285,23 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   if (name == "safe") return input;
   if (name == "e" || name == "escape") return Value(htmlEscape(input.str()));
   if (name == "unique") {
-    ValueList out;
-    for (const Value& item : iterate(input))
-      if (std::none_of(out.begin(), out.end(),
-                       [&](const Value& v) { return valuesEqual(v, item); }))
-        out.push_back(item);
+    const bool caseSensitive =
+        filterArgument(args, kwargs, 0, "case_sensitive", Value(false)).truthy();
+    const Value attribute = filterArgument(args, kwargs, 1, "attribute");
+    ValueList out, seen;
+    for (const Value& item : iterate(input)) {
+      const Value key = sortKey(item, attribute, caseSensitive);
+      if (std::any_of(seen.begin(), seen.end(),
+                      [&](const Value& v) { return valuesEqual(v, key); }))
+        continue;
+      seen.push_back(key);
+      out.push_back(item);
+    }
     return Value::list(std::move(out));
   }
   if (name == "sum") {
-    Value total = arg(args, kwargs, 1, "start", Value(static_cast<int64_t>(0)));
-    const Value attribute = arg(args, kwargs, 0, "attribute");
+    Value total = filterArgument(args, kwargs, 1, "start", Value(static_cast<int64_t>(0)));
+    const Value attribute = filterArgument(args, kwargs, 0, "attribute");
     for (const Value& item : iterate(input))
       total = binaryOperation(
           "+", total, attribute.isString() ? attributePath(item, attribute.asString()) : item);
@@ -326,24 +310,31 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   if (name == "min" || name == "max") {
     const ValueList items = iterate(input);
     if (items.empty()) return Value::undefined();
+    const bool caseSensitive =
+        filterArgument(args, kwargs, 0, "case_sensitive", Value(false)).truthy();
+    const Value attribute = filterArgument(args, kwargs, 1, "attribute");
     Value best = items.front();
     for (const Value& item : items) {
-      const int c = compareValues(item, best);
+      const int c = compareValues(sortKey(item, attribute, caseSensitive),
+                                  sortKey(best, attribute, caseSensitive));
       if ((name == "min" && c < 0) || (name == "max" && c > 0)) best = item;
     }
     return best;
   }
   if (name == "sort") {
     ValueList items = iterate(input);
-    const bool reverse = arg(args, kwargs, 0, "reverse", Value(false)).truthy();
-    const Value attribute = arg(args, kwargs, 2, "attribute");
+    const bool reverse = filterArgument(args, kwargs, 0, "reverse", Value(false)).truthy();
+    const bool caseSensitive =
+        filterArgument(args, kwargs, 1, "case_sensitive", Value(false)).truthy();
+    const Value attribute = filterArgument(args, kwargs, 2, "attribute");
     std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
-      const Value x = attribute.isString() ? attributePath(a, attribute.asString()) : a;
-      const Value y = attribute.isString() ? attributePath(b, attribute.asString()) : b;
+      const Value x = sortKey(a, attribute, caseSensitive);
+      const Value y = sortKey(b, attribute, caseSensitive);
       return reverse ? compareValues(y, x) < 0 : compareValues(x, y) < 0;
     });
     return Value::list(std::move(items));
   }
+  if (auto more = applyMoreFilter(name, input, args, kwargs)) return *more;
   throw Error("no filter named '" + name + "'");
 }
 
@@ -389,6 +380,7 @@ bool applyTest(const std::string& name, const Value& v, const ValueList& args) {
       return v.type() == other.type() && valuesEqual(v, other);
     return valuesEqual(v, other) && v.type() == other.type();
   }
+  if (name == "escaped") return false;  // no value here carries HTML markup (__html__)
   if (name == "lower") return v.isString() && pythonLower(v.asString()) == v.asString();
   if (name == "upper") return v.isString() && toUpper(v.asString()) == v.asString();
   throw Error("no test named '" + name + "'");

@@ -89,6 +89,18 @@ no messages
 [{{ m.content | indent('> ', first=true, blank=true) }}]
 {% endfor %}{{ "a\n\nb\n" | indent(3) }}|{{ "a\n\nb\n" | indent(3, blank=true) }}|{{ "x\r\ny\rz" | indent(1) }}|{{ "" | indent }}
 )"},
+      // Jinja2's less common filters and the case-insensitive default of its sorting filters.
+      {"more_filters", R"({{ {'b': 2, 'A': 1, 'a': 3} | dictsort }}|{{ {'b': 2, 'a': 1} | dictsort(by='value', reverse=true) }}
+{{ ['b', 'A', 'a', 'B'] | sort }}|{{ ['b', 'A', 'a', 'B'] | sort(case_sensitive=true) }}|{{ ['b', 'A', 'a', 'B'] | unique | list }}|{{ ['b', 'A', 'C'] | min }}|{{ ['b', 'A', 'C'] | max }}|{{ messages | map(attribute='role') | unique | list }}
+{{ '%s has %d items (%.2f%%) %r|%5s|%-5s|%05d' | format('list', 3.9, 12.345, 'x', 'ab', 'cd', 42) }}|{{ '%(a)s-%(b)s' | format(a=1, b='two') }}
+[{{ 'mid' | center(9) }}][{{ 'mid' | center(10) }}][{{ 'héllo' | center(8) }}]
+{{ 'one two_three 4 héllo, wörld!' | wordcount }}|{{ messages | length | string | wordcount }}
+{{ 'The quick brown fox jumps over the lazy dog' | truncate(20) }}|{{ 'The quick brown fox jumps over the lazy dog' | truncate(20, true) }}|{{ 'short text' | truncate(8) }}|{{ 'short text here' | truncate(8, end='>') }}
+{{ '<p>Hello <b>World</b>&amp; <!-- x --> friends &lt;3 &#65;</p>' | striptags }}
+{{ [1, 2, 3, 4, 5] | batch(2) | list }}|{{ [1, 2, 3, 4, 5] | batch(2, 0) | list }}|{{ [1, 2, 3, 4, 5, 6, 7] | slice(3) | list }}|{{ [1, 2, 3, 4] | slice(3, 'x') | list }}
+{{ 1 | filesizeformat }} {{ 300 | filesizeformat }} {{ 1500 | filesizeformat }} {{ 1048576 | filesizeformat(true) }} {{ 3000000000 | filesizeformat }}
+{{ 'a b/c?d=é' | urlencode }}|{{ {'q': 'a b', 'n': 1} | urlencode }}|{{ messages[0] | attr('role') }}|{{ 'x' is escaped }}
+{% for m in messages %}{{ m.content | truncate(12) }};{% endfor %})"},
       {"string_methods", R"({% for m in messages %}
 {{ m.content.strip() }}|{{ m.content.lstrip() }}|{{ m.content.rstrip() }}|{{ m.content.startswith('Hel') }}|{{ m.content.endswith(('!', '?')) }}|{{ m.content.upper() }}|{{ m.content.lower() }}|{{ m.content.title() }}|{{ m.content.split() }}|{{ m.content.replace(' ', '_') }}
 {% endfor %}
