@@ -13,14 +13,6 @@ namespace tunebench::builtin {
 
 namespace {
 
-bool flagSetting(const nlohmann::json& settings, const std::string& key, bool fallback) {
-  const auto found = settings.find(key);
-  if (found == settings.end() || found->is_null()) return fallback;
-  if (!found->is_boolean())
-    throw Error("evaluation setting \"" + key + "\" must be true or false, not " + found->dump());
-  return found->get<bool>();
-}
-
 ChoiceBenchmarkSettings readSettings(const nlohmann::json& settings) {
   ChoiceBenchmarkSettings read;
   read.task = textSetting(settings, "task", read.task);

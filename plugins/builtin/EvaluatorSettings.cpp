@@ -24,4 +24,12 @@ int64_t countSetting(const nlohmann::json& settings, const std::string& key, int
   return found->get<int64_t>();
 }
 
+bool flagSetting(const nlohmann::json& settings, const std::string& key, bool fallback) {
+  const auto found = settings.find(key);
+  if (found == settings.end() || found->is_null()) return fallback;
+  if (!found->is_boolean())
+    throw Error("evaluation setting \"" + key + "\" must be true or false, not " + found->dump());
+  return found->get<bool>();
+}
+
 }  // namespace tunebench::builtin

@@ -13,5 +13,6 @@ std::string textSetting(const nlohmann::json& settings, const std::string& key,
 // A whole number >= minimum.
 int64_t countSetting(const nlohmann::json& settings, const std::string& key, int64_t fallback,
                      int64_t minimum);
+bool flagSetting(const nlohmann::json& settings, const std::string& key, bool fallback);
 
 }  // namespace tunebench::builtin

@@ -46,14 +46,6 @@ std::vector<std::string> metricNames(const nlohmann::json& settings) {
   return names;
 }
 
-bool flagSetting(const nlohmann::json& settings, const std::string& key, bool fallback) {
-  const auto found = settings.find(key);
-  if (found == settings.end() || found->is_null()) return fallback;
-  if (!found->is_boolean())
-    throw Error("evaluation setting \"" + key + "\" must be true or false, not " + found->dump());
-  return found->get<bool>();
-}
-
 }  // namespace
 
 ReferenceMetricOptions referenceMetricSettings(const nlohmann::json& settings) {
