@@ -73,7 +73,8 @@ std::vector<int> BpeModel::encodeWord(const std::string& word) const {
 }
 
 std::vector<int> BpeModel::mergeWord(const std::string& word) const {
-  if (options_.ignoreMerges && options_.endOfWordSuffix.empty()) {
+  // As the Python library: the whole pre-token, without subword prefix or suffix.
+  if (options_.ignoreMerges) {
     const int whole = tokenToId(word);
     if (whole >= 0) return {whole};
   }
@@ -97,15 +98,17 @@ std::vector<int> BpeModel::mergeWord(const std::string& word) const {
       continue;
     }
     if (options_.byteFallback) {
+      // The bytes of the piece as looked up, subword prefix and suffix included (as the Python
+      // library does).
       std::vector<int> bytes;
-      for (unsigned char c : word.substr(pos - n, n)) {
+      for (unsigned char c : piece) {
         char name[8];
         std::snprintf(name, sizeof name, "<0x%02X>", c);
         const int b = tokenToId(name);
         if (b < 0) break;
         bytes.push_back(b);
       }
-      if (bytes.size() == n) {
+      if (bytes.size() == piece.size()) {
         symbols.insert(symbols.end(), bytes.begin(), bytes.end());
         lastWasUnk = false;
         continue;

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "tokenizer/TokenizerModel.h"
+
 namespace tunebench {
 
 struct BpeOptions {
@@ -19,7 +21,7 @@ struct BpeOptions {
   bool ignoreMerges = false;  // a word that is already in the vocabulary is not merged
 };
 
-class BpeModel {
+class BpeModel : public TokenizerModel {
  public:
   using Merge = std::pair<std::string, std::string>;
 
@@ -29,12 +31,14 @@ class BpeModel {
            BpeOptions options);
 
   // Token ids of one pre-token (already byte-level mapped when the tokenizer is byte-level).
-  std::vector<int> encodeWord(const std::string& word) const;
+  std::vector<int> encodeWord(const std::string& word) const override;
 
-  int tokenToId(const std::string& token) const;  // -1 when absent
-  const std::string* idToToken(int id) const;     // nullptr when absent
+  int tokenToId(const std::string& token) const override;  // -1 when absent
+  const std::string* idToToken(int id) const override;     // nullptr when absent
   int size() const { return static_cast<int>(idToToken_.size()); }
-  int maxId() const { return maxId_; }
+  int maxId() const override { return maxId_; }
+  std::optional<std::string> unkToken() const override { return options_.unkToken; }
+  std::string kind() const override { return "bpe"; }
   const BpeOptions& options() const { return options_; }
   const std::unordered_map<std::string, int>& vocab() const { return vocab_; }
   const std::vector<Merge>& merges() const { return merges_; }  // in rank order

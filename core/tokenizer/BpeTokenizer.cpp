@@ -1,62 +1,11 @@
 #include "tokenizer/BpeTokenizer.h"
 
+#include <algorithm>
+
 #include "common/Error.h"
 #include "common/Utf8.h"
 
 namespace tunebench {
-
-namespace {
-
-std::unique_ptr<BpeModel> readBpeModel(const JsonNode& model) {
-  if (!model.isObject()) model.fail("expected an object");
-  const std::string type = model.has("type") ? model.at("type").str() : "BPE";
-  if (type != "BPE")
-    model.at("type").fail("model type \"" + type + "\" is not supported (supported: BPE)");
-  std::unordered_map<std::string, int> vocab;
-  const JsonNode vocabNode = model.at("vocab");
-  for (const auto& [token, idNode] : vocabNode.members()) {
-    const long long id = idNode.integer();
-    if (id < 0) idNode.fail("token ids cannot be negative");
-    vocab.emplace(token, static_cast<int>(id));
-  }
-  std::vector<BpeModel::Merge> merges;
-  const JsonNode mergesNode = model.at("merges");
-  for (const JsonNode& merge : mergesNode.items()) {
-    if (merge.isString()) {
-      // "left right": the pieces never contain a space (byte-level maps it to U+0120).
-      const std::string text = merge.str();
-      const size_t space = text.find(' ');
-      if (space == std::string::npos || space == 0 || space + 1 >= text.size() ||
-          text.find(' ', space + 1) != std::string::npos)
-        merge.fail("expected \"left right\" with exactly one space");
-      merges.emplace_back(text.substr(0, space), text.substr(space + 1));
-    } else if (merge.isArray()) {
-      if (merge.size() != 2) merge.fail("expected a pair [left, right]");
-      std::string left = merge.at(0).str();  // checked first, so errors name [0] before [1]
-      merges.emplace_back(std::move(left), merge.at(1).str());
-    } else {
-      merge.fail("expected a string \"left right\" or a pair [left, right]");
-    }
-  }
-  BpeOptions options;
-  if (const auto unk = model.find("unk_token")) options.unkToken = unk->str();
-  options.continuingSubwordPrefix = model.strOr("continuing_subword_prefix", "");
-  options.endOfWordSuffix = model.strOr("end_of_word_suffix", "");
-  options.fuseUnk = model.boolOr("fuse_unk", false);
-  options.byteFallback = model.boolOr("byte_fallback", false);
-  options.ignoreMerges = model.boolOr("ignore_merges", false);
-  if (const auto dropout = model.find("dropout")) {
-    if (!dropout->raw().is_number()) dropout->fail("expected a number or null");
-    if (dropout->raw().get<double>() != 0.0) dropout->fail("BPE dropout is not supported");
-  }
-  try {
-    return std::make_unique<BpeModel>(std::move(vocab), merges, options);
-  } catch (const Error& e) {
-    throw Error(model.file() + ": " + model.path() + "." + e.what());
-  }
-}
-
-}  // namespace
 
 std::unique_ptr<BpeTokenizer> BpeTokenizer::fromFile(const std::string& path,
                                                      const TokenizerConfig* config) {
@@ -70,7 +19,7 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromJson(const nlohmann::json& doc,
   const JsonNode root(doc, file);
   if (!root.isObject()) root.fail("expected an object");
   std::unique_ptr<BpeTokenizer> t(new BpeTokenizer());
-  t->model_ = readBpeModel(root.at("model"));
+  t->model_ = readTokenizerModel(root.at("model"));
   if (const auto node = root.find("normalizer")) t->normalizer_ = parseNormalizer(*node);
   if (const auto node = root.find("pre_tokenizer")) t->preTokenizer_ = parsePreTokenizer(*node);
   if (const auto node = root.find("decoder")) t->decoder_ = parseDecoder(*node);
@@ -88,47 +37,35 @@ std::unique_ptr<BpeTokenizer> BpeTokenizer::fromJson(const nlohmann::json& doc,
     }
   }
   if (const auto node = root.find("post_processor")) t->readPostProcessor(*node);
-  if (const auto unk = t->model_->options().unkToken) t->special_.unk = t->tokenToId(*unk);
+  if (const auto unk = t->model_->unkToken()) t->special_.unk = t->tokenToId(*unk);
   if (config) t->applyConfig(*config);
   t->rawSplitter_ = std::make_unique<AddedTokenSplitter>(t->added_, false);
-  t->normalizedSplitter_ = std::make_unique<AddedTokenSplitter>(t->added_, true);
+  // Tokens with "normalized": true are looked for in the normalized text, in their normalized
+  // form (as the Python library does).
+  std::vector<AddedToken> normalizedForms = t->added_;
+  for (AddedToken& token : normalizedForms)
+    if (token.normalized) token.content = normalize(t->normalizer_, token.content);
+  t->normalizedSplitter_ = std::make_unique<AddedTokenSplitter>(normalizedForms, true);
   return t;
 }
 
 void BpeTokenizer::readPostProcessor(const JsonNode& node) {
-  const std::string type = node.at("type").str();
-  if (type == "ByteLevel") return;  // only adjusts offsets
-  if (type == "Sequence") {
-    for (const JsonNode& item : node.at("processors").items()) readPostProcessor(item);
-    return;
-  }
-  if (type != "TemplateProcessing")
-    node.at("type").fail(
-        "post-processor \"" + type +
-        "\" is not supported (supported: TemplateProcessing, ByteLevel, Sequence)");
-  std::vector<int> prefix, suffix;
-  bool seenSequence = false;
-  const JsonNode specials = node.at("special_tokens");
-  for (const JsonNode& piece : node.at("single").items()) {
-    if (piece.has("Sequence")) {
-      if (seenSequence) piece.fail("the sequence appears twice");
-      seenSequence = true;
+  const auto parsed = parsePostProcessor(node);
+  if (!parsed) return;
+  singleTemplate_ = parsed->single;
+  pairTemplate_ = parsed->pair;
+  // The special tokens before and after the sequence in the single template.
+  prefix_.clear();
+  suffix_.clear();
+  bool afterSequence = false;
+  for (const TemplatePart& part : singleTemplate_) {
+    if (part.sequence >= 0) {
+      afterSequence = true;
       continue;
     }
-    if (!piece.has("SpecialToken"))
-      piece.fail("expected {\"SpecialToken\": ...} or {\"Sequence\": ...}");
-    const std::string name = piece.at("SpecialToken").at("id").str();
-    const auto entry = specials.find(name);
-    if (!entry) piece.fail("special token \"" + name + "\" is not listed in special_tokens");
-    for (const JsonNode& id : entry->at("ids").items()) {
-      const long long value = id.integer();
-      if (value < 0) id.fail("token ids cannot be negative");
-      (seenSequence ? suffix : prefix).push_back(static_cast<int>(value));
-    }
+    auto& side = afterSequence ? suffix_ : prefix_;
+    side.insert(side.end(), part.ids.begin(), part.ids.end());
   }
-  if (!seenSequence) node.at("single").fail("the template has no {\"Sequence\": ...}");
-  prefix_ = prefix;
-  suffix_ = suffix;
   if (!prefix_.empty()) special_.bos = prefix_.front();
   if (!suffix_.empty()) special_.eos = suffix_.back();
 }
@@ -211,9 +148,8 @@ std::vector<std::string> BpeTokenizer::preTokens(const std::string& text) const 
   return out;
 }
 
-std::vector<int> BpeTokenizer::encode(const std::string& text, bool addSpecial) const {
+std::vector<int> BpeTokenizer::encodeSequence(const std::string& text) const {
   std::vector<int> ids;
-  if (addSpecial) ids = prefix_;
   for (const InputSegment& segment : segments(text)) {
     if (segment.tokenId >= 0) {
       ids.push_back(segment.tokenId);
@@ -222,8 +158,50 @@ std::vector<int> BpeTokenizer::encode(const std::string& text, bool addSpecial) 
     const auto word = model_->encodeWord(segment.text);
     ids.insert(ids.end(), word.begin(), word.end());
   }
+  return ids;
+}
+
+std::vector<int> BpeTokenizer::encode(const std::string& text, bool addSpecial) const {
+  std::vector<int> ids;
+  if (addSpecial) ids = prefix_;
+  const auto body = encodeSequence(text);
+  ids.insert(ids.end(), body.begin(), body.end());
   if (addSpecial) ids.insert(ids.end(), suffix_.begin(), suffix_.end());
   return ids;
+}
+
+TypedEncoding BpeTokenizer::encodeTyped(const std::string& a, const std::string* b,
+                                        bool addSpecial) const {
+  TypedEncoding result;
+  const std::vector<int> first = encodeSequence(a);
+  if (!b) {
+    // The single template's type ids, around the special tokens tokenizer_config.json may
+    // have rebuilt (those take type id 0).
+    int typeId = 0;
+    for (const TemplatePart& part : singleTemplate_)
+      if (part.sequence == 0) typeId = part.typeId;
+    if (addSpecial) result.ids = prefix_;
+    result.ids.insert(result.ids.end(), first.begin(), first.end());
+    if (addSpecial) result.ids.insert(result.ids.end(), suffix_.begin(), suffix_.end());
+    result.typeIds.assign(result.ids.size(), 0);
+    const size_t start = addSpecial ? prefix_.size() : 0;
+    std::fill(result.typeIds.begin() + static_cast<std::ptrdiff_t>(start),
+              result.typeIds.begin() + static_cast<std::ptrdiff_t>(start + first.size()), typeId);
+    return result;
+  }
+  const std::vector<int> second = encodeSequence(*b);
+  if (!pairTemplate_) {
+    if (!singleTemplate_.empty())
+      throw Error("encoding a pair of texts: the tokenizer's post-processor has no pair template");
+    // No post-processor: the two sequences one after the other, the second with type id 1.
+    result.ids = first;
+    result.ids.insert(result.ids.end(), second.begin(), second.end());
+    result.typeIds.assign(first.size(), 0);
+    result.typeIds.insert(result.typeIds.end(), second.size(), 1);
+    return result;
+  }
+  applyTemplate(*pairTemplate_, first, &second, addSpecial, result.ids, result.typeIds);
+  return result;
 }
 
 TokenOffsets BpeTokenizer::encodeWithOffsets(const std::string& text, bool addSpecial) const {
@@ -263,29 +241,29 @@ TokenOffsets BpeTokenizer::encodeWithOffsets(const std::string& text, bool addSp
 }
 
 std::string BpeTokenizer::decode(const std::vector<int>& ids, bool skipSpecial) const {
-  // Added tokens are written as they are; runs of model tokens go through the decoder.
-  std::string out;
-  std::vector<std::string> run;
-  auto flush = [&] {
-    if (!run.empty()) out += decodeTokens(decoder_, std::move(run));
-    run.clear();
-  };
+  // As the Python library: the tokens, added ones included (special ones left out when asked),
+  // go through the decoder as one list.
+  std::vector<std::string> tokens;
+  tokens.reserve(ids.size());
   for (size_t i = 0; i < ids.size(); ++i) {
     const auto added = addedById_.find(ids[i]);
     if (added != addedById_.end()) {
-      flush();
       const AddedToken& token = added_[added->second];
-      if (!(skipSpecial && token.special)) out += token.content;
+      if (!(skipSpecial && token.special)) tokens.push_back(token.content);
       continue;
     }
     const std::string* token = model_->idToToken(ids[i]);
     if (!token)
       throw Error("decoding: ids[" + std::to_string(i) + "] = " + std::to_string(ids[i]) +
                   " is not a token id (vocabulary size " + std::to_string(vocabSize()) + ")");
-    run.push_back(*token);
+    tokens.push_back(*token);
   }
-  flush();
-  return out;
+  if (decoder_.empty()) {  // no decoder: the tokens joined by spaces, as the Python library
+    std::string out;
+    for (size_t i = 0; i < tokens.size(); ++i) out += (i ? " " : "") + tokens[i];
+    return toValidUtf8Lossy(out);
+  }
+  return decodeTokens(decoder_, std::move(tokens));
 }
 
 std::string BpeTokenizer::idToToken(int id) const {

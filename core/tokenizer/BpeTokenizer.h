@@ -1,6 +1,7 @@
 #pragma once
-// A Hugging Face tokenizer.json with a BPE model: byte-level (GPT-2, Llama-3, Qwen2) or
-// sentencepiece-style with byte fallback (Llama-2, Mistral).
+// A Hugging Face tokenizer.json: its normalizer, pre-tokenizer, model (BPE, byte-level as in
+// GPT-2, Llama-3, Qwen2 or with byte fallback as in Llama-2, Mistral, Gemma; Unigram; WordPiece),
+// post-processor and decoder. (The name stays from when BPE was the only model.)
 #include <memory>
 #include <optional>
 #include <string>
@@ -9,6 +10,7 @@
 
 #include "tokenizer/AddedTokenSplitter.h"
 #include "tokenizer/BpeModel.h"
+#include "tokenizer/PostProcessor.h"
 #include "tokenizer/Tokenizer.h"
 #include "tokenizer/TokenizerConfig.h"
 #include "tokenizer/TokenizerSteps.h"
@@ -20,6 +22,12 @@ namespace tunebench {
 struct TokenOffsets {
   std::vector<int> ids;
   std::vector<std::pair<size_t, size_t>> offsets;
+};
+
+// Token ids with the type id (segment) of each, as the post-processor assigns them.
+struct TypedEncoding {
+  std::vector<int> ids;
+  std::vector<int> typeIds;
 };
 
 class BpeTokenizer : public Tokenizer {
@@ -38,7 +46,13 @@ class BpeTokenizer : public Tokenizer {
   int vocabSize() const override;
   SpecialTokenIds specialIds() const override { return special_; }
   std::vector<AddedToken> addedTokens() const override { return added_; }
-  std::string kind() const override { return "bpe"; }
+  // "bpe", "unigram" or "wordpiece": the model of the file.
+  std::string kind() const override { return model_->kind(); }
+
+  // One sequence, or a pair (b), with the post-processor's type ids. A pair needs a
+  // post-processor with a pair template; otherwise throws tunebench::Error.
+  TypedEncoding encodeTyped(const std::string& a, const std::string* b = nullptr,
+                            bool addSpecial = true) const;
 
   // encode() with offsets. Exact for byte-level tokenizers whose normalizer leaves the text
   // unchanged (GPT-2, Llama-3; Qwen2 for NFC text); otherwise throws tunebench::Error.
@@ -47,18 +61,19 @@ class BpeTokenizer : public Tokenizer {
   // The text pieces the model sees, after added-token splitting, normalization and
   // pre-tokenization (exposed for tests and tools).
   std::vector<std::string> preTokens(const std::string& text) const;
-  const BpeModel& model() const { return *model_; }
+  const TokenizerModel& model() const { return *model_; }
   const std::vector<int>& prefixIds() const { return prefix_; }
   const std::vector<int>& suffixIds() const { return suffix_; }
 
  private:
   BpeTokenizer() = default;
   void readPostProcessor(const JsonNode& node);
+  std::vector<int> encodeSequence(const std::string& text) const;
   void applyConfig(const TokenizerConfig& config);
   // Segments ready for the model: added tokens (id set) and pre-tokens (text set).
   std::vector<InputSegment> segments(const std::string& text) const;
 
-  std::unique_ptr<BpeModel> model_;
+  std::unique_ptr<TokenizerModel> model_;
   std::vector<NormalizerStep> normalizer_;
   std::vector<PreTokenizerStep> preTokenizer_;
   std::vector<DecoderStep> decoder_;
@@ -66,7 +81,9 @@ class BpeTokenizer : public Tokenizer {
   std::unordered_map<int, size_t> addedById_;
   std::unordered_map<std::string, int> addedByContent_;
   std::unique_ptr<AddedTokenSplitter> rawSplitter_, normalizedSplitter_;
-  std::vector<int> prefix_, suffix_;
+  std::vector<int> prefix_, suffix_;  // around one sequence (tokenizer_config.json may rebuild)
+  std::vector<TemplatePart> singleTemplate_;
+  std::optional<std::vector<TemplatePart>> pairTemplate_;
   SpecialTokenIds special_;
 };
 

@@ -82,7 +82,7 @@ TrainedTokenizerFiles trainByteLevelBpe(const std::vector<std::string>& texts,
                 " special tokens");
 
   // Count the pre-tokens of the corpus, the way encoding will cut the text.
-  const std::vector<NormalizerStep> nfc{{NormalizerStep::Kind::Nfc, {}, {}, nullptr, false, false}};
+  const std::vector<NormalizerStep> nfc{NormalizerStep{}};  // the default step is NFC
   const SplitRegex split(options.style == BpeTrainerOptions::Style::Gpt2 ? kGpt2SplitPattern
                                                                          : kQwen2SplitPattern);
   std::map<std::string, long long> counts;

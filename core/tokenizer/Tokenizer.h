@@ -41,7 +41,7 @@ class Tokenizer {
 
   virtual SpecialTokenIds specialIds() const = 0;
   virtual std::vector<AddedToken> addedTokens() const = 0;
-  // "bpe" or "sentencepiece".
+  // "bpe", "unigram" or "wordpiece" (tokenizer.json) or "sentencepiece" (tokenizer.model).
   virtual std::string kind() const = 0;
 
   bool isSpecial(int id) const;

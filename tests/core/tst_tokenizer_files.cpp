@@ -86,10 +86,11 @@ class TokenizerFilesTest : public QObject {
     row("top level array", "[]", "top level: expected an object");
     row("no model", "{}", "top level: missing member \"model\"");
     row("model not object", variant("/model", 3), "model: expected an object");
-    row("wordpiece", variant("/model/type", "WordPiece"),
-        "model.type: model type \"WordPiece\" is not supported");
-    row("unigram", variant("/model/type", "Unigram"),
-        "model.type: model type \"Unigram\" is not supported");
+    row("unknown model", variant("/model/type", "WordLevel"),
+        "model.type: model type \"WordLevel\" is not supported (supported: BPE, Unigram, "
+        "WordPiece)");
+    row("unigram vocab object", variant("/model/type", "Unigram"),
+        "model.vocab: expected an array");
     row("type not string", variant("/model/type", 7), "model.type: expected a string");
     row("no vocab", variant("/model/vocab", "<remove>"), "model: missing member \"vocab\"");
     row("vocab array", variant("/model/vocab", json::array()), "model.vocab: expected an object");
@@ -129,8 +130,8 @@ class TokenizerFilesTest : public QObject {
         "added_tokens: expected an array");
     row("unknown normalizer", variant("/normalizer", {{"type", "Precompiled"}}),
         "normalizer.type: normalizer \"Precompiled\"");
-    row("unknown pre-tokenizer", variant("/pre_tokenizer", {{"type", "BertPreTokenizer"}}),
-        "pre_tokenizer.type: pre-tokenizer \"BertPreTokenizer\"");
+    row("unknown pre-tokenizer", variant("/pre_tokenizer", {{"type", "FixedLength"}}),
+        "pre_tokenizer.type: pre-tokenizer \"FixedLength\"");
     row("lookbehind split",
         variant("/pre_tokenizer",
                 {{"type", "Split"}, {"pattern", {{"Regex", "(?<=a)b"}}}, {"behavior", "Isolated"}}),
@@ -147,15 +148,16 @@ class TokenizerFilesTest : public QObject {
         variant("/pre_tokenizer",
                 {{"type", "Split"}, {"pattern", {{"Glob", "*"}}}, {"behavior", "Isolated"}}),
         "pre_tokenizer.pattern: expected {\"String\": ...} or {\"Regex\": ...}");
-    row("unknown decoder", variant("/decoder", {{"type", "WordPiece"}}),
-        "decoder.type: decoder \"WordPiece\"");
+    row("unknown decoder", variant("/decoder", {{"type", "CTC"}}), "decoder.type: decoder \"CTC\"");
     row("sequence without list", variant("/decoder", {{"type", "Sequence"}}),
         "decoder: missing member \"decoders\"");
     row("strip negative",
         variant("/decoder", {{"type", "Strip"}, {"content", " "}, {"start", -1}, {"stop", 0}}),
         "decoder: start and stop must not be negative");
-    row("roberta processor", variant("/post_processor", {{"type", "RobertaProcessing"}}),
-        "post_processor.type: post-processor \"RobertaProcessing\"");
+    row("unknown processor", variant("/post_processor", {{"type", "Foo"}}),
+        "post_processor.type: post-processor \"Foo\"");
+    row("roberta without cls", variant("/post_processor", {{"type", "RobertaProcessing"}}),
+        "post_processor: missing member \"cls\"");
     row("template unknown special",
         variant(
             "/post_processor",
@@ -306,13 +308,13 @@ class TokenizerFilesTest : public QObject {
     std::string message = errorOf([&] { tunebench::loadTokenizer(empty.toStdString()); });
     QVERIFY2(QString::fromStdString(message).contains("neither tokenizer.json nor tokenizer.model"),
              message.c_str());
-    const QString unigram = dir_.filePath("unigram-folder");
-    QDir().mkpath(unigram);
-    writeFile(unigram + "/tokenizer.json",
-              R"({"model": {"type": "Unigram", "vocab": [["a", 0.0]]}})");
-    message = errorOf([&] { tunebench::loadTokenizer(unigram.toStdString()); });
+    const QString unknown = dir_.filePath("unknown-model-folder");
+    QDir().mkpath(unknown);
+    writeFile(unknown + "/tokenizer.json",
+              R"({"model": {"type": "WordLevel", "vocab": {"a": 0}}})");
+    message = errorOf([&] { tunebench::loadTokenizer(unknown.toStdString()); });
     QVERIFY2(QString::fromStdString(message).contains(
-                 unigram + "/tokenizer.json: model.type: model type \"Unigram\""),
+                 unknown + "/tokenizer.json: model.type: model type \"WordLevel\""),
              message.c_str());
     // A config naming a token the tokenizer lacks.
     const QString wrongRole = dir_.filePath("wrong-role");
