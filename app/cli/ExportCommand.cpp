@@ -113,6 +113,7 @@ Command addExportCommand(CLI::App& app) {
     RunExportRequest request;
     int64_t checkpoint = -1;
     int threads = 0;
+    std::string type;  // the exporter setting "type" (gguf: f32, f16, bf16, q8_0, q4_0)
     bool json = false;
     std::unique_ptr<PluginRegistry> plugins;  // built when `export run` is parsed
   };
@@ -155,12 +156,15 @@ Command addExportCommand(CLI::App& app) {
   run->add_option("--out", options->request.destination,
                   "New folder (default: <project folder>/exports/<run name>-<format>-<n>)");
   run->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
+  run->add_option("--type", options->type,
+                  "Tensor type for formats that take one (gguf: f32, f16, bf16, q8_0, q4_0)");
   return {command, [options, run] {
             if (!run->parsed()) return listExports(options->project, options->json);
             setIntraOpThreads(options->threads);
             auto request = options->request;
             request.projectFile = options->project;
             if (options->checkpoint >= 0) request.checkpointStep = options->checkpoint;
+            if (!options->type.empty()) request.settings["type"] = options->type;
             return exportRun(*options->plugins, request, options->json);
           }};
 }

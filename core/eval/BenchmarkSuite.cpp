@@ -8,6 +8,7 @@
 #include "common/JsonFile.h"
 #include "common/YamlFile.h"
 #include "eval/ChoiceDocuments.h"
+#include "eval/EvaluationJob.h"
 
 namespace tunebench {
 
@@ -17,7 +18,8 @@ namespace {
 
 // Evaluators a suite's task may name.
 const std::vector<std::string>& suiteEvaluators() {
-  static const std::vector<std::string> evaluators = {"benchmark", "generation", "perplexity"};
+  static const std::vector<std::string> evaluators = {"benchmark", "generation", "perplexity",
+                                                      "safety"};
   return evaluators;
 }
 
@@ -35,13 +37,14 @@ bool endsWith(std::string text, const std::string& suffix) {
 }
 
 std::string resolved(const std::string& file, const std::string& folder) {
+  if (file.rfind(kBuiltinDataPrefix, 0) == 0) return file;  // data an evaluator carries
   const fs::path path(file);
   if (path.is_absolute() || folder.empty()) return path.lexically_normal().string();
   return (fs::path(folder) / path).lexically_normal().string();
 }
 
 std::string relativeTo(const std::string& file, const std::string& folder) {
-  if (folder.empty()) return file;
+  if (folder.empty() || file.rfind(kBuiltinDataPrefix, 0) == 0) return file;
   const auto relative = fs::path(file).lexically_relative(fs::path(folder).lexically_normal());
   // Files outside the suite's folder keep their absolute path.
   if (relative.empty() || *relative.begin() == "..") return file;
@@ -160,7 +163,7 @@ SuiteTask suiteTaskFromSpec(const std::string& spec) {
   const std::string name = spec.substr(0, equals);
   task.file = spec.substr(equals + 1);
   if (task.file.empty()) throw Error("\"" + spec + "\" names no file after \"=\"");
-  if (name == "generation" || name == "perplexity") {
+  if (name == "generation" || name == "perplexity" || name == "safety") {
     task.evaluator = name;
     return task;
   }
@@ -168,7 +171,7 @@ SuiteTask suiteTaskFromSpec(const std::string& spec) {
   for (const auto& info : choiceTasks()) known.push_back(info.id);
   if (std::find(known.begin(), known.end(), name) == known.end() && name != "auto")
     throw Error("\"" + spec + "\": unknown task \"" + name + "\" (known: " + joined(known) +
-                ", generation, perplexity)");
+                ", generation, perplexity, safety)");
   task.settings["task"] = name;
   return task;
 }

@@ -3,8 +3,9 @@
 // Each task names a file (relative to the suite file's folder when read from one), the evaluator
 // that scores it ("benchmark" unless said otherwise: MMLU, HellaSwag, ... GSM8K, or a file of
 // question/choices/answer; "generation" for prompt/response files scored by exact match and
-// BLEU/chrF/ROUGE/SQuAD; "perplexity" for a text file), an optional name, and the evaluator's
-// settings. Written as JSON or YAML:
+// BLEU/chrF/ROUGE/SQuAD; "perplexity" for a text file; "safety" for a red-team or over-refusal
+// suite, "builtin:redteam" as its file), an optional name, and the evaluator's settings. Written as
+// JSON or YAML:
 //
 //   name: general knowledge
 //   tasks:
@@ -56,7 +57,8 @@ nlohmann::ordered_json benchmarkSuiteJson(const BenchmarkSuite& suite, const std
 void writeBenchmarkSuite(const BenchmarkSuite& suite, const std::string& path);
 
 // "FILE" (the task detected from the file's fields), "TASK=FILE" with a benchmark task id
-// (mmlu, gsm8k, ...), or "generation=FILE" / "perplexity=FILE" for those evaluators. Throws
+// (mmlu, gsm8k, ...), or "generation=FILE" / "perplexity=FILE" / "safety=builtin:redteam" for
+// those evaluators. Throws
 // tunebench::Error for an unknown name.
 SuiteTask suiteTaskFromSpec(const std::string& spec);
 

@@ -57,6 +57,12 @@ std::string knownEvaluators(const std::vector<std::shared_ptr<Evaluator>>& evalu
   return known.empty() ? std::string("no evaluator is installed") : "use one of " + known;
 }
 
+// The file's SHA-256; for data an evaluator carries itself ("builtin:redteam"), that of the name.
+std::string dataIdentity(const std::string& dataFile) {
+  if (dataFile.rfind(kBuiltinDataPrefix, 0) == 0) return sha256Hex(dataFile);
+  return sha256OfFile(dataFile);
+}
+
 }  // namespace
 
 EvaluationJob::EvaluationJob(const PluginRegistry& plugins, EvaluationRequest request)
@@ -104,7 +110,7 @@ void EvaluationJob::run(JobContext& context) {
   const auto evaluator = chooseEvaluator(source);
   evaluatorId_ = evaluator->id();
   // Hashed before the evaluation: the scores belong to the content that was read.
-  const std::string dataSha256 = records() ? sha256OfFile(request_.dataFile) : std::string();
+  const std::string dataSha256 = records() ? dataIdentity(request_.dataFile) : std::string();
   // On its own connection, opened when the evaluator first asks.
   std::unique_ptr<ProjectEvaluationCache> cache;
   if (cached)

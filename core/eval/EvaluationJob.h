@@ -30,6 +30,10 @@ namespace store {
 class ProjectStore;
 }
 
+// Data an evaluator carries itself is named "builtin:<name>" ("builtin:redteam"); such an
+// evaluation's identity is the name's hash, not a file's.
+inline constexpr const char* kBuiltinDataPrefix = "builtin:";
+
 struct EvaluationRequest {
   std::string modelFolder;
   std::string adapterFolder;  // empty: the model alone

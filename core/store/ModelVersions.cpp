@@ -11,6 +11,8 @@
 namespace tunebench::store {
 
 bool isComparedMetric(const std::string& metric) {
+  // Safety rates (plugins/builtin/SafetyEvaluator.h): lower is better.
+  if (metric == "attack_success_rate" || metric == "over_refusal_rate") return true;
   return higherIsBetter(metric) || metric == "perplexity" || metric == "word_perplexity" ||
          metric == "byte_perplexity" || metric == "bits_per_byte";
 }

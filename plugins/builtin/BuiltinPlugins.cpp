@@ -4,9 +4,11 @@
 #include "builtin/BenchmarkEvaluator.h"
 #include "builtin/ClassifierEvaluator.h"
 #include "builtin/GenerationEvaluator.h"
+#include "builtin/GgufExporter.h"
 #include "builtin/MergedModelExporter.h"
 #include "builtin/ParquetImporter.h"
 #include "builtin/PerplexityEvaluator.h"
+#include "builtin/SafetyEvaluator.h"
 #include "builtin/TextImporters.h"
 
 namespace tunebench::builtin {
@@ -18,6 +20,7 @@ namespace {
 void registerModelExporters(PluginRegistrar* registrar) {
   registrar->addExporter(std::make_shared<MergedModelExporter>());
   registrar->addExporter(std::make_shared<AdapterExporter>());
+  registrar->addExporter(std::make_shared<GgufExporter>());
 }
 
 // The evaluations Tunebench runs; the first that suits a model is the default for it.
@@ -26,6 +29,7 @@ void registerModelEvaluators(PluginRegistrar* registrar) {
   registrar->addEvaluator(std::make_shared<ClassifierEvaluator>());
   registrar->addEvaluator(std::make_shared<BenchmarkEvaluator>());
   registrar->addEvaluator(std::make_shared<PerplexityEvaluator>());
+  registrar->addEvaluator(std::make_shared<SafetyEvaluator>());
 }
 
 }  // namespace

@@ -54,7 +54,8 @@ class CliTest : public QObject {
     QVERIFY2(r.out.contains("dataset importers: 6"), qPrintable(r.out));
     QVERIFY2(r.out.contains("exporter: merged (Merged model folder)"), qPrintable(r.out));
     QVERIFY2(r.out.contains("exporter: adapter (PEFT adapter)"), qPrintable(r.out));
-    QVERIFY2(r.out.contains("exporters: 2\n"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("exporter: gguf (GGUF for llama.cpp)"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("exporters: 3\n"), qPrintable(r.out));
     QVERIFY2(r.out.contains("evaluator: generation (Exact match and perplexity)"),
              qPrintable(r.out));
     QVERIFY2(r.out.contains("evaluator: classifier (Classifier accuracy and F1)"),
@@ -63,7 +64,7 @@ class CliTest : public QObject {
              qPrintable(r.out));
     QVERIFY2(r.out.contains("evaluator: perplexity (Rolling perplexity of texts)"),
              qPrintable(r.out));
-    QVERIFY2(r.out.contains("evaluators: 4\n"), qPrintable(r.out));
+    QVERIFY2(r.out.contains("evaluators: 5\n"), qPrintable(r.out));
     QVERIFY2(r.out.contains("Plugin API version 2"), qPrintable(r.out));
   }
 

@@ -45,27 +45,30 @@ class PluginRegistryTest : public QObject {
     QVERIFY(!registry.importerForFile("table.xyz"));
     QCOMPARE(registry.plugins().front().source, std::string("built-in"));
     // The evaluations: a language model's (the default for one), a classifier's, then the
-    // benchmarks and the rolling perplexity a user picks by name.
-    QCOMPARE(registry.evaluators().size(), size_t(4));
+    // benchmarks, the rolling perplexity and the safety suites a user picks by name.
+    QCOMPARE(registry.evaluators().size(), size_t(5));
     QCOMPARE(registry.evaluators()[0]->id(), std::string("generation"));
     QCOMPARE(registry.evaluators()[1]->id(), std::string("classifier"));
     QCOMPARE(registry.evaluators()[2]->id(), std::string("benchmark"));
     QCOMPARE(registry.evaluators()[3]->id(), std::string("perplexity"));
+    QCOMPARE(registry.evaluators()[4]->id(), std::string("safety"));
     QVERIFY(registry.findEvaluator("classifier"));
     QVERIFY(!registry.findEvaluator("mmlu"));
-    // The formats a run exports in: the merged model folder first, then the adapter alone.
-    QCOMPARE(registry.exporters().size(), size_t(2));
+    // The formats a run exports in: the merged model folder first, then the adapter alone, then
+    // GGUF for llama.cpp.
+    QCOMPARE(registry.exporters().size(), size_t(3));
     QCOMPARE(registry.exporters()[0]->id(), std::string("merged"));
     QCOMPARE(registry.exporters()[1]->id(), std::string("adapter"));
     QVERIFY(!registry.exporters()[0]->needsAdapters());
     QVERIFY(registry.exporters()[1]->needsAdapters());
     QCOMPARE(registry.exporter("adapter"), registry.exporters()[1]);
+    QCOMPARE(registry.exporters()[2]->id(), std::string("gguf"));
     try {
-      registry.exporter("gguf");
+      registry.exporter("onnx");
       QFAIL("an unknown format was found");
     } catch (const tunebench::Error& e) {
       QVERIFY2(
-          QString(e.what()).contains("unknown export format 'gguf': use one of merged, adapter"),
+          QString(e.what()).contains("unknown export format 'onnx': use one of merged, adapter, gguf"),
           e.what());
     }
     bool listed = false;

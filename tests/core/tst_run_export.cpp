@@ -284,8 +284,8 @@ class RunExportTest : public QObject {
     QTest::newRow("no such checkpoint") << qint64(1) << "merged" << qint64(3)
                                         << "no complete checkpoint at step 3 (complete ones: 2, 4)";
     QTest::newRow("no such format")
-        << qint64(1) << "gguf" << qint64(-1)
-        << "unknown export format 'gguf': use one of merged, adapter, notes";
+        << qint64(1) << "onnx" << qint64(-1)
+        << "unknown export format 'onnx': use one of merged, adapter, gguf, notes";
     QTest::newRow("refused by the exporter")
         << qint64(1) << "notes" << qint64(4)
         << "run 1 (lora run) checkpoint step 4 cannot be exported as Run notes (fixture) (notes): "
@@ -306,7 +306,7 @@ class RunExportTest : public QObject {
   }
 
   void theRegistryOffersTheBuiltinFormatsFirst() {
-    QCOMPARE(plugins_.exporters().size(), size_t(3));
+    QCOMPARE(plugins_.exporters().size(), size_t(4));
     QCOMPARE(plugins_.exporters()[0]->id(), std::string("merged"));
     QCOMPARE(plugins_.exporters()[1]->id(), std::string("adapter"));
     QVERIFY(!plugins_.exporters()[0]->needsAdapters());

@@ -139,6 +139,14 @@ class BenchmarkSuiteTest : public QObject {
     const auto gsm8k = suiteTaskFromSpec("gsm8k=test.parquet");
     QCOMPARE(gsm8k.settings["task"].get<std::string>(), std::string("gsm8k"));
     QCOMPARE(suiteTaskFromSpec("perplexity=wiki.txt").evaluator, std::string("perplexity"));
+    // A built-in safety suite keeps its name wherever the suite file lies.
+    const auto safety = suiteTaskFromSpec("safety=builtin:redteam");
+    QCOMPARE(safety.evaluator, std::string("safety"));
+    BenchmarkSuite withSafety{"s", {safety}};
+    const auto json = benchmarkSuiteJson(withSafety, "/data");
+    QCOMPARE(json["tasks"][0]["file"].get<std::string>(), std::string("builtin:redteam"));
+    QCOMPARE(benchmarkSuiteFromJson(json, "s.json", "/data").tasks[0].file,
+             std::string("builtin:redteam"));
     QVERIFY(errorOf([] { suiteTaskFromSpec("mmlux=a"); }).find("unknown task \"mmlux\"") !=
             std::string::npos);
     QVERIFY(errorOf([] { suiteTaskFromSpec("mmlu="); }).find("names no file") != std::string::npos);

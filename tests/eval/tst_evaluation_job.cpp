@@ -207,11 +207,12 @@ class EvaluationJobTest : public QObject {
   void theRegistryListsTheBuiltinEvaluators() {
     PluginRegistry builtins;
     builtin::registerBuiltinPlugins(builtins);
-    QCOMPARE(builtins.evaluators().size(), size_t(4));
+    QCOMPARE(builtins.evaluators().size(), size_t(5));
     QCOMPARE(builtins.evaluators()[0]->id(), std::string("generation"));
     QCOMPARE(builtins.evaluators()[1]->id(), std::string("classifier"));
     QCOMPARE(builtins.evaluators()[2]->id(), std::string("benchmark"));
     QCOMPARE(builtins.evaluators()[3]->id(), std::string("perplexity"));
+    QCOMPARE(builtins.evaluators()[4]->id(), std::string("safety"));
     QVERIFY(builtins.evaluators()[0]->suits({model_, "", ""}));
     QVERIFY(!builtins.evaluators()[1]->suits({model_, "", ""}));
     // A language model's benchmarks and perplexity are asked for by name; the generation
@@ -261,6 +262,7 @@ class EvaluationJobTest : public QObject {
       QVERIFY2(
           QString(e.what()).contains(
               "unknown evaluator 'mmlu': use one of generation, classifier, benchmark, perplexity, "
+              "safety, "
               "line-count"),
           e.what());
     }

@@ -371,13 +371,14 @@ class EvaluatePanelTest : public QObject {
     tunebench::builtin::registerBuiltinPlugins(plugins);
     plugins.addBuiltin("answer-length-fixture", registerAnswerLength);
     EvaluatePanel panel(plugins);
-    QCOMPARE(panel.evaluatorBox()->count(), 6);
+    QCOMPARE(panel.evaluatorBox()->count(), 7);
     QCOMPARE(panel.evaluatorBox()->itemData(0).toString(), QString());  // chosen by the model
     QCOMPARE(panel.evaluatorBox()->itemData(1).toString(), QStringLiteral("generation"));
     QCOMPARE(panel.evaluatorBox()->itemData(2).toString(), QStringLiteral("classifier"));
     QCOMPARE(panel.evaluatorBox()->itemData(3).toString(), QStringLiteral("benchmark"));
     QCOMPARE(panel.evaluatorBox()->itemData(4).toString(), QStringLiteral("perplexity"));
-    QCOMPARE(panel.evaluatorBox()->itemText(5), QStringLiteral("Answer length (fixture)"));
+    QCOMPARE(panel.evaluatorBox()->itemData(5).toString(), QStringLiteral("safety"));
+    QCOMPARE(panel.evaluatorBox()->itemText(6), QStringLiteral("Answer length (fixture)"));
     QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
     panel.setProject(project_, false);
     QTRY_VERIFY(runsRead.count() >= 1);
@@ -504,6 +505,58 @@ class EvaluatePanelTest : public QObject {
     QCOMPARE(stored[0].modelId, std::optional<int64_t>(modelId));
     QCOMPARE(stored[0].evaluator, std::string("generation"));
     QCOMPARE(stored[0].dataSha256, tunebench::sha256OfFile(data_.toStdString()));
+  }
+
+  // A multiple-choice file with the user's own field names: the column fields are offered for
+  // that task only, reach the evaluator and are recorded with the evaluation; choosing GSM8K
+  // proposes its harness default of 5 few-shot examples.
+  void aMultipleChoiceFileWithItsOwnColumns() {
+    const QString file = dir_.filePath(QStringLiteral("own-columns.jsonl"));
+    {
+      std::ofstream out(file.toStdString());
+      out << R"({"q": "2 + 2 =", "opts": ["3", "4", "5"], "gold": 1})"
+          << "\n"
+          << R"({"q": "The sky is", "opts": ["blue", "green"], "gold": "blue"})"
+          << "\n"
+          << R"({"q": "Cats say", "opts": ["woof", "meow"], "gold": "B"})"
+          << "\n";
+    }
+    EvaluatePanel panel(uitest::builtinPlugins());
+    QSignalSpy runsRead(&panel, &EvaluatePanel::runsRead);
+    panel.setProject(project_, false);
+    QTRY_VERIFY(runsRead.count() >= 1);
+    panel.selectRun(runId_);
+    auto* task = panel.benchmarkTaskBox();
+    auto* question = panel.findChild<QLineEdit*>(QStringLiteral("evaluateQuestionField"));
+    QVERIFY(question && !question->isEnabled());
+    task->setCurrentIndex(task->findData(QStringLiteral("gsm8k")));
+    QCOMPARE(panel.fewShotBox()->value(), 5);
+    task->setCurrentIndex(task->findData(QStringLiteral("multiple_choice")));
+    QCOMPARE(panel.fewShotBox()->value(), 0);
+    QVERIFY(question->isEnabled());
+    uitest::retype(question, QStringLiteral("q"));
+    uitest::retype(panel.findChild<QLineEdit*>(QStringLiteral("evaluateChoicesField")),
+                   QStringLiteral("opts"));
+    uitest::retype(panel.findChild<QLineEdit*>(QStringLiteral("evaluateAnswerField")),
+                   QStringLiteral("gold"));
+    panel.setDataFile(file);
+    QVERIFY(panel.selectEvaluator(QStringLiteral("benchmark")));
+    QSignalSpy finished(&panel, &EvaluatePanel::evaluationFinished);
+    QVERIFY(panel.evaluate());
+    QTRY_COMPARE_WITH_TIMEOUT(finished.count(), 1, kTimeoutMs);
+    QVERIFY2(panel.lastError().isEmpty(), qPrintable(panel.lastError()));
+    QVERIFY(panel.lastStoredEvaluation() > 0);
+    auto db = store::ProjectStore::open(project_.toStdString());
+    const auto stored = store::EvaluationRepository(db).forRun(runId_);
+    const auto& record = stored.back();
+    QCOMPARE(record.evaluator, std::string("benchmark"));
+    QVERIFY2(nlohmann::json::parse(record.settings)["columns"] ==
+                 nlohmann::json::parse(R"(["q", "opts", "gold"])"),
+             record.settings.c_str());
+    const auto items = store::EvaluationRepository(db).items(record.id, 0, 10);
+    QCOMPARE(items.size(), size_t(3));
+    QCOMPARE(items[1].expected, std::string("blue"));
+    QCOMPARE(items[2].expected, std::string("meow"));
   }
 
   // The Base vs fine-tuned tab runs a suite on the run's base model and then its final model, in

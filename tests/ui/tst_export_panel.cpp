@@ -231,10 +231,11 @@ class ExportPanelTest : public QObject {
     QSignalSpy read(&panel, &ExportPanel::overviewRead);
     panel.setProject(projectFile(), false);
     QTRY_COMPARE(read.count(), 1);
-    QCOMPARE(panel.formatBox()->count(), 3);
+    QCOMPARE(panel.formatBox()->count(), 4);
     QCOMPARE(panel.formatBox()->itemData(0).toString(), QStringLiteral("merged"));
     QCOMPARE(panel.formatBox()->itemData(1).toString(), QStringLiteral("adapter"));
-    QCOMPARE(panel.formatBox()->itemText(2),
+    QCOMPARE(panel.formatBox()->itemData(2).toString(), QStringLiteral("gguf"));
+    QCOMPARE(panel.formatBox()->itemText(3),
              QStringLiteral("Run notes (fixture) (notes.txt + method.txt)"));
     panel.selectRun(fullRun_);
     panel.selectModel(-1);

@@ -22,7 +22,7 @@ namespace tunebench::ui {
 
 namespace {
 
-const char* const kEvaluators[] = {"benchmark", "generation", "perplexity"};
+const char* const kEvaluators[] = {"benchmark", "generation", "perplexity", "safety"};
 
 QToolButton* buttonFor(QAction* action, QWidget* parent) {
   auto* button = new QToolButton(parent);

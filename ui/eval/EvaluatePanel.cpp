@@ -635,7 +635,10 @@ bool EvaluatePanel::evaluate() {
                       {"max_length", maxLength_->value()},
                       {"limit", limit_->value()},
                       {"task", benchmarkTask_->currentData().toString().toStdString()},
-                      {"num_fewshot", fewShot_->value()}};
+                      {"num_fewshot", fewShot_->value()},
+                      {"question_field", questionField_->text().trimmed().toStdString()},
+                      {"choices_field", choicesField_->text().trimmed().toStdString()},
+                      {"answer_field", answerField_->text().trimmed().toStdString()}};
   request.suite = QFileInfo(data).fileName().toStdString();
   jobCheckpointStep_ = request.checkpointFolder.empty() ? -1 : selectedCheckpoint();
   // A checkpoint's evaluation is stored as the checkpoint's; the suite says which step it was.

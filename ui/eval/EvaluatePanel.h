@@ -108,6 +108,8 @@ class EvaluatePanel : public QWidget {
   QAction* evaluateAction() const { return evaluateAction_; }
   QComboBox* targetBox() const { return target_; }
   QComboBox* evaluatorBox() const { return evaluator_; }
+  QComboBox* benchmarkTaskBox() const { return benchmarkTask_; }
+  QSpinBox* fewShotBox() const { return fewShot_; }
   QLineEdit* dataFileEdit() const { return dataFile_; }
   QTableView* outcomesView() const { return outcomesView_; }
   EvaluationOutcomeModel* outcomes() const { return outcomes_; }
@@ -203,6 +205,9 @@ class EvaluatePanel : public QWidget {
   QSpinBox* maxLength_;
   QComboBox* benchmarkTask_;
   QSpinBox* fewShot_;
+  QLineEdit* questionField_;
+  QLineEdit* choicesField_;
+  QLineEdit* answerField_;
   QAction* evaluateAction_;
   QLabel* status_;
   QLabel* summary_;

@@ -221,6 +221,36 @@ void EvaluatePanel::buildBenchmarkRow(QFormLayout* form, QWidget* box) {
   benchmarkLabel->setBuddy(benchmarkTask_);
   benchmarkLabel->setToolTip(tr("Used by the benchmark (multiple choice) evaluation"));
   form->addRow(benchmarkLabel, benchmarkRow);
+
+  // A file of the user's own: which fields hold the question, the choices and the answer.
+  auto* columnsRow = new QHBoxLayout;
+  const auto columnEdit = [box](const char* name, const QString& text, const QString& tip) {
+    auto* edit = new QLineEdit(text, box);
+    edit->setObjectName(QString::fromLatin1(name));
+    edit->setToolTip(tip);
+    return edit;
+  };
+  questionField_ = columnEdit("evaluateQuestionField", QStringLiteral("question"),
+                              tr("Field holding the question text"));
+  choicesField_ = columnEdit("evaluateChoicesField", QStringLiteral("choices"),
+                             tr("Field holding the list of choices"));
+  answerField_ = columnEdit("evaluateAnswerField", QStringLiteral("answer"),
+                            tr("Field holding the answer: the index, the letter or the text of the "
+                               "right choice"));
+  for (auto* edit : {questionField_, choicesField_, answerField_}) columnsRow->addWidget(edit);
+  auto* columnsLabel = new QLabel(tr("Choice colu&mns:"), box);
+  columnsLabel->setBuddy(questionField_);
+  columnsLabel->setToolTip(tr("For the \"Multiple choice (your columns)\" task"));
+  form->addRow(columnsLabel, columnsRow);
+  const auto taskChanged = [this] {
+    const std::string task = benchmarkTask_->currentData().toString().toStdString();
+    for (auto* edit : {questionField_, choicesField_, answerField_})
+      edit->setEnabled(task == "multiple_choice");
+    // The harness's own few-shot count for the task (GSM8K's 5); the user may change it after.
+    fewShot_->setValue(task == "auto" ? 0 : static_cast<int>(choiceTask(task).defaultFewShot));
+  };
+  connect(benchmarkTask_, qOverload<int>(&QComboBox::currentIndexChanged), this, taskChanged);
+  taskChanged();
 }
 
 }  // namespace tunebench::ui
