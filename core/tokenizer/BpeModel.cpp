@@ -100,16 +100,8 @@ std::vector<int> BpeModel::mergeWord(const std::string& word) const {
     if (options_.byteFallback) {
       // The bytes of the piece as looked up, subword prefix and suffix included (as the Python
       // library does).
-      std::vector<int> bytes;
-      for (unsigned char c : piece) {
-        char name[8];
-        std::snprintf(name, sizeof name, "<0x%02X>", c);
-        const int b = tokenToId(name);
-        if (b < 0) break;
-        bytes.push_back(b);
-      }
-      if (bytes.size() == piece.size()) {
-        symbols.insert(symbols.end(), bytes.begin(), bytes.end());
+      if (const auto bytes = byteTokens(piece)) {
+        symbols.insert(symbols.end(), bytes->begin(), bytes->end());
         lastWasUnk = false;
         continue;
       }

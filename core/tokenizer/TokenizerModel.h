@@ -22,6 +22,11 @@ class TokenizerModel {
   virtual std::optional<std::string> unkToken() const = 0;
   // "bpe", "unigram" or "wordpiece".
   virtual std::string kind() const = 0;
+
+ protected:
+  // The <0xNN> byte tokens of every byte of `piece`, or nothing when the vocabulary lacks one
+  // (byte fallback, as BPE and Unigram models do it).
+  std::optional<std::vector<int>> byteTokens(const std::string& piece) const;
 };
 
 // Reads tokenizer.json's "model" member. Throws tunebench::Error naming the file, the JSON path

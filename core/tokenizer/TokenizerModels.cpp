@@ -1,4 +1,5 @@
 // readTokenizerModel: the BPE, Unigram and WordPiece forms of tokenizer.json's "model".
+#include <cstdio>
 #include <limits>
 
 #include "common/Error.h"
@@ -112,6 +113,18 @@ std::unique_ptr<TokenizerModel> readWordPiece(const JsonNode& model) {
 }
 
 }  // namespace
+
+std::optional<std::vector<int>> TokenizerModel::byteTokens(const std::string& piece) const {
+  std::vector<int> bytes;
+  for (unsigned char c : piece) {
+    char name[8];
+    std::snprintf(name, sizeof name, "<0x%02X>", c);
+    const int id = tokenToId(name);
+    if (id < 0) return std::nullopt;
+    bytes.push_back(id);
+  }
+  return bytes;
+}
 
 std::unique_ptr<TokenizerModel> readTokenizerModel(const JsonNode& model) {
   if (!model.isObject()) model.fail("expected an object");

@@ -112,16 +112,8 @@ std::vector<int> UnigramModel::encodeWord(const std::string& word) const {
       continue;
     }
     if (byteFallback_) {
-      std::vector<int> bytes;
-      for (unsigned char c : piece) {
-        char name[8];
-        std::snprintf(name, sizeof name, "<0x%02X>", c);
-        const int b = tokenToId(name);
-        if (b < 0) break;
-        bytes.push_back(b);
-      }
-      if (bytes.size() == piece.size()) {
-        ids.insert(ids.end(), bytes.begin(), bytes.end());
+      if (const auto bytes = byteTokens(piece)) {
+        ids.insert(ids.end(), bytes->begin(), bytes->end());
         continue;
       }
     }

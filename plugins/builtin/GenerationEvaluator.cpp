@@ -9,47 +9,8 @@
 
 namespace tunebench::builtin {
 
-namespace {
-
-std::string trimmedName(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
-std::vector<std::string> metricNames(const nlohmann::json& settings) {
-  const auto found = settings.find("metrics");
-  std::vector<std::string> names;
-  if (found == settings.end() || found->is_null()) return names;
-  const auto wrongKind = [&] {
-    return Error(
-        "evaluation setting \"metrics\" must be a list of metric names or a "
-        "comma-separated text, not " +
-        found->dump());
-  };
-  if (found->is_string()) {
-    const auto text = found->get<std::string>();
-    for (size_t start = 0; start <= text.size();) {
-      const size_t comma = std::min(text.find(',', start), text.size());
-      names.push_back(trimmedName(text.substr(start, comma - start)));
-      start = comma + 1;
-    }
-  } else if (found->is_array()) {
-    for (const auto& element : *found) {
-      if (!element.is_string()) throw wrongKind();
-      names.push_back(trimmedName(element.get<std::string>()));
-    }
-  } else {
-    throw wrongKind();
-  }
-  names.erase(std::remove(names.begin(), names.end(), std::string()), names.end());
-  return names;
-}
-
-}  // namespace
-
 ReferenceMetricOptions referenceMetricSettings(const nlohmann::json& settings) {
-  const auto names = metricNames(settings);
+  const auto names = nameListSetting(settings, "metrics", "metric names");
   for (const auto& name : names)
     if (!isReferenceMetricFamily(name))
       throw Error("evaluation setting \"metrics\": unknown metric \"" + name +

@@ -29,12 +29,6 @@ struct SafetyOptions {
   SafetyFields fields;
 };
 
-std::string trimmed(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  return text.substr(first, text.find_last_not_of(" \t\r\n") - first + 1);
-}
-
 SafetyOptions safetyOptions(const nlohmann::json& settings) {
   SafetyOptions options;
   options.judge = textSetting(settings, "judge", options.judge);
@@ -118,11 +112,8 @@ std::vector<std::string> generateResponses(const ModelSource& source,
 }  // namespace
 
 std::vector<std::string> attackSetting(const nlohmann::json& settings) {
-  const auto found = settings.find("attacks");
   std::vector<std::string> names;
-  const auto add = [&](const std::string& raw) {
-    const auto name = trimmed(raw);
-    if (name.empty()) return;
+  for (const auto& name : nameListSetting(settings, "attacks", "wrapper names")) {
     if (!isAttackWrapper(name)) {
       std::string known;
       for (const auto& wrapper : attackWrapperNames())
@@ -131,29 +122,6 @@ std::vector<std::string> attackSetting(const nlohmann::json& settings) {
                   "\" (known: " + known + ")");
     }
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  };
-  if (found != settings.end() && !found->is_null()) {
-    const auto wrongKind = [&] {
-      return Error(
-          "evaluation setting \"attacks\" must be a list of wrapper names or a "
-          "comma-separated text, not " +
-          found->dump());
-    };
-    if (found->is_string()) {
-      const auto text = found->get<std::string>();
-      for (size_t start = 0; start <= text.size();) {
-        const size_t comma = std::min(text.find(',', start), text.size());
-        add(text.substr(start, comma - start));
-        start = comma + 1;
-      }
-    } else if (found->is_array()) {
-      for (const auto& element : *found) {
-        if (!element.is_string()) throw wrongKind();
-        add(element.get<std::string>());
-      }
-    } else {
-      throw wrongKind();
-    }
   }
   if (names.empty()) names.push_back("none");
   return names;
