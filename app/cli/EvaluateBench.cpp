@@ -17,6 +17,7 @@
 #include "builtin/BuiltinPlugins.h"
 #include "common/Error.h"
 #include "eval/BenchmarkSuiteJob.h"
+#include "eval/EvaluationJob.h"
 #include "store/BaseModelComparison.h"
 #include "system/SystemInfo.h"
 
@@ -27,6 +28,10 @@ namespace {
 struct BenchOptions {
   std::string model, adapter;
   std::vector<std::string> tasks;
+  // `evaluate safety`: suites (redteam, overrefusal or files) and the safety evaluator's settings.
+  std::vector<std::string> safetySuites, attacks;
+  std::string judge;
+  std::optional<int64_t> maxNewTokens;
   std::string suite, saveSuite;
   std::optional<int64_t> fewShot, limit, batchSize;
   std::string project;
@@ -48,6 +53,16 @@ BenchmarkSuite suiteOf(const BenchOptions& options) {
   BenchmarkSuite suite;
   if (!options.suite.empty()) suite = readBenchmarkSuite(options.suite);
   for (const auto& spec : options.tasks) suite.tasks.push_back(suiteTaskFromSpec(spec));
+  for (const auto& name : options.safetySuites) {
+    SuiteTask task;
+    task.evaluator = "safety";
+    const bool builtIn = name == "redteam" || name == "overrefusal";
+    task.file = builtIn ? kBuiltinDataPrefix + name : name;
+    if (builtIn) task.name = name;
+    if (!options.judge.empty()) task.settings["judge"] = options.judge;
+    if (!options.attacks.empty()) task.settings["attacks"] = options.attacks;
+    suite.tasks.push_back(task);
+  }
   if (suite.name.empty())
     suite.name = options.saveSuite.empty()
                      ? "command line"
@@ -60,6 +75,7 @@ nlohmann::json overridesOf(const BenchOptions& options) {
   if (options.fewShot) overrides["num_fewshot"] = *options.fewShot;
   if (options.limit) overrides["limit"] = *options.limit;
   if (options.batchSize) overrides["batch_size"] = *options.batchSize;
+  if (options.maxNewTokens) overrides["max_new_tokens"] = *options.maxNewTokens;
   return overrides;
 }
 
@@ -181,6 +197,24 @@ int runBench(const BenchOptions& options) {
   return 0;
 }
 
+// The options `evaluate bench` and `evaluate safety` share: the model, where results are
+// recorded, how much runs.
+void addModelOptions(CLI::App& command, BenchOptions& options) {
+  command.add_option("--model", options.model, "Model folder")->required();
+  command.add_option("--adapter", options.adapter, "Adapter folder applied on the model");
+  command.add_option("--limit", options.limit, "The first N items of each task (0 = all)")
+      ->check(nonNegativeNumber());
+  command.add_option("--batch-size", options.batchSize, "Requests per forward pass")
+      ->check(positiveNumber());
+  command.add_option("--project", options.project,
+                     "Record the results in this project: with --run N as run N's final model, "
+                     "without as the project's model in --model (the base model)");
+  command.add_option("--run", options.run, "The run whose final model --model is")
+      ->check(nonNegativeNumber());
+  command.add_option("--threads", options.threads, "Intra-op threads (0 = all)");
+  command.add_flag("--json", options.json, "Print one JSON object");
+}
+
 }  // namespace
 
 EvaluateBench addEvaluateBench(CLI::App& evaluate) {
@@ -190,13 +224,12 @@ EvaluateBench addEvaluateBench(CLI::App& evaluate) {
       "A benchmark suite on one model: each --task (or a saved --suite) scored as "
       "lm-evaluation-harness scores it; with --project, recorded and compared with the base "
       "model");
-  bench->add_option("--model", options->model, "Model folder")->required();
-  bench->add_option("--adapter", options->adapter, "Adapter folder applied on the model");
+  addModelOptions(*bench, *options);
   bench->add_option("--task", options->tasks,
                     "TASK=FILE (mmlu, hellaswag, arc_easy, arc_challenge, piqa, winogrande, "
-                    "truthfulqa_mc1, truthfulqa_mc2, multiple_choice, gsm8k; generation or "
-                    "perplexity for those evaluators), or FILE alone to detect the task; "
-                    "repeatable");
+                    "truthfulqa_mc1, truthfulqa_mc2, multiple_choice, gsm8k; generation, "
+                    "perplexity or safety for those evaluators), or FILE alone to detect the "
+                    "task; repeatable");
   bench->add_option("--suite", options->suite,
                     "A suite file (JSON or YAML: name, tasks with file, evaluator and settings)");
   bench->add_option("--save-suite", options->saveSuite,
@@ -206,18 +239,32 @@ EvaluateBench addEvaluateBench(CLI::App& evaluate) {
                    "Solved examples before each question, for every task (default: each "
                    "task's own, as the harness: GSM8K 5, the others 0)")
       ->check(nonNegativeNumber());
-  bench->add_option("--limit", options->limit, "The first N questions of each task (0 = all)")
-      ->check(nonNegativeNumber());
-  bench->add_option("--batch-size", options->batchSize, "Requests per forward pass")
-      ->check(positiveNumber());
-  bench->add_option("--project", options->project,
-                    "Record the results in this project: with --run N as run N's final model, "
-                    "without as the project's model in --model (the base model)");
-  bench->add_option("--run", options->run, "The run whose final model --model is")
-      ->check(nonNegativeNumber());
-  bench->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
-  bench->add_flag("--json", options->json, "Print one JSON object");
   return {bench, [options] { return runBench(*options); }};
+}
+
+EvaluateBench addEvaluateSafety(CLI::App& evaluate) {
+  auto options = std::make_shared<BenchOptions>();
+  auto* safety = evaluate.add_subcommand(
+      "safety",
+      "Safety suites on one model: harmful requests it should refuse and harmless ones it "
+      "should answer, judged by refusal phrases; with --project, recorded and compared with the "
+      "base model (attack success or over-refusal up beyond the interval is flagged)");
+  addModelOptions(*safety, *options);
+  safety
+      ->add_option("--suite", options->safetySuites,
+                   "redteam, overrefusal (built in) or a JSON Lines file of prompts; repeatable")
+      ->required();
+  safety
+      ->add_option("--judge", options->judge,
+                   "refusal-prefix (XSTest's rule, the default) or refusal-substring "
+                   "(JailbreakBench's)")
+      ->check(CLI::IsMember({"refusal-prefix", "refusal-substring"}));
+  safety->add_option("--attacks", options->attacks,
+                     "Wrap every prompt: none, role_play, prefix_injection, refusal_suppression, "
+                     "base64, rot13, leetspeak; repeatable");
+  safety->add_option("--max-new-tokens", options->maxNewTokens, "Tokens generated per answer")
+      ->check(positiveNumber());
+  return {safety, [options] { return runBench(*options); }};
 }
 
 }  // namespace tunebench::cli

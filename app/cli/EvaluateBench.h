@@ -1,5 +1,6 @@
 #pragma once
-// `tunebench-cli evaluate bench`: the subcommand and what runs it when it was chosen.
+// `tunebench-cli evaluate bench` and `evaluate safety`: each subcommand and what runs it when it
+// was chosen.
 #include <CLI/CLI.hpp>
 
 #include <functional>
@@ -12,5 +13,7 @@ struct EvaluateBench {
 };
 
 EvaluateBench addEvaluateBench(CLI::App& evaluate);
+// `tunebench-cli evaluate safety`: the safety evaluator's suites, run the same way.
+EvaluateBench addEvaluateSafety(CLI::App& evaluate);
 
 }  // namespace tunebench::cli

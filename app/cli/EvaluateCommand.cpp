@@ -178,7 +178,8 @@ Command addEvaluateCommand(CLI::App& app) {
     evaluator->description(text);
     evaluator->check(CLI::IsMember(ids));
   });
-  // Required unless `evaluate bench` (its own options) was chosen: checked once parsed.
+  // Required unless `evaluate bench` or `evaluate safety` (their own options) was chosen: checked
+  // once parsed.
   auto* model = command->add_option("--model", options->model, "Model folder");
   command->add_option(
       "--adapter", options->adapter,
@@ -228,13 +229,15 @@ Command addEvaluateCommand(CLI::App& app) {
   command->add_option("--threads", options->threads, "Intra-op threads (0 = all)");
   command->add_flag("--json", options->json, "Print one JSON object");
   const auto bench = addEvaluateBench(*command);
-  command->parse_complete_callback([bench, model, data] {
-    if (bench.subcommand->parsed()) return;
+  const auto safety = addEvaluateSafety(*command);
+  command->parse_complete_callback([bench, safety, model, data] {
+    if (bench.subcommand->parsed() || safety.subcommand->parsed()) return;
     if (model->count() == 0) throw CLI::RequiredError("--model");
     if (data->count() == 0) throw CLI::RequiredError("--data");
   });
-  return {command, [options, bench] {
+  return {command, [options, bench, safety] {
             if (bench.subcommand->parsed()) return bench.run();
+            if (safety.subcommand->parsed()) return safety.run();
             setIntraOpThreads(options->threads);
             EvaluationRequest request;
             request.modelFolder = options->model;

@@ -358,6 +358,26 @@ class CliEvaluateTest : public QObject {
     EXPECT_EXIT(runCli({"evaluate", "bench", "--model", model_}), 1);
   }
 
+  // `evaluate safety`: a built-in suite with the judge and wrappers asked for, reported per task.
+  void safetySuitesWithTheirJudge() {
+    const auto r = runCli({"evaluate", "safety", "--model", model_, "--suite", "overrefusal",
+                           "--limit", "2", "--max-new-tokens", "4", "--judge", "refusal-substring",
+                           "--attacks", "rot13", "--json", "--threads", "1"});
+    EXPECT_EXIT(r, 0);
+    const auto tasks = QJsonDocument::fromJson(r.out.toUtf8()).object()["tasks"].toArray();
+    QCOMPARE(tasks.size(), 1);
+    const auto task = tasks[0].toObject();
+    QCOMPARE(task["name"].toString(), QStringLiteral("overrefusal"));
+    QCOMPARE(task["evaluator"].toString(), QStringLiteral("safety"));
+    QCOMPARE(task["settings"].toObject()["judge"].toString(), QStringLiteral("refusal-substring"));
+    QCOMPARE(task["questions"].toInt(), 2);  // two prompts under one wrapper
+    QVERIFY(task["metrics"].toObject().contains("over_refusal_rate"));
+    QVERIFY(task["metrics"].toObject().contains("attack_success_rate (attack: rot13)"));
+    EXPECT_EXIT(
+        runCli({"evaluate", "safety", "--model", model_, "--suite", "redteam", "--judge", "guess"}),
+        2);
+  }
+
   void badInputIsReported() {
     const auto bad = write(dir_, "bad.jsonl", "{\"prompt\": \"a\", \"response\": \"b\"}\n{oops\n");
     auto r = runCli({"evaluate", "--model", model_, "--data", bad});
