@@ -284,21 +284,6 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
   if (name == "rejectattr") return selectItems(input, args, true, false);
   if (name == "safe") return input;
   if (name == "e" || name == "escape") return Value(htmlEscape(input.str()));
-  if (name == "unique") {
-    const bool caseSensitive =
-        filterArgument(args, kwargs, 0, "case_sensitive", Value(false)).truthy();
-    const Value attribute = filterArgument(args, kwargs, 1, "attribute");
-    ValueList out, seen;
-    for (const Value& item : iterate(input)) {
-      const Value key = sortKey(item, attribute, caseSensitive);
-      if (std::any_of(seen.begin(), seen.end(),
-                      [&](const Value& v) { return valuesEqual(v, key); }))
-        continue;
-      seen.push_back(key);
-      out.push_back(item);
-    }
-    return Value::list(std::move(out));
-  }
   if (name == "sum") {
     Value total = filterArgument(args, kwargs, 1, "start", Value(static_cast<int64_t>(0)));
     const Value attribute = filterArgument(args, kwargs, 0, "attribute");
@@ -306,33 +291,6 @@ Value applyFilter(const std::string& name, const Value& input, ValueList args, K
       total = binaryOperation(
           "+", total, attribute.isString() ? attributePath(item, attribute.asString()) : item);
     return total;
-  }
-  if (name == "min" || name == "max") {
-    const ValueList items = iterate(input);
-    if (items.empty()) return Value::undefined();
-    const bool caseSensitive =
-        filterArgument(args, kwargs, 0, "case_sensitive", Value(false)).truthy();
-    const Value attribute = filterArgument(args, kwargs, 1, "attribute");
-    Value best = items.front();
-    for (const Value& item : items) {
-      const int c = compareValues(sortKey(item, attribute, caseSensitive),
-                                  sortKey(best, attribute, caseSensitive));
-      if ((name == "min" && c < 0) || (name == "max" && c > 0)) best = item;
-    }
-    return best;
-  }
-  if (name == "sort") {
-    ValueList items = iterate(input);
-    const bool reverse = filterArgument(args, kwargs, 0, "reverse", Value(false)).truthy();
-    const bool caseSensitive =
-        filterArgument(args, kwargs, 1, "case_sensitive", Value(false)).truthy();
-    const Value attribute = filterArgument(args, kwargs, 2, "attribute");
-    std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
-      const Value x = sortKey(a, attribute, caseSensitive);
-      const Value y = sortKey(b, attribute, caseSensitive);
-      return reverse ? compareValues(y, x) < 0 : compareValues(x, y) < 0;
-    });
-    return Value::list(std::move(items));
   }
   if (auto more = applyMoreFilter(name, input, args, kwargs)) return *more;
   throw Error("no filter named '" + name + "'");

@@ -351,6 +351,45 @@ std::optional<Value> applyMoreFilter(const std::string& name, const Value& input
     });
     return Value::list(std::move(pairs));
   }
+  if (name == "unique") {
+    const bool caseSensitive = argument(0, "case_sensitive", Value(false)).truthy();
+    const Value attribute = argument(1, "attribute");
+    ValueList out, seen;
+    for (const Value& item : iterate(input)) {
+      const Value key = sortKey(item, attribute, caseSensitive);
+      if (std::any_of(seen.begin(), seen.end(),
+                      [&](const Value& v) { return valuesEqual(v, key); }))
+        continue;
+      seen.push_back(key);
+      out.push_back(item);
+    }
+    return Value::list(std::move(out));
+  }
+  if (name == "min" || name == "max") {
+    const ValueList items = iterate(input);
+    if (items.empty()) return Value::undefined();
+    const bool caseSensitive = argument(0, "case_sensitive", Value(false)).truthy();
+    const Value attribute = argument(1, "attribute");
+    Value best = items.front();
+    for (const Value& item : items) {
+      const int c = compareValues(sortKey(item, attribute, caseSensitive),
+                                  sortKey(best, attribute, caseSensitive));
+      if ((name == "min" && c < 0) || (name == "max" && c > 0)) best = item;
+    }
+    return best;
+  }
+  if (name == "sort") {
+    ValueList items = iterate(input);
+    const bool reverse = argument(0, "reverse", Value(false)).truthy();
+    const bool caseSensitive = argument(1, "case_sensitive", Value(false)).truthy();
+    const Value attribute = argument(2, "attribute");
+    std::stable_sort(items.begin(), items.end(), [&](const Value& a, const Value& b) {
+      const Value x = sortKey(a, attribute, caseSensitive);
+      const Value y = sortKey(b, attribute, caseSensitive);
+      return reverse ? compareValues(y, x) < 0 : compareValues(x, y) < 0;
+    });
+    return Value::list(std::move(items));
+  }
   if (name == "format") {
     if (!args.empty() && !kwargs.empty())
       throw Error("format: can't handle positional and keyword arguments at the same time");

@@ -1,7 +1,7 @@
 #pragma once
-// Jinja2's filters beyond the ones chat templates use most (JinjaFilters.cpp): dictsort, format,
-// attr, center, wordcount, truncate, striptags, batch, slice, filesizeformat, urlencode; and the
-// key Jinja2's sorting filters compare by (case-insensitive unless asked otherwise).
+// Jinja2's ordering filters (sort, unique, min, max, dictsort: strings compared case-insensitively
+// unless asked otherwise) and those beyond the ones chat templates use most (JinjaFilters.cpp):
+// format, attr, center, wordcount, truncate, striptags, batch, slice, filesizeformat, urlencode.
 #include <optional>
 #include <string>
 
