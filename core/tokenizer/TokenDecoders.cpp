@@ -83,6 +83,51 @@ int parseByteToken(const std::string& token) {
   return high < 0 || low < 0 ? -1 : high * 16 + low;
 }
 
+// ByteFallback: runs of <0xNN> tokens become their bytes when those are valid UTF-8, else one
+// replacement character each.
+std::vector<std::string> decodeByteTokens(std::vector<std::string> tokens) {
+  std::vector<std::string> next;
+  std::string pending;
+  size_t pendingCount = 0;
+  auto flush = [&] {
+    if (pendingCount == 0) return;
+    if (toValidUtf8Lossy(pending) == pending) {
+      next.push_back(pending);
+    } else {
+      for (size_t i = 0; i < pendingCount; ++i) next.push_back("\xEF\xBF\xBD");
+    }
+    pending.clear();
+    pendingCount = 0;
+  };
+  for (auto& token : tokens) {
+    const int byte = parseByteToken(token);
+    if (byte >= 0) {
+      pending.push_back(static_cast<char>(byte));
+      ++pendingCount;
+    } else {
+      flush();
+      next.push_back(std::move(token));
+    }
+  }
+  flush();
+  return next;
+}
+
+// Strip: up to `start` copies of the content character off each token's front, `stop` off its end.
+std::vector<std::string> stripTokens(const DecoderStep& step, std::vector<std::string> tokens) {
+  const auto target = utf8ToCodePoints(step.content);
+  const char32_t c = target.empty() ? 0 : target[0];
+  std::vector<std::string> next;
+  for (auto& token : tokens) {
+    const auto cps = utf8ToCodePoints(token);
+    size_t b = 0, e = cps.size();
+    for (int i = 0; i < step.start && b < e && cps[b] == c; ++i) ++b;
+    for (int i = 0; i < step.stop && e > b && cps[e - 1] == c; ++i) --e;
+    next.push_back(codePointsToUtf8(cps.substr(b, e - b)));
+  }
+  return next;
+}
+
 }  // namespace
 
 std::string decodeTokens(const std::vector<DecoderStep>& steps, std::vector<std::string> tokens) {
@@ -107,32 +152,9 @@ std::string decodeTokens(const std::vector<DecoderStep>& steps, std::vector<std:
           next.push_back(std::move(token));
         }
         break;
-      case DecoderStep::Kind::ByteFallback: {
-        std::string pending;
-        size_t pendingCount = 0;
-        auto flush = [&] {
-          if (pendingCount == 0) return;
-          if (toValidUtf8Lossy(pending) == pending) {
-            next.push_back(pending);
-          } else {
-            for (size_t i = 0; i < pendingCount; ++i) next.push_back("\xEF\xBF\xBD");
-          }
-          pending.clear();
-          pendingCount = 0;
-        };
-        for (auto& token : tokens) {
-          const int byte = parseByteToken(token);
-          if (byte >= 0) {
-            pending.push_back(static_cast<char>(byte));
-            ++pendingCount;
-          } else {
-            flush();
-            next.push_back(std::move(token));
-          }
-        }
-        flush();
+      case DecoderStep::Kind::ByteFallback:
+        next = decodeByteTokens(std::move(tokens));
         break;
-      }
       case DecoderStep::Kind::Fuse: {
         std::string all;
         for (const auto& token : tokens) all += token;
@@ -140,15 +162,7 @@ std::string decodeTokens(const std::vector<DecoderStep>& steps, std::vector<std:
         break;
       }
       case DecoderStep::Kind::Strip:
-        for (auto& token : tokens) {
-          auto cps = utf8ToCodePoints(token);
-          const auto target = utf8ToCodePoints(step.content);
-          const char32_t c = target.empty() ? 0 : target[0];
-          size_t b = 0, e = cps.size();
-          for (int i = 0; i < step.start && b < e && cps[b] == c; ++i) ++b;
-          for (int i = 0; i < step.stop && e > b && cps[e - 1] == c; ++i) --e;
-          next.push_back(codePointsToUtf8(cps.substr(b, e - b)));
-        }
+        next = stripTokens(step, std::move(tokens));
         break;
       case DecoderStep::Kind::Metaspace:
         // As the Python library: every replacement character of the first token is dropped
